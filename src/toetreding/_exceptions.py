@@ -1,0 +1,126 @@
+"""The exception tree of toetreding.
+
+Every error raised on purpose derives from :class:`ToetredingError`; messages are
+Dutch because they reach coordinators and schools through the CLI and web pages.
+
+    ToetredingError
+    ├── DefinitionError          a protocol file is malformed (file, line, key per problem)
+    ├── ConfigurationError       settings or environment are unusable
+    ├── NotFoundError            a partnership, school, person, case or protocol is unknown
+    ├── ConflictError            the thing already exists, or changed meanwhile
+    │   └── ConcurrentUpdateError    another request moved the case first
+    ├── InvalidInputError        a value given by a user is not acceptable
+    └── TransitionRefused        a trigger may not fire now (nothing was changed)
+        ├── TriggerNotAvailable      unknown here, or not from the current state
+        ├── RoleNotAllowed           the actor lacks a role that may fire it
+        ├── MissingInput             a required input is absent or malformed
+        └── GuardFailed              a rule of the protocol says no
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ToetredingError(Exception):
+    """Root of all errors raised by toetreding."""
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """One problem in a protocol file, with where it is."""
+
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}"
+
+
+class DefinitionError(ToetredingError):
+    """A protocol definition could not be loaded; lists every problem found."""
+
+    def __init__(self, problems: list[DefinitionProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        count = "1 probleem" if len(problems) == 1 else f"{len(problems)} problemen"
+        super().__init__(f"Ongeldige protocoldefinitie ({count}):\n{lines}")
+
+
+class ConfigurationError(ToetredingError):
+    """Settings or environment are unusable."""
+
+
+class NotFoundError(ToetredingError):
+    """A referenced object does not exist."""
+
+
+class ConflictError(ToetredingError):
+    """The object already exists or conflicts with what is stored."""
+
+
+class ConcurrentUpdateError(ConflictError):
+    """The case changed between loading and saving; nothing was written."""
+
+
+class InvalidInputError(ToetredingError):
+    """A value supplied by the user is not acceptable."""
+
+
+@dataclass(frozen=True)
+class AllowedTrigger:
+    """A trigger that may fire from the current state, and who may fire it."""
+
+    trigger: str
+    label: str
+    roles: tuple[str, ...]
+
+
+class TransitionRefused(ToetredingError):
+    """A trigger was refused. Carries the reason and the triggers allowed now."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        case_id: int | None,
+        trigger: str,
+        state: str,
+        allowed: list[AllowedTrigger] | None = None,
+    ) -> None:
+        self.reason = reason
+        self.case_id = case_id
+        self.trigger = trigger
+        self.state = state
+        self.allowed = allowed or []
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        subject = f"dossier {self.case_id}" if self.case_id is not None else "dossier"
+        text = f"'{self.trigger}' geweigerd voor {subject} (stap '{self.state}'): {self.reason}"
+        if self.allowed:
+            names = ", ".join(
+                f"{a.trigger} ({', '.join(a.roles)})" for a in self.allowed
+            )
+            return f"{text}\nNu toegestaan: {names}"
+        return f"{text}\nIn deze stap zijn geen handelingen meer mogelijk."
+
+
+class TriggerNotAvailable(TransitionRefused):
+    """The trigger does not exist or cannot fire from the current state."""
+
+
+class RoleNotAllowed(TransitionRefused):
+    """The actor does not hold a role that may fire this trigger."""
+
+
+class MissingInput(TransitionRefused):
+    """A required input is absent or malformed."""
+
+
+class GuardFailed(TransitionRefused):
+    """A named rule of the protocol refused the transition."""
+

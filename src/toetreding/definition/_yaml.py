@@ -1,0 +1,102 @@
+"""Stage 1 of loading: YAML text -> plain Python data plus the line of every key.
+
+Two things the stock ``yaml.safe_load`` gets wrong for protocol files:
+
+* YAML 1.1 turns ``on``, ``off``, ``yes``, ``no`` (and ``y``/``n``) into booleans, so a state
+  called ``no`` silently becomes ``False``. Only ``true`` and ``false`` are booleans here,
+  as in YAML 1.2.
+* A repeated key silently overwrites the first one. Here it is a problem with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path = tuple[str | int, ...]
+
+
+class _StrictBoolLoader(yaml.SafeLoader):
+    """SafeLoader that only treats ``true``/``false`` as booleans."""
+
+
+# Drop YAML 1.1's bool resolver (yes/no/on/off) and add the YAML 1.2 one.
+_StrictBoolLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+_StrictBoolLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class YamlProblem(Exception):
+    """A problem found while reading YAML: line (1-based) and key path."""
+
+    def __init__(self, line: int | None, path: Path, message: str) -> None:
+        self.line = line
+        self.path = path
+        self.message = message
+        super().__init__(message)
+
+
+class PositionedData:
+    """Plain data read from YAML, with the line on which each key path starts."""
+
+    def __init__(self, data: Any, lines: dict[Path, int]) -> None:
+        self.data = data
+        self._lines = lines
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            line = self._lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+
+def read_yaml(text: str) -> PositionedData:
+    """Parse one YAML document safely, keeping the line of every key and item."""
+    loader = _StrictBoolLoader(text)
+    try:
+        root = loader.get_single_node()
+        lines: dict[Path, int] = {}
+        data = _construct(loader, root, (), lines) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlProblem(line, (), f"geen geldige YAML: {exc.problem or exc}") from exc
+    finally:
+        loader.dispose()
+    return PositionedData(data, lines)
+
+
+def _construct(loader: yaml.SafeLoader, node: Node, path: Path, lines: dict[Path, int]) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                raise YamlProblem(
+                    key_node.start_mark.line + 1, path, f"sleutel {key!r} moet tekst zijn"
+                )
+            if key in result:
+                raise YamlProblem(
+                    key_node.start_mark.line + 1, (*path, key), f"sleutel '{key}' komt twee keer voor"
+                )
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = _construct(loader, value_node, (*path, key), lines)
+        return result
+    if isinstance(node, SequenceNode):
+        return [
+            _construct(loader, item, (*path, index), lines) for index, item in enumerate(node.value)
+        ]
+    assert isinstance(node, ScalarNode)
+    return loader.construct_object(node, deep=True)

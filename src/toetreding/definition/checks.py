@@ -1,0 +1,118 @@
+"""Cross-checks of a validated protocol: references, reachability, roles and guards.
+
+Returns ``(path, message)`` pairs; paths use the keys of the file so the loader can point
+at the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+
+from toetreding.definition._yaml import Path
+from toetreding.definition.model import ALL_ACTIVE_STATES, InputKind, ProtocolSpec, TransitionSpec
+from toetreding.rules import ExpressionError, parse_guard
+
+Problem = tuple[Path, str]
+
+_STATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def check_protocol(spec: ProtocolSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_states(spec)
+    for index, transition in enumerate(spec.transitions):
+        problems += _check_transition(spec, index, transition)
+    if not problems:
+        problems += _check_graph(spec)
+    return problems
+
+
+def _check_states(spec: ProtocolSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    if spec.initial not in spec.states:
+        problems.append((("initial",), f"begintoestand '{spec.initial}' is geen bekende stap"))
+    elif spec.states[spec.initial].final:
+        problems.append((("initial",), "de begintoestand mag geen eindtoestand zijn"))
+    steps = {step.number for step in spec.steps}
+    for name, state in spec.states.items():
+        if not _STATE_NAME.match(name):
+            problems.append((("states", name), f"'{name}' is geen geldige stapnaam: gebruik kleine letters, cijfers en '_'"))
+        if spec.steps and state.step is not None and state.step not in steps:
+            problems.append(
+                (("states", name, "step"), f"stapnummer {state.step} staat niet onder 'steps'")
+            )
+        for index, artefact in enumerate(state.artefacts):
+            if artefact.owner and artefact.owner not in spec.roles:
+                problems.append(
+                    (
+                        ("states", name, "artefacts", index, "owner"),
+                        f"rol '{artefact.owner}' staat niet onder 'roles'",
+                    )
+                )
+    return problems
+
+
+def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec) -> list[Problem]:
+    at: Path = ("transitions", index)
+    problems: list[Problem] = []
+    for position, source in enumerate(transition.source):
+        if source == ALL_ACTIVE_STATES:
+            continue
+        if source not in spec.states:
+            problems.append(((*at, "from", position), f"onbekende stap '{source}'"))
+        elif spec.states[source].final:
+            problems.append(
+                ((*at, "from", position), f"'{source}' is een eindtoestand; daar vertrekt niets")
+            )
+    if transition.dest not in spec.states:
+        problems.append(((*at, "to"), f"onbekende stap '{transition.dest}'"))
+    for position, role in enumerate(transition.roles):
+        if role not in spec.roles:
+            known = ", ".join(spec.roles)
+            problems.append(
+                ((*at, "roles", position), f"rol '{role}' staat niet onder 'roles' ({known})")
+            )
+    problems += _check_inputs(at, transition)
+    if transition.guard is not None:
+        try:
+            parse_guard(transition.guard)
+        except ExpressionError as exc:
+            problems.append(((*at, "guard"), str(exc)))
+    return problems
+
+
+def _check_inputs(at: Path, transition: TransitionSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    names = Counter(spec.name for spec in transition.inputs)
+    for position, spec in enumerate(transition.inputs):
+        if names[spec.name] > 1:
+            problems.append(((*at, "inputs", position, "name"), f"invoer '{spec.name}' dubbel"))
+    notes = [spec for spec in transition.inputs if spec.kind is InputKind.NOTE]
+    if len(notes) > 1:
+        problems.append(((*at, "inputs"), "hoogstens één invoer van soort 'note'"))
+    return problems
+
+
+def _check_graph(spec: ProtocolSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    reachable = _reachable(spec)
+    for name, state in spec.states.items():
+        if name not in reachable:
+            problems.append((("states", name), f"stap '{name}' is vanaf '{spec.initial}' onbereikbaar"))
+        if not state.final and not spec.transitions_from(name):
+            problems.append(
+                (("states", name), f"stap '{name}' is geen eindtoestand maar heeft geen uitgang")
+            )
+    return problems
+
+
+def _reachable(spec: ProtocolSpec) -> set[str]:
+    seen = {spec.initial}
+    queue = deque([spec.initial])
+    while queue:
+        for transition in spec.transitions_from(queue.popleft()):
+            if transition.dest not in seen:
+                seen.add(transition.dest)
+                queue.append(transition.dest)
+    return seen

@@ -1,0 +1,81 @@
+"""The protocols known to a running toetreding: every version of every protocol file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from toetreding._exceptions import DefinitionError, DefinitionProblem, NotFoundError
+from toetreding.definition.loader import load_protocol_file
+from toetreding.definition.model import ProtocolSpec
+
+PROTOCOL_SUFFIXES = (".yaml", ".yml")
+
+
+class ProtocolRegistry:
+    """Protocol definitions by id and version. Cheap to build: no per-case work."""
+
+    def __init__(self, specs: Iterable[ProtocolSpec] = (), sources: dict[tuple[str, int], str] | None = None) -> None:
+        self._specs: dict[tuple[str, int], ProtocolSpec] = {}
+        self._sources: dict[tuple[str, int], str] = dict(sources or {})
+        for spec in specs:
+            self.add(spec)
+
+    @classmethod
+    def from_directory(cls, directory: str | Path) -> ProtocolRegistry:
+        """Load every ``*.yaml`` below ``directory``; all problems of all files are reported."""
+        root = Path(directory)
+        registry = cls()
+        problems: list[DefinitionProblem] = []
+        for file in sorted(p for p in root.rglob("*") if p.suffix in PROTOCOL_SUFFIXES):
+            if "frameworks" in file.relative_to(root).parts:
+                continue  # quality frameworks live beside protocols but are not protocols
+            try:
+                spec = load_protocol_file(file)
+            except DefinitionError as exc:
+                problems.extend(exc.problems)
+                continue
+            if spec.key in registry._specs:
+                first = registry._sources.get(spec.key, "?")
+                problems.append(
+                    DefinitionProblem(
+                        str(file), None, "version",
+                        f"protocol '{spec.id}' versie {spec.version} staat ook in {first}",
+                    )
+                )
+                continue
+            registry.add(spec, str(file))
+        if problems:
+            raise DefinitionError(problems)
+        return registry
+
+    def add(self, spec: ProtocolSpec, source: str | None = None) -> None:
+        self._specs[spec.key] = spec
+        if source:
+            self._sources[spec.key] = source
+
+    def get(self, protocol_id: str, version: int | None = None) -> ProtocolSpec:
+        """A given version, or the newest when ``version`` is None."""
+        if version is None:
+            versions = [v for (pid, v) in self._specs if pid == protocol_id]
+            if not versions:
+                raise NotFoundError(self._unknown(protocol_id))
+            version = max(versions)
+        spec = self._specs.get((protocol_id, version))
+        if spec is None:
+            raise NotFoundError(self._unknown(protocol_id, version))
+        return spec
+
+    def find(self, protocol_id: str, version: int) -> ProtocolSpec | None:
+        return self._specs.get((protocol_id, version))
+
+    def source_of(self, spec: ProtocolSpec) -> str | None:
+        return self._sources.get(spec.key)
+
+    def all(self) -> list[ProtocolSpec]:
+        return [self._specs[key] for key in sorted(self._specs)]
+
+    def _unknown(self, protocol_id: str, version: int | None = None) -> str:
+        known = ", ".join(f"{pid} v{v}" for pid, v in sorted(self._specs)) or "geen"
+        what = f"'{protocol_id}'" + (f" versie {version}" if version is not None else "")
+        return f"protocol {what} is onbekend; bekend zijn: {known}"

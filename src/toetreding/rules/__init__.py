@@ -1,0 +1,27 @@
+"""Named rules for protocol guards, and the restricted expression language combining them."""
+
+from toetreding.rules import builtin as _builtin  # noqa: F401  (registers the shipped rules)
+from toetreding.rules._registry import (
+    GuardContext,
+    PastEvent,
+    Rule,
+    Verdict,
+    all_rules,
+    get_rule,
+    rule,
+)
+from toetreding.rules.expression import ExpressionError, Guard, parse_guard, rule_names
+
+__all__ = [
+    "ExpressionError",
+    "Guard",
+    "GuardContext",
+    "PastEvent",
+    "Rule",
+    "Verdict",
+    "all_rules",
+    "get_rule",
+    "parse_guard",
+    "rule",
+    "rule_names",
+]

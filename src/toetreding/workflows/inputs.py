@@ -1,0 +1,82 @@
+"""Check and normalise the inputs a person supplies when firing a transition."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from toetreding.definition.model import InputKind, InputSpec, TransitionSpec
+
+_YES = {"ja", "yes", "true", "1", "akkoord", "j", "y"}
+
+
+class InputProblems(ValueError):
+    """One or more inputs are missing or malformed; each problem is a Dutch sentence."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def normalise_inputs(
+    transition: TransitionSpec, given: Mapping[str, Any], note: str | None
+) -> dict[str, Any]:
+    """Return the JSON-ready payload for ``transition``; raise :class:`InputProblems`."""
+    problems: list[str] = []
+    declared = {spec.name for spec in transition.inputs}
+    for name in given:
+        if name not in declared:
+            wanted = ", ".join(sorted(declared)) or "geen invoer"
+            problems.append(f"onbekende invoer '{name}' (deze handeling vraagt: {wanted})")
+    payload: dict[str, Any] = {}
+    for spec in transition.inputs:
+        raw = note if spec.kind is InputKind.NOTE else given.get(spec.name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.required:
+                problems.append(f"'{spec.label}' ontbreekt ({_how_to_give(spec)})")
+            continue
+        try:
+            value = _parse(spec, raw)
+        except ValueError as exc:
+            problems.append(f"'{spec.label}': {exc}")
+            continue
+        if spec.kind is not InputKind.NOTE:
+            payload[spec.name] = value
+    if problems:
+        raise InputProblems(problems)
+    return payload
+
+
+def _parse(spec: InputSpec, raw: Any) -> Any:
+    if spec.kind in (InputKind.NOTE, InputKind.TEXT, InputKind.DOCUMENT):
+        return str(raw).strip()
+    if spec.kind is InputKind.CONFIRMATION:
+        if raw is True or str(raw).strip().lower() in _YES:
+            return True
+        raise ValueError("moet uitdrukkelijk bevestigd worden met 'ja'")
+    if spec.kind is InputKind.DATE:
+        if isinstance(raw, date):
+            return raw.isoformat()
+        try:
+            return date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"'{raw}' is geen datum (gebruik JJJJ-MM-DD)") from None
+    if spec.kind is InputKind.NUMBER:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        try:
+            return int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"'{raw}' is geen geheel getal") from None
+    raise ValueError(f"onbekende soort invoer {spec.kind}")  # pragma: no cover
+
+
+def _how_to_give(spec: InputSpec) -> str:
+    if spec.kind is InputKind.NOTE:
+        return "geef --note"
+    if spec.kind is InputKind.DOCUMENT:
+        return f"geef --doc {spec.name}=VERWIJZING"
+    if spec.kind is InputKind.CONFIRMATION:
+        return f"geef --confirm {spec.name}"
+    return f"geef --input {spec.name}=WAARDE"

@@ -1,0 +1,236 @@
+"""One shared ``transitions`` machine per protocol version, and how a trigger is decided.
+
+The machine holds no case: a case is a tiny model object made for one decision and
+thrown away, so 10,000 cases cost no more machines than one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from transitions import EventData, Machine
+
+from toetreding._exceptions import (
+    AllowedTrigger,
+    GuardFailed,
+    MissingInput,
+    RoleNotAllowed,
+    TriggerNotAvailable,
+)
+from toetreding.definition.model import ProtocolSpec, TransitionSpec
+from toetreding.rules import Guard, PastEvent, Verdict, parse_guard
+from toetreding.workflows.inputs import InputProblems, normalise_inputs
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who fires a trigger, with the roles they hold for this particular case."""
+
+    person_id: int
+    name: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FireRequest:
+    trigger: str
+    actor: Actor
+    at: datetime
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    note: str | None = None
+    role: str | None = None  # the role to act in, when the actor holds several
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What firing a trigger does: the new state and the history row to write."""
+
+    trigger: str
+    from_state: str
+    to_state: str
+    role: str
+    note: str | None
+    payload: dict[str, Any]
+    final: bool
+
+
+class _CaseModel:
+    """The throw-away model the shared machine moves for one decision."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+@dataclass
+class _GuardContext:
+    state: str
+    inputs: Mapping[str, Any]
+    now: datetime
+    load_history: Callable[[], Sequence[PastEvent]]
+    _history: Sequence[PastEvent] | None = None
+
+    def history(self) -> Sequence[PastEvent]:
+        if self._history is None:
+            self._history = self.load_history()
+        return self._history
+
+
+@dataclass
+class _Attempt:
+    """What one firing allows and what the guards said, shared with the conditions."""
+
+    payloads: dict[int, dict[str, Any]]  # normalised inputs per candidate transition
+    context: _GuardContext
+    refusals: list[str] = field(default_factory=list)
+
+
+class ProtocolMachine:
+    """The runtime form of one protocol version, shared by all its cases."""
+
+    def __init__(self, spec: ProtocolSpec) -> None:
+        self.spec = spec
+        self._guards: dict[int, Guard] = {
+            index: parse_guard(t.guard) for index, t in enumerate(spec.transitions) if t.guard
+        }
+        self.machine = Machine(
+            model=None,
+            states=list(spec.states),
+            initial=spec.initial,
+            transitions=[self._transition(i, t) for i, t in enumerate(spec.transitions)],
+            send_event=True,
+            auto_transitions=False,
+        )
+
+    def _transition(self, index: int, transition: TransitionSpec) -> dict[str, Any]:
+        return {
+            "trigger": transition.trigger,
+            "source": list(self.spec.expand_sources(transition)),
+            "dest": transition.dest,
+            "conditions": [self._condition(index)],
+        }
+
+    def _condition(self, index: int) -> Callable[[EventData], bool]:
+        guard = self._guards.get(index)
+
+        def condition(event: EventData) -> bool:
+            attempt: _Attempt = event.kwargs["attempt"]
+            if index not in attempt.payloads:
+                return False
+            if guard is None:
+                return True
+            attempt.context.inputs = attempt.payloads[index]
+            verdict: Verdict = guard.evaluate(attempt.context)
+            if not verdict.holds:
+                attempt.refusals.append(verdict.fact)
+            return verdict.holds
+
+        return condition
+
+    def allowed(self, state: str) -> list[AllowedTrigger]:
+        """Triggers that can fire from ``state``, with the roles that may fire each."""
+        by_trigger: dict[str, tuple[str, list[str]]] = {}
+        for transition in self.spec.transitions_from(state):
+            label, roles = by_trigger.setdefault(transition.trigger, (transition.label, []))
+            roles.extend(r for r in transition.roles if r not in roles)
+        return [AllowedTrigger(t, label, tuple(roles)) for t, (label, roles) in by_trigger.items()]
+
+    def decide(
+        self,
+        case_id: int | None,
+        state: str,
+        request: FireRequest,
+        load_history: Callable[[], Sequence[PastEvent]] = tuple,
+    ) -> Decision:
+        """Check ``request`` against the protocol; raise a refusal or return the decision."""
+        refuse = _Refuser(case_id, request.trigger, state, self.allowed(state))
+        options = [
+            (i, t)
+            for i, t in enumerate(self.spec.transitions)
+            if t.trigger == request.trigger and state in self.spec.expand_sources(t)
+        ]
+        if not options:
+            raise refuse(TriggerNotAvailable, self._why_unavailable(request.trigger, state))
+        role, options = self._pick_role(request, options, refuse)
+        payloads = self._check_inputs(options, request, refuse)
+        context = _GuardContext(state, {}, request.at, load_history)
+        attempt = _Attempt(payloads, context)
+        model = _CaseModel(state)
+        if not self.machine.events[request.trigger].trigger(model, attempt=attempt):
+            raise refuse(GuardFailed, "; ".join(attempt.refusals) or "een regel weigert")
+        fired = next(i for i, t in options if i in payloads and t.dest == model.state)
+        return Decision(
+            trigger=request.trigger,
+            from_state=state,
+            to_state=model.state,
+            role=role,
+            note=request.note,
+            payload=payloads[fired],
+            final=self.spec.states[model.state].final,
+        )
+
+    def _why_unavailable(self, trigger: str, state: str) -> str:
+        label = self.spec.states[state].label if state in self.spec.states else state
+        if trigger not in self.spec.triggers():
+            return f"'{trigger}' bestaat niet in protocol {self.spec.id} v{self.spec.version}"
+        return f"'{trigger}' kan niet vanuit de stap '{label}'"
+
+    def _pick_role(
+        self,
+        request: FireRequest,
+        options: list[tuple[int, TransitionSpec]],
+        refuse: _Refuser,
+    ) -> tuple[str, list[tuple[int, TransitionSpec]]]:
+        may = [r for _, t in options for r in t.roles]
+        held = request.actor.roles
+        if request.role is not None and request.role not in held:
+            mine = ", ".join(sorted(held)) or "geen"
+            raise refuse(
+                RoleNotAllowed,
+                f"{request.actor.name} heeft de rol '{request.role}' niet voor dit dossier "
+                f"(wel: {mine})",
+            )
+        wanted = [request.role] if request.role else [r for r in may if r in held]
+        role = next((r for r in wanted if r in may), None)
+        if role is None:
+            mine = ", ".join(sorted(held)) or "geen"
+            raise refuse(
+                RoleNotAllowed,
+                f"alleen {', '.join(dict.fromkeys(may))} mag dit; "
+                f"{request.actor.name} heeft voor dit dossier: {mine}",
+            )
+        return role, [(i, t) for i, t in options if role in t.roles]
+
+    def _check_inputs(
+        self,
+        options: list[tuple[int, TransitionSpec]],
+        request: FireRequest,
+        refuse: _Refuser,
+    ) -> dict[int, dict[str, Any]]:
+        payloads: dict[int, dict[str, Any]] = {}
+        problems: list[str] = []
+        for index, transition in options:
+            try:
+                payloads[index] = normalise_inputs(transition, request.inputs, request.note)
+            except InputProblems as exc:
+                problems.extend(p for p in exc.problems if p not in problems)
+        if not payloads:
+            raise refuse(MissingInput, "; ".join(problems))
+        return payloads
+
+
+@dataclass(frozen=True)
+class _Refuser:
+    case_id: int | None
+    trigger: str
+    state: str
+    allowed: list[AllowedTrigger]
+
+    def __call__(self, kind: type[TriggerNotAvailable] | type[RoleNotAllowed] | type[MissingInput] | type[GuardFailed], reason: str) -> Exception:
+        return kind(
+            reason, case_id=self.case_id, trigger=self.trigger, state=self.state, allowed=self.allowed
+        )
