@@ -34,6 +34,9 @@ def _check_states(spec: ProtocolSpec) -> list[Problem]:
         problems.append((("initial",), f"begintoestand '{spec.initial}' is geen bekende stap"))
     elif spec.states[spec.initial].final:
         problems.append((("initial",), "de begintoestand mag geen eindtoestand zijn"))
+    for position, role in enumerate(spec.opened_by):
+        if role not in spec.roles:
+            problems.append((("opened_by", position), f"rol '{role}' staat niet onder 'roles'"))
     steps = {step.number for step in spec.steps}
     for name, state in spec.states.items():
         if not _STATE_NAME.match(name):

@@ -112,6 +112,7 @@ class ProtocolSpec(_Spec):
     source: str = ""
     sectors: tuple[Sector, ...] = Field(min_length=1)
     roles: dict[Identifier, Text] = Field(min_length=1)
+    opened_by: tuple[Identifier, ...] = Field(default=("coordinator",), min_length=1)
     steps: tuple[StepSpec, ...] = ()
     initial: str
     states: dict[str, StateSpec] = Field(min_length=1)

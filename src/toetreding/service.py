@@ -1,0 +1,249 @@
+"""The application service: what a coordinator, committee or school can do, in one place.
+
+It ties the protocol registry, the shared machines and the store together. The CLI (and
+later the web app) call this; nothing here prints or reads the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from toetreding._exceptions import (
+    AllowedTrigger,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+)
+from toetreding.clock import Clock, as_aware
+from toetreding.definition import ProtocolRegistry, ProtocolSpec, StateSpec
+from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
+from toetreding.settings import Settings
+from toetreding.store import CaseRecord, HistoryEntry, Store, make_engine, migrate
+from toetreding.store.tables import Partnership, School
+from toetreding.workflows import Actor, Decision, FireRequest, WorkflowEngine
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything a person needs to read one case."""
+
+    case: CaseRecord
+    school: School
+    partnership: Partnership
+    spec: ProtocolSpec
+    state: StateSpec
+    allowed: list[AllowedTrigger]
+    history: list[HistoryEntry]
+
+
+@dataclass(frozen=True)
+class StepCount:
+    protocol: ProtocolSpec
+    state: str
+    count: int
+
+
+class Toetreding:
+    """Facade over registry, engine and store. Time comes from the injected clock."""
+
+    def __init__(self, store: Store, registry: ProtocolRegistry, clock: Clock) -> None:
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        self.engine = WorkflowEngine()
+        self._pinned: dict[tuple[str, int], ProtocolSpec] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock) -> Toetreding:
+        registry = ProtocolRegistry.from_directory(settings.protocols_dir)
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        return cls(Store(engine), registry, clock)
+
+    # --- setup -------------------------------------------------------------------------
+
+    def known_roles(self) -> dict[str, str]:
+        roles = dict(ROLE_LABELS)
+        for spec in self.registry.all():
+            for role, label in spec.roles.items():
+                roles.setdefault(role, label)
+        return roles
+
+    def grant_role(
+        self, person_ref: str | int, partnership_ref: str | int, role: str, school_ref: str | None = None
+    ) -> None:
+        """Give a person a role in a partnership; a school contact is tied to a school."""
+        roles = self.known_roles()
+        if role not in roles:
+            raise InvalidInputError(f"onbekende rol '{role}'; kies uit: {', '.join(roles)}")
+        person = self.store.person(person_ref)
+        partnership = self.store.partnership(partnership_ref)
+        school_id = None
+        if role == SCHOOL_ROLE:
+            if school_ref is None:
+                raise InvalidInputError("de rol 'school' hoort bij een school: geef --school")
+            school = self.store.school(school_ref, partnership.id)
+            if school.partnership_id != partnership.id:
+                raise InvalidInputError(f"school '{school.name}' hoort niet bij {partnership.code}")
+            school_id = school.id
+        elif school_ref is not None:
+            raise InvalidInputError("alleen de rol 'school' hoort bij een school")
+        assert person.id is not None and partnership.id is not None
+        self.store.add_membership(person.id, partnership.id, role, school_id)
+
+    # --- cases -------------------------------------------------------------------------
+
+    def open_case(
+        self,
+        *,
+        school_ref: str | int,
+        protocol_id: str,
+        actor_ref: str | int,
+        version: int | None = None,
+        partnership_ref: str | int | None = None,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Open an admission case for a school on the newest (or given) protocol version."""
+        partnership_id = (
+            self.store.partnership(partnership_ref).id if partnership_ref is not None else None
+        )
+        school = self.store.school(school_ref, partnership_id)
+        spec = self.registry.get(protocol_id, version)
+        if school.sector not in spec.sectors:
+            sectors = ", ".join(spec.sectors)
+            raise InvalidInputError(
+                f"protocol '{spec.id}' is voor {sectors}; {school.name} is {school.sector}"
+            )
+        existing = self.store.open_case_of_school(school.id or 0)
+        if existing is not None:
+            raise ConflictError(f"{school.name} heeft al een lopend dossier ({existing})")
+        person = self.store.person(actor_ref)
+        roles = self._roles_in(person.id or 0, school.partnership_id)
+        role = next((r for r in spec.opened_by if r in roles), None)
+        if role is None:
+            raise InvalidInputError(
+                f"alleen {', '.join(spec.opened_by)} mag een dossier openen; "
+                f"{person.name} heeft: {', '.join(sorted(roles)) or 'geen rol'}"
+            )
+        moment = as_aware(at) if at else self.clock.now()
+        self.store.pin_protocol(spec, moment)
+        return self.store.open_case(
+            partnership_id=school.partnership_id,
+            school_id=school.id or 0,
+            spec=spec,
+            actor_id=person.id or 0,
+            role=role,
+            at=moment,
+            note=note,
+        )
+
+    def fire(
+        self,
+        case_id: int,
+        trigger: str,
+        *,
+        actor_ref: str | int,
+        inputs: Mapping[str, Any] | None = None,
+        note: str | None = None,
+        role: str | None = None,
+        at: datetime | None = None,
+    ) -> Decision:
+        """Fire ``trigger`` on a case as a person. Refusals raise and change nothing."""
+        person_id = self._person_id(actor_ref)
+        loaded = self.store.case_for_actor(case_id, person_id)
+        case = loaded.case
+        moment = as_aware(at) if at else self.clock.now()
+        if moment < case.updated_at:
+            raise InvalidInputError(
+                f"tijdstip {moment:%Y-%m-%d %H:%M} ligt vóór de laatste gebeurtenis van "
+                f"dossier {case_id} ({case.updated_at:%Y-%m-%d %H:%M})"
+            )
+        machine = self.engine.machine(self.spec_of(case))
+        request = FireRequest(
+            trigger=trigger,
+            actor=Actor(person_id, loaded.actor_name, loaded.roles),
+            at=moment,
+            inputs=dict(inputs or {}),
+            note=note,
+            role=role,
+        )
+        decision = machine.decide(
+            case.id, case.state, request, load_history=lambda: self.store.history(case.id)
+        )
+        self.store.apply(
+            case,
+            to_state=decision.to_state,
+            final=decision.final,
+            trigger=decision.trigger,
+            actor_id=person_id,
+            role=decision.role,
+            at=moment,
+            note=decision.note,
+            payload=decision.payload,
+        )
+        return decision
+
+    def view(self, case_id: int) -> CaseView:
+        case = self.store.case(case_id)
+        spec = self.spec_of(case)
+        return CaseView(
+            case=case,
+            school=self.store.school(case.school_id),
+            partnership=self.store.partnership(case.partnership_id),
+            spec=spec,
+            state=spec.states[case.state],
+            allowed=self.engine.machine(spec).allowed(case.state),
+            history=self.store.history(case_id),
+        )
+
+    def overview(self, partnership_ref: str | int | None = None) -> list[StepCount]:
+        """Number of cases in each state, in protocol order (empty states included)."""
+        partnership_id = (
+            self.store.partnership(partnership_ref).id if partnership_ref is not None else None
+        )
+        counts = {
+            (pid, version, state): n
+            for pid, version, state, n in self.store.count_by_state(partnership_id)
+        }
+        result = []
+        for pid, version in sorted({(pid, v) for pid, v, _ in counts}):
+            spec = self._spec(pid, version)
+            for state in spec.states:
+                result.append(StepCount(spec, state, counts.get((pid, version, state), 0)))
+        return result
+
+    def spec_of(self, case: CaseRecord) -> ProtocolSpec:
+        return self._spec(case.protocol_id, case.protocol_version)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _spec(self, protocol_id: str, version: int) -> ProtocolSpec:
+        """The version a case is pinned to: from the files, else as stored at its start."""
+        found = self.registry.find(protocol_id, version) or self._pinned.get((protocol_id, version))
+        if found is not None:
+            return found
+        stored = self.store.pinned_protocol(protocol_id, version)
+        if stored is None:
+            raise NotFoundError(f"protocol '{protocol_id}' versie {version} is onbekend")
+        spec = ProtocolSpec.model_validate(stored)
+        self._pinned[(protocol_id, version)] = spec
+        return spec
+
+    def _person_id(self, ref: str | int) -> int:
+        if isinstance(ref, int):
+            return ref
+        person = self.store.person(ref)
+        assert person.id is not None
+        return person.id
+
+    def _roles_in(self, person_id: int, partnership_id: int) -> set[str]:
+        return {
+            m.role
+            for _, memberships in self.store.people(partnership_id)
+            for m in memberships
+            if m.person_id == person_id
+        }

@@ -1,0 +1,24 @@
+"""Persistence: tables, migrations and the store over SQLite or PostgreSQL."""
+
+from toetreding.store.database import make_engine, migrate, normalise_url, schema_is_current
+from toetreding.store.repository import (
+    CaseForActor,
+    CaseRecord,
+    HistoryEntry,
+    Store,
+    definition_digest,
+)
+from toetreding.store.tables import Region
+
+__all__ = [
+    "CaseForActor",
+    "CaseRecord",
+    "HistoryEntry",
+    "Region",
+    "Store",
+    "definition_digest",
+    "make_engine",
+    "migrate",
+    "normalise_url",
+    "schema_is_current",
+]

@@ -1,0 +1,428 @@
+"""The store: every read and write of toetreding's data, over SQLite or PostgreSQL.
+
+State changes go through :meth:`Store.apply`, which updates the case only if nobody moved
+it meanwhile (``revision`` check) and appends the history row in the same transaction.
+The hot path uses SQLAlchemy Core statements over the SQLModel tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
+from toetreding.definition.model import ProtocolSpec
+from toetreding.store.tables import (
+    Case,
+    Event,
+    Membership,
+    Partnership,
+    Person,
+    ProtocolVersion,
+    School,
+    SchoolCreate,
+)
+
+T = TypeVar("T")
+
+_cases = Case.__table__  # type: ignore[attr-defined]
+_events = Event.__table__  # type: ignore[attr-defined]
+_people = Person.__table__  # type: ignore[attr-defined]
+_memberships = Membership.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    partnership_id: int
+    school_id: int
+    protocol_id: str
+    protocol_version: int
+    state: str
+    revision: int
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseForActor:
+    """A case as loaded for one request, with the actor's roles for it."""
+
+    case: CaseRecord
+    actor_name: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_id: int | None
+    actor_name: str | None
+    role: str | None
+    at: datetime
+    note: str | None
+    payload: dict[str, Any]
+
+
+def definition_digest(spec: ProtocolSpec) -> str:
+    """A digest of the definition's content, blind to comments and layout of the file."""
+    canonical = json.dumps(spec.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Store:
+    """Reads and writes over one SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    # --- partnerships, schools, people -------------------------------------------------
+
+    def add_partnership(self, code: str, name: str, at: datetime) -> Partnership:
+        return self._insert(
+            Partnership(code=code, name=name, created_at=at),
+            f"partnerschap met code '{code}' bestaat al",
+        )
+
+    def partnerships(self) -> list[Partnership]:
+        with self.session() as session:
+            return list(session.exec(select(Partnership).order_by(Partnership.code)).scalars())  # type: ignore[call-overload]
+
+    def partnership(self, ref: str | int) -> Partnership:
+        """By id or by code."""
+        with self.session() as session:
+            found = self._by_ref(session, Partnership, Partnership.code, ref)
+        if found is None:
+            raise NotFoundError(f"partnerschap '{ref}' bestaat niet")
+        return found
+
+    def add_school(self, data: SchoolCreate, at: datetime) -> School:
+        self.partnership(data.partnership_id)
+        school = School.model_validate(data, update={"created_at": at})
+        return self._insert(school, f"een school met BRIN '{data.brin}' staat al in dit partnerschap")
+
+    def schools(self, partnership_id: int | None = None) -> list[School]:
+        query = select(School).order_by(School.name)
+        if partnership_id is not None:
+            query = query.where(School.partnership_id == partnership_id)  # type: ignore[arg-type]
+        with self.session() as session:
+            return list(session.exec(query).scalars())  # type: ignore[call-overload]
+
+    def school(self, ref: str | int, partnership_id: int | None = None) -> School:
+        """By id, or by BRIN within a partnership."""
+        with self.session() as session:
+            if isinstance(ref, int) or str(ref).isdigit():
+                found = session.get(School, int(ref))
+            else:
+                query = select(School).where(School.brin == ref)  # type: ignore[arg-type]
+                if partnership_id is not None:
+                    query = query.where(School.partnership_id == partnership_id)  # type: ignore[arg-type]
+                found = session.exec(query).scalars().first()  # type: ignore[call-overload]
+        if found is None:
+            raise NotFoundError(f"school '{ref}' bestaat niet")
+        return found
+
+    def add_person(self, name: str, email: str, at: datetime) -> Person:
+        return self._insert(
+            Person(name=name, email=email.strip().lower(), created_at=at),
+            f"er is al iemand met e-mailadres '{email}'",
+        )
+
+    def person(self, ref: str | int) -> Person:
+        """By id or by e-mail address."""
+        with self.session() as session:
+            found = self._by_ref(session, Person, Person.email, str(ref).strip().lower())
+        if found is None:
+            raise NotFoundError(f"persoon '{ref}' bestaat niet")
+        return found
+
+    def people(self, partnership_id: int | None = None) -> list[tuple[Person, list[Membership]]]:
+        with self.session() as session:
+            people = list(session.exec(select(Person).order_by(Person.name)).scalars())  # type: ignore[call-overload]
+            query = select(Membership)
+            if partnership_id is not None:
+                query = query.where(Membership.partnership_id == partnership_id)  # type: ignore[arg-type]
+            memberships = list(session.exec(query).scalars())  # type: ignore[call-overload]
+        by_person: dict[int, list[Membership]] = {}
+        for membership in memberships:
+            by_person.setdefault(membership.person_id, []).append(membership)
+        if partnership_id is None:
+            return [(p, by_person.get(p.id or 0, [])) for p in people]
+        return [(p, by_person[p.id]) for p in people if p.id in by_person]
+
+    def add_membership(
+        self, person_id: int, partnership_id: int, role: str, school_id: int | None = None
+    ) -> Membership:
+        membership = Membership(
+            person_id=person_id, partnership_id=partnership_id, role=role, school_id=school_id
+        )
+        return self._insert(membership, f"deze persoon heeft de rol '{role}' al")
+
+    # --- protocol versions -------------------------------------------------------------
+
+    def pin_protocol(self, spec: ProtocolSpec, at: datetime) -> None:
+        """Record the definition of ``spec``; refuse a changed file under the same version."""
+        digest = definition_digest(spec)
+        with self.session() as session:
+            stored = session.get(ProtocolVersion, (spec.id, spec.version))
+            if stored is None:
+                session.add(
+                    ProtocolVersion(
+                        protocol_id=spec.id,
+                        version=spec.version,
+                        digest=digest,
+                        definition=spec.model_dump(mode="json", by_alias=True),
+                        registered_at=at,
+                    )
+                )
+                session.commit()
+                return
+        if stored.digest != digest:
+            raise ConflictError(
+                f"protocol '{spec.id}' versie {spec.version} is gewijzigd sinds er dossiers op "
+                "zijn gestart; verhoog 'version' in het bestand zodat lopende dossiers hun "
+                "oorspronkelijke versie houden"
+            )
+
+    def pinned_protocol(self, protocol_id: str, version: int) -> dict[str, Any] | None:
+        with self.session() as session:
+            stored = session.get(ProtocolVersion, (protocol_id, version))
+        return None if stored is None else stored.definition
+
+    # --- cases -------------------------------------------------------------------------
+
+    def open_case(
+        self,
+        *,
+        partnership_id: int,
+        school_id: int,
+        spec: ProtocolSpec,
+        actor_id: int,
+        role: str,
+        at: datetime,
+        note: str | None,
+    ) -> int:
+        """Create a case in the protocol's initial state with its opening history row."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                insert(_cases).values(
+                    partnership_id=partnership_id,
+                    school_id=school_id,
+                    protocol_id=spec.id,
+                    protocol_version=spec.version,
+                    state=spec.initial,
+                    revision=1,
+                    opened_at=at,
+                    updated_at=at,
+                )
+            )
+            case_id = int(result.inserted_primary_key[0])
+            connection.execute(
+                insert(_events).values(
+                    case_id=case_id,
+                    seq=1,
+                    trigger="openen",
+                    from_state=None,
+                    to_state=spec.initial,
+                    actor_id=actor_id,
+                    role=role,
+                    at=at,
+                    note=note,
+                    payload={},
+                )
+            )
+        return case_id
+
+    def open_case_of_school(self, school_id: int) -> int | None:
+        query = select(_cases.c.id).where(
+            _cases.c.school_id == school_id, _cases.c.closed_at.is_(None)
+        )
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar()
+
+    def case(self, case_id: int) -> CaseRecord:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(_cases).where(_cases.c.id == case_id)).first()
+        if row is None:
+            raise NotFoundError(f"dossier {case_id} bestaat niet")
+        return CaseRecord(**row._asdict())
+
+    def case_for_actor(self, case_id: int, person_id: int) -> CaseForActor:
+        """The case and the roles ``person_id`` holds for it, in one query."""
+        query = (
+            select(_cases, _people.c.name, _memberships.c.role, _memberships.c.school_id.label("m_school"))
+            .select_from(_cases)
+            .join(_people, _people.c.id == person_id)
+            .outerjoin(
+                _memberships,
+                (_memberships.c.person_id == _people.c.id)
+                & (_memberships.c.partnership_id == _cases.c.partnership_id),
+            )
+            .where(_cases.c.id == case_id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        if not rows:
+            self.case(case_id)  # raises for an unknown case
+            raise NotFoundError(f"persoon {person_id} bestaat niet")
+        first = rows[0]._asdict()
+        name = first.pop("name")
+        for key in ("role", "m_school"):
+            first.pop(key)
+        case = CaseRecord(**first)
+        roles = frozenset(
+            row.role
+            for row in rows
+            if row.role is not None and (row.role != "school" or row.m_school == case.school_id)
+        )
+        return CaseForActor(case, name, roles)
+
+    def apply(
+        self,
+        case: CaseRecord,
+        *,
+        to_state: str,
+        final: bool,
+        trigger: str,
+        actor_id: int | None,
+        role: str | None,
+        at: datetime,
+        note: str | None,
+        payload: dict[str, Any],
+    ) -> int:
+        """Move ``case`` and append its history row in one transaction; returns the new revision.
+
+        Raises :class:`ConcurrentUpdateError` (and writes nothing) if the case moved since
+        it was loaded.
+        """
+        revision = case.revision + 1
+        with self.engine.begin() as connection:
+            moved = connection.execute(
+                update(_cases)
+                .where(_cases.c.id == case.id, _cases.c.revision == case.revision)
+                .values(
+                    state=to_state,
+                    revision=revision,
+                    updated_at=at,
+                    closed_at=at if final else None,
+                )
+            )
+            if moved.rowcount != 1:
+                raise ConcurrentUpdateError(
+                    f"dossier {case.id} is intussen door iemand anders gewijzigd; "
+                    "er is niets opgeslagen, probeer het opnieuw"
+                )
+            connection.execute(
+                insert(_events).values(
+                    case_id=case.id,
+                    seq=revision,
+                    trigger=trigger,
+                    from_state=case.state,
+                    to_state=to_state,
+                    actor_id=actor_id,
+                    role=role,
+                    at=at,
+                    note=note,
+                    payload=payload,
+                )
+            )
+        return revision
+
+    def history(self, case_id: int) -> list[HistoryEntry]:
+        query = (
+            select(_events, _people.c.name.label("actor_name"))
+            .outerjoin(_people, _people.c.id == _events.c.actor_id)
+            .where(_events.c.case_id == case_id)
+            .order_by(_events.c.seq)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        entries = []
+        for row in rows:
+            data = row._asdict()
+            data.pop("id")
+            data.pop("case_id")
+            entries.append(HistoryEntry(**data))
+        return entries
+
+    def cases(
+        self,
+        *,
+        partnership_id: int | None = None,
+        state: str | None = None,
+        protocol_id: str | None = None,
+        school_id: int | None = None,
+        open_only: bool = False,
+    ) -> list[tuple[CaseRecord, str]]:
+        """Cases with their school's name, newest activity first."""
+        query = select(_cases, School.name.label("school_name")).join(  # type: ignore[attr-defined]
+            School, School.id == _cases.c.school_id  # type: ignore[arg-type]
+        )
+        if partnership_id is not None:
+            query = query.where(_cases.c.partnership_id == partnership_id)
+        if state is not None:
+            query = query.where(_cases.c.state == state)
+        if protocol_id is not None:
+            query = query.where(_cases.c.protocol_id == protocol_id)
+        if school_id is not None:
+            query = query.where(_cases.c.school_id == school_id)
+        if open_only:
+            query = query.where(_cases.c.closed_at.is_(None))
+        query = query.order_by(_cases.c.updated_at.desc(), _cases.c.id.desc())
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        result = []
+        for row in rows:
+            data = row._asdict()
+            name = data.pop("school_name")
+            result.append((CaseRecord(**data), name))
+        return result
+
+    def count_by_state(
+        self, partnership_id: int | None = None
+    ) -> list[tuple[str, int, str, int]]:
+        """(protocol id, version, state, number of cases)."""
+        query = select(
+            _cases.c.protocol_id, _cases.c.protocol_version, _cases.c.state, func.count()
+        ).group_by(_cases.c.protocol_id, _cases.c.protocol_version, _cases.c.state)
+        if partnership_id is not None:
+            query = query.where(_cases.c.partnership_id == partnership_id)
+        with self.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(query).all()]  # type: ignore[misc]
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _insert(self, obj: T, conflict: str) -> T:
+        with self.session() as session:
+            session.add(obj)
+            try:
+                session.commit()
+            except IntegrityError as exc:
+                raise ConflictError(conflict) from exc
+            session.refresh(obj)
+        return obj
+
+    @staticmethod
+    def _by_ref(session: Session, model: type[T], column: Any, ref: str | int) -> T | None:
+        if isinstance(ref, int) or str(ref).isdigit():
+            return session.get(model, int(ref))
+        return session.exec(select(model).where(column == ref)).scalars().first()  # type: ignore[call-overload,no-any-return]
+
