@@ -122,7 +122,7 @@ class Toetreding:
         if existing is not None:
             raise ConflictError(f"{school.name} heeft al een lopend dossier ({existing})")
         person = self.store.person(actor_ref)
-        roles = self._roles_in(person.id or 0, school.partnership_id)
+        roles = self.store.roles_of(person.id or 0, school.partnership_id)
         role = next((r for r in spec.opened_by if r in roles), None)
         if role is None:
             raise InvalidInputError(
@@ -239,11 +239,3 @@ class Toetreding:
         person = self.store.person(ref)
         assert person.id is not None
         return person.id
-
-    def _roles_in(self, person_id: int, partnership_id: int) -> set[str]:
-        return {
-            m.role
-            for _, memberships in self.store.people(partnership_id)
-            for m in memberships
-            if m.person_id == person_id
-        }

@@ -176,6 +176,13 @@ class Store:
         )
         return self._insert(membership, f"deze persoon heeft de rol '{role}' al")
 
+    def roles_of(self, person_id: int, partnership_id: int) -> set[str]:
+        query = select(_memberships.c.role).where(
+            _memberships.c.person_id == person_id, _memberships.c.partnership_id == partnership_id
+        )
+        with self.engine.connect() as connection:
+            return set(connection.execute(query).scalars())
+
     # --- protocol versions -------------------------------------------------------------
 
     def pin_protocol(self, spec: ProtocolSpec, at: datetime) -> None:
