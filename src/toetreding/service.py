@@ -22,7 +22,7 @@ from toetreding.definition import ProtocolRegistry, ProtocolSpec, StateSpec
 from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
 from toetreding.settings import Settings
 from toetreding.store import CaseRecord, HistoryEntry, Store, make_engine, migrate
-from toetreding.store.tables import Partnership, School
+from toetreding.store.tables import Partnership, Person, School
 from toetreding.workflows import Actor, Decision, FireRequest, WorkflowEngine
 
 
@@ -72,27 +72,55 @@ class Toetreding:
                 roles.setdefault(role, label)
         return roles
 
+    def add_person(
+        self,
+        name: str,
+        email: str,
+        *,
+        partnership_ref: str | int | None = None,
+        roles: tuple[str, ...] = (),
+        school_ref: str | None = None,
+    ) -> Person:
+        """Register a person with roles in one partnership; every role is checked first."""
+        grants = [
+            self._resolve_role(partnership_ref, role, school_ref if role == SCHOOL_ROLE else None)
+            for role in roles
+        ]
+        person = self.store.add_person(name, email, self.clock.now())
+        assert person.id is not None
+        for partnership_id, role, school_id in grants:
+            self.store.add_membership(person.id, partnership_id, role, school_id)
+        return person
+
     def grant_role(
         self, person_ref: str | int, partnership_ref: str | int, role: str, school_ref: str | None = None
     ) -> None:
         """Give a person a role in a partnership; a school contact is tied to a school."""
+        partnership_id, role, school_id = self._resolve_role(partnership_ref, role, school_ref)
+        person = self.store.person(person_ref)
+        assert person.id is not None
+        self.store.add_membership(person.id, partnership_id, role, school_id)
+
+    def _resolve_role(
+        self, partnership_ref: str | int | None, role: str, school_ref: str | None
+    ) -> tuple[int, str, int | None]:
         roles = self.known_roles()
         if role not in roles:
             raise InvalidInputError(f"onbekende rol '{role}'; kies uit: {', '.join(roles)}")
-        person = self.store.person(person_ref)
+        if partnership_ref is None:
+            raise InvalidInputError("een rol hoort bij een partnerschap: geef --partnership")
         partnership = self.store.partnership(partnership_ref)
-        school_id = None
-        if role == SCHOOL_ROLE:
-            if school_ref is None:
-                raise InvalidInputError("de rol 'school' hoort bij een school: geef --school")
-            school = self.store.school(school_ref, partnership.id)
-            if school.partnership_id != partnership.id:
-                raise InvalidInputError(f"school '{school.name}' hoort niet bij {partnership.code}")
-            school_id = school.id
-        elif school_ref is not None:
-            raise InvalidInputError("alleen de rol 'school' hoort bij een school")
-        assert person.id is not None and partnership.id is not None
-        self.store.add_membership(person.id, partnership.id, role, school_id)
+        assert partnership.id is not None
+        if role != SCHOOL_ROLE:
+            if school_ref is not None:
+                raise InvalidInputError("alleen de rol 'school' hoort bij een school")
+            return partnership.id, role, None
+        if school_ref is None:
+            raise InvalidInputError("de rol 'school' hoort bij een school: geef --school")
+        school = self.store.school(school_ref, partnership.id)
+        if school.partnership_id != partnership.id:
+            raise InvalidInputError(f"school '{school.name}' hoort niet bij {partnership.code}")
+        return partnership.id, role, school.id
 
     # --- cases -------------------------------------------------------------------------
 

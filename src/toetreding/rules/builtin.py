@@ -6,6 +6,9 @@ the text a refused user reads.
 
 from __future__ import annotations
 
+from datetime import date
+
+from toetreding.clock import LOCAL_TZ
 from toetreding.rules._registry import GuardContext, Verdict, rule
 
 
@@ -43,3 +46,19 @@ def times_in_at_most(context: GuardContext, state: str, maximum: int) -> Verdict
     if count > maximum:
         return Verdict(False, f"het dossier was al {count} keer in stap '{state}' (max. {maximum})")
     return Verdict(True, f"het dossier was {count} keer in stap '{state}' (max. {maximum})")
+
+
+@rule("date_reached", "Een eerder ingevoerde datum (bijv. de auditdatum) is bereikt.")
+def date_reached(context: GuardContext, name: str) -> Verdict:
+    recorded = context.inputs.get(name)
+    if recorded is None:
+        recorded = next(
+            (e.payload[name] for e in reversed(context.history()) if name in e.payload), None
+        )
+    if recorded is None:
+        return Verdict(False, f"er is geen '{name}' vastgelegd")
+    due = date.fromisoformat(str(recorded))
+    today = context.now.astimezone(LOCAL_TZ).date()
+    if today < due:
+        return Verdict(False, f"'{name}' is {due:%d-%m-%Y}; die datum is nog niet bereikt")
+    return Verdict(True, f"'{name}' ({due:%d-%m-%Y}) is bereikt")

@@ -139,6 +139,15 @@ class ProtocolMachine:
             roles.extend(r for r in transition.roles if r not in roles)
         return [AllowedTrigger(t, label, tuple(roles)) for t, (label, roles) in by_trigger.items()]
 
+    def acting_roles(self, state: str) -> list[str]:
+        """Roles that move a case on from ``state``; leaving without an outcome does not count."""
+        onward = [
+            t
+            for t in self.spec.transitions_from(state)
+            if not (self.spec.states[t.dest].final and self.spec.states[t.dest].outcome is None)
+        ] or self.spec.transitions_from(state)
+        return list(dict.fromkeys(role for t in onward for role in t.roles))
+
     def decide(
         self,
         case_id: int | None,

@@ -1,0 +1,114 @@
+"""What every command shares: the service, output (Rich or JSON), times and errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from typer.core import TyperGroup
+
+from toetreding._exceptions import InvalidInputError, ToetredingError, TransitionRefused
+from toetreding.clock import SystemClock, as_aware, local
+from toetreding.service import Toetreding
+from toetreding.settings import Settings
+
+console = Console()
+errors = Console(stderr=True)
+
+JSON_HELP = "Uitvoer als JSON, voor scripts."
+AT_HELP = "Tijdstip (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM, Nederlandse tijd); standaard nu."
+
+
+class Group(TyperGroup):
+    """Turns toetreding's errors into a Dutch message and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TransitionRefused as exc:
+            errors.print(f"[bold red]Geweigerd:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(1) from exc
+        except ToetredingError as exc:
+            errors.print(f"[bold red]Fout:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from exc
+
+
+def new_app(help_text: str) -> typer.Typer:
+    return typer.Typer(
+        cls=Group, help=help_text, no_args_is_help=True, pretty_exceptions_enable=False
+    )
+
+
+@dataclass
+class State:
+    """Per-invocation state: settings, and the service built on first use."""
+
+    settings: Settings
+    _service: Toetreding | None = field(default=None, repr=False)
+
+    @property
+    def service(self) -> Toetreding:
+        if self._service is None:
+            self._service = Toetreding.from_settings(self.settings, SystemClock())
+        return self._service
+
+
+def service(ctx: typer.Context) -> Toetreding:
+    return state(ctx).service
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = State(Settings.from_env())
+    assert isinstance(root.obj, State)
+    return root.obj
+
+
+def parse_at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(f"'{value}' is geen tijdstip (gebruik JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)") from None
+    return as_aware(parsed)
+
+
+def show_time(moment: datetime | None) -> str:
+    return "" if moment is None else local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return local(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def key_values(pairs: list[str], option: str) -> dict[str, str]:
+    """Parse repeated ``name=value`` options."""
+    result: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInputError(f"{option} verwacht NAAM=WAARDE, kreeg '{pair}'")
+        result[name.strip()] = value.strip()
+    return result

@@ -1,0 +1,228 @@
+"""``toetreding case``: open, list, show and move admission cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from toetreding._exceptions import InvalidInputError
+from toetreding.cli._common import (
+    AT_HELP,
+    JSON_HELP,
+    console,
+    key_values,
+    new_app,
+    parse_at,
+    print_json,
+    service,
+    show_time,
+)
+from toetreding.definition import ProtocolSpec
+from toetreding.service import CaseView
+from toetreding.store import HistoryEntry
+
+app = new_app("Toelatingsdossiers openen, bekijken en verder zetten.")
+
+
+@app.command("open")
+def case_open(
+    ctx: typer.Context,
+    school: str = typer.Option(..., "--school", help="Id of BRIN van de school"),
+    protocol: str = typer.Option(..., "--protocol", help="Protocol-id, bijv. partnerschap2"),
+    actor: str = typer.Option(..., "--as", help="Wie opent het dossier (e-mail of id)"),
+    version: int | None = typer.Option(None, "--version", help="Protocolversie; standaard de nieuwste"),
+    partnership: str | None = typer.Option(None, "--partnership", "-p", help="Nodig bij BRIN in meerdere partnerschappen"),
+    note: str | None = typer.Option(None, "--note"),
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Open een toelatingsdossier voor een school."""
+    app_ = service(ctx)
+    case_id = app_.open_case(
+        school_ref=school,
+        protocol_id=protocol,
+        actor_ref=actor,
+        version=version,
+        partnership_ref=partnership,
+        note=note,
+        at=parse_at(at),
+    )
+    view = app_.view(case_id)
+    console.print(
+        f"Dossier {case_id} geopend voor {view.school.name} op {view.spec.id} v{view.spec.version}; "
+        f"eerste stap: {view.state.label}.",
+        highlight=False,
+    )
+
+
+@app.command("list")
+def case_list(
+    ctx: typer.Context,
+    partnership: str | None = typer.Option(None, "--partnership", "-p"),
+    state: str | None = typer.Option(None, "--state", help="Alleen dossiers in deze stap"),
+    protocol: str | None = typer.Option(None, "--protocol"),
+    open_only: bool = typer.Option(False, "--open", help="Alleen lopende dossiers"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Dossiers, meest recent gewijzigd eerst."""
+    app_ = service(ctx)
+    pid = app_.store.partnership(partnership).id if partnership else None
+    rows = app_.store.cases(partnership_id=pid, state=state, protocol_id=protocol, open_only=open_only)
+    summaries = [_summary(app_.spec_of(case), case, school) for case, school in rows]
+    if as_json:
+        print_json(summaries)
+        return
+    table = Table("dossier", "school", "protocol", "stap", "toestand", "laatst gewijzigd", title="Dossiers")
+    for s in summaries:
+        table.add_row(
+            str(s["id"]), s["school_name"], f"{s['protocol_id']} v{s['protocol_version']}",
+            str(s["step"] or ""), s["state_label"], show_time(s["updated_at"]),
+        )
+    console.print(table)
+
+
+@app.command("show")
+def case_show(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Huidige stap, wat nu kan en door wie, en de volledige geschiedenis."""
+    view = service(ctx).view(case_id)
+    if as_json:
+        print_json(_view_json(view))
+        return
+    _print_view(view)
+
+
+@app.command("fire")
+def case_fire(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    trigger: str = typer.Argument(..., help="Handeling, zie 'case show'"),
+    actor: str = typer.Option(..., "--as", help="Wie handelt (e-mail of id)"),
+    role: str | None = typer.Option(None, "--role", help="In welke rol, als iemand er meer heeft"),
+    note: str | None = typer.Option(None, "--note", help="Toelichting of motivering"),
+    docs: list[str] = typer.Option([], "--doc", help="Document: NAAM=VERWIJZING (of alleen VERWIJZING)"),
+    values: list[str] = typer.Option([], "--input", help="Overige invoer: NAAM=WAARDE"),
+    confirms: list[str] = typer.Option([], "--confirm", help="Bevestiging, bijv. --confirm akkoord"),
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Voer een handeling uit op een dossier."""
+    app_ = service(ctx)
+    inputs: dict[str, Any] = key_values(values, "--input")
+    inputs.update(_documents(app_, case_id, trigger, docs))
+    inputs.update({name: True for name in confirms})
+    decision = app_.fire(
+        case_id, trigger, actor_ref=actor, inputs=inputs, note=note, role=role, at=parse_at(at)
+    )
+    spec = app_.spec_of(app_.store.case(case_id))
+    console.print(
+        f"Dossier {case_id}: {spec.states[decision.from_state].label} → "
+        f"[bold]{spec.states[decision.to_state].label}[/] ({decision.trigger}, als {decision.role}).",
+        highlight=False,
+    )
+
+
+def _documents(app_: Any, case_id: int, trigger: str, docs: list[str]) -> dict[str, str]:
+    """``--doc REF`` without a name fills the transition's only document input."""
+    named = [d for d in docs if "=" in d]
+    bare = [d for d in docs if "=" not in d]
+    result = key_values(named, "--doc")
+    if bare:
+        spec = app_.spec_of(app_.store.case(case_id))
+        names = sorted({i.name for t in spec.transitions if t.trigger == trigger for i in t.inputs if i.kind == "document"})
+        if len(names) != 1 or len(bare) > 1:
+            wanted = ", ".join(names) or "geen documenten"
+            raise InvalidInputError(f"geef --doc NAAM=VERWIJZING; '{trigger}' vraagt: {wanted}")
+        result[names[0]] = bare[0]
+    return result
+
+
+def _summary(spec: Any, case: Any, school_name: str) -> dict[str, Any]:
+    state = spec.states.get(case.state)
+    return {
+        "id": case.id,
+        "school_id": case.school_id,
+        "school_name": school_name,
+        "partnership_id": case.partnership_id,
+        "protocol_id": case.protocol_id,
+        "protocol_version": case.protocol_version,
+        "state": case.state,
+        "state_label": state.label if state else case.state,
+        "step": state.step if state else None,
+        "outcome": state.outcome if state else None,
+        "final": bool(state and state.final),
+        "opened_at": case.opened_at,
+        "updated_at": case.updated_at,
+    }
+
+
+def _view_json(view: CaseView) -> dict[str, Any]:
+    return {
+        **_summary(view.spec, view.case, view.school.name),
+        "partnership": view.partnership.code,
+        "school": {"name": view.school.name, "brin": view.school.brin, "sector": view.school.sector,
+                   "region": view.school.region, "board": view.school.board},
+        "expected": [a.model_dump(mode="json") for a in view.state.artefacts],
+        "allowed": [{"trigger": a.trigger, "label": a.label, "roles": list(a.roles)} for a in view.allowed],
+        "history": [
+            {"seq": h.seq, "trigger": h.trigger, "from": h.from_state, "to": h.to_state,
+             "actor": h.actor_name, "actor_id": h.actor_id, "role": h.role, "at": h.at,
+             "note": h.note, "payload": h.payload}
+            for h in view.history
+        ],
+    }
+
+
+def _print_view(view: CaseView) -> None:
+    spec, st = view.spec, view.state
+    step = f"stap {st.step}: {spec.step_label(st.step)} — " if st.step else ""
+    console.print(
+        f"[bold]Dossier {view.case.id}[/] · {view.school.name} ({view.school.sector}, regio "
+        f"{view.school.region}) · {spec.title} v{spec.version}",
+        highlight=False,
+    )
+    status = " (afgesloten)" if st.final else ""
+    console.print(f"Nu: {step}[bold]{st.label}[/]{status}", highlight=False)
+    if st.description:
+        console.print(st.description.strip(), style="dim", highlight=False)
+    for artefact in st.artefacts:
+        pages = f", max. {artefact.max_pages} pagina's" if artefact.max_pages else ""
+        owner = f" (door {spec.roles.get(artefact.owner, artefact.owner)})" if artefact.owner else ""
+        console.print(f"  Verwacht: {artefact.label}{pages}{owner}", highlight=False)
+    if view.allowed:
+        table = Table("handeling", "omschrijving", "wie", title="Wat kan nu")
+        for a in view.allowed:
+            table.add_row(a.trigger, a.label, ", ".join(a.roles))
+        console.print(table)
+    console.print("\n[bold]Geschiedenis[/]")
+    for h in view.history:
+        console.print(_history_lines(spec, h), highlight=False)
+
+
+def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:
+    target = spec.states[entry.to_state].label if entry.to_state in spec.states else entry.to_state
+    if entry.from_state is None:
+        head = f"dossier geopend in '{target}'"
+    else:
+        source = spec.states[entry.from_state].label if entry.from_state in spec.states else entry.from_state
+        head = f"{entry.trigger}: {source} → {target}"
+    role = spec.roles.get(entry.role or "", entry.role or "—")
+    lines = [
+        f"{entry.seq:>3}. {show_time(entry.at)}  [bold]{head}[/]",
+        f"     door {entry.actor_name or '—'} ({role})",
+    ]
+    if entry.note:
+        lines.append(f"     toelichting: {entry.note}")
+    labels = {
+        i.name: i.label
+        for t in spec.transitions
+        if t.trigger == entry.trigger
+        for i in t.inputs
+    }
+    for name, value in entry.payload.items():
+        shown = "ja" if value is True else value
+        lines.append(f"     {labels.get(name, name)}: {shown}")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""``toetreding protocol``: list, show and validate protocol definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from toetreding._exceptions import DefinitionError
+from toetreding.cli._common import JSON_HELP, console, errors, new_app, print_json, state
+from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
+
+app = new_app("Protocollen bekijken en controleren.")
+
+
+def _registry(ctx: typer.Context) -> ProtocolRegistry:
+    return ProtocolRegistry.from_directory(state(ctx).settings.protocols_dir)
+
+
+@app.command("list")
+def list_protocols(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """Alle protocollen met hun versies."""
+    specs = _registry(ctx).all()
+    if as_json:
+        print_json(
+            [
+                {"id": s.id, "version": s.version, "title": s.title, "sectors": list(s.sectors),
+                 "states": len(s.states), "transitions": len(s.transitions)}
+                for s in specs
+            ]
+        )
+        return
+    table = Table("protocol", "versie", "titel", "sectoren", "stappen", title="Protocollen")
+    for s in specs:
+        table.add_row(s.id, str(s.version), s.title, ", ".join(s.sectors), str(len(s.states)))
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    protocol_id: str = typer.Argument(..., help="Protocol-id, bijv. partnerschap2"),
+    version: int | None = typer.Option(None, "--version", help="Versie; standaard de nieuwste."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """De stappen en handelingen van een protocol."""
+    spec = _registry(ctx).get(protocol_id, version)
+    if as_json:
+        print_json(spec.model_dump(mode="json", by_alias=True))
+        return
+    _print_protocol(spec)
+
+
+@app.command("validate")
+def validate(files: list[Path] = typer.Argument(..., help="Protocolbestand(en)")) -> None:
+    """Controleer protocolbestanden; meldt elk probleem met bestand, regel en sleutel."""
+    failed = False
+    for file in files:
+        try:
+            spec = load_protocol_file(file)
+        except DefinitionError as exc:
+            failed = True
+            errors.print(f"[bold red]✗[/] {file}", highlight=False)
+            for problem in exc.problems:
+                errors.print(f"  {problem}", highlight=False, markup=False)
+            continue
+        console.print(
+            f"[green]✓[/] {file}: {spec.id} v{spec.version} — {len(spec.states)} stappen, "
+            f"{len(spec.transitions)} handelingen",
+            highlight=False,
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_protocol(spec: ProtocolSpec) -> None:
+    console.print(f"[bold]{spec.title}[/] ({spec.id} v{spec.version}; {', '.join(spec.sectors)})")
+    if spec.source:
+        console.print(f"Bron: {spec.source}", highlight=False)
+    states = Table("stap", "toestand", "omschrijving", "einde", title="Toestanden")
+    for name, st in spec.states.items():
+        end = "uitkomst" if st.outcome else ""
+        end = ("eind" + (", " + end if end else "")) if st.final else end
+        marker = " (begin)" if name == spec.initial else ""
+        states.add_row(str(st.step or ""), f"{name}{marker}\n{st.label}", st.description.strip(), end)
+    console.print(states)
+    moves = Table("handeling", "van → naar", "rollen", "invoer", "voorwaarde", title="Handelingen")
+    for t in spec.transitions:
+        inputs = ", ".join(f"{i.name} ({i.kind}{'' if i.required else ', optioneel'})" for i in t.inputs)
+        moves.add_row(
+            f"{t.trigger}\n{t.label}",
+            f"{', '.join(t.source)} → {t.dest}",
+            ", ".join(t.roles),
+            inputs,
+            t.guard or "",
+        )
+    console.print(moves)

@@ -1,0 +1,161 @@
+"""Registering partnerships, schools and people."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
+from toetreding.definition import Sector
+from toetreding.store import Region
+from toetreding.store.tables import PartnershipPublic, PersonPublic, SchoolCreate, SchoolPublic
+
+partnership_app = new_app("Partnerschappen beheren.")
+school_app = new_app("Kandidaat-scholen beheren.")
+person_app = new_app("Personen en hun rollen beheren.")
+
+
+def init(ctx: typer.Context) -> None:
+    """Maak de database aan of werk hem bij, en controleer de protocollen."""
+    app = service(ctx)
+    settings = state(ctx).settings
+    console.print(f"Database klaar: {settings.database_url}", highlight=False)
+    console.print(
+        f"Protocollen ({settings.protocols_dir}): "
+        + ", ".join(f"{s.id} v{s.version}" for s in app.registry.all()),
+        highlight=False,
+    )
+
+
+# --- partnerships ---------------------------------------------------------------------------
+
+
+@partnership_app.command("add")
+def partnership_add(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="Korte code, bijv. part2"),
+    name: str = typer.Argument(..., help="Naam van het partnerschap"),
+) -> None:
+    """Registreer een partnerschap."""
+    app = service(ctx)
+    created = app.store.add_partnership(code, name, app.clock.now())
+    console.print(f"Partnerschap {created.code} ({created.name}) toegevoegd.", highlight=False)
+
+
+@partnership_app.command("list")
+def partnership_list(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
+) -> None:
+    """Alle partnerschappen."""
+    rows = service(ctx).store.partnerships()
+    if as_json:
+        print_json([PartnershipPublic.model_validate(p) for p in rows])
+        return
+    table = Table("id", "code", "naam", title="Partnerschappen")
+    for p in rows:
+        table.add_row(str(p.id), p.code, p.name)
+    console.print(table)
+
+
+# --- schools --------------------------------------------------------------------------------
+
+
+@school_app.command("add")
+def school_add(
+    ctx: typer.Context,
+    partnership: str = typer.Option(..., "--partnership", "-p", help="Code van het partnerschap"),
+    name: str = typer.Option(..., "--name", help="Naam van de school"),
+    sector: Sector = typer.Option(..., "--sector", help="po, vo of mbo"),
+    region: Region = typer.Option(..., "--region", help="Vakantieregio: noord, midden of zuid"),
+    brin: str | None = typer.Option(None, "--brin", help="BRIN of ander kenmerk"),
+    board: str | None = typer.Option(None, "--board", help="Schoolbestuur"),
+) -> None:
+    """Registreer een kandidaat-school bij een partnerschap."""
+    app = service(ctx)
+    found = app.store.partnership(partnership)
+    assert found.id is not None
+    school = app.store.add_school(
+        SchoolCreate(
+            partnership_id=found.id, name=name, sector=sector, region=region, brin=brin, board=board
+        ),
+        app.clock.now(),
+    )
+    console.print(f"School {school.name} toegevoegd (id {school.id}).", highlight=False)
+
+
+@school_app.command("list")
+def school_list(
+    ctx: typer.Context,
+    partnership: str | None = typer.Option(None, "--partnership", "-p"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Kandidaat-scholen, eventueel van één partnerschap."""
+    app = service(ctx)
+    pid = app.store.partnership(partnership).id if partnership else None
+    rows = app.store.schools(pid)
+    if as_json:
+        print_json([SchoolPublic.model_validate(s) for s in rows])
+        return
+    table = Table("id", "school", "BRIN", "sector", "regio", "bestuur", title="Scholen")
+    for s in rows:
+        table.add_row(str(s.id), s.name, s.brin or "", s.sector, s.region, s.board or "")
+    console.print(table)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+@person_app.command("add")
+def person_add(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--name"),
+    email: str = typer.Option(..., "--email"),
+    partnership: str | None = typer.Option(None, "--partnership", "-p", help="Geef meteen een rol in dit partnerschap"),
+    role: list[str] = typer.Option([], "--role", help="Rol(len), bijv. coordinator, stuurgroep, school"),
+    school: str | None = typer.Option(None, "--school", help="Bij rol 'school': id of BRIN van de school"),
+) -> None:
+    """Registreer een persoon, met desgewenst rollen in een partnerschap."""
+    person = service(ctx).add_person(
+        name, email, partnership_ref=partnership, roles=tuple(role), school_ref=school
+    )
+    roles = f" met rol {', '.join(role)} in {partnership}" if role else ""
+    console.print(f"{person.name} <{person.email}> toegevoegd (id {person.id}){roles}.", highlight=False)
+
+
+@person_app.command("role")
+def person_role(
+    ctx: typer.Context,
+    person: str = typer.Argument(..., help="E-mailadres of id"),
+    partnership: str = typer.Option(..., "--partnership", "-p"),
+    role: str = typer.Option(..., "--role"),
+    school: str | None = typer.Option(None, "--school", help="Bij rol 'school': id of BRIN"),
+) -> None:
+    """Geef een persoon een rol in een partnerschap."""
+    service(ctx).grant_role(person, partnership, role, school)
+    console.print(f"Rol {role} toegekend aan {person} in {partnership}.", highlight=False)
+
+
+@person_app.command("list")
+def person_list(
+    ctx: typer.Context,
+    partnership: str | None = typer.Option(None, "--partnership", "-p"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Personen met hun rollen."""
+    app = service(ctx)
+    pid = app.store.partnership(partnership).id if partnership else None
+    rows = app.store.people(pid)
+    if as_json:
+        print_json(
+            [
+                {**PersonPublic.model_validate(p).model_dump(),
+                 "roles": [{"partnership_id": m.partnership_id, "role": m.role, "school_id": m.school_id} for m in ms]}
+                for p, ms in rows
+            ]
+        )
+        return
+    table = Table("id", "naam", "e-mail", "rollen", title="Personen")
+    for p, ms in rows:
+        roles = ", ".join(m.role + (f" (school {m.school_id})" if m.school_id else "") for m in ms)
+        table.add_row(str(p.id), p.name, p.email, roles)
+    console.print(table)
