@@ -1,0 +1,56 @@
+"""toetreding: admission protocols of Samen Opleiden partnerships as durable state machines.
+
+Public API::
+
+    from toetreding import Toetreding, Settings, FixedClock, ProtocolRegistry
+    app = Toetreding.from_settings(Settings.from_env(), FixedClock(...))
+    case_id = app.open_case(school_ref="12AB", protocol_id="partnerschap2", actor_ref="a@b.nl")
+    app.fire(case_id, "orientatie_afronden", actor_ref="a@b.nl", inputs={...})
+"""
+
+from toetreding._exceptions import (
+    AllowedTrigger,
+    ConcurrentUpdateError,
+    ConfigurationError,
+    ConflictError,
+    DefinitionError,
+    DefinitionProblem,
+    GuardFailed,
+    InvalidInputError,
+    MissingInput,
+    NotFoundError,
+    RoleNotAllowed,
+    ToetredingError,
+    TransitionRefused,
+    TriggerNotAvailable,
+)
+from toetreding.clock import Clock, FixedClock, SystemClock
+from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
+from toetreding.service import CaseView, Toetreding
+from toetreding.settings import Settings
+
+__all__ = [
+    "AllowedTrigger",
+    "CaseView",
+    "Clock",
+    "ConcurrentUpdateError",
+    "ConfigurationError",
+    "ConflictError",
+    "DefinitionError",
+    "DefinitionProblem",
+    "FixedClock",
+    "GuardFailed",
+    "InvalidInputError",
+    "MissingInput",
+    "NotFoundError",
+    "ProtocolRegistry",
+    "ProtocolSpec",
+    "RoleNotAllowed",
+    "Settings",
+    "SystemClock",
+    "Toetreding",
+    "ToetredingError",
+    "TransitionRefused",
+    "TriggerNotAvailable",
+    "load_protocol_file",
+]

@@ -102,9 +102,7 @@ class TransitionRefused(ToetredingError):
         subject = f"dossier {self.case_id}" if self.case_id is not None else "dossier"
         text = f"'{self.trigger}' geweigerd voor {subject} (stap '{self.state}'): {self.reason}"
         if self.allowed:
-            names = ", ".join(
-                f"{a.trigger} ({', '.join(a.roles)})" for a in self.allowed
-            )
+            names = ", ".join(f"{a.trigger} ({', '.join(a.roles)})" for a in self.allowed)
             return f"{text}\nNu toegestaan: {names}"
         return f"{text}\nIn deze stap zijn geen handelingen meer mogelijk."
 
@@ -123,4 +121,3 @@ class MissingInput(TransitionRefused):
 
 class GuardFailed(TransitionRefused):
     """A named rule of the protocol refused the transition."""
-

@@ -12,7 +12,8 @@ from typing import Any
 
 from toetreding.clock import FixedClock
 from toetreding.service import Toetreding
-from toetreding.store.tables import SchoolCreate
+from toetreding.definition import Sector
+from toetreding.store.tables import Region, SchoolCreate
 
 PARTNERSHIP = ("part2", "Opleidingsschool Partnerschap 2 (Almelo e.o.)")
 STAFF = [
@@ -25,22 +26,58 @@ STAFF = [
 # Each step: trigger, who fires it ("school" = the school's contact), inputs, note.
 Step = tuple[str, str, dict[str, Any], str | None]
 FULL_PATH: list[Step] = [
-    ("orientatie_afronden", "kerngroep", {"verslag_orientatie": "verslag-orientatie.pdf"}, "Visie sluit goed aan."),
-    ("zelfevaluatie_indienen", "school", {"zelfevaluatie": "zelfevaluatie.pdf", "paginas": 9}, None),
-    ("traject_inzetten", "stuurgroep", {"besluit_stuurgroep": "besluit-stuurgroep.pdf",
-     "voorwaarden": "Twee getrainde werkplekbegeleiders per sectie; schoolopleider 0,2 fte."},
-     "Zelfevaluatie laat voldoende basis zien."),
-    ("voorwaarden_accepteren", "school", {"akkoord": True, "akkoordverklaring": "akkoord-voorwaarden.pdf"}, None),
+    (
+        "orientatie_afronden",
+        "kerngroep",
+        {"verslag_orientatie": "verslag-orientatie.pdf"},
+        "Visie sluit goed aan.",
+    ),
+    (
+        "zelfevaluatie_indienen",
+        "school",
+        {"zelfevaluatie": "zelfevaluatie.pdf", "paginas": 9},
+        None,
+    ),
+    (
+        "traject_inzetten",
+        "stuurgroep",
+        {
+            "besluit_stuurgroep": "besluit-stuurgroep.pdf",
+            "voorwaarden": "Twee getrainde werkplekbegeleiders per sectie; schoolopleider 0,2 fte.",
+        },
+        "Zelfevaluatie laat voldoende basis zien.",
+    ),
+    (
+        "voorwaarden_accepteren",
+        "school",
+        {"akkoord": True, "akkoordverklaring": "akkoord-voorwaarden.pdf"},
+        None,
+    ),
     ("plan_van_aanpak_indienen", "school", {"plan_van_aanpak": "plan-van-aanpak.pdf"}, None),
     ("audit_aanvragen", "school", {"vervolgzelfevaluatie": "vervolgzelfevaluatie.pdf"}, None),
     ("audit_inplannen", "stuurgroep", {"auditdatum": None}, None),
-    ("concept_rapport_opstellen", "auditcommissie", {"concept_rapport": "concept-toetsingsrapport.pdf"}, None),
+    (
+        "concept_rapport_opstellen",
+        "auditcommissie",
+        {"concept_rapport": "concept-toetsingsrapport.pdf"},
+        None,
+    ),
     ("correcties_indienen", "school", {"correcties": "feitelijke-onjuistheden.pdf"}, None),
     ("rapport_vaststellen", "auditcommissie", {"definitief_rapport": "toetsingsrapport.pdf"}, None),
 ]
 OUTCOME: dict[str, Step] = {
-    "partner": ("besluit_partner", "stuurgroep", {"besluitbrief": "besluit.pdf"}, "Voldoet op alle criteria."),
-    "volgschool": ("besluit_volgschool", "stuurgroep", {}, "Gerealiseerd niveau op orde; 2.2 en 4.3 nog onvoldoende."),
+    "partner": (
+        "besluit_partner",
+        "stuurgroep",
+        {"besluitbrief": "besluit.pdf"},
+        "Voldoet op alle criteria.",
+    ),
+    "volgschool": (
+        "besluit_volgschool",
+        "stuurgroep",
+        {},
+        "Gerealiseerd niveau op orde; 2.2 en 4.3 nog onvoldoende.",
+    ),
 }
 
 
@@ -59,7 +96,9 @@ SCHOOLS = [
     DemoSchool("ROC Twente Techniek (demo)", "mbo", "DEMO02", "ROC van Twente", 10, "partner"),
     DemoSchool("Scholengemeenschap De Esch (demo)", "vo", "DEMO03", "Stichting Esch", 1),
     DemoSchool("Lyceum Wierden (demo)", "vo", "DEMO04", "Stichting Wierden", 0),
-    DemoSchool("Vakcollege Hengelo (demo)", "vo", "DEMO05", "Stichting Vakcollege", 10, "volgschool"),
+    DemoSchool(
+        "Vakcollege Hengelo (demo)", "vo", "DEMO05", "Stichting Vakcollege", 10, "volgschool"
+    ),
     DemoSchool("Twents Carmel Lyceum (demo)", "vo", "DEMO06", "Stichting Carmelcollege", 8),
     DemoSchool("Bornerbroek College (demo)", "vo", "DEMO07", "Stichting Borne", 2),
 ]
@@ -86,17 +125,33 @@ def _walk(app: Toetreding, clock: FixedClock, school: DemoSchool) -> None:
     partnership = app.store.partnership(code)
     assert partnership.id is not None
     app.store.add_school(
-        SchoolCreate(partnership_id=partnership.id, name=school.name, sector=school.sector,
-                     region="midden", brin=school.brin, board=school.board),
+        SchoolCreate(
+            partnership_id=partnership.id,
+            name=school.name,
+            sector=Sector(school.sector),
+            region=Region.MIDDEN,
+            brin=school.brin,
+            board=school.board,
+        ),
         clock.now(),
     )
     contact = f"contact@{school.brin.lower()}.example"
-    app.add_person(f"Contactpersoon {school.name.split(' (')[0]}", contact,
-                   partnership_ref=code, roles=("school",), school_ref=school.brin)
-    case_id = app.open_case(school_ref=school.brin, protocol_id="partnerschap2",
-                            actor_ref=STAFF[0][1], partnership_ref=code)
+    app.add_person(
+        f"Contactpersoon {school.name.split(' (')[0]}",
+        contact,
+        partnership_ref=code,
+        roles=("school",),
+        school_ref=school.brin,
+    )
+    case_id = app.open_case(
+        school_ref=school.brin,
+        protocol_id="partnerschap2",
+        actor_ref=STAFF[0][1],
+        partnership_ref=code,
+    )
     steps = FULL_PATH[: school.steps] + ([OUTCOME[school.outcome]] if school.outcome else [])
-    for trigger, who, inputs, note in steps:
+    for trigger, who, given, note in steps:
+        inputs = given
         clock.advance(timedelta(days=18))
         actor = contact if who == "school" else next(e for _, e, r in STAFF if r == who)
         if "auditdatum" in inputs:  # the audit takes place twelve days after it is planned

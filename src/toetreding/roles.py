@@ -13,4 +13,3 @@ ROLE_LABELS: dict[str, str] = {
 }
 
 SCHOOL_ROLE = "school"
-

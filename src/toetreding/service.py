@@ -93,7 +93,11 @@ class Toetreding:
         return person
 
     def grant_role(
-        self, person_ref: str | int, partnership_ref: str | int, role: str, school_ref: str | None = None
+        self,
+        person_ref: str | int,
+        partnership_ref: str | int,
+        role: str,
+        school_ref: str | None = None,
     ) -> None:
         """Give a person a role in a partnership; a school contact is tied to a school."""
         partnership_id, role, school_id = self._resolve_role(partnership_ref, role, school_ref)

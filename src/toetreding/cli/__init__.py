@@ -32,7 +32,9 @@ app.add_typer(case_commands.app, name="case")
 @app.callback()
 def _root(
     ctx: typer.Context,
-    database: str | None = typer.Option(None, "--db", help="Database-URL; overschrijft TOETREDING_DATABASE_URL"),
+    database: str | None = typer.Option(
+        None, "--db", help="Database-URL; overschrijft TOETREDING_DATABASE_URL"
+    ),
 ) -> None:
     settings = Settings.from_env()
     if database:
@@ -45,7 +47,9 @@ def demo(ctx: typer.Context) -> None:
     """Zet demogegevens klaar (als de database leeg is) en toon het overzicht."""
     app_ = service(ctx)
     if seed_demo(app_, datetime(2025, 9, 1, 9, 0, tzinfo=LOCAL_TZ)):
-        console.print("Demogegevens aangemaakt: partnerschap 'part2' met zeven kandidaat-scholen.\n")
+        console.print(
+            "Demogegevens aangemaakt: partnerschap 'part2' met zeven kandidaat-scholen.\n"
+        )
     print_overview(app_, app_.overview())
     console.print(
         "\nVerder: [bold].venv/bin/toetreding case list[/], "

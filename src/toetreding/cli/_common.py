@@ -18,8 +18,8 @@ from toetreding.clock import SystemClock, as_aware, local
 from toetreding.service import Toetreding
 from toetreding.settings import Settings
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 JSON_HELP = "Uitvoer als JSON, voor scripts."
 AT_HELP = "Tijdstip (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM, Nederlandse tijd); standaard nu."
@@ -77,7 +77,9 @@ def parse_at(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInputError(f"'{value}' is geen tijdstip (gebruik JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)") from None
+        raise InvalidInputError(
+            f"'{value}' is geen tijdstip (gebruik JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)"
+        ) from None
     return as_aware(parsed)
 
 

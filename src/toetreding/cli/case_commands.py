@@ -32,8 +32,12 @@ def case_open(
     school: str = typer.Option(..., "--school", help="Id of BRIN van de school"),
     protocol: str = typer.Option(..., "--protocol", help="Protocol-id, bijv. partnerschap2"),
     actor: str = typer.Option(..., "--as", help="Wie opent het dossier (e-mail of id)"),
-    version: int | None = typer.Option(None, "--version", help="Protocolversie; standaard de nieuwste"),
-    partnership: str | None = typer.Option(None, "--partnership", "-p", help="Nodig bij BRIN in meerdere partnerschappen"),
+    version: int | None = typer.Option(
+        None, "--version", help="Protocolversie; standaard de nieuwste"
+    ),
+    partnership: str | None = typer.Option(
+        None, "--partnership", "-p", help="Nodig bij BRIN in meerdere partnerschappen"
+    ),
     note: str | None = typer.Option(None, "--note"),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
@@ -50,8 +54,8 @@ def case_open(
     )
     view = app_.view(case_id)
     console.print(
-        f"Dossier {case_id} geopend voor {view.school.name} op {view.spec.id} v{view.spec.version}; "
-        f"eerste stap: {view.state.label}.",
+        f"Dossier {case_id} geopend voor {view.school.name} "
+        f"op {view.spec.id} v{view.spec.version}; eerste stap: {view.state.label}.",
         highlight=False,
     )
 
@@ -68,16 +72,24 @@ def case_list(
     """Dossiers, meest recent gewijzigd eerst."""
     app_ = service(ctx)
     pid = app_.store.partnership(partnership).id if partnership else None
-    rows = app_.store.cases(partnership_id=pid, state=state, protocol_id=protocol, open_only=open_only)
+    rows = app_.store.cases(
+        partnership_id=pid, state=state, protocol_id=protocol, open_only=open_only
+    )
     summaries = [_summary(app_.spec_of(case), case, school) for case, school in rows]
     if as_json:
         print_json(summaries)
         return
-    table = Table("dossier", "school", "protocol", "stap", "toestand", "laatst gewijzigd", title="Dossiers")
+    table = Table(
+        "dossier", "school", "protocol", "stap", "toestand", "laatst gewijzigd", title="Dossiers"
+    )
     for s in summaries:
         table.add_row(
-            str(s["id"]), s["school_name"], f"{s['protocol_id']} v{s['protocol_version']}",
-            str(s["step"] or ""), s["state_label"], show_time(s["updated_at"]),
+            str(s["id"]),
+            s["school_name"],
+            f"{s['protocol_id']} v{s['protocol_version']}",
+            str(s["step"] or ""),
+            s["state_label"],
+            show_time(s["updated_at"]),
         )
     console.print(table)
 
@@ -104,23 +116,28 @@ def case_fire(
     actor: str = typer.Option(..., "--as", help="Wie handelt (e-mail of id)"),
     role: str | None = typer.Option(None, "--role", help="In welke rol, als iemand er meer heeft"),
     note: str | None = typer.Option(None, "--note", help="Toelichting of motivering"),
-    docs: list[str] = typer.Option([], "--doc", help="Document: NAAM=VERWIJZING (of alleen VERWIJZING)"),
+    docs: list[str] = typer.Option(
+        [], "--doc", help="Document: NAAM=VERWIJZING (of alleen VERWIJZING)"
+    ),
     values: list[str] = typer.Option([], "--input", help="Overige invoer: NAAM=WAARDE"),
-    confirms: list[str] = typer.Option([], "--confirm", help="Bevestiging, bijv. --confirm akkoord"),
+    confirms: list[str] = typer.Option(
+        [], "--confirm", help="Bevestiging, bijv. --confirm akkoord"
+    ),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Voer een handeling uit op een dossier."""
     app_ = service(ctx)
     inputs: dict[str, Any] = key_values(values, "--input")
     inputs.update(_documents(app_, case_id, trigger, docs))
-    inputs.update({name: True for name in confirms})
+    inputs.update(dict.fromkeys(confirms, True))
     decision = app_.fire(
         case_id, trigger, actor_ref=actor, inputs=inputs, note=note, role=role, at=parse_at(at)
     )
     spec = app_.spec_of(app_.store.case(case_id))
     console.print(
         f"Dossier {case_id}: {spec.states[decision.from_state].label} → "
-        f"[bold]{spec.states[decision.to_state].label}[/] ({decision.trigger}, als {decision.role}).",
+        f"[bold]{spec.states[decision.to_state].label}[/] "
+        f"({decision.trigger}, als {decision.role}).",
         highlight=False,
     )
 
@@ -132,7 +149,15 @@ def _documents(app_: Any, case_id: int, trigger: str, docs: list[str]) -> dict[s
     result = key_values(named, "--doc")
     if bare:
         spec = app_.spec_of(app_.store.case(case_id))
-        names = sorted({i.name for t in spec.transitions if t.trigger == trigger for i in t.inputs if i.kind == "document"})
+        names = sorted(
+            {
+                i.name
+                for t in spec.transitions
+                if t.trigger == trigger
+                for i in t.inputs
+                if i.kind == "document"
+            }
+        )
         if len(names) != 1 or len(bare) > 1:
             wanted = ", ".join(names) or "geen documenten"
             raise InvalidInputError(f"geef --doc NAAM=VERWIJZING; '{trigger}' vraagt: {wanted}")
@@ -163,14 +188,30 @@ def _view_json(view: CaseView) -> dict[str, Any]:
     return {
         **_summary(view.spec, view.case, view.school.name),
         "partnership": view.partnership.code,
-        "school": {"name": view.school.name, "brin": view.school.brin, "sector": view.school.sector,
-                   "region": view.school.region, "board": view.school.board},
+        "school": {
+            "name": view.school.name,
+            "brin": view.school.brin,
+            "sector": view.school.sector,
+            "region": view.school.region,
+            "board": view.school.board,
+        },
         "expected": [a.model_dump(mode="json") for a in view.state.artefacts],
-        "allowed": [{"trigger": a.trigger, "label": a.label, "roles": list(a.roles)} for a in view.allowed],
+        "allowed": [
+            {"trigger": a.trigger, "label": a.label, "roles": list(a.roles)} for a in view.allowed
+        ],
         "history": [
-            {"seq": h.seq, "trigger": h.trigger, "from": h.from_state, "to": h.to_state,
-             "actor": h.actor_name, "actor_id": h.actor_id, "role": h.role, "at": h.at,
-             "note": h.note, "payload": h.payload}
+            {
+                "seq": h.seq,
+                "trigger": h.trigger,
+                "from": h.from_state,
+                "to": h.to_state,
+                "actor": h.actor_name,
+                "actor_id": h.actor_id,
+                "role": h.role,
+                "at": h.at,
+                "note": h.note,
+                "payload": h.payload,
+            }
             for h in view.history
         ],
     }
@@ -190,7 +231,9 @@ def _print_view(view: CaseView) -> None:
         console.print(st.description.strip(), style="dim", highlight=False)
     for artefact in st.artefacts:
         pages = f", max. {artefact.max_pages} pagina's" if artefact.max_pages else ""
-        owner = f" (door {spec.roles.get(artefact.owner, artefact.owner)})" if artefact.owner else ""
+        owner = (
+            f" (door {spec.roles.get(artefact.owner, artefact.owner)})" if artefact.owner else ""
+        )
         console.print(f"  Verwacht: {artefact.label}{pages}{owner}", highlight=False)
     if view.allowed:
         table = Table("handeling", "omschrijving", "wie", title="Wat kan nu")
@@ -207,7 +250,11 @@ def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:
     if entry.from_state is None:
         head = f"dossier geopend in '{target}'"
     else:
-        source = spec.states[entry.from_state].label if entry.from_state in spec.states else entry.from_state
+        source = (
+            spec.states[entry.from_state].label
+            if entry.from_state in spec.states
+            else entry.from_state
+        )
         head = f"{entry.trigger}: {source} → {target}"
     role = spec.roles.get(entry.role or "", entry.role or "—")
     lines = [
@@ -217,10 +264,7 @@ def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:
     if entry.note:
         lines.append(f"     toelichting: {entry.note}")
     labels = {
-        i.name: i.label
-        for t in spec.transitions
-        if t.trigger == entry.trigger
-        for i in t.inputs
+        i.name: i.label for t in spec.transitions if t.trigger == entry.trigger for i in t.inputs
     }
     for name, value in entry.payload.items():
         shown = "ja" if value is True else value

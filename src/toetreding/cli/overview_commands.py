@@ -20,9 +20,14 @@ def overview(
     if as_json:
         print_json(
             [
-                {"protocol_id": c.protocol.id, "protocol_version": c.protocol.version,
-                 "state": c.state, "state_label": c.protocol.states[c.state].label,
-                 "step": c.protocol.states[c.state].step, "count": c.count}
+                {
+                    "protocol_id": c.protocol.id,
+                    "protocol_version": c.protocol.version,
+                    "state": c.state,
+                    "state_label": c.protocol.states[c.state].label,
+                    "step": c.protocol.states[c.state].step,
+                    "count": c.count,
+                }
                 for c in counts
             ]
         )
@@ -42,7 +47,9 @@ def print_overview(app: Toetreding, counts: list[StepCount]) -> None:
         by_protocol.setdefault(c.protocol.key, []).append(c)
     for rows in by_protocol.values():
         spec = rows[0].protocol
-        table = Table("stap", "toestand", "#", "scholen", "aan zet", title=f"{spec.title} (v{spec.version})")
+        table = Table(
+            "stap", "toestand", "#", "scholen", "aan zet", title=f"{spec.title} (v{spec.version})"
+        )
         machine = app.engine.machine(spec)
         for c in rows:
             st = spec.states[c.state]

@@ -19,14 +19,22 @@ def _registry(ctx: typer.Context) -> ProtocolRegistry:
 
 
 @app.command("list")
-def list_protocols(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+def list_protocols(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
+) -> None:
     """Alle protocollen met hun versies."""
     specs = _registry(ctx).all()
     if as_json:
         print_json(
             [
-                {"id": s.id, "version": s.version, "title": s.title, "sectors": list(s.sectors),
-                 "states": len(s.states), "transitions": len(s.transitions)}
+                {
+                    "id": s.id,
+                    "version": s.version,
+                    "title": s.title,
+                    "sectors": list(s.sectors),
+                    "states": len(s.states),
+                    "transitions": len(s.transitions),
+                }
                 for s in specs
             ]
         )
@@ -83,11 +91,15 @@ def _print_protocol(spec: ProtocolSpec) -> None:
         end = "uitkomst" if st.outcome else ""
         end = ("eind" + (", " + end if end else "")) if st.final else end
         marker = " (begin)" if name == spec.initial else ""
-        states.add_row(str(st.step or ""), f"{name}{marker}\n{st.label}", st.description.strip(), end)
+        states.add_row(
+            str(st.step or ""), f"{name}{marker}\n{st.label}", st.description.strip(), end
+        )
     console.print(states)
     moves = Table("handeling", "van → naar", "rollen", "invoer", "voorwaarde", title="Handelingen")
     for t in spec.transitions:
-        inputs = ", ".join(f"{i.name} ({i.kind}{'' if i.required else ', optioneel'})" for i in t.inputs)
+        inputs = ", ".join(
+            f"{i.name} ({i.kind}{'' if i.required else ', optioneel'})" for i in t.inputs
+        )
         moves.add_row(
             f"{t.trigger}\n{t.label}",
             f"{', '.join(t.source)} → {t.dest}",

@@ -110,16 +110,24 @@ def person_add(
     ctx: typer.Context,
     name: str = typer.Option(..., "--name"),
     email: str = typer.Option(..., "--email"),
-    partnership: str | None = typer.Option(None, "--partnership", "-p", help="Geef meteen een rol in dit partnerschap"),
-    role: list[str] = typer.Option([], "--role", help="Rol(len), bijv. coordinator, stuurgroep, school"),
-    school: str | None = typer.Option(None, "--school", help="Bij rol 'school': id of BRIN van de school"),
+    partnership: str | None = typer.Option(
+        None, "--partnership", "-p", help="Geef meteen een rol in dit partnerschap"
+    ),
+    role: list[str] = typer.Option(
+        [], "--role", help="Rol(len), bijv. coordinator, stuurgroep, school"
+    ),
+    school: str | None = typer.Option(
+        None, "--school", help="Bij rol 'school': id of BRIN van de school"
+    ),
 ) -> None:
     """Registreer een persoon, met desgewenst rollen in een partnerschap."""
     person = service(ctx).add_person(
         name, email, partnership_ref=partnership, roles=tuple(role), school_ref=school
     )
     roles = f" met rol {', '.join(role)} in {partnership}" if role else ""
-    console.print(f"{person.name} <{person.email}> toegevoegd (id {person.id}){roles}.", highlight=False)
+    console.print(
+        f"{person.name} <{person.email}> toegevoegd (id {person.id}){roles}.", highlight=False
+    )
 
 
 @person_app.command("role")
@@ -148,8 +156,17 @@ def person_list(
     if as_json:
         print_json(
             [
-                {**PersonPublic.model_validate(p).model_dump(),
-                 "roles": [{"partnership_id": m.partnership_id, "role": m.role, "school_id": m.school_id} for m in ms]}
+                {
+                    **PersonPublic.model_validate(p).model_dump(),
+                    "roles": [
+                        {
+                            "partnership_id": m.partnership_id,
+                            "role": m.role,
+                            "school_id": m.school_id,
+                        }
+                        for m in ms
+                    ],
+                }
                 for p, ms in rows
             ]
         )

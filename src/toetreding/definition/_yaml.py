@@ -89,7 +89,9 @@ def _construct(loader: yaml.SafeLoader, node: Node, path: Path, lines: dict[Path
                 )
             if key in result:
                 raise YamlProblem(
-                    key_node.start_mark.line + 1, (*path, key), f"sleutel '{key}' komt twee keer voor"
+                    key_node.start_mark.line + 1,
+                    (*path, key),
+                    f"sleutel '{key}' komt twee keer voor",
                 )
             lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = _construct(loader, value_node, (*path, key), lines)

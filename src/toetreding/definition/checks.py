@@ -40,7 +40,12 @@ def _check_states(spec: ProtocolSpec) -> list[Problem]:
     steps = {step.number for step in spec.steps}
     for name, state in spec.states.items():
         if not _STATE_NAME.match(name):
-            problems.append((("states", name), f"'{name}' is geen geldige stapnaam: gebruik kleine letters, cijfers en '_'"))
+            problems.append(
+                (
+                    ("states", name),
+                    f"'{name}' is geen geldige stapnaam: gebruik kleine letters, cijfers en '_'",
+                )
+            )
         if spec.steps and state.step is not None and state.step not in steps:
             problems.append(
                 (("states", name, "step"), f"stapnummer {state.step} staat niet onder 'steps'")
@@ -102,7 +107,9 @@ def _check_graph(spec: ProtocolSpec) -> list[Problem]:
     reachable = _reachable(spec)
     for name, state in spec.states.items():
         if name not in reachable:
-            problems.append((("states", name), f"stap '{name}' is vanaf '{spec.initial}' onbereikbaar"))
+            problems.append(
+                (("states", name), f"stap '{name}' is vanaf '{spec.initial}' onbereikbaar")
+            )
         if not state.final and not spec.transitions_from(name):
             problems.append(
                 (("states", name), f"stap '{name}' is geen eindtoestand maar heeft geen uitgang")

@@ -36,7 +36,11 @@ def load_protocol_text(text: str, filename: str = "<tekst>") -> ProtocolSpec:
     positioned = _read(text, filename)
     if not isinstance(positioned.data, dict):
         raise DefinitionError(
-            [DefinitionProblem(filename, 1, "-", "het bestand moet een mapping (sleutel: waarde) zijn")]
+            [
+                DefinitionProblem(
+                    filename, 1, "-", "het bestand moet een mapping (sleutel: waarde) zijn"
+                )
+            ]
         )
     try:
         spec = ProtocolSpec.model_validate(positioned.data)

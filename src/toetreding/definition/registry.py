@@ -15,7 +15,9 @@ PROTOCOL_SUFFIXES = (".yaml", ".yml")
 class ProtocolRegistry:
     """Protocol definitions by id and version. Cheap to build: no per-case work."""
 
-    def __init__(self, specs: Iterable[ProtocolSpec] = (), sources: dict[tuple[str, int], str] | None = None) -> None:
+    def __init__(
+        self, specs: Iterable[ProtocolSpec] = (), sources: dict[tuple[str, int], str] | None = None
+    ) -> None:
         self._specs: dict[tuple[str, int], ProtocolSpec] = {}
         self._sources: dict[tuple[str, int], str] = dict(sources or {})
         for spec in specs:
@@ -39,7 +41,9 @@ class ProtocolRegistry:
                 first = registry._sources.get(spec.key, "?")
                 problems.append(
                     DefinitionProblem(
-                        str(file), None, "version",
+                        str(file),
+                        None,
+                        "version",
                         f"protocol '{spec.id}' versie {spec.version} staat ook in {first}",
                     )
                 )

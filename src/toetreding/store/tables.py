@@ -157,7 +157,9 @@ class Case(SQLModel, table=True):
     protocol_id: str = Field(max_length=60)
     protocol_version: int
     state: str = Field(max_length=60)
-    revision: int = Field(default=1, description="Aantal gebeurtenissen; bewaakt gelijktijdige wijzigingen")
+    revision: int = Field(
+        default=1, description="Aantal gebeurtenissen; bewaakt gelijktijdige wijzigingen"
+    )
     opened_at: datetime
     updated_at: datetime
     closed_at: datetime | None = None

@@ -135,7 +135,7 @@ class ProtocolMachine:
         """Triggers that can fire from ``state``, with the roles that may fire each."""
         by_trigger: dict[str, tuple[str, list[str]]] = {}
         for transition in self.spec.transitions_from(state):
-            label, roles = by_trigger.setdefault(transition.trigger, (transition.label, []))
+            _, roles = by_trigger.setdefault(transition.trigger, (transition.label, []))
             roles.extend(r for r in transition.roles if r not in roles)
         return [AllowedTrigger(t, label, tuple(roles)) for t, (label, roles) in by_trigger.items()]
 
@@ -239,7 +239,18 @@ class _Refuser:
     state: str
     allowed: list[AllowedTrigger]
 
-    def __call__(self, kind: type[TriggerNotAvailable] | type[RoleNotAllowed] | type[MissingInput] | type[GuardFailed], reason: str) -> Exception:
+    def __call__(
+        self,
+        kind: type[TriggerNotAvailable]
+        | type[RoleNotAllowed]
+        | type[MissingInput]
+        | type[GuardFailed],
+        reason: str,
+    ) -> Exception:
         return kind(
-            reason, case_id=self.case_id, trigger=self.trigger, state=self.state, allowed=self.allowed
+            reason,
+            case_id=self.case_id,
+            trigger=self.trigger,
+            state=self.state,
+            allowed=self.allowed,
         )

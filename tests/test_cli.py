@@ -1,0 +1,274 @@
+"""The ``toetreding`` command line as a coordinator uses it, on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from toetreding.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("TOETREDING_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args))
+    output = result.stdout + (result.stderr or "")
+    assert result.exit_code == code, output
+    return output
+
+
+def run_json(*args: str) -> Any:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.stdout + (result.stderr or "")
+    return json.loads(result.stdout)
+
+
+def register(db: Path) -> None:
+    run("partnership", "add", "part2", "Partnerschap 2")
+    run(
+        "school",
+        "add",
+        "-p",
+        "part2",
+        "--name",
+        "Het Noordik",
+        "--sector",
+        "vo",
+        "--region",
+        "midden",
+        "--brin",
+        "20AB",
+        "--board",
+        "Carmelcollege",
+    )
+    run(
+        "person",
+        "add",
+        "--name",
+        "Carla",
+        "--email",
+        "carla@p2.nl",
+        "-p",
+        "part2",
+        "--role",
+        "coordinator",
+    )
+    run(
+        "person",
+        "add",
+        "--name",
+        "Hans",
+        "--email",
+        "hans@p2.nl",
+        "-p",
+        "part2",
+        "--role",
+        "stuurgroep",
+    )
+    run(
+        "person",
+        "add",
+        "--name",
+        "Sam",
+        "--email",
+        "sam@noordik.nl",
+        "-p",
+        "part2",
+        "--role",
+        "school",
+        "--school",
+        "20AB",
+    )
+
+
+def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
+    register(db)
+    out = run(
+        "case",
+        "open",
+        "--school",
+        "20AB",
+        "--protocol",
+        "partnerschap2",
+        "--as",
+        "carla@p2.nl",
+        "--at",
+        "2026-09-01T10:00",
+    )
+    assert "Dossier 1 geopend voor Het Noordik" in out
+    run(
+        "case",
+        "fire",
+        "1",
+        "orientatie_afronden",
+        "--as",
+        "carla@p2.nl",
+        "--doc",
+        "verslag-gesprek.pdf",
+        "--note",
+        "Goed gesprek",
+        "--at",
+        "2026-09-08",
+    )
+    run(
+        "case",
+        "fire",
+        "1",
+        "zelfevaluatie_indienen",
+        "--as",
+        "sam@noordik.nl",
+        "--doc",
+        "zelfevaluatie=ze.pdf",
+        "--input",
+        "paginas=9",
+        "--at",
+        "2026-10-01",
+    )
+    run(
+        "case",
+        "fire",
+        "1",
+        "traject_inzetten",
+        "--as",
+        "hans@p2.nl",
+        "--doc",
+        "besluit_stuurgroep=b.pdf",
+        "--input",
+        "voorwaarden=Schoolopleider aanstellen",
+        "--note",
+        "Basis is er",
+        "--at",
+        "2026-10-15",
+    )
+    out = run(
+        "case",
+        "fire",
+        "1",
+        "voorwaarden_accepteren",
+        "--as",
+        "sam@noordik.nl",
+        "--confirm",
+        "akkoord",
+        "--doc",
+        "akkoordverklaring=a.pdf",
+        "--at",
+        "2026-10-20",
+    )
+    assert "(Ontwikkel)plan van aanpak schrijven" in out
+
+    shown = run_json("case", "show", "1")
+    assert shown["state"] == "plan_van_aanpak" and shown["step"] == 4
+    assert [h["trigger"] for h in shown["history"]] == [
+        "openen",
+        "orientatie_afronden",
+        "zelfevaluatie_indienen",
+        "traject_inzetten",
+        "voorwaarden_accepteren",
+    ]
+    second = shown["history"][1]
+    assert second["actor"] == "Carla" and second["role"] == "coordinator"
+    assert second["note"] == "Goed gesprek"
+    assert second["payload"] == {"verslag_orientatie": "verslag-gesprek.pdf"}
+    assert second["at"].startswith("2026-09-08T00:00")
+    assert shown["allowed"][0]["trigger"] in {"plan_van_aanpak_indienen", "stoppen"}
+
+    text = run("case", "show", "1")
+    assert (
+        "Geschiedenis" in text and "Voorwaarden tot toetreding: Schoolopleider aanstellen" in text
+    )
+
+    listed = run_json("case", "list", "--state", "plan_van_aanpak")
+    assert [c["school_name"] for c in listed] == ["Het Noordik"]
+    counts = {c["state"]: c["count"] for c in run_json("overview")}
+    assert counts["plan_van_aanpak"] == 1 and counts["orientatie"] == 0
+
+
+def test_refused_trigger_exits_1_with_reason_and_allowed_triggers(db: Path) -> None:
+    register(db)
+    run("case", "open", "--school", "20AB", "--protocol", "partnerschap2", "--as", "carla@p2.nl")
+    out = run("case", "fire", "1", "besluit_partner", "--as", "hans@p2.nl", "--note", "x", code=1)
+    assert "Geweigerd" in out and "kan niet vanuit" in out
+    assert "Nu toegestaan: orientatie_afronden" in out
+    out = run("case", "fire", "1", "orientatie_afronden", "--as", "carla@p2.nl", code=1)
+    assert "--doc verslag_orientatie=" in out
+    assert run_json("case", "show", "1")["state"] == "orientatie"
+
+
+def test_usage_errors_exit_2(db: Path) -> None:
+    run("case", "fire", "1", "orientatie_afronden", code=2)  # --as missing
+    run("school", "add", "-p", "x", "--name", "n", "--sector", "hbo", "--region", "midden", code=2)
+
+
+def test_unknown_things_exit_1_with_a_dutch_message(db: Path) -> None:
+    assert "bestaat niet" in run("case", "show", "99", code=1)
+    run("partnership", "add", "part2", "P2")
+    assert "bestaat al" in run("partnership", "add", "part2", "Nog een", code=1)
+    out = run(
+        "person", "add", "--name", "X", "--email", "x@x.nl", "-p", "part2", "--role", "baas", code=1
+    )
+    assert "onbekende rol 'baas'" in out
+    assert run_json("person", "list") == []  # nothing half-registered
+
+
+def test_protocol_commands(db: Path, tmp_path: Path) -> None:
+    listed = run_json("protocol", "list")
+    assert any(p["id"] == "partnerschap2" and p["version"] == 1 for p in listed)
+    shown = run_json("protocol", "show", "partnerschap2")
+    assert shown["initial"] == "orientatie" and "besluitvorming" in shown["states"]
+    assert "Oriënterend gesprek" in run("protocol", "show", "partnerschap2")
+
+    good = Path(__file__).resolve().parent.parent / "protocols" / "partnerschap2.yaml"
+    assert "✓" in run("protocol", "validate", str(good))
+    bad = tmp_path / "kapot.yaml"
+    bad.write_text(
+        good.read_text(encoding="utf-8").replace(
+            "  orientatie:\n", "  orientatie:\n    stap: 1\n", 1
+        ),
+        encoding="utf-8",
+    )
+    out = run("protocol", "validate", str(bad), code=1)
+    assert f"{bad}:" in out and "onbekende sleutel 'stap'" in out and "toegestaan zijn" in out
+
+
+def test_demo_seeds_once_and_shows_the_overview(db: Path) -> None:
+    first = run("demo")
+    assert "Demogegevens aangemaakt" in first and "Partnerschap 2" in first
+    second = run("demo")
+    assert "Demogegevens aangemaakt" not in second
+    cases = run_json("case", "list")
+    assert len(cases) == 7
+    assert {c["state"] for c in cases} >= {
+        "orientatie",
+        "partner",
+        "volgschool",
+        "samenwerkingsschool",
+    }
+
+
+def test_console_script_exit_codes(tmp_path: Path) -> None:
+    env = {**os.environ, "TOETREDING_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    script = Path(sys.executable).parent / "toetreding"
+    ok = subprocess.run([str(script), "init"], env=env, capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and "Database klaar" in ok.stdout
+    refused = subprocess.run(
+        [str(script), "case", "show", "5"], env=env, capture_output=True, text=True, check=False
+    )
+    assert refused.returncode == 1 and "dossier 5 bestaat niet" in refused.stderr
+    usage = subprocess.run(
+        [str(script), "case", "fire"], env=env, capture_output=True, text=True, check=False
+    )
+    assert usage.returncode == 2

@@ -1,0 +1,380 @@
+"""Walk the Partnerschap 2 protocol to each outcome, and see refusals change nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from toetreding import (
+    ConcurrentUpdateError,
+    GuardFailed,
+    InvalidInputError,
+    MissingInput,
+    RoleNotAllowed,
+    TriggerNotAvailable,
+)
+from toetreding.clock import FixedClock
+from toetreding.service import Toetreding
+from toetreding.store.tables import SchoolCreate
+
+COORDINATOR = "coordinator@p2.example"
+STUURGROEP = "stuurgroep@p2.example"
+KERNGROEP = "kerngroep@p2.example"
+AUDIT = "audit@p2.example"
+SCHOOL = "contact@noordik.example"
+OTHER_SCHOOL = "contact@anders.example"
+
+
+@pytest.fixture
+def case_id(app: Toetreding) -> int:
+    now = app.clock.now()
+    partnership = app.store.add_partnership("part2", "Partnerschap 2", now)
+    assert partnership.id is not None
+    for name, brin in [("Het Noordik", "NOORD1"), ("Andere School", "ANDER1")]:
+        app.store.add_school(
+            SchoolCreate(
+                partnership_id=partnership.id, name=name, sector="vo", region="midden", brin=brin
+            ),
+            now,
+        )
+    for email, role in [
+        (COORDINATOR, "coordinator"),
+        (STUURGROEP, "stuurgroep"),
+        (KERNGROEP, "kerngroep"),
+        (AUDIT, "auditcommissie"),
+    ]:
+        app.add_person(email.split("@")[0], email, partnership_ref="part2", roles=(role,))
+    app.add_person("Sam", SCHOOL, partnership_ref="part2", roles=("school",), school_ref="NOORD1")
+    app.add_person(
+        "Olga", OTHER_SCHOOL, partnership_ref="part2", roles=("school",), school_ref="ANDER1"
+    )
+    return app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
+
+
+def step(app: Toetreding, case: int, trigger: str, actor: str, **kwargs: Any) -> str:
+    assert isinstance(app.clock, FixedClock)
+    app.clock.advance(timedelta(days=14))
+    return app.fire(case, trigger, actor_ref=actor, **kwargs).to_state
+
+
+def to_decision(app: Toetreding, case: int) -> None:
+    """Steps 1-6: from the orientation talk to the steering group's decision."""
+    assert (
+        step(app, case, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+        == "zelfevaluatie"
+    )
+    assert (
+        step(
+            app,
+            case,
+            "zelfevaluatie_indienen",
+            SCHOOL,
+            inputs={"zelfevaluatie": "z.pdf", "paginas": 10},
+        )
+        == "bespreking_stuurgroep"
+    )
+    assert (
+        step(
+            app,
+            case,
+            "traject_inzetten",
+            STUURGROEP,
+            inputs={
+                "besluit_stuurgroep": "b.pdf",
+                "voorwaarden": "Twee getrainde werkplekbegeleiders",
+            },
+            note="Goede basis",
+        )
+        == "voorwaarden_gesteld"
+    )
+    assert (
+        step(
+            app,
+            case,
+            "voorwaarden_accepteren",
+            SCHOOL,
+            inputs={"akkoord": "ja", "akkoordverklaring": "a.pdf"},
+        )
+        == "plan_van_aanpak"
+    )
+    assert (
+        step(app, case, "plan_van_aanpak_indienen", SCHOOL, inputs={"plan_van_aanpak": "p.pdf"})
+        == "samenwerkingsschool"
+    )
+    audit(app, case, first_request=True)
+
+
+def audit(app: Toetreding, case: int, *, first_request: bool) -> None:
+    """Steps 5-6: request (unless already requested), plan, draft, corrections, final report."""
+    if first_request:
+        assert (
+            step(app, case, "audit_aanvragen", SCHOOL, inputs={"vervolgzelfevaluatie": "vz.pdf"})
+            == "audit_aangevraagd"
+        )
+    audit_day = (app.clock.now() + timedelta(days=20)).date()
+    assert (
+        step(app, case, "audit_inplannen", STUURGROEP, inputs={"auditdatum": audit_day.isoformat()})
+        == "audit_gepland"
+    )
+    assert (
+        step(app, case, "concept_rapport_opstellen", AUDIT, inputs={"concept_rapport": "c.pdf"})
+        == "concept_rapport"
+    )
+    assert (
+        step(app, case, "correcties_indienen", SCHOOL, inputs={"correcties": "k.pdf"})
+        == "rapport_vaststellen"
+    )
+    assert (
+        step(app, case, "rapport_vaststellen", AUDIT, inputs={"definitief_rapport": "d.pdf"})
+        == "besluitvorming"
+    )
+
+
+def test_partner_outcome_closes_the_case(app: Toetreding, case_id: int) -> None:
+    to_decision(app, case_id)
+    assert (
+        step(app, case_id, "besluit_partner", STUURGROEP, note="Voldoet op alle criteria")
+        == "partner"
+    )
+
+    view = app.view(case_id)
+    assert view.state.outcome == "partner" and view.state.final
+    assert view.case.closed_at is not None
+    assert view.allowed == []
+    triggers = [h.trigger for h in view.history]
+    assert triggers[0] == "openen" and triggers[-1] == "besluit_partner"
+    assert len(triggers) == 12  # opening + eleven steps
+    last = view.history[-1]
+    assert (last.actor_name, last.role, last.note) == (
+        "stuurgroep",
+        "stuurgroep",
+        "Voldoet op alle criteria",
+    )
+
+
+def test_volgschool_reaudits_and_gets_a_definitive_decision(app: Toetreding, case_id: int) -> None:
+    to_decision(app, case_id)
+    assert (
+        step(app, case_id, "besluit_volgschool", STUURGROEP, note="2.2 onvoldoende") == "volgschool"
+    )
+    assert (
+        step(
+            app,
+            case_id,
+            "heraudit_aanvragen",
+            SCHOOL,
+            inputs={"ontwikkelplan_deficienties": "o.pdf", "vervolgzelfevaluatie": "vz2.pdf"},
+        )
+        == "audit_aangevraagd"
+    )
+    audit(app, case_id, first_request=False)
+
+    with pytest.raises(GuardFailed, match="volgschool"):
+        step(app, case_id, "besluit_volgschool", STUURGROEP, note="nog eens")
+    assert (
+        step(app, case_id, "besluit_partner", STUURGROEP, note="Deficiënties opgelost") == "partner"
+    )
+
+
+def test_not_admissible_school_stays_and_requests_a_new_audit(
+    app: Toetreding, case_id: int
+) -> None:
+    to_decision(app, case_id)
+    assert (
+        step(app, case_id, "besluit_niet_toelaatbaar", STUURGROEP, note="Te weinig begeleiders")
+        == "niet_toelaatbaar"
+    )
+    assert (
+        step(app, case_id, "doorgaan_als_samenwerkingsschool", SCHOOL, note="Wij ontwikkelen door")
+        == "samenwerkingsschool"
+    )
+    audit(app, case_id, first_request=True)
+    assert step(app, case_id, "besluit_volgschool", STUURGROEP, note="Nu op orde") == "volgschool"
+
+
+def test_not_admissible_school_can_stop(app: Toetreding, case_id: int) -> None:
+    to_decision(app, case_id)
+    step(app, case_id, "besluit_niet_toelaatbaar", STUURGROEP, note="Onvoldoende")
+    assert step(app, case_id, "stoppen", STUURGROEP, note="Geen verdere pogingen") == "gestopt"
+    assert app.view(case_id).state.final
+
+
+def test_orientation_can_end_the_trajectory(app: Toetreding, case_id: int) -> None:
+    assert step(app, case_id, "stoppen", SCHOOL, note="Te weinig aanknopingspunten") == "gestopt"
+    assert app.store.open_case_of_school(app.store.school("NOORD1").id or 0) is None
+
+
+def test_steering_group_can_decline_to_start(app: Toetreding, case_id: int) -> None:
+    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+    step(
+        app,
+        case_id,
+        "zelfevaluatie_indienen",
+        SCHOOL,
+        inputs={"zelfevaluatie": "z.pdf", "paginas": 7},
+    )
+    assert (
+        step(
+            app,
+            case_id,
+            "traject_afwijzen",
+            STUURGROEP,
+            inputs={"besluit_stuurgroep": "b.pdf"},
+            note="Visie sluit niet aan",
+        )
+        == "geen_traject"
+    )
+
+
+def _snapshot(app: Toetreding, case: int) -> tuple[Any, ...]:
+    record = app.store.case(case)
+    return (record.state, record.revision, record.updated_at, len(app.store.history(case)))
+
+
+@pytest.mark.parametrize(
+    ("trigger", "actor", "kwargs", "error", "says"),
+    [
+        ("besluit_partner", STUURGROEP, {"note": "x"}, TriggerNotAvailable, "kan niet vanuit"),
+        ("bestaat_niet", STUURGROEP, {}, TriggerNotAvailable, "bestaat niet"),
+        (
+            "orientatie_afronden",
+            SCHOOL,
+            {"inputs": {"verslag_orientatie": "v.pdf"}},
+            RoleNotAllowed,
+            "mag dit",
+        ),
+        ("orientatie_afronden", KERNGROEP, {}, MissingInput, "Verslag van het oriënterend gesprek"),
+        (
+            "orientatie_afronden",
+            KERNGROEP,
+            {"inputs": {"verslag_orientatie": "v", "x": "1"}},
+            MissingInput,
+            "onbekende invoer 'x'",
+        ),
+        ("stoppen", OTHER_SCHOOL, {"note": "weg"}, RoleNotAllowed, "geen"),
+    ],
+)
+def test_refusals_say_why_list_allowed_triggers_and_change_nothing(
+    app: Toetreding,
+    case_id: int,
+    trigger: str,
+    actor: str,
+    kwargs: dict[str, Any],
+    error: type[Exception],
+    says: str,
+) -> None:
+    before = _snapshot(app, case_id)
+    with pytest.raises(error) as caught:
+        app.fire(case_id, trigger, actor_ref=actor, **kwargs)
+    message = str(caught.value)
+    assert says in message
+    assert "Nu toegestaan: " in message and "orientatie_afronden" in message
+    assert _snapshot(app, case_id) == before
+
+
+def test_guards_refuse_with_the_reason(app: Toetreding, case_id: int) -> None:
+    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+    before = _snapshot(app, case_id)
+    with pytest.raises(GuardFailed, match="12, meer dan het maximum van 10"):
+        app.fire(
+            case_id,
+            "zelfevaluatie_indienen",
+            actor_ref=SCHOOL,
+            inputs={"zelfevaluatie": "z.pdf", "paginas": "12"},
+        )
+    with pytest.raises(MissingInput, match="geen geheel getal"):
+        app.fire(
+            case_id,
+            "zelfevaluatie_indienen",
+            actor_ref=SCHOOL,
+            inputs={"zelfevaluatie": "z.pdf", "paginas": "tien"},
+        )
+    assert _snapshot(app, case_id) == before
+
+
+def test_written_acceptance_must_be_explicit(app: Toetreding, case_id: int) -> None:
+    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+    step(
+        app,
+        case_id,
+        "zelfevaluatie_indienen",
+        SCHOOL,
+        inputs={"zelfevaluatie": "z.pdf", "paginas": 7},
+    )
+    step(
+        app,
+        case_id,
+        "traject_inzetten",
+        STUURGROEP,
+        inputs={"besluit_stuurgroep": "b.pdf", "voorwaarden": "v"},
+        note="m",
+    )
+    with pytest.raises(MissingInput, match="bevestigd"):
+        app.fire(
+            case_id,
+            "voorwaarden_accepteren",
+            actor_ref=SCHOOL,
+            inputs={"akkoord": "misschien", "akkoordverklaring": "a.pdf"},
+        )
+
+
+def test_report_cannot_precede_the_audit_day(app: Toetreding, case_id: int) -> None:
+    to_decision(app, case_id)  # walks past the audit correctly; now try a second audit early
+    step(app, case_id, "besluit_niet_toelaatbaar", STUURGROEP, note="n")
+    step(app, case_id, "doorgaan_als_samenwerkingsschool", STUURGROEP, note="door")
+    step(app, case_id, "audit_aanvragen", SCHOOL, inputs={"vervolgzelfevaluatie": "vz.pdf"})
+    audit_day = app.clock.now().date() + timedelta(days=30)
+    step(app, case_id, "audit_inplannen", STUURGROEP, inputs={"auditdatum": audit_day.isoformat()})
+    with pytest.raises(GuardFailed, match="nog niet bereikt"):
+        step(app, case_id, "concept_rapport_opstellen", AUDIT, inputs={"concept_rapport": "c.pdf"})
+
+
+def test_time_cannot_run_backwards_on_a_case(app: Toetreding, case_id: int) -> None:
+    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+    earlier = app.clock.now() - timedelta(days=60)
+    with pytest.raises(InvalidInputError, match="vóór de laatste gebeurtenis"):
+        app.fire(case_id, "stoppen", actor_ref=SCHOOL, note="x", at=earlier)
+
+
+def test_a_school_gets_only_one_running_case(app: Toetreding, case_id: int) -> None:
+    with pytest.raises(Exception, match="al een lopend dossier"):
+        app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
+
+
+def test_a_school_contact_cannot_open_cases(app: Toetreding, case_id: int) -> None:
+    with pytest.raises(InvalidInputError, match="mag een dossier openen"):
+        app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=OTHER_SCHOOL)
+
+
+def test_two_requests_on_one_loaded_case_cannot_both_win(app: Toetreding, case_id: int) -> None:
+    stale = app.store.case(case_id)
+    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+    with pytest.raises(ConcurrentUpdateError):
+        app.store.apply(
+            stale,
+            to_state="gestopt",
+            final=True,
+            trigger="stoppen",
+            actor_id=None,
+            role="school",
+            at=app.clock.now(),
+            note="late",
+            payload={},
+        )
+    assert app.store.case(case_id).state == "zelfevaluatie"
+    assert [h.trigger for h in app.store.history(case_id)] == ["openen", "orientatie_afronden"]
+
+
+def test_cases_share_one_machine_per_protocol_version(app: Toetreding, case_id: int) -> None:
+    app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
+    for case in app.store.cases():
+        app.view(case[0].id)
+    assert len(app.engine) == 1
+
+
+def test_audit_date_input_is_a_real_date(app: Toetreding, case_id: int) -> None:
+    to_decision(app, case_id)
+    planned = next(h for h in app.store.history(case_id) if h.trigger == "audit_inplannen")
+    assert date.fromisoformat(planned.payload["auditdatum"]) > planned.at.date()
