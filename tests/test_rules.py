@@ -1,0 +1,289 @@
+"""Guard rules and the guard language: verdicts and the Dutch facts a refused user reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toetreding._exceptions import GuardFailed
+from toetreding.definition import ProtocolRegistry
+from toetreding.rules import ExpressionError, Verdict, parse_guard, rule, rule_names
+from toetreding.workflows import Actor, FireRequest, ProtocolMachine
+
+PROTOCOLS = Path(__file__).resolve().parent.parent / "protocols"
+NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Past:
+    trigger: str
+    to_state: str
+    from_state: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    events: Sequence[Past] = ()
+    state: str = "samenwerkingsschool"
+    now: datetime = NOW
+
+    def history(self) -> Sequence[Past]:
+        return self.events
+
+
+def judge(guard: str, context: Context) -> Verdict:
+    return parse_guard(guard).evaluate(context)
+
+
+# A small case history: opened, passed 'volgschool' once and 'audit' twice.
+HISTORY = (
+    Past("openen", "orientatie"),
+    Past("plan_indienen", "audit", "orientatie", {"plan": "plan_v1.pdf"}),
+    Past("besluit_volgschool", "volgschool", "audit"),
+    Past("heraudit_aanvragen", "audit", "volgschool", {"plan": "plan_v2.pdf", "leeg": ""}),
+)
+
+
+# --- input_at_most -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("pages", "holds"), [(0, True), (9, True), (10, True), (11, False)])
+def test_input_at_most_boundary(pages: int, holds: bool) -> None:
+    verdict = judge("input_at_most('paginas', 10)", Context(inputs={"paginas": pages}))
+    assert verdict.holds is holds
+    assert f"'paginas' is {pages}" in verdict.fact
+    assert "10" in verdict.fact
+
+
+def test_input_at_most_refusal_says_how_much_too_many() -> None:
+    verdict = judge("input_at_most('paginas', 10)", Context(inputs={"paginas": 14}))
+    assert verdict == Verdict(False, "'paginas' is 14, meer dan het maximum van 10")
+
+
+def test_input_at_most_without_the_number_refuses() -> None:
+    verdict = judge("input_at_most('paginas', 10)", Context(inputs={"titel": "x"}))
+    assert not verdict.holds
+    assert verdict.fact == "'paginas' is niet opgegeven als getal"
+
+
+# --- has_document --------------------------------------------------------------------------
+
+
+def test_has_document_submitted_now() -> None:
+    verdict = judge("has_document('plan')", Context(inputs={"plan": "plan.pdf"}))
+    assert verdict == Verdict(True, "document 'plan' wordt nu ingediend")
+
+
+def test_has_document_submitted_earlier_names_the_latest_submission() -> None:
+    verdict = judge("has_document('plan')", Context(events=HISTORY))
+    assert verdict == Verdict(True, "document 'plan' is ingediend bij 'heraudit_aanvragen'")
+
+
+def test_has_document_found_in_an_older_event() -> None:
+    verdict = judge("has_document('plan')", Context(events=HISTORY[:3]))
+    assert verdict == Verdict(True, "document 'plan' is ingediend bij 'plan_indienen'")
+
+
+@pytest.mark.parametrize(
+    ("name", "context"),
+    [
+        ("plan", Context()),
+        ("plan", Context(inputs={"plan": ""})),
+        ("verslag", Context(inputs={"ander": "x.pdf"}, events=HISTORY)),
+    ],
+    ids=["nothing", "empty-now", "other-documents"],
+)
+def test_has_document_missing(name: str, context: Context) -> None:
+    verdict = judge(f"has_document('{name}')", context)
+    assert verdict == Verdict(False, f"document '{name}' is nog niet ingediend")
+
+
+def test_has_document_empty_value_in_history_does_not_count() -> None:
+    verdict = judge("has_document('leeg')", Context(events=HISTORY))
+    assert not verdict.holds
+
+
+# --- has_been_in / times_in_at_most --------------------------------------------------------
+
+
+def test_has_been_in() -> None:
+    assert judge("has_been_in('volgschool')", Context(events=HISTORY)) == Verdict(
+        True, "het dossier is eerder in stap 'volgschool' geweest"
+    )
+    assert judge("has_been_in('partner')", Context(events=HISTORY)) == Verdict(
+        False, "het dossier is nooit in stap 'partner' geweest"
+    )
+    assert not judge("has_been_in('volgschool')", Context()).holds
+
+
+@pytest.mark.parametrize(("maximum", "holds"), [(3, True), (2, True), (1, False), (0, False)])
+def test_times_in_at_most(maximum: int, holds: bool) -> None:
+    verdict = judge(f"times_in_at_most('audit', {maximum})", Context(events=HISTORY))
+    assert verdict.holds is holds
+    assert "2 keer in stap 'audit'" in verdict.fact
+    assert f"(max. {maximum})" in verdict.fact
+
+
+def test_times_in_at_most_refusal_fact() -> None:
+    verdict = judge("times_in_at_most('audit', 1)", Context(events=HISTORY))
+    assert verdict.fact == "het dossier was al 2 keer in stap 'audit' (max. 1)"
+
+
+# --- combining rules -----------------------------------------------------------------------
+
+YES = "has_been_in('volgschool')"  # holds on HISTORY
+NO = "has_been_in('partner')"  # does not hold on HISTORY
+YES_FACT = "eerder in stap 'volgschool'"
+NO_FACT = "nooit in stap 'partner'"
+
+
+@pytest.mark.parametrize(
+    ("guard", "holds"),
+    [
+        (f"{YES} and {YES}", True),
+        (f"{YES} and {NO}", False),
+        (f"{NO} and {YES}", False),
+        (f"{YES} or {NO}", True),
+        (f"{NO} or {YES}", True),
+        (f"{NO} or {NO}", False),
+        (f"not {YES}", False),
+        (f"not {NO}", True),
+        (f"not not {YES}", True),
+        (f"{NO} or {YES} and {YES}", True),  # 'and' binds tighter than 'or'
+        (f"{YES} or {NO} and {NO}", True),
+        (f"({YES} or {NO}) and {NO}", False),
+        (f"not {NO} and {YES}", True),  # 'not' binds tighter than 'and'
+        (f"not ({NO} or {YES})", False),
+        (f"{YES} and {YES} and {YES} and {NO}", False),
+    ],
+)
+def test_combination_verdicts(guard: str, holds: bool) -> None:
+    assert judge(guard, Context(events=HISTORY)).holds is holds
+
+
+def test_and_refusal_names_only_what_failed() -> None:
+    verdict = judge(f"{YES} and {NO}", Context(events=HISTORY))
+    assert NO_FACT in verdict.fact
+    assert YES_FACT not in verdict.fact
+
+
+def test_and_refusal_names_every_failure() -> None:
+    verdict = judge(f"{NO} and has_document('verslag')", Context(events=HISTORY))
+    assert NO_FACT in verdict.fact
+    assert "document 'verslag' is nog niet ingediend" in verdict.fact
+
+
+def test_or_refusal_names_every_alternative() -> None:
+    verdict = judge(f"{NO} or has_document('verslag')", Context(events=HISTORY))
+    assert not verdict.holds
+    assert NO_FACT in verdict.fact
+    assert "document 'verslag' is nog niet ingediend" in verdict.fact
+
+
+def test_or_that_holds_names_what_held() -> None:
+    verdict = judge(f"{NO} or {YES}", Context(events=HISTORY))
+    assert verdict.holds
+    assert YES_FACT in verdict.fact
+
+
+def test_not_refusal_names_the_fact_that_holds() -> None:
+    verdict = judge(f"not {YES}", Context(events=HISTORY))
+    assert not verdict.holds
+    assert YES_FACT in verdict.fact
+
+
+def test_not_over_an_or_names_the_part_that_held() -> None:
+    verdict = judge(f"not ({NO} or {YES})", Context(events=HISTORY))
+    assert not verdict.holds
+    assert YES_FACT in verdict.fact
+
+
+def test_rule_names_of_a_guard() -> None:
+    guard = parse_guard("has_document('a') and not (has_been_in('b') or has_document('c'))")
+    assert rule_names(guard) == {"has_document", "has_been_in"}
+
+
+# --- what the parser refuses ---------------------------------------------------------------
+
+
+def test_unknown_rule_lists_known_rules() -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse_guard("heeft_plan()")
+    message = str(info.value)
+    assert "onbekende regel 'heeft_plan'" in message
+    for name in ("has_been_in", "has_document", "input_at_most", "times_in_at_most"):
+        assert name in message
+
+
+def test_rule_names_are_registered_once() -> None:
+    def again(context: Any, name: str) -> Verdict:
+        return Verdict(True, name)
+
+    with pytest.raises(ValueError, match="has_document"):
+        rule("has_document", "nog een keer")(again)
+    assert judge("has_document('x')", Context()).fact == "document 'x' is nog niet ingediend"
+
+
+# --- a refused trigger carries the fact ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def partnerschap2() -> ProtocolMachine:
+    return ProtocolMachine(ProtocolRegistry.from_directory(PROTOCOLS).get("partnerschap2", 1))
+
+
+def fire(
+    machine: ProtocolMachine,
+    state: str,
+    trigger: str,
+    role: str,
+    history: Sequence[Past] = (),
+    **inputs: Any,
+) -> None:
+    actor = Actor(1, "Sanne", frozenset({role}))
+    request = FireRequest(trigger, actor, NOW, inputs, note="toelichting")
+    machine.decide(7, state, request, load_history=lambda: history)
+
+
+def test_refusal_reason_states_the_page_count(partnerschap2: ProtocolMachine) -> None:
+    with pytest.raises(GuardFailed) as info:
+        fire(
+            partnerschap2,
+            "zelfevaluatie",
+            "zelfevaluatie_indienen",
+            "school",
+            zelfevaluatie="ze.pdf",
+            paginas=12,
+        )
+    assert "'paginas' is 12, meer dan het maximum van 10" in info.value.reason
+    assert "'paginas' is 12" in str(info.value)
+
+
+def test_refusal_reason_names_the_missing_document(partnerschap2: ProtocolMachine) -> None:
+    with pytest.raises(GuardFailed) as info:
+        fire(
+            partnerschap2,
+            "samenwerkingsschool",
+            "audit_aanvragen",
+            "school",
+            history=[Past("openen", "orientatie")],
+            vervolgzelfevaluatie="v.pdf",
+        )
+    assert "document 'plan_van_aanpak' is nog niet ingediend" in info.value.reason
+
+
+def test_refusal_of_a_second_volgschool_decision(partnerschap2: ProtocolMachine) -> None:
+    history = [Past("openen", "orientatie"), Past("besluit_volgschool", "volgschool")]
+    with pytest.raises(GuardFailed) as info:
+        fire(partnerschap2, "besluitvorming", "besluit_volgschool", "stuurgroep", history)
+    assert "eerder in stap 'volgschool'" in info.value.reason
+    # the same decision on a first audit goes through
+    history = [Past("openen", "orientatie")]
+    fire(partnerschap2, "besluitvorming", "besluit_volgschool", "stuurgroep", history)
