@@ -9,6 +9,7 @@ import pytest
 
 from toetreding._exceptions import DefinitionError, DefinitionProblem
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
+from toetreding.definition.registry import DATA_FOLDERS
 from toetreding.rules import all_rules
 from toetreding.workflows import ProtocolMachine
 
@@ -16,7 +17,8 @@ PROTOCOLS = Path(__file__).resolve().parent.parent / "protocols"
 SHIPPED = sorted(
     file
     for file in PROTOCOLS.rglob("*")
-    if file.suffix in (".yaml", ".yml") and "frameworks" not in file.relative_to(PROTOCOLS).parts
+    if file.suffix in (".yaml", ".yml")
+    and not DATA_FOLDERS.intersection(file.relative_to(PROTOCOLS).parts)
 )
 
 # The smallest valid protocol; tests change one thing in it at a time.

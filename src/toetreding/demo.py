@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from toetreding.clock import FixedClock
-from toetreding.service import Toetreding
 from toetreding.definition import Sector
+from toetreding.service import Toetreding
 from toetreding.store.tables import Region, SchoolCreate
 
 PARTNERSHIP = ("part2", "Opleidingsschool Partnerschap 2 (Almelo e.o.)")

@@ -21,7 +21,14 @@ from toetreding.clock import Clock, as_aware
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, StateSpec
 from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
 from toetreding.settings import Settings
-from toetreding.store import CaseRecord, HistoryEntry, Store, make_engine, migrate
+from toetreding.store import (
+    CaseRecord,
+    HistoryEntry,
+    Store,
+    definition_digest,
+    make_engine,
+    migrate,
+)
 from toetreding.store.tables import Partnership, Person, School
 from toetreding.workflows import Actor, Decision, FireRequest, WorkflowEngine
 
@@ -186,6 +193,25 @@ class Toetreding:
     ) -> Decision:
         """Fire ``trigger`` on a case as a person. Refusals raise and change nothing."""
         person_id = self._person_id(actor_ref)
+        # Load, decide and apply on one pooled connection: one checkout per request. Only
+        # the first request on a protocol version reads more of the store (to check the
+        # version): that is done outside, so a request never holds two connections at once.
+        # (With two, the pool hands them out in turn and SQLite's page cache, which is per
+        # connection, would start cold on every request.)
+        with self.store.request_scope():
+            case, actor, moment = self._load_for_fire(case_id, person_id, at)
+            spec = self._pinned.get((case.protocol_id, case.protocol_version))
+            if spec is not None:
+                return self._decide_and_apply(
+                    case, actor, spec, trigger, moment, inputs, note, role
+                )
+        spec = self.spec_of(case)
+        return self._decide_and_apply(case, actor, spec, trigger, moment, inputs, note, role)
+
+    def _load_for_fire(
+        self, case_id: int, person_id: int, at: datetime | None
+    ) -> tuple[CaseRecord, Actor, datetime]:
+        """The case, who acts on it with their roles for it, and the moment of acting."""
         loaded = self.store.case_for_actor(case_id, person_id)
         case = loaded.case
         moment = as_aware(at) if at else self.clock.now()
@@ -194,16 +220,29 @@ class Toetreding:
                 f"tijdstip {moment:%Y-%m-%d %H:%M} ligt vóór de laatste gebeurtenis van "
                 f"dossier {case_id} ({case.updated_at:%Y-%m-%d %H:%M})"
             )
-        machine = self.engine.machine(self.spec_of(case))
+        return case, Actor(person_id, loaded.actor_name, loaded.roles), moment
+
+    def _decide_and_apply(
+        self,
+        case: CaseRecord,
+        actor: Actor,
+        spec: ProtocolSpec,
+        trigger: str,
+        moment: datetime,
+        inputs: Mapping[str, Any] | None,
+        note: str | None,
+        role: str | None,
+    ) -> Decision:
+        """Check the trigger with the protocol's machine; apply it or raise the refusal."""
         request = FireRequest(
             trigger=trigger,
-            actor=Actor(person_id, loaded.actor_name, loaded.roles),
+            actor=actor,
             at=moment,
             inputs=dict(inputs or {}),
             note=note,
             role=role,
         )
-        decision = machine.decide(
+        decision = self.engine.machine(spec).decide(
             case.id, case.state, request, load_history=lambda: self.store.history(case.id)
         )
         self.store.apply(
@@ -211,7 +250,7 @@ class Toetreding:
             to_state=decision.to_state,
             final=decision.final,
             trigger=decision.trigger,
-            actor_id=person_id,
+            actor_id=actor.person_id,
             role=decision.role,
             at=moment,
             note=decision.note,
@@ -254,15 +293,26 @@ class Toetreding:
     # --- helpers -----------------------------------------------------------------------
 
     def _spec(self, protocol_id: str, version: int) -> ProtocolSpec:
-        """The version a case is pinned to: from the files, else as stored at its start."""
-        found = self.registry.find(protocol_id, version) or self._pinned.get((protocol_id, version))
+        """The exact definition cases on this version started on.
+
+        That is the file's, unless the file was changed without a version bump (or removed):
+        then the definition stored when the first case started. Checked once per version.
+        """
+        key = (protocol_id, version)
+        found = self._pinned.get(key)
         if found is not None:
             return found
+        from_file = self.registry.find(protocol_id, version)
         stored = self.store.pinned_protocol(protocol_id, version)
         if stored is None:
-            raise NotFoundError(f"protocol '{protocol_id}' versie {version} is onbekend")
-        spec = ProtocolSpec.model_validate(stored)
-        self._pinned[(protocol_id, version)] = spec
+            if from_file is None:
+                raise NotFoundError(f"protocol '{protocol_id}' versie {version} is onbekend")
+            spec = from_file
+        elif from_file is not None and definition_digest(from_file) == stored[0]:
+            spec = from_file
+        else:
+            spec = ProtocolSpec.model_validate(stored[1])
+        self._pinned[key] = spec
         return spec
 
     def _person_id(self, ref: str | int) -> int:

@@ -69,12 +69,24 @@ def read_yaml(text: str) -> PositionedData:
         lines: dict[Path, int] = {}
         data = _construct(loader, root, (), lines) if root is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise YamlProblem(line, (), f"geen geldige YAML: {exc.problem or exc}") from exc
+        raise YamlProblem(_error_line(exc), (), _error_text(exc)) from exc
     finally:
         loader.dispose()
     return PositionedData(data, lines)
+
+
+def _error_line(exc: yaml.MarkedYAMLError) -> int | None:
+    """Where the author should look: for an unclosed quote or bracket PyYAML only notices
+    at the end of the file, so point at where the construct began instead."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and exc.problem and "end of stream" in exc.problem:
+        mark = exc.context_mark
+    return mark.line + 1 if mark else None
+
+
+def _error_text(exc: yaml.MarkedYAMLError) -> str:
+    parts = [exc.context, exc.problem]
+    return "geen geldige YAML: " + ("; ".join(p for p in parts if p) or str(exc))
 
 
 def _construct(loader: yaml.SafeLoader, node: Node, path: Path, lines: dict[Path, int]) -> Any:

@@ -11,7 +11,7 @@ from collections import Counter, deque
 
 from toetreding.definition._yaml import Path
 from toetreding.definition.model import ALL_ACTIVE_STATES, InputKind, ProtocolSpec, TransitionSpec
-from toetreding.rules import ExpressionError, parse_guard
+from toetreding.rules import ExpressionError, RuleCall, parse_guard, rule_calls
 
 Problem = tuple[Path, str]
 
@@ -84,9 +84,29 @@ def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec
     problems += _check_inputs(at, transition)
     if transition.guard is not None:
         try:
-            parse_guard(transition.guard)
+            guard = parse_guard(transition.guard)
         except ExpressionError as exc:
             problems.append(((*at, "guard"), str(exc)))
+        else:
+            problems += [
+                ((*at, "guard"), message)
+                for call in rule_calls(guard)
+                for message in _check_rule_arguments(spec, call)
+            ]
+    return problems
+
+
+def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:
+    """Rule parameters named ``state`` and ``name`` must name a state or a declared input."""
+    inputs = {i.name for t in spec.transitions for i in t.inputs}
+    problems = []
+    for parameter, value in zip(call.rule.parameters, call.args, strict=True):
+        if parameter == "state" and value not in spec.states:
+            problems.append(f"{call.rule.name}: '{value}' is geen stap van dit protocol")
+        elif parameter == "name" and value not in inputs:
+            problems.append(f"{call.rule.name}: geen handeling vraagt invoer '{value}'")
+        elif parameter == "maximum" and not isinstance(value, int | float):
+            problems.append(f"{call.rule.name}: het maximum moet een getal zijn, niet {value!r}")
     return problems
 
 

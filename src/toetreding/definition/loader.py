@@ -46,7 +46,12 @@ def load_protocol_text(text: str, filename: str = "<tekst>") -> ProtocolSpec:
         spec = ProtocolSpec.model_validate(positioned.data)
     except ValidationError as exc:
         raise DefinitionError(
-            [_problem_from_pydantic(error, positioned, filename) for error in exc.errors()]
+            [
+                _problem_from_pydantic(error, positioned, filename)
+                for error in exc.errors()
+                # pydantic also calls a list "too short" when its items failed: not a problem
+                if error["type"] != "too_short" or len(error["input"]) < error["ctx"]["min_length"]
+            ]
         ) from exc
     problems = [
         DefinitionProblem(filename, positioned.line_of(path), _display(path, positioned.data), msg)
@@ -79,6 +84,7 @@ def _problem_from_pydantic(
 
 _MESSAGES = {
     "missing": "verplichte sleutel ontbreekt",
+    "string_too_short": "mag niet leeg zijn",
     "string_type": "moet tekst zijn",
     "int_type": "moet een geheel getal zijn",
     "int_parsing": "moet een geheel getal zijn",
@@ -105,7 +111,8 @@ def _dutch_message(error: Any, loc: Path) -> str:
             "beginnend met een letter"
         )
     if kind in ("enum", "literal_error"):
-        return f"'{error['input']}' is niet toegestaan; kies uit: {ctx.get('expected', '')}"
+        expected = str(ctx.get("expected", "")).replace(" or ", " of ")
+        return f"'{error['input']}' is niet toegestaan; kies uit: {expected}"
     if kind == "too_short":
         return "mag niet leeg zijn"
     if kind in ("greater_than_equal", "greater_than"):
@@ -155,7 +162,7 @@ def _display(path: Path, data: Any) -> str:
     node = data
     for part in path:
         if isinstance(part, int):
-            if not isinstance(node, list):
+            if not isinstance(node, list) and data is not None:
                 continue  # a single value written where a list is allowed
             text += f"[{part}]"
             trigger = _trigger_of(node, part)

@@ -10,6 +10,8 @@ from toetreding.definition.loader import load_protocol_file
 from toetreding.definition.model import ProtocolSpec
 
 PROTOCOL_SUFFIXES = (".yaml", ".yml")
+# Subfolders of the protocols folder that hold other data: quality frameworks, the calendar.
+DATA_FOLDERS = frozenset({"frameworks", "calendar"})
 
 
 class ProtocolRegistry:
@@ -30,8 +32,8 @@ class ProtocolRegistry:
         registry = cls()
         problems: list[DefinitionProblem] = []
         for file in sorted(p for p in root.rglob("*") if p.suffix in PROTOCOL_SUFFIXES):
-            if "frameworks" in file.relative_to(root).parts:
-                continue  # quality frameworks live beside protocols but are not protocols
+            if DATA_FOLDERS.intersection(file.relative_to(root).parts):
+                continue
             try:
                 spec = load_protocol_file(file)
             except DefinitionError as exc:

@@ -10,7 +10,14 @@ from toetreding.rules._registry import (
     get_rule,
     rule,
 )
-from toetreding.rules.expression import ExpressionError, Guard, parse_guard, rule_names
+from toetreding.rules.expression import (
+    ExpressionError,
+    Guard,
+    RuleCall,
+    parse_guard,
+    rule_calls,
+    rule_names,
+)
 
 __all__ = [
     "ExpressionError",
@@ -18,10 +25,12 @@ __all__ = [
     "GuardContext",
     "PastEvent",
     "Rule",
+    "RuleCall",
     "Verdict",
     "all_rules",
     "get_rule",
     "parse_guard",
     "rule",
+    "rule_calls",
     "rule_names",
 ]

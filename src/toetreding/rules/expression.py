@@ -74,12 +74,17 @@ def parse_guard(text: str) -> Guard:
     return _build(tree.body)
 
 
-def rule_names(guard: Guard) -> set[str]:
+def rule_calls(guard: Guard) -> list[RuleCall]:
+    """Every rule call in ``guard``, left to right."""
     if isinstance(guard, RuleCall):
-        return {guard.rule.name}
+        return [guard]
     if isinstance(guard, Not):
-        return rule_names(guard.operand)
-    return set().union(*(rule_names(op) for op in guard.operands))
+        return rule_calls(guard.operand)
+    return [call for op in guard.operands for call in rule_calls(op)]
+
+
+def rule_names(guard: Guard) -> set[str]:
+    return {call.rule.name for call in rule_calls(guard)}
 
 
 def _build(node: ast.expr) -> Guard:

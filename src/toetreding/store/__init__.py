@@ -1,13 +1,8 @@
 """Persistence: tables, migrations and the store over SQLite or PostgreSQL."""
 
 from toetreding.store.database import make_engine, migrate, normalise_url, schema_is_current
-from toetreding.store.repository import (
-    CaseForActor,
-    CaseRecord,
-    HistoryEntry,
-    Store,
-    definition_digest,
-)
+from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry
+from toetreding.store.repository import Store, definition_digest
 from toetreding.store.tables import Region
 
 __all__ = [

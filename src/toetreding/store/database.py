@@ -30,7 +30,8 @@ def make_engine(url: str, *, durable: bool = True) -> Engine:
     """
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # LIFO keeps reusing the warmest connection: SQLite caches pages per connection.
+        engine = create_engine(url, connect_args={"check_same_thread": False}, pool_use_lifo=True)
         synchronous = "FULL" if durable else "NORMAL"
 
         @event.listens_for(engine, "connect")

@@ -2,7 +2,7 @@
 
 State changes go through :meth:`Store.apply`, which updates the case only if nobody moved
 it meanwhile (``revision`` check) and appends the history row in the same transaction.
-The hot path uses SQLAlchemy Core statements over the SQLModel tables.
+The request hot path (load, move, append) lives in :mod:`toetreding.store._hotpath`.
 """
 
 from __future__ import annotations
@@ -10,17 +10,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import (
+    Engine,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
 from toetreding.definition.model import ProtocolSpec
+from toetreding.store._hotpath import CASE_WIDTH, HotPath
+from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry
 from toetreding.store.tables import (
     Case,
     Event,
@@ -38,43 +44,7 @@ _cases = Case.__table__  # type: ignore[attr-defined]
 _events = Event.__table__  # type: ignore[attr-defined]
 _people = Person.__table__  # type: ignore[attr-defined]
 _memberships = Membership.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class CaseRecord:
-    id: int
-    partnership_id: int
-    school_id: int
-    protocol_id: str
-    protocol_version: int
-    state: str
-    revision: int
-    opened_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class CaseForActor:
-    """A case as loaded for one request, with the actor's roles for it."""
-
-    case: CaseRecord
-    actor_name: str
-    roles: frozenset[str]
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    seq: int
-    trigger: str
-    from_state: str | None
-    to_state: str
-    actor_id: int | None
-    actor_name: str | None
-    role: str | None
-    at: datetime
-    note: str | None
-    payload: dict[str, Any]
+_schools = School.__table__  # type: ignore[attr-defined]
 
 
 def definition_digest(spec: ProtocolSpec) -> str:
@@ -88,6 +58,11 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._hot = HotPath(engine)
+
+    def request_scope(self) -> AbstractContextManager[None]:
+        """One pooled connection for the hot-path calls of one request (load, then apply)."""
+        return self._hot.scope()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -117,7 +92,9 @@ class Store:
     def add_school(self, data: SchoolCreate, at: datetime) -> School:
         self.partnership(data.partnership_id)
         school = School.model_validate(data, update={"created_at": at})
-        return self._insert(school, f"een school met BRIN '{data.brin}' staat al in dit partnerschap")
+        return self._insert(
+            school, f"een school met BRIN '{data.brin}' staat al in dit partnerschap"
+        )
 
     def schools(self, partnership_id: int | None = None) -> list[School]:
         query = select(School).order_by(School.name)
@@ -209,10 +186,11 @@ class Store:
                 "oorspronkelijke versie houden"
             )
 
-    def pinned_protocol(self, protocol_id: str, version: int) -> dict[str, Any] | None:
+    def pinned_protocol(self, protocol_id: str, version: int) -> tuple[str, dict[str, Any]] | None:
+        """The digest and definition stored when the first case started on this version."""
         with self.session() as session:
             stored = session.get(ProtocolVersion, (protocol_id, version))
-        return None if stored is None else stored.definition
+        return None if stored is None else (stored.digest, stored.definition)
 
     # --- cases -------------------------------------------------------------------------
 
@@ -241,7 +219,9 @@ class Store:
                     updated_at=at,
                 )
             )
-            case_id = int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None
+            case_id = int(key[0])
             connection.execute(
                 insert(_events).values(
                     case_id=case_id,
@@ -274,33 +254,16 @@ class Store:
 
     def case_for_actor(self, case_id: int, person_id: int) -> CaseForActor:
         """The case and the roles ``person_id`` holds for it, in one query."""
-        query = (
-            select(_cases, _people.c.name, _memberships.c.role, _memberships.c.school_id.label("m_school"))
-            .select_from(_cases)
-            .join(_people, _people.c.id == person_id)
-            .outerjoin(
-                _memberships,
-                (_memberships.c.person_id == _people.c.id)
-                & (_memberships.c.partnership_id == _cases.c.partnership_id),
-            )
-            .where(_cases.c.id == case_id)
-        )
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
+        with self._hot.cursor() as (hot, cursor):
+            rows = hot.case_for_actor.rows(cursor, {"case_id": case_id, "person_id": person_id})
         if not rows:
             self.case(case_id)  # raises for an unknown case
             raise NotFoundError(f"persoon {person_id} bestaat niet")
-        first = rows[0]._asdict()
-        name = first.pop("name")
-        for key in ("role", "m_school"):
-            first.pop(key)
-        case = CaseRecord(**first)
+        first = rows[0]
         roles = frozenset(
-            row.role
-            for row in rows
-            if row.role is not None and (row.role != "school" or row.m_school == case.school_id)
+            role for row in rows for role in row[CASE_WIDTH + 1 :] if role is not None
         )
-        return CaseForActor(case, name, roles)
+        return CaseForActor(CaseRecord(*first[:CASE_WIDTH]), first[CASE_WIDTH], roles)
 
     def apply(
         self,
@@ -321,54 +284,44 @@ class Store:
         it was loaded.
         """
         revision = case.revision + 1
-        with self.engine.begin() as connection:
-            moved = connection.execute(
-                update(_cases)
-                .where(_cases.c.id == case.id, _cases.c.revision == case.revision)
-                .values(
-                    state=to_state,
-                    revision=revision,
-                    updated_at=at,
-                    closed_at=at if final else None,
-                )
+        with self._hot.cursor(commit=True) as (hot, cursor):
+            moved = hot.move_case.run(
+                cursor,
+                {
+                    "m_id": case.id,
+                    "m_revision": case.revision,
+                    "m_state": to_state,
+                    "m_new_revision": revision,
+                    "m_at": at,
+                    "m_closed_at": at if final else None,
+                },
             )
             if moved.rowcount != 1:
                 raise ConcurrentUpdateError(
                     f"dossier {case.id} is intussen door iemand anders gewijzigd; "
                     "er is niets opgeslagen, probeer het opnieuw"
                 )
-            connection.execute(
-                insert(_events).values(
-                    case_id=case.id,
-                    seq=revision,
-                    trigger=trigger,
-                    from_state=case.state,
-                    to_state=to_state,
-                    actor_id=actor_id,
-                    role=role,
-                    at=at,
-                    note=note,
-                    payload=payload,
-                )
+            hot.append_event.run(
+                cursor,
+                {
+                    "e_case_id": case.id,
+                    "e_seq": revision,
+                    "e_trigger": trigger,
+                    "e_from_state": case.state,
+                    "e_to_state": to_state,
+                    "e_actor_id": actor_id,
+                    "e_role": role,
+                    "e_at": at,
+                    "e_note": note,
+                    "e_payload": payload,
+                },
             )
         return revision
 
     def history(self, case_id: int) -> list[HistoryEntry]:
-        query = (
-            select(_events, _people.c.name.label("actor_name"))
-            .outerjoin(_people, _people.c.id == _events.c.actor_id)
-            .where(_events.c.case_id == case_id)
-            .order_by(_events.c.seq)
-        )
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        entries = []
-        for row in rows:
-            data = row._asdict()
-            data.pop("id")
-            data.pop("case_id")
-            entries.append(HistoryEntry(**data))
-        return entries
+        with self._hot.cursor() as (hot, cursor):
+            rows = hot.history.rows(cursor, {"case_id": case_id})
+        return [HistoryEntry(*row) for row in rows]
 
     def cases(
         self,
@@ -380,8 +333,8 @@ class Store:
         open_only: bool = False,
     ) -> list[tuple[CaseRecord, str]]:
         """Cases with their school's name, newest activity first."""
-        query = select(_cases, School.name.label("school_name")).join(  # type: ignore[attr-defined]
-            School, School.id == _cases.c.school_id  # type: ignore[arg-type]
+        query = select(_cases, _schools.c.name.label("school_name")).join(
+            _schools, _schools.c.id == _cases.c.school_id
         )
         if partnership_id is not None:
             query = query.where(_cases.c.partnership_id == partnership_id)
@@ -403,9 +356,7 @@ class Store:
             result.append((CaseRecord(**data), name))
         return result
 
-    def count_by_state(
-        self, partnership_id: int | None = None
-    ) -> list[tuple[str, int, str, int]]:
+    def count_by_state(self, partnership_id: int | None = None) -> list[tuple[str, int, str, int]]:
         """(protocol id, version, state, number of cases)."""
         query = select(
             _cases.c.protocol_id, _cases.c.protocol_version, _cases.c.state, func.count()
@@ -413,7 +364,10 @@ class Store:
         if partnership_id is not None:
             query = query.where(_cases.c.partnership_id == partnership_id)
         with self.engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(query).all()]  # type: ignore[misc]
+            return [
+                (str(pid), int(version), str(state), int(count))
+                for pid, version, state, count in connection.execute(query).all()
+            ]
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -432,4 +386,3 @@ class Store:
         if isinstance(ref, int) or str(ref).isdigit():
             return session.get(model, int(ref))
         return session.exec(select(model).where(column == ref)).scalars().first()  # type: ignore[call-overload,no-any-return]
-

@@ -2,7 +2,7 @@
 
 Following the SQLModel docs: ``*Base`` holds the shared fields, the table model adds keys
 and bookkeeping, ``*Create`` is what a user supplies and ``*Public`` what is shown.
-Times are stored as naive UTC.
+Times are timezone-aware and stored in UTC.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from toetreding.definition.model import Sector
@@ -110,10 +110,26 @@ class Membership(SQLModel, table=True):
 
     __tablename__ = "memberships"
     __table_args__ = (
-        UniqueConstraint(
-            "person_id", "partnership_id", "role", "school_id", name="uq_memberships_role"
+        # NULLs are distinct in unique constraints, so partnership-wide roles need their own.
+        Index(
+            "uq_memberships_partnership_role",
+            "person_id",
+            "partnership_id",
+            "role",
+            unique=True,
+            sqlite_where=text("school_id IS NULL"),
+            postgresql_where=text("school_id IS NULL"),
         ),
-        Index("ix_memberships_person_partnership", "person_id", "partnership_id"),
+        Index(
+            "uq_memberships_school_role",
+            "person_id",
+            "partnership_id",
+            "role",
+            "school_id",
+            unique=True,
+            sqlite_where=text("school_id IS NOT NULL"),
+            postgresql_where=text("school_id IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -105,6 +105,12 @@ class ProtocolMachine:
             send_event=True,
             auto_transitions=False,
         )
+        # Lookups a decision needs, derived once from the immutable spec.
+        self._index: dict[tuple[str, str], list[tuple[int, TransitionSpec]]] = {}
+        for i, t in enumerate(spec.transitions):
+            for source in spec.expand_sources(t):
+                self._index.setdefault((t.trigger, source), []).append((i, t))
+        self._allowed = {state: self.allowed(state) for state in spec.states}
 
     def _transition(self, index: int, transition: TransitionSpec) -> dict[str, Any]:
         return {
@@ -156,31 +162,53 @@ class ProtocolMachine:
         load_history: Callable[[], Sequence[PastEvent]] = tuple,
     ) -> Decision:
         """Check ``request`` against the protocol; raise a refusal or return the decision."""
-        refuse = _Refuser(case_id, request.trigger, state, self.allowed(state))
-        options = [
-            (i, t)
-            for i, t in enumerate(self.spec.transitions)
-            if t.trigger == request.trigger and state in self.spec.expand_sources(t)
-        ]
+        trigger = request.trigger
+        refuse = _Refuser(case_id, trigger, state, self._allowed_from(state))
+        options = self._options(trigger, state)
         if not options:
             raise refuse(TriggerNotAvailable, self._why_unavailable(request.trigger, state))
         role, options = self._pick_role(request, options, refuse)
         payloads = self._check_inputs(options, request, refuse)
-        context = _GuardContext(state, {}, request.at, load_history)
-        attempt = _Attempt(payloads, context)
-        model = _CaseModel(state)
-        if not self.machine.events[request.trigger].trigger(model, attempt=attempt):
+        attempt = _Attempt(payloads, _GuardContext(state, {}, request.at, load_history))
+        to_state = self._first_passing(trigger, state, attempt)
+        if to_state is None:
             raise refuse(GuardFailed, "; ".join(attempt.refusals) or "een regel weigert")
-        fired = next(i for i, t in options if i in payloads and t.dest == model.state)
+        fired = next(i for i, t in options if i in payloads and t.dest == to_state)
         return Decision(
-            trigger=request.trigger,
+            trigger=trigger,
             from_state=state,
-            to_state=model.state,
+            to_state=to_state,
             role=role,
             note=request.note,
             payload=payloads[fired],
-            final=self.spec.states[model.state].final,
+            final=self.spec.states[to_state].final,
         )
+
+    def _first_passing(self, trigger: str, state: str, attempt: _Attempt) -> str | None:
+        """Where the shared machine takes ``trigger`` from ``state``; None if no guard holds.
+
+        Walks the machine's transitions from ``state`` in order and checks their conditions,
+        as ``Event.trigger`` does, but without its callback, logging and state-setting layers
+        (this machine registers no callbacks): a third of the cost of a decision otherwise.
+        """
+        machine = self.machine
+        event = machine.events[trigger]
+        data = EventData(
+            machine.get_state(state), event, machine, _CaseModel(state), (), {"attempt": attempt}
+        )
+        for transition in event.transitions.get(state, ()):
+            data.transition = transition
+            if all(condition.check(data) for condition in transition.conditions):
+                return str(transition.dest)
+        return None
+
+    def _allowed_from(self, state: str) -> list[AllowedTrigger]:
+        """:meth:`allowed`, worked out once per state; a fresh list for each caller."""
+        return list(self._allowed[state])
+
+    def _options(self, trigger: str, state: str) -> list[tuple[int, TransitionSpec]]:
+        """The transitions ``trigger`` may take from ``state`` (index into the spec, spec)."""
+        return self._index.get((trigger, state), [])
 
     def _why_unavailable(self, trigger: str, state: str) -> str:
         label = self.spec.states[state].label if state in self.spec.states else state

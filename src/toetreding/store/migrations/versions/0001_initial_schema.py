@@ -115,13 +115,22 @@ def upgrade() -> None:
             ["schools.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint(
-            "person_id", "partnership_id", "role", "school_id", name="uq_memberships_role"
-        ),
     )
     with op.batch_alter_table("memberships", schema=None) as batch_op:
+        # NULLs are distinct in unique constraints: partnership-wide roles get their own index.
         batch_op.create_index(
-            "ix_memberships_person_partnership", ["person_id", "partnership_id"], unique=False
+            "uq_memberships_partnership_role",
+            ["person_id", "partnership_id", "role"],
+            unique=True,
+            sqlite_where=sa.text("school_id IS NULL"),
+            postgresql_where=sa.text("school_id IS NULL"),
+        )
+        batch_op.create_index(
+            "uq_memberships_school_role",
+            ["person_id", "partnership_id", "role", "school_id"],
+            unique=True,
+            sqlite_where=sa.text("school_id IS NOT NULL"),
+            postgresql_where=sa.text("school_id IS NOT NULL"),
         )
 
     op.create_table(
@@ -153,7 +162,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("events")
     with op.batch_alter_table("memberships", schema=None) as batch_op:
-        batch_op.drop_index("ix_memberships_person_partnership")
+        batch_op.drop_index("uq_memberships_school_role")
+        batch_op.drop_index("uq_memberships_partnership_role")
 
     op.drop_table("memberships")
     with op.batch_alter_table("cases", schema=None) as batch_op:

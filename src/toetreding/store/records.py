@@ -1,0 +1,44 @@
+"""Plain records the store hands out: a case, a case as loaded for an actor, a history row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    partnership_id: int
+    school_id: int
+    protocol_id: str
+    protocol_version: int
+    state: str
+    revision: int
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseForActor:
+    """A case as loaded for one request, with the actor's roles for it."""
+
+    case: CaseRecord
+    actor_name: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_id: int | None
+    actor_name: str | None
+    role: str | None
+    at: datetime
+    note: str | None
+    payload: dict[str, Any]
