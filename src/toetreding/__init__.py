@@ -10,6 +10,7 @@ Public API::
 
 from toetreding._exceptions import (
     AllowedTrigger,
+    CalendarDataError,
     ConcurrentUpdateError,
     ConfigurationError,
     ConflictError,
@@ -31,6 +32,7 @@ from toetreding.settings import Settings
 
 __all__ = [
     "AllowedTrigger",
+    "CalendarDataError",
     "CaseView",
     "Clock",
     "ConcurrentUpdateError",

@@ -6,6 +6,7 @@ Dutch because they reach coordinators and schools through the CLI and web pages.
     ToetredingError
     ├── DefinitionError          a protocol file is malformed (file, line, key per problem)
     ├── ConfigurationError       settings or environment are unusable
+    │   └── CalendarDataError        the calendar data file is malformed or lacks a year/region
     ├── NotFoundError            a partnership, school, person, case or protocol is unknown
     ├── ConflictError            the thing already exists, or changed meanwhile
     │   └── ConcurrentUpdateError    another request moved the case first
@@ -52,6 +53,18 @@ class DefinitionError(ToetredingError):
 
 class ConfigurationError(ToetredingError):
     """Settings or environment are unusable."""
+
+
+class CalendarDataError(ConfigurationError):
+    """The calendar data file is malformed, or lacks the school year or region asked for.
+
+    ``file`` names the file to edit; ``keys`` the offending keys (dotted), if any.
+    """
+
+    def __init__(self, message: str, *, file: str, keys: tuple[str, ...] = ()) -> None:
+        self.file = file
+        self.keys = keys
+        super().__init__(message)
 
 
 class NotFoundError(ToetredingError):

@@ -10,7 +10,13 @@ import re
 from collections import Counter, deque
 
 from toetreding.definition._yaml import Path
-from toetreding.definition.model import ALL_ACTIVE_STATES, InputKind, ProtocolSpec, TransitionSpec
+from toetreding.definition.model import (
+    ALL_ACTIVE_STATES,
+    InputKind,
+    OnMissedSpec,
+    ProtocolSpec,
+    TransitionSpec,
+)
 from toetreding.rules import ExpressionError, RuleCall, parse_guard, rule_calls
 
 Problem = tuple[Path, str]
@@ -50,6 +56,7 @@ def _check_states(spec: ProtocolSpec) -> list[Problem]:
             problems.append(
                 (("states", name, "step"), f"stapnummer {state.step} staat niet onder 'steps'")
             )
+        problems += _check_deadlines(spec, name)
         for index, artefact in enumerate(state.artefacts):
             if artefact.owner and artefact.owner not in spec.roles:
                 problems.append(
@@ -59,6 +66,71 @@ def _check_states(spec: ProtocolSpec) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _check_deadlines(spec: ProtocolSpec, name: str) -> list[Problem]:
+    """Deadlines must be met by triggers that leave the state, and refer to real inputs."""
+    problems: list[Problem] = []
+    leaving = {t.trigger: t for t in spec.transitions if name in spec.expand_sources(t)}
+    inputs = {i.name: i.kind for t in spec.transitions for i in t.inputs}
+    seen: set[str] = set()
+    for index, deadline in enumerate(spec.states[name].deadlines):
+        at: Path = ("states", name, "deadlines", index)
+        if deadline.name in seen:
+            problems.append(((*at, "name"), f"termijn '{deadline.name}' dubbel in deze stap"))
+        seen.add(deadline.name)
+        for position, trigger in enumerate(deadline.met_by):
+            if trigger not in leaving:
+                problems.append(
+                    ((*at, "met_by", position), f"'{trigger}' vertrekt niet uit stap '{name}'")
+                )
+        due = deadline.due
+        for key, value, kind in (
+            ("input", due.input, InputKind.DATE),
+            (
+                "counted_from",
+                None if due.counted_from == "entered" else due.counted_from,
+                InputKind.DATE,
+            ),
+            (
+                "school_year",
+                None if due.school_year in ("current", "next") else due.school_year,
+                InputKind.TEXT,
+            ),
+        ):
+            if value is not None and inputs.get(value) is not kind:
+                problems.append(
+                    (
+                        (*at, "due", key),
+                        f"'{value}' is geen invoer van soort '{kind}' in dit protocol",
+                    )
+                )
+        problems += _check_on_missed(spec, at, leaving, deadline.on_missed)
+    return problems
+
+
+def _check_on_missed(
+    spec: ProtocolSpec, at: Path, leaving: dict[str, TransitionSpec], on_missed: OnMissedSpec
+) -> list[Problem]:
+    if on_missed.escalate is not None and on_missed.escalate not in spec.roles:
+        return [
+            ((*at, "on_missed", "escalate"), f"rol '{on_missed.escalate}' staat niet onder 'roles'")
+        ]
+    if on_missed.fire is None:
+        return []
+    transition = leaving.get(on_missed.fire)
+    if transition is None:
+        return [((*at, "on_missed", "fire"), f"'{on_missed.fire}' vertrekt niet uit deze stap")]
+    needed = [i.name for i in transition.inputs if i.required and i.kind is not InputKind.NOTE]
+    if needed:
+        return [
+            (
+                (*at, "on_missed", "fire"),
+                f"'{on_missed.fire}' vraagt invoer ({', '.join(needed)}) "
+                "die het systeem niet kan geven",
+            )
+        ]
+    return []
 
 
 def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec) -> list[Problem]:

@@ -105,6 +105,8 @@ def _dutch_message(error: Any, loc: Path) -> str:
     if kind == "extra_forbidden":
         allowed = ", ".join(_allowed_keys(loc[:-1]))
         return f"onbekende sleutel '{loc[-1]}'; toegestaan zijn: {allowed}"
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
     if kind == "string_pattern_mismatch":
         return (
             f"'{error['input']}' is geen geldige naam: gebruik kleine letters, cijfers en '_', "

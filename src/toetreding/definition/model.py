@@ -7,10 +7,19 @@ the audit framework) can be added later without breaking files written against `
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 ProtocolId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
@@ -69,6 +78,124 @@ class InputSpec(_Spec):
     help: str = ""
 
 
+_DURATION = re.compile(
+    r"^\s*(?P<count>\d+)\s+(?P<unit>"
+    r"years?|jaar|jaren|months?|maanden?|weeks?|weken?|days?|dagen?|working days?|werkdagen?"
+    r")\s*$"
+)
+_UNITS = {
+    "year": "years", "years": "years", "jaar": "years", "jaren": "years",
+    "month": "months", "months": "months", "maand": "months", "maanden": "months",
+    "week": "weeks", "weeks": "weeks", "weken": "weeks",
+    "day": "days", "days": "days", "dag": "days", "dagen": "days",
+    "working day": "working_days", "working days": "working_days",
+    "werkdag": "working_days", "werkdagen": "working_days",
+}  # fmt: skip
+
+
+class Duration(BaseModel):
+    """A span like ``1 year``, ``6 weeks`` or ``10 working days`` (Dutch units work too)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    count: int
+    unit: Literal["years", "months", "weeks", "days", "working_days"]
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _DURATION.match(text.lower())
+        if match is None:
+            raise ValueError(
+                f"'{text}' is geen termijn; schrijf bijv. '1 year', '6 weeks', '10 working days'"
+                " (of '1 jaar', '6 weken', '10 werkdagen')"
+            )
+        return cls(count=int(match["count"]), unit=_UNITS[match["unit"]])
+
+
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[-/ ](\d{1,2}|[a-z]+)\s*$")
+_MONTHS = {
+    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
+    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}  # fmt: skip
+
+
+def parse_day_month(text: str) -> tuple[int, int]:
+    """``1 april`` or ``1-4`` -> (1, 4); the date must exist in every year (no 29 Feb)."""
+    match = _DAY_MONTH.match(text.lower())
+    if match is not None:
+        day = int(match[1])
+        month = int(match[2]) if match[2].isdigit() else _MONTHS.get(match[2], 0)
+        if 1 <= month <= 12 and 1 <= day <= monthrange(2023, month)[1]:
+            return day, month
+    raise ValueError(f"'{text}' is geen dag in het jaar; schrijf bijv. '1 april' of '1-4'")
+
+
+class DueSpec(_Spec):
+    """When a deadline falls. Exactly one of ``after``, ``date``, ``before_summer_vacation``
+    and ``input`` says how; the others refine it."""
+
+    after: str | None = None  # a duration after the anchor
+    counted_from: str = "entered"  # 'entered' (the state) or the name of a date input
+    date: str | None = None  # a day in the school year, e.g. '1 april'
+    before_summer_vacation: bool = False  # the last school day before the region's vacation
+    school_year: str = "current"  # for date/summer vacation: current, next, or a text input
+    input: Identifier | None = None  # a date set by a person during the case
+
+    @field_validator("after")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            Duration.parse(value)
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _day_month(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_day_month(value)
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one_way(self) -> DueSpec:
+        ways = [
+            self.after is not None,
+            self.date is not None,
+            self.before_summer_vacation,
+            self.input is not None,
+        ]
+        if sum(ways) != 1:
+            raise ValueError("geef precies één van: after, date, before_summer_vacation, input")
+        return self
+
+    @property
+    def duration(self) -> Duration | None:
+        return None if self.after is None else Duration.parse(self.after)
+
+
+class OnMissedSpec(_Spec):
+    """What happens when a deadline passes unmet: flag only, fire a trigger, or escalate."""
+
+    fire: Identifier | None = None
+    escalate: Identifier | None = None  # a role
+
+    @model_validator(mode="after")
+    def _one(self) -> OnMissedSpec:
+        if self.fire is not None and self.escalate is not None:
+            raise ValueError("kies 'fire' of 'escalate', niet beide")
+        return self
+
+
+class DeadlineSpec(_Spec):
+    """Something that must happen while a case is in a state, and by when."""
+
+    name: Identifier
+    label: Text
+    met_by: tuple[Identifier, ...] = Field(min_length=1)
+    due: DueSpec
+    on_missed: OnMissedSpec = OnMissedSpec()
+    description: str = ""
+
+
 class StateSpec(_Spec):
     """A state of the protocol: a place where a case waits for someone to act."""
 
@@ -78,6 +205,7 @@ class StateSpec(_Spec):
     final: bool = False
     outcome: Identifier | None = None
     artefacts: tuple[ArtefactSpec, ...] = ()
+    deadlines: tuple[DeadlineSpec, ...] = ()
 
 
 class TransitionSpec(_Spec):

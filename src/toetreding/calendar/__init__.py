@@ -1,0 +1,105 @@
+"""The school calendar: school years, Dutch public holidays, working days, summer vacations.
+
+Nothing here reads the wall clock; every function takes the date it is about::
+
+    from toetreding.calendar import SchoolCalendar, SchoolYear
+    cal = SchoolCalendar.load()                       # protocols/calendar/zomervakanties.yaml
+    year = cal.school_year_of(date(2028, 3, 1))       # SchoolYear 2027-2028
+    cal.before_summer_vacation("midden", year)        # date(2028, 7, 7), last school day
+    cal.add_working_days(date(2027, 4, 22), 10)       # date(2027, 5, 10)
+    cal.date_in_school_year(4, 1, year)               # date(2028, 4, 1)
+
+* School years run 1 August - 31 July and are named like ``2026-2027``
+  (:mod:`~toetreding.calendar.schoolyear`).
+* Public holidays are computed by the ``holidays`` package; see
+  :mod:`~toetreding.calendar.workdays` for what it counts (Goede vrijdag yes, Bevrijdingsdag
+  only every five years).
+* Summer vacations per region come from an editable data file with its sources
+  (:mod:`~toetreding.calendar.vacations`); a missing year or region raises
+  :class:`~toetreding.CalendarDataError` naming the file to edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from toetreding.calendar import workdays
+from toetreding.calendar.schoolyear import FIRST_MONTH, SchoolYear
+from toetreding.calendar.vacations import (
+    CALENDAR_FILE_ENV,
+    REGIONS,
+    SummerVacations,
+    default_vacations_file,
+)
+from toetreding.calendar.workdays import (
+    add_working_days,
+    holiday_name,
+    holidays_in_year,
+    is_public_holiday,
+    is_working_day,
+    next_working_day,
+    previous_working_day,
+    working_days_between,
+)
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """School years, working days and the summer vacations of one data file together."""
+
+    vacations: SummerVacations
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> SchoolCalendar:
+        """A calendar on the vacations in ``path`` (default :func:`default_vacations_file`)."""
+        return cls(SummerVacations.load(path))
+
+    def school_year_of(self, d: date) -> SchoolYear:
+        return SchoolYear.of(d)
+
+    def summer_vacation(self, region: str, year: SchoolYear) -> tuple[date, date]:
+        """First and last day (inclusive) of the summer vacation ending school year ``year``."""
+        return self.vacations.vacation(region, year)
+
+    def before_summer_vacation(self, region: str, year: SchoolYear) -> date:
+        """The last school day (working day) before the summer vacation of ``region`` in
+        school year ``year``: the deadline meant by "vóór de zomervakantie"."""
+        return self.vacations.last_school_day_before(region, year)
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """See :func:`toetreding.calendar.workdays.add_working_days`."""
+        return workdays.add_working_days(d, n)
+
+    def is_working_day(self, d: date) -> bool:
+        return workdays.is_working_day(d)
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """See :func:`toetreding.calendar.workdays.working_days_between`."""
+        return workdays.working_days_between(a, b)
+
+    def date_in_school_year(self, month: int, day: int, year: SchoolYear) -> date:
+        """The date ``day``-``month`` within school year ``year``: August-December fall in
+        its first calendar year, January-July in its second. For 2026-2027, 1 October is
+        2026-10-01 and 1 April is 2027-04-01."""
+        calendar_year = year.start_year if month >= FIRST_MONTH else year.start_year + 1
+        return date(calendar_year, month, day)
+
+
+__all__ = [
+    "CALENDAR_FILE_ENV",
+    "REGIONS",
+    "SchoolCalendar",
+    "SchoolYear",
+    "SummerVacations",
+    "add_working_days",
+    "default_vacations_file",
+    "holiday_name",
+    "holidays_in_year",
+    "is_public_holiday",
+    "is_working_day",
+    "next_working_day",
+    "previous_working_day",
+    "working_days_between",
+]

@@ -1,0 +1,117 @@
+"""Dutch public holidays and working days.
+
+Holidays are computed by the ``holidays`` package (``holidays.country_holidays("NL")``,
+category ``public``), never listed here, with Dutch names when the installed version offers
+them. What that package counts, checked against version 0.109:
+
+- Nieuwjaarsdag, Eerste/Tweede paasdag, Hemelvaartsdag, Eerste/Tweede pinksterdag and
+  Eerste/Tweede kerstdag.
+- Koningsdag on 27 April, or on Saturday 26 April when the 27th is a Sunday (e.g. 2025).
+- **Goede vrijdag is counted** as a public holiday. It is not one of the days the Algemene
+  termijnenwet names, and the package has moved it between its ``public`` and ``optional``
+  categories over time; whatever the installed version says is what is used here.
+  ``tests/test_calendar.py`` pins the current behaviour so an upgrade that changes it is noticed.
+- **Bevrijdingsdag (5 May) only every five years** (2025, 2030, ...), the usual CAO practice;
+  in other years 5 May is a working day (the package lists it every year only under its
+  ``optional`` category, which is not used here).
+
+A working day is Monday to Friday and not such a public holiday. School vacations are not
+taken into account. Nothing here reads the wall clock: every function takes its date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+from toetreding.calendar.schoolyear import as_date
+
+_COUNTRY = "NL"
+_DUTCH = "nl"
+_ONE_DAY = timedelta(days=1)
+_SATURDAY = 5
+
+
+def _language() -> str | None:
+    """``nl`` when the installed ``holidays`` has Dutch names for NL, else its default."""
+    localized = holidays.list_localized_countries().get(_COUNTRY, [])
+    return _DUTCH if _DUTCH in localized else None
+
+
+@lru_cache(maxsize=256)
+def _holidays(year: int) -> dict[date, str]:
+    calendar = holidays.country_holidays(_COUNTRY, years=year, language=_language())
+    return {day: str(name) for day, name in calendar.items()}
+
+
+def holidays_in_year(year: int) -> dict[date, str]:
+    """The Dutch public holidays of calendar ``year``: date -> name, in date order."""
+    return dict(sorted(_holidays(year).items()))
+
+
+def holiday_name(d: date) -> str | None:
+    """The name of the public holiday on ``d`` (e.g. ``Koningsdag``), or ``None``."""
+    day = as_date(d)
+    return _holidays(day.year).get(day)
+
+
+def is_public_holiday(d: date) -> bool:
+    return holiday_name(d) is not None
+
+
+def is_working_day(d: date) -> bool:
+    """Monday to Friday and not a public holiday."""
+    day = as_date(d)
+    return day.weekday() < _SATURDAY and not is_public_holiday(day)
+
+
+def next_working_day(d: date) -> date:
+    """The first working day strictly after ``d``."""
+    day = as_date(d) + _ONE_DAY
+    while not is_working_day(day):
+        day += _ONE_DAY
+    return day
+
+
+def previous_working_day(d: date) -> date:
+    """The last working day strictly before ``d``."""
+    day = as_date(d) - _ONE_DAY
+    while not is_working_day(day):
+        day -= _ONE_DAY
+    return day
+
+
+def add_working_days(d: date, n: int) -> date:
+    """The ``n``-th working day after ``d``; ``d`` itself does not count.
+
+    ``n == 0`` gives ``d`` when it is a working day, else the next working day (a deadline
+    of "0 working days" falling in a weekend moves to Monday). ``n`` must not be negative.
+    """
+    if n < 0:
+        raise ValueError(f"aantal werkdagen mag niet negatief zijn (kreeg {n})")
+    day = as_date(d)
+    if n == 0:
+        return day if is_working_day(day) else next_working_day(day)
+    for _ in range(n):
+        day = next_working_day(day)
+    return day
+
+
+def working_days_between(a: date, b: date) -> int:
+    """The number of working days after ``a`` up to and including ``b``.
+
+    So ``working_days_between(d, add_working_days(d, n)) == n`` for ``n >= 1``. When ``b``
+    lies before ``a`` the count is negative: ``-working_days_between(b, a)``.
+    """
+    first, last = as_date(a), as_date(b)
+    if last < first:
+        return -working_days_between(last, first)
+    count = 0
+    day = first + _ONE_DAY
+    while day <= last:
+        if is_working_day(day):
+            count += 1
+        day += _ONE_DAY
+    return count
