@@ -23,6 +23,7 @@ TABLES = {
     "protocol_versions",
     "cases",
     "events",
+    "deadlines",
 }
 
 

@@ -6,7 +6,7 @@ later the web app) call this; nothing here prints or reads the wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,9 @@ from toetreding._exceptions import (
     InvalidInputError,
     NotFoundError,
 )
+from toetreding.calendar import SchoolCalendar
 from toetreding.clock import Clock, as_aware
+from toetreding.deadlines import DeadlinePlanner, latest_inputs
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, StateSpec
 from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
 from toetreding.settings import Settings
@@ -56,11 +58,18 @@ class StepCount:
 class Toetreding:
     """Facade over registry, engine and store. Time comes from the injected clock."""
 
-    def __init__(self, store: Store, registry: ProtocolRegistry, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        registry: ProtocolRegistry,
+        clock: Clock,
+        calendar: Callable[[], SchoolCalendar] = SchoolCalendar.load,
+    ) -> None:
         self.store = store
         self.registry = registry
         self.clock = clock
         self.engine = WorkflowEngine()
+        self.deadlines = DeadlinePlanner(calendar)
         self._pinned: dict[tuple[str, int], ProtocolSpec] = {}
 
     @classmethod
@@ -169,6 +178,9 @@ class Toetreding:
                 f"{person.name} heeft: {', '.join(sorted(roles)) or 'geen rol'}"
             )
         moment = as_aware(at) if at else self.clock.now()
+        deadlines = self.deadlines.opening(
+            spec, spec.initial, moment, region=lambda: str(school.region), inputs=dict
+        )
         self.store.pin_protocol(spec, moment)
         return self.store.open_case(
             partnership_id=school.partnership_id,
@@ -178,6 +190,7 @@ class Toetreding:
             role=role,
             at=moment,
             note=note,
+            deadlines=deadlines,
         )
 
     def fire(
@@ -245,6 +258,17 @@ class Toetreding:
         decision = self.engine.machine(spec).decide(
             case.id, case.state, request, load_history=lambda: self.store.history(case.id)
         )
+        plan = self.deadlines.transition(
+            spec,
+            from_state=decision.from_state,
+            to_state=decision.to_state,
+            trigger=decision.trigger,
+            at=moment,
+            region=lambda: str(self.store.school(case.school_id).region),
+            inputs=lambda: latest_inputs(
+                [*(h.payload for h in self.store.history(case.id)), decision.payload]
+            ),
+        )
         self.store.apply(
             case,
             to_state=decision.to_state,
@@ -255,6 +279,7 @@ class Toetreding:
             at=moment,
             note=decision.note,
             payload=decision.payload,
+            deadlines=plan,
         )
         return decision
 

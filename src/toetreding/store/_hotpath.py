@@ -17,18 +17,29 @@ from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import ClauseElement, Dialect, Engine, Select, bindparam, insert, select, update
+from sqlalchemy import (
+    ClauseElement,
+    Dialect,
+    Engine,
+    Select,
+    bindparam,
+    case,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.store.records import CaseRecord, HistoryEntry
-from toetreding.store.tables import Case, Event, Membership, Person
+from toetreding.store.tables import Case, Deadline, DeadlineStatus, Event, Membership, Person
 
 _cases = Case.__table__  # type: ignore[attr-defined]
 _events = Event.__table__  # type: ignore[attr-defined]
 _people = Person.__table__  # type: ignore[attr-defined]
 _memberships = Membership.__table__  # type: ignore[attr-defined]
+_deadlines = Deadline.__table__  # type: ignore[attr-defined]
 
 
 CASE_WIDTH = len(fields(CaseRecord))
@@ -95,6 +106,44 @@ _HISTORY = (
     .outerjoin(_people, _people.c.id == _events.c.actor_id)
     .where(_events.c.case_id == bindparam("case_id"))
     .order_by(_events.c.seq)
+)
+
+# Deadlines move with the case, in the same transaction (see ``DeadlinePlan``).
+_MEET_DEADLINE = (
+    update(_deadlines)
+    .where(
+        _deadlines.c.case_id == bindparam("d_case_id"),
+        _deadlines.c.status == DeadlineStatus.OPEN.value,
+        _deadlines.c.name == bindparam("d_name"),
+    )
+    .values(
+        status=DeadlineStatus.MET.value,
+        resolved_at=bindparam("d_at"),
+        resolved_by=bindparam("d_actor_id"),
+    )
+)
+_CLOSE_DEADLINES = (
+    update(_deadlines)
+    .where(
+        _deadlines.c.case_id == bindparam("d_case_id"),
+        _deadlines.c.status == DeadlineStatus.OPEN.value,
+    )
+    .values(
+        status=case(
+            (_deadlines.c.due_date < bindparam("d_today"), DeadlineStatus.MISSED.value),
+            else_=DeadlineStatus.CANCELLED.value,
+        ),
+        resolved_at=bindparam("d_at"),
+    )
+)
+_OPEN_DEADLINE = insert(_deadlines).values(
+    case_id=bindparam("d_case_id"),
+    state=bindparam("d_state"),
+    name=bindparam("d_name"),
+    due_date=bindparam("d_due"),
+    original_due_date=bindparam("d_due"),
+    status=DeadlineStatus.OPEN.value,
+    created_at=bindparam("d_at"),
 )
 
 _Processor = Callable[[Any], Any]
@@ -191,14 +240,25 @@ class _Statements:
     move_case: _Prepared
     append_event: _Prepared
     history: _Prepared
+    meet_deadline: _Prepared
+    close_deadlines: _Prepared
+    open_deadline: _Prepared
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
         return cls(
-            _Prepared(_CASE_FOR_ACTOR, dialect),
-            _Prepared(_MOVE_CASE, dialect),
-            _Prepared(_APPEND_EVENT, dialect),
-            _Prepared(_HISTORY, dialect),
+            *(
+                _Prepared(statement, dialect)
+                for statement in (
+                    _CASE_FOR_ACTOR,
+                    _MOVE_CASE,
+                    _APPEND_EVENT,
+                    _HISTORY,
+                    _MEET_DEADLINE,
+                    _CLOSE_DEADLINES,
+                    _OPEN_DEADLINE,
+                )
+            )
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -42,3 +42,22 @@ class HistoryEntry:
     at: datetime
     note: str | None
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NewDeadline:
+    state: str
+    name: str
+    due: date
+
+
+@dataclass(frozen=True)
+class DeadlinePlan:
+    """How a transition changes the case's deadlines, applied in the same transaction:
+    ``met`` are met by the trigger; with ``close_rest`` the others of the state it leaves
+    close (missed if already past due on ``today``, else cancelled); ``new`` are opened."""
+
+    today: date
+    met: tuple[str, ...] = ()
+    close_rest: bool = False
+    new: tuple[NewDeadline, ...] = ()

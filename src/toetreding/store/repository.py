@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,9 +26,17 @@ from sqlmodel import Session
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
 from toetreding.definition.model import ProtocolSpec
 from toetreding.store._hotpath import CASE_WIDTH, HotPath
-from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry
+from toetreding.store.records import (
+    CaseForActor,
+    CaseRecord,
+    DeadlinePlan,
+    HistoryEntry,
+    NewDeadline,
+)
 from toetreding.store.tables import (
     Case,
+    Deadline,
+    DeadlineStatus,
     Event,
     Membership,
     Partnership,
@@ -45,6 +53,21 @@ _events = Event.__table__  # type: ignore[attr-defined]
 _people = Person.__table__  # type: ignore[attr-defined]
 _memberships = Membership.__table__  # type: ignore[attr-defined]
 _schools = School.__table__  # type: ignore[attr-defined]
+_deadlines = Deadline.__table__  # type: ignore[attr-defined]
+
+
+def _apply_deadline_plan(
+    hot: Any, cursor: Any, case_id: int, at: datetime, actor_id: int | None, plan: DeadlinePlan
+) -> None:
+    common = {"d_case_id": case_id, "d_at": at}
+    for name in plan.met:
+        hot.meet_deadline.run(cursor, {**common, "d_name": name, "d_actor_id": actor_id})
+    if plan.close_rest:
+        hot.close_deadlines.run(cursor, {**common, "d_today": plan.today})
+    for new in plan.new:
+        hot.open_deadline.run(
+            cursor, {**common, "d_state": new.state, "d_name": new.name, "d_due": new.due}
+        )
 
 
 def definition_digest(spec: ProtocolSpec) -> str:
@@ -204,6 +227,7 @@ class Store:
         role: str,
         at: datetime,
         note: str | None,
+        deadlines: Sequence[NewDeadline] = (),
     ) -> int:
         """Create a case in the protocol's initial state with its opening history row."""
         with self.engine.begin() as connection:
@@ -236,6 +260,18 @@ class Store:
                     payload={},
                 )
             )
+            for new in deadlines:
+                connection.execute(
+                    insert(_deadlines).values(
+                        case_id=case_id,
+                        state=new.state,
+                        name=new.name,
+                        due_date=new.due,
+                        original_due_date=new.due,
+                        status=DeadlineStatus.OPEN.value,
+                        created_at=at,
+                    )
+                )
         return case_id
 
     def open_case_of_school(self, school_id: int) -> int | None:
@@ -277,8 +313,10 @@ class Store:
         at: datetime,
         note: str | None,
         payload: dict[str, Any],
+        deadlines: DeadlinePlan | None = None,
     ) -> int:
-        """Move ``case`` and append its history row in one transaction; returns the new revision.
+        """Move ``case``, append its history row and apply ``deadlines``, in one transaction;
+        returns the new revision.
 
         Raises :class:`ConcurrentUpdateError` (and writes nothing) if the case moved since
         it was loaded.
@@ -316,6 +354,8 @@ class Store:
                     "e_payload": payload,
                 },
             )
+            if deadlines is not None:
+                _apply_deadline_plan(hot, cursor, case.id, at, actor_id, deadlines)
         return revision
 
     def history(self, case_id: int) -> list[HistoryEntry]:

@@ -7,7 +7,7 @@ Times are timezone-aware and stored in UTC.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -227,3 +227,37 @@ class EventPublic(SQLModel):
     at: datetime
     note: str | None
     payload: dict[str, Any]
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+class DeadlineStatus(StrEnum):
+    OPEN = "open"  # running; overdue when its due date has passed (derived, never stored)
+    MET = "met"  # a trigger in ``met_by`` fired (on time or late: compare resolved_at)
+    MISSED = "missed"  # passed unmet: the case left the state late, or the consequence ran
+    WAIVED = "waived"  # set aside by a person, with a reason
+    CANCELLED = "cancelled"  # the case left the state by another route before it was due
+
+
+class Deadline(SQLModel, table=True):
+    """A deadline of one case, created when the case enters the state that declares it."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_status_due", "status", "due_date"),
+        Index("ix_deadlines_case_status", "case_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    state: str = Field(max_length=60)
+    name: str = Field(max_length=60)
+    due_date: date
+    original_due_date: date
+    status: str = Field(default=DeadlineStatus.OPEN, max_length=12)
+    created_at: datetime
+    resolved_at: datetime | None = None
+    resolved_by: int | None = Field(default=None, foreign_key="people.id")
+    reason: str | None = None
+    consequence_at: datetime | None = None

@@ -1,0 +1,84 @@
+"""When a deadline falls, computed from the protocol's ``due`` and the case's facts.
+
+Pure: takes the calendar, the moment the case entered the state, the school's region and
+the inputs recorded so far. Due dates are calendar dates in Dutch local time; a deadline
+is met on time when its trigger fires on or before that date.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from toetreding._exceptions import InvalidInputError
+from toetreding.calendar import SchoolCalendar, SchoolYear
+from toetreding.clock import local
+from toetreding.definition.model import DeadlineSpec, DueSpec, Duration, parse_day_month
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a due date may depend on."""
+
+    entered_at: datetime  # when the case entered the state that owns the deadline
+    region: str  # the school's summer-vacation region
+    inputs: Mapping[str, Any]  # latest value of every input recorded on the case
+
+
+def due_date(deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar) -> date:
+    """The last day on which ``deadline`` is met on time."""
+    due = deadline.due
+    if due.input is not None:
+        return _input_date(due.input, facts)
+    if due.after is not None:
+        return add_duration(_anchor(due, facts), Duration.parse(due.after), calendar)
+    year = _school_year(due, facts, calendar)
+    if due.date is not None:
+        day, month = parse_day_month(due.date)
+        return calendar.date_in_school_year(month, day, year)
+    return calendar.before_summer_vacation(facts.region, year)
+
+
+def add_duration(start: date, duration: Duration, calendar: SchoolCalendar) -> date:
+    if duration.unit == "working_days":
+        return calendar.add_working_days(start, duration.count)
+    if duration.unit in ("days", "weeks"):
+        days = duration.count * (7 if duration.unit == "weeks" else 1)
+        return start + timedelta(days=days)
+    months = duration.count * (12 if duration.unit == "years" else 1)
+    return add_months(start, months)
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day ``months`` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, monthrange(year, month)[1]))
+
+
+def _anchor(due: DueSpec, facts: CaseFacts) -> date:
+    if due.counted_from == "entered":
+        return local(facts.entered_at).date()
+    return _input_date(due.counted_from, facts)
+
+
+def _school_year(due: DueSpec, facts: CaseFacts, calendar: SchoolCalendar) -> SchoolYear:
+    current = calendar.school_year_of(local(facts.entered_at).date())
+    if due.school_year == "current":
+        return current
+    if due.school_year == "next":
+        return current.next()
+    value = facts.inputs.get(due.school_year)
+    if value is None:
+        raise InvalidInputError(f"schooljaar '{due.school_year}' is nog niet ingevuld")
+    return SchoolYear.parse(str(value))
+
+
+def _input_date(name: str, facts: CaseFacts) -> date:
+    value = facts.inputs.get(name)
+    if value is None:
+        raise InvalidInputError(f"datum '{name}' is nog niet ingevuld")
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,0 +1,95 @@
+"""What a state change does to a case's deadlines: which are met, closed and opened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from toetreding.calendar import SchoolCalendar
+from toetreding.clock import local
+from toetreding.deadlines.compute import CaseFacts, due_date
+from toetreding.definition.model import DeadlineSpec, ProtocolSpec
+from toetreding.store.records import DeadlinePlan, NewDeadline
+
+InputsLoader = Callable[[], Mapping[str, Any]]
+
+
+class DeadlinePlanner:
+    """Computes deadline plans for one protocol version; cheap when a state has none."""
+
+    def __init__(self, calendar_loader: Callable[[], SchoolCalendar]) -> None:
+        self._calendar_loader = calendar_loader
+        self._calendar: SchoolCalendar | None = None
+
+    @property
+    def calendar(self) -> SchoolCalendar:
+        if self._calendar is None:
+            self._calendar = self._calendar_loader()
+        return self._calendar
+
+    def opening(
+        self,
+        spec: ProtocolSpec,
+        state: str,
+        at: datetime,
+        region: Callable[[], str],
+        inputs: InputsLoader,
+    ) -> tuple[NewDeadline, ...]:
+        """Deadlines that start when a case enters ``state`` at ``at``."""
+        deadlines = spec.states[state].deadlines
+        if not deadlines:
+            return ()
+        facts = _LazyFacts(at, region, inputs)
+        return tuple(
+            NewDeadline(state, d.name, due_date(d, facts.for_(d), self.calendar)) for d in deadlines
+        )
+
+    def transition(
+        self,
+        spec: ProtocolSpec,
+        *,
+        from_state: str,
+        to_state: str,
+        trigger: str,
+        at: datetime,
+        region: Callable[[], str],
+        inputs: InputsLoader,
+    ) -> DeadlinePlan | None:
+        """The plan for moving from ``from_state`` to ``to_state``; None if nothing changes."""
+        leaving = spec.states[from_state].deadlines
+        new = self.opening(spec, to_state, at, region, inputs)
+        if not leaving and not new:
+            return None
+        met = tuple(d.name for d in leaving if trigger in d.met_by)
+        return DeadlinePlan(today=local(at).date(), met=met, close_rest=bool(leaving), new=new)
+
+
+class _LazyFacts:
+    """Region and inputs are looked up only for deadlines that need them."""
+
+    def __init__(self, at: datetime, region: Callable[[], str], inputs: InputsLoader) -> None:
+        self._at = at
+        self._region = region
+        self._inputs = inputs
+
+    def for_(self, deadline: DeadlineSpec) -> CaseFacts:
+        due = deadline.due
+        needs_inputs = (
+            due.input is not None
+            or due.counted_from != "entered"
+            or due.school_year not in ("current", "next")
+        )
+        return CaseFacts(
+            entered_at=self._at,
+            region=self._region() if due.before_summer_vacation else "",
+            inputs=self._inputs() if needs_inputs else {},
+        )
+
+
+def latest_inputs(payloads: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The latest value of every input, oldest payload first."""
+    merged: dict[str, Any] = {}
+    for payload in payloads:
+        merged.update(payload)
+    return merged
