@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from toetreding._exceptions import (
@@ -31,6 +31,7 @@ from toetreding.store import (
     make_engine,
     migrate,
 )
+from toetreding.store.records import DeadlineRecord
 from toetreding.store.tables import Partnership, Person, School
 from toetreding.workflows import Actor, Decision, FireRequest, WorkflowEngine
 
@@ -46,6 +47,7 @@ class CaseView:
     state: StateSpec
     allowed: list[AllowedTrigger]
     history: list[HistoryEntry]
+    deadlines: list[DeadlineRecord]
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class StepCount:
     protocol: ProtocolSpec
     state: str
     count: int
+
+
+# Who may extend or waive a deadline: the people who run the process, never the school.
+DEADLINE_ROLES = ("coordinator", "stuurgroep")
 
 
 class Toetreding:
@@ -283,6 +289,82 @@ class Toetreding:
         )
         return decision
 
+    def extend_deadline(
+        self,
+        case_id: int,
+        name: str,
+        *,
+        new_due: date,
+        reason: str,
+        actor_ref: str | int,
+        at: datetime | None = None,
+    ) -> DeadlineRecord:
+        """Move an open deadline to a later date; who, when and why go into the history."""
+        deadline = self._open_deadline(case_id, name)
+        if new_due <= deadline.due_date:
+            raise InvalidInputError(f"de nieuwe datum moet na {deadline.due_date:%d-%m-%Y} liggen")
+        self._change_deadline(
+            case_id, deadline, "termijn_verlengen", new_due, reason, actor_ref, at
+        )
+        return self._open_deadline(case_id, name)
+
+    def waive_deadline(
+        self,
+        case_id: int,
+        name: str,
+        *,
+        reason: str,
+        actor_ref: str | int,
+        at: datetime | None = None,
+    ) -> None:
+        """Set an open deadline aside; who, when and why go into the history."""
+        deadline = self._open_deadline(case_id, name)
+        self._change_deadline(
+            case_id, deadline, "termijn_laten_vervallen", None, reason, actor_ref, at
+        )
+
+    def _open_deadline(self, case_id: int, name: str) -> DeadlineRecord:
+        found = self.store.deadlines(case_id=case_id, open_only=True)
+        match = next((d for d in found if d.name == name), None)
+        if match is None:
+            names = ", ".join(d.name for d in found) or "geen"
+            raise NotFoundError(
+                f"dossier {case_id} heeft geen lopende termijn '{name}' (lopend: {names})"
+            )
+        return match
+
+    def _change_deadline(
+        self,
+        case_id: int,
+        deadline: DeadlineRecord,
+        trigger: str,
+        new_due: date | None,
+        reason: str,
+        actor_ref: str | int,
+        at: datetime | None,
+    ) -> None:
+        if not reason.strip():
+            raise InvalidInputError("geef een reden (--reason)")
+        person_id = self._person_id(actor_ref)
+        loaded = self.store.case_for_actor(case_id, person_id)
+        role = next((r for r in DEADLINE_ROLES if r in loaded.roles), None)
+        if role is None:
+            raise InvalidInputError(
+                f"alleen {' of '.join(DEADLINE_ROLES)} mag termijnen aanpassen; "
+                f"{loaded.actor_name} heeft: {', '.join(sorted(loaded.roles)) or 'geen rol'}"
+            )
+        moment = as_aware(at) if at else self.clock.now()
+        self.store.change_deadline(
+            loaded.case,
+            deadline,
+            trigger=trigger,
+            new_due=new_due,
+            actor_id=person_id,
+            role=role,
+            at=moment,
+            reason=reason.strip(),
+        )
+
     def view(self, case_id: int) -> CaseView:
         case = self.store.case(case_id)
         spec = self.spec_of(case)
@@ -294,6 +376,7 @@ class Toetreding:
             state=spec.states[case.state],
             allowed=self.engine.machine(spec).allowed(case.state),
             history=self.store.history(case_id),
+            deadlines=self.store.deadlines(case_id=case_id),
         )
 
     def overview(self, partnership_ref: str | int | None = None) -> list[StepCount]:

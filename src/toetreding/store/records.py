@@ -61,3 +61,29 @@ class DeadlinePlan:
     met: tuple[str, ...] = ()
     close_rest: bool = False
     new: tuple[NewDeadline, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeadlineRecord:
+    """A deadline with the case and school it belongs to (agenda and case pages)."""
+
+    id: int
+    case_id: int
+    state: str
+    name: str
+    due_date: date
+    original_due_date: date
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+    resolved_by: int | None
+    reason: str | None
+    consequence_at: datetime | None
+    school_name: str
+    partnership_id: int
+    protocol_id: str
+    protocol_version: int
+
+    def overdue_on(self, today: date) -> bool:
+        """Derived from the due date, never stored: an open deadline past its due date."""
+        return self.status == "open" and self.due_date < today

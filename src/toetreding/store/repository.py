@@ -11,15 +11,10 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    Engine,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -30,6 +25,7 @@ from toetreding.store.records import (
     CaseForActor,
     CaseRecord,
     DeadlinePlan,
+    DeadlineRecord,
     HistoryEntry,
     NewDeadline,
 )
@@ -357,6 +353,99 @@ class Store:
             if deadlines is not None:
                 _apply_deadline_plan(hot, cursor, case.id, at, actor_id, deadlines)
         return revision
+
+    def deadlines(
+        self,
+        *,
+        case_id: int | None = None,
+        partnership_id: int | None = None,
+        open_only: bool = False,
+        due_until: date | None = None,
+        due_before: date | None = None,
+    ) -> list[DeadlineRecord]:
+        """Deadlines with their case's school and protocol, soonest first (uses the
+        ``status, due_date`` index for the agenda)."""
+        query = (
+            select(
+                _deadlines,
+                _schools.c.name.label("school_name"),
+                _cases.c.partnership_id,
+                _cases.c.protocol_id,
+                _cases.c.protocol_version,
+            )
+            .join(_cases, _cases.c.id == _deadlines.c.case_id)
+            .join(_schools, _schools.c.id == _cases.c.school_id)
+            .order_by(_deadlines.c.due_date, _deadlines.c.id)
+        )
+        if case_id is not None:
+            query = query.where(_deadlines.c.case_id == case_id)
+        if partnership_id is not None:
+            query = query.where(_cases.c.partnership_id == partnership_id)
+        if open_only:
+            query = query.where(_deadlines.c.status == DeadlineStatus.OPEN.value)
+        if due_until is not None:
+            query = query.where(_deadlines.c.due_date <= due_until)
+        if due_before is not None:
+            query = query.where(_deadlines.c.due_date < due_before)
+        with self.engine.connect() as connection:
+            return [DeadlineRecord(**row._asdict()) for row in connection.execute(query)]
+
+    def change_deadline(
+        self,
+        case: CaseRecord,
+        deadline: DeadlineRecord,
+        *,
+        trigger: str,
+        new_due: date | None,
+        actor_id: int,
+        role: str | None,
+        at: datetime,
+        reason: str,
+    ) -> None:
+        """Extend (``new_due``) or waive (no ``new_due``) a deadline, with its history row on
+        the case, in one transaction."""
+        values: dict[str, Any] = {"reason": reason}
+        if new_due is None:
+            values |= {"status": DeadlineStatus.WAIVED.value, "resolved_at": at}
+            values["resolved_by"] = actor_id
+        else:
+            values["due_date"] = new_due
+        payload = {"termijn": deadline.name, "oude_datum": deadline.due_date.isoformat()}
+        if new_due is not None:
+            payload["nieuwe_datum"] = new_due.isoformat()
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                update(_deadlines)
+                .where(
+                    _deadlines.c.id == deadline.id,
+                    _deadlines.c.status == DeadlineStatus.OPEN.value,
+                )
+                .values(**values)
+            )
+            moved = connection.execute(
+                update(_cases)
+                .where(_cases.c.id == case.id, _cases.c.revision == case.revision)
+                .values(revision=case.revision + 1, updated_at=at)
+            )
+            if changed.rowcount != 1 or moved.rowcount != 1:
+                raise ConcurrentUpdateError(
+                    f"dossier {case.id} of termijn '{deadline.name}' is intussen gewijzigd; "
+                    "er is niets opgeslagen, probeer het opnieuw"
+                )
+            connection.execute(
+                insert(_events).values(
+                    case_id=case.id,
+                    seq=case.revision + 1,
+                    trigger=trigger,
+                    from_state=case.state,
+                    to_state=case.state,
+                    actor_id=actor_id,
+                    role=role,
+                    at=at,
+                    note=reason,
+                    payload=payload,
+                )
+            )
 
     def history(self, case_id: int) -> list[HistoryEntry]:
         with self._hot.cursor() as (hot, cursor):
