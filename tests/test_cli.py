@@ -272,3 +272,63 @@ def test_console_script_exit_codes(tmp_path: Path) -> None:
         [str(script), "case", "fire"], env=env, capture_output=True, text=True, check=False
     )
     assert usage.returncode == 2
+
+
+def test_agenda_and_deadline_commands(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    protocols = tmp_path / "protocols"
+    protocols.mkdir()
+    (protocols / "termijn.yaml").write_text(
+        "id: termijn\nversion: 1\ntitle: T\nsectors: [vo]\nroles: {coordinator: C, school: S}\n"
+        "initial: wacht\nstates:\n  wacht:\n    label: Wacht op reactie\n    deadlines:\n"
+        "      - {name: reactie, label: Reactie geven, met_by: [reageren],\n"
+        "         due: {after: 10 werkdagen}}\n"
+        "  klaar: {label: Klaar, final: true}\n"
+        "transitions:\n  - {trigger: reageren, label: Reageren, from: wacht, to: klaar,\n"
+        "     roles: [school]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TOETREDING_PROTOCOLS_DIR", str(protocols))
+    register(db)
+    run(
+        "case",
+        "open",
+        "--school",
+        "20AB",
+        "--protocol",
+        "termijn",
+        "--as",
+        "carla@p2.nl",
+        "--at",
+        "2027-04-22",
+    )
+
+    items = run_json("agenda", "--at", "2027-04-23")
+    assert [(i["school_name"], i["deadline"], i["due_date"], i["days_left"]) for i in items] == [
+        ("Het Noordik", "reactie", "2027-05-10", 17)
+    ]
+    assert items[0]["who"] == ["S"]
+    assert run_json("agenda", "--at", "2027-04-23", "--overdue") == []
+    assert run_json("agenda", "--at", "2027-04-23", "--within", "7d") == []
+    assert "te laat" in run("agenda", "--at", "2027-05-12")
+
+    out = run(
+        "deadline",
+        "extend",
+        "1",
+        "reactie",
+        "--until",
+        "2027-06-01",
+        "--reason",
+        "Ziekte",
+        "--as",
+        "carla@p2.nl",
+        "--at",
+        "2027-04-24",
+    )
+    assert "verlengd tot 01-06-2027" in out
+    run("deadline", "waive", "1", "reactie", "--as", "sam@noordik.nl", "--reason", "x", code=1)
+    shown = run_json("case", "show", "1")
+    assert shown["deadlines"][0]["due_date"] == "2027-06-01"
+    assert shown["history"][-1]["trigger"] == "termijn_verlengen"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from toetreding._exceptions import (
@@ -55,6 +55,21 @@ class StepCount:
     protocol: ProtocolSpec
     state: str
     count: int
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An open deadline as a steering group reads it."""
+
+    deadline: DeadlineRecord
+    label: str
+    state_label: str
+    who: tuple[str, ...]  # role labels of those who meet it
+    days_left: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
 
 
 # Who may extend or waive a deadline: the people who run the process, never the school.
@@ -288,6 +303,43 @@ class Toetreding:
             deadlines=plan,
         )
         return decision
+
+    def agenda(
+        self,
+        *,
+        today: date,
+        partnership_ref: str | int | None = None,
+        within_days: int | None = None,
+        overdue_only: bool = False,
+    ) -> list[AgendaItem]:
+        """Open deadlines across cases, soonest first: overdue ones and those due within
+        ``within_days`` (all open ones when None)."""
+        partnership_id = (
+            self.store.partnership(partnership_ref).id if partnership_ref is not None else None
+        )
+        records = self.store.deadlines(
+            partnership_id=partnership_id,
+            open_only=True,
+            due_before=today if overdue_only else None,
+            due_until=today + timedelta(days=within_days) if within_days is not None else None,
+        )
+        return [self._agenda_item(record, today) for record in records]
+
+    def _agenda_item(self, record: DeadlineRecord, today: date) -> AgendaItem:
+        spec = self._spec(record.protocol_id, record.protocol_version)
+        state = spec.states[record.state]
+        found = next((d for d in state.deadlines if d.name == record.name), None)
+        met_by = found.met_by if found else ()
+        roles = dict.fromkeys(
+            role for t in spec.transitions if t.trigger in met_by for role in t.roles
+        )
+        return AgendaItem(
+            deadline=record,
+            label=found.label if found else record.name,
+            state_label=state.label,
+            who=tuple(spec.roles.get(r, r) for r in roles),
+            days_left=(record.due_date - today).days,
+        )
 
     def extend_deadline(
         self,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import typer
 
-from toetreding.cli import case_commands, protocol_commands, setup_commands
+from toetreding.cli import case_commands, deadline_commands, protocol_commands, setup_commands
 from toetreding.cli._common import State, console, new_app, service
 from toetreding.cli.overview_commands import overview, print_overview
 from toetreding.clock import LOCAL_TZ
@@ -22,6 +22,8 @@ app = new_app(
 )
 app.command("init")(setup_commands.init)
 app.command("overview")(overview)
+app.command("agenda")(deadline_commands.agenda)
+app.add_typer(deadline_commands.app, name="deadline")
 app.add_typer(protocol_commands.app, name="protocol")
 app.add_typer(setup_commands.partnership_app, name="partnership")
 app.add_typer(setup_commands.school_app, name="school")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import typer
@@ -19,6 +20,7 @@ from toetreding.cli._common import (
     service,
     show_time,
 )
+from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
 from toetreding.service import CaseView
 from toetreding.store import HistoryEntry
@@ -101,11 +103,12 @@ def case_show(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Huidige stap, wat nu kan en door wie, en de volledige geschiedenis."""
-    view = service(ctx).view(case_id)
+    app_ = service(ctx)
+    view = app_.view(case_id)
     if as_json:
         print_json(_view_json(view))
         return
-    _print_view(view)
+    _print_view(view, local(app_.clock.now()).date())
 
 
 @app.command("fire")
@@ -199,6 +202,18 @@ def _view_json(view: CaseView) -> dict[str, Any]:
         "allowed": [
             {"trigger": a.trigger, "label": a.label, "roles": list(a.roles)} for a in view.allowed
         ],
+        "deadlines": [
+            {
+                "name": d.name,
+                "state": d.state,
+                "due_date": d.due_date,
+                "original_due_date": d.original_due_date,
+                "status": d.status,
+                "resolved_at": d.resolved_at,
+                "reason": d.reason,
+            }
+            for d in view.deadlines
+        ],
         "history": [
             {
                 "seq": h.seq,
@@ -217,7 +232,7 @@ def _view_json(view: CaseView) -> dict[str, Any]:
     }
 
 
-def _print_view(view: CaseView) -> None:
+def _print_view(view: CaseView, today: date) -> None:
     spec, st = view.spec, view.state
     step = f"stap {st.step}: {spec.step_label(st.step)} — " if st.step else ""
     console.print(
@@ -240,9 +255,31 @@ def _print_view(view: CaseView) -> None:
         for a in view.allowed:
             table.add_row(a.trigger, a.label, ", ".join(a.roles))
         console.print(table)
+    if view.deadlines:
+        table = Table("termijn", "uiterlijk", "status", title="Termijnen")
+        for d in view.deadlines:
+            status = _DEADLINE_STATUS.get(d.status, d.status)
+            if d.overdue_on(today):
+                status = "[bold red]te laat[/]"
+            moved = (
+                f" (was {d.original_due_date:%d-%m-%Y})"
+                if d.due_date != d.original_due_date
+                else ""
+            )
+            table.add_row(d.name, f"{d.due_date:%d-%m-%Y}{moved}", status)
+        console.print(table)
     console.print("\n[bold]Geschiedenis[/]")
     for h in view.history:
         console.print(_history_lines(spec, h), highlight=False)
+
+
+_DEADLINE_STATUS = {
+    "open": "loopt",
+    "met": "gehaald",
+    "missed": "gemist",
+    "waived": "vervallen",
+    "cancelled": "geannuleerd",
+}
 
 
 def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:

@@ -1,0 +1,141 @@
+"""``toetreding agenda`` and ``toetreding deadline``: what is due, and changing a due date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.table import Table
+
+from toetreding._exceptions import InvalidInputError
+from toetreding.cli._common import (
+    AT_HELP,
+    JSON_HELP,
+    console,
+    new_app,
+    parse_at,
+    print_json,
+    service,
+)
+from toetreding.clock import local
+from toetreding.service import AgendaItem
+
+app = new_app("Termijnen verlengen of laten vervallen.")
+
+
+def agenda(
+    ctx: typer.Context,
+    partnership: str | None = typer.Option(None, "--partnership", "-p"),
+    within: str | None = typer.Option(
+        None, "--within", help="Alleen binnen deze periode, bijv. 30d of 6w"
+    ),
+    overdue: bool = typer.Option(False, "--overdue", help="Alleen termijnen die verstreken zijn"),
+    at: str | None = typer.Option(None, "--at", help="Peildatum (JJJJ-MM-DD); standaard vandaag"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Lopende termijnen over alle dossiers, de eerstvolgende eerst."""
+    app_ = service(ctx)
+    moment = parse_at(at) or app_.clock.now()
+    today = local(moment).date()
+    items = app_.agenda(
+        today=today, partnership_ref=partnership, within_days=_days(within), overdue_only=overdue
+    )
+    if as_json:
+        print_json([_item_json(item) for item in items])
+        return
+    if not items:
+        console.print(f"Geen lopende termijnen (peildatum {today:%d-%m-%Y}).")
+        return
+    table = Table(
+        "uiterlijk",
+        "status",
+        "school",
+        "dossier",
+        "stap",
+        "wat",
+        "wie",
+        title=f"Agenda per {today:%d-%m-%Y}",
+    )
+    for item in items:
+        table.add_row(
+            f"{item.deadline.due_date:%d-%m-%Y}",
+            _status(item),
+            item.deadline.school_name,
+            str(item.deadline.case_id),
+            item.state_label,
+            item.label,
+            ", ".join(item.who),
+        )
+    console.print(table)
+
+
+@app.command("extend")
+def extend(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    name: str = typer.Argument(..., help="Naam van de termijn, zie 'case show'"),
+    until: str = typer.Option(..., "--until", help="Nieuwe uiterste datum (JJJJ-MM-DD)"),
+    reason: str = typer.Option(..., "--reason", help="Waarom de termijn verlengd wordt"),
+    actor: str = typer.Option(..., "--as", help="Wie verlengt (e-mail of id)"),
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Verleng een lopende termijn."""
+    try:
+        new_due = date.fromisoformat(until)
+    except ValueError:
+        raise InvalidInputError(f"'{until}' is geen datum (gebruik JJJJ-MM-DD)") from None
+    record = service(ctx).extend_deadline(
+        case_id, name, new_due=new_due, reason=reason, actor_ref=actor, at=parse_at(at)
+    )
+    console.print(
+        f"Termijn '{name}' van dossier {case_id} verlengd tot {record.due_date:%d-%m-%Y}."
+    )
+
+
+@app.command("waive")
+def waive(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    name: str = typer.Argument(..., help="Naam van de termijn, zie 'case show'"),
+    reason: str = typer.Option(..., "--reason", help="Waarom de termijn vervalt"),
+    actor: str = typer.Option(..., "--as", help="Wie laat hem vervallen (e-mail of id)"),
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Laat een lopende termijn vervallen."""
+    service(ctx).waive_deadline(case_id, name, reason=reason, actor_ref=actor, at=parse_at(at))
+    console.print(f"Termijn '{name}' van dossier {case_id} vervalt.")
+
+
+def _days(text: str | None) -> int | None:
+    if text is None:
+        return None
+    units = {"d": 1, "w": 7}
+    value, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "d")
+    if not value.isdigit():
+        raise InvalidInputError(f"'{text}' is geen periode; schrijf bijv. 30d of 6w")
+    return int(value) * units[unit]
+
+
+def _status(item: AgendaItem) -> str:
+    if item.overdue:
+        return f"[bold red]{-item.days_left} dag(en) te laat[/]"
+    if item.days_left == 0:
+        return "[yellow]vandaag[/]"
+    return f"nog {item.days_left} dag(en)"
+
+
+def _item_json(item: AgendaItem) -> dict[str, object]:
+    d = item.deadline
+    return {
+        "case_id": d.case_id,
+        "school_name": d.school_name,
+        "deadline": d.name,
+        "label": item.label,
+        "state": d.state,
+        "state_label": item.state_label,
+        "due_date": d.due_date,
+        "original_due_date": d.original_due_date,
+        "days_left": item.days_left,
+        "overdue": item.overdue,
+        "who": list(item.who),
+    }
