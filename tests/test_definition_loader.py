@@ -364,13 +364,7 @@ WRONG_VALUES = {
 
 @pytest.mark.parametrize("what", WRONG_VALUES)
 def test_wrong_value_is_reported_with_line_and_key(write: Writer, what: str) -> None:
-    text, needle, key, message = WRONG_VALUES[what]
-    path = write(text)
-    problem = only_problem(load_error(path))
-    assert problem.file == str(path)
-    assert problem.key == key
-    assert message in problem.message
-    assert problem.line == line_of(text, needle)
+    assert_reported_once(write, *WRONG_VALUES[what])
 
 
 def test_all_problems_of_a_file_are_reported_together(write: Writer) -> None:
@@ -471,7 +465,11 @@ SEMANTIC = {
 
 @pytest.mark.parametrize("what", SEMANTIC)
 def test_semantic_problem(write: Writer, what: str) -> None:
-    text, needle, key, message = SEMANTIC[what]
+    assert_reported_once(write, *SEMANTIC[what])
+
+
+def assert_reported_once(write: Writer, text: str, needle: str, key: str, message: str) -> None:
+    """Loading ``text`` gives exactly one problem: at the line of ``needle``, about ``key``."""
     path = write(text)
     problem = only_problem(load_error(path))
     assert problem.file == str(path)

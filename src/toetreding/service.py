@@ -102,6 +102,10 @@ class Toetreding:
 
     # --- setup -------------------------------------------------------------------------
 
+    def partnership_id(self, ref: str | int | None) -> int | None:
+        """The id of a partnership given by code or id; None stays None (all partnerships)."""
+        return None if ref is None else self.store.partnership(ref).id
+
     def known_roles(self) -> dict[str, str]:
         roles = dict(ROLE_LABELS)
         for spec in self.registry.all():
@@ -177,9 +181,7 @@ class Toetreding:
         at: datetime | None = None,
     ) -> int:
         """Open an admission case for a school on the newest (or given) protocol version."""
-        partnership_id = (
-            self.store.partnership(partnership_ref).id if partnership_ref is not None else None
-        )
+        partnership_id = self.partnership_id(partnership_ref)
         school = self.store.school(school_ref, partnership_id)
         spec = self.registry.get(protocol_id, version)
         if school.sector not in spec.sectors:
@@ -314,9 +316,7 @@ class Toetreding:
     ) -> list[AgendaItem]:
         """Open deadlines across cases, soonest first: overdue ones and those due within
         ``within_days`` (all open ones when None)."""
-        partnership_id = (
-            self.store.partnership(partnership_ref).id if partnership_ref is not None else None
-        )
+        partnership_id = self.partnership_id(partnership_ref)
         records = self.store.deadlines(
             partnership_id=partnership_id,
             open_only=True,
@@ -433,9 +433,7 @@ class Toetreding:
 
     def overview(self, partnership_ref: str | int | None = None) -> list[StepCount]:
         """Number of cases in each state, in protocol order (empty states included)."""
-        partnership_id = (
-            self.store.partnership(partnership_ref).id if partnership_ref is not None else None
-        )
+        partnership_id = self.partnership_id(partnership_ref)
         counts = {
             (pid, version, state): n
             for pid, version, state, n in self.store.count_by_state(partnership_id)

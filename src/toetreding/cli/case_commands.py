@@ -73,7 +73,7 @@ def case_list(
 ) -> None:
     """Dossiers, meest recent gewijzigd eerst."""
     app_ = service(ctx)
-    pid = app_.store.partnership(partnership).id if partnership else None
+    pid = app_.partnership_id(partnership)
     rows = app_.store.cases(
         partnership_id=pid, state=state, protocol_id=protocol, open_only=open_only
     )

@@ -91,7 +91,7 @@ def school_list(
 ) -> None:
     """Kandidaat-scholen, eventueel van één partnerschap."""
     app = service(ctx)
-    pid = app.store.partnership(partnership).id if partnership else None
+    pid = app.partnership_id(partnership)
     rows = app.store.schools(pid)
     if as_json:
         print_json([SchoolPublic.model_validate(s) for s in rows])
@@ -151,7 +151,7 @@ def person_list(
 ) -> None:
     """Personen met hun rollen."""
     app = service(ctx)
-    pid = app.store.partnership(partnership).id if partnership else None
+    pid = app.partnership_id(partnership)
     rows = app.store.people(pid)
     if as_json:
         print_json(
