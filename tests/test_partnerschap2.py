@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from toetreding import (
     RoleNotAllowed,
     TriggerNotAvailable,
 )
-from toetreding.clock import FixedClock
+from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.service import Toetreding
 from toetreding.store.tables import SchoolCreate
 
@@ -378,3 +378,35 @@ def test_audit_date_input_is_a_real_date(app: Toetreding, case_id: int) -> None:
     to_decision(app, case_id)
     planned = next(h for h in app.store.history(case_id) if h.trigger == "audit_inplannen")
     assert date.fromisoformat(planned.payload["auditdatum"]) > planned.at.date()
+
+
+def test_a_volgschool_year_without_reaudit_goes_to_a_definitive_decision_once(
+    app: Toetreding, case_id: int
+) -> None:
+    to_decision(app, case_id)
+    step(app, case_id, "besluit_volgschool", STUURGROEP, note="2.2 onvoldoende")
+    decided = app.store.case(case_id).updated_at
+    deadline = next(d for d in app.store.deadlines(case_id=case_id) if d.status == "open")
+    decided_on = decided.astimezone(LOCAL_TZ).date()
+    assert deadline.due_date == decided_on.replace(year=decided_on.year + 1)  # "tot een jaar"
+
+    assert app.sweep_deadlines(at=datetime.combine(deadline.due_date, time(23, 0))) == []
+    later = datetime.combine(deadline.due_date + timedelta(days=1), time(6, 0))
+    done = app.sweep_deadlines(at=later)
+    assert [(c.action, c.target) for c in done] == [("fire", "heraudit_termijn_verstreken")]
+    assert app.sweep_deadlines(at=later + timedelta(days=1)) == []  # exactly once
+
+    assert app.store.case(case_id).state == "besluitvorming"
+    last = app.store.history(case_id)[-1]
+    assert (last.trigger, last.role, last.actor_id) == (
+        "heraudit_termijn_verstreken",
+        "systeem",
+        None,
+    )
+    assert "Termijn verstreken" in (last.note or "")
+    assert (
+        next(d for d in app.store.deadlines(case_id=case_id) if d.name == deadline.name).status
+        == "missed"
+    )
+    with pytest.raises(GuardFailed, match="volgschool"):  # the decision is definitive now
+        app.fire(case_id, "besluit_volgschool", actor_ref=STUURGROEP, note="nog eens", at=later)

@@ -13,12 +13,13 @@ from typing import Any
 
 from toetreding._exceptions import (
     AllowedTrigger,
+    ConcurrentUpdateError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
 )
 from toetreding.calendar import SchoolCalendar
-from toetreding.clock import Clock, as_aware
+from toetreding.clock import Clock, as_aware, local
 from toetreding.deadlines import DeadlinePlanner, latest_inputs
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, StateSpec
 from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
@@ -55,6 +56,15 @@ class StepCount:
     protocol: ProtocolSpec
     state: str
     count: int
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What a sweep did about one missed deadline."""
+
+    deadline: DeadlineRecord
+    action: str  # 'fire' or 'escalate'
+    target: str  # the trigger fired, or the role escalated to
 
 
 @dataclass(frozen=True)
@@ -268,6 +278,8 @@ class Toetreding:
         inputs: Mapping[str, Any] | None,
         note: str | None,
         role: str | None,
+        *,
+        system: bool = False,
     ) -> Decision:
         """Check the trigger with the protocol's machine; apply it or raise the refusal."""
         request = FireRequest(
@@ -277,6 +289,7 @@ class Toetreding:
             inputs=dict(inputs or {}),
             note=note,
             role=role,
+            system=system,
         )
         decision = self.engine.machine(spec).decide(
             case.id, case.state, request, load_history=lambda: self.store.history(case.id)
@@ -340,6 +353,45 @@ class Toetreding:
             who=tuple(spec.roles.get(r, r) for r in roles),
             days_left=(record.due_date - today).days,
         )
+
+    def sweep_deadlines(self, at: datetime | None = None) -> list[Consequence]:
+        """Carry out the consequences of deadlines that passed unmet, each exactly once.
+
+        ``fire`` moves the case as role 'systeem' (its guarded update makes a second sweeper
+        lose, and leaving the state closes the deadline as missed); ``escalate`` is marked
+        once, for the reminders to act on. Flag-only deadlines just show as overdue.
+        """
+        moment = as_aware(at) if at else self.clock.now()
+        today = local(moment).date()
+        done: list[Consequence] = []
+        for record in self.store.deadlines(open_only=True, due_before=today):
+            if record.consequence_at is not None:
+                continue
+            spec = self._spec(record.protocol_id, record.protocol_version)
+            deadline = next(d for d in spec.states[record.state].deadlines if d.name == record.name)
+            action = deadline.on_missed
+            if action.fire is not None:
+                if self._fire_consequence(record, action.fire, deadline.label, moment):
+                    done.append(Consequence(record, "fire", action.fire))
+            elif action.escalate is not None and self.store.mark_consequence(record.id, moment):
+                done.append(Consequence(record, "escalate", action.escalate))
+        return done
+
+    def _fire_consequence(
+        self, record: DeadlineRecord, trigger: str, label: str, moment: datetime
+    ) -> bool:
+        case = self.store.case(record.case_id)
+        if case.state != record.state:
+            return False
+        system = Actor(None, "systeem", frozenset())
+        note = f"Termijn verstreken: {label} (uiterlijk {record.due_date:%d-%m-%Y})"
+        try:
+            self._decide_and_apply(
+                case, system, self.spec_of(case), trigger, moment, {}, note, None, system=True
+            )
+        except ConcurrentUpdateError:
+            return False  # someone moved the case first; nothing was written
+        return True
 
     def extend_deadline(
         self,

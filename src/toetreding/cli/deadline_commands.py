@@ -106,6 +106,24 @@ def waive(
     console.print(f"Termijn '{name}' van dossier {case_id} vervalt.")
 
 
+@app.command("sweep")
+def sweep(
+    ctx: typer.Context,
+    at: str | None = typer.Option(None, "--at", help="Peilmoment; standaard nu"),
+) -> None:
+    """Voer de gevolgen uit van termijnen die ongehaald verstreken zijn (elk één keer)."""
+    done = service(ctx).sweep_deadlines(parse_at(at))
+    if not done:
+        console.print("Geen verstreken termijnen met een gevolg.")
+    for item in done:
+        what = "uitgevoerd" if item.action == "fire" else "geëscaleerd naar"
+        console.print(
+            f"Dossier {item.deadline.case_id} ({item.deadline.school_name}): termijn "
+            f"'{item.deadline.name}' verstreken; {what} {item.target}.",
+            highlight=False,
+        )
+
+
 def _days(text: str | None) -> int | None:
     if text is None:
         return None

@@ -390,6 +390,16 @@ class Store:
         with self.engine.connect() as connection:
             return [DeadlineRecord(**row._asdict()) for row in connection.execute(query)]
 
+    def mark_consequence(self, deadline_id: int, at: datetime) -> bool:
+        """Record that a missed deadline's consequence ran; False if it already had."""
+        with self.engine.begin() as connection:
+            marked = connection.execute(
+                update(_deadlines)
+                .where(_deadlines.c.id == deadline_id, _deadlines.c.consequence_at.is_(None))
+                .values(consequence_at=at)
+            )
+        return marked.rowcount == 1
+
     def change_deadline(
         self,
         case: CaseRecord,

@@ -29,9 +29,12 @@ from toetreding.workflows.inputs import InputProblems, normalise_inputs
 class Actor:
     """Who fires a trigger, with the roles they hold for this particular case."""
 
-    person_id: int
+    person_id: int | None  # None: the system itself (a deadline's consequence)
     name: str
     roles: frozenset[str]
+
+
+SYSTEM_ROLE = "systeem"  # the role recorded when the protocol itself fires a trigger
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class FireRequest:
     inputs: Mapping[str, Any] = field(default_factory=dict)
     note: str | None = None
     role: str | None = None  # the role to act in, when the actor holds several
+    system: bool = False  # a consequence of the protocol itself (a missed deadline): no role check
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,8 @@ class ProtocolMachine:
         options: list[tuple[int, TransitionSpec]],
         refuse: _Refuser,
     ) -> tuple[str, list[tuple[int, TransitionSpec]]]:
+        if request.system:
+            return SYSTEM_ROLE, options
         may = [r for _, t in options for r in t.roles]
         held = request.actor.roles
         if request.role is not None and request.role not in held:
