@@ -332,3 +332,38 @@ def test_agenda_and_deadline_commands(
     shown = run_json("case", "show", "1")
     assert shown["deadlines"][0]["due_date"] == "2027-06-01"
     assert shown["history"][-1]["trigger"] == "termijn_verlengen"
+
+
+def test_overview_of_one_partnership_names_only_its_own_schools(db: Path) -> None:
+    register(db)
+    run("partnership", "add", "ander", "Ander partnerschap")
+    run(
+        "school",
+        "add",
+        "-p",
+        "ander",
+        "--name",
+        "Geheime School",
+        "--sector",
+        "vo",
+        "--region",
+        "zuid",
+        "--brin",
+        "99ZZ",
+    )
+    run(
+        "person",
+        "add",
+        "--name",
+        "Anna",
+        "--email",
+        "anna@ander.nl",
+        "-p",
+        "ander",
+        "--role",
+        "coordinator",
+    )
+    run("case", "open", "--school", "20AB", "--protocol", "partnerschap2", "--as", "carla@p2.nl")
+    run("case", "open", "--school", "99ZZ", "--protocol", "partnerschap2", "--as", "anna@ander.nl")
+    mine = run("overview", "-p", "part2")
+    assert "Het Noordik" in mine and "Geheime School" not in mine

@@ -32,15 +32,17 @@ def overview(
             ]
         )
         return
-    print_overview(app, counts)
+    print_overview(app, counts, app.partnership_id(partnership))
 
 
-def print_overview(app: Toetreding, counts: list[StepCount]) -> None:
+def print_overview(
+    app: Toetreding, counts: list[StepCount], partnership_id: int | None = None
+) -> None:
     if not counts:
         console.print("Nog geen dossiers. Open er een met 'toetreding case open'.")
         return
     names: dict[tuple[str, int, str], list[str]] = {}
-    for case, school in app.store.cases():
+    for case, school in app.store.cases(partnership_id=partnership_id):
         names.setdefault((case.protocol_id, case.protocol_version, case.state), []).append(school)
     by_protocol: dict[tuple[str, int], list[StepCount]] = {}
     for c in counts:
