@@ -59,8 +59,8 @@ def step(app: Toetreding, case: int, trigger: str, actor: str, **kwargs: Any) ->
     return app.fire(case, trigger, actor_ref=actor, **kwargs).to_state
 
 
-def to_decision(app: Toetreding, case: int) -> None:
-    """Steps 1-6: from the orientation talk to the steering group's decision."""
+def to_steering_review(app: Toetreding, case: int) -> None:
+    """Steps 1-2: orientation talk, then a self-evaluation of the maximum ten pages."""
     assert (
         step(app, case, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
         == "zelfevaluatie"
@@ -75,6 +75,11 @@ def to_decision(app: Toetreding, case: int) -> None:
         )
         == "bespreking_stuurgroep"
     )
+
+
+def to_decision(app: Toetreding, case: int) -> None:
+    """Steps 1-6: from the orientation talk to the steering group's decision."""
+    to_steering_review(app, case)
     assert (
         step(
             app,
@@ -207,14 +212,7 @@ def test_orientation_can_end_the_trajectory(app: Toetreding, case_id: int) -> No
 
 
 def test_steering_group_can_decline_to_start(app: Toetreding, case_id: int) -> None:
-    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
-    step(
-        app,
-        case_id,
-        "zelfevaluatie_indienen",
-        SCHOOL,
-        inputs={"zelfevaluatie": "z.pdf", "paginas": 7},
-    )
+    to_steering_review(app, case_id)
     assert (
         step(
             app,
@@ -295,14 +293,7 @@ def test_guards_refuse_with_the_reason(app: Toetreding, case_id: int) -> None:
 
 
 def test_written_acceptance_must_be_explicit(app: Toetreding, case_id: int) -> None:
-    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
-    step(
-        app,
-        case_id,
-        "zelfevaluatie_indienen",
-        SCHOOL,
-        inputs={"zelfevaluatie": "z.pdf", "paginas": 7},
-    )
+    to_steering_review(app, case_id)
     step(
         app,
         case_id,
