@@ -12,7 +12,7 @@ import pytest
 
 from toetreding._exceptions import GuardFailed
 from toetreding.definition import ProtocolRegistry
-from toetreding.rules import ExpressionError, Verdict, parse_guard, rule, rule_names
+from toetreding.rules import ExpressionError, Verdict, parse_guard, rule, rule_calls
 from toetreding.workflows import Actor, FireRequest, ProtocolMachine
 
 PROTOCOLS = Path(__file__).resolve().parent.parent / "protocols"
@@ -205,9 +205,10 @@ def test_not_over_an_or_names_the_part_that_held() -> None:
     assert YES_FACT in verdict.fact
 
 
-def test_rule_names_of_a_guard() -> None:
+def test_rule_calls_of_a_guard_in_order() -> None:
     guard = parse_guard("has_document('a') and not (has_been_in('b') or has_document('c'))")
-    assert rule_names(guard) == {"has_document", "has_been_in"}
+    calls = [(call.rule.name, call.args) for call in rule_calls(guard)]
+    assert calls == [("has_document", ("a",)), ("has_been_in", ("b",)), ("has_document", ("c",))]
 
 
 # --- what the parser refuses ---------------------------------------------------------------

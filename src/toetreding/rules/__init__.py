@@ -16,7 +16,6 @@ from toetreding.rules.expression import (
     RuleCall,
     parse_guard,
     rule_calls,
-    rule_names,
 )
 
 __all__ = [
@@ -32,5 +31,4 @@ __all__ = [
     "parse_guard",
     "rule",
     "rule_calls",
-    "rule_names",
 ]

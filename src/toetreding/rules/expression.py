@@ -83,10 +83,6 @@ def rule_calls(guard: Guard) -> list[RuleCall]:
     return [call for op in guard.operands for call in rule_calls(op)]
 
 
-def rule_names(guard: Guard) -> set[str]:
-    return {call.rule.name for call in rule_calls(guard)}
-
-
 def _build(node: ast.expr) -> Guard:
     if isinstance(node, ast.BoolOp):
         operands = tuple(_build(value) for value in node.values)
