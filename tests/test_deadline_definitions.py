@@ -60,6 +60,10 @@ def protocol(deadlines: str) -> str:
         AANSLUITEN + "{input: gesprek}}",
         AANSLUITEN + "{after: '1 jaar'}, on_missed: {fire: verlopen}}",
         AANSLUITEN + "{after: '1 jaar'}, on_missed: {escalate: stuurgroep}}",
+        AANSLUITEN + "{date: '1 april', school_year: upcoming}}",
+        AANSLUITEN + "{date: '1 augustus', school_year: schooljaar}, on_due: {fire: verlopen}}",
+        AANSLUITEN + "{after: '1 jaar'}, remind: [{before: 30 days, to: [school]}, "
+        "{on_due: true, to: [school]}, {after: 3 werkdagen, to: [stuurgroep]}]}",
     ],
 )
 def test_each_way_of_saying_by_when_loads(deadline: str) -> None:
@@ -90,7 +94,7 @@ def test_each_way_of_saying_by_when_loads(deadline: str) -> None:
         ),
         (
             AANSLUITEN + "{date: '1-4', school_year: gesprek}}",
-            "geen invoer van soort 'text'",
+            "geen invoer van soort 'school_year' of 'text'",
         ),
         (
             AANSLUITEN + "{after: '1 year'}, on_missed: {fire: aansluiten}}",
@@ -103,6 +107,29 @@ def test_each_way_of_saying_by_when_loads(deadline: str) -> None:
         (
             AANSLUITEN + "{after: '1 year'}, wanneer: morgen}",
             "onbekende sleutel 'wanneer'",
+        ),
+        (AANSLUITEN + "{after: '1 year', school_year: upcoming}}", "alleen samen met 'date'"),
+        (
+            AANSLUITEN + "{after: '1 year'}, on_due: {fire: aansluiten}}",
+            "die het systeem niet kan geven",
+        ),
+        (
+            AANSLUITEN + "{after: '1 year'}, on_due: {fire: verlopen}, "
+            "on_missed: {escalate: stuurgroep}}",
+            "kies 'on_due' of 'on_missed'",
+        ),
+        (
+            AANSLUITEN + "{after: '1 year'}, remind: [{before: 7 days, to: [directeur]}]}",
+            "rol 'directeur' staat niet onder 'roles'",
+        ),
+        (
+            AANSLUITEN
+            + "{after: '1 year'}, remind: [{before: 7 days, on_due: true, to: [school]}]}",
+            "precies één van: before, on_due, after",
+        ),
+        (
+            AANSLUITEN + "{after: '1 year'}, remind: [{before: een week, to: [school]}]}",
+            "geen termijn",
         ),
     ],
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_
 from toetreding.definition.registry import DATA_FOLDERS
 from toetreding.rules import all_rules
 from toetreding.workflows import ProtocolMachine
+
+from .helpers import Writer, edit, line_of
 
 PROTOCOLS = Path(__file__).resolve().parent.parent / "protocols"
 SHIPPED = sorted(
@@ -46,16 +47,7 @@ transitions:
     roles: [coordinator]
 """
 
-Writer = Callable[..., Path]
-
-
 # --- helpers ---------------------------------------------------------------------------
-
-
-def edit(text: str, old: str, new: str) -> str:
-    """Replace the one occurrence of ``old``; fails loudly if the helper text drifted."""
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
 
 
 def add_state(text: str, block: str) -> str:
@@ -68,24 +60,6 @@ def add_transition(text: str, block: str) -> str:
 
 def add_to_first_transition(text: str, lines: str) -> str:
     return edit(text, "    roles: [coordinator]\n", "    roles: [coordinator]\n" + lines)
-
-
-def line_of(text: str, needle: str, occurrence: int = 0) -> int:
-    """1-based number of the line containing ``needle`` (the n-th such line)."""
-    found = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
-    assert len(found) > occurrence, f"{needle!r} not found {occurrence + 1} times"
-    return found[occurrence]
-
-
-@pytest.fixture
-def write(tmp_path: Path) -> Writer:
-    def _write(text: str, name: str = "protocol.yaml") -> Path:
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return _write
 
 
 def load_error(path: Path) -> DefinitionError:
@@ -534,6 +508,8 @@ def test_valid_guard_loads(write: Writer) -> None:
         # a quoted number would load, then crash comparing int and str when someone fires
         ("input_at_most('paginas', '10')", "input_at_most: het maximum moet een getal zijn"),
         ("times_in_at_most('start', 'twee')", "times_in_at_most: het maximum moet een getal zijn"),
+        ("joins_in_time('verslag', '30 februari')", "joins_in_time: '30 februari' is geen dag"),
+        ("joins_in_time('verslag', 1)", "joins_in_time: 1 is geen dag in het jaar"),
     ],
 )
 def test_rule_arguments_must_fit_the_protocol(write: Writer, guard: str, message: str) -> None:

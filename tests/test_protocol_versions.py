@@ -15,7 +15,7 @@ from toetreding.store.tables import SchoolCreate
 from .conftest import PROTOCOLS
 
 ORIGINAL = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
-# Version 1 lets the kerngroep close the orientation talk; the edit takes that away.
+# Version 2 lets the kerngroep close the orientation talk; the edit takes that away.
 EDITED = ORIGINAL.replace(
     "    to: zelfevaluatie\n    roles: [stuurgroep, kerngroep, coordinator]",
     "    to: zelfevaluatie\n    roles: [stuurgroep, coordinator]",
@@ -53,7 +53,7 @@ def test_editing_a_version_in_place_does_not_change_running_cases(
     decision = edited.fire(
         case_id, "orientatie_afronden", actor_ref="k@p2.nl", inputs={"verslag_orientatie": "v"}
     )
-    assert decision.to_state == "zelfevaluatie"  # the stored version 1 still allows the kerngroep
+    assert decision.to_state == "zelfevaluatie"  # the stored version 2 still allows the kerngroep
     with pytest.raises(ConflictError, match="verhoog 'version'"):
         edited.open_case(school_ref="BB02", protocol_id="partnerschap2", actor_ref="c@p2.nl")
 
@@ -63,9 +63,9 @@ def test_a_new_version_applies_to_new_cases_only(
 ) -> None:
     _, old_case = first
     (tmp_path / "partnerschap2-v1.yaml").write_text(ORIGINAL, encoding="utf-8")
-    app = service(store, clock, tmp_path, EDITED.replace("version: 1", "version: 2", 1))
+    app = service(store, clock, tmp_path, EDITED.replace("version: 2", "version: 3", 1))
     new_case = app.open_case(school_ref="BB02", protocol_id="partnerschap2", actor_ref="c@p2.nl")
-    assert app.store.case(new_case).protocol_version == 2
+    assert app.store.case(new_case).protocol_version == 3
     with pytest.raises(RoleNotAllowed):
         app.fire(
             new_case, "orientatie_afronden", actor_ref="k@p2.nl", inputs={"verslag_orientatie": "v"}
@@ -81,7 +81,7 @@ def test_a_case_outlives_its_protocol_file(
     _, case_id = first
     without_files = Toetreding(store, ProtocolRegistry(), clock)
     view = without_files.view(case_id)
-    assert view.spec.version == 1 and view.state.label == "Oriënterend gesprek"
+    assert view.spec.version == 2 and view.state.label == "Oriënterend gesprek"
     assert (
         without_files.fire(
             case_id, "orientatie_afronden", actor_ref="k@p2.nl", inputs={"verslag_orientatie": "v"}

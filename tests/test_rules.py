@@ -12,7 +12,7 @@ import pytest
 
 from toetreding._exceptions import GuardFailed
 from toetreding.definition import ProtocolRegistry
-from toetreding.rules import ExpressionError, Verdict, parse_guard, rule, rule_calls
+from toetreding.rules import AuditFacts, ExpressionError, Verdict, parse_guard, rule, rule_calls
 from toetreding.workflows import Actor, FireRequest, ProtocolMachine
 
 PROTOCOLS = Path(__file__).resolve().parent.parent / "protocols"
@@ -33,9 +33,17 @@ class Context:
     events: Sequence[Past] = ()
     state: str = "samenwerkingsschool"
     now: datetime = NOW
+    peers: Mapping[str, Sequence[str]] = field(default_factory=dict)  # value -> schools
+    audit_facts: AuditFacts | None = None
 
     def history(self) -> Sequence[Past]:
         return self.events
+
+    def audit(self) -> AuditFacts | None:
+        return self.audit_facts
+
+    def peers_with(self, name: str, value: Any) -> Sequence[str]:
+        return self.peers.get(value, ())
 
 
 def judge(guard: str, context: Context) -> Verdict:
@@ -237,7 +245,7 @@ def test_rule_names_are_registered_once() -> None:
 
 @pytest.fixture(scope="module")
 def partnerschap2() -> ProtocolMachine:
-    return ProtocolMachine(ProtocolRegistry.from_directory(PROTOCOLS).get("partnerschap2", 1))
+    return ProtocolMachine(ProtocolRegistry.from_directory(PROTOCOLS).get("partnerschap2", 2))
 
 
 def fire(
@@ -246,11 +254,12 @@ def fire(
     trigger: str,
     role: str,
     history: Sequence[Past] = (),
+    audit: AuditFacts | None = None,
     **inputs: Any,
 ) -> None:
     actor = Actor(1, "Sanne", frozenset({role}))
     request = FireRequest(trigger, actor, NOW, inputs, note="toelichting")
-    machine.decide(7, state, request, load_history=lambda: history)
+    machine.decide(7, state, request, Context(events=history, audit_facts=audit))
 
 
 def test_refusal_reason_states_the_page_count(partnerschap2: ProtocolMachine) -> None:
@@ -285,6 +294,109 @@ def test_refusal_of_a_second_volgschool_decision(partnerschap2: ProtocolMachine)
     with pytest.raises(GuardFailed) as info:
         fire(partnerschap2, "besluitvorming", "besluit_volgschool", "stuurgroep", history)
     assert "eerder in stap 'volgschool'" in info.value.reason
-    # the same decision on a first audit goes through
+    # the same decision on a first audit, as the report advises, goes through
     history = [Past("openen", "orientatie")]
-    fire(partnerschap2, "besluitvorming", "besluit_volgschool", "stuurgroep", history)
+    fire(partnerschap2, "besluitvorming", "besluit_volgschool", "stuurgroep", history, VOLGSCHOOL)
+
+
+VOLGSCHOOL = AuditFacts(
+    draft_version=1,
+    final_version=2,
+    advice_outcome="volgschool",
+    advice_label="Toelaatbaar als volgschool",
+    corrections=0,
+)
+
+
+def test_report_ready_waits_for_the_report_of_that_kind() -> None:
+    draft_only = AuditFacts(1, None, "partner", "Toelaatbaar als partner", 0)
+    assert judge("report_ready('concept')", Context(audit_facts=draft_only)) == Verdict(
+        True, "concept-rapport versie 1 ligt klaar"
+    )
+    assert judge("report_ready('definitief')", Context(audit_facts=draft_only)).holds is False
+    assert "nog geen concept-rapport" in judge("report_ready('concept')", Context()).fact
+
+
+def test_a_decision_against_the_advice_needs_a_reason() -> None:
+    guard = "advice_followed_or_reason('partner', 'reden')"
+    refused = judge(guard, Context(audit_facts=VOLGSCHOOL))
+    assert refused == Verdict(
+        False,
+        "het advies is 'Toelaatbaar als volgschool'; wie anders besluit, geeft de reden "
+        '(--input reden="...")',
+    )
+    given = judge(
+        guard, Context(inputs={"reden": "Deficiënties zijn al hersteld"}, audit_facts=VOLGSCHOOL)
+    )
+    assert given.holds and "wijkt af van het advies" in given.fact
+    followed = judge(
+        "advice_followed_or_reason('volgschool', 'reden')", Context(audit_facts=VOLGSCHOOL)
+    )
+    assert followed == Verdict(True, "het besluit volgt het advies 'Toelaatbaar als volgschool'")
+    assert "nog geen definitief rapport" in judge(guard, Context()).fact
+
+
+# --- school years and clusters (po Groningen) ----------------------------------------------
+
+
+def on(day: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T10:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("decided", "holds"),
+    [("2027-03-31", True), ("2027-04-01", True), ("2027-04-02", False), ("2027-07-31", False)],
+)
+def test_joining_the_coming_school_year_closes_after_1_april(decided: str, holds: bool) -> None:
+    context = Context(inputs={"jaar": "2027-2028"}, now=on(decided))
+    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    assert verdict.holds is holds
+    if not holds:
+        assert verdict.fact == (
+            "aansluiten in schooljaar 2027-2028 kon tot en met 01-04-2027; kies 2028-2029 of later"
+        )
+
+
+def test_a_later_school_year_is_still_open_after_1_april() -> None:
+    context = Context(inputs={"jaar": "2028-2029"}, now=on("2027-04-02"))
+    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    assert verdict == Verdict(True, "aansluiten in schooljaar 2028-2029 kan (uiterlijk 01-04-2028)")
+
+
+def test_joining_a_school_year_that_already_began_is_refused() -> None:
+    context = Context(inputs={"jaar": "2026-2027"}, now=on("2026-11-23"))
+    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    assert not verdict.holds
+    assert "kies 2027-2028 of later" in verdict.fact
+
+
+def test_a_malformed_school_year_is_refused_with_how_to_write_it() -> None:
+    context = Context(inputs={"jaar": "2027-2029"}, now=on("2026-11-23"))
+    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    assert not verdict.holds
+    assert "de jaren moeten opeenvolgend zijn" in verdict.fact
+
+
+def test_school_year_started_on_1_august_from_the_recorded_input() -> None:
+    recorded = (Past("aansluiten_melden", "x", payload={"jaar": "2027-2028"}),)
+    before = judge("school_year_started('jaar')", Context(events=recorded, now=on("2027-07-31")))
+    assert before == Verdict(False, "schooljaar 2027-2028 begint pas op 01-08-2027")
+    assert judge(
+        "school_year_started('jaar')", Context(events=recorded, now=on("2027-08-01"))
+    ).holds
+
+
+def test_a_cluster_takes_a_fourth_school_of_the_board_but_not_a_fifth() -> None:
+    three = {"Cluster Noord": ("A", "B", "C")}
+    fourth = judge(
+        "cluster_at_most('cluster', 4)", Context(inputs={"cluster": "Cluster Noord"}, peers=three)
+    )
+    assert fourth == Verdict(True, "cluster 'Cluster Noord' telt met deze school 4 scholen")
+    four = {"Cluster Noord": ("D", "B", "A", "C")}
+    fifth = judge(
+        "cluster_at_most('cluster', 4)", Context(inputs={"cluster": "Cluster Noord"}, peers=four)
+    )
+    assert fifth == Verdict(
+        False,
+        "cluster 'Cluster Noord' heeft al 4 scholen van dit bestuur (A, B, C, D); het maximum is 4",
+    )

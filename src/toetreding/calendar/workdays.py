@@ -24,8 +24,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from toetreding.calendar.schoolyear import as_date
 
 _COUNTRY = "NL"
@@ -36,12 +34,16 @@ _SATURDAY = 5
 
 def _language() -> str | None:
     """``nl`` when the installed ``holidays`` has Dutch names for NL, else its default."""
+    import holidays  # imported on first use: a tenth of a second every command would pay
+
     localized = holidays.list_localized_countries().get(_COUNTRY, [])
     return _DUTCH if _DUTCH in localized else None
 
 
 @lru_cache(maxsize=256)
 def _holidays(year: int) -> dict[date, str]:
+    import holidays
+
     calendar = holidays.country_holidays(_COUNTRY, years=year, language=_language())
     return {day: str(name) for day, name in calendar.items()}
 

@@ -16,7 +16,13 @@ from typing import Any
 from toetreding._exceptions import InvalidInputError
 from toetreding.calendar import SchoolCalendar, SchoolYear
 from toetreding.clock import local
-from toetreding.definition.model import DeadlineSpec, DueSpec, Duration, parse_day_month
+from toetreding.definition.model import (
+    DeadlineSpec,
+    DueSpec,
+    Duration,
+    ReminderSpec,
+    parse_day_month,
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,10 @@ def due_date(deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar)
     year = _school_year(due, facts, calendar)
     if due.date is not None:
         day, month = parse_day_month(due.date)
-        return calendar.date_in_school_year(month, day, year)
+        found = calendar.date_in_school_year(month, day, year)
+        if due.school_year == "upcoming" and found < local(facts.entered_at).date():
+            found = calendar.date_in_school_year(month, day, year.next())
+        return found
     return calendar.before_summer_vacation(facts.region, year)
 
 
@@ -67,7 +76,7 @@ def _anchor(due: DueSpec, facts: CaseFacts) -> date:
 
 def _school_year(due: DueSpec, facts: CaseFacts, calendar: SchoolCalendar) -> SchoolYear:
     current = calendar.school_year_of(local(facts.entered_at).date())
-    if due.school_year == "current":
+    if due.school_year in ("current", "upcoming"):
         return current
     if due.school_year == "next":
         return current.next()
@@ -82,3 +91,27 @@ def _input_date(name: str, facts: CaseFacts) -> date:
     if value is None:
         raise InvalidInputError(f"datum '{name}' is nog niet ingevuld")
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def reminder_day(due: date, rung: ReminderSpec, calendar: SchoolCalendar) -> date:
+    """The day a rung of the reminder ladder is due to go out."""
+    if rung.on_due:
+        return due
+    if rung.after is not None:
+        return add_duration(due, Duration.parse(rung.after), calendar)
+    assert rung.before is not None
+    return subtract_duration(due, Duration.parse(rung.before), calendar)
+
+
+def subtract_duration(end: date, duration: Duration, calendar: SchoolCalendar) -> date:
+    """The day ``duration`` before ``end`` (working days skip weekends and holidays)."""
+    if duration.unit == "working_days":
+        day, left = end, duration.count
+        while left > 0:
+            day -= timedelta(days=1)
+            if calendar.is_working_day(day):
+                left -= 1
+        return day
+    if duration.unit in ("days", "weeks"):
+        return end - timedelta(days=duration.count * (7 if duration.unit == "weeks" else 1))
+    return add_months(end, -duration.count * (12 if duration.unit == "years" else 1))

@@ -12,14 +12,17 @@ from collections import Counter, deque
 from toetreding.definition._yaml import Path
 from toetreding.definition.model import (
     ALL_ACTIVE_STATES,
+    DeadlineSpec,
     InputKind,
-    OnMissedSpec,
     ProtocolSpec,
     TransitionSpec,
+    parse_day_month,
 )
 from toetreding.rules import ExpressionError, RuleCall, parse_guard, rule_calls
 
 Problem = tuple[Path, str]
+
+REPORT_KINDS = ("concept", "definitief")
 
 _STATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -29,8 +32,39 @@ def check_protocol(spec: ProtocolSpec) -> list[Problem]:
     problems += _check_states(spec)
     for index, transition in enumerate(spec.transitions):
         problems += _check_transition(spec, index, transition)
+    problems += _check_audit(spec)
     if not problems:
         problems += _check_graph(spec)
+    return problems
+
+
+def _check_audit(spec: ProtocolSpec) -> list[Problem]:
+    """The audit's states must exist and be active; interview groups need distinct names."""
+    audit = spec.audit
+    if audit is None:
+        return []
+    places: list[tuple[Path, str]] = [
+        (("audit", "open_in", index), state) for index, state in enumerate(audit.open_in)
+    ]
+    places += [
+        (("audit", key), state)
+        for key, state in (
+            ("corrections_in", audit.corrections_in),
+            ("finalize_in", audit.finalize_in),
+        )
+        if state is not None
+    ]
+    problems: list[Problem] = [
+        (at, f"'{state}' is geen (lopende) stap van dit protocol")
+        for at, state in places
+        if state not in spec.states or spec.states[state].final
+    ]
+    names = Counter(group.name for group in audit.groups)
+    problems += [
+        (("audit", "groups", index, "name"), f"gespreksgroep '{group.name}' dubbel")
+        for index, group in enumerate(audit.groups)
+        if names[group.name] > 1
+    ]
     return problems
 
 
@@ -68,6 +102,14 @@ def _check_states(spec: ProtocolSpec) -> list[Problem]:
     return problems
 
 
+_RELATIVE_YEARS = ("current", "next", "upcoming")
+# A school year may also come from a free text input written like 2027-2028.
+_ACCEPTED_KINDS = {
+    InputKind.DATE: (InputKind.DATE,),
+    InputKind.SCHOOL_YEAR: (InputKind.SCHOOL_YEAR, InputKind.TEXT),
+}
+
+
 def _check_deadlines(spec: ProtocolSpec, name: str) -> list[Problem]:
     """Deadlines must be met by triggers that leave the state, and refer to real inputs."""
     problems: list[Problem] = []
@@ -94,42 +136,51 @@ def _check_deadlines(spec: ProtocolSpec, name: str) -> list[Problem]:
             ),
             (
                 "school_year",
-                None if due.school_year in ("current", "next") else due.school_year,
-                InputKind.TEXT,
+                None if due.school_year in _RELATIVE_YEARS else due.school_year,
+                InputKind.SCHOOL_YEAR,
             ),
         ):
-            if value is not None and inputs.get(value) is not kind:
+            accepted = _ACCEPTED_KINDS[kind]
+            if value is not None and inputs.get(value) not in accepted:
+                kinds = " of ".join(f"'{k}'" for k in accepted)
                 problems.append(
                     (
                         (*at, "due", key),
-                        f"'{value}' is geen invoer van soort '{kind}' in dit protocol",
+                        f"'{value}' is geen invoer van soort {kinds} in dit protocol",
                     )
                 )
-        problems += _check_on_missed(spec, at, leaving, deadline.on_missed)
+        problems += _check_consequences(spec, at, leaving, deadline)
+        problems += [
+            ((*at, "remind", index, "to", position), f"rol '{role}' staat niet onder 'roles'")
+            for index, rung in enumerate(deadline.remind)
+            for position, role in enumerate(rung.to)
+            if role not in spec.roles
+        ]
     return problems
 
 
-def _check_on_missed(
-    spec: ProtocolSpec, at: Path, leaving: dict[str, TransitionSpec], on_missed: OnMissedSpec
+def _check_consequences(
+    spec: ProtocolSpec, at: Path, leaving: dict[str, TransitionSpec], deadline: DeadlineSpec
 ) -> list[Problem]:
-    if on_missed.escalate is not None and on_missed.escalate not in spec.roles:
-        return [
-            ((*at, "on_missed", "escalate"), f"rol '{on_missed.escalate}' staat niet onder 'roles'")
-        ]
-    if on_missed.fire is None:
-        return []
-    transition = leaving.get(on_missed.fire)
+    escalate = deadline.on_missed.escalate
+    if escalate is not None and escalate not in spec.roles:
+        return [((*at, "on_missed", "escalate"), f"rol '{escalate}' staat niet onder 'roles'")]
+    if deadline.on_due is not None:
+        return _check_system_fire(leaving, (*at, "on_due", "fire"), deadline.on_due.fire)
+    if deadline.on_missed.fire is not None:
+        return _check_system_fire(leaving, (*at, "on_missed", "fire"), deadline.on_missed.fire)
+    return []
+
+
+def _check_system_fire(leaving: dict[str, TransitionSpec], at: Path, trigger: str) -> list[Problem]:
+    """A trigger the system fires must leave the state and ask nothing a person must give."""
+    transition = leaving.get(trigger)
     if transition is None:
-        return [((*at, "on_missed", "fire"), f"'{on_missed.fire}' vertrekt niet uit deze stap")]
+        return [(at, f"'{trigger}' vertrekt niet uit deze stap")]
     needed = [i.name for i in transition.inputs if i.required and i.kind is not InputKind.NOTE]
     if needed:
-        return [
-            (
-                (*at, "on_missed", "fire"),
-                f"'{on_missed.fire}' vraagt invoer ({', '.join(needed)}) "
-                "die het systeem niet kan geven",
-            )
-        ]
+        asked = ", ".join(needed)
+        return [(at, f"'{trigger}' vraagt invoer ({asked}) die het systeem niet kan geven")]
     return []
 
 
@@ -169,8 +220,11 @@ def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec
 
 
 def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:
-    """Rule parameters named ``state`` and ``name`` must name a state or a declared input."""
+    """Rule parameters are checked by their names: ``state`` names a state, ``name`` a
+    declared input, ``maximum`` is a number, ``day`` a day in the year, ``kind`` a report
+    kind and ``outcome`` the outcome of a state."""
     inputs = {i.name for t in spec.transitions for i in t.inputs}
+    outcomes = {state.outcome for state in spec.states.values() if state.outcome}
     problems = []
     for parameter, value in zip(call.rule.parameters, call.args, strict=True):
         if parameter == "state" and value not in spec.states:
@@ -179,7 +233,22 @@ def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:
             problems.append(f"{call.rule.name}: geen handeling vraagt invoer '{value}'")
         elif parameter == "maximum" and not isinstance(value, int | float):
             problems.append(f"{call.rule.name}: het maximum moet een getal zijn, niet {value!r}")
+        elif parameter == "kind" and value not in REPORT_KINDS:
+            problems.append(f"{call.rule.name}: kies 'concept' of 'definitief', niet {value!r}")
+        elif parameter == "outcome" and value not in outcomes:
+            known = ", ".join(sorted(outcomes)) or "geen"
+            problems.append(f"{call.rule.name}: '{value}' is geen uitkomst (bekend: {known})")
+        elif parameter == "day" and not _is_day_month(value):
+            problems.append(f"{call.rule.name}: {value!r} is geen dag in het jaar, bijv. '1 april'")
     return problems
+
+
+def _is_day_month(value: object) -> bool:
+    try:
+        parse_day_month(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
 
 
 def _check_inputs(at: Path, transition: TransitionSpec) -> list[Problem]:

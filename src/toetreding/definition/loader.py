@@ -1,16 +1,17 @@
-"""Load a protocol file in stages: YAML -> validated definition -> cross-checked definition.
+"""Load a definition file in stages: YAML -> validated model -> cross-checked model.
 
-Every problem is reported with the file, the line and the key (or state, or trigger) it is
-about; all problems of a stage are reported together so an author fixes them in one pass.
+The stages work for any pydantic root model (protocols, quality frameworks): every problem
+is reported with the file, the line and the key (or state, or trigger) it is about; all
+problems of a stage are reported together so an author fixes them in one pass.
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,20 +20,35 @@ from toetreding.definition._yaml import Path, PositionedData, YamlProblem, read_
 from toetreding.definition.checks import check_protocol
 from toetreding.definition.model import ProtocolSpec
 
+M = TypeVar("M", bound=BaseModel)
+# Stage 3 of a document type: ``(key path, Dutch message)`` for every cross-check that fails.
+CrossCheck = Callable[[M], Iterable[tuple[Path, str]]]
+
 
 def load_protocol_file(path: str | FsPath) -> ProtocolSpec:
     """Read and validate one protocol file; raises :class:`DefinitionError`."""
+    return load_document_file(path, ProtocolSpec, check_protocol)
+
+
+def load_protocol_text(text: str, filename: str = "<tekst>") -> ProtocolSpec:
+    """Validate protocol YAML given as text; ``filename`` is used in error messages."""
+    return load_document(text, filename, ProtocolSpec, check_protocol)
+
+
+def load_document_file(path: str | FsPath, model: type[M], cross_check: CrossCheck[M]) -> M:
+    """Read one file and load it as ``model`` (see :func:`load_document`)."""
     file = FsPath(path)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problem = DefinitionProblem(str(file), None, "-", f"kan het bestand niet lezen: {exc}")
         raise DefinitionError([problem]) from exc
-    return load_protocol_text(text, str(file))
+    return load_document(text, str(file), model, cross_check)
 
 
-def load_protocol_text(text: str, filename: str = "<tekst>") -> ProtocolSpec:
-    """Validate protocol YAML given as text; ``filename`` is used in error messages."""
+def load_document(text: str, filename: str, model: type[M], cross_check: CrossCheck[M]) -> M:
+    """YAML text -> ``model`` (extra keys forbidden) -> ``cross_check``; a later stage runs
+    only when the earlier one passed. Raises :class:`DefinitionError` with every problem."""
     positioned = _read(text, filename)
     if not isinstance(positioned.data, dict):
         raise DefinitionError(
@@ -43,11 +59,11 @@ def load_protocol_text(text: str, filename: str = "<tekst>") -> ProtocolSpec:
             ]
         )
     try:
-        spec = ProtocolSpec.model_validate(positioned.data)
+        spec = model.model_validate(positioned.data)
     except ValidationError as exc:
         raise DefinitionError(
             [
-                _problem_from_pydantic(error, positioned, filename)
+                _problem_from_pydantic(error, positioned, filename, model)
                 for error in exc.errors()
                 # pydantic also calls a list "too short" when its items failed: not a problem
                 if error["type"] != "too_short" or len(error["input"]) < error["ctx"]["min_length"]
@@ -55,7 +71,7 @@ def load_protocol_text(text: str, filename: str = "<tekst>") -> ProtocolSpec:
         ) from exc
     problems = [
         DefinitionProblem(filename, positioned.line_of(path), _display(path, positioned.data), msg)
-        for path, msg in check_protocol(spec)
+        for path, msg in cross_check(spec)
     ]
     if problems:
         raise DefinitionError(problems)
@@ -71,14 +87,14 @@ def _read(text: str, filename: str) -> PositionedData:
 
 
 def _problem_from_pydantic(
-    error: Any, positioned: PositionedData, filename: str
+    error: Any, positioned: PositionedData, filename: str, model: type[BaseModel]
 ) -> DefinitionProblem:
     loc: Path = tuple(part for part in error["loc"] if isinstance(part, str | int))
     return DefinitionProblem(
         file=filename,
         line=positioned.line_of(loc),
         key=_display(loc, positioned.data),
-        message=_dutch_message(error, loc),
+        message=_dutch_message(error, loc, model),
     )
 
 
@@ -99,11 +115,11 @@ _MESSAGES = {
 }
 
 
-def _dutch_message(error: Any, loc: Path) -> str:
+def _dutch_message(error: Any, loc: Path, model: type[BaseModel]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(loc[:-1]))
+        allowed = ", ".join(_allowed_keys(model, loc[:-1]))
         return f"onbekende sleutel '{loc[-1]}'; toegestaan zijn: {allowed}"
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
@@ -125,13 +141,16 @@ def _dutch_message(error: Any, loc: Path) -> str:
     return str(error["msg"])
 
 
-def _allowed_keys(loc: Path) -> list[str]:
-    """The keys the model at ``loc`` accepts (by their names in the file)."""
-    model: Any = ProtocolSpec
+def _allowed_keys(root: type[BaseModel], loc: Path) -> list[str]:
+    """The keys the model at ``loc`` below ``root`` accepts (by their names in the file)."""
+    model: Any = root
     for part in loc:
         model = _inner(model, part)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [field.alias or name for name, field in model.model_fields.items()]
+    # An optional section (``audit: AuditSpec | None``) is the model inside the union.
+    candidates = [model, *_type_args(model)]
+    found = next((m for m in candidates if isinstance(m, type) and issubclass(m, BaseModel)), None)
+    if found is not None:
+        return [field.alias or name for name, field in found.model_fields.items()]
     return []
 
 
@@ -167,7 +186,7 @@ def _display(path: Path, data: Any) -> str:
             if not isinstance(node, list) and data is not None:
                 continue  # a single value written where a list is allowed
             text += f"[{part}]"
-            trigger = _trigger_of(node, part)
+            trigger = _item_label(node, part)
             if trigger:
                 text += f" ({trigger})"
         else:
@@ -176,10 +195,12 @@ def _display(path: Path, data: Any) -> str:
     return text or "-"
 
 
-def _trigger_of(node: Any, index: int) -> str | None:
+def _item_label(node: Any, index: int) -> str | None:
     if isinstance(node, list) and index < len(node) and isinstance(node[index], dict):
-        trigger = node[index].get("trigger") or node[index].get("name")
-        return str(trigger) if trigger else None
+        item = node[index]
+        # Transitions are named by trigger; inputs, levels and fields by name; criteria by id.
+        label = item.get("trigger") or item.get("name") or item.get("id")
+        return str(label) if label else None
     return None
 
 

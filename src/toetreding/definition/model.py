@@ -45,6 +45,7 @@ class InputKind(StrEnum):
     CONFIRMATION = "confirmation"  # an explicit yes, e.g. written acceptance of conditions
     DATE = "date"  # a calendar date, e.g. the agreed audit date
     NUMBER = "number"  # a whole number, e.g. the number of pages
+    SCHOOL_YEAR = "school_year"  # a school year named like 2027-2028
 
 
 class _Spec(BaseModel):
@@ -138,7 +139,10 @@ class DueSpec(_Spec):
     counted_from: str = "entered"  # 'entered' (the state) or the name of a date input
     date: str | None = None  # a day in the school year, e.g. '1 april'
     before_summer_vacation: bool = False  # the last school day before the region's vacation
-    school_year: str = "current"  # for date/summer vacation: current, next, or a text input
+    # For date and summer vacation: the school year the case entered the state in
+    # ('current'), the one after ('next'), the first such day on or after entering
+    # ('upcoming', date only), or the school year recorded in an input.
+    school_year: str = "current"
     input: Identifier | None = None  # a date set by a person during the case
 
     @field_validator("after")
@@ -165,6 +169,8 @@ class DueSpec(_Spec):
         ]
         if sum(ways) != 1:
             raise ValueError("geef precies één van: after, date, before_summer_vacation, input")
+        if self.school_year == "upcoming" and self.date is None:
+            raise ValueError("school_year 'upcoming' kan alleen samen met 'date'")
         return self
 
     @property
@@ -185,6 +191,42 @@ class OnMissedSpec(_Spec):
         return self
 
 
+class OnDueSpec(_Spec):
+    """A trigger the protocol fires itself on the due date (e.g. the start on 1 August)."""
+
+    fire: Identifier
+
+
+class ReminderSpec(_Spec):
+    """A rung of a deadline's reminder ladder: when, relative to the due date, and to whom.
+
+    Exactly one of ``before`` (e.g. ``30 days``), ``on_due`` or ``after`` (an escalation
+    once the deadline is missed, e.g. ``3 working days``).
+    """
+
+    before: str | None = None
+    on_due: bool = False
+    after: str | None = None
+    to: tuple[Identifier, ...] = Field(min_length=1)  # roles; 'school' is the case's school
+
+    @field_validator("before", "after")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            Duration.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one_moment(self) -> ReminderSpec:
+        if sum([self.before is not None, self.on_due, self.after is not None]) != 1:
+            raise ValueError("geef precies één van: before, on_due, after")
+        return self
+
+    @property
+    def escalation(self) -> bool:
+        return self.after is not None
+
+
 class DeadlineSpec(_Spec):
     """Something that must happen while a case is in a state, and by when."""
 
@@ -192,8 +234,30 @@ class DeadlineSpec(_Spec):
     label: Text
     met_by: tuple[Identifier, ...] = Field(min_length=1)
     due: DueSpec
+    on_due: OnDueSpec | None = None
     on_missed: OnMissedSpec = OnMissedSpec()
+    remind: tuple[ReminderSpec, ...] = ()
+    # A reminder whose day passed longer ago than this (e.g. while no scheduler ran) is
+    # skipped as stale, as is one a later rung of the same deadline has overtaken.
+    stale_after: str = "3 days"
     description: str = ""
+
+    @field_validator("stale_after")
+    @classmethod
+    def _stale_duration(cls, value: str) -> str:
+        Duration.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_consequence(self) -> DeadlineSpec:
+        if self.on_due is not None and (self.on_missed.fire or self.on_missed.escalate):
+            raise ValueError("kies 'on_due' of 'on_missed', niet beide")
+        return self
+
+    @property
+    def automatic(self) -> str | None:
+        """The trigger fired on the due date, if the protocol moves the case itself."""
+        return None if self.on_due is None else self.on_due.fire
 
 
 class StateSpec(_Spec):
@@ -206,6 +270,9 @@ class StateSpec(_Spec):
     outcome: Identifier | None = None
     artefacts: tuple[ArtefactSpec, ...] = ()
     deadlines: tuple[DeadlineSpec, ...] = ()
+    # An unscored framework (e.g. an intake conversation frame) whose answers are recorded
+    # while the case is in this state.
+    frame: ProtocolId | None = None
 
 
 class TransitionSpec(_Spec):
@@ -229,6 +296,30 @@ class TransitionSpec(_Spec):
         return next((spec for spec in self.inputs if spec.name == name), None)
 
 
+class AuditGroupSpec(_Spec):
+    """A group the audit committee interviews, e.g. the school's management."""
+
+    name: Identifier
+    label: Text
+
+
+class AuditSpec(_Spec):
+    """The protocol's internal audit: what it is scored against and where each part happens.
+
+    The committee opens the audit, adds members and interviews, scores and drafts reports
+    while the case is in ``open_in``; the school returns factual corrections while it is in
+    ``corrections_in``; the committee decides them, may revise findings and finalizes the
+    report in ``finalize_in``.
+    """
+
+    framework: ProtocolId
+    advice: ProtocolId | None = None  # the advice rules (protocols/advice/); none: no advice
+    groups: tuple[AuditGroupSpec, ...] = ()
+    open_in: tuple[str, ...] = Field(min_length=1)
+    corrections_in: str | None = None
+    finalize_in: str | None = None
+
+
 class ProtocolSpec(_Spec):
     """A whole admission protocol, one version of it."""
 
@@ -245,6 +336,7 @@ class ProtocolSpec(_Spec):
     initial: str
     states: dict[str, StateSpec] = Field(min_length=1)
     transitions: tuple[TransitionSpec, ...] = Field(min_length=1)
+    audit: AuditSpec | None = None
 
     @property
     def key(self) -> tuple[str, int]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from toetreding._exceptions import DefinitionError, DefinitionProblem, NotFoundError
 from toetreding.definition.loader import load_protocol_file
@@ -11,7 +12,49 @@ from toetreding.definition.model import ProtocolSpec
 
 PROTOCOL_SUFFIXES = (".yaml", ".yml")
 # Subfolders of the protocols folder that hold other data: quality frameworks, the calendar.
-DATA_FOLDERS = frozenset({"frameworks", "calendar"})
+DATA_FOLDERS = frozenset({"frameworks", "calendar", "advice"})
+
+
+class Versioned(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def key(self) -> tuple[str, int]: ...
+
+
+S = TypeVar("S", bound=Versioned)
+
+
+def load_versioned(
+    files: Iterable[Path], load: Callable[[Path], S], duplicate: str
+) -> dict[tuple[str, int], tuple[S, Path]]:
+    """Load every file with ``load``; two files with the same id and version are a problem,
+    told with ``duplicate`` (a format string with ``{id}``, ``{version}`` and ``{first}``).
+    All problems of all files are raised together (:class:`DefinitionError`)."""
+    found: dict[tuple[str, int], tuple[S, Path]] = {}
+    problems: list[DefinitionProblem] = []
+    for file in files:
+        try:
+            spec = load(file)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+            continue
+        if spec.key in found:
+            first = found[spec.key][1]
+            message = duplicate.format(id=spec.id, version=spec.version, first=first)
+            problems.append(DefinitionProblem(str(file), None, "version", message))
+            continue
+        found[spec.key] = (spec, file)
+    if problems:
+        raise DefinitionError(problems)
+    return found
+
+
+def yaml_files(directory: str | Path) -> list[Path]:
+    """The YAML files directly in ``directory``, by name."""
+    return sorted(p for p in Path(directory).iterdir() if p.suffix in PROTOCOL_SUFFIXES)
 
 
 class ProtocolRegistry:
@@ -29,30 +72,17 @@ class ProtocolRegistry:
     def from_directory(cls, directory: str | Path) -> ProtocolRegistry:
         """Load every ``*.yaml`` below ``directory``; all problems of all files are reported."""
         root = Path(directory)
+        files = [
+            p
+            for p in sorted(root.rglob("*"))
+            if p.suffix in PROTOCOL_SUFFIXES
+            and not DATA_FOLDERS.intersection(p.relative_to(root).parts)
+        ]
         registry = cls()
-        problems: list[DefinitionProblem] = []
-        for file in sorted(p for p in root.rglob("*") if p.suffix in PROTOCOL_SUFFIXES):
-            if DATA_FOLDERS.intersection(file.relative_to(root).parts):
-                continue
-            try:
-                spec = load_protocol_file(file)
-            except DefinitionError as exc:
-                problems.extend(exc.problems)
-                continue
-            if spec.key in registry._specs:
-                first = registry._sources.get(spec.key, "?")
-                problems.append(
-                    DefinitionProblem(
-                        str(file),
-                        None,
-                        "version",
-                        f"protocol '{spec.id}' versie {spec.version} staat ook in {first}",
-                    )
-                )
-                continue
-            registry.add(spec, str(file))
-        if problems:
-            raise DefinitionError(problems)
+        for spec, source in load_versioned(
+            files, load_protocol_file, "protocol '{id}' versie {version} staat ook in {first}"
+        ).values():
+            registry.add(spec, str(source))
         return registry
 
     def add(self, spec: ProtocolSpec, source: str | None = None) -> None:

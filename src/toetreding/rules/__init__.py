@@ -1,8 +1,12 @@
 """Named rules for protocol guards, and the restricted expression language combining them."""
 
+from toetreding.rules import audit_rules as _audit_rules  # noqa: F401  (registers them)
 from toetreding.rules import builtin as _builtin  # noqa: F401  (registers the shipped rules)
 from toetreding.rules._registry import (
+    AuditFacts,
+    CaseLookups,
     GuardContext,
+    NoLookups,
     PastEvent,
     Rule,
     Verdict,
@@ -19,9 +23,12 @@ from toetreding.rules.expression import (
 )
 
 __all__ = [
+    "AuditFacts",
+    "CaseLookups",
     "ExpressionError",
     "Guard",
     "GuardContext",
+    "NoLookups",
     "PastEvent",
     "Rule",
     "RuleCall",

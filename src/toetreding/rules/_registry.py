@@ -30,7 +30,48 @@ class PastEvent(Protocol):
     def payload(self) -> Mapping[str, Any]: ...
 
 
-class GuardContext(Protocol):
+@dataclass(frozen=True)
+class AuditFacts:
+    """What a rule may know of the case's latest audit and its reports."""
+
+    draft_version: int | None  # the newest draft report, if any
+    final_version: int | None  # the final report, once fixed
+    advice_outcome: str | None  # the advice of the newest report (the final one when fixed)
+    advice_label: str | None
+    corrections: int  # factual corrections the school returned on the newest draft
+
+
+class CaseLookups(Protocol):
+    """What a rule may read beyond the firing itself; read only when a rule asks."""
+
+    def history(self) -> Sequence[PastEvent]:
+        """The case's earlier events, oldest first."""
+        ...
+
+    def peers_with(self, name: str, value: Any) -> Sequence[str]:
+        """Schools of the same board and partnership whose running case recorded input
+        ``name`` with ``value`` (compared without case and surrounding spaces)."""
+        ...
+
+    def audit(self) -> AuditFacts | None:
+        """The case's latest audit, or None when it has none."""
+        ...
+
+
+class NoLookups:
+    """Lookups for a decision outside any store (a new case, a test): nothing recorded."""
+
+    def history(self) -> Sequence[PastEvent]:
+        return ()
+
+    def peers_with(self, name: str, value: Any) -> Sequence[str]:
+        return ()
+
+    def audit(self) -> AuditFacts | None:
+        return None
+
+
+class GuardContext(CaseLookups, Protocol):
     """Everything a rule may look at when a trigger is fired."""
 
     @property
@@ -39,7 +80,6 @@ class GuardContext(Protocol):
     def inputs(self) -> Mapping[str, Any]: ...
     @property
     def now(self) -> datetime: ...
-    def history(self) -> Sequence[PastEvent]: ...
 
 
 RuleFunction = Callable[..., Verdict]

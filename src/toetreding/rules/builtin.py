@@ -7,8 +7,11 @@ the text a refused user reads.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from toetreding.calendar.schoolyear import SchoolYear
 from toetreding.clock import LOCAL_TZ
+from toetreding.definition.model import parse_day_month
 from toetreding.rules._registry import GuardContext, Verdict, rule
 
 
@@ -50,15 +53,94 @@ def times_in_at_most(context: GuardContext, state: str, maximum: int) -> Verdict
 
 @rule("date_reached", "Een eerder ingevoerde datum (bijv. de auditdatum) is bereikt.")
 def date_reached(context: GuardContext, name: str) -> Verdict:
-    recorded = context.inputs.get(name)
-    if recorded is None:
-        recorded = next(
-            (e.payload[name] for e in reversed(context.history()) if name in e.payload), None
-        )
+    recorded = _recorded(context, name)
     if recorded is None:
         return Verdict(False, f"er is geen '{name}' vastgelegd")
     due = date.fromisoformat(str(recorded))
-    today = context.now.astimezone(LOCAL_TZ).date()
-    if today < due:
+    if _today(context) < due:
         return Verdict(False, f"'{name}' is {due:%d-%m-%Y}; die datum is nog niet bereikt")
     return Verdict(True, f"'{name}' ({due:%d-%m-%Y}) is bereikt")
+
+
+@rule(
+    "joins_in_time",
+    "Het gekozen schooljaar kan nog: het besluit valt uiterlijk op deze dag (bijv. '1 april') "
+    "vóór de start van dat schooljaar.",
+)
+def joins_in_time(context: GuardContext, name: str, day: str) -> Verdict:
+    year = _recorded_year(context, name)
+    if isinstance(year, Verdict):
+        return year
+    day_of_month, month = parse_day_month(day)
+    last = _in_year_before_start(year, month, day_of_month)
+    today = _today(context)
+    if today > last:
+        return Verdict(
+            False,
+            f"aansluiten in schooljaar {year} kon tot en met {last:%d-%m-%Y}; "
+            f"kies {_first_open_year(today, month, day_of_month)} of later",
+        )
+    return Verdict(True, f"aansluiten in schooljaar {year} kan (uiterlijk {last:%d-%m-%Y})")
+
+
+@rule("school_year_started", "Het schooljaar in deze invoer (bijv. 2027-2028) is begonnen.")
+def school_year_started(context: GuardContext, name: str) -> Verdict:
+    year = _recorded_year(context, name)
+    if isinstance(year, Verdict):
+        return year
+    if _today(context) < year.start:
+        return Verdict(False, f"schooljaar {year} begint pas op {year.start:%d-%m-%Y}")
+    return Verdict(True, f"schooljaar {year} is op {year.start:%d-%m-%Y} begonnen")
+
+
+@rule(
+    "cluster_at_most",
+    "Een cluster (de waarde van deze invoer) telt hoogstens zoveel scholen van één bestuur.",
+)
+def cluster_at_most(context: GuardContext, name: str, maximum: int) -> Verdict:
+    cluster = context.inputs.get(name)
+    if cluster is None:
+        return Verdict(False, f"'{name}' is niet opgegeven")
+    peers = list(context.peers_with(name, cluster))
+    if len(peers) >= maximum:
+        return Verdict(
+            False,
+            f"cluster '{cluster}' heeft al {len(peers)} scholen van dit bestuur "
+            f"({', '.join(sorted(peers))}); het maximum is {maximum}",
+        )
+    return Verdict(True, f"cluster '{cluster}' telt met deze school {len(peers) + 1} scholen")
+
+
+def _recorded(context: GuardContext, name: str) -> Any:
+    """The input's value given now, else the latest recorded on the case; None if never."""
+    if name in context.inputs:
+        return context.inputs[name]
+    return next((e.payload[name] for e in reversed(context.history()) if name in e.payload), None)
+
+
+def _recorded_year(context: GuardContext, name: str) -> SchoolYear | Verdict:
+    """The school year recorded in ``name``, or the refusal saying why there is none."""
+    recorded = _recorded(context, name)
+    if recorded is None:
+        return Verdict(False, f"er is geen '{name}' vastgelegd")
+    try:
+        return SchoolYear.parse(str(recorded))
+    except ValueError as exc:
+        return Verdict(False, str(exc))
+
+
+def _today(context: GuardContext) -> date:
+    return context.now.astimezone(LOCAL_TZ).date()
+
+
+def _in_year_before_start(year: SchoolYear, month: int, day: int) -> date:
+    """The last ``day month`` before ``year`` starts on 1 August."""
+    found = date(year.start.year, month, day)
+    return found if found < year.start else date(year.start.year - 1, month, day)
+
+
+def _first_open_year(today: date, month: int, day: int) -> SchoolYear:
+    year = SchoolYear.of(today).next()
+    while _in_year_before_start(year, month, day) < today:
+        year = year.next()
+    return year

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from toetreding.calendar.schoolyear import SchoolYear
 from toetreding.definition.model import InputKind, InputSpec, TransitionSpec
 
 _YES = {"ja", "yes", "true", "1", "akkoord", "j", "y"}
@@ -69,6 +70,8 @@ def _parse(spec: InputSpec, raw: Any) -> Any:
             return int(str(raw).strip())
         except ValueError:
             raise ValueError(f"'{raw}' is geen geheel getal") from None
+    if spec.kind is InputKind.SCHOOL_YEAR:
+        return SchoolYear.parse(str(raw)).name
     raise ValueError(f"onbekende soort invoer {spec.kind}")  # pragma: no cover
 
 

@@ -21,7 +21,15 @@ from toetreding._exceptions import (
     TriggerNotAvailable,
 )
 from toetreding.definition.model import ProtocolSpec, TransitionSpec
-from toetreding.rules import Guard, PastEvent, Verdict, parse_guard
+from toetreding.rules import (
+    AuditFacts,
+    CaseLookups,
+    Guard,
+    NoLookups,
+    PastEvent,
+    Verdict,
+    parse_guard,
+)
 from toetreding.workflows.inputs import InputProblems, normalise_inputs
 
 
@@ -75,13 +83,19 @@ class _GuardContext:
     state: str
     inputs: Mapping[str, Any]
     now: datetime
-    load_history: Callable[[], Sequence[PastEvent]]
+    lookups: CaseLookups
     _history: Sequence[PastEvent] | None = None
 
     def history(self) -> Sequence[PastEvent]:
-        if self._history is None:
-            self._history = self.load_history()
+        if self._history is None:  # several rules of one guard may ask
+            self._history = self.lookups.history()
         return self._history
+
+    def peers_with(self, name: str, value: Any) -> Sequence[str]:
+        return self.lookups.peers_with(name, value)
+
+    def audit(self) -> AuditFacts | None:
+        return self.lookups.audit()
 
 
 @dataclass
@@ -163,7 +177,7 @@ class ProtocolMachine:
         case_id: int | None,
         state: str,
         request: FireRequest,
-        load_history: Callable[[], Sequence[PastEvent]] = tuple,
+        lookups: CaseLookups | None = None,
     ) -> Decision:
         """Check ``request`` against the protocol; raise a refusal or return the decision."""
         trigger = request.trigger
@@ -173,7 +187,7 @@ class ProtocolMachine:
             raise refuse(TriggerNotAvailable, self._why_unavailable(request.trigger, state))
         role, options = self._pick_role(request, options, refuse)
         payloads = self._check_inputs(options, request, refuse)
-        attempt = _Attempt(payloads, _GuardContext(state, {}, request.at, load_history))
+        attempt = _Attempt(payloads, _GuardContext(state, {}, request.at, lookups or NoLookups()))
         to_state = self._first_passing(trigger, state, attempt)
         if to_state is None:
             raise refuse(GuardFailed, "; ".join(attempt.refusals) or "een regel weigert")

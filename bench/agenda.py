@@ -1,0 +1,124 @@
+"""Agenda over many open cases: how long ``toetreding agenda`` takes to answer.
+
+Run as ``.venv/bin/python bench/agenda.py [--cases N]`` (default 10,000).
+
+Opens N cases of the po Groningen protocol on a real SQLite file (WAL), spread over a
+school year, and moves each to the school's decision, where the deadline "vóór 1 april"
+runs. Then it times, each the median of several runs:
+
+* ``Toetreding.agenda`` for the next 30 days, for overdue deadlines only, and for every
+  open deadline (the service call the web app will make);
+* the whole command ``toetreding agenda --within 30d`` in a fresh process (Python start-up,
+  settings, schema check, query and printing the first 50 rows with the total), the way a
+  coordinator runs it; the same with every deadline as JSON; and ``--help`` alone, which is
+  the start-up cost every command pays.
+
+Target: well under a second for the command. Setup is not measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from toetreding.clock import LOCAL_TZ, FixedClock
+from toetreding.definition import ProtocolRegistry
+from toetreding.service import Toetreding
+from toetreding.store import Store, make_engine, migrate
+from toetreding.store.tables import SchoolCreate
+
+REPO = Path(__file__).resolve().parent.parent
+START = datetime(2027, 9, 1, 9, 0, tzinfo=LOCAL_TZ)
+TODAY = date(2028, 3, 20)
+COORDINATOR = "coordinator@bench.nl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="toetreding-bench-") as folder:
+        url = f"sqlite:///{Path(folder) / 'agenda.db'}"
+        began = time.perf_counter()
+        app = _populate(url, args.cases)
+        print(f"setup: {args.cases:,} cases in {time.perf_counter() - began:.0f} s")
+        open_deadlines = len(app.agenda(today=TODAY))
+        print(f"open deadlines: {open_deadlines:,}; today is {TODAY:%d-%m-%Y}\n")
+        _report(
+            "service: next 30 days, first 50",
+            lambda: app.agenda(today=TODAY, within_days=30, limit=50),
+        )
+        _report("service: overdue only", lambda: app.agenda(today=TODAY, overdue_only=True))
+        _report("service: all open deadlines", lambda: app.agenda(today=TODAY))
+        _report("command: agenda --within 30d (first 50)", lambda: _command(url), runs=5)
+        _report(
+            "command: agenda --within 30d --limit 0 --json",
+            lambda: _command(url, "--limit", "0", "--json"),
+            runs=5,
+        )
+        _report("command: --help (start-up alone)", lambda: _command(url, "--help"), runs=5)
+
+
+def _populate(url: str, cases: int) -> Toetreding:
+    engine = make_engine(url)
+    migrate(engine)
+    clock = FixedClock(START)
+    app = Toetreding(Store(engine), ProtocolRegistry.from_directory(REPO / "protocols"), clock)
+    partnership = app.store.add_partnership("bench", "Bench", START)
+    app.add_person("Coördinator", COORDINATOR, partnership_ref="bench", roles=("coordinator",))
+    app.add_person(
+        "Stuurgroep", "stuurgroep@bench.nl", partnership_ref="bench", roles=("stuurgroep",)
+    )
+    for number in range(cases):
+        clock.set(START + timedelta(minutes=40 * number))  # spread over the school year
+        brin = f"B{number:05d}"
+        app.store.add_school(
+            SchoolCreate(
+                partnership_id=partnership.id or 0,
+                name=f"School {number}",
+                sector="po",
+                region="noord",
+                brin=brin,
+                board=f"Bestuur {number // 20}",
+            ),
+            clock.now(),
+        )
+        case_id = app.open_case(school_ref=brin, protocol_id="po-groningen", actor_ref=COORDINATOR)
+        app.fire(case_id, "bestuur_al_betrokken", actor_ref=COORDINATOR, note="bench")
+        app.fire(
+            case_id,
+            "directeursgesprek_gevoerd",
+            actor_ref=COORDINATOR,
+            inputs={"verslag_directeursgesprek": "verslag.pdf"},
+        )
+    return app
+
+
+def _command(url: str, *extra: str) -> None:
+    env = {**os.environ, "TOETREDING_DATABASE_URL": url}
+    command = Path(sys.executable).with_name("toetreding")
+    args = [str(command), "agenda", "--within", "30d", "--at", str(TODAY), *extra]
+    subprocess.run(args, env=env, check=True, capture_output=True)
+
+
+def _report(label: str, call: Callable[[], object], runs: int = 9) -> None:
+    call()  # warm the caches once, as a running app would have them
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - began)
+    median, worst = statistics.median(times) * 1000, max(times) * 1000
+    print(f"{label:45s} median {median:7.1f} ms  max {worst:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

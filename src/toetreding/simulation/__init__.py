@@ -1,0 +1,19 @@
+"""``toetreding simulate``: a scripted cohort of schools played out on a virtual clock."""
+
+from toetreding.simulation.runner import (
+    DeadlineOutcome,
+    SchoolOutcome,
+    SimulationResult,
+    TimelineEntry,
+    run_simulation,
+)
+from toetreding.simulation.script import CohortScript
+
+__all__ = [
+    "CohortScript",
+    "DeadlineOutcome",
+    "SchoolOutcome",
+    "SimulationResult",
+    "TimelineEntry",
+    "run_simulation",
+]
