@@ -1,0 +1,18 @@
+"""Internal audits: committee, interviews, findings per criterion, reports and corrections."""
+
+from toetreding.audits.advice_view import AdviceView
+from toetreding.audits.desk import AuditDesk, NewFinding, committee_warnings
+from toetreding.audits.frames import FrameDesk, FrameView
+from toetreding.audits.views import AuditView, CorrectionView, ReportComparison
+
+__all__ = [
+    "AdviceView",
+    "AuditDesk",
+    "AuditView",
+    "CorrectionView",
+    "FrameDesk",
+    "FrameView",
+    "NewFinding",
+    "ReportComparison",
+    "committee_warnings",
+]

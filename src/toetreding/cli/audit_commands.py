@@ -1,0 +1,292 @@
+"""``toetreding audit``: the committee, its interviews and its findings per criterion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from toetreding.audits import AdviceView, AuditDesk, AuditView, FrameDesk, NewFinding
+from toetreding.cli._common import (
+    AT_HELP,
+    JSON_HELP,
+    console,
+    new_app,
+    parse_at,
+    parse_date,
+    print_json,
+    service,
+    show_time,
+    state,
+)
+
+app = new_app("Interne audits: commissie, gesprekken en bevindingen per criterium.")
+member_app = new_app("Leden van de auditcommissie.")
+session_app = new_app("Gesprekken met de gespreksgroepen.")
+app.add_typer(member_app, name="member")
+app.add_typer(session_app, name="session")
+
+CASE = typer.Argument(..., help="Dossiernummer")
+ACTOR = typer.Option(..., "--as", help="Wie het doet (e-mail of id)")
+
+
+def desk(ctx: typer.Context) -> AuditDesk:
+    return AuditDesk(service(ctx), state(ctx).settings.protocols_dir)
+
+
+@app.command("open")
+def audit_open(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    actor: str = ACTOR,
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Open de interne audit van een dossier (op het kader dat het protocol noemt)."""
+    audit = desk(ctx).open(case_id, actor_ref=actor, at=parse_at(at))
+    console.print(
+        f"Audit {audit.id} geopend voor dossier {case_id} op kader "
+        f"{audit.framework_id} v{audit.framework_version}. Voeg de commissie toe met "
+        f"'toetreding audit member add {case_id} ...'.",
+        highlight=False,
+    )
+
+
+@member_app.command("add")
+def member_add(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    person: str = typer.Option(..., "--person", help="Het lid (e-mail of id)"),
+    partner: str = typer.Option(..., "--partner", help="Partnerorganisatie van het lid"),
+    role: str = typer.Option("lid", "--role", help="voorzitter, lid of secretaris"),
+    actor: str = ACTOR,
+) -> None:
+    """Voeg een lid toe aan de auditcommissie."""
+    warnings = desk(ctx).add_member(
+        case_id, person_ref=person, partner=partner, role=role, actor_ref=actor
+    )
+    console.print(f"{person} zit in de auditcommissie van dossier {case_id}.", highlight=False)
+    for warning in warnings:
+        console.print(f"[yellow]Let op:[/] {warning}", highlight=False)
+
+
+@session_app.command("add")
+def session_add(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    group: str = typer.Option(..., "--group", help="Gespreksgroep (zie het protocol)"),
+    held_on: str = typer.Option(..., "--date", help="Datum van het gesprek (JJJJ-MM-DD)"),
+    attendees: list[str] = typer.Option(
+        ..., "--attendee", help="Wie er was; herhaal voor elke deelnemer"
+    ),
+    notes: str | None = typer.Option(None, "--notes"),
+    actor: str = ACTOR,
+) -> None:
+    """Leg een gesprek met een gespreksgroep vast, met wie er waren."""
+    session = desk(ctx).add_session(
+        case_id,
+        group=group,
+        held_on=parse_date(held_on),
+        attendees=attendees,
+        notes=notes,
+        actor_ref=actor,
+    )
+    console.print(
+        f"Gesprek met '{session.group_name}' op {session.held_on:%d-%m-%Y} vastgelegd "
+        f"({len(session.attendees)} deelnemers).",
+        highlight=False,
+    )
+
+
+@app.command("score")
+def score(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    criterion: str = typer.Argument(..., help="Criterium, bijv. 1.2"),
+    level: str | None = typer.Argument(None, help="Score op de schaal, bijv. voldoende"),
+    evidence: str = typer.Option(..., "--evidence", help="Wat is gelezen of gehoord"),
+    strengths: str | None = typer.Option(None, "--strengths", help="Sterke punten"),
+    development: str | None = typer.Option(None, "--development", help="Ontwikkelpunten"),
+    session: str | None = typer.Option(None, "--session", help="Gespreksgroep waarop het steunt"),
+    actor: str = ACTOR,
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Scoor een criterium (opnieuw scoren maakt een nieuwe versie; de oude blijft)."""
+    finding = desk(ctx).score(
+        case_id,
+        NewFinding(criterion, level, evidence, strengths, development, session),
+        actor_ref=actor,
+        at=parse_at(at),
+    )
+    console.print(
+        f"Criterium {finding.criterion_id}: {finding.level or '-'} (versie {finding.revision}).",
+        highlight=False,
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    criterion: str | None = typer.Option(
+        None, "--history", help="Alle versies van de bevinding bij dit criterium"
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """De audit: commissie, gesprekken, scores per criterium en (compleet) het advies."""
+    desk_ = desk(ctx)
+    if criterion is not None:
+        history = desk_.finding_history(case_id, criterion)
+        if as_json:
+            print_json([f.model_dump() for f in history])
+            return
+        for finding in history:
+            console.print(
+                f"versie {finding.revision} ({show_time(finding.recorded_at)}): "
+                f"{finding.level or '-'} — {finding.evidence}",
+                highlight=False,
+            )
+        return
+    view = desk_.view(case_id)
+    if as_json:
+        print_json(_view_json(view))
+        return
+    _print_view(view)
+
+
+@app.command("advise")
+def advise(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Het toetredingsadvies volgens de adviesregels, met de criteria die het bepalen."""
+    advice = desk(ctx).advise(case_id)
+    if as_json:
+        print_json(advice.as_dict())
+        return
+    print_advice(advice)
+
+
+def print_advice(advice: AdviceView) -> None:
+    console.print(f"[bold]Advies: {advice.label}[/]", highlight=False)
+    for reason in advice.reasons:
+        console.print(f"  - {reason}", highlight=False)
+
+
+def _print_view(view: AuditView) -> None:
+    audit, framework = view.audit, view.framework
+    status = "afgesloten" if audit.closed_at else "lopend"
+    console.print(
+        f"[bold]Audit {audit.id}[/] van dossier {view.case_id} ({status}), kader "
+        f"{framework.title} v{framework.version}",
+        highlight=False,
+    )
+    for member in view.members:
+        console.print(f"  {member.role}: {member.name} ({member.partner})", highlight=False)
+    for warning in view.warnings:
+        console.print(f"[yellow]Let op:[/] {warning}", highlight=False)
+    for session in view.sessions:
+        console.print(
+            f"  gesprek {session.group_name} op {session.held_on:%d-%m-%Y}: "
+            + ", ".join(session.attendees),
+            highlight=False,
+        )
+    table = Table(title="Bevindingen")
+    table.add_column("criterium", no_wrap=True)
+    for column in ("titel", "score", "versie", "onderbouwing"):
+        table.add_column(column)
+    for criterion in framework.criteria():
+        finding = view.findings.get(criterion.id)
+        level = framework.level(finding.level).label if finding and finding.level else "-"
+        table.add_row(
+            criterion.id,
+            criterion.title,
+            level,
+            str(finding.revision) if finding else "",
+            finding.evidence if finding else "",
+        )
+    console.print(table)
+    if view.unscored:
+        console.print(f"Nog niet gescoord: {', '.join(view.unscored)}", highlight=False)
+    elif view.advice is not None:
+        print_advice(view.advice)
+    for report in view.reports:
+        kind = "definitief" if report.final else "concept"
+        console.print(
+            f"  rapport versie {report.version} ({kind}, {show_time(report.created_at)})",
+            highlight=False,
+        )
+
+
+def _view_json(view: AuditView) -> dict[str, Any]:
+    return {
+        "case_id": view.case_id,
+        "audit": view.audit.model_dump(),
+        "framework": {"id": view.framework.id, "version": view.framework.version},
+        "members": [vars(m) for m in view.members],
+        "sessions": [s.model_dump() for s in view.sessions],
+        "findings": {c: f.model_dump() for c, f in view.findings.items()},
+        "unscored": view.unscored,
+        "advice": view.advice.as_dict() if view.advice else None,
+        "reports": [
+            {"version": r.version, "final": r.final, "advice": r.advice_outcome}
+            for r in view.reports
+        ],
+        "warnings": view.warnings,
+    }
+
+
+frame_app = new_app("Gesprekskaders: de vragen van bijv. het intakegesprek en de antwoorden.")
+
+
+@frame_app.command("answer")
+def frame_answer(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    question: str = typer.Argument(..., help="Nummer van de vraag, zie 'frame show'"),
+    answer: str = typer.Option(..., "--answer", help="Het antwoord, zoals besproken"),
+    actor: str = ACTOR,
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Leg het antwoord op een vraag van het gesprekskader vast (opnieuw: nieuwe versie)."""
+    recorded = FrameDesk(desk(ctx)).answer(
+        case_id, question, answer, actor_ref=actor, at=parse_at(at)
+    )
+    console.print(
+        f"Antwoord op vraag {recorded.question_id} vastgelegd (versie {recorded.revision}).",
+        highlight=False,
+    )
+
+
+@frame_app.command("show")
+def frame_show(
+    ctx: typer.Context,
+    case_id: int = CASE,
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """De vragen van het gesprekskader met de vastgelegde antwoorden."""
+    view = FrameDesk(desk(ctx)).view(case_id)
+    if as_json:
+        print_json(
+            {
+                "case_id": case_id,
+                "framework": {"id": view.framework.id, "version": view.framework.version},
+                "questions": [
+                    {
+                        "id": q.question_id,
+                        "title": q.title,
+                        "asks": q.asks,
+                        "answer": q.answer.answer if q.answer else None,
+                        "revision": q.answer.revision if q.answer else None,
+                    }
+                    for q in view.questions
+                ],
+                "unanswered": view.unanswered,
+            }
+        )
+        return
+    console.print(f"[bold]{view.framework.title}[/] — dossier {case_id}", highlight=False)
+    for q in view.questions:
+        console.print(f"\n[bold]{q.question_id}. {q.title}[/]\n{q.asks}", highlight=False)
+        console.print(q.answer.answer if q.answer else "[dim](nog niet besproken)[/]")

@@ -1,0 +1,207 @@
+"""Fill the documents from what a case and its audit recorded.
+
+* the audit report: a report version's frozen snapshot (findings, advice, corrections) with
+  the committee and interviews of its audit;
+* the decision letter: the case's latest decision into a state with an admission outcome,
+  with the advice of the final report, the reason to deviate from it if any, and for a
+  volgschool the deficiencies and the re-audit deadline;
+* the steering group's argued decision (step 3): the latest step that records the
+  steering group's decision document (``besluit_stuurgroep``), with its conditions
+  (``voorwaarden``) when the school may start.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from toetreding._exceptions import NotFoundError
+from toetreding.audits import AdviceView, AuditDesk
+from toetreding.clock import local
+from toetreding.documents.context import (
+    CORRECTION_ADOPTED,
+    CORRECTION_NOT_ADOPTED,
+    OUTCOMES,
+    Advice,
+    ArguedDecision,
+    AuditReport,
+    CommitteeMember,
+    DecisionLetter,
+    Deficiency,
+    DomainFindings,
+    FactualCorrection,
+    Finding,
+    InterviewSession,
+    Letterhead,
+    ScaleLevel,
+    Signatory,
+)
+from toetreding.frameworks import FrameworkSpec
+from toetreding.service import CaseView, Toetreding
+from toetreding.store import HistoryEntry
+
+DECISION_DOCUMENT = "besluit_stuurgroep"  # the input that carries the step-3 decision
+CONDITIONS = "voorwaarden"
+DEVIATION = "reden_afwijking"
+
+
+def audit_report(desk: AuditDesk, case_id: int, version: int | None = None) -> AuditReport:
+    """A report version as the committee fixed it."""
+    view = desk.app.view(case_id)
+    audit = desk.view(case_id)
+    report = desk.report(case_id, version)
+    framework = audit.framework
+    content = report.content
+    groups = _group_labels(view)
+    corrections = tuple(
+        FactualCorrection(
+            text=c["text"],
+            decision_label=CORRECTION_ADOPTED if c["accepted"] else CORRECTION_NOT_ADOPTED,
+            reason=c["reason"] or "",
+            criterion_id=c["criterion"],
+        )
+        for c in content.get("corrections", ())
+    )
+    return AuditReport(
+        letterhead=_letterhead(view),
+        school_name=view.school.name,
+        school_board=view.school.board,
+        case_id=case_id,
+        final=report.final,
+        version=report.version,
+        date=local(report.created_at).date(),
+        audit_date=min((s.held_on for s in audit.sessions), default=None),
+        framework_title=framework.title,
+        scale=tuple(ScaleLevel(level.name, level.label) for level in framework.scale),
+        committee=tuple(CommitteeMember(m.name, m.partner, m.role) for m in audit.members),
+        sessions=tuple(
+            InterviewSession(
+                s.group_name, groups.get(s.group_name, s.group_name), s.held_on, tuple(s.attendees)
+            )
+            for s in audit.sessions
+        ),
+        domains=_domains(framework, content["findings"], {s.group_name for s in audit.sessions}),
+        advice=_advice(AdviceView.from_dict(content["advice"])),
+        corrections=corrections if report.final else (),
+    )
+
+
+def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter:
+    """The letter for the case's latest admission decision."""
+    view = desk.app.view(case_id)
+    decision = _latest(
+        view, lambda h: view.spec.states[h.to_state].outcome in OUTCOMES, "toelatingsbesluit"
+    )
+    outcome = view.spec.states[decision.to_state].outcome
+    assert outcome in OUTCOMES
+    final = desk.report(case_id)
+    advice = AdviceView.from_dict(final.content["advice"])
+    reason = str(decision.payload.get(DEVIATION) or "").strip()
+    framework = desk.view(case_id).framework
+    return DecisionLetter(
+        letterhead=_letterhead(view),
+        school_name=view.school.name,
+        school_board=view.school.board,
+        case_id=case_id,
+        date=local(decision.at).date(),
+        outcome=outcome,
+        reasoning=decision.note or "",
+        advice=_advice(advice),
+        signed_by=_signatory(view, decision),
+        deviates_from_advice=outcome != advice.outcome,
+        deviation_reason=reason if outcome != advice.outcome else "",
+        deficiencies=_deficiencies(framework, final.content["findings"])
+        if outcome == "volgschool"
+        else (),
+        reaudit_deadline=_reaudit_deadline(view) if outcome == "volgschool" else None,
+    )
+
+
+def argued_decision(app: Toetreding, case_id: int) -> ArguedDecision:
+    """The steering group's argued decision on the school's trajectory (step 3)."""
+    view = app.view(case_id)
+    decision = _latest(view, lambda h: DECISION_DOCUMENT in h.payload, "beargumenteerd besluit")
+    conditions = str(decision.payload.get(CONDITIONS) or "")
+    return ArguedDecision(
+        letterhead=_letterhead(view),
+        school_name=view.school.name,
+        school_board=view.school.board,
+        case_id=case_id,
+        date=local(decision.at).date(),
+        admitted_to_trajectory=bool(conditions),
+        reasoning=decision.note or "",
+        conditions=conditions,
+        signed_by=_signatory(view, decision),
+    )
+
+
+def _letterhead(view: CaseView) -> Letterhead:
+    return Letterhead(view.partnership.name, view.partnership.code)
+
+
+def _signatory(view: CaseView, event: HistoryEntry) -> Signatory:
+    role = view.spec.roles.get(event.role or "", event.role or "")
+    return Signatory(event.actor_name or "", role)
+
+
+def _latest(view: CaseView, wanted: Any, what: str) -> HistoryEntry:
+    found = next((h for h in reversed(view.history) if wanted(h)), None)
+    if found is None:
+        raise NotFoundError(f"dossier {view.case.id} heeft nog geen {what}")
+    return found
+
+
+def _advice(advice: AdviceView) -> Advice:
+    return Advice(advice.label, advice.reasons, advice.deciding)
+
+
+def _group_labels(view: CaseView) -> dict[str, str]:
+    audit = view.spec.audit
+    return {g.name: g.label for g in audit.groups} if audit else {}
+
+
+def _domains(
+    framework: FrameworkSpec, findings: dict[str, Any], held: set[str]
+) -> tuple[DomainFindings, ...]:
+    return tuple(
+        DomainFindings(
+            domain.title,
+            tuple(
+                _finding(framework, c.id, c.title, findings.get(c.id), held)
+                for c in domain.criteria
+            ),
+        )
+        for domain in framework.domains
+    )
+
+
+def _finding(
+    framework: FrameworkSpec, criterion_id: str, title: str, data: Any, held: set[str]
+) -> Finding:
+    data = data or {}
+    level = data.get("level")
+    session = data.get("session")
+    return Finding(
+        criterion_id=criterion_id,
+        title=title,
+        level_label=framework.level(level).label if level else None,
+        evidence=data.get("evidence") or "",
+        strengths=data.get("strengths") or "",
+        points_for_development=data.get("development") or "",
+        session_id=session if session in held else None,
+    )
+
+
+def _deficiencies(framework: FrameworkSpec, findings: dict[str, Any]) -> tuple[Deficiency, ...]:
+    result = []
+    for criterion in framework.criteria():
+        level = (findings.get(criterion.id) or {}).get("level")
+        if level and framework.level(level).sufficient is False:
+            result.append(Deficiency(criterion.id, criterion.title, framework.level(level).label))
+    return tuple(result)
+
+
+def _reaudit_deadline(view: CaseView) -> date | None:
+    """The due date of the deadline the volgschool state opened (the re-audit year)."""
+    open_here = [d for d in view.deadlines if d.state == view.case.state]
+    return open_here[-1].due_date if open_here else None

@@ -1,0 +1,58 @@
+"""Rendering a document to HTML, and HTML to PDF (WeasyPrint).
+
+The template follows from the document's type (and, for a decision letter, its outcome);
+:func:`template_name` says which, so a partnership knows what to override.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toetreding._exceptions import ConfigurationError
+from toetreding.documents.context import ArguedDecision, AuditReport, DecisionLetter, Document
+from toetreding.documents.environment import environment
+
+SUFFIX = ".html.j2"
+
+
+def template_name(document: Document) -> str:
+    """The template a document is rendered with, e.g. ``besluitbrief_volgschool.html.j2``."""
+    if isinstance(document, ArguedDecision):
+        return f"besluit_stuurgroep{SUFFIX}"
+    if isinstance(document, AuditReport):
+        return f"toetsingsrapport{SUFFIX}"
+    if isinstance(document, DecisionLetter):
+        return f"besluitbrief_{document.outcome}{SUFFIX}"
+    raise TypeError(f"no template for {type(document).__name__}")
+
+
+def render_html(document: Document, templates_dir: Path | None = None) -> str:
+    """The document as a complete HTML page (with its print stylesheet).
+
+    ``templates_dir`` is the folder of per-partnership overrides (the setting
+    ``TOETREDING_TEMPLATES_DIR``, ``Settings.templates_dir``); None renders with the
+    package's templates only.
+    """
+    env = environment(templates_dir, document.letterhead.partnership_code)
+    return env.get_template(template_name(document)).render(doc=document)
+
+
+def render_pdf(document: Document, templates_dir: Path | None = None) -> bytes:
+    """The document as an A4 PDF.
+
+    Nothing outside the HTML is fetched: a template may embed images as ``data:`` URLs, and
+    any other URL (``http:``, ``file:``) stops the rendering with a ConfigurationError.
+    """
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    html = render_html(document, templates_dir)
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    try:
+        pdf: bytes = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+    except FatalURLFetchingError as exc:
+        raise ConfigurationError(
+            f"het sjabloon {template_name(document)} verwijst naar een bron buiten het "
+            f"document ({exc}); alleen data:-URL's zijn toegestaan"
+        ) from exc
+    return pdf

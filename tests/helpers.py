@@ -1,0 +1,96 @@
+"""Helpers several test modules share: editing YAML text, finding lines, running the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from toetreding.audits import AuditDesk, NewFinding
+from toetreding.cli import app
+
+Writer = Callable[..., Path]  # write(text, name="file.yaml") -> the written file
+
+_runner = CliRunner()
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """Replace the one occurrence of ``old``; fails loudly if the helper text drifted."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def line_of(text: str, needle: str, occurrence: int = 0) -> int:
+    """1-based number of the line containing ``needle`` (the n-th such line)."""
+    found = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
+    assert len(found) > occurrence, f"{needle!r} not found {occurrence + 1} times"
+    return found[occurrence]
+
+
+def run(*args: str, code: int = 0) -> str:
+    """Run ``toetreding ARGS``; assert the exit code and return stdout plus stderr."""
+    result = _runner.invoke(app, list(args))
+    output = result.stdout + (result.stderr or "")
+    assert result.exit_code == code, output
+    return output
+
+
+def run_json(*args: str) -> Any:
+    """Run ``toetreding ARGS --json`` and return the parsed output."""
+    return json.loads(run(*args, "--json"))
+
+
+# --- audits on the NVAO framework -------------------------------------------------------------
+
+NVAO_CRITERIA = (
+    "gerealiseerd_niveau",
+    *("1.1", "1.2", "1.3", "1.4", "1.5"),
+    *("2.1", "2.2"),
+    "3.1",
+    *("4.1", "4.2", "4.3"),
+)
+AUDIT_GROUPS = ("management", "begeleiders", "docenten")
+
+
+def nvao_scores(advice: str) -> dict[str, str]:
+    """Scores on every NVAO criterion that lead to ``advice`` under the shipped rules."""
+    scores = dict.fromkeys(NVAO_CRITERIA, "voldoende")
+    scores["1.2"] = scores["4.1"] = "goed"
+    if advice == "volgschool":
+        scores["2.1"] = "onvoldoende_reparabel"
+    elif advice == "niet_toelaatbaar":
+        scores["gerealiseerd_niveau"] = "onvoldoende_reparabel"
+        scores["3.1"] = "voldoet_niet"
+    return scores
+
+
+def record_audit(
+    desk: AuditDesk,
+    case_id: int,
+    *,
+    organiser: str,
+    members: Sequence[tuple[str, str]],
+    scores: Mapping[str, str],
+) -> None:
+    """Open the case's audit with a committee, hold the three interviews, score everything."""
+    desk.open(case_id, actor_ref=organiser)
+    for email, partner in members:
+        desk.add_member(case_id, person_ref=email, partner=partner, actor_ref=organiser)
+    chair = members[0][0]
+    day = desk.app.clock.now().date()
+    for group in AUDIT_GROUPS:
+        desk.add_session(
+            case_id, group=group, held_on=day, attendees=[f"Deelnemer {group}"], actor_ref=chair
+        )
+    for criterion, level in scores.items():
+        finding = NewFinding(
+            criterion,
+            level,
+            f"Vervolgzelfevaluatie en gesprekken over {criterion}",
+            development="Borgen in het jaarplan" if level != "goed" else None,
+            session_group="management",
+        )
+        desk.score(case_id, finding, actor_ref=chair)
