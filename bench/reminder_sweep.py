@@ -1,0 +1,167 @@
+"""One scheduler heartbeat over 100,000 open deadlines: quiet, and with 1,000 reminders due.
+
+Run as ``.venv/bin/python bench/reminder_sweep.py [--deadlines N] [--due N]``.
+
+A real SQLite file (WAL) holds N po cases, each with its open deadline "vóór 1 april" (the
+rows are inserted in bulk; the workflow itself is benchmarked in engine_throughput.py). A
+heartbeat is what ``toetreding scheduler`` runs every minute: carry out passed deadlines,
+plan the reminders that came due, send them (here into an outbox folder of .eml files).
+
+* quiet: nothing is due (the median of 20 heartbeats);
+* due: ``--due`` deadlines reach the rung "7 days before" today, one reminder each to the
+  school's contact; the heartbeat plans, renders and writes them all. The other deadlines
+  fall later (1 June): their ladders are not looked at before 2 May.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, insert
+
+from toetreding.clock import LOCAL_TZ, FixedClock
+from toetreding.definition import ProtocolRegistry
+from toetreding.reminders import OutboxChannel
+from toetreding.reminders.sweep import ReminderSweep
+from toetreding.service import Toetreding
+from toetreding.store import Store, make_engine, migrate
+from toetreding.store.tables import Case, Deadline, Membership, Partnership, Person, School
+
+REPO = Path(__file__).resolve().parent.parent
+DUE = date(2028, 4, 1)  # the deadlines that come due
+LATER = date(2028, 6, 1)  # all the others: their ladders are looked at from 2 May
+QUIET_DAY = datetime(2027, 12, 1, 7, 0, tzinfo=LOCAL_TZ)
+BUSY_DAY = datetime(2028, 3, 25, 7, 0, tzinfo=LOCAL_TZ)  # 7 days before 1 April
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deadlines", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="toetreding-bench-") as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'sweep.db'}")
+        migrate(engine)
+        began = time.perf_counter()
+        _populate(engine, args.deadlines, args.due)
+        print(f"setup: {args.deadlines:,} open deadlines in {time.perf_counter() - began:.0f} s")
+        app = Toetreding(
+            Store(engine),
+            ProtocolRegistry.from_directory(REPO / "protocols"),
+            FixedClock(QUIET_DAY),
+        )
+        outbox = OutboxChannel(Path(folder) / "outbox")
+        sweep = ReminderSweep(
+            app, outbox, sender="bench <bench@example.org>", base_url="http://x", exclusive=True
+        )
+        quiet = []
+        for _ in range(20):
+            began = time.perf_counter()
+            report = sweep.run(QUIET_DAY)
+            quiet.append(time.perf_counter() - began)
+            assert report.sent == 0
+        print(
+            f"quiet heartbeat: median {statistics.median(quiet) * 1000:.1f} ms, "
+            f"max {max(quiet) * 1000:.1f} ms"
+        )
+        began = time.perf_counter()
+        report = sweep.run(BUSY_DAY)
+        busy = time.perf_counter() - began
+        files = len(list((Path(folder) / "outbox").glob("*.eml")))
+        print(
+            f"heartbeat with {args.due:,} due: {busy:.2f} s "
+            f"({report.planned:,} planned, {report.sent:,} sent, {files:,} .eml files)"
+        )
+        began = time.perf_counter()
+        sweep.run(BUSY_DAY + timedelta(minutes=1))
+        print(
+            f"the next heartbeat (all sent already): {(time.perf_counter() - began) * 1000:.1f} ms"
+        )
+
+
+def _populate(engine: Engine, count: int, due: int) -> None:
+    """Partnership, schools, one case and one open deadline each; ``due`` of the schools
+    get a contact and a deadline whose ladder is looked at on BUSY_DAY."""
+    created = datetime(2027, 11, 16, 10, 0, tzinfo=LOCAL_TZ)
+    recent = datetime(2028, 3, 20, 10, 0, tzinfo=LOCAL_TZ)  # only the 7-day rung counts
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Partnership).values(id=1, code="bench", name="Bench", created_at=created)
+        )
+        connection.execute(
+            insert(School),
+            [
+                {
+                    "id": n,
+                    "partnership_id": 1,
+                    "name": f"School {n}",
+                    "sector": "po",
+                    "region": "noord",
+                    "brin": f"B{n:06d}",
+                    "created_at": created,
+                }
+                for n in range(1, count + 1)
+            ],
+        )
+        connection.execute(
+            insert(Case),
+            [
+                {
+                    "id": n,
+                    "partnership_id": 1,
+                    "school_id": n,
+                    "protocol_id": "po-groningen",
+                    "protocol_version": 2,
+                    "state": "besluit_school",
+                    "revision": 3,
+                    "opened_at": created,
+                    "updated_at": created,
+                }
+                for n in range(1, count + 1)
+            ],
+        )
+        connection.execute(
+            insert(Deadline),
+            [
+                {
+                    "id": n,
+                    "case_id": n,
+                    "state": "besluit_school",
+                    "name": "besluit_voor_1_april",
+                    "due_date": DUE if n <= due else LATER,
+                    "original_due_date": DUE if n <= due else LATER,
+                    "status": "open",
+                    "created_at": recent if n <= due else created,
+                    "next_reminder_on": BUSY_DAY.date() if n <= due else date(2028, 5, 2),
+                }
+                for n in range(1, count + 1)
+            ],
+        )
+        connection.execute(
+            insert(Person),
+            [
+                {
+                    "id": n,
+                    "name": f"Directie {n}",
+                    "email": f"d{n}@school.example",
+                    "created_at": created,
+                }
+                for n in range(1, due + 1)
+            ],
+        )
+        connection.execute(
+            insert(Membership),
+            [
+                {"person_id": n, "partnership_id": 1, "role": "school", "school_id": n}
+                for n in range(1, due + 1)
+            ],
+        )
+
+
+if __name__ == "__main__":
+    main()

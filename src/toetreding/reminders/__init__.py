@@ -1,0 +1,36 @@
+"""Reminders about deadlines, by e-mail (docs/reminders.md).
+
+A :class:`ReminderMessage` is rendered into an e-mail (:func:`render_reminder`: plain text
+and HTML, Dutch) and delivered through a :class:`Channel`: :class:`SmtpChannel`, or
+:class:`OutboxChannel` (``.eml`` files in a folder) when no SMTP server is configured;
+:func:`channel_from_settings` picks one. A failed delivery raises
+:class:`toetreding.DeliveryError`.
+"""
+
+from toetreding.reminders.channels import (
+    Channel,
+    OutboxChannel,
+    SmtpChannel,
+    channel_from_settings,
+)
+from toetreding.reminders.message import (
+    Recipient,
+    ReminderMessage,
+    case_url,
+    reminder_message_id,
+)
+from toetreding.reminders.render import KEY_HEADER, reminder_subject, render_reminder
+
+__all__ = [
+    "KEY_HEADER",
+    "Channel",
+    "OutboxChannel",
+    "Recipient",
+    "ReminderMessage",
+    "SmtpChannel",
+    "case_url",
+    "channel_from_settings",
+    "reminder_message_id",
+    "reminder_subject",
+    "render_reminder",
+]

@@ -1,0 +1,207 @@
+"""Reminders on a virtual clock: the right days, the right people, exactly once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from toetreding import ConfigurationError, Toetreding
+from toetreding.clock import LOCAL_TZ, FixedClock
+from toetreding.reminders import SmtpChannel
+from toetreding.reminders.ledger import Ledger
+from toetreding.reminders.scheduler import single_scheduler
+from toetreding.reminders.sweep import ReminderSweep
+from toetreding.store.tables import SchoolCreate
+
+from .conftest import SmtpServer
+
+SCHOOL = "directie@wilg.example"
+COORDINATOR = "coordinator@po.example"
+STUURGROEP = "stuurgroep@po.example"
+SENDER = "Po-partnerschap <noreply@po.example>"
+
+
+@pytest.fixture
+def case_id(app: Toetreding) -> int:
+    """A po school at its own decision since 16 November 2027: due 1 April 2028."""
+    assert isinstance(app.clock, FixedClock)
+    app.clock.set(datetime(2027, 11, 16, 10, 0))
+    partnership = app.store.add_partnership("groningen", "Po Groningen", app.clock.now())
+    app.store.add_school(
+        SchoolCreate(
+            partnership_id=partnership.id or 0,
+            name="OBS De Wilg",
+            sector="po",
+            region="noord",
+            brin="WILG",
+            board="SOOG",
+        ),
+        app.clock.now(),
+    )
+    for email, role in [(COORDINATOR, "coordinator"), (STUURGROEP, "stuurgroep")]:
+        app.add_person(role.title(), email, partnership_ref="groningen", roles=(role,))
+    app.add_person(
+        "Directie De Wilg",
+        SCHOOL,
+        partnership_ref="groningen",
+        roles=("school",),
+        school_ref="WILG",
+    )
+    case = app.open_case(school_ref="WILG", protocol_id="po-groningen", actor_ref=COORDINATOR)
+    app.fire(case, "bestuur_al_betrokken", actor_ref=COORDINATOR, note="al partner")
+    app.fire(
+        case,
+        "directeursgesprek_gevoerd",
+        actor_ref=COORDINATOR,
+        inputs={"verslag_directeursgesprek": "v.pdf"},
+    )
+    return case
+
+
+def sweep(app: Toetreding, smtp_server: SmtpServer, *, exclusive: bool = True) -> ReminderSweep:
+    channel = SmtpChannel(smtp_server.host, smtp_server.port, security="none")
+    return ReminderSweep(
+        app, channel, sender=SENDER, base_url="https://toetreding.example", exclusive=exclusive
+    )
+
+
+def morning(day: date) -> datetime:
+    return datetime.combine(day, time(7, 0), tzinfo=LOCAL_TZ)
+
+
+def received(smtp_server: SmtpServer) -> list[tuple[str, str]]:
+    return [
+        (str(m["To"]).split("<")[-1].rstrip(">"), str(m["Subject"])) for m in smtp_server.messages
+    ]
+
+
+def test_the_ladder_goes_out_on_its_days_to_its_people(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    heartbeat = sweep(app, smtp_server)
+    days: dict[date, list[str]] = {}
+    day = date(2027, 11, 16)
+    while day <= date(2028, 4, 10):
+        before = len(smtp_server.messages)
+        for _ in range(2):  # a second beat on the same day sends nothing more
+            heartbeat.run(morning(day))
+        new = smtp_server.messages[before:]
+        if new:
+            days[day] = sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in new)
+        day += timedelta(days=1)
+
+    assert days == {
+        date(2028, 3, 2): [COORDINATOR, SCHOOL],  # 30 days before 1 April
+        date(2028, 3, 25): [SCHOOL],  # a week before
+        date(2028, 3, 31): [SCHOOL],  # the day before
+        date(2028, 4, 1): [SCHOOL],  # on the day (a Saturday)
+        date(2028, 4, 5): [STUURGROEP],  # three working days after the missed 1 April
+    }
+    subjects = [str(m["Subject"]) for m in smtp_server.messages]
+    assert subjects[0].startswith("Herinnering: Besluit over aansluiten doorgeven")
+    assert "nog 30 dagen (uiterlijk 1 april 2028)" in subjects[0]
+    assert subjects[-1].startswith("Escalatie: ")
+    assert (
+        "https://toetreding.example/dossiers/"
+        in smtp_server.messages[0].get_body(("plain",)).get_content()
+    )
+    assert Ledger(app.store.engine).counts() == {"sent": 6}
+
+
+def test_a_met_deadline_sends_no_more_reminders(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    heartbeat = sweep(app, smtp_server)
+    heartbeat.run(morning(date(2028, 3, 2)))
+    assert len(smtp_server.messages) == 2
+    app.fire(
+        case_id,
+        "aansluiten_melden",
+        actor_ref=SCHOOL,
+        inputs={
+            "aanmelding": "a.pdf",
+            "schooljaar_aansluiting": "2028-2029",
+            "directeur_akkoord": "ja",
+            "team_akkoord": "ja",
+        },
+        at=morning(date(2028, 3, 3)),
+    )
+    for offset in range(40):
+        heartbeat.run(morning(date(2028, 3, 3) + timedelta(days=offset)))
+    assert len(smtp_server.messages) == 2
+
+
+def test_after_downtime_only_what_is_still_relevant_goes_out(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    heartbeat = sweep(app, smtp_server)
+    heartbeat.run(morning(date(2028, 1, 10)))  # then nothing runs until 31 March
+    report = heartbeat.run(morning(date(2028, 3, 31)))
+    assert received(smtp_server) == [
+        (SCHOOL, smtp_server.messages[0]["Subject"]),
+    ]
+    assert "nog 1 dag" in str(smtp_server.messages[0]["Subject"])
+    assert (report.sent, report.skipped) == (1, 3)  # 30 days (2 people) and 7 days overtaken
+    skipped = Ledger(app.store.engine).rows(["skipped"])
+    assert {row["skip_reason"] for row in skipped} == {
+        "ingehaald door een latere herinnering (was voor 02-03-2028)",
+        "ingehaald door een latere herinnering (was voor 25-03-2028)",
+    }
+
+
+def test_a_refusing_server_leaves_the_reminder_pending_until_it_accepts(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    smtp_server.refuse_recipient(SCHOOL, "451 mailbox busy, try later")
+    heartbeat = sweep(app, smtp_server)
+    first = heartbeat.run(morning(date(2028, 3, 2)))
+    assert first.sent == 1 and len(first.failed) == 1  # the coordinator's went out
+    failed = Ledger(app.store.engine).rows(["failed"])
+    assert len(failed) == 1 and failed[0]["email"] == SCHOOL
+    assert "451 mailbox busy" in failed[0]["last_error"]
+    assert Ledger(app.store.engine).counts()["failed"] == 1
+
+    smtp_server.accept_recipient(SCHOOL)
+    too_soon = heartbeat.run(morning(date(2028, 3, 2)) + timedelta(seconds=30))
+    assert too_soon.sent == 0  # waits for its back-off
+    later = heartbeat.run(morning(date(2028, 3, 2)) + timedelta(minutes=3))
+    assert later.sent == 1
+    assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == [COORDINATOR, SCHOOL]
+    assert Ledger(app.store.engine).counts() == {"sent": 2}
+
+
+def test_an_extended_deadline_starts_its_ladder_again(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    heartbeat = sweep(app, smtp_server)
+    heartbeat.run(morning(date(2028, 3, 25)))
+    app.extend_deadline(
+        case_id,
+        "besluit_voor_1_april",
+        new_due=date(2028, 4, 15),
+        reason="Teamvergadering verschoven",
+        actor_ref=COORDINATOR,
+        at=morning(date(2028, 3, 26)),
+    )
+    for offset in range(25):
+        heartbeat.run(morning(date(2028, 3, 26) + timedelta(days=offset)))
+    subjects = [str(m["Subject"]) for m in smtp_server.messages]
+    assert "15 april 2028" in subjects[-1] and len(subjects) == 4
+    # 25 March (old due date), then 8, 14 and 15 April for the new one
+    assert [m["Date"].datetime.date() for m in smtp_server.messages] == [
+        date(2028, 3, 25),
+        date(2028, 4, 8),
+        date(2028, 4, 14),
+        date(2028, 4, 15),
+    ]
+
+
+def test_a_second_scheduler_on_one_sqlite_database_is_refused(sqlite_url: str) -> None:
+    with single_scheduler(sqlite_url) as exclusive:
+        assert exclusive
+        refused = pytest.raises(ConfigurationError, match="er draait al een planner voor deze")
+        with refused, single_scheduler(sqlite_url):
+            pass
+    with single_scheduler(sqlite_url) as again:  # free once the first stopped
+        assert again
