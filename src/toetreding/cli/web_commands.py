@@ -1,0 +1,99 @@
+"""``toetreding serve`` (the web app with the scheduler) and ``toetreding user``."""
+
+from __future__ import annotations
+
+import threading
+
+import typer
+
+from toetreding._exceptions import NotFoundError
+from toetreding.cli._common import console, new_app, service, state
+from toetreding.web.accounts import Accounts, new_password
+
+user_app = new_app("Accounts voor de webapp: aanmaken en wachtwoord opnieuw instellen.")
+
+FIRST_ADMIN = ("Beheerder", "beheer@toetreding.local")
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    email: str = typer.Argument(
+        ..., help="E-mailadres (de persoon wordt aangemaakt als die nog niet bestaat)"
+    ),
+    name: str | None = typer.Option(None, "--name", help="Naam, voor een nieuwe persoon"),
+    admin: bool = typer.Option(False, "--admin", help="Beheerder: ziet en beheert alles"),
+) -> None:
+    """Maak een account; het wachtwoord wordt één keer getoond."""
+    app = service(ctx)
+    try:
+        person = app.store.person(email)
+    except NotFoundError:
+        person = app.add_person(name or email.split("@", maxsplit=1)[0], email)
+    password = new_password()
+    Accounts(app.store.engine).set_password(person.id or 0, password, app.clock.now(), admin=admin)
+    console.print(
+        f"Account voor {person.name} <{person.email}>{' (beheerder)' if admin else ''}. "
+        f"Wachtwoord (wordt niet opnieuw getoond): {password}",
+        highlight=False,
+    )
+
+
+@user_app.command("reset-password")
+def reset_password(
+    ctx: typer.Context, email: str = typer.Argument(..., help="E-mailadres")
+) -> None:
+    """Geef een account een nieuw wachtwoord; het wordt één keer getoond."""
+    app = service(ctx)
+    person = app.store.person(email)
+    accounts = Accounts(app.store.engine)
+    if accounts.account(person.id or 0) is None:
+        raise NotFoundError(f"{email} heeft nog geen account (toetreding user add {email})")
+    password = new_password()
+    accounts.set_password(person.id or 0, password, app.clock.now())
+    console.print(f"Nieuw wachtwoord voor {person.email}: {password}", highlight=False)
+
+
+def ensure_first_admin(ctx: typer.Context) -> None:
+    """On first run (no accounts at all) create the administrator and print the password."""
+    app = service(ctx)
+    accounts = Accounts(app.store.engine)
+    if accounts.exists():
+        return
+    name, email = FIRST_ADMIN
+    try:
+        person = app.store.person(email)
+    except NotFoundError:
+        person = app.add_person(name, email)
+    password = new_password()
+    accounts.set_password(person.id or 0, password, app.clock.now(), admin=True)
+    console.print(
+        f"\nEerste beheerder aangemaakt: [bold]{email}[/] met wachtwoord [bold]{password}[/]\n"
+        "(dit wachtwoord wordt niet opnieuw getoond; wijzig het met "
+        f"'toetreding user reset-password {email}').\n",
+        highlight=False,
+    )
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler", help="Planner meedraaien"),
+) -> None:
+    """Start de webapp (en de planner voor herinneringen) en toon het adres."""
+    import uvicorn
+
+    from toetreding.cli.reminder_commands import heartbeat_thread
+    from toetreding.web import create_app
+
+    settings = state(ctx).settings
+    ensure_first_admin(ctx)
+    stop = threading.Event()
+    if scheduler:
+        heartbeat_thread(ctx, stop)
+    console.print(f"toetreding draait op [bold]http://{host}:{port}/[/] (stoppen met Ctrl-C)")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        stop.set()

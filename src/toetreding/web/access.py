@@ -1,0 +1,73 @@
+"""Who may see what: a signed-in person's partnerships, roles and schools.
+
+People who work for a partnership (any role but ``school``) see all its cases; a school
+contact sees only the cases of their own school(s); an administrator sees everything. What
+someone may *do* in a case is the protocol's business (its role rules, checked by the engine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from toetreding._exceptions import NotFoundError
+from toetreding.roles import SCHOOL_ROLE
+from toetreding.service import Toetreding
+from toetreding.store.records import CaseRecord
+from toetreding.store.tables import Account, Membership, Person
+
+
+@dataclass(frozen=True)
+class Viewer:
+    person_id: int
+    name: str
+    email: str
+    is_admin: bool
+    partnerships: frozenset[int]  # where they work for the partnership (not as a school)
+    schools: frozenset[int]  # schools they are the contact of
+
+    def sees_case(self, case: CaseRecord) -> bool:
+        return (
+            self.is_admin
+            or case.partnership_id in self.partnerships
+            or case.school_id in self.schools
+        )
+
+    def sees_partnership(self, partnership_id: int) -> bool:
+        return self.is_admin or partnership_id in self.partnerships
+
+    @property
+    def school_only(self) -> bool:
+        return not self.is_admin and not self.partnerships
+
+
+def load_viewer(app: Toetreding, person_id: int) -> Viewer:
+    with Session(app.store.engine) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError("onbekende gebruiker")
+        account = session.exec(select(Account).where(Account.person_id == person_id)).first()
+        memberships = session.exec(
+            select(Membership).where(Membership.person_id == person_id)
+        ).all()
+    return Viewer(
+        person_id=person_id,
+        name=person.name,
+        email=person.email,
+        is_admin=bool(account and account.is_admin),
+        partnerships=frozenset(m.partnership_id for m in memberships if m.role != SCHOOL_ROLE),
+        schools=frozenset(m.school_id for m in memberships if m.school_id is not None),
+    )
+
+
+def visible_case(app: Toetreding, viewer: Viewer, case_id: int) -> CaseRecord:
+    """The case, or NotFoundError when it does not exist *or* the viewer may not see it
+    (the answer is the same, so nobody learns which cases exist elsewhere)."""
+    try:
+        case = app.store.case(case_id)
+    except NotFoundError:
+        case = None
+    if case is None or not viewer.sees_case(case):
+        raise NotFoundError(f"dossier {case_id} bestaat niet")
+    return case

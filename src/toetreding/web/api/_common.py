@@ -1,0 +1,149 @@
+"""What every API route shares: the route class, error answers, CSRF, visibility helpers.
+
+Errors of the API are always ``{"detail": "<Dutch sentence>"}`` (plus, for a refused step,
+the reason and what is allowed now): the app's handlers turn ``ToetredingError`` into
+404/409/422/400 and a missing sign-in into 401; :class:`ApiRoute` does the same for a request
+FastAPI itself finds malformed (its own 422 would carry a list) and for a refused step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.security import APIKeyCookie, HTTPBearer
+from starlette.exceptions import HTTPException
+
+from toetreding._exceptions import NotFoundError, TransitionRefused
+from toetreding.service import Toetreding
+from toetreding.store.repository import MAX_ID
+from toetreding.web.access import Viewer
+from toetreding.web.deps import Me, require_csrf
+from toetreding.web.schemas import Problem, Refusal
+from toetreding.web.security import COOKIE
+
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Dossiernummer")]
+
+
+class ApiRoute(APIRoute):
+    """Answers a malformed or unreadable request and a refused step in the API's own error
+    format: 422 with a Dutch ``detail``."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except RequestValidationError as exc:
+                return JSONResponse(Problem(detail=_invalid(exc)).model_dump(), status_code=422)
+            except HTTPException as exc:
+                if exc.status_code != 400:
+                    raise
+                # FastAPI's answer to a body it cannot even decode (not UTF-8, …).
+                unreadable = "ongeldige aanvraag: de inhoud is geen leesbare JSON"
+                return JSONResponse(Problem(detail=unreadable).model_dump(), status_code=422)
+            except TransitionRefused as exc:
+                return JSONResponse(Refusal.of(exc).model_dump(mode="json"), status_code=422)
+
+        return route_handler
+
+
+def _invalid(exc: RequestValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(
+            str(part) for part in error.get("loc", ()) if part != "body" and "[" not in str(part)
+        )
+        message = str(error.get("msg", "ongeldig")).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "ongeldige aanvraag: " + "; ".join(problems)
+
+
+_MEANING = {
+    400: "Kon niet worden uitgevoerd, bijv. door ontbrekende kalendergegevens. / Not carried out.",
+    401: "Niet aangemeld: geen geldige sessie of API-token. / Not signed in.",
+    403: "Sessie zonder geldig CSRF-token (header X-CSRF-Token). / Missing CSRF token.",
+    404: "Bestaat niet, of is voor u niet zichtbaar. / Unknown or not visible to you.",
+    409: "Intussen door iemand anders gewijzigd; er is niets opgeslagen. / Changed meanwhile.",
+    422: "Ongeldige aanvraag of geweigerd; er is niets gewijzigd. / Invalid or refused.",
+}
+
+
+def errors(*codes: int, refusal: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The documented error answers of a route (``{"detail": ...}``)."""
+    return {
+        code: {
+            "model": Refusal if refusal and code == 422 else Problem,
+            "description": _MEANING[code],
+        }
+        for code in codes
+    }
+
+
+# Documented in the OpenAPI schema only; ``deps.viewer`` reads the credentials itself.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="api-token",
+    description="API-token van de persoon: `Authorization: Bearer <token>` (geen CSRF nodig)",
+)
+_cookie = APIKeyCookie(
+    name=COOKIE,
+    auto_error=False,
+    scheme_name="sessie",
+    description="Sessiecookie na inloggen; wijzigingen vragen dan de header X-CSRF-Token",
+)
+AUTH = [Depends(_bearer), Depends(_cookie)]
+
+
+def single_query_values(request: Request) -> None:
+    """Every query parameter of the API takes one value: ``?state=a&state=b`` is refused
+    rather than silently answered for the last one."""
+    params = request.query_params
+    repeated = sorted({key for key in params if len(params.getlist(key)) > 1})
+    if repeated:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", key), "msg": "mag maar één keer voorkomen", "type": "repeated"}
+                for key in repeated
+            ]
+        )
+
+
+def _changing(
+    request: Request,
+    me: Me,
+    x_csrf_token: Annotated[
+        str | None,
+        Header(
+            alias="X-CSRF-Token",
+            description="Alleen bij aanmelding met de sessiecookie: het CSRF-token van de sessie",
+        ),
+    ] = None,
+) -> Viewer:
+    require_csrf(request, x_csrf_token)
+    return me
+
+
+Changer = Annotated[Viewer, Depends(_changing)]
+"""The signed-in person, for a request that changes something (CSRF checked for sessions)."""
+
+
+def visible_partnership(app: Toetreding, me: Viewer, ref: str) -> int:
+    """A partnership (code or id) the person works for or has a school in; an unknown and
+    an invisible one answer the same."""
+    partnership_id = 0
+    # The store reads any digit string as an id; one that is no database integer ('²', or
+    # more digits than a column holds) would fail there instead of being unknown.
+    if not ref.isdigit() or (ref.isascii() and int(ref) <= MAX_ID):
+        with suppress(NotFoundError):
+            partnership_id = app.store.partnership(int(ref) if ref.isdigit() else ref).id or 0
+    schools = {app.store.school(s).partnership_id for s in me.schools}
+    if not partnership_id or not (me.sees_partnership(partnership_id) or partnership_id in schools):
+        raise NotFoundError(f"partnerschap '{ref}' bestaat niet")
+    return partnership_id

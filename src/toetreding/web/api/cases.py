@@ -1,0 +1,135 @@
+"""Cases: the list, one case with what this person may do now, and taking a step."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from toetreding.service import CaseView
+from toetreding.web.access import Viewer, visible_case
+from toetreding.web.api._common import (
+    ApiRoute,
+    CaseId,
+    Changer,
+    errors,
+    visible_partnership,
+)
+from toetreding.web.deps import Me, ctx
+from toetreding.web.pages.cases import actions_for
+from toetreding.web.schemas import (
+    ActionPublic,
+    CaseDetail,
+    CasePublic,
+    FireCreate,
+    FireResult,
+    case_detail,
+    case_public,
+)
+
+router = APIRouter(route_class=ApiRoute, tags=["dossiers"])
+
+
+@router.get(
+    "/dossiers",
+    response_model=list[CasePublic],
+    summary="Dossiers",
+    description=(
+        "De dossiers die u mag zien, laatst gewijzigd eerst. Een contactpersoon van een "
+        "school ziet alleen de dossiers van die school. / The cases visible to you, most "
+        "recently changed first; a school contact sees only their school's cases."
+    ),
+    responses=errors(401, 404, 422),
+)
+def case_list(
+    request: Request,
+    me: Me,
+    partnership: Annotated[
+        str | None, Query(max_length=40, description="Code of id van het partnerschap")
+    ] = None,
+    state: Annotated[str | None, Query(max_length=60, description="Alleen in deze stap")] = None,
+    open_: Annotated[
+        bool | None,
+        Query(alias="open", description="true: alleen lopende, false: alleen afgesloten"),
+    ] = None,
+) -> list[CasePublic]:
+    app = ctx(request).service
+    partnership_id = visible_partnership(app, me, partnership) if partnership else None
+    rows = app.store.cases(partnership_id=partnership_id, state=state, open_only=bool(open_))
+    return [
+        case_public(app.spec_of(case), case, school)
+        for case, school in rows
+        if me.sees_case(case) and (open_ is not False or case.closed_at is not None)
+    ]
+
+
+@router.get(
+    "/dossiers/{case_id}",
+    response_model=CaseDetail,
+    summary="Eén dossier",
+    description=(
+        "Het dossier met school, stap, wat u nu kunt doen (met de invoer die elke stap "
+        "vraagt), wat er nu kan en door wie, termijnen en geschiedenis. Een onbekend dossier "
+        "en een dossier dat u niet mag zien geven hetzelfde antwoord 404. / The case with "
+        "its school, state, the actions you may take with their inputs, deadlines, history."
+    ),
+    responses=errors(401, 404, 422),
+)
+def case_view(request: Request, case_id: CaseId, me: Me) -> CaseDetail:
+    app = ctx(request).service
+    visible_case(app, me, case_id)
+    return _detail(request, me, app.view(case_id))
+
+
+@router.post(
+    "/dossiers/{case_id}/handelingen/{trigger}",
+    response_model=FireResult,
+    summary="Een stap zetten",
+    description=(
+        "Zet een stap van het protocol (een 'handeling') met de invoer die hij vraagt. Het "
+        "protocol controleert of de stap nu kan, of u hem mag zetten en of alle invoer er is; "
+        "een weigering (422) noemt de reden en wat nu wel kan, en wijzigt niets. Met de "
+        "sessiecookie is de header X-CSRF-Token nodig, met een API-token niet. / Fire a "
+        "trigger of the protocol; a refusal (422) gives the Dutch reason and the allowed "
+        "triggers and changes nothing."
+    ),
+    responses=errors(400, 401, 403, 404, 409, 422, refusal=True),
+)
+def fire(
+    request: Request,
+    case_id: CaseId,
+    trigger: Annotated[str, Path(max_length=60, description="De handeling, bijv. stoppen")],
+    body: FireCreate,
+    me: Changer,
+) -> FireResult:
+    app = ctx(request).service
+    visible_case(app, me, case_id)
+    decision = app.fire(
+        case_id,
+        trigger,
+        actor_ref=me.person_id,
+        inputs=body.inputs,
+        note=body.note,
+        role=body.role,
+    )
+    return FireResult(
+        trigger=decision.trigger,
+        role=decision.role,
+        from_state=decision.from_state,
+        to_state=decision.to_state,
+        case=_detail(request, me, app.view(case_id)),
+    )
+
+
+def _detail(request: Request, me: Viewer, view: CaseView) -> CaseDetail:
+    actions = [
+        ActionPublic(
+            trigger=a.trigger,
+            label=a.label,
+            role=a.role,
+            description=a.transition.description.strip(),
+            inputs=list(a.transition.inputs),
+        )
+        for a in actions_for(request, me, view)
+    ]
+    return case_detail(view, actions, ctx(request).service.today())

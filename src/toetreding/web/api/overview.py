@@ -1,0 +1,95 @@
+"""``GET /api/overzicht`` and ``GET /api/agenda``: the board by step, and what is due."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from toetreding.definition.model import Sector
+from toetreding.store.tables import Region
+from toetreding.web.api._common import ApiRoute, errors
+from toetreding.web.deps import Me, ctx
+from toetreding.web.pages.agenda import agenda_for
+from toetreding.web.pages.overview import build_boards
+from toetreding.web.schemas import (
+    AgendaItemPublic,
+    PartnershipPublic,
+    ProtocolBoard,
+    StateCount,
+)
+
+router = APIRouter(route_class=ApiRoute, tags=["overzicht"])
+
+
+@router.get(
+    "/overzicht",
+    response_model=list[ProtocolBoard],
+    summary="Overzicht per stap",
+    description=(
+        "Per partnerschap en protocolversie: elke stap met het aantal dossiers en hoeveel "
+        "daarvan een verlopen termijn hebben, alleen over de dossiers die u mag zien. / Per "
+        "partnership and protocol version: every state with its number of cases and of "
+        "overdue ones, counting only the cases visible to you."
+    ),
+    responses=errors(401, 422),
+)
+def overview(
+    request: Request,
+    me: Me,
+    sector: Annotated[Sector | None, Query(description="Alleen scholen in deze sector")] = None,
+    region: Annotated[Region | None, Query(description="Alleen scholen in deze regio")] = None,
+) -> list[ProtocolBoard]:
+    app = ctx(request).service
+    boards = build_boards(request, me, app.today(), sector=sector, region=region)
+    result = []
+    for board in boards:
+        protocol_id, _, version = board.protocol_key.rpartition(" v")
+        result.append(
+            ProtocolBoard(
+                partnership=PartnershipPublic.model_validate(board.partnership),
+                protocol_id=protocol_id,
+                protocol_version=int(version),
+                protocol_title=board.protocol_title,
+                total=board.total,
+                states=[
+                    StateCount(
+                        state=c.state,
+                        label=c.label,
+                        step=c.step,
+                        final=c.final,
+                        outcome=c.outcome,
+                        who=list(c.who),
+                        count=c.count,
+                        overdue=c.overdue,
+                    )
+                    for c in board.columns
+                ],
+            )
+        )
+    return result
+
+
+@router.get(
+    "/agenda",
+    response_model=list[AgendaItemPublic],
+    summary="Agenda: lopende termijnen",
+    description=(
+        "Lopende termijnen van de dossiers die u mag zien, de eerstvolgende eerst: verlopen "
+        "termijnen en (met within_days) wat binnen zoveel dagen moet. / Open deadlines of the "
+        "cases visible to you, soonest first."
+    ),
+    responses=errors(401, 422),
+)
+def agenda(
+    request: Request,
+    me: Me,
+    within_days: Annotated[
+        int | None,
+        Query(ge=0, le=3660, description="Alleen wat binnen zoveel dagen moet (en wat verliep)"),
+    ] = None,
+    overdue: Annotated[bool, Query(description="Alleen verlopen termijnen")] = False,
+) -> list[AgendaItemPublic]:
+    app = ctx(request).service
+    items = agenda_for(app, me, app.today(), within_days=within_days, overdue_only=overdue)
+    return [AgendaItemPublic.of(item) for item in items]

@@ -1,0 +1,139 @@
+"""The web app: ``create_app(settings)`` builds the FastAPI application.
+
+Server-rendered Dutch pages (Jinja2, a little htmx-free JavaScript at most), a JSON API
+under ``/api/`` with its OpenAPI schema, sign-in with e-mail and password.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from toetreding._exceptions import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ToetredingError,
+    TransitionRefused,
+)
+from toetreding.audits import AuditDesk
+from toetreding.clock import Clock, SystemClock, local
+from toetreding.documents.filters import dutch_date
+from toetreding.service import Toetreding
+from toetreding.settings import Settings
+from toetreding.web.accounts import Accounts
+from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
+from toetreding.web.security import SessionCodec, secret_key
+
+HERE = Path(__file__).parent
+
+
+def create_app(
+    settings: Settings, clock: Clock | None = None, *, secret: str | None = None
+) -> FastAPI:
+    service = Toetreding.from_settings(settings, clock or SystemClock())
+    folder = _state_folder(settings)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["datum"] = dutch_date
+    templates.env.filters["tijd"] = lambda moment: (
+        f"{local(moment):%d-%m-%Y %H:%M}" if moment else ""
+    )
+    context = WebContext(
+        settings=settings,
+        service=service,
+        desk=AuditDesk(service, settings.protocols_dir),
+        accounts=Accounts(service.store.engine),
+        codec=SessionCodec(secret or secret_key(settings.secret_key, folder)),
+        templates=templates,
+        secure_cookies=settings.base_url.startswith("https://"),
+    )
+    app = FastAPI(
+        title="toetreding",
+        description="Toelatingsprotocollen van Samen Opleiden-partnerschappen (JSON-API).",
+        version="1",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.ctx = context
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _handlers(app)
+    _refuse_nul(app)
+    from toetreding.web.api import router as api_router
+    from toetreding.web.pages import routers
+
+    for router in routers:
+        app.include_router(router)
+    app.include_router(api_router)
+    return app
+
+
+def _state_folder(settings: Settings) -> Path:
+    from toetreding.reminders.scheduler import sqlite_file
+
+    database = sqlite_file(settings.database_url)
+    return database.parent if database is not None else Path.cwd()
+
+
+NUL_REFUSED = "ongeldige aanvraag: het adres bevat een NUL-teken (%00)"
+
+
+def _refuse_nul(app: FastAPI) -> None:
+    """A NUL character in the address is refused before any route runs: PostgreSQL cannot
+    even look such text up (forms and JSON bodies are checked by their models/inputs)."""
+
+    @app.middleware("http")
+    async def refuse_nul(request: Request, call_next: Any) -> Response:
+        query = request.query_params.multi_items()
+        if "\x00" in request.url.path or any("\x00" in k + v for k, v in query):
+            return _error(request, 422, NUL_REFUSED)
+        response: Response = await call_next(request)
+        return response
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "niet aangemeld"}, status_code=401)
+        return RedirectResponse(f"/inloggen?volgende={request.url.path}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
+        message = "het formulier is verlopen of niet van deze site; laad de pagina opnieuw"
+        return _error(request, 403, message)
+
+    @app.exception_handler(ToetredingError)
+    async def refused(request: Request, exc: ToetredingError) -> Response:
+        return _error(request, _status(exc), str(exc))
+
+
+def _status(exc: ToetredingError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, ConflictError):
+        return 409
+    if isinstance(exc, TransitionRefused | InvalidInputError):
+        return 422
+    return 400
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    context: WebContext = request.app.state.ctx
+    return context.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"viewer": None, "csrf": "", "status": status, "message": message},
+        status_code=status,
+    )

@@ -1,0 +1,85 @@
+"""What every page and API route needs: the shared services, the signed-in person, CSRF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.templating import Jinja2Templates
+
+from toetreding.audits import AuditDesk
+from toetreding.service import Toetreding
+from toetreding.settings import Settings
+from toetreding.web.access import Viewer, load_viewer
+from toetreding.web.accounts import Accounts
+from toetreding.web.security import COOKIE, SessionCodec, SessionData, csrf_matches
+
+
+@dataclass
+class WebContext:
+    """Built once per app (``app.state.ctx``); shared by all requests."""
+
+    settings: Settings
+    service: Toetreding
+    desk: AuditDesk
+    accounts: Accounts
+    codec: SessionCodec
+    templates: Jinja2Templates
+    secure_cookies: bool
+
+
+class LoginRequired(Exception):
+    """No (valid) session: pages redirect to the login page, the API answers 401."""
+
+
+class CsrfFailed(Exception):
+    """A state-changing request without the session's CSRF token."""
+
+
+def ctx(request: Request) -> WebContext:
+    context: WebContext = request.app.state.ctx
+    return context
+
+
+def session_of(request: Request) -> SessionData | None:
+    return ctx(request).codec.load(request.cookies.get(COOKIE))
+
+
+def viewer(request: Request) -> Viewer:
+    """The signed-in person (session cookie, or ``Authorization: Bearer`` API token)."""
+    context = ctx(request)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        person_id = context.accounts.person_for_token(header[7:].strip(), "api")
+        if person_id is None:
+            raise LoginRequired()
+        request.state.bearer = True
+        return load_viewer(context.service, person_id)
+    session = session_of(request)
+    if session is None or session.person_id is None:
+        raise LoginRequired()
+    return load_viewer(context.service, session.person_id)
+
+
+def require_csrf(request: Request, given: str | None) -> None:
+    """Refuse a session-authenticated change without the right token."""
+    if getattr(request.state, "bearer", False):
+        return
+    token = given or request.headers.get("x-csrf-token")
+    if not csrf_matches(session_of(request), token):
+        raise CsrfFailed()
+
+
+def page(request: Request, template: str, viewer_: Viewer | None, **values: Any) -> Response:
+    """Render a page with what every page shows (the person, the CSRF token)."""
+    session = session_of(request)
+    response: Response = ctx(request).templates.TemplateResponse(
+        request,
+        template,
+        {"viewer": viewer_, "csrf": session.csrf if session else "", **values},
+    )
+    return response
+
+
+Me = Annotated[Viewer, Depends(viewer)]

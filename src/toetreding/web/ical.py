@@ -1,0 +1,92 @@
+"""A minimal iCalendar (RFC 5545) writer for the deadline feed: all-day events only.
+
+Written here rather than taken from a library because the feed needs four things: text
+escaping (section 3.3.11), line folding at 75 octets (3.1), CRLF line endings, and all-day
+``VEVENT``s with a stable ``UID``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+CRLF = "\r\n"
+MAX_OCTETS = 75  # per line, not counting the CRLF
+PRODID = "-//toetreding//termijnen//NL"
+
+
+@dataclass(frozen=True)
+class AllDayEvent:
+    """One day in the calendar, e.g. the due date of a deadline."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str = ""
+    url: str = ""
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value: backslash, semicolon and comma escaped, every line break as ``\\n``."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """Split a content line into lines of at most 75 octets (UTF-8), never inside a
+    character; each continuation line starts with one space (which counts as an octet)."""
+    parts: list[str] = []
+    current, size, limit = "", 0, MAX_OCTETS
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append(current)
+            current, size, limit = "", 0, MAX_OCTETS - 1
+        current += char
+        size += width
+    parts.append(current)
+    return (CRLF + " ").join(parts)
+
+
+def _day(value: date) -> str:
+    return f"{value:%Y%m%d}"
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _event_lines(event: AllDayEvent, stamp: str) -> list[str]:
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{event.uid}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{_day(event.day)}",
+        f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
+        f"SUMMARY:{escape_text(event.summary)}",
+        "TRANSP:TRANSPARENT",  # a due date does not make anyone busy
+    ]
+    if event.description:
+        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+    if event.url:
+        lines.append(f"URL:{event.url}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar(events: Iterable[AllDayEvent], *, name: str, stamp: datetime) -> str:
+    """The whole ``VCALENDAR``: folded lines, CRLF after every line (the last one too)."""
+    moment = _stamp(stamp)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
+    for event in events:
+        lines.extend(_event_lines(event, moment))
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + CRLF for line in lines)

@@ -1,0 +1,76 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from toetreding.web.deps import ctx, page, require_csrf, session_of
+from toetreding.web.security import COOKIE, MAX_AGE, new_session
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/inloggen")
+def login_form(request: Request, volgende: str = "/overzicht") -> Response:
+    session = session_of(request) or new_session()
+    response = page(request, "login.html", None, volgende=_safe(volgende), csrf_token=session.csrf)
+    _set_cookie(request, response, ctx(request).codec.dump(session))
+    return response
+
+
+@router.post("/inloggen")
+def login(
+    request: Request,
+    email: str = Form(...),
+    wachtwoord: str = Form(...),
+    csrf_token: str = Form(""),
+    volgende: str = Form("/overzicht"),
+) -> Response:
+    require_csrf(request, csrf_token)
+    person = ctx(request).accounts.verify(email, wachtwoord)
+    if person is None:
+        response = page(
+            request,
+            "login.html",
+            None,
+            volgende=_safe(volgende),
+            csrf_token=csrf_token,
+            fout="Onbekend e-mailadres of verkeerd wachtwoord.",
+            email=email,
+        )
+        response.status_code = 401
+        return response
+    redirect = RedirectResponse(_safe(volgende), status_code=303)
+    _set_cookie(request, redirect, ctx(request).codec.dump(new_session(person.id)))
+    return redirect
+
+
+@router.post("/uitloggen")
+def logout(request: Request, csrf_token: str = Form("")) -> Response:
+    require_csrf(request, csrf_token)
+    response = RedirectResponse("/inloggen", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/overzicht", status_code=303)
+
+
+def _safe(target: str) -> str:
+    """Only a path on this site (no open redirect to elsewhere)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/overzicht"
+
+
+def _set_cookie(request: Request, response: Response, value: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=ctx(request).secure_cookies,
+        path="/",
+    )

@@ -1,0 +1,113 @@
+"""Agenda: the open deadlines of the cases someone may see, as a page and as a calendar feed.
+
+The feed (``/kalender/<secret>.ics``) has no session: calendar programs fetch it on their own,
+so the secret in the address identifies the person (made and revoked on the account page).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from toetreding._exceptions import NotFoundError
+from toetreding.service import AgendaItem, Toetreding
+from toetreding.web.access import Viewer, load_viewer
+from toetreding.web.deps import Me, ctx, page
+from toetreding.web.ical import AllDayEvent, calendar
+
+router = APIRouter(include_in_schema=False)
+WINDOWS = (7, 30, 90, 365)  # the choices of "binnen" on the page, in days
+FEED_NAME = "toetreding — termijnen"
+
+
+def agenda_for(
+    service: Toetreding,
+    me: Viewer,
+    today: date,
+    *,
+    within_days: int | None = None,
+    overdue_only: bool = False,
+) -> list[AgendaItem]:
+    """The agenda, soonest first, of the cases ``me`` may see (as ``Viewer.sees_case``: the
+    partnerships they work for, and the cases of the schools they are the contact of)."""
+    items = service.agenda(today=today, within_days=within_days, overdue_only=overdue_only)
+    if me.is_admin:
+        return items
+    own = {case.id for school in me.schools for case, _ in service.store.cases(school_id=school)}
+    return [
+        item
+        for item in items
+        if item.deadline.partnership_id in me.partnerships or item.deadline.case_id in own
+    ]
+
+
+def when(days_left: int) -> str:
+    """``over 20 dagen``, ``vandaag``, ``3 dagen te laat`` (Dutch)."""
+    if days_left < 0:
+        return f"{-days_left} {'dag' if days_left == -1 else 'dagen'} te laat"
+    if days_left == 0:
+        return "vandaag"
+    if days_left == 1:
+        return "morgen"
+    return f"over {days_left} dagen"
+
+
+@router.get("/agenda")
+def agenda_page(request: Request, me: Me, binnen: str = "", te_laat: str = "") -> Response:
+    service = ctx(request).service
+    today = service.today()
+    within = int(binnen) if binnen.isdigit() else None
+    overdue_only = te_laat not in ("", "0")
+    items = agenda_for(service, me, today, within_days=within, overdue_only=overdue_only)
+    return page(
+        request,
+        "agenda.html",
+        me,
+        items=items,
+        overdue=sum(item.overdue for item in items),
+        today=today,
+        when=when,
+        windows=WINDOWS,
+        filters={"binnen": within, "te_laat": overdue_only},
+    )
+
+
+@router.get("/kalender/{token}.ics")
+def calendar_feed(request: Request, token: str) -> Response:
+    context = ctx(request)
+    person_id = context.accounts.person_for_token(token, "calendar")
+    if person_id is None:
+        raise NotFoundError("deze agenda-link bestaat niet (meer)")
+    service = context.service
+    me = load_viewer(service, person_id)
+    base_url = context.settings.base_url
+    events = [event_of(item, base_url) for item in agenda_for(service, me, service.today())]
+    body = calendar(events, name=FEED_NAME, stamp=service.clock.now())
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="toetreding.ics"'},
+    )
+
+
+def event_of(item: AgendaItem, base_url: str) -> AllDayEvent:
+    """One all-day event on the due date; the UID follows the deadline, not its date, so an
+    extended deadline moves in the calendar instead of appearing twice."""
+    deadline = item.deadline
+    link = f"{base_url}/dossiers/{deadline.case_id}"
+    lines = [f"Stap: {item.state_label}"]
+    if item.who:
+        lines.append(f"Aan zet: {', '.join(item.who)}")
+    if item.overdue:
+        lines.append("Deze termijn is verstreken.")
+    lines.append(f"Dossier: {link}")
+    return AllDayEvent(
+        uid=f"termijn-{deadline.id}@{urlsplit(base_url).netloc or 'toetreding'}",
+        day=deadline.due_date,
+        summary=f"Termijn: {item.label} — {deadline.school_name}",
+        description="\n".join(lines),
+        url=link,
+    )

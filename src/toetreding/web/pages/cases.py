@@ -1,0 +1,102 @@
+"""Dossier: one case — where it stands, what may happen now, deadlines, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from toetreding._exceptions import TransitionRefused
+from toetreding.definition import InputKind, TransitionSpec
+from toetreding.service import CaseView
+from toetreding.web.access import Viewer, visible_case
+from toetreding.web.deps import Me, ctx, page, require_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A trigger the signed-in person may fire now, with the form it needs."""
+
+    trigger: str
+    label: str
+    role: str
+    transition: TransitionSpec
+
+
+@router.get("/dossiers")
+def case_list(request: Request, me: Me) -> Response:
+    service = ctx(request).service
+    rows = [(case, school) for case, school in service.store.cases() if me.sees_case(case)]
+    return page(
+        request,
+        "cases.html",
+        me,
+        rows=[(case, school, service.spec_of(case)) for case, school in rows],
+    )
+
+
+@router.get("/dossiers/{case_id}")
+def case_page(request: Request, case_id: int, me: Me) -> Response:
+    return _render_case(request, me, case_id)
+
+
+@router.post("/dossiers/{case_id}/handelingen/{trigger}")
+async def fire(request: Request, case_id: int, trigger: str, me: Me) -> Response:
+    form = await request.form()
+    require_csrf(request, _text(form.get("csrf_token")))
+    service = ctx(request).service
+    visible_case(service, me, case_id)
+    inputs = {
+        key[len("invoer_") :]: _text(value)
+        for key, value in form.items()
+        if key.startswith("invoer_") and _text(value)
+    }
+    try:
+        service.fire(
+            case_id,
+            trigger,
+            actor_ref=me.person_id,
+            inputs=inputs,
+            note=_text(form.get("toelichting")) or None,
+            role=_text(form.get("rol")) or None,
+        )
+    except TransitionRefused as exc:
+        response = _render_case(request, me, case_id, refusal=exc.reason, tried=trigger)
+        response.status_code = 422
+        return response
+    return RedirectResponse(f"/dossiers/{case_id}", status_code=303)
+
+
+def _render_case(request: Request, me: Viewer, case_id: int, **extra: Any) -> Response:
+    service = ctx(request).service
+    visible_case(service, me, case_id)
+    view = service.view(case_id)
+    return page(
+        request,
+        "case.html",
+        me,
+        view=view,
+        actions=actions_for(request, me, view),
+        kinds=InputKind,
+        today=service.today(),
+        **extra,
+    )
+
+
+def actions_for(request: Request, me: Viewer, view: CaseView) -> list[Action]:
+    """The triggers this person may fire now (the engine checks again when they do)."""
+    roles = ctx(request).service.store.case_for_actor(view.case.id, me.person_id).roles
+    result: list[Action] = []
+    for transition in view.spec.transitions_from(view.case.state):
+        role = next((r for r in transition.roles if r in roles), None)
+        if role is not None and not any(a.trigger == transition.trigger for a in result):
+            result.append(Action(transition.trigger, transition.label, role, transition))
+    return result
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,141 @@
+"""Documenten: the audit report versions, the decision letter and the step-3 decision of a
+case, each as HTML (shown in the browser) and PDF (downloaded).
+
+Whether a letter exists is what :mod:`toetreding.documents.from_case` says: the page builds
+each letter and lists it when that works. The case comes from the path and goes through
+``visible_case`` first, so another school's document answers 404 like an unknown case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.audits import AuditDesk
+from toetreding.documents import (
+    ArguedDecision,
+    DecisionLetter,
+    Document,
+    from_case,
+    render_html,
+    render_pdf,
+)
+from toetreding.store.tables import Report
+from toetreding.web.access import Viewer, visible_case
+from toetreding.web.deps import Me, ctx, page
+
+router = APIRouter(include_in_schema=False)
+
+FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+DISPOSITION = {"html": "inline", "pdf": "attachment"}
+# A document's HTML shows only itself: partnership templates are data, so nothing on the
+# page may run or be fetched (images only as data: URLs, as in the PDF).
+DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+Builder = Callable[[AuditDesk, int], Document]
+LETTERS: dict[str, tuple[str, Builder]] = {
+    "besluitbrief": ("Besluitbrief over de toetreding", from_case.decision_letter),
+    "traject": (
+        "Beargumenteerd besluit van de stuurgroep (stap 3)",
+        lambda desk, case_id: from_case.argued_decision(desk.app, case_id),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter of the case as the documents page lists it."""
+
+    name: str  # the file name without extension: besluitbrief, traject
+    title: str
+    date: date | None = None
+    detail: str = ""
+    problem: str = ""  # why it cannot be made (the record refuses inconsistent data)
+
+
+@router.get("/dossiers/{case_id}/documenten")
+def documents_page(request: Request, case_id: int, me: Me) -> Response:
+    service = ctx(request).service
+    visible_case(service, me, case_id)
+    letters = [_letter(ctx(request).desk, case_id, name) for name in LETTERS]
+    return page(
+        request,
+        "documents.html",
+        me,
+        view=service.view(case_id),
+        reports=_reports(ctx(request).desk, case_id),
+        letters=[letter for letter in letters if letter is not None],
+    )
+
+
+@router.get("/dossiers/{case_id}/documenten/rapport-{version}.{fmt}")
+def report_file(request: Request, case_id: int, version: str, fmt: str, me: Me) -> Response:
+    def build(desk: AuditDesk, case_id: int) -> Document:
+        if not (version.isascii() and version.isdigit()):
+            raise NotFoundError(f"rapportversie '{version}' bestaat niet")
+        return from_case.audit_report(desk, case_id, int(version))
+
+    name = f"toetsingsrapport-dossier-{case_id}-v{version}"
+    return _send(request, me, case_id, fmt, build, name)
+
+
+@router.get("/dossiers/{case_id}/documenten/besluitbrief.{fmt}")
+def decision_letter_file(request: Request, case_id: int, fmt: str, me: Me) -> Response:
+    build = LETTERS["besluitbrief"][1]
+    return _send(request, me, case_id, fmt, build, f"besluitbrief-dossier-{case_id}")
+
+
+@router.get("/dossiers/{case_id}/documenten/traject.{fmt}")
+def argued_decision_file(request: Request, case_id: int, fmt: str, me: Me) -> Response:
+    build = LETTERS["traject"][1]
+    return _send(request, me, case_id, fmt, build, f"besluit-stuurgroep-dossier-{case_id}")
+
+
+def _send(
+    request: Request, me: Viewer, case_id: int, fmt: str, build: Builder, name: str
+) -> Response:
+    """The document as HTML (inline) or PDF (attachment), for a case this person sees."""
+    visible_case(ctx(request).service, me, case_id)
+    if fmt not in FORMATS:
+        raise NotFoundError(f"dit document bestaat niet als .{fmt}; kies .html of .pdf")
+    document = build(ctx(request).desk, case_id)
+    templates = ctx(request).settings.templates_dir
+    render = render_pdf if fmt == "pdf" else render_html
+    headers = {
+        "Content-Disposition": f'{DISPOSITION[fmt]}; filename="{name}.{fmt}"',
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": DOCUMENT_CSP,
+    }
+    return Response(render(document, templates), media_type=FORMATS[fmt], headers=headers)
+
+
+def _letter(desk: AuditDesk, case_id: int, name: str) -> Letter | None:
+    title, build = LETTERS[name]
+    try:
+        document = build(desk, case_id)
+    except NotFoundError:  # the case took no such decision (yet)
+        return None
+    except InvalidInputError as exc:
+        return Letter(name, title, problem=str(exc))
+    return Letter(name, title, document.date, _detail(document))
+
+
+def _detail(document: Document) -> str:
+    if isinstance(document, DecisionLetter):
+        return document.outcome_label
+    if isinstance(document, ArguedDecision):
+        return "traject ingezet" if document.admitted_to_trajectory else "traject niet ingezet"
+    return ""
+
+
+def _reports(desk: AuditDesk, case_id: int) -> list[Report]:
+    try:
+        return desk.reports(case_id)
+    except (NotFoundError, InvalidInputError):  # no audit yet, or a protocol without one
+        return []

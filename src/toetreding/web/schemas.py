@@ -1,0 +1,569 @@
+"""What the JSON API takes and gives: request and response models.
+
+Following the SQLModel docs' split: a ``*Base`` holds shared fields, ``*Create`` is what a
+client sends, ``*Public`` what it gets back. The table schemas of ``store/tables.py``
+(``CasePublic``, ``EventPublic``, ``SchoolPublic``, ``PartnershipPublic``, ``PersonPublic``)
+and the protocol's own models (``ArtefactSpec``, ``InputSpec``, ``ProtocolSpec``) are reused
+where they fit. The ``from_*`` functions only translate records into these models; what
+someone may see or do is decided elsewhere (``web.access``, the service, the audit desk).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field, field_validator
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+from toetreding._exceptions import AllowedTrigger, TransitionRefused
+from toetreding.audits import AuditView
+from toetreding.definition import ProtocolSpec
+from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
+from toetreding.service import AgendaItem, CaseView
+from toetreding.store.records import CaseRecord, DeadlineRecord
+from toetreding.store.tables import (
+    CasePublic,
+    EventPublic,
+    Finding,
+    PartnershipPublic,
+    PersonPublic,
+    School,
+    SchoolPublic,
+)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("tekst met een NUL-teken (\\u0000) kan niet worden opgeslagen")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+"""Text a client sends: anything but NUL, which PostgreSQL cannot store in text."""
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class Problem(BaseModel):
+    """Every error answer of the API: one Dutch sentence (or a few) in ``detail``."""
+
+    detail: str = Field(description="Wat er mis is, in het Nederlands")
+
+
+class AllowedAction(BaseModel):
+    """A step that may be taken now in a case, and the roles that may take it."""
+
+    trigger: str
+    label: str
+    roles: list[str]
+
+    @classmethod
+    def of(cls, allowed: AllowedTrigger) -> AllowedAction:
+        return cls(trigger=allowed.trigger, label=allowed.label, roles=list(allowed.roles))
+
+
+class Refusal(Problem):
+    """A step the protocol refused: nothing was changed. ``reason`` is the Dutch reason,
+    ``allowed`` what may happen now (absent for other unacceptable requests)."""
+
+    reason: str | None = Field(default=None, description="Waarom de stap is geweigerd")
+    trigger: str | None = None
+    state: str | None = Field(default=None, description="De stap waarin het dossier staat")
+    allowed: list[AllowedAction] = Field(
+        default_factory=list, description="Wat nu wel kan, en door wie"
+    )
+
+    @classmethod
+    def of(cls, refused: TransitionRefused) -> Refusal:
+        return cls(
+            detail=str(refused),
+            reason=refused.reason,
+            trigger=refused.trigger,
+            state=refused.state,
+            allowed=[AllowedAction.of(a) for a in refused.allowed],
+        )
+
+
+# --- the signed-in person -------------------------------------------------------------------
+
+
+class SchoolRef(BaseModel):
+    id: int
+    name: str
+
+
+class RolePublic(BaseModel):
+    role: str
+    label: str
+    school: SchoolRef | None = Field(
+        default=None, description="Bij de rol 'school': de school waarvoor iemand contact is"
+    )
+
+
+class MembershipPublic(BaseModel):
+    partnership: PartnershipPublic
+    roles: list[RolePublic]
+
+
+class MePublic(PersonPublic):
+    is_admin: bool = SQLField(description="Beheerder: ziet alle partnerschappen en dossiers")
+    partnerships: list[MembershipPublic]
+
+
+# --- the overview ---------------------------------------------------------------------------
+
+
+class StateCount(BaseModel):
+    state: str
+    label: str
+    step: int | None
+    final: bool
+    outcome: str | None
+    who: list[str] = Field(description="Wie in deze stap aan zet is (rollen)")
+    count: int = Field(description="Aantal zichtbare dossiers in deze stap")
+    overdue: int = Field(description="Hoeveel daarvan een verlopen termijn hebben")
+
+
+class ProtocolBoard(BaseModel):
+    partnership: PartnershipPublic
+    protocol_id: str
+    protocol_version: int
+    protocol_title: str
+    total: int
+    states: list[StateCount]
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+def case_public(spec: ProtocolSpec, case: CaseRecord, school_name: str) -> CasePublic:
+    state = spec.states.get(case.state)
+    return CasePublic(
+        id=case.id,
+        partnership_id=case.partnership_id,
+        school_id=case.school_id,
+        school_name=school_name,
+        protocol_id=case.protocol_id,
+        protocol_version=case.protocol_version,
+        state=case.state,
+        state_label=state.label if state else case.state,
+        step=state.step if state else None,
+        outcome=state.outcome if state else None,
+        final=bool(state and state.final),
+        opened_at=case.opened_at,
+        updated_at=case.updated_at,
+    )
+
+
+class StatePublic(BaseModel):
+    name: str
+    label: str
+    step: int | None
+    step_label: str
+    description: str
+    final: bool
+    outcome: str | None
+
+
+class ActionPublic(BaseModel):
+    """A step the signed-in person may take now, with what it asks for."""
+
+    trigger: str
+    label: str
+    role: str = Field(description="De rol waarin deze persoon de stap zet")
+    description: str
+    inputs: list[InputSpec] = Field(
+        description="Invoer voor 'inputs' (soort 'note' gaat in 'note')"
+    )
+
+
+class DeadlinePublic(BaseModel):
+    name: str
+    label: str
+    state: str
+    due_date: date
+    original_due_date: date
+    status: str = Field(description="open, met, missed, waived of cancelled")
+    overdue: bool
+    resolved_at: datetime | None
+    reason: str | None
+
+
+class CaseDetail(BaseModel):
+    case: CasePublic
+    school: SchoolPublic
+    partnership: PartnershipPublic
+    protocol_title: str
+    state: StatePublic
+    expected: list[ArtefactSpec] = Field(description="Wat er in deze stap wordt verwacht")
+    actions: list[ActionPublic] = Field(description="Wat deze persoon nu kan doen")
+    allowed: list[AllowedAction] = Field(description="Alles wat nu kan, met wie het mag")
+    deadlines: list[DeadlinePublic]
+    history: list[EventPublic]
+
+
+def deadline_public(spec: ProtocolSpec, record: DeadlineRecord, today: date) -> DeadlinePublic:
+    state = spec.states.get(record.state)
+    declared = next((d for d in state.deadlines if d.name == record.name), None) if state else None
+    return DeadlinePublic(
+        name=record.name,
+        label=declared.label if declared else record.name,
+        state=record.state,
+        due_date=record.due_date,
+        original_due_date=record.original_due_date,
+        status=record.status,
+        overdue=record.overdue_on(today),
+        resolved_at=record.resolved_at,
+        reason=record.reason,
+    )
+
+
+def case_detail(view: CaseView, actions: list[ActionPublic], today: date) -> CaseDetail:
+    spec, state = view.spec, view.state
+    return CaseDetail(
+        case=case_public(spec, view.case, view.school.name),
+        school=school_public(view.school),
+        partnership=PartnershipPublic.model_validate(view.partnership),
+        protocol_title=spec.title,
+        state=StatePublic(
+            name=view.case.state,
+            label=state.label,
+            step=state.step,
+            step_label=spec.step_label(state.step),
+            description=state.description.strip(),
+            final=state.final,
+            outcome=state.outcome,
+        ),
+        expected=list(state.artefacts),
+        actions=actions,
+        allowed=[AllowedAction.of(a) for a in view.allowed],
+        deadlines=[deadline_public(spec, d, today) for d in view.deadlines],
+        history=[EventPublic.model_validate(h) for h in view.history],
+    )
+
+
+def school_public(school: School) -> SchoolPublic:
+    return SchoolPublic.model_validate(school)
+
+
+class FireCreate(BaseModel):
+    """Taking a step: the protocol's inputs by name, an optional note and role."""
+
+    inputs: dict[str, str | int | bool | None] = Field(
+        default_factory=dict,
+        description=(
+            "Invoer van de stap per naam: documentverwijzing of tekst (string), datum "
+            "(JJJJ-MM-DD), geheel getal, bevestiging (true)"
+        ),
+    )
+    note: Text | None = Field(default=None, description="Toelichting of motivering")
+    role: Text | None = Field(
+        default=None, description="In welke rol, als iemand er meer heeft die de stap mogen"
+    )
+
+    @field_validator("inputs")
+    @classmethod
+    def _inputs_without_nul(
+        cls, inputs: dict[str, str | int | bool | None]
+    ) -> dict[str, str | int | bool | None]:
+        for name, value in inputs.items():
+            _no_nul(name)
+            if isinstance(value, str):
+                _no_nul(value)
+        return inputs
+
+
+class FireResult(BaseModel):
+    """The step taken (in which role, from where to where) and the case as it is now."""
+
+    trigger: str
+    role: str
+    from_state: str
+    to_state: str
+    case: CaseDetail
+
+
+# --- the agenda -----------------------------------------------------------------------------
+
+
+class AgendaItemPublic(BaseModel):
+    case_id: int
+    school_name: str
+    partnership_id: int
+    deadline: str = Field(description="Naam van de termijn in het protocol")
+    label: str
+    state: str
+    state_label: str
+    due_date: date
+    original_due_date: date
+    days_left: int = Field(description="Negatief: zoveel dagen te laat")
+    overdue: bool
+    who: list[str] = Field(description="Wie de termijn haalt (rollen)")
+
+    @classmethod
+    def of(cls, item: AgendaItem) -> AgendaItemPublic:
+        record = item.deadline
+        return cls(
+            case_id=record.case_id,
+            school_name=record.school_name,
+            partnership_id=record.partnership_id,
+            deadline=record.name,
+            label=item.label,
+            state=record.state,
+            state_label=item.state_label,
+            due_date=record.due_date,
+            original_due_date=record.original_due_date,
+            days_left=item.days_left,
+            overdue=item.overdue,
+            who=list(item.who),
+        )
+
+
+# --- audits ---------------------------------------------------------------------------------
+
+
+class AuditPublic(BaseModel):
+    id: int
+    framework_id: str
+    framework_version: int
+    framework_title: str
+    scored: bool = Field(description="Of het kader met een schaal scoort")
+    scale: list[str] = Field(description="Niveaus van de schaal, beste eerst")
+    opened_at: datetime
+    closed_at: datetime | None = Field(description="Definitief rapport vastgesteld")
+
+
+class MemberPublic(BaseModel):
+    person_id: int
+    name: str
+    email: str
+    partner: str
+    role: str
+
+
+class SessionPublic(BaseModel):
+    id: int
+    group: str
+    group_label: str
+    held_on: date
+    attendees: list[str]
+    notes: str | None
+
+
+class FindingBase(SQLModel):
+    level: Text | None = SQLField(default=None, description="Niveau op de schaal van het kader")
+    evidence: Text = SQLField(description="Onderbouwing: wat is gelezen of gehoord")
+    strengths: Text | None = SQLField(default=None, description="Sterke punten")
+    development: Text | None = SQLField(default=None, description="Ontwikkelpunten")
+
+
+class FindingCreate(FindingBase):
+    session_group: Text | None = SQLField(
+        default=None, description="Het gesprek (gespreksgroep) waarop de bevinding steunt"
+    )
+
+
+class FindingPublic(FindingBase):
+    criterion_id: str
+    title: str
+    revision: int
+    level_label: str | None
+    session_group: str | None
+    recorded_by: int
+    recorded_at: datetime
+
+
+class CriterionRef(BaseModel):
+    criterion_id: str
+    title: str
+
+
+class AdvicePublic(BaseModel):
+    outcome: str
+    label: str
+    reasons: list[str]
+    deciding: list[str] = Field(description="Criteria die het advies bepaalden")
+
+
+class ReportSummary(BaseModel):
+    version: int
+    final: bool
+    advice_outcome: str
+    created_at: datetime
+
+
+class AuditDetail(BaseModel):
+    case_id: int
+    audit: AuditPublic
+    committee: list[MemberPublic]
+    sessions: list[SessionPublic]
+    findings_shown: bool = Field(
+        description=(
+            "Of de werkbevindingen van de commissie getoond worden; niet aan de school, die "
+            "leest de rapporten"
+        )
+    )
+    findings: list[FindingPublic]
+    unscored: list[CriterionRef]
+    advice: AdvicePublic | None = Field(description="Pas als elk criterium is gescoord")
+    reports: list[ReportSummary]
+    warnings: list[str]
+
+
+def finding_public(view: AuditView, finding: Finding) -> FindingPublic:
+    framework = view.framework
+    return FindingPublic(
+        criterion_id=finding.criterion_id,
+        title=framework.criterion(finding.criterion_id).title,
+        revision=finding.revision,
+        level=finding.level,
+        level_label=framework.level(finding.level).label if finding.level else None,
+        evidence=finding.evidence,
+        strengths=finding.strengths,
+        development=finding.development,
+        session_group=view.session_group(finding.session_id),
+        recorded_by=finding.recorded_by,
+        recorded_at=finding.recorded_at,
+    )
+
+
+def audit_detail(
+    view: AuditView, group_labels: dict[str, str], *, findings_shown: bool
+) -> AuditDetail:
+    """The audit; without the committee's working findings (and the advice they give so
+    far) when ``findings_shown`` is False."""
+    framework, audit = view.framework, view.audit
+    return AuditDetail(
+        case_id=view.case_id,
+        audit=AuditPublic(
+            id=audit.id or 0,
+            framework_id=framework.id,
+            framework_version=framework.version,
+            framework_title=framework.title,
+            scored=framework.scored,
+            scale=[level.name for level in framework.scale],
+            opened_at=audit.opened_at,
+            closed_at=audit.closed_at,
+        ),
+        committee=[
+            MemberPublic(
+                person_id=m.person_id, name=m.name, email=m.email, partner=m.partner, role=m.role
+            )
+            for m in view.members
+        ],
+        sessions=[
+            SessionPublic(
+                id=s.id or 0,
+                group=s.group_name,
+                group_label=group_labels.get(s.group_name, s.group_name),
+                held_on=s.held_on,
+                attendees=list(s.attendees),
+                notes=s.notes,
+            )
+            for s in view.sessions
+        ],
+        findings_shown=findings_shown,
+        findings=[
+            finding_public(view, view.findings[c.id])
+            for c in framework.criteria()
+            if c.id in view.findings and findings_shown
+        ],
+        unscored=[
+            CriterionRef(criterion_id=c, title=framework.criterion(c).title)
+            for c in view.unscored
+            if findings_shown
+        ],
+        advice=(
+            AdvicePublic(
+                outcome=view.advice.outcome,
+                label=view.advice.label,
+                reasons=list(view.advice.reasons),
+                deciding=list(view.advice.deciding),
+            )
+            if view.advice and findings_shown
+            else None
+        ),
+        reports=[
+            ReportSummary(
+                version=r.version,
+                final=r.final,
+                advice_outcome=r.advice_outcome,
+                created_at=r.created_at,
+            )
+            for r in view.reports
+        ],
+        warnings=list(view.warnings),
+    )
+
+
+# --- protocols ------------------------------------------------------------------------------
+
+
+class ProtocolSummary(BaseModel):
+    id: str
+    version: int
+    title: str
+    description: str
+    sectors: list[Sector]
+    steps: int = Field(description="Aantal genummerde stappen")
+    audit: bool = Field(description="Of het protocol een interne audit kent")
+
+    @classmethod
+    def of(cls, spec: ProtocolSpec) -> ProtocolSummary:
+        return cls(
+            id=spec.id,
+            version=spec.version,
+            title=spec.title,
+            description=spec.description.strip(),
+            sectors=list(spec.sectors),
+            steps=len(spec.steps),
+            audit=spec.audit is not None,
+        )
+
+
+__all__ = [
+    "ActionPublic",
+    "AdvicePublic",
+    "AgendaItemPublic",
+    "AllowedAction",
+    "ArtefactSpec",
+    "AuditDetail",
+    "AuditPublic",
+    "CaseDetail",
+    "CasePublic",
+    "CriterionRef",
+    "DeadlinePublic",
+    "EventPublic",
+    "FindingBase",
+    "FindingCreate",
+    "FindingPublic",
+    "FireCreate",
+    "FireResult",
+    "InputSpec",
+    "MePublic",
+    "MemberPublic",
+    "MembershipPublic",
+    "PartnershipPublic",
+    "PersonPublic",
+    "Problem",
+    "ProtocolBoard",
+    "ProtocolSummary",
+    "Refusal",
+    "ReportSummary",
+    "RolePublic",
+    "SchoolPublic",
+    "SchoolRef",
+    "SessionPublic",
+    "StateCount",
+    "StatePublic",
+    "Text",
+    "audit_detail",
+    "case_detail",
+    "case_public",
+    "deadline_public",
+    "finding_public",
+    "school_public",
+]

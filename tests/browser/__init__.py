@@ -1,0 +1,1 @@
+"""Real-browser tests: the web app served by uvicorn, driven in headless Chromium."""

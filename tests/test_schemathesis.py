@@ -1,0 +1,209 @@
+"""Property-based tests of the JSON API from its own OpenAPI schema (schemathesis).
+
+Schemathesis reads ``/api/openapi.json`` from the app (no server), generates requests for
+every API operation (valid ones and, in its coverage phase, deliberately invalid ones) and
+sends them as the demo's coordinator with an API token, to the app on SQLite and on the local
+PostgreSQL server (skipped when none answers). Every answer must be no server error, have a
+documented status code and content type, and match the documented schema; an invalid request
+must be refused with a 4xx. A bounded number of examples per operation keeps the run short,
+and a fixed seed makes it repeatable: CI fails on a defect, not on a lucky draw. To explore
+further, set ``TOETREDING_EXPLORE=<examples per operation>`` (random draws each run).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy import create_engine, text
+
+from toetreding.clock import FixedClock
+from toetreding.demo import seed_demo
+from toetreding.settings import Settings
+from toetreding.web import create_app
+
+from .conftest import _POSTGRES_UP, POSTGRES_URL, PROTOCOLS
+from .web_helpers import AUDIT_CHAIR, COORDINATOR, NOW
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+
+
+# The schema is read when pytest collects this file (one parametrized test per operation), so
+# an app exists then, on an empty database; the requests go to ``target``'s app.
+# (``schemathesis.pytest.from_fixture`` would defer this, but it fails on pytest 9.2: it sets
+# ``Function._nodeid``, which pytest no longer has.)
+_FOLDER = tempfile.TemporaryDirectory(prefix="toetreding-schemathesis-")
+schema = schemathesis.openapi.from_asgi(
+    "/api/openapi.json",
+    create_app(
+        Settings(database_url=f"sqlite:///{_FOLDER.name}/schema.db", protocols_dir=PROTOCOLS),
+        FixedClock(NOW),
+        secret="test-secret",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    app: FastAPI
+    coordinator: dict[str, str]  # ``Authorization`` headers
+    chair: dict[str, str]
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """The demo on SQLite or on the local PostgreSQL server (a schema of its own), with case 1
+    taken to the audit day and an open audit; API tokens of the coordinator and the chair."""
+    with _database(request.param, tmp_path_factory) as url:
+        app = create_app(
+            Settings(database_url=url, protocols_dir=PROTOCOLS), FixedClock(NOW), secret="s"
+        )
+        service, accounts, desk = app.state.ctx.service, app.state.ctx.accounts, app.state.ctx.desk
+        seed_demo(service, datetime(2025, 5, 1, 9, 0), PROTOCOLS)
+        school, stuurgroep = "contact@demo01.example", "stuurgroep@part2.example"
+        service.fire(1, "audit_aanvragen", actor_ref=school, inputs={"vervolgzelfevaluatie": "v"})
+        service.fire(
+            1, "audit_inplannen", actor_ref=stuurgroep, inputs={"auditdatum": "2026-12-07"}
+        )
+        desk.open(1, actor_ref=stuurgroep)
+        desk.add_member(1, person_ref=AUDIT_CHAIR, partner="Saxion", actor_ref=stuurgroep)
+        tokens = {}
+        for email in (COORDINATOR, AUDIT_CHAIR):
+            person = service.store.person(email)
+            accounts.set_password(person.id, "correct-horse-battery", service.clock.now())
+            tokens[email] = {"Authorization": f"Bearer {accounts.issue_token(person.id, 'api')}"}
+        with TestClient(app):  # runs the app's startup and shutdown, as a server would
+            yield Target(app, tokens[COORDINATOR], tokens[AUDIT_CHAIR])
+        service.store.engine.dispose()
+
+
+@contextmanager
+def _database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'web.db'}"
+        return
+    if not _POSTGRES_UP:
+        pytest.skip(f"PostgreSQL answers not at {POSTGRES_URL}: PostgreSQL run skipped")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{name}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+# Requests that succeed, so every answer model is checked on real data, not only errors:
+# (method, path, path parameters, query, body, as the chair instead of the coordinator).
+SUCCESSES: list[tuple[str, str, dict[str, Any], dict[str, Any], Any, bool]] = [
+    ("GET", "/api/ik", {}, {}, None, False),
+    ("GET", "/api/overzicht", {}, {"sector": "vo"}, None, False),
+    ("GET", "/api/dossiers", {}, {"open": True}, None, False),
+    ("GET", "/api/dossiers/{case_id}", {"case_id": 6}, {}, None, False),
+    ("GET", "/api/agenda", {}, {"within_days": 365}, None, False),
+    ("GET", "/api/dossiers/{case_id}/audit", {"case_id": 6}, {}, None, False),
+    ("GET", "/api/protocollen", {}, {}, None, False),
+    (
+        "GET",
+        "/api/protocollen/{protocol_id}/{version}",
+        {"protocol_id": "partnerschap2", "version": 2},
+        {},
+        None,
+        False,
+    ),
+    (
+        "POST",
+        "/api/dossiers/{case_id}/handelingen/{trigger}",
+        {"case_id": 3, "trigger": "zelfevaluatie_indienen"},
+        {},
+        {"inputs": {"zelfevaluatie": "ze.pdf", "paginas": 9}, "note": "Op tijd."},
+        False,
+    ),
+    (
+        "PUT",
+        "/api/dossiers/{case_id}/audit/scores/{criterion_id}",
+        {"case_id": 1, "criterion_id": "2.1"},
+        {},
+        {"level": "goed", "evidence": "Vijf getrainde begeleiders.", "strengths": None},
+        True,
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "parameters", "query", "body", "as_chair"),
+    SUCCESSES,
+    ids=[f"{method} {path}" for method, path, *_ in SUCCESSES],
+)
+def test_a_successful_answer_matches_its_schema(
+    target: Target,
+    method: str,
+    path: str,
+    parameters: dict[str, Any],
+    query: dict[str, Any],
+    body: Any,
+    as_chair: bool,
+) -> None:
+    operation = schema[path][method]
+    case = operation.Case(
+        path_parameters=parameters, query=query, **({} if body is None else {"body": body})
+    )
+    headers = target.chair if as_chair else target.coordinator
+    response = case.call_and_validate(app=target.app, headers=headers, checks=CHECKS)
+    assert response.status_code == 200, response.text
+
+
+_EXPLORE = int(os.environ.get("TOETREDING_EXPLORE", "0"))
+
+
+@schema.parametrize()
+@settings(
+    max_examples=_EXPLORE or 25,
+    derandomize=not _EXPLORE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    database=None,
+)
+def test_the_api_keeps_to_its_schema(case: schemathesis.Case, target: Target) -> None:
+    case.call_and_validate(app=target.app, headers=target.coordinator, checks=CHECKS)
+
+
+def test_every_api_operation_is_tested() -> None:
+    """The parametrized test above runs once per operation: all of them, none skipped."""
+    operations = {
+        f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
+    }
+    assert len(operations) == 10
+    assert "POST /api/dossiers/{case_id}/handelingen/{trigger}" in operations
+    assert "PUT /api/dossiers/{case_id}/audit/scores/{criterion_id}" in operations

@@ -1,0 +1,98 @@
+"""The web app with FastAPI's test client on a real SQLite file: sign in, overview, a case."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from .web_helpers import COORDINATOR, PASSWORD, csrf_of, sign_in
+
+
+def test_pages_need_a_signed_in_person(client: TestClient) -> None:
+    response = client.get("/overzicht", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/inloggen")
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part(client: TestClient) -> None:
+    form = client.get("/inloggen")
+    response = client.post(
+        "/inloggen",
+        data={"email": COORDINATOR, "wachtwoord": "fout", "csrf_token": csrf_of(form.text)},
+    )
+    assert response.status_code == 401
+    assert "Onbekend e-mailadres of verkeerd wachtwoord." in response.text
+
+
+def test_the_session_cookie_is_httponly_and_samesite(client: TestClient) -> None:
+    form = client.get("/inloggen")
+    response = client.post(
+        "/inloggen",
+        data={"email": COORDINATOR, "wachtwoord": PASSWORD, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_the_overview_shows_the_board_with_late_cases_in_red(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    page = client.get("/overzicht")
+    assert page.status_code == 200
+    assert "Opleidingsschool Partnerschap 2" in page.text
+    assert "Vakcollege Hengelo (demo)" in page.text
+    assert "te laat" in page.text  # the demo has deadlines that passed
+    only_po = client.get("/overzicht", params={"sector": "po"})
+    assert "Vakcollege Hengelo (demo)" not in only_po.text
+
+
+def test_a_form_without_the_csrf_token_is_refused(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    response = client.post("/dossiers/4/handelingen/stoppen", data={"toelichting": "weg"})
+    assert response.status_code == 403
+    assert "het formulier is verlopen" in response.text
+
+
+def test_a_school_contact_sees_only_its_own_case(client: TestClient) -> None:
+    sign_in(client, "contact@demo01.example")
+    own = client.get("/dossiers/1")
+    assert own.status_code == 200 and "Het Noordik (demo)" in own.text
+    other = client.get("/dossiers/2")
+    assert other.status_code == 404
+    assert "ROC Twente" not in client.get("/overzicht").text
+
+
+def test_an_action_on_the_case_page_moves_the_case(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    case = client.get("/dossiers/4")  # Lyceum Wierden, at the orientation talk
+    assert "Nu: stap 1 — Oriënterend gesprek" in case.text
+    assert "Genoeg aanknopingspunten: door naar de zelfevaluatie" in case.text  # may do now
+    refused = client.post(
+        "/dossiers/4/handelingen/orientatie_afronden",
+        data={"csrf_token": csrf_of(case.text)},
+    )
+    assert refused.status_code == 422
+    assert "Verslag van het oriënterend gesprek" in refused.text
+    not_mine = client.post(
+        "/dossiers/4/handelingen/stoppen",
+        data={"csrf_token": csrf_of(case.text), "toelichting": "weg"},
+    )
+    assert not_mine.status_code == 422
+    assert "alleen school, stuurgroep mag dit" in not_mine.text
+    moved = client.post(
+        "/dossiers/4/handelingen/orientatie_afronden",
+        data={
+            "csrf_token": csrf_of(case.text),
+            "invoer_verslag_orientatie": "verslag-wierden.pdf",
+            "toelichting": "Goed gesprek <b>met</b> de directie",
+        },
+    )
+    assert moved.status_code == 200  # followed the redirect to the case page
+    assert "Nu: stap 2 — Zelfevaluatie schrijven" in moved.text
+    assert "Goed gesprek &lt;b&gt;met&lt;/b&gt; de directie" in moved.text  # escaped
+
+
+def test_a_nul_character_in_the_address_is_refused_on_pages_and_api(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    for path in ("/overzicht?stap=%00", "/api/dossiers?state=%00"):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert "NUL-teken" in response.text

@@ -1,0 +1,141 @@
+"""The documents pages: audit reports, the decision letter and the step-3 decision of a case,
+as HTML in the browser and PDF to download, only for whoever may see the case."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from pathlib import Path
+
+import pypdfium2
+from fastapi.testclient import TestClient
+
+from .web_helpers import COORDINATOR, STUURGROEP, sign_in
+
+ROC = "contact@demo02.example"  # ROC Twente Techniek, case 2 (partner, final report v2)
+NOORDIK = "contact@demo01.example"
+
+
+def pdf_text(pdf: bytes) -> str:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+    return " ".join(" ".join(pages).split())
+
+
+def visible(page: str) -> str:
+    """The page's text as a reader sees it: no tags, entities resolved, spaces folded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_documents_page_lists_report_versions_and_letters(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    page = client.get("/dossiers/2/documenten")
+    assert page.status_code == 200
+    assert "Concept-rapport" in page.text and "Definitief rapport" in page.text
+    assert "Toelaatbaar als partner" in page.text
+    for name in ("rapport-1.html", "rapport-2.pdf", "besluitbrief.html", "traject.pdf"):
+        assert f'href="/dossiers/2/documenten/{name}"' in page.text
+    assert "Besluitbrief over de toetreding · 22 november 2025" in visible(page.text)
+    assert "traject ingezet" in page.text
+    early = client.get("/dossiers/4/documenten")  # Lyceum Wierden, at the orientation talk
+    assert "Er is nog geen toetsingsrapport." in early.text
+    assert "Er is nog geen besluit in dit dossier." in early.text
+    assert "besluitbrief.html" not in early.text
+
+
+def test_the_final_report_as_html_shows_school_scores_advice_and_corrections(
+    client: TestClient,
+) -> None:
+    sign_in(client, ROC)  # the school reads its own report
+    report = client.get("/dossiers/2/documenten/rapport-2.html")
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/html")
+    assert report.headers["content-disposition"].startswith("inline")
+    assert "default-src 'none'" in report.headers["content-security-policy"]
+    text = html.unescape(report.text)
+    assert "ROC Twente Techniek (demo)" in text
+    assert "Definitief toetsingsrapport" in text
+    assert "Toelaatbaar als partner" in text
+    assert "Goed" in text and "Voldoende" in text
+    assert "Het aantal getrainde werkplekbegeleiders is zes, niet vier." in text
+    draft = client.get("/dossiers/2/documenten/rapport-1.html")
+    assert "Concept" in draft.text and "Definitief toetsingsrapport" not in draft.text
+
+
+def test_the_final_report_as_pdf_is_a_download_with_school_scores_and_advice(
+    client: TestClient,
+) -> None:
+    sign_in(client, COORDINATOR)
+    response = client.get("/dossiers/2/documenten/rapport-2.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="toetsingsrapport-dossier-2-v2.pdf"'
+    )
+    text = pdf_text(response.content)
+    assert "ROC Twente Techniek (demo)" in text
+    assert "Toelaatbaar als partner" in text
+    assert "Relatie doelstellingen en programma" in text
+    assert "Goed" in text and "Voldoende" in text
+
+
+def test_the_decision_letters_of_a_volgschool(client: TestClient) -> None:
+    sign_in(client, STUURGROEP)
+    letter = client.get("/dossiers/5/documenten/besluitbrief.html")
+    assert letter.status_code == 200
+    text = html.unescape(letter.text)
+    assert "Vakcollege Hengelo (demo)" in text
+    assert "Toelaatbaar als volgschool" in text
+    assert "Kwantiteit" in text  # a deficiency: 2.1 scored insufficient
+    pdf = client.get("/dossiers/5/documenten/traject.pdf")
+    assert pdf.headers["content-disposition"].startswith("attachment")
+    assert "Twee getrainde werkplekbegeleiders per sectie" in pdf_text(pdf.content)
+
+
+def test_a_document_that_does_not_exist_answers_404(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    missing = client.get("/dossiers/2/documenten/rapport-7.html")
+    assert missing.status_code == 404 and "rapportversie 7 bestaat niet" in missing.text
+    assert client.get("/dossiers/2/documenten/rapport-2.docx").status_code == 404
+    no_letter = client.get("/dossiers/4/documenten/besluitbrief.pdf")
+    assert no_letter.status_code == 404 and "heeft nog geen toelatingsbesluit" in no_letter.text
+
+
+def test_another_schools_contact_gets_404_as_for_an_unknown_case(client: TestClient) -> None:
+    sign_in(client, NOORDIK)
+    unknown = client.get("/dossiers/99/documenten/rapport-2.pdf")
+    assert unknown.status_code == 404 and "dossier 99 bestaat niet" in unknown.text
+    for path in (
+        "/dossiers/2/documenten",
+        "/dossiers/2/documenten/rapport-2.pdf",
+        "/dossiers/2/documenten/rapport-2.html",
+        "/dossiers/2/documenten/besluitbrief.html",
+        "/dossiers/2/documenten/traject.pdf",
+        "/dossiers/2/audit",
+        "/dossiers/2/audit/vergelijk?oud=1&nieuw=2",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "dossier 2 bestaat niet" in response.text, path
+        assert "ROC Twente" not in response.text, path
+    own = client.get("/dossiers/1/documenten")
+    assert own.status_code == 200 and "Het Noordik (demo)" in own.text
+
+
+def test_a_partnerships_own_template_is_used(client: TestClient, tmp_path: Path) -> None:
+    folder = tmp_path / "sjablonen" / "part2"
+    folder.mkdir(parents=True)
+    (folder / "toetsingsrapport.html.j2").write_text(
+        '{% extends "toetreding/toetsingsrapport.html.j2" %}'
+        "{% block marker %}Eigen sjabloon · versie {{ doc.version }}{% endblock %}",
+        encoding="utf-8",
+    )
+    context = client.app.state.ctx  # type: ignore[attr-defined]
+    context.settings = dataclasses.replace(context.settings, templates_dir=folder.parent)
+    sign_in(client, COORDINATOR)
+    report = client.get("/dossiers/2/documenten/rapport-2.html")
+    assert "Eigen sjabloon · versie 2" in report.text

@@ -1,0 +1,64 @@
+"""Helpers for the web app tests: a demo database behind FastAPI's test client, sign-in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from toetreding.clock import FixedClock
+from toetreding.demo import seed_demo
+from toetreding.settings import Settings
+from toetreding.web import create_app
+from toetreding.web.accounts import Accounts
+
+from .conftest import PROTOCOLS
+
+PASSWORD = "correct-horse-battery"
+COORDINATOR = "coordinator@part2.example"
+STUURGROEP = "stuurgroep@part2.example"
+AUDIT_CHAIR = "audit@part2.example"
+KERNGROEP = "kerngroep@part2.example"
+NOW = datetime(2026, 11, 23, 10, 0)
+# Demo cases (seed_demo): 1 Het Noordik (samenwerkingsschool), 2 ROC Twente (partner),
+# 3 De Esch (zelfevaluatie), 4 Lyceum Wierden (orientatie), 5 Vakcollege Hengelo
+# (volgschool), 6 Twents Carmel (concept_rapport), 7 Bornerbroek (bespreking_stuurgroep).
+# Each school's contact is contact@demo0N.example (N = the case number's school).
+
+
+def demo_client(tmp_path: Path) -> Iterator[TestClient]:
+    """The demo partnership in a SQLite file, every demo person with PASSWORD."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", protocols_dir=PROTOCOLS)
+    app = create_app(settings, FixedClock(NOW), secret="test-secret")
+    service = app.state.ctx.service
+    seed_demo(service, datetime(2025, 5, 1, 9, 0), PROTOCOLS)
+    accounts = Accounts(service.store.engine)
+    for person, _ in service.store.people():
+        accounts.set_password(person.id, PASSWORD, service.clock.now())
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    yield from demo_client(tmp_path)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found[1]
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    form = client.get("/inloggen")
+    response = client.post(
+        "/inloggen",
+        data={"email": email, "wachtwoord": password, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
