@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,31 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@ $(VENV)/.installed-run
 
-## run: set up the demo database (toetreding.db) and print the overview
+## run: set up the demo database (toetreding.db), then serve the web app with the scheduler
+## (prints the address and, on first run, the administrator's password; stop with Ctrl-C)
 run: $(VENV)/.installed-run
 	$(BIN)/toetreding demo
+	$(BIN)/toetreding serve
 
-## test: lint, type-check and run the whole test suite
-test: $(VENV)/.installed-dev lint
+## test: lint, type-check and run the whole test suite (with the browser tests in headless
+## Chromium; TOETREDING_SKIP_BROWSER=1 leaves the browser out)
+test: $(VENV)/.installed-dev lint browser
 	$(BIN)/python -m pytest
+
+## browser: Debian's chromium and chromium-driver for tests/browser, installed once (quiet
+## when they are there; as root, else through sudo)
+browser:
+ifneq ($(TOETREDING_SKIP_BROWSER),1)
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        chromium chromium-driver fonts-liberation >/dev/null || { \
+	    echo "could not install chromium and chromium-driver; install them, or set" \
+	         "TOETREDING_SKIP_BROWSER=1 to run the tests without the browser" >&2; exit 1; }; \
+	fi
+endif
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
@@ -33,6 +51,9 @@ lint: $(VENV)/.installed-dev
 ## bench: run the benchmarks in bench/ (prints figures, asserts nothing)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/engine_throughput.py
+	$(BIN)/python bench/agenda.py
+	$(BIN)/python bench/reminder_sweep.py
+	$(BIN)/python bench/web_pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
+import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,6 +21,11 @@ from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.service import Toetreding
 from toetreding.store import Store, make_engine, migrate
+
+from .helpers import Writer
+
+# The web app fixtures (client on the demo database) live in tests/web_helpers.py.
+pytest_plugins = ["tests.web_helpers"]
 
 REPO = Path(__file__).resolve().parent.parent
 PROTOCOLS = REPO / "protocols"
@@ -86,3 +97,121 @@ def store(database_url: str) -> Iterator[Store]:
 @pytest.fixture
 def app(store: Store, registry: ProtocolRegistry, clock: FixedClock) -> Toetreding:
     return Toetreding(store, registry, clock)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A SQLite file the CLI uses through TOETREDING_DATABASE_URL."""
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("TOETREDING_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Writer:
+    """Write a text file under tmp_path (default name ``file.yaml``) and return its path."""
+
+    def _write(text: str, name: str = "file.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+# --- a real SMTP server on localhost (aiosmtpd), for the reminder e-mail ----------------------
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the SMTP server was told outside the message: ``MAIL FROM`` and ``RCPT TO``."""
+
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+
+
+class SmtpServer:
+    """An SMTP server on ``host:port`` that keeps what it accepts, in order.
+
+    ``messages[i]`` is the i-th accepted message, parsed (``EmailMessage``, default policy);
+    ``envelopes[i]`` its envelope. A message is in the list before the server answers
+    ``250`` to its data, so once ``send`` returns, it is there: no waiting needed.
+    ``refuse_recipient(address, answer)`` makes the server answer ``RCPT TO:<address>``
+    with ``answer`` (e.g. ``"550 mailbox unavailable"``, or ``"450 …"`` for a temporary
+    refusal) from then on; ``accept_recipient(address)`` undoes that.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[Envelope] = []
+        self._refused: dict[str, str] = {}
+        # Called with the number of the message about to be accepted (1, 2, ...) before the
+        # server answers its data; an answer it returns (e.g. "451 ...") refuses the message.
+        self.before_accept: Callable[[int], str | None] | None = None
+
+    def refuse_recipient(self, address: str, answer: str = "550 mailbox unavailable") -> None:
+        self._refused[address.lower()] = answer
+
+    def accept_recipient(self, address: str) -> None:
+        self._refused.pop(address.lower(), None)
+
+    # aiosmtpd handler hooks (called on the server's thread)
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: object, session: object, envelope: Any, address: str, options: object
+    ) -> str:
+        answer = self._refused.get(address.lower())
+        if answer is not None:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+        self, server: object, session: object, envelope: Any
+    ) -> str:
+        if self.before_accept is not None:
+            refusal = self.before_accept(len(self.messages) + 1)
+            if refusal is not None:
+                return refusal
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.envelopes.append(Envelope(envelope.mail_from, tuple(envelope.rcpt_tos)))
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A plain (no TLS, no login) SMTP server on 127.0.0.1 and a free port; stopped after
+    the test. Yields the :class:`SmtpServer` with ``host``, ``port``, ``messages`` and
+    ``envelopes``."""
+    from aiosmtpd.controller import Controller
+
+    for attempt in range(3):  # another process may take the free port before we bind it
+        server = SmtpServer("127.0.0.1", _free_port())
+        controller = Controller(server, hostname=server.host, port=server.port)
+        try:
+            controller.start()
+        except Exception:
+            if attempt == 2:
+                raise
+            continue
+        try:
+            yield server
+        finally:
+            controller.stop()
+        return
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: connecting is refused."""
+    return _free_port()

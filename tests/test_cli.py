@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from toetreding.cli import app
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("TOETREDING_DATABASE_URL", f"sqlite:///{path}")
-    return path
-
-
-def run(*args: str, code: int = 0) -> str:
-    result = runner.invoke(app, list(args))
-    output = result.stdout + (result.stderr or "")
-    assert result.exit_code == code, output
-    return output
-
-
-def run_json(*args: str) -> Any:
-    result = runner.invoke(app, [*args, "--json"])
-    assert result.exit_code == 0, result.stdout + (result.stderr or "")
-    return json.loads(result.stdout)
+from .helpers import run, run_json
 
 
 def register(db: Path) -> None:
@@ -226,7 +201,7 @@ def test_unknown_things_exit_1_with_a_dutch_message(db: Path) -> None:
 
 def test_protocol_commands(db: Path, tmp_path: Path) -> None:
     listed = run_json("protocol", "list")
-    assert any(p["id"] == "partnerschap2" and p["version"] == 1 for p in listed)
+    assert any(p["id"] == "partnerschap2" and p["version"] == 2 for p in listed)
     shown = run_json("protocol", "show", "partnerschap2")
     assert shown["initial"] == "orientatie" and "besluitvorming" in shown["states"]
     assert "Oriënterend gesprek" in run("protocol", "show", "partnerschap2")
@@ -312,6 +287,31 @@ def test_agenda_and_deadline_commands(
     assert run_json("agenda", "--at", "2027-04-23", "--overdue") == []
     assert run_json("agenda", "--at", "2027-04-23", "--within", "7d") == []
     assert "te laat" in run("agenda", "--at", "2027-05-12")
+    for number, day in ((2, "2027-04-26"), (3, "2027-04-27")):
+        run(
+            "school",
+            "add",
+            *("-p", "part2", "--name", f"School {number}", "--sector", "vo"),
+            *("--region", "noord", "--brin", f"S{number}"),
+        )
+        run(
+            "case",
+            "open",
+            "--school",
+            f"S{number}",
+            "--protocol",
+            "termijn",
+            "--as",
+            "carla@p2.nl",
+            "--at",
+            day,
+        )
+    first_two = run_json("agenda", "--at", "2027-04-28", "--limit", "2")
+    assert [i["school_name"] for i in first_two] == ["Het Noordik", "School 2"]
+    shown = run("agenda", "--at", "2027-04-28", "--limit", "2")
+    assert "De eerste 2 van 3 termijnen; --limit 0 toont ze allemaal." in shown
+    assert len(run_json("agenda", "--at", "2027-04-28", "--limit", "0")) == 3
+    assert "De eerste" not in run("agenda", "--at", "2027-04-28", "--limit", "3")
 
     out = run(
         "deadline",

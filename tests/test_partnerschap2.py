@@ -15,9 +15,13 @@ from toetreding import (
     RoleNotAllowed,
     TriggerNotAvailable,
 )
+from toetreding.audits import AuditDesk
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.service import Toetreding
 from toetreding.store.tables import SchoolCreate
+
+from .conftest import PROTOCOLS
+from .helpers import nvao_scores, record_audit
 
 COORDINATOR = "coordinator@p2.example"
 STUURGROEP = "stuurgroep@p2.example"
@@ -77,7 +81,7 @@ def to_steering_review(app: Toetreding, case: int) -> None:
     )
 
 
-def to_decision(app: Toetreding, case: int) -> None:
+def to_decision(app: Toetreding, case: int, advice: str = "partner") -> None:
     """Steps 1-6: from the orientation talk to the steering group's decision."""
     to_steering_review(app, case)
     assert (
@@ -108,11 +112,12 @@ def to_decision(app: Toetreding, case: int) -> None:
         step(app, case, "plan_van_aanpak_indienen", SCHOOL, inputs={"plan_van_aanpak": "p.pdf"})
         == "samenwerkingsschool"
     )
-    audit(app, case, first_request=True)
+    audit(app, case, first_request=True, advice=advice)
 
 
-def audit(app: Toetreding, case: int, *, first_request: bool) -> None:
-    """Steps 5-6: request (unless already requested), plan, draft, corrections, final report."""
+def audit(app: Toetreding, case: int, *, first_request: bool, advice: str = "partner") -> None:
+    """Steps 5-6: request (unless already requested), plan, audit, draft, a correction from
+    the school, final report. The committee's scores lead to ``advice``."""
     if first_request:
         assert (
             step(app, case, "audit_aanvragen", SCHOOL, inputs={"vervolgzelfevaluatie": "vz.pdf"})
@@ -123,18 +128,27 @@ def audit(app: Toetreding, case: int, *, first_request: bool) -> None:
         step(app, case, "audit_inplannen", STUURGROEP, inputs={"auditdatum": audit_day.isoformat()})
         == "audit_gepland"
     )
-    assert (
-        step(app, case, "concept_rapport_opstellen", AUDIT, inputs={"concept_rapport": "c.pdf"})
-        == "concept_rapport"
+    assert isinstance(app.clock, FixedClock)
+    app.clock.set(datetime.combine(audit_day, time(9, 0)))
+    desk = AuditDesk(app, PROTOCOLS)
+    record_audit(
+        desk,
+        case,
+        organiser=STUURGROEP,
+        members=[(AUDIT, "Hogeschool Saxion"), (KERNGROEP, "Het Erasmus")],
+        scores=nvao_scores(advice),
     )
-    assert (
-        step(app, case, "correcties_indienen", SCHOOL, inputs={"correcties": "k.pdf"})
-        == "rapport_vaststellen"
+    desk.draft_report(case, actor_ref=AUDIT)
+    assert step(app, case, "concept_rapport_opstellen", AUDIT) == "concept_rapport"
+    correction = desk.submit_correction(
+        case, "Er zijn drie, geen twee begeleiders", actor_ref=SCHOOL
     )
-    assert (
-        step(app, case, "rapport_vaststellen", AUDIT, inputs={"definitief_rapport": "d.pdf"})
-        == "besluitvorming"
+    assert step(app, case, "correcties_indienen", SCHOOL) == "rapport_vaststellen"
+    desk.decide_correction(
+        case, correction.id or 0, accept=True, reason="Klopt, aangepast", actor_ref=AUDIT
     )
+    desk.finalize(case, actor_ref=AUDIT)
+    assert step(app, case, "rapport_vaststellen", AUDIT) == "besluitvorming"
 
 
 def test_partner_outcome_closes_the_case(app: Toetreding, case_id: int) -> None:
@@ -160,7 +174,7 @@ def test_partner_outcome_closes_the_case(app: Toetreding, case_id: int) -> None:
 
 
 def test_volgschool_reaudits_and_gets_a_definitive_decision(app: Toetreding, case_id: int) -> None:
-    to_decision(app, case_id)
+    to_decision(app, case_id, advice="volgschool")
     assert (
         step(app, case_id, "besluit_volgschool", STUURGROEP, note="2.2 onvoldoende") == "volgschool"
     )
@@ -186,7 +200,7 @@ def test_volgschool_reaudits_and_gets_a_definitive_decision(app: Toetreding, cas
 def test_not_admissible_school_stays_and_requests_a_new_audit(
     app: Toetreding, case_id: int
 ) -> None:
-    to_decision(app, case_id)
+    to_decision(app, case_id, advice="niet_toelaatbaar")
     assert (
         step(app, case_id, "besluit_niet_toelaatbaar", STUURGROEP, note="Te weinig begeleiders")
         == "niet_toelaatbaar"
@@ -195,12 +209,12 @@ def test_not_admissible_school_stays_and_requests_a_new_audit(
         step(app, case_id, "doorgaan_als_samenwerkingsschool", SCHOOL, note="Wij ontwikkelen door")
         == "samenwerkingsschool"
     )
-    audit(app, case_id, first_request=True)
+    audit(app, case_id, first_request=True, advice="volgschool")
     assert step(app, case_id, "besluit_volgschool", STUURGROEP, note="Nu op orde") == "volgschool"
 
 
 def test_not_admissible_school_can_stop(app: Toetreding, case_id: int) -> None:
-    to_decision(app, case_id)
+    to_decision(app, case_id, advice="niet_toelaatbaar")
     step(app, case_id, "besluit_niet_toelaatbaar", STUURGROEP, note="Onvoldoende")
     assert step(app, case_id, "stoppen", STUURGROEP, note="Geen verdere pogingen") == "gestopt"
     assert app.view(case_id).state.final
@@ -312,14 +326,14 @@ def test_written_acceptance_must_be_explicit(app: Toetreding, case_id: int) -> N
 
 
 def test_report_cannot_precede_the_audit_day(app: Toetreding, case_id: int) -> None:
-    to_decision(app, case_id)  # walks past the audit correctly; now try a second audit early
+    to_decision(app, case_id, advice="niet_toelaatbaar")  # past one audit; now a second, early
     step(app, case_id, "besluit_niet_toelaatbaar", STUURGROEP, note="n")
     step(app, case_id, "doorgaan_als_samenwerkingsschool", STUURGROEP, note="door")
     step(app, case_id, "audit_aanvragen", SCHOOL, inputs={"vervolgzelfevaluatie": "vz.pdf"})
     audit_day = app.clock.now().date() + timedelta(days=30)
     step(app, case_id, "audit_inplannen", STUURGROEP, inputs={"auditdatum": audit_day.isoformat()})
     with pytest.raises(GuardFailed, match="nog niet bereikt"):
-        step(app, case_id, "concept_rapport_opstellen", AUDIT, inputs={"concept_rapport": "c.pdf"})
+        app.fire(case_id, "concept_rapport_opstellen", actor_ref=AUDIT)
 
 
 def test_time_cannot_run_backwards_on_a_case(app: Toetreding, case_id: int) -> None:
@@ -374,7 +388,7 @@ def test_audit_date_input_is_a_real_date(app: Toetreding, case_id: int) -> None:
 def test_a_volgschool_year_without_reaudit_goes_to_a_definitive_decision_once(
     app: Toetreding, case_id: int
 ) -> None:
-    to_decision(app, case_id)
+    to_decision(app, case_id, advice="volgschool")
     step(app, case_id, "besluit_volgschool", STUURGROEP, note="2.2 onvoldoende")
     decided = app.store.case(case_id).updated_at
     deadline = next(d for d in app.store.deadlines(case_id=case_id) if d.status == "open")

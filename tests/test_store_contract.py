@@ -184,7 +184,7 @@ def test_open_case_writes_case_and_opening_event(
     store: Store, world: World, registry: ProtocolRegistry
 ) -> None:
     at = datetime(2026, 9, 2, 14, 30, 15, 250000, tzinfo=AMSTERDAM)
-    spec = registry.get("partnerschap2", 1)
+    spec = registry.get("partnerschap2", 2)
     case_id = store.open_case(
         partnership_id=world.partnership.id or 0,
         school_id=world.school.id or 0,
@@ -196,7 +196,7 @@ def test_open_case_writes_case_and_opening_event(
     )
     case = store.case(case_id)
     assert (case.partnership_id, case.school_id) == (world.partnership.id, world.school.id)
-    assert (case.protocol_id, case.protocol_version) == ("partnerschap2", 1)
+    assert (case.protocol_id, case.protocol_version) == ("partnerschap2", 2)
     assert (case.state, case.revision, case.closed_at) == ("orientatie", 1, None)
     assert_aware_utc_instant(case.opened_at, at)
     assert_aware_utc_instant(case.updated_at, at)
@@ -442,8 +442,8 @@ def pinned(spec: ProtocolSpec) -> tuple[str, dict[str, Any]]:
 
 
 def edited(registry: ProtocolRegistry, old: str, new: str) -> ProtocolSpec:
-    """partnerschap2 v1 as it would load after editing its file without a version bump."""
-    source = registry.source_of(registry.get("partnerschap2", 1))
+    """partnerschap2 v2 as it would load after editing its file without a version bump."""
+    source = registry.source_of(registry.get("partnerschap2", 2))
     assert source is not None
     with open(source, encoding="utf-8") as file:
         text = file.read()
@@ -454,22 +454,22 @@ def edited(registry: ProtocolRegistry, old: str, new: str) -> ProtocolSpec:
 def test_pinned_definition_is_stored_when_a_case_opens(
     app: Toetreding, store: Store, registry: ProtocolRegistry, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 1)
-    assert store.pinned_protocol("partnerschap2", 1) == pinned(spec)
-    assert store.pinned_protocol("partnerschap2", 2) is None
+    spec = registry.get("partnerschap2", 2)
+    assert store.pinned_protocol("partnerschap2", 2) == pinned(spec)
+    assert store.pinned_protocol("partnerschap2", 3) is None
 
 
 def test_changed_definition_under_same_version_is_refused(
     app: Toetreding, store: Store, registry: ProtocolRegistry, world: World, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 1)
+    spec = registry.get("partnerschap2", 2)
     # Layout and comments do not matter: the same definition pins again without complaint.
     relaid = edited(registry, "sectors: [vo, mbo]", "# herschikt\nsectors:\n  - vo\n  - mbo")
     store.pin_protocol(relaid, app.clock.now())
 
     changed = edited(registry, "input_at_most('paginas', 10)", "input_at_most('paginas', 12)")
     assert changed.key == spec.key
-    with pytest.raises(ConflictError, match="versie 1"):
+    with pytest.raises(ConflictError, match="versie 2"):
         store.pin_protocol(changed, app.clock.now())
 
     # Opening a new case with the changed file is refused too, and opens nothing.
@@ -480,13 +480,13 @@ def test_changed_definition_under_same_version_is_refused(
             school_ref=other.id or 0, protocol_id="partnerschap2", actor_ref="carla@part2.nl"
         )
     assert store.open_case_of_school(other.id or 0) is None
-    assert store.pinned_protocol("partnerschap2", 1) == pinned(spec)
+    assert store.pinned_protocol("partnerschap2", 2) == pinned(spec)
 
 
 def test_running_case_keeps_its_definition_when_the_file_changes(
     app: Toetreding, store: Store, registry: ProtocolRegistry, world: World, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 1)
+    spec = registry.get("partnerschap2", 2)
     changed = edited(registry, 'label: "Oriënterend gesprek"\n', 'label: "Kennismaking"\n')
     edited_app = Toetreding(store, ProtocolRegistry([changed]), app.clock)
     view = edited_app.view(case_id)
@@ -497,7 +497,7 @@ def test_running_case_keeps_its_definition_when_the_file_changes(
 def test_case_stays_readable_when_its_protocol_file_is_gone(
     app: Toetreding, store: Store, registry: ProtocolRegistry, world: World, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 1)
+    spec = registry.get("partnerschap2", 2)
     without_files = Toetreding(store, ProtocolRegistry(), app.clock)
     with pytest.raises(NotFoundError):
         without_files.registry.get("partnerschap2")
@@ -541,7 +541,7 @@ def test_times_round_trip_as_aware_instants(
     case_id = store.open_case(
         partnership_id=world.partnership.id or 0,
         school_id=world.school.id or 0,
-        spec=registry.get("partnerschap2", 1),
+        spec=registry.get("partnerschap2", 2),
         actor_id=person.id or 0,
         role="coordinator",
         at=moment,
@@ -550,3 +550,13 @@ def test_times_round_trip_as_aware_instants(
     case = store.case(case_id)
     assert_aware_utc_instant(case.opened_at, moment)
     assert_aware_utc_instant(store.history(case_id)[0].at, moment)
+
+
+@pytest.mark.parametrize("ref", ["²", "99999999999999999999"])
+def test_a_reference_that_only_looks_like_a_number_is_not_found_cleanly(
+    store: Store, ref: str
+) -> None:
+    with pytest.raises(NotFoundError):
+        store.partnership(ref)
+    with pytest.raises(NotFoundError):
+        store.school(ref)

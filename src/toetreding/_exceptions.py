@@ -11,6 +11,8 @@ Dutch because they reach coordinators and schools through the CLI and web pages.
     ├── ConflictError            the thing already exists, or changed meanwhile
     │   └── ConcurrentUpdateError    another request moved the case first
     ├── InvalidInputError        a value given by a user is not acceptable
+    │   └── IncompleteAudit          audit scores lack criteria, so no advice can be given
+    ├── DeliveryError            an e-mail was not delivered (SMTP server or outbox folder)
     └── TransitionRefused        a trigger may not fire now (nothing was changed)
         ├── TriggerNotAvailable      unknown here, or not from the current state
         ├── RoleNotAllowed           the actor lacks a role that may fire it
@@ -48,7 +50,7 @@ class DefinitionError(ToetredingError):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         count = "1 probleem" if len(problems) == 1 else f"{len(problems)} problemen"
-        super().__init__(f"Ongeldige protocoldefinitie ({count}):\n{lines}")
+        super().__init__(f"Ongeldig bestand ({count}):\n{lines}")
 
 
 class ConfigurationError(ToetredingError):
@@ -81,6 +83,28 @@ class ConcurrentUpdateError(ConflictError):
 
 class InvalidInputError(ToetredingError):
     """A value supplied by the user is not acceptable."""
+
+
+class IncompleteAudit(InvalidInputError):
+    """An advice was asked for while criteria are unscored; ``missing`` holds their ids."""
+
+    def __init__(self, message: str, *, missing: tuple[str, ...]) -> None:
+        self.missing = missing
+        super().__init__(message)
+
+
+class DeliveryError(ToetredingError):
+    """An e-mail was not delivered: the SMTP server refused it or could not be reached, or
+    the outbox folder could not be written. Nothing was delivered.
+
+    ``temporary`` says whether trying again later may succeed: True for a 4xx answer, no
+    connection, a timeout or a full disk; False for a 5xx answer, a refused login, a server
+    without the requested encryption, or a message that cannot be sent as it is.
+    """
+
+    def __init__(self, message: str, *, temporary: bool = False) -> None:
+        self.temporary = temporary
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ history on a moving clock, so ``case show`` has something to tell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
-from toetreding.clock import FixedClock
+from toetreding.audits import AuditDesk, NewFinding
+from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import Sector
 from toetreding.service import Toetreding
 from toetreding.store.tables import Region, SchoolCreate
@@ -56,14 +58,42 @@ FULL_PATH: list[Step] = [
     ("plan_van_aanpak_indienen", "school", {"plan_van_aanpak": "plan-van-aanpak.pdf"}, None),
     ("audit_aanvragen", "school", {"vervolgzelfevaluatie": "vervolgzelfevaluatie.pdf"}, None),
     ("audit_inplannen", "stuurgroep", {"auditdatum": None}, None),
-    (
-        "concept_rapport_opstellen",
-        "auditcommissie",
-        {"concept_rapport": "concept-toetsingsrapport.pdf"},
+    ("concept_rapport_opstellen", "auditcommissie", {}, None),
+    ("correcties_indienen", "school", {}, None),
+    ("rapport_vaststellen", "auditcommissie", {}, None),
+]
+
+# The committee's findings per NVAO criterion: (evidence, strengths, points for development).
+FINDINGS: dict[str, tuple[str, str | None, str | None]] = {
+    "gerealiseerd_niveau": (
+        "Lesbezoeken en portfolio's van vier studenten; gesprek met studenten.",
+        "Studenten laten in de klas het beoogde niveau zien.",
         None,
     ),
-    ("correcties_indienen", "school", {"correcties": "feitelijke-onjuistheden.pdf"}, None),
-    ("rapport_vaststellen", "auditcommissie", {"definitief_rapport": "toetsingsrapport.pdf"}, None),
+    "1.1": ("Opleidingsplan 2025-2026 gelezen.", "Visie schriftelijk vastgelegd.", None),
+    "1.2": (
+        "Gesprek met schoolopleider en instituutsopleider.",
+        "Eén geheel met het instituut.",
+        None,
+    ),
+    "1.3": ("Instroomgegevens en intakeformulieren.", None, "Intake per opleiding uniformeren."),
+    "1.4": ("Werkplanning en didactisch concept.", None, None),
+    "1.5": ("Beoordelingsformulieren en gesprek met werkplekbegeleiders.", None, None),
+    "2.1": ("Formatieoverzicht begeleiding.", None, "Meer getrainde werkplekbegeleiders nodig."),
+    "2.2": ("Scholingsplan schoolopleiders.", None, "Scholing van nieuwe begeleiders borgen."),
+    "3.1": ("Rondgang werkplekken en roosters.", "Vaste werkplekken voor studenten.", None),
+    "4.1": ("Evaluaties van studenten 2024-2025.", None, None),
+    "4.2": ("Kwaliteitsplan en verbetercyclus.", None, "Cyclus sluiten met het instituut."),
+    "4.3": ("Verslagen van het opleidingsoverleg.", None, "Verbeteracties vastleggen."),
+}
+# Levels per advice the demo school is heading for; unlisted criteria are 'voldoende'.
+LEVELS: dict[str, dict[str, str]] = {
+    "partner": {"1.1": "goed", "1.2": "goed", "3.1": "goed"},
+    "volgschool": {"2.1": "onvoldoende_reparabel", "4.3": "onvoldoende_reparabel"},
+}
+COMMITTEE = [
+    ("audit@part2.example", "Hogeschool Saxion", "voorzitter"),
+    ("kerngroep@part2.example", "Het Erasmus Almelo", "lid"),
 ]
 OUTCOME: dict[str, Step] = {
     "partner": (
@@ -76,7 +106,7 @@ OUTCOME: dict[str, Step] = {
         "besluit_volgschool",
         "stuurgroep",
         {},
-        "Gerealiseerd niveau op orde; 2.2 en 4.3 nog onvoldoende.",
+        "Gerealiseerd niveau op orde; 2.1 en 4.3 nog onvoldoende.",
     ),
 }
 
@@ -104,23 +134,36 @@ SCHOOLS = [
 ]
 
 
-def seed_demo(app: Toetreding, start: datetime) -> bool:
+# The volgschool's decision falls 226 days after the start; starting 577 days before today
+# puts its re-audit deadline two weeks ahead, so the first heartbeat of the scheduler sends
+# the "14 days before" reminders into the outbox.
+DAYS_BEFORE_TODAY = 577
+
+
+def demo_start(today: date) -> datetime:
+    """When the demo's history begins, relative to ``today``."""
+    return datetime.combine(today - timedelta(days=DAYS_BEFORE_TODAY), time(9, 0), LOCAL_TZ)
+
+
+def seed_demo(app: Toetreding, start: datetime, protocols_dir: str | Path) -> bool:
     """Fill an empty database with the demo partnership; returns False if data exists."""
     if app.store.partnerships():
         return False
     clock = FixedClock(start)
     demo = Toetreding(app.store, app.registry, clock)
+    desk = AuditDesk(demo, protocols_dir)
     code, name = PARTNERSHIP
     demo.store.add_partnership(code, name, clock.now())
     for person, email, role in STAFF:
         demo.add_person(person, email, partnership_ref=code, roles=(role,))
     for index, school in enumerate(SCHOOLS):
         clock.set(start + timedelta(days=7 * index))
-        _walk(demo, clock, school)
+        _walk(desk, clock, school)
     return True
 
 
-def _walk(app: Toetreding, clock: FixedClock, school: DemoSchool) -> None:
+def _walk(desk: AuditDesk, clock: FixedClock, school: DemoSchool) -> None:
+    app = desk.app
     code = PARTNERSHIP[0]
     partnership = app.store.partnership(code)
     assert partnership.id is not None
@@ -156,4 +199,50 @@ def _walk(app: Toetreding, clock: FixedClock, school: DemoSchool) -> None:
         actor = contact if who == "school" else next(e for _, e, r in STAFF if r == who)
         if "auditdatum" in inputs:  # the audit takes place twelve days after it is planned
             inputs = {**inputs, "auditdatum": (clock.now() + timedelta(days=12)).date()}
+        _audit_work(desk, case_id, trigger, school.outcome or "partner", contact)
         app.fire(case_id, trigger, actor_ref=actor, inputs=inputs, note=note)
+
+
+def _audit_work(desk: AuditDesk, case_id: int, trigger: str, advice: str, contact: str) -> None:
+    """What the committee and the school record before the protocol's report steps."""
+    chair = COMMITTEE[0][0]
+    if trigger == "concept_rapport_opstellen":
+        desk.open(case_id, actor_ref=STAFF[1][1])
+        for email, partner, role in COMMITTEE:
+            desk.add_member(
+                case_id, person_ref=email, partner=partner, role=role, actor_ref=STAFF[1][1]
+            )
+        _interviews(desk, case_id, chair)
+        for criterion, (evidence, strengths, development) in FINDINGS.items():
+            level = LEVELS[advice].get(criterion, "voldoende")
+            finding = NewFinding(criterion, level, evidence, strengths, development, "management")
+            desk.score(case_id, finding, actor_ref=chair)
+        desk.draft_report(case_id, actor_ref=chair)
+    elif trigger == "correcties_indienen":
+        desk.submit_correction(
+            case_id,
+            "Het aantal getrainde werkplekbegeleiders is zes, niet vier.",
+            criterion_id="2.1",
+            actor_ref=contact,
+        )
+    elif trigger == "rapport_vaststellen":
+        for item in desk.corrections(case_id):
+            desk.decide_correction(
+                case_id,
+                item.correction.id or 0,
+                accept=True,
+                reason="Klopt; aangepast in de tekst, de score blijft.",
+                actor_ref=chair,
+            )
+        desk.finalize(case_id, actor_ref=chair)
+
+
+def _interviews(desk: AuditDesk, case_id: int, chair: str) -> None:
+    day = desk.app.clock.now().date()
+    groups = {
+        "management": ["Directeur onderwijs", "Schoolbrede schoolopleider"],
+        "begeleiders": ["Twee schoolopleiders", "Drie werkplekbegeleiders"],
+        "docenten": ["Vier studenten", "Twee startende docenten"],
+    }
+    for group, attendees in groups.items():
+        desk.add_session(case_id, group=group, held_on=day, attendees=attendees, actor_ref=chair)

@@ -6,7 +6,7 @@ later the web app) call this; nothing here prints or reads the wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from toetreding.clock import Clock, as_aware, local
 from toetreding.deadlines import DeadlinePlanner, latest_inputs
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, StateSpec
 from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
+from toetreding.rules import AuditFacts, PastEvent
 from toetreding.settings import Settings
 from toetreding.store import (
     CaseRecord,
@@ -32,6 +33,7 @@ from toetreding.store import (
     make_engine,
     migrate,
 )
+from toetreding.store.audits import AuditStore
 from toetreding.store.records import DeadlineRecord
 from toetreding.store.tables import Partnership, Person, School
 from toetreding.workflows import Actor, Decision, FireRequest, WorkflowEngine
@@ -82,8 +84,39 @@ class AgendaItem:
         return self.days_left < 0
 
 
+# Shown as who acts on a deadline whose trigger the protocol fires itself on the due date.
+AUTOMATIC = "automatisch op de datum"
+
 # Who may extend or waive a deadline: the people who run the process, never the school.
 DEADLINE_ROLES = ("coordinator", "stuurgroep")
+
+
+@dataclass(frozen=True)
+class _StoreLookups:
+    """What guards of one case may read from the store (see :class:`CaseLookups`)."""
+
+    store: Store
+    case: CaseRecord
+
+    def history(self) -> Sequence[PastEvent]:
+        return self.store.history(self.case.id)
+
+    def peers_with(self, name: str, value: Any) -> Sequence[str]:
+        school = self.store.school(self.case.school_id)
+        if not school.board:
+            raise InvalidInputError(
+                f"van {school.name} is geen schoolbestuur vastgelegd; leg het vast met "
+                f"'toetreding school edit {school.id} --board NAAM'"
+            )
+        wanted = str(value).strip().casefold()
+        return [
+            name_
+            for name_, recorded in self.store.board_peers_with(self.case.id, name)
+            if str(recorded).strip().casefold() == wanted
+        ]
+
+    def audit(self) -> AuditFacts | None:
+        return AuditStore(self.store.engine).facts(self.case.id)
 
 
 class Toetreding:
@@ -102,6 +135,7 @@ class Toetreding:
         self.engine = WorkflowEngine()
         self.deadlines = DeadlinePlanner(calendar)
         self._pinned: dict[tuple[str, int], ProtocolSpec] = {}
+        self._words: dict[tuple[str, int, str, str], tuple[str, str, tuple[str, ...]]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> Toetreding:
@@ -238,7 +272,7 @@ class Toetreding:
         at: datetime | None = None,
     ) -> Decision:
         """Fire ``trigger`` on a case as a person. Refusals raise and change nothing."""
-        person_id = self._person_id(actor_ref)
+        person_id = self.person_id(actor_ref)
         # Load, decide and apply on one pooled connection: one checkout per request. Only
         # the first request on a protocol version reads more of the store (to check the
         # version): that is done outside, so a request never holds two connections at once.
@@ -292,7 +326,7 @@ class Toetreding:
             system=system,
         )
         decision = self.engine.machine(spec).decide(
-            case.id, case.state, request, load_history=lambda: self.store.history(case.id)
+            case.id, case.state, request, _StoreLookups(self.store, case)
         )
         plan = self.deadlines.transition(
             spec,
@@ -326,65 +360,122 @@ class Toetreding:
         partnership_ref: str | int | None = None,
         within_days: int | None = None,
         overdue_only: bool = False,
+        limit: int | None = None,
     ) -> list[AgendaItem]:
         """Open deadlines across cases, soonest first: overdue ones and those due within
-        ``within_days`` (all open ones when None)."""
-        partnership_id = self.partnership_id(partnership_ref)
-        records = self.store.deadlines(
-            partnership_id=partnership_id,
-            open_only=True,
-            due_before=today if overdue_only else None,
-            due_until=today + timedelta(days=within_days) if within_days is not None else None,
-        )
+        ``within_days`` (all open ones when None); the first ``limit`` when given."""
+        filters = self._agenda_filters(today, partnership_ref, within_days, overdue_only)
+        records = self.store.deadlines(**filters, limit=limit)
         return [self._agenda_item(record, today) for record in records]
 
+    def agenda_size(
+        self,
+        *,
+        today: date,
+        partnership_ref: str | int | None = None,
+        within_days: int | None = None,
+        overdue_only: bool = False,
+    ) -> int:
+        """How many items :meth:`agenda` has without a limit."""
+        filters = self._agenda_filters(today, partnership_ref, within_days, overdue_only)
+        return self.store.count_deadlines(**filters)
+
+    def _agenda_filters(
+        self,
+        today: date,
+        partnership_ref: str | int | None,
+        within_days: int | None,
+        overdue_only: bool,
+    ) -> dict[str, Any]:
+        return {
+            "partnership_id": self.partnership_id(partnership_ref),
+            "open_only": True,
+            "due_before": today if overdue_only else None,
+            "due_until": today + timedelta(days=within_days) if within_days is not None else None,
+        }
+
     def _agenda_item(self, record: DeadlineRecord, today: date) -> AgendaItem:
-        spec = self._spec(record.protocol_id, record.protocol_version)
-        state = spec.states[record.state]
-        found = next((d for d in state.deadlines if d.name == record.name), None)
+        label, state_label, who = self._deadline_words(
+            record.protocol_id, record.protocol_version, record.state, record.name
+        )
+        return AgendaItem(
+            deadline=record,
+            label=label,
+            state_label=state_label,
+            who=who,
+            days_left=(record.due_date - today).days,
+        )
+
+    def _deadline_words(
+        self, protocol_id: str, version: int, state_name: str, name: str
+    ) -> tuple[str, str, tuple[str, ...]]:
+        """What the agenda says of a deadline: its label, the step, and who acts on it."""
+        key = (protocol_id, version, state_name, name)
+        if key not in self._words:  # the agenda lists thousands of the same few deadlines
+            self._words[key] = self._describe_deadline(*key)
+        return self._words[key]
+
+    def _describe_deadline(
+        self, protocol_id: str, version: int, state_name: str, name: str
+    ) -> tuple[str, str, tuple[str, ...]]:
+        spec = self._spec(protocol_id, version)
+        state = spec.states[state_name]
+        found = next((d for d in state.deadlines if d.name == name), None)
         met_by = found.met_by if found else ()
         roles = dict.fromkeys(
             role for t in spec.transitions if t.trigger in met_by for role in t.roles
         )
-        return AgendaItem(
-            deadline=record,
-            label=found.label if found else record.name,
-            state_label=state.label,
-            who=tuple(spec.roles.get(r, r) for r in roles),
-            days_left=(record.due_date - today).days,
-        )
+        who = tuple(spec.roles.get(r, r) for r in roles)
+        if found and found.automatic:
+            who = (AUTOMATIC, *who)
+        return (found.label if found else name, state.label, who)
 
     def sweep_deadlines(self, at: datetime | None = None) -> list[Consequence]:
-        """Carry out the consequences of deadlines that passed unmet, each exactly once.
+        """Carry out what deadlines do when their day comes, each exactly once.
 
-        ``fire`` moves the case as role 'systeem' (its guarded update makes a second sweeper
-        lose, and leaving the state closes the deadline as missed); ``escalate`` is marked
-        once, for the reminders to act on. Flag-only deadlines just show as overdue.
+        On the due date ``on_due`` fires its trigger; after it, a missed deadline's
+        ``on_missed.fire`` does. Both move the case as role 'systeem' (its guarded update
+        makes a second sweeper lose, and leaving the state closes the deadline). ``escalate``
+        is marked once, for the reminders to act on. Flag-only deadlines just show as overdue.
         """
         moment = as_aware(at) if at else self.clock.now()
         today = local(moment).date()
         done: list[Consequence] = []
-        for record in self.store.deadlines(open_only=True, due_before=today):
-            if record.consequence_at is not None:
-                continue
-            spec = self._spec(record.protocol_id, record.protocol_version)
-            deadline = next(d for d in spec.states[record.state].deadlines if d.name == record.name)
-            action = deadline.on_missed
-            if action.fire is not None:
-                if self._fire_consequence(record, action.fire, deadline.label, moment):
-                    done.append(Consequence(record, "fire", action.fire))
-            elif action.escalate is not None and self.store.mark_consequence(record.id, moment):
-                done.append(Consequence(record, "escalate", action.escalate))
+        for record in self.store.deadlines(open_only=True, due_before=today + timedelta(days=1)):
+            if record.consequence_at is None:
+                consequence = self._carry_out(record, today, moment)
+                if consequence is not None:
+                    done.append(consequence)
         return done
 
+    def _carry_out(
+        self, record: DeadlineRecord, today: date, moment: datetime
+    ) -> Consequence | None:
+        spec = self._spec(record.protocol_id, record.protocol_version)
+        deadline = next(d for d in spec.states[record.state].deadlines if d.name == record.name)
+        if deadline.automatic is not None:
+            note = f"Automatisch op {record.due_date:%d-%m-%Y}: {deadline.label}"
+            if self._fire_consequence(record, deadline.automatic, note, moment):
+                return Consequence(record, "fire", deadline.automatic)
+            return None
+        action = deadline.on_missed
+        if record.due_date >= today:
+            return None
+        if action.fire is not None:
+            note = f"Termijn verstreken: {deadline.label} (uiterlijk {record.due_date:%d-%m-%Y})"
+            if self._fire_consequence(record, action.fire, note, moment):
+                return Consequence(record, "fire", action.fire)
+        elif action.escalate is not None and self.store.mark_consequence(record.id, moment):
+            return Consequence(record, "escalate", action.escalate)
+        return None
+
     def _fire_consequence(
-        self, record: DeadlineRecord, trigger: str, label: str, moment: datetime
+        self, record: DeadlineRecord, trigger: str, note: str, moment: datetime
     ) -> bool:
         case = self.store.case(record.case_id)
         if case.state != record.state:
             return False
         system = Actor(None, "systeem", frozenset())
-        note = f"Termijn verstreken: {label} (uiterlijk {record.due_date:%d-%m-%Y})"
         try:
             self._decide_and_apply(
                 case, system, self.spec_of(case), trigger, moment, {}, note, None, system=True
@@ -449,7 +540,7 @@ class Toetreding:
     ) -> None:
         if not reason.strip():
             raise InvalidInputError("geef een reden (--reason)")
-        person_id = self._person_id(actor_ref)
+        person_id = self.person_id(actor_ref)
         loaded = self.store.case_for_actor(case_id, person_id)
         role = next((r for r in DEADLINE_ROLES if r in loaded.roles), None)
         if role is None:
@@ -497,8 +588,16 @@ class Toetreding:
                 result.append(StepCount(spec, state, counts.get((pid, version, state), 0)))
         return result
 
+    def today(self) -> date:
+        """Today's date in Dutch time, from the injected clock."""
+        return local(self.clock.now()).date()
+
     def spec_of(self, case: CaseRecord) -> ProtocolSpec:
         return self._spec(case.protocol_id, case.protocol_version)
+
+    def protocol(self, protocol_id: str, version: int) -> ProtocolSpec:
+        """The exact definition cases on this version are decided by (see ``_spec``)."""
+        return self._spec(protocol_id, version)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -525,7 +624,8 @@ class Toetreding:
         self._pinned[key] = spec
         return spec
 
-    def _person_id(self, ref: str | int) -> int:
+    def person_id(self, ref: str | int) -> int:
+        """The id of a person given by id or e-mail address."""
         if isinstance(ref, int):
             return ref
         person = self.store.person(ref)

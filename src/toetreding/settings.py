@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.policy import default as default_policy
 from pathlib import Path
+from typing import Literal, get_args
+
+from toetreding._exceptions import ConfigurationError
 
 DEFAULT_DATABASE_URL = "sqlite:///toetreding.db"
+DEFAULT_SMTP_PORT = 587
+DEFAULT_MAIL_FROM = "toetreding <noreply@toetreding.invalid>"
+DEFAULT_BASE_URL = "http://localhost:8000"
+OUTBOX_FOLDER_NAME = "outbox"
+
+SmtpSecurity = Literal["none", "starttls", "tls"]
+"""How the SMTP connection is encrypted: not at all, upgraded with STARTTLS, or TLS from the
+first byte (usually port 465)."""
+
+SMTP_SECURITIES: tuple[SmtpSecurity, ...] = get_args(SmtpSecurity)
 
 
 def default_protocols_dir() -> Path:
@@ -22,12 +37,125 @@ def default_protocols_dir() -> Path:
 class Settings:
     database_url: str
     protocols_dir: Path
+    # Per-partnership overrides of the document templates: ``<dir>/<partnership code>/<name>``
+    # (docs/documents.md); None uses only the templates in the package.
+    templates_dir: Path | None = None
+    # Reminder e-mail (docs/reminders.md). No SMTP host: messages go to the outbox folder.
+    smtp_host: str | None = None
+    smtp_port: int = DEFAULT_SMTP_PORT
+    smtp_security: SmtpSecurity = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)  # never in a log line
+    mail_from: str = DEFAULT_MAIL_FROM
+    # None: ``outbox/`` next to the SQLite database file, else ``./outbox`` (outbox_folder()).
+    outbox_dir: Path | None = None
+    base_url: str = DEFAULT_BASE_URL  # links to a case: ``{base_url}/dossiers/{case_id}``
+    # Signs session cookies; None: the web app keeps one in a file next to the database.
+    secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
+        templates_dir = os.environ.get("TOETREDING_TEMPLATES_DIR")
+        outbox_dir = _env("TOETREDING_OUTBOX_DIR")
+        username = _env("TOETREDING_SMTP_USER")
+        password = _env("TOETREDING_SMTP_PASSWORD")
+        if username is not None and password is None:
+            raise ConfigurationError(
+                "TOETREDING_SMTP_USER is gezet maar TOETREDING_SMTP_PASSWORD niet; "
+                "geef beide of geen van beide"
+            )
         return cls(
             database_url=os.environ.get("TOETREDING_DATABASE_URL", DEFAULT_DATABASE_URL),
             protocols_dir=Path(
                 os.environ.get("TOETREDING_PROTOCOLS_DIR", str(default_protocols_dir()))
             ),
+            templates_dir=Path(templates_dir) if templates_dir else None,
+            smtp_host=_env("TOETREDING_SMTP_HOST"),
+            smtp_port=_port(_env("TOETREDING_SMTP_PORT")),
+            smtp_security=_security(_env("TOETREDING_SMTP_SECURITY")),
+            smtp_username=username,
+            smtp_password=password,
+            mail_from=_mail_from(_env("TOETREDING_MAIL_FROM")),
+            outbox_dir=Path(outbox_dir) if outbox_dir else None,
+            base_url=_base_url(_env("TOETREDING_BASE_URL")),
+            secret_key=_env("TOETREDING_SECRET_KEY"),
         )
+
+    def outbox_folder(self) -> Path:
+        """Where the outbox writes ``.eml`` files: ``outbox_dir`` when set, else ``outbox/``
+        next to the SQLite database file, else ``./outbox`` (PostgreSQL, in-memory SQLite).
+
+        Follows ``database_url`` as it is now, so ``--db`` moves the outbox along.
+        """
+        if self.outbox_dir is not None:
+            return self.outbox_dir
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(self.database_url)
+        except ArgumentError:
+            return Path(OUTBOX_FOLDER_NAME)
+        database = url.database
+        if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+            return Path(OUTBOX_FOLDER_NAME)
+        if database.startswith("file:"):  # SQLite URI filename; not worth parsing
+            return Path(OUTBOX_FOLDER_NAME)
+        return Path(database).parent / OUTBOX_FOLDER_NAME
+
+
+def _env(name: str) -> str | None:
+    """The variable's value without surrounding blanks; unset or empty is None."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _port(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_SMTP_PORT
+    if raw.isdigit() and 1 <= int(raw) <= 65535:
+        return int(raw)
+    raise ConfigurationError(
+        f"TOETREDING_SMTP_PORT moet een poortnummer zijn (1 tot en met 65535), niet '{raw}'"
+    )
+
+
+def _security(raw: str | None) -> SmtpSecurity:
+    if raw is None:
+        return "starttls"
+    for security in SMTP_SECURITIES:
+        if raw.lower() == security:
+            return security
+    raise ConfigurationError(
+        f"TOETREDING_SMTP_SECURITY moet {', '.join(SMTP_SECURITIES[:-1])} of "
+        f"{SMTP_SECURITIES[-1]} zijn, niet '{raw}'"
+    )
+
+
+def _mail_from(raw: str | None) -> str:
+    """One address, optionally with a name: ``Naam <adres@domein.nl>`` or ``adres@domein.nl``."""
+    if raw is None:
+        return DEFAULT_MAIL_FROM
+    problem = f"TOETREDING_MAIL_FROM moet één e-mailadres zijn, zoals '{DEFAULT_MAIL_FROM}'"
+    try:
+        header = default_policy.header_factory("From", raw)
+    except (ValueError, IndexError) as exc:
+        raise ConfigurationError(f"{problem}, niet '{raw}'") from exc
+    addresses: tuple[Address, ...] = getattr(header, "addresses", ())
+    if len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
+        raise ConfigurationError(f"{problem}, niet '{raw}'")
+    if getattr(header, "defects", ()):
+        raise ConfigurationError(f"{problem}, niet '{raw}'")
+    return raw
+
+
+def _base_url(raw: str | None) -> str:
+    if raw is None:
+        return DEFAULT_BASE_URL
+    scheme, _, rest = raw.partition("://")
+    if scheme not in ("http", "https") or not rest.strip("/") or any(c.isspace() for c in raw):
+        raise ConfigurationError(
+            f"TOETREDING_BASE_URL moet met http:// of https:// beginnen, zoals "
+            f"'{DEFAULT_BASE_URL}', niet '{raw}'"
+        )
+    return raw.rstrip("/")

@@ -5,15 +5,25 @@ Exit codes: 0 ok, 1 refused or invalid input, 2 usage error.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 
 import typer
 
-from toetreding.cli import case_commands, deadline_commands, protocol_commands, setup_commands
-from toetreding.cli._common import State, console, new_app, service
+from toetreding.cli import (
+    audit_commands,
+    case_commands,
+    deadline_commands,
+    framework_commands,
+    protocol_commands,
+    reminder_commands,
+    report_commands,
+    setup_commands,
+    simulate_command,
+    web_commands,
+)
+from toetreding.cli._common import State, console, new_app, service, state
 from toetreding.cli.overview_commands import overview, print_overview
-from toetreding.clock import LOCAL_TZ
-from toetreding.demo import seed_demo
+from toetreding.demo import demo_start, seed_demo
 from toetreding.settings import Settings
 
 app = new_app(
@@ -23,12 +33,22 @@ app = new_app(
 app.command("init")(setup_commands.init)
 app.command("overview")(overview)
 app.command("agenda")(deadline_commands.agenda)
+app.command("simulate")(simulate_command.simulate)
+app.command("scheduler")(reminder_commands.scheduler)
+app.command("serve")(web_commands.serve)
+app.add_typer(web_commands.user_app, name="user")
 app.add_typer(deadline_commands.app, name="deadline")
+app.add_typer(reminder_commands.app, name="reminders")
 app.add_typer(protocol_commands.app, name="protocol")
+app.add_typer(framework_commands.app, name="framework")
 app.add_typer(setup_commands.partnership_app, name="partnership")
 app.add_typer(setup_commands.school_app, name="school")
 app.add_typer(setup_commands.person_app, name="person")
 app.add_typer(case_commands.app, name="case")
+app.add_typer(audit_commands.app, name="audit")
+app.add_typer(audit_commands.frame_app, name="frame")
+app.add_typer(report_commands.app, name="report")
+app.add_typer(report_commands.letter_app, name="letter")
 
 
 @app.callback()
@@ -40,7 +60,7 @@ def _root(
 ) -> None:
     settings = Settings.from_env()
     if database:
-        settings = Settings(database_url=database, protocols_dir=settings.protocols_dir)
+        settings = replace(settings, database_url=database)
     ctx.obj = State(settings)
 
 
@@ -48,7 +68,8 @@ def _root(
 def demo(ctx: typer.Context) -> None:
     """Zet demogegevens klaar (als de database leeg is) en toon het overzicht."""
     app_ = service(ctx)
-    if seed_demo(app_, datetime(2025, 9, 1, 9, 0, tzinfo=LOCAL_TZ)):
+    protocols = state(ctx).settings.protocols_dir
+    if seed_demo(app_, demo_start(app_.clock.now().date()), protocols):
         console.print(
             "Demogegevens aangemaakt: partnerschap 'part2' met zeven kandidaat-scholen.\n"
         )

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from toetreding._exceptions import InvalidInputError, ToetredingError, TransitionRefused
 from toetreding.clock import SystemClock, as_aware, local
+from toetreding.definition import ProtocolRegistry
 from toetreding.service import Toetreding
 from toetreding.settings import Settings
 
@@ -63,6 +64,11 @@ def service(ctx: typer.Context) -> Toetreding:
     return state(ctx).service
 
 
+def registry(ctx: typer.Context) -> ProtocolRegistry:
+    """The protocols from the configured folder, without opening the database."""
+    return ProtocolRegistry.from_directory(state(ctx).settings.protocols_dir)
+
+
 def state(ctx: typer.Context) -> State:
     root = ctx.find_root()
     if root.obj is None:
@@ -81,6 +87,14 @@ def parse_at(value: str | None) -> datetime | None:
             f"'{value}' is geen tijdstip (gebruik JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)"
         ) from None
     return as_aware(parsed)
+
+
+def parse_date(value: str) -> date:
+    """A calendar date given as JJJJ-MM-DD; a clear error otherwise."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(f"'{value}' is geen datum (gebruik JJJJ-MM-DD)") from None
 
 
 def show_time(moment: datetime | None) -> str:

@@ -14,6 +14,7 @@ from toetreding.cli._common import (
     console,
     new_app,
     parse_at,
+    parse_date,
     print_json,
     service,
 )
@@ -31,14 +32,22 @@ def agenda(
     ),
     overdue: bool = typer.Option(False, "--overdue", help="Alleen termijnen die verstreken zijn"),
     at: str | None = typer.Option(None, "--at", help="Peildatum (JJJJ-MM-DD); standaard vandaag"),
+    limit: int = typer.Option(
+        50, "--limit", min=0, help="Toon de eerste N termijnen; 0 toont ze allemaal"
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Lopende termijnen over alle dossiers, de eerstvolgende eerst."""
     app_ = service(ctx)
     moment = parse_at(at) or app_.clock.now()
     today = local(moment).date()
+    within_days = _days(within)
     items = app_.agenda(
-        today=today, partnership_ref=partnership, within_days=_days(within), overdue_only=overdue
+        today=today,
+        partnership_ref=partnership,
+        within_days=within_days,
+        overdue_only=overdue,
+        limit=limit or None,
     )
     if as_json:
         print_json([_item_json(item) for item in items])
@@ -46,6 +55,22 @@ def agenda(
     if not items:
         console.print(f"Geen lopende termijnen (peildatum {today:%d-%m-%Y}).")
         return
+    _print_agenda(items, today)
+    if limit and len(items) == limit:
+        total = app_.agenda_size(
+            today=today,
+            partnership_ref=partnership,
+            within_days=within_days,
+            overdue_only=overdue,
+        )
+        if total > limit:
+            console.print(
+                f"De eerste {limit} van {total} termijnen; --limit 0 toont ze allemaal.",
+                highlight=False,
+            )
+
+
+def _print_agenda(items: list[AgendaItem], today: date) -> None:
     table = Table(
         "uiterlijk",
         "status",
@@ -80,10 +105,7 @@ def extend(
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Verleng een lopende termijn."""
-    try:
-        new_due = date.fromisoformat(until)
-    except ValueError:
-        raise InvalidInputError(f"'{until}' is geen datum (gebruik JJJJ-MM-DD)") from None
+    new_due = parse_date(until)
     record = service(ctx).extend_deadline(
         case_id, name, new_due=new_due, reason=reason, actor_ref=actor, at=parse_at(at)
     )

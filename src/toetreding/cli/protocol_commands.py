@@ -8,14 +8,10 @@ import typer
 from rich.table import Table
 
 from toetreding._exceptions import DefinitionError
-from toetreding.cli._common import JSON_HELP, console, errors, new_app, print_json, state
-from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
+from toetreding.cli._common import JSON_HELP, console, errors, new_app, print_json, registry
+from toetreding.definition import ProtocolSpec, load_protocol_file
 
 app = new_app("Protocollen bekijken en controleren.")
-
-
-def _registry(ctx: typer.Context) -> ProtocolRegistry:
-    return ProtocolRegistry.from_directory(state(ctx).settings.protocols_dir)
 
 
 @app.command("list")
@@ -23,7 +19,7 @@ def list_protocols(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
 ) -> None:
     """Alle protocollen met hun versies."""
-    specs = _registry(ctx).all()
+    specs = registry(ctx).all()
     if as_json:
         print_json(
             [
@@ -53,7 +49,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """De stappen en handelingen van een protocol."""
-    spec = _registry(ctx).get(protocol_id, version)
+    spec = registry(ctx).get(protocol_id, version)
     if as_json:
         print_json(spec.model_dump(mode="json", by_alias=True))
         return

@@ -5,10 +5,17 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from toetreding._exceptions import InvalidInputError
 from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
 from toetreding.definition import Sector
 from toetreding.store import Region
-from toetreding.store.tables import PartnershipPublic, PersonPublic, SchoolCreate, SchoolPublic
+from toetreding.store.tables import (
+    PartnershipPublic,
+    PersonPublic,
+    SchoolCreate,
+    SchoolPublic,
+    SchoolUpdate,
+)
 
 partnership_app = new_app("Partnerschappen beheren.")
 school_app = new_app("Kandidaat-scholen beheren.")
@@ -81,6 +88,28 @@ def school_add(
         app.clock.now(),
     )
     console.print(f"School {school.name} toegevoegd (id {school.id}).", highlight=False)
+
+
+@school_app.command("edit")
+def school_edit(
+    ctx: typer.Context,
+    school_id: int = typer.Argument(..., help="Id van de school (zie 'school list')"),
+    name: str | None = typer.Option(None, "--name", help="Nieuwe naam"),
+    region: Region | None = typer.Option(None, "--region", help="noord, midden of zuid"),
+    brin: str | None = typer.Option(None, "--brin", help="BRIN of ander kenmerk"),
+    board: str | None = typer.Option(None, "--board", help="Schoolbestuur"),
+) -> None:
+    """Corrigeer naam, regio, BRIN of bestuur van een school."""
+    given = {"name": name, "region": region, "brin": brin, "board": board}
+    changes = SchoolUpdate.model_validate({k: v for k, v in given.items() if v is not None})
+    if not changes.model_fields_set:
+        raise InvalidInputError("geef minstens één van --name, --region, --brin, --board")
+    school = service(ctx).store.update_school(school_id, changes)
+    console.print(
+        f"School {school.id} bijgewerkt: {school.name}, regio {school.region}, "
+        f"bestuur {school.board or '-'}.",
+        highlight=False,
+    )
 
 
 @school_app.command("list")

@@ -144,6 +144,7 @@ _OPEN_DEADLINE = insert(_deadlines).values(
     original_due_date=bindparam("d_due"),
     status=DeadlineStatus.OPEN.value,
     created_at=bindparam("d_at"),
+    next_reminder_on=bindparam("d_today"),
 )
 
 _Processor = Callable[[Any], Any]

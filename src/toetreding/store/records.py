@@ -79,6 +79,7 @@ class DeadlineRecord:
     resolved_by: int | None
     reason: str | None
     consequence_at: datetime | None
+    next_reminder_on: date | None
     school_name: str
     partnership_id: int
     protocol_id: str

@@ -14,11 +14,13 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, select, update
+from pydantic import BaseModel
+from sqlalchemy import Engine, Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
+from toetreding.clock import local
 from toetreding.definition.model import ProtocolSpec
 from toetreding.store._hotpath import CASE_WIDTH, HotPath
 from toetreding.store.records import (
@@ -40,6 +42,7 @@ from toetreding.store.tables import (
     ProtocolVersion,
     School,
     SchoolCreate,
+    SchoolUpdate,
 )
 
 T = TypeVar("T")
@@ -62,12 +65,52 @@ def _apply_deadline_plan(
         hot.close_deadlines.run(cursor, {**common, "d_today": plan.today})
     for new in plan.new:
         hot.open_deadline.run(
-            cursor, {**common, "d_state": new.state, "d_name": new.name, "d_due": new.due}
+            cursor,
+            {
+                **common,
+                "d_state": new.state,
+                "d_name": new.name,
+                "d_due": new.due,
+                "d_today": plan.today,
+            },
         )
 
 
-def definition_digest(spec: ProtocolSpec) -> str:
-    """A digest of the definition's content, blind to comments and layout of the file."""
+MAX_ID = 2**31 - 1  # the databases' integer keys
+
+
+def is_id(ref: str | int) -> bool:
+    """Whether ``ref`` names a row by its number (ASCII digits within the key range), rather
+    than by a code, BRIN or e-mail address. '²' is a digit to Python, not an id."""
+    text = str(ref)
+    return isinstance(ref, int) or (text.isascii() and text.isdigit() and int(text) <= MAX_ID)
+
+
+def _deadline_filters(
+    query: Select[Any],
+    case_id: int | None,
+    partnership_id: int | None,
+    open_only: bool,
+    due_until: date | None,
+    due_before: date | None,
+) -> Select[Any]:
+    """The agenda's filters, shared by the list and its count."""
+    if case_id is not None:
+        query = query.where(_deadlines.c.case_id == case_id)
+    if partnership_id is not None:
+        query = query.where(_cases.c.partnership_id == partnership_id)
+    if open_only:
+        query = query.where(_deadlines.c.status == DeadlineStatus.OPEN.value)
+    if due_until is not None:
+        query = query.where(_deadlines.c.due_date <= due_until)
+    if due_before is not None:
+        query = query.where(_deadlines.c.due_date < due_before)
+    return query
+
+
+def definition_digest(spec: BaseModel) -> str:
+    """A digest of a definition's content (protocol, framework), blind to comments and
+    layout of the file."""
     canonical = json.dumps(spec.model_dump(mode="json", by_alias=True), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -115,6 +158,23 @@ class Store:
             school, f"een school met BRIN '{data.brin}' staat al in dit partnerschap"
         )
 
+    def update_school(self, school_id: int, changes: SchoolUpdate) -> School:
+        """Change the given fields of a school; an omitted field stays as it is."""
+        with self.session() as session:
+            school = session.get(School, school_id)
+            if school is None:
+                raise NotFoundError(f"school '{school_id}' bestaat niet")
+            school.sqlmodel_update(changes.model_dump(exclude_unset=True))
+            session.add(school)
+            try:
+                session.commit()
+            except IntegrityError as exc:
+                raise ConflictError(
+                    f"een school met BRIN '{school.brin}' staat al in dit partnerschap"
+                ) from exc
+            session.refresh(school)
+            return school
+
     def schools(self, partnership_id: int | None = None) -> list[School]:
         query = select(School).order_by(School.name)
         if partnership_id is not None:
@@ -125,7 +185,7 @@ class Store:
     def school(self, ref: str | int, partnership_id: int | None = None) -> School:
         """By id, or by BRIN within a partnership."""
         with self.session() as session:
-            if isinstance(ref, int) or str(ref).isdigit():
+            if is_id(ref):
                 found = session.get(School, int(ref))
             else:
                 query = select(School).where(School.brin == ref)  # type: ignore[arg-type]
@@ -266,6 +326,7 @@ class Store:
                         original_due_date=new.due,
                         status=DeadlineStatus.OPEN.value,
                         created_at=at,
+                        next_reminder_on=local(at).date(),
                     )
                 )
         return case_id
@@ -362,9 +423,10 @@ class Store:
         open_only: bool = False,
         due_until: date | None = None,
         due_before: date | None = None,
+        limit: int | None = None,
     ) -> list[DeadlineRecord]:
         """Deadlines with their case's school and protocol, soonest first (uses the
-        ``status, due_date`` index for the agenda)."""
+        ``status, due_date`` index for the agenda); at most ``limit`` when given."""
         query = (
             select(
                 _deadlines,
@@ -376,19 +438,27 @@ class Store:
             .join(_cases, _cases.c.id == _deadlines.c.case_id)
             .join(_schools, _schools.c.id == _cases.c.school_id)
             .order_by(_deadlines.c.due_date, _deadlines.c.id)
+            .limit(limit)
         )
-        if case_id is not None:
-            query = query.where(_deadlines.c.case_id == case_id)
-        if partnership_id is not None:
-            query = query.where(_cases.c.partnership_id == partnership_id)
-        if open_only:
-            query = query.where(_deadlines.c.status == DeadlineStatus.OPEN.value)
-        if due_until is not None:
-            query = query.where(_deadlines.c.due_date <= due_until)
-        if due_before is not None:
-            query = query.where(_deadlines.c.due_date < due_before)
+        query = _deadline_filters(query, case_id, partnership_id, open_only, due_until, due_before)
         with self.engine.connect() as connection:
             return [DeadlineRecord(**row._asdict()) for row in connection.execute(query)]
+
+    def count_deadlines(
+        self,
+        *,
+        partnership_id: int | None = None,
+        open_only: bool = False,
+        due_until: date | None = None,
+        due_before: date | None = None,
+    ) -> int:
+        """How many deadlines :meth:`deadlines` would return without a limit."""
+        query = select(func.count()).select_from(
+            _deadlines.join(_cases, _cases.c.id == _deadlines.c.case_id)
+        )
+        query = _deadline_filters(query, None, partnership_id, open_only, due_until, due_before)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def mark_consequence(self, deadline_id: int, at: datetime) -> bool:
         """Record that a missed deadline's consequence ran; False if it already had."""
@@ -418,8 +488,8 @@ class Store:
         if new_due is None:
             values |= {"status": DeadlineStatus.WAIVED.value, "resolved_at": at}
             values["resolved_by"] = actor_id
-        else:
-            values["due_date"] = new_due
+        else:  # the reminder ladder starts again from the new due date
+            values |= {"due_date": new_due, "next_reminder_on": local(at).date()}
         payload = {"termijn": deadline.name, "oude_datum": deadline.due_date.isoformat()}
         if new_due is not None:
             payload["nieuwe_datum"] = new_due.isoformat()
@@ -461,6 +531,32 @@ class Store:
         with self._hot.cursor() as (hot, cursor):
             rows = hot.history.rows(cursor, {"case_id": case_id})
         return [HistoryEntry(*row) for row in rows]
+
+    def board_peers_with(self, case_id: int, name: str) -> list[tuple[str, Any]]:
+        """(school name, latest value of input ``name``) for the other running cases of
+        schools of the same board in the same partnership that recorded ``name``."""
+        this_case = _cases.alias("this_case")
+        this_school = _schools.alias("this_school")
+        value = _events.c.payload[name].as_string()
+        query = (
+            select(_cases.c.id, _schools.c.name, _events.c.seq, value.label("value"))
+            .select_from(this_case)
+            .join(this_school, this_school.c.id == this_case.c.school_id)
+            .join(_schools, _schools.c.board == this_school.c.board)
+            .join(_cases, _cases.c.school_id == _schools.c.id)
+            .join(_events, _events.c.case_id == _cases.c.id)
+            .where(
+                this_case.c.id == case_id,
+                _cases.c.partnership_id == this_case.c.partnership_id,
+                _cases.c.id != case_id,
+                _cases.c.closed_at.is_(None),
+                value.is_not(None),
+            )
+            .order_by(_cases.c.id, _events.c.seq)
+        )
+        with self.engine.connect() as connection:
+            latest = {row.id: (row.name, row.value) for row in connection.execute(query)}
+        return list(latest.values())
 
     def cases(
         self,
@@ -522,6 +618,6 @@ class Store:
 
     @staticmethod
     def _by_ref(session: Session, model: type[T], column: Any, ref: str | int) -> T | None:
-        if isinstance(ref, int) or str(ref).isdigit():
+        if is_id(ref):
             return session.get(model, int(ref))
         return session.exec(select(model).where(column == ref)).scalars().first()  # type: ignore[call-overload,no-any-return]
