@@ -34,6 +34,7 @@ from .web_helpers import (
     csrf_of,
     demo_client,
     sign_in,
+    token,
 )
 
 SCHOOL_1 = "contact@demo01.example"
@@ -57,13 +58,6 @@ def client(demo_database: Path, tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(database_url=f"sqlite:///{copy}", protocols_dir=PROTOCOLS)
     with TestClient(create_app(settings, FixedClock(NOW), secret="test-secret")) as test_client:
         yield test_client
-
-
-def token(client: TestClient, email: str) -> dict[str, str]:
-    """The ``Authorization`` header with a fresh API token of this person."""
-    context = client.app.state.ctx  # type: ignore[attr-defined]
-    person = context.service.store.person(email)
-    return {"Authorization": f"Bearer {context.accounts.issue_token(person.id, 'api')}"}
 
 
 def service(client: TestClient) -> Toetreding:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pypdfium2
 from fastapi.testclient import TestClient
 
-from .web_helpers import COORDINATOR, STUURGROEP, sign_in
+from .helpers import nvao_scores, record_audit
+from .web_helpers import AUDIT_CHAIR, COORDINATOR, KERNGROEP, STUURGROEP, sign_in, token
 
 ROC = "contact@demo02.example"  # ROC Twente Techniek, case 2 (partner, final report v2)
 NOORDIK = "contact@demo01.example"
@@ -139,3 +140,47 @@ def test_a_partnerships_own_template_is_used(client: TestClient, tmp_path: Path)
     sign_in(client, COORDINATOR)
     report = client.get("/dossiers/2/documenten/rapport-2.html")
     assert "Eigen sjabloon · versie 2" in report.text
+
+
+def test_a_school_reads_only_the_report_versions_it_was_sent(client: TestClient) -> None:
+    """The committee's working drafts stay internal: the school sees the draft that was sent
+    to it (step 6), and the final report once the committee has sent that too."""
+    context = client.app.state.ctx  # type: ignore[attr-defined]
+    service, desk = context.service, context.desk
+    service.fire(1, "audit_aanvragen", actor_ref=NOORDIK, inputs={"vervolgzelfevaluatie": "v"})
+    service.fire(1, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": "2026-11-20"})
+    committee = [(AUDIT_CHAIR, "Saxion"), (KERNGROEP, "Het Noordik")]
+    record_audit(desk, 1, organiser=STUURGROEP, members=committee, scores=nvao_scores("partner"))
+    desk.draft_report(1, actor_ref=AUDIT_CHAIR)
+    desk.draft_report(1, actor_ref=AUDIT_CHAIR)  # v2 replaces v1 before anything is sent
+
+    def school_sees() -> list[int]:
+        versions = [v for v in (1, 2, 3) if client.get(_report(v)).status_code == 200]
+        listed = client.get("/dossiers/1/documenten").text
+        assert [v for v in (1, 2, 3) if _report(v) in listed] == versions
+        api = client.get("/api/dossiers/1/audit", headers=api_token).json()
+        assert [report["version"] for report in api["reports"]] == versions
+        return versions
+
+    sign_in(client, NOORDIK)
+    api_token = token(client, NOORDIK)
+    assert school_sees() == []
+    unsent = client.get(_report(2))
+    assert unsent.status_code == 404 and "rapportversie 2 bestaat niet" in unsent.text
+    assert "Er is nog geen rapport." in client.get("/dossiers/1/audit").text
+
+    service.fire(1, "concept_rapport_opstellen", actor_ref=AUDIT_CHAIR)
+    assert school_sees() == [2]
+    assert client.get("/dossiers/1/audit/vergelijk?oud=1&nieuw=2").status_code == 404
+    service.fire(1, "geen_correcties", actor_ref=NOORDIK)
+    desk.finalize(1, actor_ref=AUDIT_CHAIR)
+    assert school_sees() == [2]  # fixed, but not yet sent
+    service.fire(1, "rapport_vaststellen", actor_ref=AUDIT_CHAIR)
+    assert school_sees() == [2, 3]
+
+    sign_in(client, COORDINATOR)  # the partnership reads every version
+    assert [v for v in (1, 2, 3) if client.get(_report(v)).status_code == 200] == [1, 2, 3]
+
+
+def _report(version: int) -> str:
+    return f"/dossiers/1/documenten/rapport-{version}.html"

@@ -62,3 +62,10 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+def token(client: TestClient, email: str) -> dict[str, str]:
+    """The ``Authorization`` header with a fresh API token of this person."""
+    context = client.app.state.ctx  # type: ignore[attr-defined]
+    person = context.service.store.person(email)
+    return {"Authorization": f"Bearer {context.accounts.issue_token(person.id, 'api')}"}

@@ -314,6 +314,26 @@ class AuditDesk:
     def reports(self, case_id: int) -> list[Report]:
         return self.audits.reports(self._latest(case_id).id or 0)
 
+    def released_reports(self, case_id: int) -> list[Report]:
+        """The report versions the school has been sent: the draft that was current when the
+        case entered the corrections step, and the final report once the case left the step
+        in which it was fixed. Other drafts are the committee's own working versions."""
+        _, _, audit_spec = self._case(case_id)
+        reports = self.reports(case_id)
+        history = self.app.store.history(case_id)
+        sent = {
+            False: [as_aware(e.at) for e in history if e.to_state == audit_spec.corrections_in],
+            True: [as_aware(e.at) for e in history if e.from_state == audit_spec.finalize_in],
+        }
+        released = set()
+        for final, moments in sent.items():
+            kind = [r for r in reports if r.final is final]
+            for moment in moments:
+                current = [r for r in kind if as_aware(r.created_at) <= moment]
+                if current:
+                    released.add(current[-1].version)
+        return [r for r in reports if r.version in released]
+
     def report(self, case_id: int, version: int | None = None) -> Report:
         reports = self.reports(case_id)
         if not reports:

@@ -1,21 +1,23 @@
 """Who may see what: a signed-in person's partnerships, roles and schools.
 
 People who work for a partnership (any role but ``school``) see all its cases; a school
-contact sees only the cases of their own school(s); an administrator sees everything. What
-someone may *do* in a case is the protocol's business (its role rules, checked by the engine).
+contact sees only the cases of their own school(s), and of an audit only the report versions
+the school has been sent; an administrator sees everything. What someone may *do* in a case
+is the protocol's business (its role rules, checked by the engine).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
 from toetreding._exceptions import NotFoundError
+from toetreding.audits import AuditDesk, AuditView
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import Toetreding
 from toetreding.store.records import CaseRecord
-from toetreding.store.tables import Account, Membership, Person
+from toetreding.store.tables import Account, Membership, Person, Report
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,28 @@ def visible_case(app: Toetreding, viewer: Viewer, case_id: int) -> CaseRecord:
     if case is None or not viewer.sees_case(case):
         raise NotFoundError(f"dossier {case_id} bestaat niet")
     return case
+
+
+def visible_reports(desk: AuditDesk, viewer: Viewer, case_id: int) -> list[Report]:
+    """The report versions of the case's latest audit: all of them for the partnership's
+    people, for a school contact only those sent to the school."""
+    return desk.released_reports(case_id) if viewer.school_only else desk.reports(case_id)
+
+
+def visible_audit(desk: AuditDesk, viewer: Viewer, case_id: int) -> AuditView:
+    """The latest audit, its report list narrowed by :func:`visible_reports`."""
+    view = desk.view(case_id)
+    if not viewer.school_only:
+        return view
+    return replace(view, reports=desk.released_reports(case_id))
+
+
+def require_visible_reports(desk: AuditDesk, viewer: Viewer, case_id: int, *versions: int) -> None:
+    """NotFoundError for a version this person may not read (as for one that does not
+    exist, so a school does not learn of the committee's working drafts)."""
+    if not viewer.school_only:
+        return
+    known = {report.version for report in desk.released_reports(case_id)}
+    for version in versions:
+        if version not in known:
+            raise NotFoundError(f"rapportversie {version} bestaat niet")

@@ -10,7 +10,7 @@ from toetreding._exceptions import NotFoundError
 from toetreding.audits import NewFinding
 from toetreding.definition.model import AuditSpec
 from toetreding.service import Toetreding
-from toetreding.web.access import Viewer, visible_case
+from toetreding.web.access import Viewer, visible_audit, visible_case
 from toetreding.web.api._common import ApiRoute, CaseId, Changer, errors
 from toetreding.web.deps import Me, ctx
 from toetreding.web.schemas import (
@@ -41,7 +41,7 @@ def audit_view(request: Request, case_id: CaseId, me: Me) -> AuditDetail:
     context = ctx(request)
     audit_spec = _audit_of(context.service, me, case_id)
     labels = {group.name: group.label for group in audit_spec.groups}
-    view = context.desk.view(case_id)
+    view = visible_audit(context.desk, me, case_id)
     # As on the audit page: the school reads the reports, not the committee's working notes.
     return audit_detail(view, labels, findings_shown=not me.school_only)
 

@@ -27,7 +27,7 @@ from toetreding.frameworks import FrameworkSpec
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import CaseView
 from toetreding.store.tables import Finding
-from toetreding.web.access import Viewer, visible_case
+from toetreding.web.access import Viewer, require_visible_reports, visible_audit, visible_case
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.pages.cases import actions_for
 
@@ -65,6 +65,7 @@ def compare(request: Request, case_id: int, me: Me, oud: str = "", nieuw: str = 
     service = ctx(request).service
     visible_case(service, me, case_id)
     older, newer = _version(oud), _version(nieuw)
+    require_visible_reports(ctx(request).desk, me, case_id, older, newer)
     comparison = ctx(request).desk.compare(case_id, older, newer)
     return page(
         request,
@@ -324,7 +325,7 @@ def _render(
     spec = view.spec.audit
     if spec is None:
         raise NotFoundError(f"het protocol van dossier {case_id} kent geen interne audit")
-    audit = _audit_view(desk, case_id)
+    audit = _audit_view(desk, me, case_id)
     values = {"kept": {}, "entered": None, "tried": "", "anchor": "", "done": "", **extra}
     response = page(
         request,
@@ -345,9 +346,9 @@ def _render(
     return response
 
 
-def _audit_view(desk: AuditDesk, case_id: int) -> AuditView | None:
+def _audit_view(desk: AuditDesk, me: Viewer, case_id: int) -> AuditView | None:
     try:
-        return desk.view(case_id)
+        return visible_audit(desk, me, case_id)
     except NotFoundError:  # no audit opened yet
         return None
 

@@ -26,7 +26,7 @@ from toetreding.documents import (
     render_pdf,
 )
 from toetreding.store.tables import Report
-from toetreding.web.access import Viewer, visible_case
+from toetreding.web.access import Viewer, require_visible_reports, visible_case, visible_reports
 from toetreding.web.deps import Me, ctx, page
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +68,7 @@ def documents_page(request: Request, case_id: int, me: Me) -> Response:
         "documents.html",
         me,
         view=service.view(case_id),
-        reports=_reports(ctx(request).desk, case_id),
+        reports=_reports(ctx(request).desk, me, case_id),
         letters=[letter for letter in letters if letter is not None],
     )
 
@@ -78,6 +78,7 @@ def report_file(request: Request, case_id: int, version: str, fmt: str, me: Me) 
     def build(desk: AuditDesk, case_id: int) -> Document:
         if not (version.isascii() and version.isdigit()):
             raise NotFoundError(f"rapportversie '{version}' bestaat niet")
+        require_visible_reports(desk, me, case_id, int(version))
         return from_case.audit_report(desk, case_id, int(version))
 
     name = f"toetsingsrapport-dossier-{case_id}-v{version}"
@@ -134,8 +135,8 @@ def _detail(document: Document) -> str:
     return ""
 
 
-def _reports(desk: AuditDesk, case_id: int) -> list[Report]:
+def _reports(desk: AuditDesk, me: Viewer, case_id: int) -> list[Report]:
     try:
-        return desk.reports(case_id)
+        return visible_reports(desk, me, case_id)
     except (NotFoundError, InvalidInputError):  # no audit yet, or a protocol without one
         return []
