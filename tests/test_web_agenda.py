@@ -278,3 +278,22 @@ def test_the_password_is_changed_with_the_current_one(client: TestClient) -> Non
         data={"email": COORDINATOR, "wachtwoord": PASSWORD, "csrf_token": csrf_of(form.text)},
     )
     assert old.status_code == 401
+
+
+def test_a_new_password_ends_every_other_session(client: TestClient) -> None:
+    """Someone who changes a password (or has it reset) because it leaked must not stay
+    signed in elsewhere with the old one; the browser that changed it stays signed in."""
+    laptop, tablet = client, TestClient(client.app)
+    sign_in(laptop, COORDINATOR)
+    sign_in(tablet, COORDINATOR)
+    new = "nieuw-en-lang-genoeg"
+    post_form(laptop, "/account/wachtwoord", huidig=PASSWORD, nieuw=new, herhaling=new)
+    assert laptop.get("/overzicht").status_code == 200
+    post_form(laptop, "/account/api-token/nieuw")  # its forms still work
+    gone = tablet.get("/overzicht", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].startswith("/inloggen")
+
+    context: WebContext = client.app.state.ctx  # type: ignore[attr-defined]
+    person = context.service.store.person(COORDINATOR)
+    context.accounts.set_password(person.id or 0, "door-de-beheerder", context.service.clock.now())
+    assert laptop.get("/overzicht", follow_redirects=False).status_code == 303

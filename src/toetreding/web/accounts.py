@@ -84,6 +84,15 @@ class Accounts:
             return None
         return person
 
+    def session_stamp(self, person_id: int) -> str | None:
+        """A short digest of the current password hash (salted, so new with every password);
+        sessions carry it, and one with another stamp is no longer signed in."""
+        with Session(self.engine) as session:
+            password_hash = session.exec(
+                select(Account.password_hash).where(Account.person_id == person_id)
+            ).first()
+        return None if password_hash is None else token_hash(password_hash)[:16]
+
     def issue_token(self, person_id: int, kind: str) -> str:
         """A new API token ('api') or calendar secret ('calendar'); the old one stops working."""
         token = secrets.token_urlsafe(24)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -13,7 +13,14 @@ from toetreding.service import Toetreding
 from toetreding.settings import Settings
 from toetreding.web.access import Viewer, load_viewer
 from toetreding.web.accounts import Accounts
-from toetreding.web.security import COOKIE, SessionCodec, SessionData, csrf_matches
+from toetreding.web.security import (
+    COOKIE,
+    MAX_AGE,
+    SessionCodec,
+    SessionData,
+    csrf_matches,
+    new_session,
+)
 
 
 @dataclass
@@ -59,6 +66,8 @@ def viewer(request: Request) -> Viewer:
     session = session_of(request)
     if session is None or session.person_id is None:
         raise LoginRequired()
+    if context.accounts.session_stamp(session.person_id) != session.stamp:
+        raise LoginRequired()  # the password changed since this session signed in
     return load_viewer(context.service, session.person_id)
 
 
@@ -69,6 +78,32 @@ def require_csrf(request: Request, given: str | None) -> None:
     token = given or request.headers.get("x-csrf-token")
     if not csrf_matches(session_of(request), token):
         raise CsrfFailed()
+
+
+def sign_in_session(request: Request, response: Response, person_id: int) -> None:
+    """Give the response a new session for this person (new CSRF token, current stamp)."""
+    stamp = ctx(request).accounts.session_stamp(person_id) or ""
+    set_session_cookie(request, response, new_session(person_id, stamp))
+
+
+def restamp_session(request: Request, response: Response, person_id: int) -> None:
+    """Keep this session (and its CSRF token) signed in after its own password change."""
+    session = session_of(request)
+    if session is not None:
+        stamp = ctx(request).accounts.session_stamp(person_id) or ""
+        set_session_cookie(request, response, replace(session, stamp=stamp))
+
+
+def set_session_cookie(request: Request, response: Response, session: SessionData) -> None:
+    response.set_cookie(
+        COOKIE,
+        ctx(request).codec.dump(session),
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=ctx(request).secure_cookies,
+        path="/",
+    )
 
 
 def page(request: Request, template: str, viewer_: Viewer | None, **values: Any) -> Response:

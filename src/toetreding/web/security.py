@@ -1,7 +1,9 @@
 """Signed session cookies and CSRF tokens.
 
-The session is a signed (not encrypted) cookie holding the person id and the session's CSRF
-token; HttpOnly, SameSite=Lax, Secure on https. Every form and every state-changing request
+The session is a signed (not encrypted) cookie holding the person id, the session's CSRF
+token and a stamp of the account's password hash (``Accounts.session_stamp``): a new
+password, set by the person or reset by an administrator, ends every session signed in with
+the old one. HttpOnly, SameSite=Lax, Secure on https. Every form and every state-changing request
 made with the session carries the CSRF token (form field ``csrf_token`` or header
 ``X-CSRF-Token``); API calls with a bearer token need none.
 """
@@ -24,6 +26,7 @@ MAX_AGE = 12 * 3600  # a working day
 class SessionData:
     person_id: int | None
     csrf: str
+    stamp: str = ""  # of the password the session signed in with
 
 
 class SessionCodec:
@@ -31,7 +34,7 @@ class SessionCodec:
         self._signer = TimestampSigner(secret, salt="toetreding-sessie")
 
     def dump(self, data: SessionData) -> str:
-        payload = json.dumps({"pid": data.person_id, "csrf": data.csrf})
+        payload = json.dumps({"pid": data.person_id, "csrf": data.csrf, "pw": data.stamp})
         return self._signer.sign(payload.encode()).decode()
 
     def load(self, cookie: str | None) -> SessionData | None:
@@ -40,13 +43,13 @@ class SessionCodec:
         try:
             payload = self._signer.unsign(cookie, max_age=MAX_AGE)
             data = json.loads(payload)
-            return SessionData(data.get("pid"), str(data["csrf"]))
+            return SessionData(data.get("pid"), str(data["csrf"]), str(data.get("pw", "")))
         except (BadSignature, ValueError, KeyError, TypeError):
             return None
 
 
-def new_session(person_id: int | None = None) -> SessionData:
-    return SessionData(person_id, secrets.token_urlsafe(24))
+def new_session(person_id: int | None = None, stamp: str = "") -> SessionData:
+    return SessionData(person_id, secrets.token_urlsafe(24), stamp)
 
 
 def csrf_matches(session: SessionData | None, given: str | None) -> bool:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from toetreding.web.deps import ctx, page, require_csrf, session_of
-from toetreding.web.security import COOKIE, MAX_AGE, new_session
+from toetreding.web.deps import (
+    ctx,
+    page,
+    require_csrf,
+    session_of,
+    set_session_cookie,
+    sign_in_session,
+)
+from toetreding.web.security import COOKIE, new_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -15,7 +22,7 @@ router = APIRouter(include_in_schema=False)
 def login_form(request: Request, volgende: str = "/overzicht") -> Response:
     session = session_of(request) or new_session()
     response = page(request, "login.html", None, volgende=_safe(volgende), csrf_token=session.csrf)
-    _set_cookie(request, response, ctx(request).codec.dump(session))
+    set_session_cookie(request, response, session)
     return response
 
 
@@ -42,7 +49,7 @@ def login(
         response.status_code = 401
         return response
     redirect = RedirectResponse(_safe(volgende), status_code=303)
-    _set_cookie(request, redirect, ctx(request).codec.dump(new_session(person.id)))
+    sign_in_session(request, redirect, person.id or 0)
     return redirect
 
 
@@ -62,15 +69,3 @@ def home() -> Response:
 def _safe(target: str) -> str:
     """Only a path on this site (no open redirect to elsewhere)."""
     return target if target.startswith("/") and not target.startswith("//") else "/overzicht"
-
-
-def _set_cookie(request: Request, response: Response, value: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        value,
-        max_age=MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=ctx(request).secure_cookies,
-        path="/",
-    )

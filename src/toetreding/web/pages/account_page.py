@@ -19,7 +19,7 @@ from toetreding.roles import ROLE_LABELS
 from toetreding.store.tables import Membership
 from toetreding.web.access import Viewer
 from toetreding.web.accounts import MIN_PASSWORD
-from toetreding.web.deps import LoginRequired, Me, ctx, page, require_csrf
+from toetreding.web.deps import LoginRequired, Me, ctx, page, require_csrf, restamp_session
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"kalender": "calendar", "api-token": "api"}  # address part -> Accounts token kind
@@ -81,7 +81,9 @@ def change_password(
         response = _render(request, me, password_error=str(exc))
         response.status_code = 422
         return response
-    return _render(request, me, password_changed=True)
+    response = _render(request, me, password_changed=True)
+    restamp_session(request, response, me.person_id)  # this session goes on; others end
+    return response
 
 
 def _kind(soort: str) -> str:
