@@ -226,6 +226,7 @@ def test_a_refused_step_says_why_and_what_is_allowed_and_changes_nothing(
     assert missing.status_code == 422
     body = missing.json()
     assert "'Verslag van het oriënterend gesprek' ontbreekt" in body["reason"]
+    assert "--doc" not in missing.text  # the command line's hint is not the API's
     assert body["trigger"] == "orientatie_afronden" and body["state"] == "orientatie"
     assert {a["trigger"] for a in body["allowed"]} == {"orientatie_afronden", "stoppen"}
     assert body["detail"].startswith("'orientatie_afronden' geweigerd voor dossier 4")

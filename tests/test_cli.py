@@ -179,7 +179,8 @@ def test_refused_trigger_exits_1_with_reason_and_allowed_triggers(db: Path) -> N
     assert "Geweigerd" in out and "kan niet vanuit" in out
     assert "Nu toegestaan: orientatie_afronden" in out
     out = run("case", "fire", "1", "orientatie_afronden", "--as", "carla@p2.nl", code=1)
-    assert "--doc verslag_orientatie=" in out
+    assert "'Verslag van het oriënterend gesprek' ontbreekt" in out
+    assert "Tip: --doc verslag_orientatie=VERWIJZING" in out  # how to give it here
     assert run_json("case", "show", "1")["state"] == "orientatie"
 
 

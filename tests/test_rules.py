@@ -322,8 +322,8 @@ def test_a_decision_against_the_advice_needs_a_reason() -> None:
     refused = judge(guard, Context(audit_facts=VOLGSCHOOL))
     assert refused == Verdict(
         False,
-        "het advies is 'Toelaatbaar als volgschool'; wie anders besluit, geeft de reden "
-        '(--input reden="...")',
+        "het advies is 'Toelaatbaar als volgschool'; wie anders besluit, geeft de reden om af "
+        "te wijken (invoer 'reden')",
     )
     given = judge(
         guard, Context(inputs={"reden": "Deficiënties zijn al hersteld"}, audit_facts=VOLGSCHOOL)

@@ -1,7 +1,10 @@
 """The exception tree of toetreding.
 
 Every error raised on purpose derives from :class:`ToetredingError`; messages are
-Dutch because they reach coordinators and schools through the CLI and web pages.
+Dutch because they reach coordinators and schools through the CLI and web pages. A message
+says what is wrong in words every interface can show; how to put it right on the command
+line (an option, a command) goes in ``hint``, which the CLI prints and the web pages and
+API, with their own forms, leave out.
 
     ToetredingError
     ├── DefinitionError          a protocol file is malformed (file, line, key per problem)
@@ -23,10 +26,17 @@ Dutch because they reach coordinators and schools through the CLI and web pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
 
 class ToetredingError(Exception):
     """Root of all errors raised by toetreding."""
+
+    hint: str = ""  # the command-line way to put it right, e.g. "--evidence TEKST"
+
+    def with_hint(self, hint: str) -> Self:
+        self.hint = hint
+        return self
 
 
 @dataclass(frozen=True)

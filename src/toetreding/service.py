@@ -105,9 +105,8 @@ class _StoreLookups:
         school = self.store.school(self.case.school_id)
         if not school.board:
             raise InvalidInputError(
-                f"van {school.name} is geen schoolbestuur vastgelegd; leg het vast met "
-                f"'toetreding school edit {school.id} --board NAAM'"
-            )
+                f"van {school.name} is geen schoolbestuur vastgelegd; leg dat eerst vast"
+            ).with_hint(f"toetreding school edit {school.id} --board NAAM")
         wanted = str(value).strip().casefold()
         return [
             name_
@@ -197,7 +196,9 @@ class Toetreding:
         if role not in roles:
             raise InvalidInputError(f"onbekende rol '{role}'; kies uit: {', '.join(roles)}")
         if partnership_ref is None:
-            raise InvalidInputError("een rol hoort bij een partnerschap: geef --partnership")
+            raise InvalidInputError("een rol hoort bij een partnerschap").with_hint(
+                "--partnership CODE"
+            )
         partnership = self.store.partnership(partnership_ref)
         assert partnership.id is not None
         if role != SCHOOL_ROLE:
@@ -205,7 +206,9 @@ class Toetreding:
                 raise InvalidInputError("alleen de rol 'school' hoort bij een school")
             return partnership.id, role, None
         if school_ref is None:
-            raise InvalidInputError("de rol 'school' hoort bij een school: geef --school")
+            raise InvalidInputError("de rol 'school' hoort bij een school").with_hint(
+                "--school SCHOOL"
+            )
         school = self.store.school(school_ref, partnership.id)
         if school.partnership_id != partnership.id:
             raise InvalidInputError(f"school '{school.name}' hoort niet bij {partnership.code}")
@@ -539,7 +542,7 @@ class Toetreding:
         at: datetime | None,
     ) -> None:
         if not reason.strip():
-            raise InvalidInputError("geef een reden (--reason)")
+            raise InvalidInputError("geef een reden").with_hint("--reason TEKST")
         person_id = self.person_id(actor_ref)
         loaded = self.store.case_for_actor(case_id, person_id)
         role = next((r for r in DEADLINE_ROLES if r in loaded.roles), None)

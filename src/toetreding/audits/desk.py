@@ -122,7 +122,9 @@ class AuditDesk:
             )
         names = [name.strip() for name in attendees if name.strip()]
         if not names:
-            raise InvalidInputError("noem wie er bij het gesprek waren (--attendee)")
+            raise InvalidInputError("noem wie er bij het gesprek waren").with_hint(
+                "--attendee NAAM (herhaal voor elke deelnemer)"
+            )
         return self.audits.add_session(audit.id or 0, group, held_on, names, notes)
 
     # --- findings -------------------------------------------------------------------------
@@ -145,7 +147,9 @@ class AuditDesk:
         framework.criterion(finding.criterion_id)  # raises, listing the known ones
         self._check_level(framework, finding.level)
         if not finding.evidence.strip():
-            raise InvalidInputError("onderbouw de score: wat is gelezen of gehoord (--evidence)")
+            raise InvalidInputError("onderbouw de score: wat is gelezen of gehoord").with_hint(
+                "--evidence TEKST"
+            )
         return self.audits.record_finding(
             Finding(
                 audit_id=audit.id or 0,
@@ -166,7 +170,9 @@ class AuditDesk:
         case, _, audit_spec = self._case(case_id)
         audit = self.audits.latest_audit(case_id)
         if audit is None or audit.id is None:
-            raise NotFoundError(f"dossier {case_id} heeft nog geen audit (toetreding audit open)")
+            raise NotFoundError(f"dossier {case_id} heeft nog geen audit").with_hint(
+                f"toetreding audit open {case_id}"
+            )
         framework = self._framework(audit, case)
         findings = self.audits.findings(audit.id)
         unscored = [c.id for c in framework.criteria() if _unscored(findings.get(c.id), framework)]
@@ -236,7 +242,7 @@ class AuditDesk:
         if criterion_id is not None:
             self._framework(audit, case).criterion(criterion_id)
         if not text.strip():
-            raise InvalidInputError("beschrijf de feitelijke onjuistheid (--text)")
+            raise InvalidInputError("beschrijf de feitelijke onjuistheid").with_hint("--text TEKST")
         return self.audits.add_correction(
             Correction(
                 report_id=draft.id or 0,
@@ -265,7 +271,9 @@ class AuditDesk:
         if correction_id not in {c.correction.id for c in self.corrections(case_id)}:
             raise NotFoundError(f"correctie {correction_id} hoort niet bij dossier {case_id}")
         if not reason.strip():
-            raise InvalidInputError("geef de reden om de correctie (niet) over te nemen (--reason)")
+            raise InvalidInputError("geef de reden om de correctie (niet) over te nemen").with_hint(
+                "--reason TEKST"
+            )
         return self.audits.decide_correction(
             correction_id, accept, reason.strip(), member, self._moment(at)
         )
@@ -292,7 +300,8 @@ class AuditDesk:
             raise InvalidInputError(
                 "besluit eerst over elke correctie van de school: nog open zijn "
                 + ", ".join(open_ones)
-                + " (toetreding report correct DOSSIER --decide N --accept|--reject --reason ...)"
+            ).with_hint(
+                f"toetreding report correct {case_id} --decide N --accept|--reject --reason TEKST"
             )
         view = self.view(case_id)
         advice = self.advise(case_id)
@@ -337,8 +346,8 @@ class AuditDesk:
     def report(self, case_id: int, version: int | None = None) -> Report:
         reports = self.reports(case_id)
         if not reports:
-            raise NotFoundError(
-                f"dossier {case_id} heeft nog geen rapport (toetreding report draft)"
+            raise NotFoundError(f"dossier {case_id} heeft nog geen rapport").with_hint(
+                f"toetreding report draft {case_id}"
             )
         if version is None:
             return reports[-1]
@@ -392,9 +401,8 @@ class AuditDesk:
         person_id = self.app.person_id(actor_ref)
         if person_id not in {m.person_id for m in self._members(audit)}:
             raise InvalidInputError(
-                "alleen leden van de auditcommissie van deze audit mogen dit "
-                "(toetreding audit member add)"
-            )
+                "alleen leden van de auditcommissie van deze audit mogen dit"
+            ).with_hint("de coördinator of stuurgroep voegt leden toe: toetreding audit member add")
         return person_id
 
     def _members(self, audit: Audit) -> list[MemberView]:
@@ -416,7 +424,9 @@ class AuditDesk:
     def _latest(self, case_id: int) -> Audit:
         audit = self.audits.latest_audit(case_id)
         if audit is None:
-            raise NotFoundError(f"dossier {case_id} heeft nog geen audit (toetreding audit open)")
+            raise NotFoundError(f"dossier {case_id} heeft nog geen audit").with_hint(
+                f"toetreding audit open {case_id}"
+            )
         return audit
 
     def _open_audit(self, case_id: int) -> Audit:

@@ -72,7 +72,7 @@ class FrameDesk:
         )
         framework.criterion(question_id)  # raises, listing the questions
         if not text.strip():
-            raise InvalidInputError("geef het antwoord (--answer)")
+            raise InvalidInputError("geef het antwoord").with_hint("--answer TEKST")
         return self.desk.audits.record_answer(
             FrameAnswer(
                 case_id=case_id,

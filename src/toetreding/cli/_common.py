@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from toetreding._exceptions import InvalidInputError, ToetredingError, TransitionRefused
@@ -32,11 +33,11 @@ class Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except TransitionRefused as exc:
-            errors.print(f"[bold red]Geweigerd:[/] {exc}", highlight=False, markup=True)
-            raise typer.Exit(1) from exc
         except ToetredingError as exc:
-            errors.print(f"[bold red]Fout:[/] {exc}", highlight=False)
+            label = "Geweigerd" if isinstance(exc, TransitionRefused) else "Fout"
+            errors.print(f"[bold red]{label}:[/] {escape(str(exc))}", highlight=False)
+            if exc.hint:
+                errors.print(f"Tip: {escape(exc.hint)}", highlight=False)
             raise typer.Exit(1) from exc
 
 

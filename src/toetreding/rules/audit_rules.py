@@ -17,7 +17,7 @@ def report_ready(context: GuardContext, kind: str) -> Verdict:
     name = _KINDS.get(kind, kind)
     version = _version(facts, kind)
     if version is None:
-        return Verdict(False, f"er is nog geen {name} (toetreding report ...)")
+        return Verdict(False, f"de auditcommissie heeft nog geen {name} opgesteld")
     return Verdict(True, f"{name} versie {version} ligt klaar")
 
 
@@ -46,7 +46,8 @@ def advice_followed_or_reason(context: GuardContext, outcome: str, name: str) ->
     if not reason:
         return Verdict(
             False,
-            f'het advies is {advice}; wie anders besluit, geeft de reden (--input {name}="...")',
+            f"het advies is {advice}; wie anders besluit, geeft de reden om af te wijken "
+            f"(invoer '{name}')",
         )
     return Verdict(True, f"het besluit wijkt af van het advies {advice}, met reden")
 

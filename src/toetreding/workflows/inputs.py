@@ -13,10 +13,12 @@ _YES = {"ja", "yes", "true", "1", "akkoord", "j", "y"}
 
 
 class InputProblems(ValueError):
-    """One or more inputs are missing or malformed; each problem is a Dutch sentence."""
+    """One or more inputs are missing or malformed; each problem is a Dutch sentence, each
+    hint the command-line option that gives a missing input."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], hints: list[str]) -> None:
         self.problems = problems
+        self.hints = hints
         super().__init__("; ".join(problems))
 
 
@@ -25,6 +27,7 @@ def normalise_inputs(
 ) -> dict[str, Any]:
     """Return the JSON-ready payload for ``transition``; raise :class:`InputProblems`."""
     problems: list[str] = []
+    hints: list[str] = []
     declared = {spec.name for spec in transition.inputs}
     for name in given:
         if name not in declared:
@@ -35,7 +38,8 @@ def normalise_inputs(
         raw = note if spec.kind is InputKind.NOTE else given.get(spec.name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if spec.required:
-                problems.append(f"'{spec.label}' ontbreekt ({_how_to_give(spec)})")
+                problems.append(f"'{spec.label}' ontbreekt")
+                hints.append(_how_to_give(spec))
             continue
         try:
             value = _parse(spec, raw)
@@ -45,7 +49,7 @@ def normalise_inputs(
         if spec.kind is not InputKind.NOTE:
             payload[spec.name] = value
     if problems:
-        raise InputProblems(problems)
+        raise InputProblems(problems, hints)
     return payload
 
 
@@ -77,9 +81,9 @@ def _parse(spec: InputSpec, raw: Any) -> Any:
 
 def _how_to_give(spec: InputSpec) -> str:
     if spec.kind is InputKind.NOTE:
-        return "geef --note"
+        return "--note TEKST"
     if spec.kind is InputKind.DOCUMENT:
-        return f"geef --doc {spec.name}=VERWIJZING"
+        return f"--doc {spec.name}=VERWIJZING"
     if spec.kind is InputKind.CONFIRMATION:
-        return f"geef --confirm {spec.name}"
-    return f"geef --input {spec.name}=WAARDE"
+        return f"--confirm {spec.name}"
+    return f"--input {spec.name}=WAARDE"

@@ -18,6 +18,7 @@ from toetreding._exceptions import (
     GuardFailed,
     MissingInput,
     RoleNotAllowed,
+    TransitionRefused,
     TriggerNotAvailable,
 )
 from toetreding.definition.model import ProtocolSpec, TransitionSpec
@@ -270,13 +271,15 @@ class ProtocolMachine:
     ) -> dict[int, dict[str, Any]]:
         payloads: dict[int, dict[str, Any]] = {}
         problems: list[str] = []
+        hints: list[str] = []
         for index, transition in options:
             try:
                 payloads[index] = normalise_inputs(transition, request.inputs, request.note)
             except InputProblems as exc:
                 problems.extend(p for p in exc.problems if p not in problems)
+                hints.extend(h for h in exc.hints if h not in hints)
         if not payloads:
-            raise refuse(MissingInput, "; ".join(problems))
+            raise refuse(MissingInput, "; ".join(problems)).with_hint(" ".join(hints))
         return payloads
 
 
@@ -294,7 +297,7 @@ class _Refuser:
         | type[MissingInput]
         | type[GuardFailed],
         reason: str,
-    ) -> Exception:
+    ) -> TransitionRefused:
         return kind(
             reason,
             case_id=self.case_id,
