@@ -413,6 +413,27 @@ def test_fire_dated_before_the_last_event_changes_nothing(
     assert snapshot(store, case_id) == before
 
 
+@pytest.mark.parametrize(
+    ("note", "inputs"),
+    [("met\x00NUL", {"verslag_orientatie": "v.pdf"}), ("ok", {"verslag_orientatie": "v\x00.pdf"})],
+    ids=["note", "input"],
+)
+def test_text_with_a_nul_character_is_refused_on_every_backend_and_changes_nothing(
+    app: Toetreding, store: Store, world: World, case_id: int, note: str, inputs: dict[str, str]
+) -> None:
+    """PostgreSQL cannot store NUL in text; every backend refuses it before it is sent."""
+    before = snapshot(store, case_id)
+    with pytest.raises(InvalidInputError, match="NUL-teken"):
+        app.fire(
+            case_id, "orientatie_afronden", actor_ref="carla@part2.nl", inputs=inputs, note=note
+        )
+    assert snapshot(store, case_id) == before
+    with pytest.raises(InvalidInputError, match="NUL-teken"):
+        store.add_person("Nul\x00Persoon", "nul@part2.nl", app.clock.now())
+    with pytest.raises(NotFoundError):
+        store.person("nul@part2.nl")
+
+
 def test_failing_event_insert_rolls_back_the_case(store: Store, world: World, case_id: int) -> None:
     before = snapshot(store, case_id)
     move: dict[str, Any] = {

@@ -90,9 +90,20 @@ def test_an_action_on_the_case_page_moves_the_case(client: TestClient) -> None:
     assert "Goed gesprek &lt;b&gt;met&lt;/b&gt; de directie" in moved.text  # escaped
 
 
-def test_a_nul_character_in_the_address_is_refused_on_pages_and_api(client: TestClient) -> None:
+def test_a_nul_character_is_refused_on_pages_and_api(client: TestClient) -> None:
     sign_in(client, COORDINATOR)
     for path in ("/overzicht?stap=%00", "/api/dossiers?state=%00"):
         response = client.get(path)
         assert response.status_code == 422, path
         assert "NUL-teken" in response.text
+    case = client.get("/dossiers/4")
+    in_a_form = client.post(
+        "/dossiers/4/handelingen/orientatie_afronden",
+        data={
+            "csrf_token": csrf_of(case.text),
+            "invoer_verslag_orientatie": "verslag.pdf",
+            "toelichting": "met\x00NUL",
+        },
+    )
+    assert in_a_form.status_code == 422 and "NUL-teken" in in_a_form.text
+    assert "Nu: stap 1 — Oriënterend gesprek" in client.get("/dossiers/4").text

@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from toetreding.roles import SCHOOL_ROLE
+from toetreding.store.database import refuse_nul
 from toetreding.store.records import CaseRecord, HistoryEntry
 from toetreding.store.tables import Case, Deadline, DeadlineStatus, Event, Membership, Person
 
@@ -181,6 +182,7 @@ class _Prepared:
 
     def run(self, cursor: Any, values: Mapping[str, Any]) -> Any:
         """Execute with ``values`` keyed by the bindparam keys; returns the cursor."""
+        refuse_nul(values.values())  # as the engine does for every other statement
         try:
             bound = [
                 given if key is None else values[key] if given is None else given(values[key])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
-from toetreding._exceptions import ConfigurationError
+from toetreding._exceptions import ConfigurationError, InvalidInputError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -24,13 +25,43 @@ def normalise_url(url: str) -> str:
     return url
 
 
+NUL_REFUSED = "tekst met een NUL-teken (\\u0000) kan niet worden opgeslagen"
+
+
+def refuse_nul(values: Iterable[Any]) -> None:
+    """InvalidInputError when a text value holds NUL: PostgreSQL can neither store nor look
+    up such text, so no database takes it (the same answer on SQLite), before it is sent."""
+    for value in values:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidInputError(NUL_REFUSED)
+        elif isinstance(value, Mapping):  # a JSON value, before it is encoded
+            refuse_nul(value.keys())
+            refuse_nul(value.values())
+        elif isinstance(value, list | tuple):
+            refuse_nul(value)
+
+
+def _refuse_nul_parameters(
+    _conn: Any, _cursor: Any, _sql: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    for row in parameters if executemany else (parameters,):
+        refuse_nul(row.values() if isinstance(row, Mapping) else row or ())
+
+
 def make_engine(url: str, *, durable: bool = True) -> Engine:
     """An engine for ``url``. SQLite gets WAL, foreign keys and a busy timeout.
 
     ``durable`` keeps SQLite's ``synchronous=FULL``: a committed state change survives a
-    power cut. Benchmarks may turn it off to measure the CPU cost alone.
+    power cut. Benchmarks may turn it off to measure the CPU cost alone. Text with a NUL
+    character is refused on every backend (:func:`refuse_nul`).
     """
-    url = normalise_url(url)
+    engine = _engine(normalise_url(url), durable)
+    event.listen(engine, "before_cursor_execute", _refuse_nul_parameters)
+    return engine
+
+
+def _engine(url: str, durable: bool) -> Engine:
     if url.startswith("sqlite"):
         # LIFO keeps reusing the warmest connection: SQLite caches pages per connection.
         engine = create_engine(url, connect_args={"check_same_thread": False}, pool_use_lifo=True)
