@@ -40,7 +40,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SKIP_ENV = "TOETREDING_SKIP_BROWSER"
 WINDOW = (1280, 900)
-WAIT = 10.0  # seconds an explicit wait may take before the test fails
+WAIT = 20.0  # seconds an explicit wait may take before the test fails
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
