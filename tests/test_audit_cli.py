@@ -28,6 +28,10 @@ def test_audit_commands_show_what_the_committee_recorded(db: Path, tmp_path: Pat
     run("report", "render", str(volgschool), "--format", "html", "--output", str(html))
     text = html.read_text(encoding="utf-8")
     assert "Vakcollege Hengelo (demo)" in text and "Toelaatbaar als volgschool" in text
+    first = run_json("report", "show", str(volgschool), "--audit", "1", "--version", "1")
+    assert first["final"] is False and first["advice_outcome"] == "volgschool"
+    out = run("report", "show", str(volgschool), "--audit", "2", code=1)
+    assert f"dossier {volgschool} heeft geen audit 2" in out
 
     pdf = tmp_path / "brief.pdf"
     run("letter", "render", str(volgschool), "--output", str(pdf))

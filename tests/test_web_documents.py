@@ -184,3 +184,48 @@ def test_a_school_reads_only_the_report_versions_it_was_sent(client: TestClient)
 
 def _report(version: int) -> str:
     return f"/dossiers/1/documenten/rapport-{version}.html"
+
+
+def test_a_re_audit_keeps_the_first_audits_reports_and_decision_letter(
+    client: TestClient,
+) -> None:
+    """A volgschool is audited again; the first audit's reports stay listed and readable,
+    and the volgschool letter keeps resting on that audit's final report."""
+    context = client.app.state.ctx  # type: ignore[attr-defined]
+    service, desk = context.service, context.desk
+    hengelo = "contact@demo05.example"  # case 5, Vakcollege Hengelo, volgschool
+    first = [r.version for r in desk.reports(5)]
+    service.fire(
+        5,
+        "heraudit_aanvragen",
+        actor_ref=hengelo,
+        inputs={"ontwikkelplan_deficienties": "plan.pdf", "vervolgzelfevaluatie": "ze2.pdf"},
+    )
+    service.fire(5, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": "2026-12-07"})
+    committee = [(AUDIT_CHAIR, "Saxion"), (KERNGROEP, "Vakcollege")]
+    record_audit(desk, 5, organiser=STUURGROEP, members=committee, scores=nvao_scores("partner"))
+    desk.draft_report(5, actor_ref=AUDIT_CHAIR)
+
+    sign_in(client, COORDINATOR)
+    page = visible(client.get("/dossiers/5/documenten").text)
+    assert "Audit 2 (de laatste)" in page and "Audit 1 ·" in page
+    assert page.index("Audit 2") < page.index("Audit 1")
+    new_draft = client.get("/dossiers/5/documenten/rapport-1.html")
+    assert "Toelaatbaar als partner" in html.unescape(new_draft.text)
+    for version in first:
+        earlier = client.get(f"/dossiers/5/documenten/audit-1/rapport-{version}.html")
+        assert earlier.status_code == 200
+        assert "Toelaatbaar als volgschool" in html.unescape(earlier.text)
+    pdf = client.get(f"/dossiers/5/documenten/audit-1/rapport-{first[-1]}.pdf")
+    assert pdf.headers["content-disposition"] == (
+        f'attachment; filename="toetsingsrapport-dossier-5-audit1-v{first[-1]}.pdf"'
+    )
+    assert client.get("/dossiers/5/documenten/audit-3/rapport-1.html").status_code == 404
+    letter = html.unescape(client.get("/dossiers/5/documenten/besluitbrief.html").text)
+    assert "Toelaatbaar als volgschool" in letter and "Kwantiteit" in letter
+
+    sign_in(client, hengelo)  # the school: its first audit's reports, not the new draft
+    school_page = client.get("/dossiers/5/documenten").text
+    assert f"/dossiers/5/documenten/audit-1/rapport-{first[-1]}.html" in school_page
+    assert "/dossiers/5/documenten/rapport-1.html" not in school_page
+    assert client.get("/dossiers/5/documenten/rapport-1.html").status_code == 404

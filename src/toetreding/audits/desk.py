@@ -165,14 +165,16 @@ class AuditDesk:
             )
         )
 
-    def view(self, case_id: int) -> AuditView:
-        """The case's latest audit as the committee reads it."""
+    def audits_of(self, case_id: int) -> list[Audit]:
+        """Every audit of the case, the first one first (a volgschool is audited again);
+        they are numbered from 1 in this order."""
+        return self.audits.audits(case_id)
+
+    def view(self, case_id: int, number: int | None = None) -> AuditView:
+        """An audit of the case (by default the latest) as the committee reads it."""
         case, _, audit_spec = self._case(case_id)
-        audit = self.audits.latest_audit(case_id)
-        if audit is None or audit.id is None:
-            raise NotFoundError(f"dossier {case_id} heeft nog geen audit").with_hint(
-                f"toetreding audit open {case_id}"
-            )
+        audit = self._audit(case_id, number)
+        assert audit.id is not None
         framework = self._framework(audit, case)
         findings = self.audits.findings(audit.id)
         unscored = [c.id for c in framework.criteria() if _unscored(findings.get(c.id), framework)]
@@ -278,9 +280,9 @@ class AuditDesk:
             correction_id, accept, reason.strip(), member, self._moment(at)
         )
 
-    def corrections(self, case_id: int) -> list[CorrectionView]:
-        """Every correction on the latest audit's drafts, oldest first."""
-        audit = self._latest(case_id)
+    def corrections(self, case_id: int, number: int | None = None) -> list[CorrectionView]:
+        """Every correction on an audit's drafts (default: the latest), oldest first."""
+        audit = self._audit(case_id, number)
         result = []
         for report in self.audits.reports(audit.id or 0):
             for correction in self.audits.corrections(report.id or 0):
@@ -320,16 +322,24 @@ class AuditDesk:
             audit.id or 0, True, advice.outcome, content, member, self._moment(at)
         )
 
-    def reports(self, case_id: int) -> list[Report]:
-        return self.audits.reports(self._latest(case_id).id or 0)
+    def reports(self, case_id: int, number: int | None = None) -> list[Report]:
+        """The report versions of an audit of the case (by default the latest)."""
+        return self.audits.reports(self._audit(case_id, number).id or 0)
 
-    def released_reports(self, case_id: int) -> list[Report]:
+    def released_reports(self, case_id: int, number: int | None = None) -> list[Report]:
         """The report versions the school has been sent: the draft that was current when the
         case entered the corrections step, and the final report once the case left the step
         in which it was fixed. Other drafts are the committee's own working versions."""
         _, _, audit_spec = self._case(case_id)
-        reports = self.reports(case_id)
-        history = self.app.store.history(case_id)
+        audit = self._audit(case_id, number)
+        reports = self.audits.reports(audit.id or 0)
+        later = [a.opened_at for a in self.audits_of(case_id) if (a.id or 0) > (audit.id or 0)]
+        start, end = as_aware(audit.opened_at), as_aware(later[0]) if later else None
+        history = [
+            e
+            for e in self.app.store.history(case_id)
+            if start <= as_aware(e.at) and (end is None or as_aware(e.at) <= end)
+        ]
         sent = {
             False: [as_aware(e.at) for e in history if e.to_state == audit_spec.corrections_in],
             True: [as_aware(e.at) for e in history if e.from_state == audit_spec.finalize_in],
@@ -343,8 +353,9 @@ class AuditDesk:
                     released.add(current[-1].version)
         return [r for r in reports if r.version in released]
 
-    def report(self, case_id: int, version: int | None = None) -> Report:
-        reports = self.reports(case_id)
+    def report(self, case_id: int, version: int | None = None, number: int | None = None) -> Report:
+        """A version (by default the newest) of an audit's report (by default the latest)."""
+        reports = self.reports(case_id, number)
         if not reports:
             raise NotFoundError(f"dossier {case_id} heeft nog geen rapport").with_hint(
                 f"toetreding report draft {case_id}"
@@ -421,13 +432,32 @@ class AuditDesk:
                 f"'{spec.states[case.state].label}'"
             )
 
+    def final_report_before(self, case_id: int, moment: datetime) -> tuple[int, Report] | None:
+        """The newest final report (and its audit's number) fixed at or before ``moment``:
+        the one a decision taken then rests on, even after a new audit has begun."""
+        found = None
+        for number, audit in enumerate(self.audits_of(case_id), start=1):
+            for report in self.audits.reports(audit.id or 0):
+                if report.final and as_aware(report.created_at) <= as_aware(moment):
+                    found = (number, report)
+        return found
+
     def _latest(self, case_id: int) -> Audit:
-        audit = self.audits.latest_audit(case_id)
-        if audit is None:
-            raise NotFoundError(f"dossier {case_id} heeft nog geen audit").with_hint(
-                f"toetreding audit open {case_id}"
-            )
-        return audit
+        return self._audit(case_id, None)
+
+    def _audit(self, case_id: int, number: int | None) -> Audit:
+        """The case's audit with this number (1 = the first), or the latest."""
+        if number is None:
+            audit = self.audits.latest_audit(case_id)
+            if audit is None:
+                raise NotFoundError(f"dossier {case_id} heeft nog geen audit").with_hint(
+                    f"toetreding audit open {case_id}"
+                )
+            return audit
+        audits = self.audits_of(case_id)
+        if not 1 <= number <= len(audits):
+            raise NotFoundError(f"dossier {case_id} heeft geen audit {number}")
+        return audits[number - 1]
 
     def _open_audit(self, case_id: int) -> Audit:
         audit = self._latest(case_id)

@@ -87,11 +87,17 @@ def finalize(
     print_advice(AdviceView.from_dict(report.content["advice"]))
 
 
+AUDIT = typer.Option(
+    None, "--audit", min=1, help="Welke audit (1 = de eerste; een volgschool heeft er meer)"
+)
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
     case_id: int = CASE,
     version: int | None = typer.Option(None, "--version", help="Standaard de nieuwste"),
+    audit: int | None = AUDIT,
     compare: tuple[int, int] | None = typer.Option(
         None, "--compare", help="Vergelijk twee versies, bijv. --compare 1 2"
     ),
@@ -106,15 +112,16 @@ def show(
             return
         _print_comparison(comparison)
         return
-    report = desk_.report(case_id, version)
+    report = desk_.report(case_id, version, audit)
     if as_json:
         print_json(report.model_dump())
         return
     kind = "Definitief rapport" if report.final else "Concept-rapport"
-    console.print(f"[bold]{kind}[/] versie {report.version} van dossier {case_id}")
+    of_audit = f" (audit {audit})" if audit else ""
+    console.print(f"[bold]{kind}[/] versie {report.version}{of_audit} van dossier {case_id}")
     print_advice(AdviceView.from_dict(report.content["advice"]))
     table = Table("nr", "criterium", "correctie", "besluit", "reden", title="Correcties")
-    for item in desk_.corrections(case_id):
+    for item in desk_.corrections(case_id, audit):
         c = item.correction
         verdict = {None: "open", True: "overgenomen", False: "niet overgenomen"}[c.accepted]
         table.add_row(str(c.id), c.criterion_id or "", c.text, verdict, c.reason or "")
@@ -153,6 +160,7 @@ def render(
     ctx: typer.Context,
     case_id: int = CASE,
     version: int | None = typer.Option(None, "--version", help="Standaard de nieuwste"),
+    audit: int | None = AUDIT,
     form: Format = typer.Option(Format.PDF, "--format", help="html of pdf"),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Bestand; standaard in de huidige map"
@@ -160,8 +168,9 @@ def render(
 ) -> None:
     """Maak het auditrapport als HTML of PDF."""
     desk_ = desk(ctx)
-    document = from_case.audit_report(desk_, case_id, version)
-    name = f"toetsingsrapport-dossier-{case_id}-v{document.version}"
+    document = from_case.audit_report(desk_, case_id, version, audit)
+    of_audit = f"-audit{audit}" if audit else ""
+    name = f"toetsingsrapport-dossier-{case_id}{of_audit}-v{document.version}"
     _write(ctx, document, form, output or Path(f"{name}.{form.value}"))
 
 

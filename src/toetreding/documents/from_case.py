@@ -17,7 +17,7 @@ from typing import Any
 
 from toetreding._exceptions import NotFoundError
 from toetreding.audits import AdviceView, AuditDesk
-from toetreding.clock import local
+from toetreding.clock import as_aware, local
 from toetreding.documents.context import (
     CORRECTION_ADOPTED,
     CORRECTION_NOT_ADOPTED,
@@ -45,11 +45,13 @@ CONDITIONS = "voorwaarden"
 DEVIATION = "reden_afwijking"
 
 
-def audit_report(desk: AuditDesk, case_id: int, version: int | None = None) -> AuditReport:
-    """A report version as the committee fixed it."""
+def audit_report(
+    desk: AuditDesk, case_id: int, version: int | None = None, number: int | None = None
+) -> AuditReport:
+    """A report version as the committee fixed it, of audit ``number`` (default: latest)."""
     view = desk.app.view(case_id)
-    audit = desk.view(case_id)
-    report = desk.report(case_id, version)
+    audit = desk.view(case_id, number)
+    report = desk.report(case_id, version, number)
     framework = audit.framework
     content = report.content
     groups = _group_labels(view)
@@ -94,10 +96,14 @@ def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter:
     )
     outcome = view.spec.states[decision.to_state].outcome
     assert outcome in OUTCOMES
-    final = desk.report(case_id)
+    # The final report the decision rests on: not one of a re-audit begun since.
+    found = desk.final_report_before(case_id, decision.at)
+    if found is None:
+        raise NotFoundError(f"dossier {case_id} heeft geen definitief rapport vóór het besluit")
+    number, final = found
     advice = AdviceView.from_dict(final.content["advice"])
     reason = str(decision.payload.get(DEVIATION) or "").strip()
-    framework = desk.view(case_id).framework
+    framework = desk.view(case_id, number).framework
     return DecisionLetter(
         letterhead=_letterhead(view),
         school_name=view.school.name,
@@ -113,7 +119,7 @@ def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter:
         deficiencies=_deficiencies(framework, final.content["findings"])
         if outcome == "volgschool"
         else (),
-        reaudit_deadline=_reaudit_deadline(view) if outcome == "volgschool" else None,
+        reaudit_deadline=_reaudit_deadline(view, decision) if outcome == "volgschool" else None,
     )
 
 
@@ -201,7 +207,12 @@ def _deficiencies(framework: FrameworkSpec, findings: dict[str, Any]) -> tuple[D
     return tuple(result)
 
 
-def _reaudit_deadline(view: CaseView) -> date | None:
-    """The due date of the deadline the volgschool state opened (the re-audit year)."""
-    open_here = [d for d in view.deadlines if d.state == view.case.state]
-    return open_here[-1].due_date if open_here else None
+def _reaudit_deadline(view: CaseView, decision: HistoryEntry) -> date | None:
+    """The due date of the deadline the decision's state opened (the re-audit year), also
+    once the case has moved on (a re-audit asked for, or a final decision taken)."""
+    opened = [
+        d
+        for d in view.deadlines
+        if d.state == decision.to_state and as_aware(d.created_at) >= as_aware(decision.at)
+    ]
+    return min(opened, key=lambda d: d.created_at).due_date if opened else None

@@ -64,6 +64,12 @@ class AuditStore:
         )
         return self._add(audit)
 
+    def audits(self, case_id: int) -> list[Audit]:
+        """Every audit of the case, the first one first."""
+        with self._session() as session:
+            query = select(Audit).where(Audit.case_id == case_id).order_by(col(Audit.id))
+            return list(session.exec(query).all())
+
     def latest_audit(self, case_id: int) -> Audit | None:
         with self._session() as session:
             query = select(Audit).where(Audit.case_id == case_id).order_by(col(Audit.id).desc())

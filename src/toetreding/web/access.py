@@ -75,10 +75,14 @@ def visible_case(app: Toetreding, viewer: Viewer, case_id: int) -> CaseRecord:
     return case
 
 
-def visible_reports(desk: AuditDesk, viewer: Viewer, case_id: int) -> list[Report]:
-    """The report versions of the case's latest audit: all of them for the partnership's
-    people, for a school contact only those sent to the school."""
-    return desk.released_reports(case_id) if viewer.school_only else desk.reports(case_id)
+def visible_reports(
+    desk: AuditDesk, viewer: Viewer, case_id: int, number: int | None = None
+) -> list[Report]:
+    """The report versions of an audit of the case (default: the latest): all of them for
+    the partnership's people, for a school contact only those sent to the school."""
+    if viewer.school_only:
+        return desk.released_reports(case_id, number)
+    return desk.reports(case_id, number)
 
 
 def visible_audit(desk: AuditDesk, viewer: Viewer, case_id: int) -> AuditView:
@@ -89,12 +93,14 @@ def visible_audit(desk: AuditDesk, viewer: Viewer, case_id: int) -> AuditView:
     return replace(view, reports=desk.released_reports(case_id))
 
 
-def require_visible_reports(desk: AuditDesk, viewer: Viewer, case_id: int, *versions: int) -> None:
+def require_visible_reports(
+    desk: AuditDesk, viewer: Viewer, case_id: int, *versions: int, number: int | None = None
+) -> None:
     """NotFoundError for a version this person may not read (as for one that does not
     exist, so a school does not learn of the committee's working drafts)."""
     if not viewer.school_only:
         return
-    known = {report.version for report in desk.released_reports(case_id)}
+    known = {report.version for report in desk.released_reports(case_id, number)}
     for version in versions:
         if version not in known:
             raise NotFoundError(f"rapportversie {version} bestaat niet")

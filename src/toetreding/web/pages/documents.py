@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.audits import AuditDesk
+from toetreding.clock import local
 from toetreding.documents import (
     ArguedDecision,
     DecisionLetter,
@@ -68,21 +69,42 @@ def documents_page(request: Request, case_id: int, me: Me) -> Response:
         "documents.html",
         me,
         view=service.view(case_id),
-        reports=_reports(ctx(request).desk, me, case_id),
+        audits=_audits(ctx(request).desk, me, case_id),
         letters=[letter for letter in letters if letter is not None],
     )
 
 
 @router.get("/dossiers/{case_id}/documenten/rapport-{version}.{fmt}")
 def report_file(request: Request, case_id: int, version: str, fmt: str, me: Me) -> Response:
-    def build(desk: AuditDesk, case_id: int) -> Document:
-        if not (version.isascii() and version.isdigit()):
-            raise NotFoundError(f"rapportversie '{version}' bestaat niet")
-        require_visible_reports(desk, me, case_id, int(version))
-        return from_case.audit_report(desk, case_id, int(version))
+    """A report version of the latest audit."""
+    return _report(request, me, case_id, None, version, fmt)
 
-    name = f"toetsingsrapport-dossier-{case_id}-v{version}"
+
+@router.get("/dossiers/{case_id}/documenten/audit-{number}/rapport-{version}.{fmt}")
+def earlier_report_file(
+    request: Request, case_id: int, number: str, version: str, fmt: str, me: Me
+) -> Response:
+    """A report version of any audit of the case (1 = the first; a volgschool has more)."""
+    return _report(request, me, case_id, _number(number, "audit"), version, fmt)
+
+
+def _report(
+    request: Request, me: Viewer, case_id: int, number: int | None, version: str, fmt: str
+) -> Response:
+    def build(desk: AuditDesk, case_id: int) -> Document:
+        wanted = _number(version, "rapportversie")
+        require_visible_reports(desk, me, case_id, wanted, number=number)
+        return from_case.audit_report(desk, case_id, wanted, number)
+
+    audit = f"-audit{number}" if number else ""
+    name = f"toetsingsrapport-dossier-{case_id}{audit}-v{version}"
     return _send(request, me, case_id, fmt, build, name)
+
+
+def _number(text: str, what: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise NotFoundError(f"{what} '{text}' bestaat niet")
+    return int(text)
 
 
 @router.get("/dossiers/{case_id}/documenten/besluitbrief.{fmt}")
@@ -135,8 +157,23 @@ def _detail(document: Document) -> str:
     return ""
 
 
-def _reports(desk: AuditDesk, me: Viewer, case_id: int) -> list[Report]:
-    try:
-        return visible_reports(desk, me, case_id)
-    except (NotFoundError, InvalidInputError):  # no audit yet, or a protocol without one
-        return []
+@dataclass(frozen=True)
+class AuditReports:
+    """An audit of the case as the documents page lists it: its number and its reports."""
+
+    number: int
+    opened_on: date
+    reports: list[Report]
+    latest: bool  # its reports have the short addresses (rapport-N)
+
+
+def _audits(desk: AuditDesk, me: Viewer, case_id: int) -> list[AuditReports]:
+    """Every audit with reports this person may read, the latest first."""
+    audits = desk.audits_of(case_id)
+    listed = []
+    for number, audit in enumerate(audits, start=1):
+        reports = visible_reports(desk, me, case_id, number)
+        if reports:
+            opened = local(audit.opened_at).date()
+            listed.append(AuditReports(number, opened, reports, number == len(audits)))
+    return listed[::-1]
