@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
+
+from toetreding.definition import Sector
+from toetreding.store.tables import Region, SchoolCreate
 
 from .web_helpers import COORDINATOR, PASSWORD, csrf_of, sign_in
 
@@ -42,6 +47,36 @@ def test_the_overview_shows_the_board_with_late_cases_in_red(client: TestClient)
     assert "te laat" in page.text  # the demo has deadlines that passed
     only_po = client.get("/overzicht", params={"sector": "po"})
     assert "Vakcollege Hengelo (demo)" not in only_po.text
+
+
+def test_a_full_column_names_the_first_twelve_schools_and_counts_the_rest(
+    client: TestClient,
+) -> None:
+    context = client.app.state.ctx  # type: ignore[attr-defined]
+    service = context.service
+    partnership = service.store.partnership("part2")
+    for number in range(1, 15):
+        school = service.store.add_school(
+            SchoolCreate(
+                partnership_id=partnership.id or 0,
+                name=f"Albeda {number:02d}",
+                sector=Sector.MBO,
+                region=Region.NOORD,
+            ),
+            service.clock.now(),
+        )
+        service.open_case(
+            school_ref=school.id or 0, protocol_id="partnerschap2", actor_ref=COORDINATOR
+        )
+    sign_in(client, COORDINATOR)
+    page = client.get("/overzicht").text
+    column = page[page.index("Oriënterend gesprek") :].split("</article>")[0]
+    names = re.findall(r'<a href="/dossiers/\d+">([^<]+)</a>', column)
+    assert names == [f"Albeda {n:02d}" for n in range(1, 13)]  # alphabetical
+    assert "<strong>15</strong> dossiers" in column and "en nog 3" in column
+    assert "Lyceum Wierden (demo)" not in page  # the 15th of that column
+    only_mbo = client.get("/overzicht", params={"sector": "mbo"}).text
+    assert "<strong>14</strong> dossiers" in only_mbo and "en nog 2" in only_mbo
 
 
 def test_a_form_without_the_csrf_token_is_refused(client: TestClient) -> None:
