@@ -6,6 +6,9 @@ under ``/api/`` with its OpenAPI schema, sign-in with e-mail and password.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +62,7 @@ def create_app(
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.ctx = context
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -71,6 +75,16 @@ def create_app(
         app.include_router(router)
     app.include_router(api_router)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """At start-up, everything built so far (modules, protocols, templates) lives as long as
+    the app: frozen out of the garbage collector's view, a full collection no longer walks
+    it, which otherwise cost a request now and then 100 ms on a board of 10,000 cases."""
+    gc.collect()
+    gc.freeze()
+    yield
 
 
 def _state_folder(settings: Settings) -> Path:
