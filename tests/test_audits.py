@@ -288,6 +288,9 @@ def test_the_correction_window_closes_the_draft_as_it_is(
     done = app.sweep_deadlines(datetime.combine(window.due_date + timedelta(days=1), time(6)))
     assert [(c.action, c.target) for c in done] == [("fire", "geen_correcties")]
     assert app.store.case(case_id).state == "rapport_vaststellen"
+    # The school did not meet the window; the system's step does not make it 'met'.
+    [closed] = [d for d in app.store.deadlines(case_id=case_id) if d.name == "correctievenster"]
+    assert closed.status == "missed"
 
 
 # --- documents from the recorded audit -------------------------------------------------------

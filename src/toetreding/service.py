@@ -317,6 +317,7 @@ class Toetreding:
         role: str | None,
         *,
         system: bool = False,
+        missed: bool = False,
     ) -> Decision:
         """Check the trigger with the protocol's machine; apply it or raise the refusal."""
         request = FireRequest(
@@ -341,6 +342,7 @@ class Toetreding:
             inputs=lambda: latest_inputs(
                 [*(h.payload for h in self.store.history(case.id)), decision.payload]
             ),
+            missed=missed,
         )
         self.store.apply(
             case,
@@ -458,7 +460,7 @@ class Toetreding:
         deadline = next(d for d in spec.states[record.state].deadlines if d.name == record.name)
         if deadline.automatic is not None:
             note = f"Automatisch op {record.due_date:%d-%m-%Y}: {deadline.label}"
-            if self._fire_consequence(record, deadline.automatic, note, moment):
+            if self._fire_consequence(record, deadline.automatic, note, moment, missed=False):
                 return Consequence(record, "fire", deadline.automatic)
             return None
         action = deadline.on_missed
@@ -466,14 +468,14 @@ class Toetreding:
             return None
         if action.fire is not None:
             note = f"Termijn verstreken: {deadline.label} (uiterlijk {record.due_date:%d-%m-%Y})"
-            if self._fire_consequence(record, action.fire, note, moment):
+            if self._fire_consequence(record, action.fire, note, moment, missed=True):
                 return Consequence(record, "fire", action.fire)
         elif action.escalate is not None and self.store.mark_consequence(record.id, moment):
             return Consequence(record, "escalate", action.escalate)
         return None
 
     def _fire_consequence(
-        self, record: DeadlineRecord, trigger: str, note: str, moment: datetime
+        self, record: DeadlineRecord, trigger: str, note: str, moment: datetime, *, missed: bool
     ) -> bool:
         case = self.store.case(record.case_id)
         if case.state != record.state:
@@ -481,7 +483,16 @@ class Toetreding:
         system = Actor(None, "systeem", frozenset())
         try:
             self._decide_and_apply(
-                case, system, self.spec_of(case), trigger, moment, {}, note, None, system=True
+                case,
+                system,
+                self.spec_of(case),
+                trigger,
+                moment,
+                {},
+                note,
+                None,
+                system=True,
+                missed=missed,
             )
         except ConcurrentUpdateError:
             return False  # someone moved the case first; nothing was written

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from toetreding.calendar import SchoolCalendar
@@ -55,14 +55,20 @@ class DeadlinePlanner:
         at: datetime,
         region: Callable[[], str],
         inputs: InputsLoader,
+        missed: bool = False,
     ) -> DeadlinePlan | None:
-        """The plan for moving from ``from_state`` to ``to_state``; None if nothing changes."""
+        """The plan for moving from ``from_state`` to ``to_state``; None if nothing changes.
+
+        ``missed``: the step is the system's consequence of a missed deadline (``on_missed``);
+        it meets only deadlines not yet past due, so the one that passed stays missed."""
         leaving = spec.states[from_state].deadlines
         new = self.opening(spec, to_state, at, region, inputs)
         if not leaving and not new:
             return None
         met = tuple(d.name for d in leaving if trigger in d.met_by)
-        return DeadlinePlan(today=local(at).date(), met=met, close_rest=bool(leaving), new=new)
+        today = local(at).date()
+        met_from = today if missed else date.min
+        return DeadlinePlan(today, met, met_from, close_rest=bool(leaving), new=new)
 
 
 class _LazyFacts:

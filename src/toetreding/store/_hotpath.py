@@ -116,6 +116,7 @@ _MEET_DEADLINE = (
         _deadlines.c.case_id == bindparam("d_case_id"),
         _deadlines.c.status == DeadlineStatus.OPEN.value,
         _deadlines.c.name == bindparam("d_name"),
+        _deadlines.c.due_date >= bindparam("d_met_from"),
     )
     .values(
         status=DeadlineStatus.MET.value,

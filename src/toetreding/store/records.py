@@ -54,11 +54,14 @@ class NewDeadline:
 @dataclass(frozen=True)
 class DeadlinePlan:
     """How a transition changes the case's deadlines, applied in the same transaction:
-    ``met`` are met by the trigger; with ``close_rest`` the others of the state it leaves
-    close (missed if already past due on ``today``, else cancelled); ``new`` are opened."""
+    ``met`` are met by the trigger (those due before ``met_from`` only when the trigger is
+    the system's consequence of missing them: they stay missed); with ``close_rest`` the
+    others of the state it leaves close (missed if already past due on ``today``, else
+    cancelled); ``new`` are opened."""
 
     today: date
     met: tuple[str, ...] = ()
+    met_from: date = date.min
     close_rest: bool = False
     new: tuple[NewDeadline, ...] = ()
 

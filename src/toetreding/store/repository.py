@@ -60,7 +60,8 @@ def _apply_deadline_plan(
 ) -> None:
     common = {"d_case_id": case_id, "d_at": at}
     for name in plan.met:
-        hot.meet_deadline.run(cursor, {**common, "d_name": name, "d_actor_id": actor_id})
+        meet = {"d_name": name, "d_actor_id": actor_id, "d_met_from": plan.met_from}
+        hot.meet_deadline.run(cursor, {**common, **meet})
     if plan.close_rest:
         hot.close_deadlines.run(cursor, {**common, "d_today": plan.today})
     for new in plan.new:
