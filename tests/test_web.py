@@ -123,6 +123,12 @@ def test_an_action_on_the_case_page_moves_the_case(client: TestClient) -> None:
     assert moved.status_code == 200  # followed the redirect to the case page
     assert "Nu: stap 2 — Zelfevaluatie schrijven" in moved.text
     assert "Goed gesprek &lt;b&gt;met&lt;/b&gt; de directie" in moved.text  # escaped
+    # The history names the inputs by their labels, and a confirmation as ja/nee.
+    assert "Verslag van het oriënterend gesprek: verslag-wierden.pdf" in moved.text
+    assert (
+        "De school gaat akkoord met de voorwaarden tot toetreding: ja"
+        in client.get("/dossiers/6").text
+    )
 
 
 def test_a_nul_character_is_refused_on_pages_and_api(client: TestClient) -> None:

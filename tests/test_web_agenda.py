@@ -151,6 +151,10 @@ def test_a_deadline_keeps_its_uid_when_it_is_extended(client: TestClient) -> Non
     after = {e["UID"]: e["DTSTART;VALUE=DATE"] for e in read_events(client.get(url).text)}
     assert set(after) == set(before)
     assert sorted(after.values()) == ["20251110", "20270201"]
+    sign_in(client, COORDINATOR)  # the case page says it was extended, and from when
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/dossiers/5").text))
+    assert "Nieuwe interne audit aanvragen (tot een jaar na het besluit)" in page
+    assert "1 februari 2027 (verlengd; was" in page
 
 
 def test_the_feed_of_a_school_contact_has_only_its_own_school(client: TestClient) -> None:

@@ -536,7 +536,7 @@ def _decision(browser: WebDriver, sign_in: SignIn) -> None:
     ):
         assert step in row, (step, row)
     deadlines = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=termijnen]").text
-    assert "heraudit binnen een jaar" in deadlines
+    assert "Nieuwe interne audit aanvragen (tot een jaar na het besluit)" in deadlines
 
 
 def _documents(browser: WebDriver) -> None:

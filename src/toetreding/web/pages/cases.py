@@ -82,6 +82,7 @@ def _render_case(request: Request, me: Viewer, case_id: int, **extra: Any) -> Re
         view=view,
         actions=actions_for(request, me, view),
         kinds=InputKind,
+        input_labels={i.name: i.label for t in view.spec.transitions for i in t.inputs},
         today=service.today(),
         **extra,
     )
