@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from toetreding.service import Toetreding
 from toetreding.store.tables import Case, Deadline, Partnership, School
@@ -20,6 +21,7 @@ _cases = Case.__table__  # type: ignore[attr-defined]
 _schools = School.__table__  # type: ignore[attr-defined]
 _deadlines = Deadline.__table__  # type: ignore[attr-defined]
 NAMES_SHOWN = 12
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass
@@ -64,6 +66,7 @@ def overview(
         "overview.html",
         me,
         boards=boards,
+        state_choices=state_choices(request, me),
         filters={"sector": sector or "", "regio": regio or "", "stap": stap or ""},
         today=today,
     )
@@ -91,10 +94,7 @@ def build_boards(
         .join(_schools, _schools.c.id == _cases.c.school_id)
         .order_by(_schools.c.name)
     )
-    if not me.is_admin:
-        query = query.where(
-            _cases.c.partnership_id.in_(me.partnerships) | _cases.c.school_id.in_(me.schools)
-        )
+    query = _visible_to(me, query)
     for column, value in ((_schools.c.sector, sector), (_schools.c.region, region)):
         if value:
             query = query.where(column == value)
@@ -116,6 +116,32 @@ def build_boards(
         _board(service, partnerships[pid], protocol, version, cases, overdue)
         for (pid, protocol, version), cases in sorted(grouped.items())
     ]
+
+
+def state_choices(request: Request, me: Viewer) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The states to filter on, per protocol (version) of the cases this person sees:
+    (protocol title, [(state, label)])."""
+    service = ctx(request).service
+    query = _visible_to(me, select(_cases.c.protocol_id, _cases.c.protocol_version).distinct())
+    with service.store.engine.connect() as connection:
+        versions = sorted(connection.execute(query).all())
+    choices = []
+    for protocol, version in versions:
+        spec = service.protocol(protocol, version)
+        states = [
+            (name, f"{state.label} (stap {state.step})" if state.step else state.label)
+            for name, state in spec.states.items()
+        ]
+        choices.append((f"{spec.title} (v{spec.version})", states))
+    return choices
+
+
+def _visible_to(me: Viewer, query: _Query) -> _Query:
+    if me.is_admin:
+        return query
+    return query.where(
+        _cases.c.partnership_id.in_(me.partnerships) | _cases.c.school_id.in_(me.schools)
+    )
 
 
 def _board(
