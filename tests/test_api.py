@@ -31,6 +31,7 @@ from .web_helpers import (
     COORDINATOR,
     NOW,
     STUURGROEP,
+    add_cases,
     csrf_of,
     demo_client,
     sign_in,
@@ -151,6 +152,23 @@ def test_the_case_list_with_its_filters(client: TestClient) -> None:
     assert 2 not in {c["id"] for c in running} and len(running) == 6
     by_code = client.get("/api/dossiers", params={"partnership": "part2"}, headers=auth)
     assert len(by_code.json()) == 7
+    named = client.get("/api/dossiers", params={"school": "WIERDEN"}, headers=auth).json()
+    assert [c["id"] for c in named] == [4]
+
+
+def test_the_case_list_comes_a_page_at_a_time_with_the_total(client: TestClient) -> None:
+    auth = token(client, COORDINATOR)
+    added = add_cases(client, 120, "Albeda")
+    first = client.get("/api/dossiers", headers=auth)
+    assert first.headers["X-Total-Count"] == "127" and len(first.json()) == 100  # the default
+    rest = client.get("/api/dossiers", params={"offset": 100, "limit": 50}, headers=auth)
+    assert rest.headers["X-Total-Count"] == "127" and len(rest.json()) == 27
+    ids = [c["id"] for c in first.json() + rest.json()]
+    assert len(set(ids)) == 127 and set(added) < set(ids)  # no case twice, none left out
+    too_many = client.get("/api/dossiers", params={"limit": 501}, headers=auth)
+    assert too_many.status_code == 422
+    school = client.get("/api/dossiers", headers=token(client, SCHOOL_1))
+    assert school.headers["X-Total-Count"] == "1" and [c["id"] for c in school.json()] == [1]
     unknown = client.get("/api/dossiers", params={"partnership": "nergens"}, headers=auth)
     assert unknown.status_code == 404
     assert unknown.json() == {"detail": "partnerschap 'nergens' bestaat niet"}

@@ -6,10 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from toetreding.definition import Sector
-from toetreding.store.tables import Region, SchoolCreate
-
-from .web_helpers import COORDINATOR, PASSWORD, csrf_of, sign_in
+from .web_helpers import COORDINATOR, PASSWORD, add_cases, csrf_of, sign_in
 
 
 def test_pages_need_a_signed_in_person(client: TestClient) -> None:
@@ -58,22 +55,7 @@ def test_the_overview_shows_the_board_with_late_cases_in_red(client: TestClient)
 def test_a_full_column_names_the_first_twelve_schools_and_counts_the_rest(
     client: TestClient,
 ) -> None:
-    context = client.app.state.ctx  # type: ignore[attr-defined]
-    service = context.service
-    partnership = service.store.partnership("part2")
-    for number in range(1, 15):
-        school = service.store.add_school(
-            SchoolCreate(
-                partnership_id=partnership.id or 0,
-                name=f"Albeda {number:02d}",
-                sector=Sector.MBO,
-                region=Region.NOORD,
-            ),
-            service.clock.now(),
-        )
-        service.open_case(
-            school_ref=school.id or 0, protocol_id="partnerschap2", actor_ref=COORDINATOR
-        )
+    add_cases(client, 14, "Albeda")
     sign_in(client, COORDINATOR)
     page = client.get("/overzicht").text
     column = page[page.index("Oriënterend gesprek") :].split("</article>")[0]
@@ -154,3 +136,22 @@ def test_a_nul_character_is_refused_on_pages_and_api(client: TestClient) -> None
     )
     assert in_a_form.status_code == 422 and "NUL-teken" in in_a_form.text
     assert "Nu: stap 1 — Oriënterend gesprek" in client.get("/dossiers/4").text
+
+
+def test_the_case_list_pages_and_finds_a_school_by_part_of_its_name(client: TestClient) -> None:
+    add_cases(client, 60, "Albeda")  # with the demo's 7: 67 cases
+    sign_in(client, COORDINATOR)
+    first = client.get("/dossiers").text
+    assert "Dossiers 1–50 van 67" in first and "pagina 1 van 2" in first
+    assert first.count('<tr>\n      <td><a href="/dossiers/') == 50
+    second = client.get("/dossiers", params={"pagina": "2"}).text
+    assert "Dossiers 51–67 van 67" in second and 'rel="prev"' in second
+    assert second.count('<tr>\n      <td><a href="/dossiers/') == 17
+    assert "Dossiers 51–67" in client.get("/dossiers", params={"pagina": "99"}).text
+    found = client.get("/dossiers", params={"zoek": "albeda 0"}).text
+    assert "Dossiers 1–9 van 9" in found and "Albeda 09" in found and "Albeda 10" not in found
+    none = client.get("/dossiers", params={"zoek": "100%_"}).text  # wildcards are literal
+    assert "Geen dossiers met “100%_” in de naam van de school." in none
+    sign_in(client, "contact@demo01.example")  # a school: only its own, however many exist
+    own = client.get("/dossiers").text
+    assert "Dossiers 1–1 van 1" in own and "Het Noordik (demo)" in own

@@ -11,8 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from toetreding.clock import FixedClock
+from toetreding.definition import Sector
 from toetreding.demo import seed_demo
 from toetreding.settings import Settings
+from toetreding.store.tables import Region, SchoolCreate
 from toetreding.web import create_app
 from toetreding.web.accounts import Accounts
 
@@ -69,3 +71,26 @@ def token(client: TestClient, email: str) -> dict[str, str]:
     context = client.app.state.ctx  # type: ignore[attr-defined]
     person = context.service.store.person(email)
     return {"Authorization": f"Bearer {context.accounts.issue_token(person.id, 'api')}"}
+
+
+def add_cases(client: TestClient, count: int, prefix: str) -> list[int]:
+    """``count`` more mbo schools of the demo partnership ("{prefix} 01", ...), each with a
+    Partnerschap 2 case at the orientation talk; their case ids."""
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    partnership = service.store.partnership("part2")
+    ids = []
+    for number in range(1, count + 1):
+        school = service.store.add_school(
+            SchoolCreate(
+                partnership_id=partnership.id or 0,
+                name=f"{prefix} {number:02d}",
+                sector=Sector.MBO,
+                region=Region.NOORD,
+            ),
+            service.clock.now(),
+        )
+        case: int = service.open_case(
+            school_ref=school.id or 0, protocol_id="partnerschap2", actor_ref=COORDINATOR
+        )
+        ids.append(case)
+    return ids

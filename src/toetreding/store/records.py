@@ -91,3 +91,17 @@ class DeadlineRecord:
     def overdue_on(self, today: date) -> bool:
         """Derived from the due date, never stored: an open deadline past its due date."""
         return self.status == "open" and self.due_date < today
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases a list wants; every field narrows it (None: no condition)."""
+
+    partnership_id: int | None = None
+    state: str | None = None
+    protocol_id: str | None = None
+    school_id: int | None = None
+    running: bool | None = None  # True: not closed; False: closed only
+    school_name: str | None = None  # part of the school's name, any case
+    # Only cases of these partnerships or of these schools (a person's view); None: all.
+    visible: tuple[frozenset[int], frozenset[int]] | None = None

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -24,6 +24,7 @@ from toetreding.clock import local
 from toetreding.definition.model import ProtocolSpec
 from toetreding.store._hotpath import CASE_WIDTH, HotPath
 from toetreding.store.records import (
+    CaseFilter,
     CaseForActor,
     CaseRecord,
     DeadlinePlan,
@@ -53,6 +54,29 @@ _people = Person.__table__  # type: ignore[attr-defined]
 _memberships = Membership.__table__  # type: ignore[attr-defined]
 _schools = School.__table__  # type: ignore[attr-defined]
 _deadlines = Deadline.__table__  # type: ignore[attr-defined]
+
+
+def _case_conditions(wanted: CaseFilter) -> list[ColumnElement[bool]]:
+    equal = {
+        _cases.c.partnership_id: wanted.partnership_id,
+        _cases.c.state: wanted.state,
+        _cases.c.protocol_id: wanted.protocol_id,
+        _cases.c.school_id: wanted.school_id,
+    }
+    conditions = [column == value for column, value in equal.items() if value is not None]
+    if wanted.running is not None:
+        closed = _cases.c.closed_at
+        conditions.append(closed.is_(None) if wanted.running else closed.is_not(None))
+    if wanted.school_name:
+        text = wanted.school_name.strip().lower()
+        literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(_schools.c.name).like(f"%{literal}%", escape="\\"))
+    if wanted.visible is not None:
+        partnerships, schools = wanted.visible
+        conditions.append(
+            _cases.c.partnership_id.in_(partnerships) | _cases.c.school_id.in_(schools)
+        )
+    return conditions
 
 
 def _apply_deadline_plan(
@@ -569,20 +593,24 @@ class Store:
         open_only: bool = False,
     ) -> list[tuple[CaseRecord, str]]:
         """Cases with their school's name, newest activity first."""
-        query = select(_cases, _schools.c.name.label("school_name")).join(
-            _schools, _schools.c.id == _cases.c.school_id
+        wanted = CaseFilter(
+            partnership_id, state, protocol_id, school_id, running=True if open_only else None
         )
-        if partnership_id is not None:
-            query = query.where(_cases.c.partnership_id == partnership_id)
-        if state is not None:
-            query = query.where(_cases.c.state == state)
-        if protocol_id is not None:
-            query = query.where(_cases.c.protocol_id == protocol_id)
-        if school_id is not None:
-            query = query.where(_cases.c.school_id == school_id)
-        if open_only:
-            query = query.where(_cases.c.closed_at.is_(None))
-        query = query.order_by(_cases.c.updated_at.desc(), _cases.c.id.desc())
+        return self.find_cases(wanted)
+
+    def find_cases(
+        self, wanted: CaseFilter, *, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[CaseRecord, str]]:
+        """The cases ``wanted`` describes with their school's name, newest activity first;
+        ``limit`` and ``offset`` page through them."""
+        query = (
+            select(_cases, _schools.c.name.label("school_name"))
+            .join(_schools, _schools.c.id == _cases.c.school_id)
+            .where(*_case_conditions(wanted))
+            .order_by(_cases.c.updated_at.desc(), _cases.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         result = []
@@ -591,6 +619,16 @@ class Store:
             name = data.pop("school_name")
             result.append((CaseRecord(**data), name))
         return result
+
+    def count_cases(self, wanted: CaseFilter) -> int:
+        query = (
+            select(func.count())
+            .select_from(_cases)
+            .join(_schools, _schools.c.id == _cases.c.school_id)
+            .where(*_case_conditions(wanted))
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def count_by_state(self, partnership_id: int | None = None) -> list[tuple[str, int, str, int]]:
         """(protocol id, version, state, number of cases)."""

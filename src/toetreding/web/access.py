@@ -40,6 +40,11 @@ class Viewer:
         return self.is_admin or partnership_id in self.partnerships
 
     @property
+    def scope(self) -> tuple[frozenset[int], frozenset[int]] | None:
+        """What a case list may show (``CaseFilter.visible``); None: everything (admin)."""
+        return None if self.is_admin else (self.partnerships, self.schools)
+
+    @property
     def school_only(self) -> bool:
         return not self.is_admin and not self.partnerships
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from toetreding.service import CaseView
+from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case
 from toetreding.web.api._common import (
     ApiRoute,
@@ -35,14 +36,28 @@ router = APIRouter(route_class=ApiRoute, tags=["dossiers"])
     response_model=list[CasePublic],
     summary="Dossiers",
     description=(
-        "De dossiers die u mag zien, laatst gewijzigd eerst. Een contactpersoon van een "
+        "De dossiers die u mag zien, laatst gewijzigd eerst, per pagina (`limit`, `offset`; "
+        "het totaal staat in de header `X-Total-Count`). Een contactpersoon van een "
         "school ziet alleen de dossiers van die school. / The cases visible to you, most "
-        "recently changed first; a school contact sees only their school's cases."
+        "recently changed first, a page at a time (total in `X-Total-Count`); a school "
+        "contact sees only their school's cases."
     ),
-    responses=errors(401, 404, 422),
+    responses={
+        200: {
+            "description": "De dossiers van deze pagina.",
+            "headers": {
+                "X-Total-Count": {
+                    "description": "Hoeveel dossiers er met deze filters in totaal zijn",
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            },
+        },
+        **errors(401, 404, 422),
+    },
 )
 def case_list(
     request: Request,
+    response: Response,
     me: Me,
     partnership: Annotated[
         str | None, Query(max_length=40, description="Code of id van het partnerschap")
@@ -52,15 +67,24 @@ def case_list(
         bool | None,
         Query(alias="open", description="true: alleen lopende, false: alleen afgesloten"),
     ] = None,
+    school: Annotated[
+        str | None, Query(max_length=100, description="Deel van de naam van de school")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Hoeveel dossiers ten hoogste")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="Hoeveel eerst overslaan")] = 0,
 ) -> list[CasePublic]:
     app = ctx(request).service
     partnership_id = visible_partnership(app, me, partnership) if partnership else None
-    rows = app.store.cases(partnership_id=partnership_id, state=state, open_only=bool(open_))
-    return [
-        case_public(app.spec_of(case), case, school)
-        for case, school in rows
-        if me.sees_case(case) and (open_ is not False or case.closed_at is not None)
-    ]
+    wanted = CaseFilter(
+        partnership_id=partnership_id,
+        state=state,
+        running=open_,
+        school_name=school.strip() if school else None,
+        visible=me.scope,
+    )
+    response.headers["X-Total-Count"] = str(app.store.count_cases(wanted))
+    rows = app.store.find_cases(wanted, limit=limit, offset=offset)
+    return [case_public(app.spec_of(case), case, name) for case, name in rows]
 
 
 @router.get(

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from toetreding._exceptions import TransitionRefused
 from toetreding.definition import InputKind, TransitionSpec
 from toetreding.service import CaseView
+from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case
 from toetreding.web.deps import Me, ctx, page, require_csrf
 
@@ -27,15 +28,30 @@ class Action:
     transition: TransitionSpec
 
 
+PAGE_SIZE = 50
+
+
 @router.get("/dossiers")
-def case_list(request: Request, me: Me) -> Response:
+def case_list(request: Request, me: Me, zoek: str = "", pagina: str = "1") -> Response:
+    """The cases this person sees, newest activity first, 50 to a page; ``zoek`` narrows
+    them to schools whose name contains it."""
     service = ctx(request).service
-    rows = [(case, school) for case, school in service.store.cases() if me.sees_case(case)]
+    wanted = CaseFilter(school_name=zoek.strip()[:100] or None, visible=me.scope)
+    total = service.store.count_cases(wanted)
+    pages = max(1, -(-total // PAGE_SIZE))
+    given = int(pagina) if pagina.isascii() and pagina.isdigit() and len(pagina) < 7 else 1
+    number = max(1, min(given, pages))
+    rows = service.store.find_cases(wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return page(
         request,
         "cases.html",
         me,
         rows=[(case, school, service.spec_of(case)) for case, school in rows],
+        zoek=zoek.strip(),
+        total=total,
+        number=number,
+        pages=pages,
+        first=(number - 1) * PAGE_SIZE + 1,
     )
 
 
