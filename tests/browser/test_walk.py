@@ -216,7 +216,7 @@ def _orientation_talk(browser: WebDriver, sign_in: SignIn) -> None:
     )
     assert "orientatie afronden" in shown[0]
     assert "door Ineke Bosman (Kerngroep)" in shown[0]
-    assert "verslag orientatie: verslag-orientatie-wierden.pdf" in shown[0]
+    assert "Verslag van het oriënterend gesprek: verslag-orientatie-wierden.pdf" in shown[0]
     assert "Visie en personele inzet sluiten aan." in shown[0]
 
 
@@ -240,8 +240,8 @@ def _self_evaluation(browser: WebDriver, sign_in: SignIn) -> None:
         },
         expect="stap 3 — Bespreking in de stuurgroep",
     )
-    assert "zelfevaluatie: ze-wierden.pdf" in shown[0]
-    assert "paginas: 9" in shown[0]
+    assert "Zelfevaluatie (ontwikkelportfolio): ze-wierden.pdf" in shown[0]
+    assert "Aantal pagina's (maximaal 10): 9" in shown[0]
     assert "(Aanvragende school)" in shown[0]
 
 
@@ -258,7 +258,7 @@ def _steering_group(browser: WebDriver, sign_in: SignIn) -> None:
         },
         expect="stap 4 — Voorwaarden liggen bij de school",
     )
-    assert "voorwaarden: Twee getrainde werkplekbegeleiders per sectie." in shown[0]
+    assert "Voorwaarden tot toetreding: Twee getrainde werkplekbegeleiders per sectie." in shown[0]
 
 
 def _school_starts(browser: WebDriver, sign_in: SignIn) -> None:
@@ -300,7 +300,7 @@ def _audit_planned(browser: WebDriver, sign_in: SignIn) -> None:
     assert "stap 6 — Interne audit gepland" in now_heading(browser)
     shown = history(browser)
     assert len(shown) == 8
-    assert f"auditdatum: {AUDIT_DAY}" in shown[0]
+    assert f"Afgesproken datum van de interne audit: {AUDIT_DAY}" in shown[0]
     assert (
         browser.find_element(By.LINK_TEXT, "Audit")
         .get_attribute("href")
