@@ -4,8 +4,12 @@ Schemathesis reads ``/api/openapi.json`` from the app (no server), generates req
 every API operation (valid ones and, in its coverage phase, deliberately invalid ones) and
 sends them as the demo's coordinator with an API token, to the app on SQLite and on the local
 PostgreSQL server (skipped when none answers). Every answer must be no server error, have a
-documented status code and content type, and match the documented schema; an invalid request
-must be refused with a 4xx. A bounded number of examples per operation keeps the run short,
+documented status code and content type, and match the documented schema. (Schemathesis's
+check that invalid data is refused is left out: a one-element array in a query parameter goes
+over the wire exactly as a valid single value, and the requests carry our own Authorization
+header in place of a generated invalid one, so it reports requests that were valid as sent.
+test_api.py tests the refusal of malformed requests, repeated parameters and out-of-range
+values directly.) A bounded number of examples per operation keeps the run short,
 and a fixed seed makes it repeatable: CI fails on a defect, not on a lucky draw. To explore
 further, set ``TOETREDING_EXPLORE=<examples per operation>`` (random draws each run).
 """
@@ -29,7 +33,6 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
-    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -48,7 +51,6 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
-    negative_data_rejection,
 ]
 
 
