@@ -339,6 +339,9 @@ def test_the_agenda_lists_only_visible_deadlines_soonest_first(client: TestClien
     auth = token(client, COORDINATOR)
     items = client.get("/api/agenda", headers=auth).json()
     assert items, "the demo has open deadlines"
+    one_page = client.get("/api/agenda", params={"limit": 1, "offset": 1}, headers=auth)
+    assert one_page.headers["X-Total-Count"] == str(len(items))
+    assert one_page.json() == items[1:2]
     assert [i["due_date"] for i in items] == sorted(i["due_date"] for i in items)
     late = client.get("/api/agenda", params={"overdue": "true"}, headers=auth).json()
     assert late and all(i["overdue"] and i["days_left"] < 0 for i in late)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 
 from toetreding.web.deps import WebContext
+from toetreding.web.pages import agenda as agenda_module
 
 from .web_helpers import COORDINATOR, PASSWORD, csrf_of, sign_in
 
@@ -92,6 +94,21 @@ def test_the_agenda_filters_on_overdue_and_on_days_ahead(client: TestClient) -> 
     assert len(within_week) == 1 and HENGELO not in within_week[0][1]  # 20 days ahead
     within_month = agenda_rows(client.get("/agenda", params={"binnen": "30"}).text)
     assert len(within_month) == 2
+
+
+def test_a_long_agenda_comes_a_page_at_a_time(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agenda_module, "PAGE_SIZE", 1)  # the demo has two open deadlines
+    sign_in(client, COORDINATOR)
+    first = client.get("/agenda")
+    [(_, row)] = agenda_rows(first.text)
+    assert CARMEL in row and "pagina 1 van 2" in first.text
+    assert "<strong>2</strong> termijnen · " in first.text and "1 te laat" in first.text
+    assert 'href="/agenda?binnen=&amp;te_laat=&amp;pagina=2" rel="next"' in first.text
+    second = client.get("/agenda", params={"pagina": "2"})
+    [(_, row)] = agenda_rows(second.text)
+    assert HENGELO in row and "pagina 2 van 2" in second.text and 'rel="prev"' in second.text
 
 
 def test_a_school_contact_sees_only_the_deadlines_of_its_own_school(client: TestClient) -> None:

@@ -34,7 +34,7 @@ from toetreding.store import (
     migrate,
 )
 from toetreding.store.audits import AuditStore
-from toetreding.store.records import DeadlineRecord
+from toetreding.store.records import DeadlineRecord, Visibility
 from toetreding.store.tables import Partnership, Person, School
 from toetreding.workflows import Actor, Decision, FireRequest, WorkflowEngine
 
@@ -365,12 +365,15 @@ class Toetreding:
         partnership_ref: str | int | None = None,
         within_days: int | None = None,
         overdue_only: bool = False,
+        visible: Visibility | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[AgendaItem]:
-        """Open deadlines across cases, soonest first: overdue ones and those due within
-        ``within_days`` (all open ones when None); the first ``limit`` when given."""
+        """Open deadlines across cases (those ``visible``, when given), soonest first:
+        overdue ones and those due within ``within_days`` (all open ones when None);
+        ``limit`` and ``offset`` page them."""
         filters = self._agenda_filters(today, partnership_ref, within_days, overdue_only)
-        records = self.store.deadlines(**filters, limit=limit)
+        records = self.store.deadlines(**filters, visible=visible, limit=limit, offset=offset)
         return [self._agenda_item(record, today) for record in records]
 
     def agenda_size(
@@ -380,10 +383,11 @@ class Toetreding:
         partnership_ref: str | int | None = None,
         within_days: int | None = None,
         overdue_only: bool = False,
+        visible: Visibility | None = None,
     ) -> int:
         """How many items :meth:`agenda` has without a limit."""
         filters = self._agenda_filters(today, partnership_ref, within_days, overdue_only)
-        return self.store.count_deadlines(**filters)
+        return self.store.count_deadlines(**filters, visible=visible)
 
     def _agenda_filters(
         self,

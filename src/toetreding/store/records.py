@@ -93,6 +93,10 @@ class DeadlineRecord:
         return self.status == "open" and self.due_date < today
 
 
+Visibility = tuple[frozenset[int], frozenset[int]]
+"""What a person may see: the cases of these partnerships and of these schools."""
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     """Which cases a list wants; every field narrows it (None: no condition)."""
@@ -103,5 +107,4 @@ class CaseFilter:
     school_id: int | None = None
     running: bool | None = None  # True: not closed; False: closed only
     school_name: str | None = None  # part of the school's name, any case
-    # Only cases of these partnerships or of these schools (a person's view); None: all.
-    visible: tuple[frozenset[int], frozenset[int]] | None = None
+    visible: Visibility | None = None  # a person's view (None: all cases)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Engine, Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, Select, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -31,6 +31,7 @@ from toetreding.store.records import (
     DeadlineRecord,
     HistoryEntry,
     NewDeadline,
+    Visibility,
 )
 from toetreding.store.tables import (
     Case,
@@ -72,10 +73,7 @@ def _case_conditions(wanted: CaseFilter) -> list[ColumnElement[bool]]:
         literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(func.lower(_schools.c.name).like(f"%{literal}%", escape="\\"))
     if wanted.visible is not None:
-        partnerships, schools = wanted.visible
-        conditions.append(
-            _cases.c.partnership_id.in_(partnerships) | _cases.c.school_id.in_(schools)
-        )
+        conditions.append(visible_cases(wanted.visible))
     return conditions
 
 
@@ -118,6 +116,7 @@ def _deadline_filters(
     open_only: bool,
     due_until: date | None,
     due_before: date | None,
+    visible: Visibility | None = None,
 ) -> Select[Any]:
     """The agenda's filters, shared by the list and its count."""
     if case_id is not None:
@@ -130,7 +129,15 @@ def _deadline_filters(
         query = query.where(_deadlines.c.due_date <= due_until)
     if due_before is not None:
         query = query.where(_deadlines.c.due_date < due_before)
+    if visible is not None:
+        query = query.where(visible_cases(visible))
     return query
+
+
+def visible_cases(visible: Visibility) -> ColumnElement[bool]:
+    """Cases of these partnerships, or of these schools (what a person may see)."""
+    partnerships, schools = visible
+    return or_(_cases.c.partnership_id.in_(partnerships), _cases.c.school_id.in_(schools))
 
 
 def definition_digest(spec: BaseModel) -> str:
@@ -448,10 +455,12 @@ class Store:
         open_only: bool = False,
         due_until: date | None = None,
         due_before: date | None = None,
+        visible: Visibility | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[DeadlineRecord]:
         """Deadlines with their case's school and protocol, soonest first (uses the
-        ``status, due_date`` index for the agenda); at most ``limit`` when given."""
+        ``status, due_date`` index for the agenda); ``limit`` and ``offset`` page them."""
         query = (
             select(
                 _deadlines,
@@ -464,8 +473,11 @@ class Store:
             .join(_schools, _schools.c.id == _cases.c.school_id)
             .order_by(_deadlines.c.due_date, _deadlines.c.id)
             .limit(limit)
+            .offset(offset)
         )
-        query = _deadline_filters(query, case_id, partnership_id, open_only, due_until, due_before)
+        query = _deadline_filters(
+            query, case_id, partnership_id, open_only, due_until, due_before, visible
+        )
         with self.engine.connect() as connection:
             return [DeadlineRecord(**row._asdict()) for row in connection.execute(query)]
 
@@ -476,12 +488,15 @@ class Store:
         open_only: bool = False,
         due_until: date | None = None,
         due_before: date | None = None,
+        visible: Visibility | None = None,
     ) -> int:
         """How many deadlines :meth:`deadlines` would return without a limit."""
         query = select(func.count()).select_from(
             _deadlines.join(_cases, _cases.c.id == _deadlines.c.case_id)
         )
-        query = _deadline_filters(query, None, partnership_id, open_only, due_until, due_before)
+        query = _deadline_filters(
+            query, None, partnership_id, open_only, due_until, due_before, visible
+        )
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 

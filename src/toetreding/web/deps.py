@@ -106,6 +106,14 @@ def set_session_cookie(request: Request, response: Response, session: SessionDat
     )
 
 
+def page_number(given: str, total: int, size: int) -> tuple[int, int]:
+    """The page asked for (``?pagina=``), kept within 1..pages, and how many pages there
+    are for ``total`` items ``size`` to a page."""
+    pages = max(1, -(-total // size))
+    number = int(given) if given.isascii() and given.isdigit() and len(given) < 7 else 1
+    return max(1, min(number, pages)), pages
+
+
 def page(request: Request, template: str, viewer_: Viewer | None, **values: Any) -> Response:
     """Render a page with what every page shows (the person, the CSRF token)."""
     session = session_of(request)

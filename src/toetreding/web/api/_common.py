@@ -86,6 +86,15 @@ def errors(*codes: int, refusal: bool = False) -> dict[int | str, dict[str, Any]
     }
 
 
+def total_count_header(description: str) -> dict[str, Any]:
+    """The documented 200 answer of a list that comes a page at a time."""
+    header = {
+        "description": "Hoeveel er met deze filters in totaal zijn / total with these filters",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+    return {"description": description, "headers": {"X-Total-Count": header}}
+
+
 # Documented in the OpenAPI schema only; ``deps.viewer`` reads the credentials itself.
 _bearer = HTTPBearer(
     auto_error=False,

@@ -14,6 +14,7 @@ from toetreding.web.api._common import (
     CaseId,
     Changer,
     errors,
+    total_count_header,
     visible_partnership,
 )
 from toetreding.web.deps import Me, ctx
@@ -42,18 +43,7 @@ router = APIRouter(route_class=ApiRoute, tags=["dossiers"])
         "recently changed first, a page at a time (total in `X-Total-Count`); a school "
         "contact sees only their school's cases."
     ),
-    responses={
-        200: {
-            "description": "De dossiers van deze pagina.",
-            "headers": {
-                "X-Total-Count": {
-                    "description": "Hoeveel dossiers er met deze filters in totaal zijn",
-                    "schema": {"type": "integer", "minimum": 0},
-                }
-            },
-        },
-        **errors(401, 404, 422),
-    },
+    responses={200: total_count_header("De dossiers van deze pagina."), **errors(401, 404, 422)},
 )
 def case_list(
     request: Request,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from toetreding.definition.model import Sector
 from toetreding.store.tables import Region
-from toetreding.web.api._common import ApiRoute, errors
+from toetreding.web.api._common import ApiRoute, errors, total_count_header
 from toetreding.web.deps import Me, ctx
 from toetreding.web.pages.agenda import agenda_for
 from toetreding.web.pages.overview import build_boards
@@ -76,20 +76,33 @@ def overview(
     summary="Agenda: lopende termijnen",
     description=(
         "Lopende termijnen van de dossiers die u mag zien, de eerstvolgende eerst: verlopen "
-        "termijnen en (met within_days) wat binnen zoveel dagen moet. / Open deadlines of the "
-        "cases visible to you, soonest first."
+        "termijnen en (met within_days) wat binnen zoveel dagen moet; met `limit` en "
+        "`offset` per pagina (het totaal staat in de header `X-Total-Count`). / Open "
+        "deadlines of the cases visible to you, soonest first (total in `X-Total-Count`)."
     ),
-    responses=errors(401, 422),
+    responses={200: total_count_header("De termijnen (van deze pagina)."), **errors(401, 422)},
 )
 def agenda(
     request: Request,
+    response: Response,
     me: Me,
     within_days: Annotated[
         int | None,
         Query(ge=0, le=3660, description="Alleen wat binnen zoveel dagen moet (en wat verliep)"),
     ] = None,
     overdue: Annotated[bool, Query(description="Alleen verlopen termijnen")] = False,
+    limit: Annotated[
+        int | None, Query(ge=1, le=10_000, description="Hoeveel ten hoogste (standaard alle)")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="Hoeveel eerst overslaan")] = 0,
 ) -> list[AgendaItemPublic]:
     app = ctx(request).service
-    items = agenda_for(app, me, app.today(), within_days=within_days, overdue_only=overdue)
+    today = app.today()
+    total = app.agenda_size(
+        today=today, within_days=within_days, overdue_only=overdue, visible=me.scope
+    )
+    response.headers["X-Total-Count"] = str(total)
+    items = agenda_for(
+        app, me, today, within_days=within_days, overdue_only=overdue, limit=limit, offset=offset
+    )
     return [AgendaItemPublic.of(item) for item in items]

@@ -15,12 +15,13 @@ from fastapi.responses import Response
 from toetreding._exceptions import NotFoundError
 from toetreding.service import AgendaItem, Toetreding
 from toetreding.web.access import Viewer, load_viewer
-from toetreding.web.deps import Me, ctx, page
+from toetreding.web.deps import Me, ctx, page, page_number
 from toetreding.web.ical import AllDayEvent, calendar
 
 router = APIRouter(include_in_schema=False)
 WINDOWS = (7, 30, 90, 365)  # the choices of "binnen" on the page, in days
 FEED_NAME = "toetreding — termijnen"
+PAGE_SIZE = 100
 
 
 def agenda_for(
@@ -30,18 +31,19 @@ def agenda_for(
     *,
     within_days: int | None = None,
     overdue_only: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[AgendaItem]:
     """The agenda, soonest first, of the cases ``me`` may see (as ``Viewer.sees_case``: the
     partnerships they work for, and the cases of the schools they are the contact of)."""
-    items = service.agenda(today=today, within_days=within_days, overdue_only=overdue_only)
-    if me.is_admin:
-        return items
-    own = {case.id for school in me.schools for case, _ in service.store.cases(school_id=school)}
-    return [
-        item
-        for item in items
-        if item.deadline.partnership_id in me.partnerships or item.deadline.case_id in own
-    ]
+    return service.agenda(
+        today=today,
+        within_days=within_days,
+        overdue_only=overdue_only,
+        visible=me.scope,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def when(days_left: int) -> str:
@@ -56,18 +58,37 @@ def when(days_left: int) -> str:
 
 
 @router.get("/agenda")
-def agenda_page(request: Request, me: Me, binnen: str = "", te_laat: str = "") -> Response:
+def agenda_page(
+    request: Request, me: Me, binnen: str = "", te_laat: str = "", pagina: str = "1"
+) -> Response:
     service = ctx(request).service
     today = service.today()
-    within = int(binnen) if binnen.isdigit() else None
+    within = int(binnen) if binnen.isascii() and binnen.isdigit() and len(binnen) < 5 else None
     overdue_only = te_laat not in ("", "0")
-    items = agenda_for(service, me, today, within_days=within, overdue_only=overdue_only)
+    total = service.agenda_size(
+        today=today, within_days=within, overdue_only=overdue_only, visible=me.scope
+    )
+    number, pages = page_number(pagina, total, PAGE_SIZE)
+    first = (number - 1) * PAGE_SIZE
+    items = agenda_for(
+        service,
+        me,
+        today,
+        within_days=within,
+        overdue_only=overdue_only,
+        limit=PAGE_SIZE,
+        offset=first,
+    )
     return page(
         request,
         "agenda.html",
         me,
         items=items,
-        overdue=sum(item.overdue for item in items),
+        total=total,
+        overdue=service.agenda_size(today=today, overdue_only=True, visible=me.scope),
+        number=number,
+        pages=pages,
+        first=first + 1,
         today=today,
         when=when,
         windows=WINDOWS,

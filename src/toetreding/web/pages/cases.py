@@ -13,7 +13,7 @@ from toetreding.definition import InputKind, TransitionSpec
 from toetreding.service import CaseView
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case
-from toetreding.web.deps import Me, ctx, page, require_csrf
+from toetreding.web.deps import Me, ctx, page, page_number, require_csrf
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,9 +38,7 @@ def case_list(request: Request, me: Me, zoek: str = "", pagina: str = "1") -> Re
     service = ctx(request).service
     wanted = CaseFilter(school_name=zoek.strip()[:100] or None, visible=me.scope)
     total = service.store.count_cases(wanted)
-    pages = max(1, -(-total // PAGE_SIZE))
-    given = int(pagina) if pagina.isascii() and pagina.isdigit() and len(pagina) < 7 else 1
-    number = max(1, min(given, pages))
+    number, pages = page_number(pagina, total, PAGE_SIZE)
     rows = service.store.find_cases(wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return page(
         request,

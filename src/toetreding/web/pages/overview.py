@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy import Select, func, select
 
 from toetreding.service import Toetreding
+from toetreding.store.repository import visible_cases
 from toetreding.store.tables import Case, Deadline, Partnership, School
 from toetreding.web.access import Viewer
 from toetreding.web.deps import Me, ctx, page
@@ -137,11 +138,7 @@ def state_choices(request: Request, me: Viewer) -> list[tuple[str, list[tuple[st
 
 
 def _visible_to(me: Viewer, query: _Query) -> _Query:
-    if me.is_admin:
-        return query
-    return query.where(
-        _cases.c.partnership_id.in_(me.partnerships) | _cases.c.school_id.in_(me.schools)
-    )
+    return query if me.scope is None else query.where(visible_cases(me.scope))
 
 
 def _board(
