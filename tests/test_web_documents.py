@@ -224,6 +224,13 @@ def test_a_re_audit_keeps_the_first_audits_reports_and_decision_letter(
     letter = html.unescape(client.get("/dossiers/5/documenten/besluitbrief.html").text)
     assert "Toelaatbaar als volgschool" in letter and "Kwantiteit" in letter
 
+    auth = token(client, COORDINATOR)
+    latest = client.get("/api/dossiers/5/audit", headers=auth).json()
+    earlier = client.get("/api/dossiers/5/audit", params={"number": 1}, headers=auth).json()
+    assert latest["audit"]["id"] != earlier["audit"]["id"]
+    assert [r["version"] for r in earlier["reports"]] == first
+    assert client.get("/api/dossiers/5/audit?number=3", headers=auth).status_code == 404
+
     sign_in(client, hengelo)  # the school: its first audit's reports, not the new draft
     school_page = client.get("/dossiers/5/documenten").text
     assert f"/dossiers/5/documenten/audit-1/rapport-{first[-1]}.html" in school_page

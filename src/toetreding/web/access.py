@@ -90,12 +90,14 @@ def visible_reports(
     return desk.reports(case_id, number)
 
 
-def visible_audit(desk: AuditDesk, viewer: Viewer, case_id: int) -> AuditView:
-    """The latest audit, its report list narrowed by :func:`visible_reports`."""
-    view = desk.view(case_id)
+def visible_audit(
+    desk: AuditDesk, viewer: Viewer, case_id: int, number: int | None = None
+) -> AuditView:
+    """An audit (default: the latest), its report list narrowed by :func:`visible_reports`."""
+    view = desk.view(case_id, number)
     if not viewer.school_only:
         return view
-    return replace(view, reports=desk.released_reports(case_id))
+    return replace(view, reports=desk.released_reports(case_id, number))
 
 
 def require_visible_reports(

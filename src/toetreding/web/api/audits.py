@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from toetreding._exceptions import NotFoundError
 from toetreding.audits import NewFinding
@@ -31,17 +31,26 @@ router = APIRouter(route_class=ApiRoute, tags=["audit"])
     description=(
         "Auditcommissie, gesprekken, de huidige bevinding per criterium, wat nog niet is "
         "gescoord, het advies (zodra alles is gescoord) en de rapportversies; de school ziet "
-        "de werkbevindingen niet, alleen de rapporten. 404 als het "
-        "protocol geen audit kent of er nog geen audit is geopend. / The committee, "
-        "interviews, current findings, unscored criteria, advice and report versions."
+        "de werkbevindingen niet, alleen de rapporten die haar zijn gestuurd. Standaard de "
+        "laatste audit; `number` kiest een eerdere (een volgschool wordt opnieuw "
+        "geaudit). 404 als het protocol geen audit kent of er (zo'n) audit niet is. / The "
+        "committee, interviews, current findings, unscored criteria, advice and report "
+        "versions of the latest (or the numbered) audit."
     ),
     responses=errors(401, 404, 422),
 )
-def audit_view(request: Request, case_id: CaseId, me: Me) -> AuditDetail:
+def audit_view(
+    request: Request,
+    case_id: CaseId,
+    me: Me,
+    number: Annotated[
+        int | None, Query(ge=1, le=1000, description="Welke audit: 1 = de eerste")
+    ] = None,
+) -> AuditDetail:
     context = ctx(request)
     audit_spec = _audit_of(context.service, me, case_id)
     labels = {group.name: group.label for group in audit_spec.groups}
-    view = visible_audit(context.desk, me, case_id)
+    view = visible_audit(context.desk, me, case_id, number)
     # As on the audit page: the school reads the reports, not the committee's working notes.
     return audit_detail(view, labels, findings_shown=not me.school_only)
 
