@@ -224,6 +224,18 @@ def test_a_re_audit_keeps_the_first_audits_reports_and_decision_letter(
     letter = html.unescape(client.get("/dossiers/5/documenten/besluitbrief.html").text)
     assert "Toelaatbaar als volgschool" in letter and "Kwantiteit" in letter
 
+    sign_in(client, AUDIT_CHAIR)  # the audit page: the latest with its forms, earlier read only
+    page_now = client.get("/dossiers/5/audit").text
+    assert 'href="/dossiers/5/audit?nummer=1"' in page_now
+    assert "Concept-rapport opstellen</button>" in page_now
+    first_audit = client.get("/dossiers/5/audit", params={"nummer": 1}).text
+    assert "U bekijkt een eerdere audit" in first_audit
+    assert "Toelaatbaar als volgschool" in first_audit
+    assert "</button>" not in first_audit.split('<main id="inhoud"', 1)[1]  # no forms
+    assert f'href="/dossiers/5/documenten/audit-1/rapport-{first[-1]}.html"' in first_audit
+    assert client.get("/dossiers/5/audit", params={"nummer": 3}).status_code == 404
+    assert client.get("/dossiers/5/audit", params={"nummer": "0"}).status_code == 404
+
     auth = token(client, COORDINATOR)
     latest = client.get("/api/dossiers/5/audit", headers=auth).json()
     earlier = client.get("/api/dossiers/5/audit", params={"number": 1}, headers=auth).json()

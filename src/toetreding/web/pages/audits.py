@@ -56,8 +56,13 @@ class May:
 
 
 @router.get("/dossiers/{case_id}/audit")
-def audit_page(request: Request, case_id: int, me: Me, gedaan: str = "") -> Response:
-    return _render(request, me, case_id, done=gedaan)
+def audit_page(
+    request: Request, case_id: int, me: Me, gedaan: str = "", nummer: str = ""
+) -> Response:
+    """The latest audit, or with ``?nummer=N`` an earlier one (read only)."""
+    if nummer and not (nummer.isascii() and nummer.isdigit() and 0 < int(nummer[:4]) < 10**4):
+        raise NotFoundError(f"audit '{nummer}' bestaat niet")
+    return _render(request, me, case_id, done=gedaan, number=int(nummer) if nummer else None)
 
 
 @router.get("/dossiers/{case_id}/audit/vergelijk")
@@ -317,7 +322,13 @@ def _attempt(
 
 
 def _render(
-    request: Request, me: Viewer, case_id: int, *, status: int = 200, **extra: Any
+    request: Request,
+    me: Viewer,
+    case_id: int,
+    *,
+    status: int = 200,
+    number: int | None = None,
+    **extra: Any,
 ) -> Response:
     service, desk = ctx(request).service, ctx(request).desk
     visible_case(service, me, case_id)
@@ -325,7 +336,11 @@ def _render(
     spec = view.spec.audit
     if spec is None:
         raise NotFoundError(f"het protocol van dossier {case_id} kent geen interne audit")
-    audit = _audit_view(desk, me, case_id)
+    audits = desk.audits_of(case_id)
+    if number == len(audits):
+        number = None  # the latest, with its forms
+    audit = visible_audit(desk, me, case_id, number) if number else _audit_view(desk, me, case_id)
+    earlier = May(see_findings=not me.school_only)  # an earlier audit is read only
     values = {"kept": {}, "entered": None, "tried": "", "anchor": "", "done": "", **extra}
     response = page(
         request,
@@ -333,9 +348,12 @@ def _render(
         me,
         view=view,
         audit=audit,
-        may=_may(request, me, view, spec, audit),
+        audits=audits,
+        number=number or len(audits),
+        report_base=f"/dossiers/{case_id}/documenten/" + (f"audit-{number}/" if number else ""),
+        may=earlier if number else _may(request, me, view, spec, audit),
         groups={g.name: g.label for g in spec.groups},
-        corrections=desk.corrections(case_id) if audit else [],
+        corrections=desk.corrections(case_id, number) if audit else [],
         member_roles=MEMBER_ROLES,
         actions=actions_for(request, me, view),
         status_of=finding_status,
