@@ -8,6 +8,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -56,6 +57,14 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh schema in the local PostgreSQL ``test`` database, dropped afterwards."""
+    with postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """The URL of a fresh schema in the local PostgreSQL ``test`` database, dropped at the
+    end; skips the test when PostgreSQL does not answer."""
     if not _POSTGRES_UP:
         pytest.skip(f"PostgreSQL answers not at {POSTGRES_URL}: PostgreSQL run skipped")
     schema = f"t_{uuid.uuid4().hex[:12]}"

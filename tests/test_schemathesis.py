@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,14 +35,13 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import create_engine, text
 
 from toetreding.clock import FixedClock
 from toetreding.demo import seed_demo
 from toetreding.settings import Settings
 from toetreding.web import create_app
 
-from .conftest import _POSTGRES_UP, POSTGRES_URL, PROTOCOLS
+from .conftest import PROTOCOLS, postgres_schema
 from .web_helpers import AUDIT_CHAIR, COORDINATOR, NOW
 
 CHECKS = [
@@ -112,18 +110,8 @@ def _database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'web.db'}"
         return
-    if not _POSTGRES_UP:
-        pytest.skip(f"PostgreSQL answers not at {POSTGRES_URL}: PostgreSQL run skipped")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{name}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 # Requests that succeed, so every answer model is checked on real data, not only errors:
