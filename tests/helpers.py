@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from toetreding.audits import AuditDesk, NewFinding
 from toetreding.cli import app
+from toetreding.definition import Sector
+from toetreding.service import Toetreding
+from toetreding.store.tables import Region, SchoolCreate
 
 Writer = Callable[..., Path]  # write(text, name="file.yaml") -> the written file
 
@@ -94,3 +97,21 @@ def record_audit(
             session_group="management",
         )
         desk.score(case_id, finding, actor_ref=chair)
+
+
+def part2_with_noordik(app: Toetreding, school_contact: str) -> None:
+    """Partnership part2 with one school, Het Noordik (NOORD1), and its contact (role school)."""
+    partnership = app.store.add_partnership("part2", "Partnerschap 2", app.clock.now())
+    app.store.add_school(
+        SchoolCreate(
+            partnership_id=partnership.id or 0,
+            name="Het Noordik",
+            sector=Sector.VO,
+            region=Region.MIDDEN,
+            brin="NOORD1",
+        ),
+        app.clock.now(),
+    )
+    app.add_person(
+        "Sam", school_contact, partnership_ref="part2", roles=("school",), school_ref="NOORD1"
+    )

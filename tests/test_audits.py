@@ -11,10 +11,10 @@ from toetreding import GuardFailed, InvalidInputError, NotFoundError, Toetreding
 from toetreding.audits import AuditDesk, NewFinding
 from toetreding.clock import FixedClock
 from toetreding.documents import from_case, render_html, render_pdf
-from toetreding.store.tables import SchoolCreate, SchoolUpdate
+from toetreding.store.tables import SchoolUpdate
 
 from .conftest import PROTOCOLS
-from .helpers import NVAO_CRITERIA, nvao_scores, record_audit
+from .helpers import NVAO_CRITERIA, nvao_scores, part2_with_noordik, record_audit
 
 STUURGROEP = "stuurgroep@p2.example"
 CHAIR = "voorzitter@saxion.example"
@@ -32,17 +32,7 @@ def desk(app: Toetreding) -> AuditDesk:
 @pytest.fixture
 def case_id(app: Toetreding) -> int:
     """A Partnerschap 2 case walked to the planned audit, today being the audit day."""
-    partnership = app.store.add_partnership("part2", "Partnerschap 2", app.clock.now())
-    app.store.add_school(
-        SchoolCreate(
-            partnership_id=partnership.id or 0,
-            name="Het Noordik",
-            sector="vo",
-            region="midden",
-            brin="NOORD1",
-        ),
-        app.clock.now(),
-    )
+    part2_with_noordik(app, SCHOOL)
     for email, role in [
         (STUURGROEP, "stuurgroep"),
         ("coordinator@p2.example", "coordinator"),
@@ -51,7 +41,6 @@ def case_id(app: Toetreding) -> int:
         (OUTSIDER, "auditcommissie"),
     ]:
         app.add_person(email.split("@")[0], email, partnership_ref="part2", roles=(role,))
-    app.add_person("Sam", SCHOOL, partnership_ref="part2", roles=("school",), school_ref="NOORD1")
     case = app.open_case(
         school_ref="NOORD1", protocol_id="partnerschap2", actor_ref="coordinator@p2.example"
     )

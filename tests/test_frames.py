@@ -6,10 +6,9 @@ import pytest
 
 from toetreding import InvalidInputError, NotFoundError, Toetreding
 from toetreding.audits import AuditDesk, FrameDesk
-from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
-from .helpers import run, run_json
+from .helpers import part2_with_noordik, run, run_json
 
 KERNGROEP = "kerngroep@p2.example"
 SCHOOL = "contact@noordik.example"
@@ -22,19 +21,8 @@ def frames(app: Toetreding) -> FrameDesk:
 
 @pytest.fixture
 def case_id(app: Toetreding) -> int:
-    partnership = app.store.add_partnership("part2", "Partnerschap 2", app.clock.now())
-    app.store.add_school(
-        SchoolCreate(
-            partnership_id=partnership.id or 0,
-            name="Het Noordik",
-            sector="vo",
-            region="midden",
-            brin="NOORD1",
-        ),
-        app.clock.now(),
-    )
+    part2_with_noordik(app, SCHOOL)
     app.add_person("Kim", KERNGROEP, partnership_ref="part2", roles=("kerngroep", "coordinator"))
-    app.add_person("Sam", SCHOOL, partnership_ref="part2", roles=("school",), school_ref="NOORD1")
     return app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=KERNGROEP)
 
 
