@@ -331,10 +331,13 @@ class AuditDesk:
         case entered the corrections step, and the final report once the case left the step
         in which it was fixed. Other drafts are the committee's own working versions."""
         _, _, audit_spec = self._case(case_id)
+        audits = self.audits_of(case_id)
+        index = len(audits) if number is None else number
         audit = self._audit(case_id, number)
         reports = self.audits.reports(audit.id or 0)
-        later = [a.opened_at for a in self.audits_of(case_id) if (a.id or 0) > (audit.id or 0)]
-        start, end = as_aware(audit.opened_at), as_aware(later[0]) if later else None
+        # The audit's part of the history: from its opening to the next audit's, if any.
+        start = as_aware(audit.opened_at)
+        end = as_aware(audits[index].opened_at) if index < len(audits) else None
         history = [
             e
             for e in self.app.store.history(case_id)

@@ -16,7 +16,7 @@ from toetreding._exceptions import NotFoundError
 from toetreding.audits import AuditDesk, AuditView
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import Toetreding
-from toetreding.store.records import CaseRecord
+from toetreding.store.records import CaseRecord, Visibility
 from toetreding.store.tables import Account, Membership, Person, Report
 
 
@@ -40,7 +40,7 @@ class Viewer:
         return self.is_admin or partnership_id in self.partnerships
 
     @property
-    def scope(self) -> tuple[frozenset[int], frozenset[int]] | None:
+    def scope(self) -> Visibility | None:
         """What a case list may show (``CaseFilter.visible``); None: everything (admin)."""
         return None if self.is_admin else (self.partnerships, self.schools)
 
