@@ -1,0 +1,136 @@
+"""Protocol versions in use, cases, their history and their deadlines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# --- protocol versions in use -------------------------------------------------------------
+
+
+class ProtocolVersion(SQLModel, table=True):
+    """The exact definition a case was started on, so it stays readable and unchanged."""
+
+    __tablename__ = "protocol_versions"
+
+    protocol_id: str = Field(primary_key=True, max_length=60)
+    version: int = Field(primary_key=True)
+    digest: str = Field(max_length=64)
+    definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    registered_at: datetime
+
+
+# --- cases and their history --------------------------------------------------------------
+
+
+class Case(SQLModel, table=True):
+    """An admission case: one school on one protocol version."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_partnership_state", "partnership_id", "state"),
+        Index("ix_cases_school", "school_id"),
+        Index("ix_cases_protocol_state", "protocol_id", "protocol_version", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnerships.id")
+    school_id: int = Field(foreign_key="schools.id")
+    protocol_id: str = Field(max_length=60)
+    protocol_version: int
+    state: str = Field(max_length=60)
+    revision: int = Field(
+        default=1, description="Aantal gebeurtenissen; bewaakt gelijktijdige wijzigingen"
+    )
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None = None
+
+
+class CasePublic(SQLModel):
+    id: int
+    partnership_id: int
+    school_id: int
+    school_name: str
+    protocol_id: str
+    protocol_version: int
+    state: str
+    state_label: str
+    step: int | None
+    outcome: str | None
+    final: bool
+    opened_at: datetime
+    updated_at: datetime
+
+
+class Event(SQLModel, table=True):
+    """Append-only history: one row per state change, written in the same transaction."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    seq: int
+    trigger: str = Field(max_length=60)
+    from_state: str | None = Field(default=None, max_length=60)
+    to_state: str = Field(max_length=60)
+    actor_id: int | None = Field(default=None, foreign_key="people.id")
+    role: str | None = Field(default=None, max_length=40)
+    at: datetime
+    note: str | None = None
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class EventPublic(SQLModel):
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_id: int | None
+    actor_name: str | None
+    role: str | None
+    at: datetime
+    note: str | None
+    payload: dict[str, Any]
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+class DeadlineStatus(StrEnum):
+    OPEN = "open"  # running; overdue when its due date has passed (derived, never stored)
+    MET = "met"  # a trigger in ``met_by`` fired (on time or late: compare resolved_at)
+    MISSED = "missed"  # passed unmet: the case left the state late, or the consequence ran
+    WAIVED = "waived"  # set aside by a person, with a reason
+    CANCELLED = "cancelled"  # the case left the state by another route before it was due
+
+
+class Deadline(SQLModel, table=True):
+    """A deadline of one case, created when the case enters the state that declares it."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_status_due", "status", "due_date"),
+        Index("ix_deadlines_case_status", "case_id", "status"),
+        Index("ix_deadlines_status_reminder", "status", "next_reminder_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    state: str = Field(max_length=60)
+    name: str = Field(max_length=60)
+    due_date: date
+    original_due_date: date
+    status: str = Field(default=DeadlineStatus.OPEN, max_length=12)
+    created_at: datetime
+    resolved_at: datetime | None = None
+    resolved_by: int | None = Field(default=None, foreign_key="people.id")
+    reason: str | None = None
+    consequence_at: datetime | None = None
+    # The next day the reminder sweep must look at this deadline's ladder; None: never.
+    next_reminder_on: date | None = None

@@ -1,0 +1,58 @@
+"""Quality frameworks a partnership loaded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, text
+from sqlmodel import Field, SQLModel
+
+# --- quality frameworks ---------------------------------------------------------------------
+
+
+class FrameworkBase(SQLModel):
+    framework_id: str = Field(max_length=60)
+    version: int
+    title: str
+    digest: str = Field(max_length=64, description="SHA-256 van de canonieke JSON")
+
+
+class Framework(FrameworkBase, table=True):
+    """A quality framework a partnership loaded, kept as JSON so it stays readable and
+    unchanged; ``partnership_id`` NULL is a shipped framework recorded as used."""
+
+    __tablename__ = "frameworks"
+    __table_args__ = (
+        # NULLs are distinct in unique constraints, so shipped frameworks need their own.
+        Index(
+            "uq_frameworks_shipped_version",
+            "framework_id",
+            "version",
+            unique=True,
+            sqlite_where=text("partnership_id IS NULL"),
+            postgresql_where=text("partnership_id IS NULL"),
+        ),
+        Index(
+            "uq_frameworks_partnership_version",
+            "partnership_id",
+            "framework_id",
+            "version",
+            unique=True,
+            sqlite_where=text("partnership_id IS NOT NULL"),
+            postgresql_where=text("partnership_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int | None = Field(default=None, foreign_key="partnerships.id")
+    definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    loaded_at: datetime
+
+
+class FrameworkPublic(FrameworkBase):
+    partnership_id: int | None = Field(description="Leeg: meegeleverd kader")
+    loaded_at: datetime | None = Field(description="Leeg: meegeleverd en nog niet gebruikt")
+    scored: bool
+    domains: int
+    criteria: int
