@@ -376,7 +376,7 @@ def test_cases_share_one_machine_per_protocol_version(app: Toetreding, case_id: 
     app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
     for case in app.store.cases():
         app.view(case[0].id)
-    assert len(app.engine) == 1
+    assert len(app.machines) == 1
 
 
 def test_audit_date_input_is_a_real_date(app: Toetreding, case_id: int) -> None:

@@ -9,7 +9,7 @@ import pytest
 from toetreding import ConfigurationError, Toetreding
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.reminders import SmtpChannel
-from toetreding.reminders.ledger import Ledger
+from toetreding.store import Ledger
 from toetreding.reminders.scheduler import single_scheduler
 from toetreding.reminders.sweep import ReminderSweep
 from toetreding.store.tables import SchoolCreate

@@ -16,7 +16,6 @@ from toetreding.demo import seed_demo
 from toetreding.settings import Settings
 from toetreding.store.tables import Region, SchoolCreate
 from toetreding.web import create_app
-from toetreding.web.accounts import Accounts
 
 from .conftest import PROTOCOLS
 
@@ -38,7 +37,7 @@ def demo_client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(settings, FixedClock(NOW), secret="test-secret")
     service = app.state.ctx.service
     seed_demo(service, datetime(2025, 5, 1, 9, 0), PROTOCOLS)
-    accounts = Accounts(service.store.engine)
+    accounts = service.accounts
     for person, _ in service.store.people():
         accounts.set_password(person.id, PASSWORD, service.clock.now())
     with TestClient(app) as test_client:

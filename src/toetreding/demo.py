@@ -15,7 +15,7 @@ from toetreding.audits import AuditDesk, NewFinding
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import Sector
 from toetreding.service import Toetreding
-from toetreding.store.tables import Region, SchoolCreate
+from toetreding.store import Region, SchoolCreate
 
 PARTNERSHIP = ("part2", "Opleidingsschool Partnerschap 2 (Almelo e.o.)")
 STAFF = [
@@ -147,13 +147,13 @@ def demo_start(today: date) -> datetime:
 
 def seed_demo(app: Toetreding, start: datetime, protocols_dir: str | Path) -> bool:
     """Fill an empty database with the demo partnership; returns False if data exists."""
-    if app.store.partnerships():
+    if app.partnerships():
         return False
     clock = FixedClock(start)
-    demo = Toetreding(app.store, app.registry, clock)
+    demo = app.with_clock(clock)
     desk = AuditDesk(demo, protocols_dir)
     code, name = PARTNERSHIP
-    demo.store.add_partnership(code, name, clock.now())
+    demo.add_partnership(code, name)
     for person, email, role in STAFF:
         demo.add_person(person, email, partnership_ref=code, roles=(role,))
     for index, school in enumerate(SCHOOLS):
@@ -165,9 +165,8 @@ def seed_demo(app: Toetreding, start: datetime, protocols_dir: str | Path) -> bo
 def _walk(desk: AuditDesk, clock: FixedClock, school: DemoSchool) -> None:
     app = desk.app
     code = PARTNERSHIP[0]
-    partnership = app.store.partnership(code)
-    assert partnership.id is not None
-    app.store.add_school(
+    partnership = app.partnership(code)
+    app.add_school(
         SchoolCreate(
             partnership_id=partnership.id,
             name=school.name,
@@ -175,8 +174,7 @@ def _walk(desk: AuditDesk, clock: FixedClock, school: DemoSchool) -> None:
             region=Region.MIDDEN,
             brin=school.brin,
             board=school.board,
-        ),
-        clock.now(),
+        )
     )
     contact = f"contact@{school.brin.lower()}.example"
     app.add_person(

@@ -89,19 +89,23 @@ class Settings:
         """
         if self.outbox_dir is not None:
             return self.outbox_dir
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        database = sqlite_database(self.database_url)
+        return (
+            Path(OUTBOX_FOLDER_NAME) if database is None else database.parent / OUTBOX_FOLDER_NAME
+        )
 
-        try:
-            url = make_url(self.database_url)
-        except ArgumentError:
-            return Path(OUTBOX_FOLDER_NAME)
-        database = url.database
-        if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
-            return Path(OUTBOX_FOLDER_NAME)
-        if database.startswith("file:"):  # SQLite URI filename; not worth parsing
-            return Path(OUTBOX_FOLDER_NAME)
-        return Path(database).parent / OUTBOX_FOLDER_NAME
+
+def sqlite_database(database_url: str) -> Path | None:
+    """The database file of a SQLite URL (``sqlite:///relative.db``,
+    ``sqlite:////absolute.db``); None for other databases, in-memory SQLite and SQLite URI
+    filenames (``file:…``, not worth parsing)."""
+    scheme, separator, rest = database_url.partition("://")
+    if not separator or scheme.split("+", 1)[0] != "sqlite":
+        return None
+    path = rest.removeprefix("/").split("?", 1)[0]
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return Path(path)
 
 
 def _env(name: str) -> str | None:

@@ -31,7 +31,6 @@ from toetreding.clock import FixedClock
 from toetreding.demo import seed_demo
 from toetreding.settings import Settings
 from toetreding.web import create_app
-from toetreding.web.accounts import Accounts
 
 from ..conftest import PROTOCOLS
 from ..web_helpers import NOW, PASSWORD
@@ -61,7 +60,7 @@ def _build_app(folder: Path) -> FastAPI:
     app = create_app(settings, FixedClock(NOW), secret="browser-test-secret")
     service = app.state.ctx.service
     seed_demo(service, datetime(2025, 5, 1, 9, 0), PROTOCOLS)
-    accounts = Accounts(service.store.engine)
+    accounts = service.accounts
     for person, _ in service.store.people():
         accounts.set_password(person.id, PASSWORD, service.clock.now())
     return app

@@ -73,7 +73,7 @@ def demo(ctx: typer.Context) -> None:
         console.print(
             "Demogegevens aangemaakt: partnerschap 'part2' met zeven kandidaat-scholen.\n"
         )
-    print_overview(app_, app_.overview())
+    print_overview(app_.board(today=app_.today()))
     console.print(
         "\nVerder: [bold].venv/bin/toetreding case list[/], "
         "[bold].venv/bin/toetreding case show 1[/], "

@@ -23,7 +23,7 @@ from toetreding.cli._common import (
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
 from toetreding.service import CaseView
-from toetreding.store import HistoryEntry
+from toetreding.store import CaseFilter, HistoryEntry
 
 app = new_app("Toelatingsdossiers openen, bekijken en verder zetten.")
 
@@ -74,9 +74,10 @@ def case_list(
     """Dossiers, meest recent gewijzigd eerst."""
     app_ = service(ctx)
     pid = app_.partnership_id(partnership)
-    rows = app_.store.cases(
-        partnership_id=pid, state=state, protocol_id=protocol, open_only=open_only
+    wanted = CaseFilter(
+        partnership_id=pid, state=state, protocol_id=protocol, running=True if open_only else None
     )
+    rows = app_.find_cases(wanted)
     summaries = [_summary(app_.spec_of(case), case, school) for case, school in rows]
     if as_json:
         print_json(summaries)
@@ -136,7 +137,7 @@ def case_fire(
     decision = app_.fire(
         case_id, trigger, actor_ref=actor, inputs=inputs, note=note, role=role, at=parse_at(at)
     )
-    spec = app_.spec_of(app_.store.case(case_id))
+    spec = app_.spec_of(app_.case(case_id))
     console.print(
         f"Dossier {case_id}: {spec.states[decision.from_state].label} → "
         f"[bold]{spec.states[decision.to_state].label}[/] "
@@ -151,7 +152,7 @@ def _documents(app_: Any, case_id: int, trigger: str, docs: list[str]) -> dict[s
     bare = [d for d in docs if "=" not in d]
     result = key_values(named, "--doc")
     if bare:
-        spec = app_.spec_of(app_.store.case(case_id))
+        spec = app_.spec_of(app_.case(case_id))
         names = sorted(
             {
                 i.name

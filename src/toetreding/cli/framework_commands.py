@@ -18,7 +18,7 @@ from toetreding.cli._common import (
     state,
 )
 from toetreding.frameworks import FrameworkRegistry, FrameworkSpec, load_framework_file
-from toetreding.store.frameworks import FrameworkStore
+from toetreding.store import FrameworkStore
 
 app = new_app("Kwaliteitskaders bekijken, controleren en laden.")
 
@@ -38,11 +38,11 @@ def _store(ctx: typer.Context) -> FrameworkStore:
     except DefinitionError as exc:
         _print_problems(f"meegeleverde kaders in {protocols_dir}", exc)
         raise typer.Exit(1) from exc
-    return FrameworkStore(service(ctx).store.engine, shipped)
+    return service(ctx).framework_store(shipped)
 
 
 def _partnership_id(ctx: typer.Context, ref: str | None) -> int | None:
-    return None if ref is None else service(ctx).store.partnership(ref).id
+    return None if ref is None else service(ctx).partnership(ref).id
 
 
 def _load_file(file: Path) -> FrameworkSpec:
@@ -72,7 +72,7 @@ def list_frameworks(
     if as_json:
         print_json(rows)
         return
-    codes = {p.id: p.code for p in service(ctx).store.partnerships()}
+    codes = {p.id: p.code for p in service(ctx).partnerships()}
     table = Table(title="Kaders")
     # The id is what show and audits are given: never cut it short; the title may wrap.
     table.add_column(
@@ -132,7 +132,7 @@ def load(
     """Controleer een kaderbestand en sla het op als eigen kader van een partnerschap."""
     spec = _load_file(file)
     app_ = service(ctx)
-    owner = app_.store.partnership(partnership)
+    owner = app_.partnership(partnership)
     assert owner.id is not None
     stored = _store(ctx).load(owner.id, spec, app_.clock.now())
     what = f"Kader {spec.id} v{spec.version} ({_summary(spec)})"

@@ -1,4 +1,4 @@
-"""``toetreding overview``: how many cases are at each step."""
+"""``toetreding overview``: how many cases are at each step (the web board, as tables)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import typer
 from rich.table import Table
 
 from toetreding.cli._common import JSON_HELP, console, print_json, service
-from toetreding.service import StepCount, Toetreding
+from toetreding.service import Board
+
+SCHOOLS_SHOWN = 3  # a table row names this many schools and counts the rest
 
 
 def overview(
@@ -14,54 +16,52 @@ def overview(
     partnership: str | None = typer.Option(None, "--partnership", "-p"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """Aantal dossiers per stap, per protocol."""
+    """Aantal dossiers per stap, per partnerschap en protocol."""
     app = service(ctx)
-    counts = app.overview(partnership)
+    boards = app.board(today=app.today(), partnership_id=app.partnership_id(partnership))
     if as_json:
         print_json(
             [
                 {
-                    "protocol_id": c.protocol.id,
-                    "protocol_version": c.protocol.version,
-                    "state": c.state,
-                    "state_label": c.protocol.states[c.state].label,
-                    "step": c.protocol.states[c.state].step,
-                    "count": c.count,
+                    "partnership": board.partnership.code,
+                    "protocol_id": board.protocol.id,
+                    "protocol_version": board.protocol.version,
+                    "state": column.state,
+                    "state_label": column.label,
+                    "step": column.step,
+                    "count": column.count,
+                    "overdue": column.overdue,
                 }
-                for c in counts
+                for board in boards
+                for column in board.columns
             ]
         )
         return
-    print_overview(app, counts, app.partnership_id(partnership))
+    print_overview(boards)
 
 
-def print_overview(
-    app: Toetreding, counts: list[StepCount], partnership_id: int | None = None
-) -> None:
-    if not counts:
+def print_overview(boards: list[Board]) -> None:
+    if not boards:
         console.print("Nog geen dossiers. Open er een met 'toetreding case open'.")
         return
-    names: dict[tuple[str, int, str], list[str]] = {}
-    for case, school in app.store.cases(partnership_id=partnership_id):
-        names.setdefault((case.protocol_id, case.protocol_version, case.state), []).append(school)
-    by_protocol: dict[tuple[str, int], list[StepCount]] = {}
-    for c in counts:
-        by_protocol.setdefault(c.protocol.key, []).append(c)
-    for rows in by_protocol.values():
-        spec = rows[0].protocol
+    for board in boards:
+        spec = board.protocol
         table = Table(
-            "stap", "toestand", "#", "scholen", "aan zet", title=f"{spec.title} (v{spec.version})"
+            "stap",
+            "toestand",
+            "#",
+            "scholen",
+            "aan zet",
+            title=f"{board.partnership.name}: {spec.title} (v{spec.version})",
         )
-        machine = app.engine.machine(spec)
-        for c in rows:
-            st = spec.states[c.state]
-            schools = names.get((spec.id, spec.version, c.state), [])
-            shown = ", ".join(schools[:3]) + (f" +{len(schools) - 3}" if len(schools) > 3 else "")
+        for column in board.columns:
+            schools = [case.school for case in column.cases[:SCHOOLS_SHOWN]]
+            rest = column.count - len(schools)
             table.add_row(
-                str(st.step or ""),
-                st.label + (" (uitkomst)" if st.outcome else ""),
-                str(c.count) if c.count else "[dim]0[/]",
-                shown,
-                ", ".join(spec.roles.get(r, r) for r in machine.acting_roles(c.state)),
+                str(column.step or ""),
+                column.label + (" (uitkomst)" if column.outcome else ""),
+                str(column.count) if column.count else "[dim]0[/]",
+                ", ".join(schools) + (f" +{rest}" if rest > 0 else ""),
+                ", ".join(column.who),
             )
         console.print(table)

@@ -20,7 +20,6 @@ from toetreding.cli._common import (
 )
 from toetreding.clock import SystemClock, local
 from toetreding.reminders import channel_from_settings
-from toetreding.reminders.ledger import Ledger
 from toetreding.reminders.scheduler import (
     HEARTBEAT_SECONDS,
     run_forever,
@@ -108,7 +107,7 @@ def status(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Hoeveel herinneringen verstuurd, wachtend, mislukt of overgeslagen zijn, en waarom."""
-    ledger = Ledger(service(ctx).store.engine)
+    ledger = service(ctx).reminder_ledger
     counts = ledger.counts()
     failed = ledger.rows(["failed"], limit=50)
     if as_json:
@@ -137,7 +136,7 @@ def list_reminders(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """De herinneringen, nieuwste eerst."""
-    rows = Ledger(service(ctx).store.engine).rows(status_ or None, limit=limit)
+    rows = service(ctx).reminder_ledger.rows(status_ or None, limit=limit)
     if as_json:
         print_json(rows)
         return

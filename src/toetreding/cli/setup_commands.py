@@ -8,14 +8,7 @@ from rich.table import Table
 from toetreding._exceptions import InvalidInputError
 from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
 from toetreding.definition import Sector
-from toetreding.store import Region
-from toetreding.store.tables import (
-    PartnershipPublic,
-    PersonPublic,
-    SchoolCreate,
-    SchoolPublic,
-    SchoolUpdate,
-)
+from toetreding.store import Region, SchoolCreate, SchoolUpdate
 
 partnership_app = new_app("Partnerschappen beheren.")
 school_app = new_app("Kandidaat-scholen beheren.")
@@ -45,7 +38,7 @@ def partnership_add(
 ) -> None:
     """Registreer een partnerschap."""
     app = service(ctx)
-    created = app.store.add_partnership(code, name, app.clock.now())
+    created = app.add_partnership(code, name)
     console.print(f"Partnerschap {created.code} ({created.name}) toegevoegd.", highlight=False)
 
 
@@ -54,9 +47,9 @@ def partnership_list(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
 ) -> None:
     """Alle partnerschappen."""
-    rows = service(ctx).store.partnerships()
+    rows = service(ctx).partnerships()
     if as_json:
-        print_json([PartnershipPublic.model_validate(p) for p in rows])
+        print_json(rows)
         return
     table = Table("id", "code", "naam", title="Partnerschappen")
     for p in rows:
@@ -79,13 +72,11 @@ def school_add(
 ) -> None:
     """Registreer een kandidaat-school bij een partnerschap."""
     app = service(ctx)
-    found = app.store.partnership(partnership)
-    assert found.id is not None
-    school = app.store.add_school(
+    found = app.partnership(partnership)
+    school = app.add_school(
         SchoolCreate(
             partnership_id=found.id, name=name, sector=sector, region=region, brin=brin, board=board
-        ),
-        app.clock.now(),
+        )
     )
     console.print(f"School {school.name} toegevoegd (id {school.id}).", highlight=False)
 
@@ -104,7 +95,7 @@ def school_edit(
     changes = SchoolUpdate.model_validate({k: v for k, v in given.items() if v is not None})
     if not changes.model_fields_set:
         raise InvalidInputError("geef minstens één van --name, --region, --brin, --board")
-    school = service(ctx).store.update_school(school_id, changes)
+    school = service(ctx).update_school(school_id, changes)
     console.print(
         f"School {school.id} bijgewerkt: {school.name}, regio {school.region}, "
         f"bestuur {school.board or '-'}.",
@@ -121,9 +112,9 @@ def school_list(
     """Kandidaat-scholen, eventueel van één partnerschap."""
     app = service(ctx)
     pid = app.partnership_id(partnership)
-    rows = app.store.schools(pid)
+    rows = app.schools(pid)
     if as_json:
-        print_json([SchoolPublic.model_validate(s) for s in rows])
+        print_json(rows)
         return
     table = Table("id", "school", "BRIN", "sector", "regio", "bestuur", title="Scholen")
     for s in rows:
@@ -181,12 +172,12 @@ def person_list(
     """Personen met hun rollen."""
     app = service(ctx)
     pid = app.partnership_id(partnership)
-    rows = app.store.people(pid)
+    rows = app.people(pid)
     if as_json:
         print_json(
             [
                 {
-                    **PersonPublic.model_validate(p).model_dump(),
+                    **p.model_dump(),
                     "roles": [
                         {
                             "partnership_id": m.partnership_id,

@@ -8,7 +8,7 @@ import typer
 
 from toetreding._exceptions import NotFoundError
 from toetreding.cli._common import console, new_app, service, state
-from toetreding.web.accounts import Accounts, new_password
+from toetreding.service import new_password
 
 user_app = new_app("Accounts voor de webapp: aanmaken en wachtwoord opnieuw instellen.")
 
@@ -27,11 +27,11 @@ def user_add(
     """Maak een account; het wachtwoord wordt één keer getoond."""
     app = service(ctx)
     try:
-        person = app.store.person(email)
+        person = app.person(email)
     except NotFoundError:
         person = app.add_person(name or email.split("@", maxsplit=1)[0], email)
     password = new_password()
-    Accounts(app.store.engine).set_password(person.id or 0, password, app.clock.now(), admin=admin)
+    app.accounts.set_password(person.id, password, app.clock.now(), admin=admin)
     console.print(
         f"Account voor {person.name} <{person.email}>{' (beheerder)' if admin else ''}. "
         f"Wachtwoord (wordt niet opnieuw getoond): {password}",
@@ -45,28 +45,28 @@ def reset_password(
 ) -> None:
     """Geef een account een nieuw wachtwoord; het wordt één keer getoond."""
     app = service(ctx)
-    person = app.store.person(email)
-    accounts = Accounts(app.store.engine)
-    if accounts.account(person.id or 0) is None:
+    person = app.person(email)
+    accounts = app.accounts
+    if accounts.account(person.id) is None:
         raise NotFoundError(f"{email} heeft nog geen account (toetreding user add {email})")
     password = new_password()
-    accounts.set_password(person.id or 0, password, app.clock.now())
+    accounts.set_password(person.id, password, app.clock.now())
     console.print(f"Nieuw wachtwoord voor {person.email}: {password}", highlight=False)
 
 
 def ensure_first_admin(ctx: typer.Context) -> None:
     """On first run (no accounts at all) create the administrator and print the password."""
     app = service(ctx)
-    accounts = Accounts(app.store.engine)
+    accounts = app.accounts
     if accounts.exists():
         return
     name, email = FIRST_ADMIN
     try:
-        person = app.store.person(email)
+        person = app.person(email)
     except NotFoundError:
         person = app.add_person(name, email)
     password = new_password()
-    accounts.set_password(person.id or 0, password, app.clock.now(), admin=True)
+    accounts.set_password(person.id, password, app.clock.now(), admin=True)
     console.print(
         f"\nEerste beheerder aangemaakt: [bold]{email}[/] met wachtwoord [bold]{password}[/]\n"
         "(dit wachtwoord wordt niet opnieuw getoond; wijzig het met "

@@ -9,8 +9,8 @@ from typing import Any
 from toetreding.calendar import SchoolCalendar
 from toetreding.clock import local
 from toetreding.deadlines.compute import CaseFacts, due_date
+from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
 from toetreding.definition.model import DeadlineSpec, ProtocolSpec
-from toetreding.store.records import DeadlinePlan, NewDeadline
 
 InputsLoader = Callable[[], Mapping[str, Any]]
 

@@ -22,27 +22,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy.engine import make_url
-
 from toetreding._exceptions import ConfigurationError
 from toetreding.clock import LOCAL_TZ
+from toetreding.settings import sqlite_database
 
 HEARTBEAT_SECONDS = 60
-
-
-def sqlite_file(database_url: str) -> Path | None:
-    """The database file of a SQLite URL; None for other databases or in-memory SQLite."""
-    url = make_url(database_url)
-    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
 
 
 @contextlib.contextmanager
 def single_scheduler(database_url: str) -> Iterator[bool]:
     """Hold the one-scheduler lock of a SQLite database; yields whether this process is the
     only sender (True on SQLite, False on PostgreSQL where several may run)."""
-    database = sqlite_file(database_url)
+    database = sqlite_database(database_url)
     if database is None:
         yield False
         return

@@ -16,17 +16,16 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection
-
 from toetreding._exceptions import DeliveryError
 from toetreding.clock import as_aware, local
+from toetreding.deadlines import declared_deadline
 from toetreding.deadlines.compute import reminder_day, subtract_duration
 from toetreding.definition.model import DeadlineSpec, Duration
 from toetreding.reminders.channels import Channel
-from toetreding.reminders.ledger import Claimed, LadderDeadline, Ledger, NewReminder
 from toetreding.reminders.message import Recipient, ReminderMessage, case_url
 from toetreding.reminders.render import render_reminder
 from toetreding.service import Consequence, Toetreding
+from toetreding.store import Claimed, LadderDeadline, NewReminder, PlanningBatch
 
 BATCH = 500
 LEASE = timedelta(minutes=5)
@@ -60,7 +59,7 @@ class ReminderSweep:
         self.sender = sender
         self.base_url = base_url
         self.exclusive = exclusive  # holds the single-scheduler lock (SQLite)
-        self.ledger = Ledger(app.store.engine)
+        self.ledger = app.reminder_ledger
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def run(self, at: datetime | None = None) -> SweepReport:
@@ -76,19 +75,19 @@ class ReminderSweep:
     def plan(self, now: datetime, report: SweepReport) -> None:
         today = local(now).date()
         while True:
-            with self.app.store.engine.begin() as connection:
-                ladders = self.ledger.ladders_due(connection, today, BATCH)
+            with self.ledger.planning() as batch:
+                ladders = batch.ladders_due(today, BATCH)
                 for ladder in ladders:
-                    rows, next_look = self._ladder(connection, ladder, today)
-                    self.ledger.record(connection, rows, now)
-                    self.ledger.set_next_look(connection, ladder.id, next_look)
+                    rows, next_look = self._ladder(batch, ladder, today)
+                    batch.record(rows, now)
+                    batch.set_next_look(ladder.id, next_look)
                     report.planned += sum(1 for r in rows if r.skip_reason is None)
                     report.skipped += sum(1 for r in rows if r.skip_reason is not None)
             if len(ladders) < BATCH:
                 return
 
     def _ladder(
-        self, connection: Connection, ladder: LadderDeadline, today: date
+        self, batch: PlanningBatch, ladder: LadderDeadline, today: date
     ) -> tuple[list[NewReminder], date | None]:
         spec = self._deadline_spec(ladder)
         if spec is None or not spec.remind:
@@ -105,8 +104,8 @@ class ReminderSweep:
                 day, latest, stale_before, ladder.due_date, today, rung.escalation
             )
             for role in rung.to:
-                for person_id, _ in self.ledger.people_with_role(
-                    connection, ladder.partnership_id, role, ladder.school_id
+                for person_id, _ in batch.people_with_role(
+                    ladder.partnership_id, role, ladder.school_id
                 ):
                     rows.append(
                         NewReminder(
@@ -125,10 +124,7 @@ class ReminderSweep:
 
     def _deadline_spec(self, ladder: LadderDeadline) -> DeadlineSpec | None:
         spec = self.app.protocol(ladder.protocol_id, ladder.protocol_version)
-        state = spec.states.get(ladder.state)
-        if state is None:
-            return None
-        return next((d for d in state.deadlines if d.name == ladder.name), None)
+        return declared_deadline(spec, ladder.state, ladder.name)
 
     # --- sending --------------------------------------------------------------------------
 
@@ -153,14 +149,7 @@ class ReminderSweep:
 
     def _message(self, reminder: Claimed, now: datetime) -> ReminderMessage:
         spec = self.app.protocol(reminder.protocol_id, reminder.protocol_version)
-        deadline = next(
-            (
-                d
-                for d in spec.states[reminder.deadline_state].deadlines
-                if d.name == reminder.deadline_name
-            ),
-            None,
-        )
+        deadline = declared_deadline(spec, reminder.deadline_state, reminder.deadline_name)
         return ReminderMessage(
             key=reminder.key,
             recipient=Recipient(reminder.person_name, reminder.email),

@@ -18,12 +18,11 @@ from pathlib import Path
 
 from toetreding._exceptions import ToetredingError, TransitionRefused
 from toetreding.clock import LOCAL_TZ, FixedClock, local
+from toetreding.deadlines import declared_deadline
 from toetreding.definition import ProtocolRegistry, ProtocolSpec
 from toetreding.service import Consequence, Toetreding
 from toetreding.simulation.script import ActionScript, CohortScript, SchoolScript
-from toetreding.store import Store, make_engine, migrate
-from toetreding.store.records import DeadlineRecord
-from toetreding.store.tables import SchoolCreate
+from toetreding.store import DeadlineRecord, SchoolCreate
 
 SWEEP_AT = time(6, 0)
 ACTIONS_FROM = time(10, 0)
@@ -74,9 +73,9 @@ def run_simulation(
     ``database_url`` is given (to inspect the result with the other commands)."""
     spec = registry.get(protocol_id)
     until = script.until or date(start.year + 1, start.month, start.day) - timedelta(days=1)
-    with _database(database_url) as store:
-        clock = FixedClock(_at(start, SWEEP_AT))
-        run = _Run(Toetreding(store, registry, clock), clock, spec, script, start)
+    clock = FixedClock(_at(start, SWEEP_AT))
+    with _service(database_url, registry, clock) as app:
+        run = _Run(app, clock, spec, script, start)
         result = SimulationResult(spec, start, until)
         day = start
         while day <= until:
@@ -88,14 +87,16 @@ def run_simulation(
 
 
 @contextmanager
-def _database(url: str | None) -> Iterator[Store]:
+def _service(
+    url: str | None, registry: ProtocolRegistry, clock: FixedClock
+) -> Iterator[Toetreding]:
+    """The service over ``url``, or over a throw-away SQLite file."""
     with tempfile.TemporaryDirectory(prefix="toetreding-simulatie-") as folder:
-        engine = make_engine(url or f"sqlite:///{Path(folder) / 'simulatie.db'}")
+        app = Toetreding.open(url or f"sqlite:///{Path(folder) / 'simulatie.db'}", registry, clock)
         try:
-            migrate(engine)
-            yield Store(engine)
+            yield app
         finally:
-            engine.dispose()
+            app.close()
 
 
 def _at(day: date, moment: time) -> datetime:
@@ -123,10 +124,10 @@ class _Run:
 
     def _cast(self) -> None:
         now = self.clock.now()
-        partnership = self.app.store.add_partnership(
-            self.script.partnership.code, self.script.partnership.name, now
+        partnership = self.app.add_partnership(
+            self.script.partnership.code, self.script.partnership.name, at=now
         )
-        self.partnership_id = partnership.id or 0
+        self.partnership_id = partnership.id
         for role, label in self.spec.roles.items():
             if role != "school":
                 self.app.add_person(
@@ -137,7 +138,7 @@ class _Run:
                 )
         for index, school in enumerate(self.script.schools):
             brin = _brin(school, index)
-            self.app.store.add_school(
+            self.app.add_school(
                 SchoolCreate(
                     partnership_id=self.partnership_id,
                     name=school.name,
@@ -146,7 +147,7 @@ class _Run:
                     brin=brin,
                     board=school.board,
                 ),
-                now,
+                at=now,
             )
             if "school" in self.spec.roles:
                 self.app.add_person(
@@ -216,7 +217,7 @@ class _Run:
             text = f"termijn '{self._deadline_label(record)}' verlopen: naar {role}"
             return TimelineEntry(day, record.school_name, "escalatie", text)
         label = self._trigger_label(record.state, consequence.target)
-        case = self.app.store.case(record.case_id)
+        case = self.app.case(record.case_id)
         text = f"{label} → {self._state_label(case.state)}"
         return TimelineEntry(day, record.school_name, "automatisch", text)
 
@@ -238,7 +239,7 @@ class _Run:
     def deadline_outcomes(self, until: date) -> list[DeadlineOutcome]:
         outcomes = []
         for school, case_id in self.cases.items():
-            for record in self.app.store.deadlines(case_id=case_id):
+            for record in self.app.case_deadlines(case_id):
                 resolved = local(record.resolved_at).date() if record.resolved_at else None
                 outcomes.append(
                     DeadlineOutcome(
@@ -258,7 +259,7 @@ class _Run:
             if case_id is None:
                 result.append(SchoolOutcome(school.name, "geen dossier", None))
                 continue
-            state = self.spec.states[self.app.store.case(case_id).state]
+            state = self.spec.states[self.app.case(case_id).state]
             result.append(SchoolOutcome(school.name, state.label, state.outcome))
         return result
 
@@ -270,8 +271,8 @@ class _Run:
         return self.spec.states[state].label
 
     def _deadline_label(self, record: DeadlineRecord) -> str:
-        deadlines = self.spec.states[record.state].deadlines
-        return next((d.label for d in deadlines if d.name == record.name), record.name)
+        declared = declared_deadline(self.spec, record.state, record.name)
+        return declared.label if declared else record.name
 
 
 def _brin(school: SchoolScript, index: int) -> str:

@@ -1,18 +1,81 @@
-"""Persistence: tables, migrations and the store over SQLite or PostgreSQL."""
+"""Persistence: tables, migrations and the store over SQLite or PostgreSQL.
 
-from toetreding.store.database import make_engine, migrate, normalise_url, schema_is_current
-from toetreding.store.records import CaseFilter, CaseForActor, CaseRecord, HistoryEntry
-from toetreding.store.repository import Store, definition_digest
-from toetreding.store.tables import Region
+Only this package speaks SQL. What it hands out are plain records (``records``) and the
+``*Public`` schemas of its tables; the tables themselves, sessions and connections stay
+inside. Its public API is what this module exports.
+"""
+
+from toetreding.store._common import MAX_ID, definition_digest, is_id
+from toetreding.store.accounts import AccountStore, TokenKind
+from toetreding.store.audits import AuditStore
+from toetreding.store.database import (
+    make_engine,
+    migrate,
+    normalise_url,
+    schema_is_current,
+)
+from toetreding.store.frameworks import FrameworkStore
+from toetreding.store.ledger import Claimed, LadderDeadline, Ledger, NewReminder, PlanningBatch
+from toetreding.store.records import (
+    BoardRow,
+    CaseFilter,
+    CaseForActor,
+    CaseRecord,
+    DeadlineRecord,
+    HistoryEntry,
+    Visibility,
+)
+from toetreding.store.repository import Store
+from toetreding.store.tables import (
+    AccountPublic,
+    DeadlineStatus,
+    FrameworkPublic,
+    MembershipPublic,
+    PartnershipCreate,
+    PartnershipPublic,
+    PersonCreate,
+    PersonPublic,
+    Region,
+    ReminderStatus,
+    SchoolCreate,
+    SchoolPublic,
+    SchoolUpdate,
+)
 
 __all__ = [
+    "MAX_ID",
+    "AccountPublic",
+    "AccountStore",
+    "AuditStore",
+    "BoardRow",
     "CaseFilter",
     "CaseForActor",
     "CaseRecord",
+    "Claimed",
+    "DeadlineRecord",
+    "DeadlineStatus",
+    "FrameworkPublic",
+    "FrameworkStore",
     "HistoryEntry",
+    "LadderDeadline",
+    "Ledger",
+    "MembershipPublic",
+    "NewReminder",
+    "PartnershipCreate",
+    "PartnershipPublic",
+    "PersonCreate",
+    "PersonPublic",
+    "PlanningBatch",
     "Region",
+    "ReminderStatus",
+    "SchoolCreate",
+    "SchoolPublic",
+    "SchoolUpdate",
     "Store",
+    "TokenKind",
+    "Visibility",
     "definition_digest",
+    "is_id",
     "make_engine",
     "migrate",
     "normalise_url",

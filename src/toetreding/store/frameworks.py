@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from toetreding._exceptions import ConflictError, NotFoundError
 from toetreding.frameworks import FrameworkRegistry, FrameworkSpec
 from toetreding.frameworks.registry import unknown_framework
-from toetreding.store.repository import definition_digest
+from toetreding.store._common import definition_digest
 from toetreding.store.tables import Framework, FrameworkPublic, Partnership
 
 Key = tuple[str, int]

@@ -45,28 +45,6 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
-class NewDeadline:
-    state: str
-    name: str
-    due: date
-
-
-@dataclass(frozen=True)
-class DeadlinePlan:
-    """How a transition changes the case's deadlines, applied in the same transaction:
-    ``met`` are met by the trigger (those due before ``met_from`` only when the trigger is
-    the system's consequence of missing them: they stay missed); with ``close_rest`` the
-    others of the state it leaves close (missed if already past due on ``today``, else
-    cancelled); ``new`` are opened."""
-
-    today: date
-    met: tuple[str, ...] = ()
-    met_from: date = date.min
-    close_rest: bool = False
-    new: tuple[NewDeadline, ...] = ()
-
-
-@dataclass(frozen=True)
 class DeadlineRecord:
     """A deadline with the case and school it belongs to (agenda and case pages)."""
 
@@ -92,6 +70,10 @@ class DeadlineRecord:
         """Derived from the due date, never stored: an open deadline past its due date."""
         return self.status == "open" and self.due_date < today
 
+
+BoardRow = tuple[int, str, int, str, int, str]
+"""A case on the overview board: partnership id, protocol id, version, state, case id, school
+name."""
 
 Visibility = tuple[frozenset[int], frozenset[int]]
 """What a person may see: the cases of these partnerships and of these schools."""

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlmodel import Session, select
-
 from toetreding._exceptions import NotFoundError
 from toetreding.audits import AuditDesk, AuditView
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import Toetreding
-from toetreding.store.records import CaseRecord, Visibility
-from toetreding.store.tables import Account, Membership, Person, Report
+from toetreding.store import CaseRecord, Visibility
+from toetreding.store.tables import Report
 
 
 @dataclass(frozen=True)
@@ -50,19 +48,16 @@ class Viewer:
 
 
 def load_viewer(app: Toetreding, person_id: int) -> Viewer:
-    with Session(app.store.engine) as session:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFoundError("onbekende gebruiker")
-        account = session.exec(select(Account).where(Account.person_id == person_id)).first()
-        memberships = session.exec(
-            select(Membership).where(Membership.person_id == person_id)
-        ).all()
+    try:
+        person = app.person(person_id)
+    except NotFoundError:
+        raise NotFoundError("onbekende gebruiker") from None
+    memberships = app.memberships_of(person_id)
     return Viewer(
         person_id=person_id,
         name=person.name,
         email=person.email,
-        is_admin=bool(account and account.is_admin),
+        is_admin=app.accounts.is_admin(person_id),
         partnerships=frozenset(m.partnership_id for m in memberships if m.role != SCHOOL_ROLE),
         schools=frozenset(m.school_id for m in memberships if m.school_id is not None),
     )
@@ -72,7 +67,7 @@ def visible_case(app: Toetreding, viewer: Viewer, case_id: int) -> CaseRecord:
     """The case, or NotFoundError when it does not exist *or* the viewer may not see it
     (the answer is the same, so nobody learns which cases exist elsewhere)."""
     try:
-        case = app.store.case(case_id)
+        case = app.case(case_id)
     except NotFoundError:
         case = None
     if case is None or not viewer.sees_case(case):

@@ -28,8 +28,7 @@ from toetreding.audits import AuditDesk
 from toetreding.clock import Clock, SystemClock, local
 from toetreding.documents.filters import dutch_date
 from toetreding.service import Toetreding
-from toetreding.settings import Settings
-from toetreding.web.accounts import Accounts
+from toetreding.settings import Settings, sqlite_database
 from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
 from toetreding.web.security import SessionCodec, secret_key
 
@@ -50,7 +49,7 @@ def create_app(
         settings=settings,
         service=service,
         desk=AuditDesk(service, settings.protocols_dir),
-        accounts=Accounts(service.store.engine),
+        accounts=service.accounts,
         codec=SessionCodec(secret or secret_key(settings.secret_key, folder)),
         templates=templates,
         secure_cookies=settings.base_url.startswith("https://"),
@@ -88,9 +87,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 def _state_folder(settings: Settings) -> Path:
-    from toetreding.reminders.scheduler import sqlite_file
-
-    database = sqlite_file(settings.database_url)
+    database = sqlite_database(settings.database_url)
     return database.parent if database is not None else Path.cwd()
 
 

@@ -9,10 +9,9 @@ from fastapi import Depends, Request, Response
 from fastapi.templating import Jinja2Templates
 
 from toetreding.audits import AuditDesk
-from toetreding.service import Toetreding
+from toetreding.service import Accounts, Toetreding
 from toetreding.settings import Settings
 from toetreding.web.access import Viewer, load_viewer
-from toetreding.web.accounts import Accounts
 from toetreding.web.security import (
     COOKIE,
     MAX_AGE,

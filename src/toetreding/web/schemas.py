@@ -1,37 +1,28 @@
 """What the JSON API takes and gives: request and response models.
 
 Following the SQLModel docs' split: a ``*Base`` holds shared fields, ``*Create`` is what a
-client sends, ``*Public`` what it gets back. The table schemas of ``store/tables.py``
-(``CasePublic``, ``EventPublic``, ``SchoolPublic``, ``PartnershipPublic``, ``PersonPublic``)
-and the protocol's own models (``ArtefactSpec``, ``InputSpec``, ``ProtocolSpec``) are reused
-where they fit. The ``from_*`` functions only translate records into these models; what
-someone may see or do is decided elsewhere (``web.access``, the service, the audit desk).
+client sends, ``*Public`` what it gets back. The store's ``*Public`` schemas
+(``SchoolPublic``, ``PartnershipPublic``) and the protocol's own models (``ArtefactSpec``,
+``InputSpec``, ``ProtocolSpec``) are reused where they fit. The ``from_*`` functions only
+translate records into these models; what someone may see or do is decided elsewhere
+(``web.access``, the service, the audit desk).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
-from sqlmodel import Field as SQLField
-from sqlmodel import SQLModel
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from toetreding._exceptions import AllowedTrigger, TransitionRefused
 from toetreding.audits import AuditView
+from toetreding.deadlines import declared_deadline
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
 from toetreding.service import AgendaItem, CaseView
-from toetreding.store.records import CaseRecord, DeadlineRecord
-from toetreding.store.tables import (
-    CasePublic,
-    EventPublic,
-    Finding,
-    PartnershipPublic,
-    PersonPublic,
-    School,
-    SchoolPublic,
-)
+from toetreding.store import CaseRecord, DeadlineRecord, PartnershipPublic, SchoolPublic
+from toetreding.store.tables import Finding
 
 
 def _no_nul(value: str) -> str:
@@ -103,14 +94,19 @@ class RolePublic(BaseModel):
     )
 
 
-class MembershipPublic(BaseModel):
+class PartnershipRoles(BaseModel):
+    """A person's roles in one partnership."""
+
     partnership: PartnershipPublic
     roles: list[RolePublic]
 
 
-class MePublic(PersonPublic):
-    is_admin: bool = SQLField(description="Beheerder: ziet alle partnerschappen en dossiers")
-    partnerships: list[MembershipPublic]
+class MePublic(BaseModel):
+    id: int
+    name: str
+    email: str
+    is_admin: bool = Field(description="Beheerder: ziet alle partnerschappen en dossiers")
+    partnerships: list[PartnershipRoles]
 
 
 # --- the overview ---------------------------------------------------------------------------
@@ -137,6 +133,39 @@ class ProtocolBoard(BaseModel):
 
 
 # --- cases ----------------------------------------------------------------------------------
+
+
+class CasePublic(BaseModel):
+    id: int
+    partnership_id: int
+    school_id: int
+    school_name: str
+    protocol_id: str
+    protocol_version: int
+    state: str
+    state_label: str
+    step: int | None
+    outcome: str | None
+    final: bool
+    opened_at: datetime
+    updated_at: datetime
+
+
+class EventPublic(BaseModel):
+    """A row of the case's history."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_id: int | None
+    actor_name: str | None
+    role: str | None
+    at: datetime
+    note: str | None
+    payload: dict[str, Any]
 
 
 def case_public(spec: ProtocolSpec, case: CaseRecord, school_name: str) -> CasePublic:
@@ -206,8 +235,7 @@ class CaseDetail(BaseModel):
 
 
 def deadline_public(spec: ProtocolSpec, record: DeadlineRecord, today: date) -> DeadlinePublic:
-    state = spec.states.get(record.state)
-    declared = next((d for d in state.deadlines if d.name == record.name), None) if state else None
+    declared = declared_deadline(spec, record.state, record.name)
     return DeadlinePublic(
         name=record.name,
         label=declared.label if declared else record.name,
@@ -225,8 +253,8 @@ def case_detail(view: CaseView, actions: list[ActionPublic], today: date) -> Cas
     spec, state = view.spec, view.state
     return CaseDetail(
         case=case_public(spec, view.case, view.school.name),
-        school=school_public(view.school),
-        partnership=PartnershipPublic.model_validate(view.partnership),
+        school=view.school,
+        partnership=view.partnership,
         protocol_title=spec.title,
         state=StatePublic(
             name=view.case.state,
@@ -243,10 +271,6 @@ def case_detail(view: CaseView, actions: list[ActionPublic], today: date) -> Cas
         deadlines=[deadline_public(spec, d, today) for d in view.deadlines],
         history=[EventPublic.model_validate(h) for h in view.history],
     )
-
-
-def school_public(school: School) -> SchoolPublic:
-    return SchoolPublic.model_validate(school)
 
 
 class FireCreate(BaseModel):
@@ -353,15 +377,15 @@ class SessionPublic(BaseModel):
     notes: str | None
 
 
-class FindingBase(SQLModel):
-    level: Text | None = SQLField(default=None, description="Niveau op de schaal van het kader")
-    evidence: Text = SQLField(description="Onderbouwing: wat is gelezen of gehoord")
-    strengths: Text | None = SQLField(default=None, description="Sterke punten")
-    development: Text | None = SQLField(default=None, description="Ontwikkelpunten")
+class FindingBase(BaseModel):
+    level: Text | None = Field(default=None, description="Niveau op de schaal van het kader")
+    evidence: Text = Field(description="Onderbouwing: wat is gelezen of gehoord")
+    strengths: Text | None = Field(default=None, description="Sterke punten")
+    development: Text | None = Field(default=None, description="Ontwikkelpunten")
 
 
 class FindingCreate(FindingBase):
-    session_group: Text | None = SQLField(
+    session_group: Text | None = Field(
         default=None, description="Het gesprek (gespreksgroep) waarop de bevinding steunt"
     )
 
@@ -545,9 +569,8 @@ __all__ = [
     "InputSpec",
     "MePublic",
     "MemberPublic",
-    "MembershipPublic",
     "PartnershipPublic",
-    "PersonPublic",
+    "PartnershipRoles",
     "Problem",
     "ProtocolBoard",
     "ProtocolSummary",
@@ -565,5 +588,4 @@ __all__ = [
     "case_public",
     "deadline_public",
     "finding_public",
-    "school_public",
 ]

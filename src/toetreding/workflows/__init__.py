@@ -1,6 +1,6 @@
-"""The engine: shared state machines built from protocol definitions."""
+"""Workflows: the shared state machines built from protocol definitions."""
 
-from toetreding.workflows.engine import WorkflowEngine
+from toetreding.workflows.cache import MachineCache
 from toetreding.workflows.machine import Actor, Decision, FireRequest, ProtocolMachine
 
-__all__ = ["Actor", "Decision", "FireRequest", "ProtocolMachine", "WorkflowEngine"]
+__all__ = ["Actor", "Decision", "FireRequest", "MachineCache", "ProtocolMachine"]

@@ -6,7 +6,7 @@ and bookkeeping, ``*Create`` is what a user supplies and ``*Public`` what is sho
 Times are timezone-aware and stored in UTC. Only ``toetreding.store`` imports this package.
 """
 
-from toetreding.store.tables.accounts import Account
+from toetreding.store.tables.accounts import Account, AccountPublic
 from toetreding.store.tables.audits import (
     Audit,
     AuditMember,
@@ -18,15 +18,14 @@ from toetreding.store.tables.audits import (
 )
 from toetreding.store.tables.cases import (
     Case,
-    CasePublic,
     Deadline,
     DeadlineStatus,
     Event,
-    EventPublic,
     ProtocolVersion,
 )
 from toetreding.store.tables.directory import (
     Membership,
+    MembershipPublic,
     Partnership,
     PartnershipBase,
     PartnershipCreate,
@@ -47,22 +46,22 @@ from toetreding.store.tables.reminders import Reminder, ReminderStatus
 
 __all__ = [
     "Account",
+    "AccountPublic",
     "Audit",
     "AuditMember",
     "AuditSession",
     "Case",
-    "CasePublic",
     "Correction",
     "Deadline",
     "DeadlineStatus",
     "Event",
-    "EventPublic",
     "Finding",
     "FrameAnswer",
     "Framework",
     "FrameworkBase",
     "FrameworkPublic",
     "Membership",
+    "MembershipPublic",
     "Partnership",
     "PartnershipBase",
     "PartnershipCreate",

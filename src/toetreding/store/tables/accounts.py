@@ -29,3 +29,14 @@ class Account(SQLModel, table=True):
     calendar_token_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime
     password_changed_at: datetime
+
+
+class AccountPublic(SQLModel):
+    """An account as shown to its owner: never a hash, only whether a token is active."""
+
+    person_id: int
+    is_admin: bool
+    created_at: datetime
+    password_changed_at: datetime
+    api_token: bool = Field(description="Er is een geldig API-token")
+    calendar_token: bool = Field(description="Er is een geldige agenda-link")

@@ -51,22 +51,6 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = None
 
 
-class CasePublic(SQLModel):
-    id: int
-    partnership_id: int
-    school_id: int
-    school_name: str
-    protocol_id: str
-    protocol_version: int
-    state: str
-    state_label: str
-    step: int | None
-    outcome: str | None
-    final: bool
-    opened_at: datetime
-    updated_at: datetime
-
-
 class Event(SQLModel, table=True):
     """Append-only history: one row per state change, written in the same transaction."""
 
@@ -84,19 +68,6 @@ class Event(SQLModel, table=True):
     at: datetime
     note: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class EventPublic(SQLModel):
-    seq: int
-    trigger: str
-    from_state: str | None
-    to_state: str
-    actor_id: int | None
-    actor_name: str | None
-    role: str | None
-    at: datetime
-    note: str | None
-    payload: dict[str, Any]
 
 
 # --- deadlines ------------------------------------------------------------------------------

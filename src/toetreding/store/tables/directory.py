@@ -41,6 +41,7 @@ class PartnershipCreate(PartnershipBase):
 
 class PartnershipPublic(PartnershipBase):
     id: int
+    created_at: datetime
 
 
 # --- schools ------------------------------------------------------------------------------
@@ -82,6 +83,7 @@ class SchoolUpdate(SQLModel):
 class SchoolPublic(SchoolBase):
     id: int
     partnership_id: int
+    created_at: datetime
 
 
 # --- people and their roles ---------------------------------------------------------------
@@ -106,6 +108,7 @@ class PersonCreate(PersonBase):
 
 class PersonPublic(PersonBase):
     id: int
+    created_at: datetime
 
 
 class Membership(SQLModel, table=True):
@@ -140,3 +143,13 @@ class Membership(SQLModel, table=True):
     partnership_id: int = Field(foreign_key="partnerships.id")
     role: str = Field(max_length=40)
     school_id: int | None = Field(default=None, foreign_key="schools.id")
+
+
+class MembershipPublic(SQLModel):
+    """A role of a person in a partnership (``school_id``: the school a contact is tied to)."""
+
+    id: int
+    person_id: int
+    partnership_id: int
+    role: str
+    school_id: int | None

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 
 from toetreding._exceptions import NotFoundError, TransitionRefused
 from toetreding.service import Toetreding
-from toetreding.store.repository import MAX_ID
+from toetreding.store import MAX_ID
 from toetreding.web.access import Viewer
 from toetreding.web.deps import Me, require_csrf
 from toetreding.web.schemas import Problem, Refusal
@@ -151,8 +151,8 @@ def visible_partnership(app: Toetreding, me: Viewer, ref: str) -> int:
     # more digits than a column holds) would fail there instead of being unknown.
     if not ref.isdigit() or (ref.isascii() and int(ref) <= MAX_ID):
         with suppress(NotFoundError):
-            partnership_id = app.store.partnership(int(ref) if ref.isdigit() else ref).id or 0
-    schools = {app.store.school(s).partnership_id for s in me.schools}
+            partnership_id = app.partnership(int(ref) if ref.isdigit() else ref).id
+    schools = {app.school(s).partnership_id for s in me.schools}
     if not partnership_id or not (me.sees_partnership(partnership_id) or partnership_id in schools):
         raise NotFoundError(f"partnerschap '{ref}' bestaat niet")
     return partnership_id

@@ -18,7 +18,6 @@ from toetreding.web.api._common import (
     visible_partnership,
 )
 from toetreding.web.deps import Me, ctx
-from toetreding.web.pages.cases import actions_for
 from toetreding.web.schemas import (
     ActionPublic,
     CaseDetail,
@@ -28,6 +27,7 @@ from toetreding.web.schemas import (
     case_detail,
     case_public,
 )
+from toetreding.web.views import actions_for
 
 router = APIRouter(route_class=ApiRoute, tags=["dossiers"])
 
@@ -72,8 +72,8 @@ def case_list(
         school_name=school.strip() if school else None,
         visible=me.scope,
     )
-    response.headers["X-Total-Count"] = str(app.store.count_cases(wanted))
-    rows = app.store.find_cases(wanted, limit=limit, offset=offset)
+    response.headers["X-Total-Count"] = str(app.count_cases(wanted))
+    rows = app.find_cases(wanted, limit=limit, offset=offset)
     return [case_public(app.spec_of(case), case, name) for case, name in rows]
 
 
@@ -144,6 +144,6 @@ def _detail(request: Request, me: Viewer, view: CaseView) -> CaseDetail:
             description=a.transition.description.strip(),
             inputs=list(a.transition.inputs),
         )
-        for a in actions_for(request, me, view)
+        for a in actions_for(ctx(request).service, me, view)
     ]
     return case_detail(view, actions, ctx(request).service.today())

@@ -7,14 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from toetreding.definition.model import Sector
-from toetreding.store.tables import Region
+from toetreding.store import Region
 from toetreding.web.api._common import ApiRoute, errors, total_count_header
 from toetreding.web.deps import Me, ctx
-from toetreding.web.pages.agenda import agenda_for
-from toetreding.web.pages.overview import build_boards
 from toetreding.web.schemas import (
     AgendaItemPublic,
-    PartnershipPublic,
     ProtocolBoard,
     StateCount,
 )
@@ -41,16 +38,15 @@ def overview(
     region: Annotated[Region | None, Query(description="Alleen scholen in deze regio")] = None,
 ) -> list[ProtocolBoard]:
     app = ctx(request).service
-    boards = build_boards(request, me, app.today(), sector=sector, region=region)
+    boards = app.board(today=app.today(), visible=me.scope, sector=sector, region=region)
     result = []
     for board in boards:
-        protocol_id, _, version = board.protocol_key.rpartition(" v")
         result.append(
             ProtocolBoard(
-                partnership=PartnershipPublic.model_validate(board.partnership),
-                protocol_id=protocol_id,
-                protocol_version=int(version),
-                protocol_title=board.protocol_title,
+                partnership=board.partnership,
+                protocol_id=board.protocol.id,
+                protocol_version=board.protocol.version,
+                protocol_title=board.protocol.title,
                 total=board.total,
                 states=[
                     StateCount(
@@ -102,7 +98,12 @@ def agenda(
         today=today, within_days=within_days, overdue_only=overdue, visible=me.scope
     )
     response.headers["X-Total-Count"] = str(total)
-    items = agenda_for(
-        app, me, today, within_days=within_days, overdue_only=overdue, limit=limit, offset=offset
+    items = app.agenda(
+        today=today,
+        within_days=within_days,
+        overdue_only=overdue,
+        visible=me.scope,
+        limit=limit,
+        offset=offset,
     )
     return [AgendaItemPublic.of(item) for item in items]

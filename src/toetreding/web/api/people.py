@@ -8,9 +8,8 @@ from toetreding.roles import SCHOOL_ROLE
 from toetreding.web.api._common import ApiRoute, errors
 from toetreding.web.deps import Me, ctx
 from toetreding.web.schemas import (
-    MembershipPublic,
     MePublic,
-    PartnershipPublic,
+    PartnershipRoles,
     RolePublic,
     SchoolRef,
 )
@@ -31,27 +30,27 @@ router = APIRouter(route_class=ApiRoute, tags=["ik"])
 def who_am_i(request: Request, me: Me) -> MePublic:
     app = ctx(request).service
     labels = app.known_roles()
-    schools = [app.store.school(school_id) for school_id in sorted(me.schools)]
+    schools = [app.school(school_id) for school_id in sorted(me.schools)]
     partnership_ids = sorted(me.partnerships | {s.partnership_id for s in schools})
     memberships = []
     for partnership_id in partnership_ids:
         roles = [
             RolePublic(role=role, label=labels.get(role, role))
-            for role in sorted(app.store.roles_of(me.person_id, partnership_id))
+            for role in sorted(app.roles_of(me.person_id, partnership_id))
             if role != SCHOOL_ROLE
         ]
         roles += [
             RolePublic(
                 role=SCHOOL_ROLE,
                 label=labels.get(SCHOOL_ROLE, SCHOOL_ROLE),
-                school=SchoolRef(id=s.id or 0, name=s.name),
+                school=SchoolRef(id=s.id, name=s.name),
             )
             for s in schools
             if s.partnership_id == partnership_id
         ]
         memberships.append(
-            MembershipPublic(
-                partnership=PartnershipPublic.model_validate(app.store.partnership(partnership_id)),
+            PartnershipRoles(
+                partnership=app.partnership(partnership_id),
                 roles=roles,
             )
         )

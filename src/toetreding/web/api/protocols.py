@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from toetreding.definition import ProtocolSpec
-from toetreding.store.repository import MAX_ID
+from toetreding.store import MAX_ID
 from toetreding.web.api._common import ApiRoute, errors
 from toetreding.web.deps import Me, ctx
 from toetreding.web.schemas import ProtocolSummary

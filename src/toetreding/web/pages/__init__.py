@@ -2,14 +2,14 @@
 
 from toetreding.web.pages import (
     account,
-    account_page,
     agenda,
     audits,
     cases,
     documents,
     overview,
     protocols,
+    sign_in,
 )
 
-routers = [account.router, overview.router, cases.router, audits.router, documents.router]
-routers += [agenda.router, account_page.router, protocols.router]
+routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
+routers += [agenda.router, account.router, protocols.router]

@@ -6,15 +6,14 @@ so the secret in the address identifies the person (made and revoked on the acco
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from toetreding._exceptions import NotFoundError
-from toetreding.service import AgendaItem, Toetreding
-from toetreding.web.access import Viewer, load_viewer
+from toetreding.service import AgendaItem
+from toetreding.web.access import load_viewer
 from toetreding.web.deps import Me, ctx, page, page_number
 from toetreding.web.ical import AllDayEvent, calendar
 
@@ -22,28 +21,6 @@ router = APIRouter(include_in_schema=False)
 WINDOWS = (7, 30, 90, 365)  # the choices of "binnen" on the page, in days
 FEED_NAME = "toetreding — termijnen"
 PAGE_SIZE = 100
-
-
-def agenda_for(
-    service: Toetreding,
-    me: Viewer,
-    today: date,
-    *,
-    within_days: int | None = None,
-    overdue_only: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[AgendaItem]:
-    """The agenda, soonest first, of the cases ``me`` may see (as ``Viewer.sees_case``: the
-    partnerships they work for, and the cases of the schools they are the contact of)."""
-    return service.agenda(
-        today=today,
-        within_days=within_days,
-        overdue_only=overdue_only,
-        visible=me.scope,
-        limit=limit,
-        offset=offset,
-    )
 
 
 def when(days_left: int) -> str:
@@ -70,12 +47,11 @@ def agenda_page(
     )
     number, pages = page_number(pagina, total, PAGE_SIZE)
     first = (number - 1) * PAGE_SIZE
-    items = agenda_for(
-        service,
-        me,
-        today,
+    items = service.agenda(
+        today=today,
         within_days=within,
         overdue_only=overdue_only,
+        visible=me.scope,
         limit=PAGE_SIZE,
         offset=first,
     )
@@ -105,7 +81,8 @@ def calendar_feed(request: Request, token: str) -> Response:
     service = context.service
     me = load_viewer(service, person_id)
     base_url = context.settings.base_url
-    events = [event_of(item, base_url) for item in agenda_for(service, me, service.today())]
+    agenda = service.agenda(today=service.today(), visible=me.scope)
+    events = [event_of(item, base_url) for item in agenda]
     body = calendar(events, name=FEED_NAME, stamp=service.clock.now())
     return Response(
         body,

@@ -29,7 +29,7 @@ from toetreding.service import CaseView
 from toetreding.store.tables import Finding
 from toetreding.web.access import Viewer, require_visible_reports, visible_audit, visible_case
 from toetreding.web.deps import Me, ctx, page, require_csrf
-from toetreding.web.pages.cases import actions_for
+from toetreding.web.views import actions_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -355,7 +355,7 @@ def _render(
         groups={g.name: g.label for g in spec.groups},
         corrections=desk.corrections(case_id, number) if audit else [],
         member_roles=MEMBER_ROLES,
-        actions=actions_for(request, me, view),
+        actions=actions_for(ctx(request).service, me, view),
         status_of=finding_status,
         label_of=criterion_label,
         **values,
@@ -374,10 +374,10 @@ def _audit_view(desk: AuditDesk, me: Viewer, case_id: int) -> AuditView | None:
 def _may(
     request: Request, me: Viewer, view: CaseView, spec: AuditSpec, audit: AuditView | None
 ) -> May:
-    store = ctx(request).service.store
+    service = ctx(request).service
     state = view.case.state
-    organiser = bool(store.roles_of(me.person_id, view.case.partnership_id) & ORGANISERS)
-    school = SCHOOL_ROLE in store.case_for_actor(view.case.id, me.person_id).roles
+    organiser = bool(service.roles_of(me.person_id, view.case.partnership_id) & ORGANISERS)
+    school = SCHOOL_ROLE in service.roles_for_case(view.case.id, me.person_id)
     running = audit is not None and audit.audit.closed_at is None
     member = running and me.person_id in {m.person_id for m in (audit.members if audit else [])}
     has_draft = audit is not None and any(not r.final for r in audit.reports)

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from toetreding._exceptions import TransitionRefused
-from toetreding.definition import InputKind, TransitionSpec
-from toetreding.service import CaseView
+from toetreding.definition import InputKind
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case
 from toetreding.web.deps import Me, ctx, page, page_number, require_csrf
+from toetreding.web.views import actions_for
 
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class Action:
-    """A trigger the signed-in person may fire now, with the form it needs."""
-
-    trigger: str
-    label: str
-    role: str
-    transition: TransitionSpec
 
 
 PAGE_SIZE = 50
@@ -37,9 +26,9 @@ def case_list(request: Request, me: Me, zoek: str = "", pagina: str = "1") -> Re
     them to schools whose name contains it."""
     service = ctx(request).service
     wanted = CaseFilter(school_name=zoek.strip()[:100] or None, visible=me.scope)
-    total = service.store.count_cases(wanted)
+    total = service.count_cases(wanted)
     number, pages = page_number(pagina, total, PAGE_SIZE)
-    rows = service.store.find_cases(wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    rows = service.find_cases(wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     return page(
         request,
         "cases.html",
@@ -94,23 +83,12 @@ def _render_case(request: Request, me: Viewer, case_id: int, **extra: Any) -> Re
         "case.html",
         me,
         view=view,
-        actions=actions_for(request, me, view),
+        actions=actions_for(service, me, view),
         kinds=InputKind,
         input_labels={i.name: i.label for t in view.spec.transitions for i in t.inputs},
         today=service.today(),
         **extra,
     )
-
-
-def actions_for(request: Request, me: Viewer, view: CaseView) -> list[Action]:
-    """The triggers this person may fire now (the engine checks again when they do)."""
-    roles = ctx(request).service.store.case_for_actor(view.case.id, me.person_id).roles
-    result: list[Action] = []
-    for transition in view.spec.transitions_from(view.case.state):
-        role = next((r for r in transition.roles if r in roles), None)
-        if role is not None and not any(a.trigger == transition.trigger for a in result):
-            result.append(Action(transition.trigger, transition.label, role, transition))
-    return result
 
 
 def _text(value: Any) -> str:

@@ -19,7 +19,7 @@ from toetreding.definition.model import (
     ReminderSpec,
     TransitionSpec,
 )
-from toetreding.store.tables import FrameworkPublic
+from toetreding.store import FrameworkPublic
 from toetreding.web.access import Viewer, visible_case
 from toetreding.web.deps import Me, WebContext, ctx, page
 from toetreding.web.diagram import current_sentence, protocol_diagram
@@ -114,7 +114,7 @@ def case_protocol(request: Request, case_id: int, me: Me) -> Response:
         spec=spec,
         diagram=protocol_diagram(spec, current=case.state),
         case=case,
-        school=service.store.school(case.school_id).name,
+        school=service.school(case.school_id).name,
         sentence=current_sentence(spec, case.state),
     )
 
@@ -193,7 +193,7 @@ def _choose(
 
 
 def _partnership_names(context: WebContext) -> dict[int | None, str]:
-    return {p.id: p.name for p in context.service.store.partnerships()}
+    return {p.id: p.name for p in context.service.partnerships()}
 
 
 # --- protocols in words ---------------------------------------------------------------------

@@ -9,7 +9,8 @@ share the work instead of competing for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,25 +20,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from toetreding.clock import local
-from toetreding.store.tables import (
-    Case,
-    Deadline,
-    DeadlineStatus,
-    Membership,
-    Partnership,
-    Person,
-    Reminder,
-    ReminderStatus,
-    School,
+from toetreding.store._common import (
+    CASES,
+    DEADLINES,
+    MEMBERSHIPS,
+    PARTNERSHIPS,
+    PEOPLE,
+    REMINDERS,
+    SCHOOLS,
 )
-
-_reminders = Reminder.__table__  # type: ignore[attr-defined]
-_deadlines = Deadline.__table__  # type: ignore[attr-defined]
-_cases = Case.__table__  # type: ignore[attr-defined]
-_schools = School.__table__  # type: ignore[attr-defined]
-_partnerships = Partnership.__table__  # type: ignore[attr-defined]
-_people = Person.__table__  # type: ignore[attr-defined]
-_memberships = Membership.__table__  # type: ignore[attr-defined]
+from toetreding.store.tables import DeadlineStatus, ReminderStatus
 
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -101,62 +93,61 @@ class Claimed:
         )
 
 
-class Ledger:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.postgres = engine.dialect.name == "postgresql"
+class PlanningBatch:
+    """One transaction of reminder planning: the ladders due, who gets each rung, the ledger
+    rows for them and the day to look again, committed together."""
 
-    # --- planning -------------------------------------------------------------------------
+    def __init__(self, connection: Connection, postgres: bool) -> None:
+        self._connection = connection
+        self.postgres = postgres
 
-    def ladders_due(self, connection: Connection, today: date, limit: int) -> list[LadderDeadline]:
+    def ladders_due(self, today: date, limit: int) -> list[LadderDeadline]:
         """Open deadlines whose ladder needs a look today (indexed on status, next day)."""
         query = (
             select(
-                _deadlines.c.id,
-                _deadlines.c.case_id,
-                _cases.c.partnership_id,
-                _cases.c.school_id,
-                _cases.c.protocol_id,
-                _cases.c.protocol_version,
-                _deadlines.c.state,
-                _deadlines.c.name,
-                _deadlines.c.due_date,
-                _deadlines.c.created_at,
+                DEADLINES.c.id,
+                DEADLINES.c.case_id,
+                CASES.c.partnership_id,
+                CASES.c.school_id,
+                CASES.c.protocol_id,
+                CASES.c.protocol_version,
+                DEADLINES.c.state,
+                DEADLINES.c.name,
+                DEADLINES.c.due_date,
+                DEADLINES.c.created_at,
             )
-            .join(_cases, _cases.c.id == _deadlines.c.case_id)
+            .join(CASES, CASES.c.id == DEADLINES.c.case_id)
             .where(
-                _deadlines.c.status == DeadlineStatus.OPEN.value,
-                _deadlines.c.next_reminder_on <= today,
+                DEADLINES.c.status == DeadlineStatus.OPEN.value,
+                DEADLINES.c.next_reminder_on <= today,
             )
-            .order_by(_deadlines.c.next_reminder_on, _deadlines.c.id)
+            .order_by(DEADLINES.c.next_reminder_on, DEADLINES.c.id)
             .limit(limit)
         )
         if self.postgres:
-            query = query.with_for_update(skip_locked=True, of=_deadlines)
+            query = query.with_for_update(skip_locked=True, of=DEADLINES)
         return [
             LadderDeadline(*row[:9], created_on=_local_date(row[9]))
-            for row in connection.execute(query)
+            for row in self._connection.execute(query)
         ]
 
     def people_with_role(
-        self, connection: Connection, partnership_id: int, role: str, school_id: int
+        self, partnership_id: int, role: str, school_id: int
     ) -> list[tuple[int, str]]:
         """(person id, e-mail) of those holding ``role``; 'school' means this school's."""
         query = (
-            select(_people.c.id, _people.c.email)
-            .join(_memberships, _memberships.c.person_id == _people.c.id)
-            .where(_memberships.c.partnership_id == partnership_id, _memberships.c.role == role)
-            .order_by(_people.c.id)
+            select(PEOPLE.c.id, PEOPLE.c.email)
+            .join(MEMBERSHIPS, MEMBERSHIPS.c.person_id == PEOPLE.c.id)
+            .where(MEMBERSHIPS.c.partnership_id == partnership_id, MEMBERSHIPS.c.role == role)
+            .order_by(PEOPLE.c.id)
         )
         if role == "school":
-            query = query.where(_memberships.c.school_id == school_id)
+            query = query.where(MEMBERSHIPS.c.school_id == school_id)
         else:
-            query = query.where(_memberships.c.school_id.is_(None))
-        return [(row[0], row[1]) for row in connection.execute(query)]
+            query = query.where(MEMBERSHIPS.c.school_id.is_(None))
+        return [(row[0], row[1]) for row in self._connection.execute(query)]
 
-    def record(
-        self, connection: Connection, reminders: Iterable[NewReminder], at: datetime
-    ) -> None:
+    def record(self, reminders: Iterable[NewReminder], at: datetime) -> None:
         """Insert ledger rows; one that exists already (same key) is left as it is."""
         rows = [
             {
@@ -180,26 +171,38 @@ class Ledger:
         if not rows:
             return
         insert = pg_insert if self.postgres else sqlite_insert
-        connection.execute(insert(_reminders).values(rows).on_conflict_do_nothing())
+        self._connection.execute(insert(REMINDERS).values(rows).on_conflict_do_nothing())
 
-    def set_next_look(self, connection: Connection, deadline_id: int, day: date | None) -> None:
-        connection.execute(
-            update(_deadlines).where(_deadlines.c.id == deadline_id).values(next_reminder_on=day)
+    def set_next_look(self, deadline_id: int, day: date | None) -> None:
+        self._connection.execute(
+            update(DEADLINES).where(DEADLINES.c.id == deadline_id).values(next_reminder_on=day)
         )
+
+
+class Ledger:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def planning(self) -> Iterator[PlanningBatch]:
+        """A planning transaction (see :class:`PlanningBatch`)."""
+        with self.engine.begin() as connection:
+            yield PlanningBatch(connection, self.postgres)
 
     # --- sending --------------------------------------------------------------------------
 
     def drop_closed(self, now: datetime) -> int:
         """Reminders not yet sent whose deadline was met, waived or closed: never sent."""
-        closed = select(_deadlines.c.id).where(_deadlines.c.status != DeadlineStatus.OPEN.value)
+        closed = select(DEADLINES.c.id).where(DEADLINES.c.status != DeadlineStatus.OPEN.value)
         with self.engine.begin() as connection:
             dropped = connection.execute(
-                update(_reminders)
+                update(REMINDERS)
                 .where(
-                    _reminders.c.status.in_(
+                    REMINDERS.c.status.in_(
                         [ReminderStatus.PENDING.value, ReminderStatus.FAILED.value]
                     ),
-                    _reminders.c.deadline_id.in_(closed),
+                    REMINDERS.c.deadline_id.in_(closed),
                 )
                 .values(
                     status=ReminderStatus.SKIPPED.value,
@@ -222,11 +225,11 @@ class Ledger:
             claimed_ids = []
             for row in candidates:
                 taken = connection.execute(
-                    update(_reminders)
+                    update(REMINDERS)
                     .where(
-                        _reminders.c.id == row.id,
-                        _reminders.c.status == row.status,
-                        _same(_reminders.c.claimed_by, row.claimed_by),
+                        REMINDERS.c.id == row.id,
+                        REMINDERS.c.status == row.status,
+                        _same(REMINDERS.c.claimed_by, row.claimed_by),
                     )
                     .values(
                         status=ReminderStatus.SENDING.value,
@@ -239,23 +242,23 @@ class Ledger:
         return self._claimed(claimed_ids)
 
     def _candidates(self, now: datetime, limit: int, reclaim_all: bool) -> Any:
-        sending = _reminders.c.status == ReminderStatus.SENDING.value
+        sending = REMINDERS.c.status == ReminderStatus.SENDING.value
         if not reclaim_all:
-            sending = and_(sending, _reminders.c.lease_until < now)
+            sending = and_(sending, REMINDERS.c.lease_until < now)
         query = (
-            select(_reminders.c.id, _reminders.c.status, _reminders.c.claimed_by)
+            select(REMINDERS.c.id, REMINDERS.c.status, REMINDERS.c.claimed_by)
             .where(
                 or_(
                     and_(
-                        _reminders.c.status.in_(
+                        REMINDERS.c.status.in_(
                             [ReminderStatus.PENDING.value, ReminderStatus.FAILED.value]
                         ),
-                        _reminders.c.next_attempt_at <= now,
+                        REMINDERS.c.next_attempt_at <= now,
                     ),
                     sending,
                 )
             )
-            .order_by(_reminders.c.id)
+            .order_by(REMINDERS.c.id)
             .limit(limit)
         )
         if self.postgres:
@@ -267,32 +270,32 @@ class Ledger:
             return []
         query = (
             select(
-                _reminders.c.id,
-                _reminders.c.deadline_id,
-                _reminders.c.rung,
-                _reminders.c.person_id,
-                _people.c.name,
-                _people.c.email,
-                _reminders.c.role,
-                _reminders.c.due_date,
-                _reminders.c.escalation,
-                _reminders.c.attempts,
-                _cases.c.id,
-                _cases.c.state,
-                _cases.c.protocol_id,
-                _cases.c.protocol_version,
-                _deadlines.c.state,
-                _deadlines.c.name,
-                _schools.c.name,
-                _partnerships.c.name,
+                REMINDERS.c.id,
+                REMINDERS.c.deadline_id,
+                REMINDERS.c.rung,
+                REMINDERS.c.person_id,
+                PEOPLE.c.name,
+                PEOPLE.c.email,
+                REMINDERS.c.role,
+                REMINDERS.c.due_date,
+                REMINDERS.c.escalation,
+                REMINDERS.c.attempts,
+                CASES.c.id,
+                CASES.c.state,
+                CASES.c.protocol_id,
+                CASES.c.protocol_version,
+                DEADLINES.c.state,
+                DEADLINES.c.name,
+                SCHOOLS.c.name,
+                PARTNERSHIPS.c.name,
             )
-            .join(_people, _people.c.id == _reminders.c.person_id)
-            .join(_deadlines, _deadlines.c.id == _reminders.c.deadline_id)
-            .join(_cases, _cases.c.id == _deadlines.c.case_id)
-            .join(_schools, _schools.c.id == _cases.c.school_id)
-            .join(_partnerships, _partnerships.c.id == _cases.c.partnership_id)
-            .where(_reminders.c.id.in_(ids))
-            .order_by(_reminders.c.id)
+            .join(PEOPLE, PEOPLE.c.id == REMINDERS.c.person_id)
+            .join(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
+            .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+            .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
+            .join(PARTNERSHIPS, PARTNERSHIPS.c.id == CASES.c.partnership_id)
+            .where(REMINDERS.c.id.in_(ids))
+            .order_by(REMINDERS.c.id)
         )
         with self.engine.connect() as connection:
             return [Claimed(*tuple(row)) for row in connection.execute(query)]
@@ -301,12 +304,12 @@ class Ledger:
         """Record the delivery; False when this process had lost its claim meanwhile."""
         with self.engine.begin() as connection:
             done = connection.execute(
-                update(_reminders)
-                .where(_reminders.c.id == reminder_id, _reminders.c.claimed_by == owner)
+                update(REMINDERS)
+                .where(REMINDERS.c.id == reminder_id, REMINDERS.c.claimed_by == owner)
                 .values(
                     status=ReminderStatus.SENT.value,
                     sent_at=now,
-                    attempts=_reminders.c.attempts + 1,
+                    attempts=REMINDERS.c.attempts + 1,
                     lease_until=None,
                     last_error=None,
                 )
@@ -317,12 +320,12 @@ class Ledger:
         """Keep it for another try, later and later (1, 2, 4 ... minutes, at most an hour)."""
         with self.engine.begin() as connection:
             attempts = connection.execute(
-                select(_reminders.c.attempts).where(_reminders.c.id == reminder_id)
+                select(REMINDERS.c.attempts).where(REMINDERS.c.id == reminder_id)
             ).scalar_one()
             wait = min(timedelta(minutes=2**attempts), MAX_BACKOFF)
             connection.execute(
-                update(_reminders)
-                .where(_reminders.c.id == reminder_id, _reminders.c.claimed_by == owner)
+                update(REMINDERS)
+                .where(REMINDERS.c.id == reminder_id, REMINDERS.c.claimed_by == owner)
                 .values(
                     status=ReminderStatus.FAILED.value,
                     attempts=attempts + 1,
@@ -335,7 +338,7 @@ class Ledger:
     # --- reading --------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        query = select(_reminders.c.status, func.count()).group_by(_reminders.c.status)
+        query = select(REMINDERS.c.status, func.count()).group_by(REMINDERS.c.status)
         with self.engine.connect() as connection:
             return {str(row[0]): int(row[1]) for row in connection.execute(query)}
 
@@ -343,19 +346,19 @@ class Ledger:
         """Ledger rows with the person and deadline, newest first."""
         query = (
             select(
-                _reminders,
-                _people.c.name.label("person_name"),
-                _people.c.email,
-                _deadlines.c.name.label("deadline_name"),
-                _deadlines.c.case_id,
+                REMINDERS,
+                PEOPLE.c.name.label("person_name"),
+                PEOPLE.c.email,
+                DEADLINES.c.name.label("deadline_name"),
+                DEADLINES.c.case_id,
             )
-            .join(_people, _people.c.id == _reminders.c.person_id)
-            .join(_deadlines, _deadlines.c.id == _reminders.c.deadline_id)
-            .order_by(_reminders.c.id.desc())
+            .join(PEOPLE, PEOPLE.c.id == REMINDERS.c.person_id)
+            .join(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
+            .order_by(REMINDERS.c.id.desc())
             .limit(limit)
         )
         if statuses:
-            query = query.where(_reminders.c.status.in_(list(statuses)))
+            query = query.where(REMINDERS.c.status.in_(list(statuses)))
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
 

@@ -1,4 +1,4 @@
-"""The workflow engine: hands out the one shared machine of each protocol version."""
+"""The machine cache: hands out the one shared machine of each protocol version."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from toetreding.definition.model import ProtocolSpec
 from toetreding.workflows.machine import ProtocolMachine
 
 
-class WorkflowEngine:
+class MachineCache:
     """Builds each protocol version's machine on first use and keeps it."""
 
     def __init__(self) -> None:

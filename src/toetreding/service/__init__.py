@@ -1,0 +1,35 @@
+"""The application service: what a coordinator, committee, school or administrator can do,
+in one place.
+
+It ties the protocol registry, the shared machines and the store together. Views (the CLI,
+the web pages and API, documents, reminders, simulations) call it and receive plain records;
+nothing here prints or reads the wall clock.
+"""
+
+from toetreding.service.accounts import MIN_PASSWORD, Accounts, new_password, token_hash
+from toetreding.service.cases import CaseView
+from toetreding.service.deadlines import (
+    AUTOMATIC,
+    DEADLINE_ROLES,
+    AgendaItem,
+    Consequence,
+)
+from toetreding.service.facade import Toetreding
+from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn
+
+__all__ = [
+    "AUTOMATIC",
+    "DEADLINE_ROLES",
+    "MIN_PASSWORD",
+    "NAMES_SHOWN",
+    "Accounts",
+    "AgendaItem",
+    "Board",
+    "BoardCase",
+    "BoardColumn",
+    "CaseView",
+    "Consequence",
+    "Toetreding",
+    "new_password",
+    "token_hash",
+]

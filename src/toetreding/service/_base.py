@@ -1,0 +1,78 @@
+"""What every part of the service shares: the store, the protocols, the clock, the shared
+machines and deadline planner, and the exact protocol definition each case is decided by."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from toetreding._exceptions import NotFoundError
+from toetreding.calendar import SchoolCalendar
+from toetreding.clock import Clock, local
+from toetreding.deadlines import DeadlinePlanner
+from toetreding.definition import ProtocolRegistry, ProtocolSpec
+from toetreding.store import CaseRecord, definition_digest
+from toetreding.store.repository import Store
+from toetreding.workflows import MachineCache
+
+
+class ServiceBase:
+    """State shared by the service's parts (see :class:`toetreding.service.Toetreding`)."""
+
+    def __init__(
+        self,
+        store: Store,
+        registry: ProtocolRegistry,
+        clock: Clock,
+        calendar: Callable[[], SchoolCalendar] = SchoolCalendar.load,
+    ) -> None:
+        self.store = store  # for the service's parts and for tests; views use the methods
+        self.registry = registry
+        self.clock = clock
+        self.machines = MachineCache()
+        self.deadlines = DeadlinePlanner(calendar)
+        self._pinned: dict[tuple[str, int], ProtocolSpec] = {}
+
+    def today(self) -> date:
+        """Today's date in Dutch time, from the injected clock."""
+        return local(self.clock.now()).date()
+
+    def spec_of(self, case: CaseRecord) -> ProtocolSpec:
+        return self._spec(case.protocol_id, case.protocol_version)
+
+    def protocol(self, protocol_id: str, version: int) -> ProtocolSpec:
+        """The exact definition cases on this version are decided by (see ``_spec``)."""
+        return self._spec(protocol_id, version)
+
+    def _spec(self, protocol_id: str, version: int) -> ProtocolSpec:
+        """The exact definition cases on this version started on.
+
+        That is the file's, unless the file was changed without a version bump (or removed):
+        then the definition stored when the first case started. Checked once per version.
+        """
+        key = (protocol_id, version)
+        found = self._pinned.get(key)
+        if found is not None:
+            return found
+        from_file = self.registry.find(protocol_id, version)
+        stored = self.store.pinned_protocol(protocol_id, version)
+        if stored is None:
+            if from_file is None:
+                raise NotFoundError(f"protocol '{protocol_id}' versie {version} is onbekend")
+            spec = from_file
+        elif from_file is not None and definition_digest(from_file) == stored[0]:
+            spec = from_file
+        else:
+            spec = ProtocolSpec.model_validate(stored[1])
+        self._pinned[key] = spec
+        return spec
+
+    def person_id(self, ref: str | int) -> int:
+        """The id of a person given by id or e-mail address."""
+        if isinstance(ref, int):
+            return ref
+        return self.store.person(ref).id
+
+    def partnership_id(self, ref: str | int | None) -> int | None:
+        """The id of a partnership given by code or id; None stays None (all partnerships)."""
+        return None if ref is None else self.store.partnership(ref).id

@@ -1,0 +1,258 @@
+"""Cases: opening one, taking a step, reading one, and lists of cases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from toetreding._exceptions import (
+    AllowedTrigger,
+    ConflictError,
+    InvalidInputError,
+)
+from toetreding.clock import as_aware
+from toetreding.deadlines import latest_inputs
+from toetreding.definition import ProtocolSpec, StateSpec
+from toetreding.rules import AuditFacts, PastEvent
+from toetreding.service._base import ServiceBase
+from toetreding.store import (
+    CaseFilter,
+    CaseRecord,
+    DeadlineRecord,
+    HistoryEntry,
+    PartnershipPublic,
+    SchoolPublic,
+)
+from toetreding.store.repository import Store
+from toetreding.workflows import Actor, Decision, FireRequest
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything a person needs to read one case."""
+
+    case: CaseRecord
+    school: SchoolPublic
+    partnership: PartnershipPublic
+    spec: ProtocolSpec
+    state: StateSpec
+    allowed: list[AllowedTrigger]
+    history: list[HistoryEntry]
+    deadlines: list[DeadlineRecord]
+
+
+@dataclass(frozen=True)
+class _StoreLookups:
+    """What guards of one case may read from the store (see :class:`CaseLookups`)."""
+
+    store: Store
+    case: CaseRecord
+
+    def history(self) -> Sequence[PastEvent]:
+        return self.store.history(self.case.id)
+
+    def peers_with(self, name: str, value: Any) -> Sequence[str]:
+        school = self.store.school(self.case.school_id)
+        if not school.board:
+            raise InvalidInputError(
+                f"van {school.name} is geen schoolbestuur vastgelegd; leg dat eerst vast"
+            ).with_hint(f"toetreding school edit {school.id} --board NAAM")
+        wanted = str(value).strip().casefold()
+        return [
+            name_
+            for name_, recorded in self.store.board_peers_with(self.case.id, name)
+            if str(recorded).strip().casefold() == wanted
+        ]
+
+    def audit(self) -> AuditFacts | None:
+        return self.store.audits.facts(self.case.id)
+
+
+class CaseService(ServiceBase):
+    """Opening cases, taking steps, reading cases."""
+
+    # --- cases -------------------------------------------------------------------------
+
+    def open_case(
+        self,
+        *,
+        school_ref: str | int,
+        protocol_id: str,
+        actor_ref: str | int,
+        version: int | None = None,
+        partnership_ref: str | int | None = None,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Open an admission case for a school on the newest (or given) protocol version."""
+        partnership_id = self.partnership_id(partnership_ref)
+        school = self.store.school(school_ref, partnership_id)
+        spec = self.registry.get(protocol_id, version)
+        if school.sector not in spec.sectors:
+            sectors = ", ".join(spec.sectors)
+            raise InvalidInputError(
+                f"protocol '{spec.id}' is voor {sectors}; {school.name} is {school.sector}"
+            )
+        existing = self.store.open_case_of_school(school.id)
+        if existing is not None:
+            raise ConflictError(f"{school.name} heeft al een lopend dossier ({existing})")
+        person = self.store.person(actor_ref)
+        roles = self.store.roles_of(person.id, school.partnership_id)
+        role = next((r for r in spec.opened_by if r in roles), None)
+        if role is None:
+            raise InvalidInputError(
+                f"alleen {', '.join(spec.opened_by)} mag een dossier openen; "
+                f"{person.name} heeft: {', '.join(sorted(roles)) or 'geen rol'}"
+            )
+        moment = as_aware(at) if at else self.clock.now()
+        deadlines = self.deadlines.opening(
+            spec, spec.initial, moment, region=lambda: str(school.region), inputs=dict
+        )
+        self.store.pin_protocol(spec, moment)
+        return self.store.open_case(
+            partnership_id=school.partnership_id,
+            school_id=school.id,
+            spec=spec,
+            actor_id=person.id,
+            role=role,
+            at=moment,
+            note=note,
+            deadlines=deadlines,
+        )
+
+    def fire(
+        self,
+        case_id: int,
+        trigger: str,
+        *,
+        actor_ref: str | int,
+        inputs: Mapping[str, Any] | None = None,
+        note: str | None = None,
+        role: str | None = None,
+        at: datetime | None = None,
+    ) -> Decision:
+        """Fire ``trigger`` on a case as a person. Refusals raise and change nothing."""
+        person_id = self.person_id(actor_ref)
+        # Load, decide and apply on one pooled connection: one checkout per request. Only
+        # the first request on a protocol version reads more of the store (to check the
+        # version): that is done outside, so a request never holds two connections at once.
+        # (With two, the pool hands them out in turn and SQLite's page cache, which is per
+        # connection, would start cold on every request.)
+        with self.store.request_scope():
+            case, actor, moment = self._load_for_fire(case_id, person_id, at)
+            spec = self._pinned.get((case.protocol_id, case.protocol_version))
+            if spec is not None:
+                return self._decide_and_apply(
+                    case, actor, spec, trigger, moment, inputs, note, role
+                )
+        spec = self.spec_of(case)
+        return self._decide_and_apply(case, actor, spec, trigger, moment, inputs, note, role)
+
+    def _load_for_fire(
+        self, case_id: int, person_id: int, at: datetime | None
+    ) -> tuple[CaseRecord, Actor, datetime]:
+        """The case, who acts on it with their roles for it, and the moment of acting."""
+        loaded = self.store.case_for_actor(case_id, person_id)
+        case = loaded.case
+        moment = as_aware(at) if at else self.clock.now()
+        if moment < case.updated_at:
+            raise InvalidInputError(
+                f"tijdstip {moment:%Y-%m-%d %H:%M} ligt vóór de laatste gebeurtenis van "
+                f"dossier {case_id} ({case.updated_at:%Y-%m-%d %H:%M})"
+            )
+        return case, Actor(person_id, loaded.actor_name, loaded.roles), moment
+
+    def _decide_and_apply(
+        self,
+        case: CaseRecord,
+        actor: Actor,
+        spec: ProtocolSpec,
+        trigger: str,
+        moment: datetime,
+        inputs: Mapping[str, Any] | None,
+        note: str | None,
+        role: str | None,
+        *,
+        system: bool = False,
+        missed: bool = False,
+    ) -> Decision:
+        """Check the trigger with the protocol's machine; apply it or raise the refusal."""
+        request = FireRequest(
+            trigger=trigger,
+            actor=actor,
+            at=moment,
+            inputs=dict(inputs or {}),
+            note=note,
+            role=role,
+            system=system,
+        )
+        decision = self.machines.machine(spec).decide(
+            case.id, case.state, request, _StoreLookups(self.store, case)
+        )
+        plan = self.deadlines.transition(
+            spec,
+            from_state=decision.from_state,
+            to_state=decision.to_state,
+            trigger=decision.trigger,
+            at=moment,
+            region=lambda: str(self.store.school(case.school_id).region),
+            inputs=lambda: latest_inputs(
+                [*(h.payload for h in self.store.history(case.id)), decision.payload]
+            ),
+            missed=missed,
+        )
+        self.store.apply(
+            case,
+            to_state=decision.to_state,
+            final=decision.final,
+            trigger=decision.trigger,
+            actor_id=actor.person_id,
+            role=decision.role,
+            at=moment,
+            note=decision.note,
+            payload=decision.payload,
+            deadlines=plan,
+        )
+        return decision
+
+    def view(self, case_id: int) -> CaseView:
+        case = self.store.case(case_id)
+        spec = self.spec_of(case)
+        return CaseView(
+            case=case,
+            school=self.store.school(case.school_id),
+            partnership=self.store.partnership(case.partnership_id),
+            spec=spec,
+            state=spec.states[case.state],
+            allowed=self.machines.machine(spec).allowed(case.state),
+            history=self.store.history(case_id),
+            deadlines=self.store.deadlines(case_id=case_id),
+        )
+
+    def case(self, case_id: int) -> CaseRecord:
+        return self.store.case(case_id)
+
+    def history(self, case_id: int) -> list[HistoryEntry]:
+        """The case's history rows, oldest first."""
+        return self.store.history(case_id)
+
+    def case_deadlines(self, case_id: int) -> list[DeadlineRecord]:
+        """Every deadline the case had or has, soonest due first."""
+        return self.store.deadlines(case_id=case_id)
+
+    def roles_for_case(self, case_id: int, person_id: int) -> frozenset[str]:
+        """The roles the person holds for this case (a school contact's only for their
+        own school's cases)."""
+        return self.store.case_for_actor(case_id, person_id).roles
+
+    def find_cases(
+        self, wanted: CaseFilter, *, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[CaseRecord, str]]:
+        """The cases ``wanted`` describes with their school's name, newest activity first;
+        ``limit`` and ``offset`` page through them."""
+        return self.store.find_cases(wanted, limit=limit, offset=offset)
+
+    def count_cases(self, wanted: CaseFilter) -> int:
+        return self.store.count_cases(wanted)

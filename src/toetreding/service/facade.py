@@ -1,0 +1,61 @@
+"""``Toetreding``: the one object views talk to; its parts live in this package's modules."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from toetreding.clock import Clock
+from toetreding.definition import ProtocolRegistry
+from toetreding.frameworks import FrameworkRegistry
+from toetreding.service.accounts import Accounts
+from toetreding.service.deadlines import DeadlineService
+from toetreding.service.directory import DirectoryService
+from toetreding.service.overview import OverviewService
+from toetreding.settings import Settings
+from toetreding.store import AuditStore, FrameworkStore, Ledger, make_engine, migrate
+from toetreding.store.repository import Store
+
+
+class Toetreding(DirectoryService, DeadlineService, OverviewService):
+    """What a coordinator, committee, school or administrator can do, over one store, the
+    loaded protocols and an injected clock. Nothing here prints or reads the wall clock."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock) -> Toetreding:
+        """The service over the configured database (migrated to the newest schema)."""
+        registry = ProtocolRegistry.from_directory(settings.protocols_dir)
+        return cls.open(settings.database_url, registry, clock)
+
+    @classmethod
+    def open(cls, database_url: str, registry: ProtocolRegistry, clock: Clock) -> Toetreding:
+        """The service over the database at ``database_url`` (created or migrated)."""
+        engine = make_engine(database_url)
+        migrate(engine)
+        return cls(Store(engine), registry, clock)
+
+    def with_clock(self, clock: Clock) -> Toetreding:
+        """The same service on another clock (a demo or an import that replays the past)."""
+        return type(self)(self.store, self.registry, clock)
+
+    def close(self) -> None:
+        """Let go of the database connections."""
+        self.store.close()
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Passwords and tokens of the people who sign in."""
+        return Accounts(self.store.accounts)
+
+    @property
+    def reminder_ledger(self) -> Ledger:
+        """The ledger that makes each reminder go out once (for ``toetreding.reminders``)."""
+        return self.store.ledger
+
+    @property
+    def audit_records(self) -> AuditStore:
+        """The audits' records (for ``toetreding.audits``, which decides what may happen)."""
+        return self.store.audits
+
+    def framework_store(self, shipped: FrameworkRegistry) -> FrameworkStore:
+        """The partnerships' own frameworks next to ``shipped`` (for ``toetreding.audits``)."""
+        return FrameworkStore(self.store.engine, shipped)

@@ -1,0 +1,123 @@
+"""The overview: per partnership and protocol version, every step with its cases — one
+computation for the web board, the API and ``toetreding overview``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from toetreding.definition import ProtocolSpec
+from toetreding.service._base import ServiceBase
+from toetreding.store import BoardRow, PartnershipPublic, Visibility
+
+NAMES_SHOWN = 12  # a column names this many schools and counts the rest
+
+
+@dataclass(frozen=True)
+class BoardCase:
+    """A case named in a column: its number, school and whether a deadline passed."""
+
+    case_id: int
+    school: str
+    late: bool
+
+
+@dataclass
+class BoardColumn:
+    """One state of a protocol on the board."""
+
+    state: str
+    label: str
+    step: int | None
+    final: bool
+    outcome: str | None
+    who: list[str]  # labels of the roles that act in this state
+    count: int = 0
+    overdue: int = 0
+    cases: list[BoardCase] = field(default_factory=list)  # the first NAMES_SHOWN, by name
+
+
+@dataclass
+class Board:
+    """The cases of one partnership on one protocol version, by state in protocol order
+    (empty states included)."""
+
+    partnership: PartnershipPublic
+    protocol: ProtocolSpec
+    columns: list[BoardColumn]
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.columns)
+
+
+class OverviewService(ServiceBase):
+    """Where every school is."""
+
+    def board(
+        self,
+        *,
+        today: date,
+        visible: Visibility | None = None,
+        partnership_id: int | None = None,
+        sector: str | None = None,
+        region: str | None = None,
+        state: str | None = None,
+    ) -> list[Board]:
+        """The boards of the cases ``visible`` (None: all), optionally narrowed to one
+        partnership, the schools of a sector or region, or one state; a case counts as
+        late when one of its open deadlines passed before ``today``."""
+        rows = self.store.board_rows(
+            visible, partnership_id=partnership_id, sector=sector, region=region, state=state
+        )
+        overdue = self.store.overdue_per_case(today)
+        partnerships = {p.id: p for p in self.store.partnerships()}
+        grouped: dict[tuple[int, str, int], list[BoardRow]] = defaultdict(list)
+        for row in rows:
+            grouped[row[:3]].append(row)
+        return [
+            self._board(partnerships[pid], self._spec(protocol, version), cases, overdue)
+            for (pid, protocol, version), cases in sorted(grouped.items())
+        ]
+
+    def state_choices(self, visible: Visibility | None) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The states to filter on, per protocol version of the cases ``visible``:
+        (protocol title, [(state, label)])."""
+        choices = []
+        for protocol, version in self.store.protocol_versions_in_use(visible):
+            spec = self._spec(protocol, version)
+            states = [
+                (name, f"{state.label} (stap {state.step})" if state.step else state.label)
+                for name, state in spec.states.items()
+            ]
+            choices.append((f"{spec.title} (v{spec.version})", states))
+        return choices
+
+    def _board(
+        self,
+        partnership: PartnershipPublic,
+        spec: ProtocolSpec,
+        rows: list[BoardRow],
+        overdue: dict[int, int],
+    ) -> Board:
+        machine = self.machines.machine(spec)
+        columns = {
+            name: BoardColumn(
+                name,
+                state.label,
+                state.step,
+                state.final,
+                state.outcome,
+                [] if state.final else [spec.roles.get(r, r) for r in machine.acting_roles(name)],
+            )
+            for name, state in spec.states.items()
+        }
+        for _, _, _, case_state, case_id, school in rows:
+            column = columns[case_state]
+            column.count += 1
+            late = overdue.get(case_id, 0) > 0
+            column.overdue += late
+            if len(column.cases) < NAMES_SHOWN:
+                column.cases.append(BoardCase(case_id, school, late))
+        return Board(partnership, spec, list(columns.values()))

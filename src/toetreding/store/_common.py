@@ -1,0 +1,80 @@
+"""What the store's modules share: the tables as SQLAlchemy Core objects, the insert helper,
+and how a reference names a row (by number, or by code, BRIN or e-mail address)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Engine, Table, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+import toetreding.store.tables as _models
+from toetreding._exceptions import ConflictError
+from toetreding.store.records import Visibility
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def _core(model: type[SQLModel]) -> Table:
+    """The Core table of a table model (for statements that need no ORM objects)."""
+    table = model.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it
+    assert isinstance(table, Table)
+    return table
+
+
+PARTNERSHIPS = _core(_models.Partnership)
+SCHOOLS = _core(_models.School)
+PEOPLE = _core(_models.Person)
+MEMBERSHIPS = _core(_models.Membership)
+PROTOCOL_VERSIONS = _core(_models.ProtocolVersion)
+CASES = _core(_models.Case)
+EVENTS = _core(_models.Event)
+DEADLINES = _core(_models.Deadline)
+REMINDERS = _core(_models.Reminder)
+ACCOUNTS = _core(_models.Account)
+
+MAX_ID = 2**31 - 1  # the databases' integer keys
+
+
+def is_id(ref: str | int) -> bool:
+    """Whether ``ref`` names a row by its number (ASCII digits within the key range), rather
+    than by a code, BRIN or e-mail address. '²' is a digit to Python, not an id."""
+    text = str(ref)
+    return isinstance(ref, int) or (text.isascii() and text.isdigit() and int(text) <= MAX_ID)
+
+
+def insert_row(engine: Engine, row: T, conflict: str) -> T:
+    """Insert one table row; a unique key it breaks is a ConflictError saying ``conflict``."""
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError as exc:
+            raise ConflictError(conflict) from exc
+        session.refresh(row)
+    return row
+
+
+def row_by_ref(session: Session, model: type[T], column: Any, ref: str | int) -> T | None:
+    """The row with this number, or whose ``column`` equals ``ref``."""
+    if is_id(ref):
+        return session.get(model, int(ref))
+    found: T | None = session.exec(select(model).where(column == ref)).scalars().first()  # type: ignore[call-overload]
+    return found
+
+
+def visible_cases(visible: Visibility) -> ColumnElement[bool]:
+    """Cases of these partnerships, or of these schools (what a person may see)."""
+    partnership_ids, school_ids = visible
+    return or_(CASES.c.partnership_id.in_(partnership_ids), CASES.c.school_id.in_(school_ids))
+
+
+def definition_digest(spec: BaseModel) -> str:
+    """A digest of a definition's content (protocol, framework), blind to comments and
+    layout of the file."""
+    canonical = json.dumps(spec.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()

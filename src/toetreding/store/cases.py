@@ -1,0 +1,235 @@
+"""Cases: the protocol versions they are pinned to, opening one, loading it for a request,
+moving it with its history row (and its deadlines) in one guarded transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlmodel import Session
+
+from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
+from toetreding.clock import local
+from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
+from toetreding.definition.model import ProtocolSpec
+from toetreding.store._common import CASES, DEADLINES, EVENTS, definition_digest
+from toetreding.store._hotpath import CASE_WIDTH, HotPath
+from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry
+from toetreding.store.tables import DeadlineStatus, ProtocolVersion
+
+
+class CaseStore:
+    """Opening, loading and moving cases; the request hot path for loading and moving."""
+
+    engine: Engine
+    _hot: HotPath
+
+    def request_scope(self) -> AbstractContextManager[None]:
+        """One pooled connection for the hot-path calls of one request (load, then apply)."""
+        return self._hot.scope()
+
+    # --- protocol versions -------------------------------------------------------------
+
+    def pin_protocol(self, spec: ProtocolSpec, at: datetime) -> None:
+        """Record the definition of ``spec``; refuse a changed file under the same version."""
+        digest = definition_digest(spec)
+        with Session(self.engine, expire_on_commit=False) as session:
+            stored = session.get(ProtocolVersion, (spec.id, spec.version))
+            if stored is None:
+                session.add(
+                    ProtocolVersion(
+                        protocol_id=spec.id,
+                        version=spec.version,
+                        digest=digest,
+                        definition=spec.model_dump(mode="json", by_alias=True),
+                        registered_at=at,
+                    )
+                )
+                session.commit()
+                return
+        if stored.digest != digest:
+            raise ConflictError(
+                f"protocol '{spec.id}' versie {spec.version} is gewijzigd sinds er dossiers op "
+                "zijn gestart; verhoog 'version' in het bestand zodat lopende dossiers hun "
+                "oorspronkelijke versie houden"
+            )
+
+    def pinned_protocol(self, protocol_id: str, version: int) -> tuple[str, dict[str, Any]] | None:
+        """The digest and definition stored when the first case started on this version."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            stored = session.get(ProtocolVersion, (protocol_id, version))
+        return None if stored is None else (stored.digest, stored.definition)
+
+    # --- cases -------------------------------------------------------------------------
+
+    def open_case(
+        self,
+        *,
+        partnership_id: int,
+        school_id: int,
+        spec: ProtocolSpec,
+        actor_id: int,
+        role: str,
+        at: datetime,
+        note: str | None,
+        deadlines: Sequence[NewDeadline] = (),
+    ) -> int:
+        """Create a case in the protocol's initial state with its opening history row."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                insert(CASES).values(
+                    partnership_id=partnership_id,
+                    school_id=school_id,
+                    protocol_id=spec.id,
+                    protocol_version=spec.version,
+                    state=spec.initial,
+                    revision=1,
+                    opened_at=at,
+                    updated_at=at,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            case_id = int(key[0])
+            connection.execute(
+                insert(EVENTS).values(
+                    case_id=case_id,
+                    seq=1,
+                    trigger="openen",
+                    from_state=None,
+                    to_state=spec.initial,
+                    actor_id=actor_id,
+                    role=role,
+                    at=at,
+                    note=note,
+                    payload={},
+                )
+            )
+            for new in deadlines:
+                connection.execute(
+                    insert(DEADLINES).values(
+                        case_id=case_id,
+                        state=new.state,
+                        name=new.name,
+                        due_date=new.due,
+                        original_due_date=new.due,
+                        status=DeadlineStatus.OPEN.value,
+                        created_at=at,
+                        next_reminder_on=local(at).date(),
+                    )
+                )
+        return case_id
+
+    def open_case_of_school(self, school_id: int) -> int | None:
+        query = select(CASES.c.id).where(
+            CASES.c.school_id == school_id, CASES.c.closed_at.is_(None)
+        )
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar()
+
+    def case(self, case_id: int) -> CaseRecord:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(CASES).where(CASES.c.id == case_id)).first()
+        if row is None:
+            raise NotFoundError(f"dossier {case_id} bestaat niet")
+        return CaseRecord(**row._asdict())
+
+    def case_for_actor(self, case_id: int, person_id: int) -> CaseForActor:
+        """The case and the roles ``person_id`` holds for it, in one query."""
+        with self._hot.cursor() as (hot, cursor):
+            rows = hot.case_for_actor.rows(cursor, {"case_id": case_id, "person_id": person_id})
+        if not rows:
+            self.case(case_id)  # raises for an unknown case
+            raise NotFoundError(f"persoon {person_id} bestaat niet")
+        first = rows[0]
+        roles = frozenset(
+            role for row in rows for role in row[CASE_WIDTH + 1 :] if role is not None
+        )
+        return CaseForActor(CaseRecord(*first[:CASE_WIDTH]), first[CASE_WIDTH], roles)
+
+    def apply(
+        self,
+        case: CaseRecord,
+        *,
+        to_state: str,
+        final: bool,
+        trigger: str,
+        actor_id: int | None,
+        role: str | None,
+        at: datetime,
+        note: str | None,
+        payload: dict[str, Any],
+        deadlines: DeadlinePlan | None = None,
+    ) -> int:
+        """Move ``case``, append its history row and apply ``deadlines``, in one transaction;
+        returns the new revision.
+
+        Raises :class:`ConcurrentUpdateError` (and writes nothing) if the case moved since
+        it was loaded.
+        """
+        revision = case.revision + 1
+        with self._hot.cursor(commit=True) as (hot, cursor):
+            moved = hot.move_case.run(
+                cursor,
+                {
+                    "m_id": case.id,
+                    "m_revision": case.revision,
+                    "m_state": to_state,
+                    "m_new_revision": revision,
+                    "m_at": at,
+                    "m_closed_at": at if final else None,
+                },
+            )
+            if moved.rowcount != 1:
+                raise ConcurrentUpdateError(
+                    f"dossier {case.id} is intussen door iemand anders gewijzigd; "
+                    "er is niets opgeslagen, probeer het opnieuw"
+                )
+            hot.append_event.run(
+                cursor,
+                {
+                    "e_case_id": case.id,
+                    "e_seq": revision,
+                    "e_trigger": trigger,
+                    "e_from_state": case.state,
+                    "e_to_state": to_state,
+                    "e_actor_id": actor_id,
+                    "e_role": role,
+                    "e_at": at,
+                    "e_note": note,
+                    "e_payload": payload,
+                },
+            )
+            if deadlines is not None:
+                _apply_deadline_plan(hot, cursor, case.id, at, actor_id, deadlines)
+        return revision
+
+    def history(self, case_id: int) -> list[HistoryEntry]:
+        with self._hot.cursor() as (hot, cursor):
+            rows = hot.history.rows(cursor, {"case_id": case_id})
+        return [HistoryEntry(*row) for row in rows]
+
+
+def _apply_deadline_plan(
+    hot: Any, cursor: Any, case_id: int, at: datetime, actor_id: int | None, plan: DeadlinePlan
+) -> None:
+    common = {"d_case_id": case_id, "d_at": at}
+    for name in plan.met:
+        meet = {"d_name": name, "d_actor_id": actor_id, "d_met_from": plan.met_from}
+        hot.meet_deadline.run(cursor, {**common, **meet})
+    if plan.close_rest:
+        hot.close_deadlines.run(cursor, {**common, "d_today": plan.today})
+    for new in plan.new:
+        hot.open_deadline.run(
+            cursor,
+            {
+                **common,
+                "d_state": new.state,
+                "d_name": new.name,
+                "d_due": new.due,
+                "d_today": plan.today,
+            },
+        )

@@ -1,0 +1,176 @@
+"""Deadlines of cases: the agenda's lists and counts, marking a consequence as carried
+out, and extending or waiving one with its history row on the case."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Select, func, insert, select, update
+
+from toetreding._exceptions import ConcurrentUpdateError
+from toetreding.clock import local
+from toetreding.store._common import CASES, DEADLINES, EVENTS, SCHOOLS, visible_cases
+from toetreding.store.records import CaseRecord, DeadlineRecord, Visibility
+from toetreding.store.tables import DeadlineStatus
+
+
+class DeadlineStore:
+    """The deadlines table, read for the agenda and changed by people."""
+
+    engine: Engine
+
+    def deadlines(
+        self,
+        *,
+        case_id: int | None = None,
+        partnership_id: int | None = None,
+        open_only: bool = False,
+        due_until: date | None = None,
+        due_before: date | None = None,
+        visible: Visibility | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[DeadlineRecord]:
+        """Deadlines with their case's school and protocol, soonest first (uses the
+        ``status, due_date`` index for the agenda); ``limit`` and ``offset`` page them."""
+        query = (
+            select(
+                DEADLINES,
+                SCHOOLS.c.name.label("school_name"),
+                CASES.c.partnership_id,
+                CASES.c.protocol_id,
+                CASES.c.protocol_version,
+            )
+            .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+            .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
+            .order_by(DEADLINES.c.due_date, DEADLINES.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        query = _deadline_filters(
+            query, case_id, partnership_id, open_only, due_until, due_before, visible
+        )
+        with self.engine.connect() as connection:
+            return [DeadlineRecord(**row._asdict()) for row in connection.execute(query)]
+
+    def count_deadlines(
+        self,
+        *,
+        partnership_id: int | None = None,
+        open_only: bool = False,
+        due_until: date | None = None,
+        due_before: date | None = None,
+        visible: Visibility | None = None,
+    ) -> int:
+        """How many deadlines :meth:`deadlines` would return without a limit."""
+        query = select(func.count()).select_from(
+            DEADLINES.join(CASES, CASES.c.id == DEADLINES.c.case_id)
+        )
+        query = _deadline_filters(
+            query, None, partnership_id, open_only, due_until, due_before, visible
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def overdue_per_case(self, today: date) -> dict[int, int]:
+        """For every case with open deadlines past their due date: how many there are."""
+        query = (
+            select(DEADLINES.c.case_id, func.count())
+            .where(DEADLINES.c.status == DeadlineStatus.OPEN.value, DEADLINES.c.due_date < today)
+            .group_by(DEADLINES.c.case_id)
+        )
+        with self.engine.connect() as connection:
+            return {int(case_id): int(count) for case_id, count in connection.execute(query)}
+
+    def mark_consequence(self, deadline_id: int, at: datetime) -> bool:
+        """Record that a missed deadline's consequence ran; False if it already had."""
+        with self.engine.begin() as connection:
+            marked = connection.execute(
+                update(DEADLINES)
+                .where(DEADLINES.c.id == deadline_id, DEADLINES.c.consequence_at.is_(None))
+                .values(consequence_at=at)
+            )
+        return marked.rowcount == 1
+
+    def change_deadline(
+        self,
+        case: CaseRecord,
+        deadline: DeadlineRecord,
+        *,
+        trigger: str,
+        new_due: date | None,
+        actor_id: int,
+        role: str | None,
+        at: datetime,
+        reason: str,
+    ) -> None:
+        """Extend (``new_due``) or waive (no ``new_due``) a deadline, with its history row on
+        the case, in one transaction."""
+        values: dict[str, Any] = {"reason": reason}
+        if new_due is None:
+            values |= {"status": DeadlineStatus.WAIVED.value, "resolved_at": at}
+            values["resolved_by"] = actor_id
+        else:  # the reminder ladder starts again from the new due date
+            values |= {"due_date": new_due, "next_reminder_on": local(at).date()}
+        payload = {"termijn": deadline.name, "oude_datum": deadline.due_date.isoformat()}
+        if new_due is not None:
+            payload["nieuwe_datum"] = new_due.isoformat()
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                update(DEADLINES)
+                .where(
+                    DEADLINES.c.id == deadline.id,
+                    DEADLINES.c.status == DeadlineStatus.OPEN.value,
+                )
+                .values(**values)
+            )
+            moved = connection.execute(
+                update(CASES)
+                .where(CASES.c.id == case.id, CASES.c.revision == case.revision)
+                .values(revision=case.revision + 1, updated_at=at)
+            )
+            if changed.rowcount != 1 or moved.rowcount != 1:
+                raise ConcurrentUpdateError(
+                    f"dossier {case.id} of termijn '{deadline.name}' is intussen gewijzigd; "
+                    "er is niets opgeslagen, probeer het opnieuw"
+                )
+            connection.execute(
+                insert(EVENTS).values(
+                    case_id=case.id,
+                    seq=case.revision + 1,
+                    trigger=trigger,
+                    from_state=case.state,
+                    to_state=case.state,
+                    actor_id=actor_id,
+                    role=role,
+                    at=at,
+                    note=reason,
+                    payload=payload,
+                )
+            )
+
+
+def _deadline_filters(
+    query: Select[Any],
+    case_id: int | None,
+    partnership_id: int | None,
+    open_only: bool,
+    due_until: date | None,
+    due_before: date | None,
+    visible: Visibility | None = None,
+) -> Select[Any]:
+    """The agenda's filters, shared by the list and its count."""
+    if case_id is not None:
+        query = query.where(DEADLINES.c.case_id == case_id)
+    if partnership_id is not None:
+        query = query.where(CASES.c.partnership_id == partnership_id)
+    if open_only:
+        query = query.where(DEADLINES.c.status == DeadlineStatus.OPEN.value)
+    if due_until is not None:
+        query = query.where(DEADLINES.c.due_date <= due_until)
+    if due_before is not None:
+        query = query.where(DEADLINES.c.due_date < due_before)
+    if visible is not None:
+        query = query.where(visible_cases(visible))
+    return query

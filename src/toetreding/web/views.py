@@ -1,0 +1,31 @@
+"""What the pages and the JSON API both show, computed once: the steps a person may take
+now in a case. (``web.api`` never imports ``web.pages``; both import this.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from toetreding.definition import TransitionSpec
+from toetreding.service import CaseView, Toetreding
+from toetreding.web.access import Viewer
+
+
+@dataclass(frozen=True)
+class Action:
+    """A trigger the signed-in person may fire now, with the form it needs."""
+
+    trigger: str
+    label: str
+    role: str
+    transition: TransitionSpec
+
+
+def actions_for(service: Toetreding, me: Viewer, view: CaseView) -> list[Action]:
+    """The triggers this person may fire now (the engine checks again when they do)."""
+    roles = service.roles_for_case(view.case.id, me.person_id)
+    result: list[Action] = []
+    for transition in view.spec.transitions_from(view.case.state):
+        role = next((r for r in transition.roles if r in roles), None)
+        if role is not None and not any(a.trigger == transition.trigger for a in result):
+            result.append(Action(transition.trigger, transition.label, role, transition))
+    return result
