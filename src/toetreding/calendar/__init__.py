@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from toetreding.calendar import workdays
+from toetreding.calendar.daymonth import parse_day_month
 from toetreding.calendar.schoolyear import FIRST_MONTH, SchoolYear
 from toetreding.calendar.vacations import (
     CALENDAR_FILE_ENV,
@@ -100,6 +101,7 @@ __all__ = [
     "is_public_holiday",
     "is_working_day",
     "next_working_day",
+    "parse_day_month",
     "previous_working_day",
     "working_days_between",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 
+from toetreding.calendar import parse_day_month
 from toetreding.definition._yaml import Path
 from toetreding.definition.model import (
     ALL_ACTIVE_STATES,
@@ -16,7 +17,6 @@ from toetreding.definition.model import (
     InputKind,
     ProtocolSpec,
     TransitionSpec,
-    parse_day_month,
 )
 from toetreding.rules import ExpressionError, RuleCall, parse_guard, rule_calls
 

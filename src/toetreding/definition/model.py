@@ -8,7 +8,6 @@ the audit framework) can be added later without breaking files written against `
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -20,6 +19,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from toetreding.calendar import parse_day_month
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 ProtocolId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
@@ -111,24 +112,6 @@ class Duration(BaseModel):
                 " (of '1 jaar', '6 weken', '10 werkdagen')"
             )
         return cls(count=int(match["count"]), unit=_UNITS[match["unit"]])
-
-
-_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[-/ ](\d{1,2}|[a-z]+)\s*$")
-_MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-}  # fmt: skip
-
-
-def parse_day_month(text: str) -> tuple[int, int]:
-    """``1 april`` or ``1-4`` -> (1, 4); the date must exist in every year (no 29 Feb)."""
-    match = _DAY_MONTH.match(text.lower())
-    if match is not None:
-        day = int(match[1])
-        month = int(match[2]) if match[2].isdigit() else _MONTHS.get(match[2], 0)
-        if 1 <= month <= 12 and 1 <= day <= monthrange(2023, month)[1]:
-            return day, month
-    raise ValueError(f"'{text}' is geen dag in het jaar; schrijf bijv. '1 april' of '1-4'")
 
 
 class DueSpec(_Spec):
