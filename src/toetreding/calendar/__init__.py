@@ -31,6 +31,7 @@ from toetreding.calendar.schoolyear import FIRST_MONTH, SchoolYear
 from toetreding.calendar.vacations import (
     CALENDAR_FILE_ENV,
     REGIONS,
+    Region,
     SummerVacations,
     default_vacations_file,
 )
@@ -91,6 +92,7 @@ class SchoolCalendar:
 __all__ = [
     "CALENDAR_FILE_ENV",
     "REGIONS",
+    "Region",
     "SchoolCalendar",
     "SchoolYear",
     "SummerVacations",

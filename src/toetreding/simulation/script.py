@@ -23,10 +23,10 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from toetreding.calendar import Region
 from toetreding.definition._yaml import Path
 from toetreding.definition.loader import load_document_file
 from toetreding.definition.model import Identifier, ProtocolSpec, Text, _Spec
-from toetreding.store.tables import Region
 
 
 class PartnershipScript(_Spec):

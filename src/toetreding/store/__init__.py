@@ -1,9 +1,9 @@
 """Persistence: tables, migrations and the store over SQLite or PostgreSQL."""
 
+from toetreding.calendar import Region
 from toetreding.store.database import make_engine, migrate, normalise_url, schema_is_current
 from toetreding.store.records import CaseFilter, CaseForActor, CaseRecord, HistoryEntry
 from toetreding.store.repository import Store, definition_digest
-from toetreding.store.tables import Region
 
 __all__ = [
     "CaseFilter",

@@ -14,16 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from toetreding.calendar import Region
 from toetreding.definition.model import Sector
-
-
-class Region(StrEnum):
-    """Summer-vacation regions of the Netherlands."""
-
-    NOORD = "noord"
-    MIDDEN = "midden"
-    ZUID = "zuid"
-
 
 # --- partnerships -------------------------------------------------------------------------
 
