@@ -24,9 +24,14 @@ from toetreding._exceptions import (
     InvalidInputError,
     NotFoundError,
 )
-from toetreding.definition._yaml import Path
-from toetreding.definition.loader import CrossCheck, load_document, load_document_file
-from toetreding.definition.registry import load_versioned, yaml_files
+from toetreding.formats import (
+    CrossCheck,
+    KeyPath,
+    load_document,
+    load_document_file,
+    load_versioned,
+    yaml_files,
+)
 from toetreding.frameworks.model import CriterionSpec, FrameworkSpec, LevelSpec
 from toetreding.frameworks.registry import FrameworkRegistry
 from toetreding.rules.advice_model import AdviceRulesSpec, AtLeastSpec, OutcomeSpec, WhenSpec
@@ -36,7 +41,7 @@ ADVICE_FOLDER = "advice"  # below the protocols directory
 # Finds a framework by id (the newest version), raising NotFoundError: e.g.
 # ``FrameworkRegistry.get``, or a partnership's frameworks in the store.
 FrameworkLookup = Callable[[str], FrameworkSpec]
-Problem = tuple[Path, str]
+Problem = tuple[KeyPath, str]
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ def check_rules(rules: AdviceRulesSpec) -> list[Problem]:
 
 
 def _check_outcome(outcome: OutcomeSpec, index: int, *, is_last: bool) -> list[Problem]:
-    here: Path = ("outcomes", index)
+    here: KeyPath = ("outcomes", index)
     conditions = outcome.when.given()
     if outcome.otherwise and conditions:
         return [((*here, "otherwise"), "geef 'when' of 'otherwise: true', niet allebei")]
@@ -190,7 +195,7 @@ def _check_fit(rules: AdviceRulesSpec, framework: FrameworkSpec) -> list[Problem
     problems: list[Problem] = []
     for index, outcome in enumerate(rules.outcomes):
         for key in outcome.when.given():
-            here: Path = ("outcomes", index, "when", key)
+            here: KeyPath = ("outcomes", index, "when", key)
             value = getattr(outcome.when, key)
             problems.extend(
                 (here + path, msg) for path, msg in _CONDITIONS[key].check(value, framework)
@@ -198,7 +203,7 @@ def _check_fit(rules: AdviceRulesSpec, framework: FrameworkSpec) -> list[Problem
     return problems
 
 
-def _check_level(framework: FrameworkSpec, name: str, path: Path = ()) -> list[Problem]:
+def _check_level(framework: FrameworkSpec, name: str, path: KeyPath = ()) -> list[Problem]:
     if any(level.name == name for level in framework.scale):
         return []
     known = ", ".join(level.name for level in framework.scale)
@@ -208,7 +213,7 @@ def _check_level(framework: FrameworkSpec, name: str, path: Path = ()) -> list[P
     return [(path, message)]
 
 
-def _check_code(framework: FrameworkSpec, code: str, path: Path) -> list[Problem]:
+def _check_code(framework: FrameworkSpec, code: str, path: KeyPath) -> list[Problem]:
     if code in _codes(framework):
         return []
     criteria = ", ".join(criterion.id for criterion in framework.criteria())
@@ -373,7 +378,7 @@ def _require_fit(rules: AdviceRulesSpec, framework: FrameworkSpec) -> None:
         )
 
 
-def _key(path: Path) -> str:
+def _key(path: KeyPath) -> str:
     """``("outcomes", 1, "when")`` -> ``outcomes[1].when``."""
     parts = [f"[{part}]" if isinstance(part, int) else f".{part}" for part in path]
     return "".join(parts).removeprefix(".") or "-"
