@@ -2,9 +2,9 @@
 
 Advice rules turn the scores of an internal audit into an admission advice ("partner",
 "volgschool", "niet toelaatbaar"). They are data a partnership reads and changes, written for
-one quality framework; the engine is in ``rules/advice.py``, the format in
-``docs/advice-rules.md``. The models share the protocol format's conventions
-(``definition/model.py``): frozen, unknown keys forbidden, Dutch texts, lowercase names.
+one quality framework; the engine is in ``advice/engine.py``, the format in
+``docs/advice-rules.md``. The models share the conventions of every file format
+(:mod:`toetreding.formats`): frozen, unknown keys forbidden, Dutch texts, lowercase names.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class WhenSpec(Spec):
     """The conditions of an outcome; every condition given must hold.
 
     A new kind of condition is an optional field here, plus its check and evaluation in
-    ``rules/advice.py`` (``_CONDITIONS``); files without it keep loading.
+    ``advice/conditions.py`` (``CONDITIONS``); files without it keep loading.
     """
 
     all_at_least: Identifier | None = None  # every criterion at this level or better
