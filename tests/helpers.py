@@ -10,10 +10,11 @@ from typing import Any
 from typer.testing import CliRunner
 
 from toetreding.audits import AuditDesk, NewFinding
+from toetreding.calendar import Region
 from toetreding.cli import app
 from toetreding.definition import Sector
 from toetreding.service import Toetreding
-from toetreding.store.tables import Region, SchoolCreate
+from toetreding.store.tables import SchoolCreate
 
 Writer = Callable[..., Path]  # write(text, name="file.yaml") -> the written file
 

@@ -13,17 +13,17 @@ from toetreding._exceptions import (
     InvalidInputError,
     NotFoundError,
 )
-from toetreding.definition import ProtocolRegistry
-from toetreding.frameworks import FrameworkRegistry, FrameworkSpec, load_framework_text
-from toetreding.rules.advice import (
+from toetreding.advice import (
     Advice,
     AdviceRegistry,
+    AdviceRulesSpec,
     advise,
     check_against,
     load_advice_file,
     load_advice_text,
 )
-from toetreding.rules.advice_model import AdviceRulesSpec
+from toetreding.definition import ProtocolRegistry
+from toetreding.frameworks import FrameworkRegistry, FrameworkSpec, load_framework_text
 
 from .helpers import Writer, edit, line_of
 

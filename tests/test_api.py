@@ -18,11 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from toetreding.audits import AuditDesk
+from toetreding.calendar import Region
 from toetreding.clock import FixedClock
 from toetreding.definition.model import Sector
 from toetreding.service import Toetreding
 from toetreding.settings import Settings
-from toetreding.store.tables import Region, SchoolCreate
+from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS

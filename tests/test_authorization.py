@@ -25,11 +25,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from toetreding.calendar import Region
 from toetreding.clock import FixedClock
 from toetreding.definition.model import Sector
 from toetreding.demo import seed_demo
 from toetreding.settings import Settings
-from toetreding.store.tables import Region, SchoolCreate
+from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS

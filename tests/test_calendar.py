@@ -10,6 +10,7 @@ import pytest
 from toetreding import CalendarDataError, ConfigurationError, InvalidInputError
 from toetreding.calendar import (
     REGIONS,
+    Region,
     SchoolCalendar,
     SchoolYear,
     SummerVacations,
@@ -21,7 +22,6 @@ from toetreding.calendar import (
     previous_working_day,
     working_days_between,
 )
-from toetreding.store.tables import Region
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "protocols" / "calendar" / "zomervakanties.yaml"

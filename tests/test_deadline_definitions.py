@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from toetreding import DefinitionError
+from toetreding.calendar import parse_day_month
 from toetreding.definition import load_protocol_text
-from toetreding.definition.model import Duration, parse_day_month
+from toetreding.definition.model import Duration
 
 PROTOCOL = """\
 id: mini

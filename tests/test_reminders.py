@@ -9,9 +9,9 @@ import pytest
 from toetreding import ConfigurationError, Toetreding
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.reminders import SmtpChannel
-from toetreding.store import Ledger
 from toetreding.reminders.scheduler import single_scheduler
 from toetreding.reminders.sweep import ReminderSweep
+from toetreding.store import Ledger
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import SmtpServer

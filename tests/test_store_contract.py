@@ -21,10 +21,11 @@ from toetreding._exceptions import (
     ToetredingError,
     TriggerNotAvailable,
 )
+from toetreding.calendar import Region
 from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, Sector, load_protocol_text
 from toetreding.service import Toetreding
-from toetreding.store import HistoryEntry, Region, Store, definition_digest, make_engine
+from toetreding.store import HistoryEntry, Store, definition_digest, make_engine
 from toetreding.store.tables import Partnership, Person, School, SchoolCreate
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

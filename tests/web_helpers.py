@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from toetreding.calendar import Region
 from toetreding.clock import FixedClock
 from toetreding.definition import Sector
 from toetreding.demo import seed_demo
 from toetreding.settings import Settings
-from toetreding.store.tables import Region, SchoolCreate
+from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from toetreding.audits import AuditDesk, NewFinding
+from toetreding.calendar import Region
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import Sector
 from toetreding.service import Toetreding
-from toetreding.store import Region, SchoolCreate
+from toetreding.store import SchoolCreate
 
 PARTNERSHIP = ("part2", "Opleidingsschool Partnerschap 2 (Almelo e.o.)")
 STAFF = [

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.advice import AdviceRegistry, advise
 from toetreding.audits.advice_view import AdviceView
 from toetreding.audits.views import (
     AuditView,
@@ -28,7 +29,6 @@ from toetreding.clock import as_aware
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import AuditSpec
 from toetreding.frameworks import FrameworkRegistry, FrameworkSpec
-from toetreding.rules.advice import AdviceRegistry, advise
 from toetreding.service import Toetreding
 from toetreding.store.audits import AuditStore
 from toetreding.store.frameworks import FrameworkStore

@@ -26,10 +26,12 @@ from datetime import date
 from pathlib import Path
 
 from toetreding.calendar import workdays
+from toetreding.calendar.daymonth import parse_day_month
 from toetreding.calendar.schoolyear import FIRST_MONTH, SchoolYear
 from toetreding.calendar.vacations import (
     CALENDAR_FILE_ENV,
     REGIONS,
+    Region,
     SummerVacations,
     default_vacations_file,
 )
@@ -90,6 +92,7 @@ class SchoolCalendar:
 __all__ = [
     "CALENDAR_FILE_ENV",
     "REGIONS",
+    "Region",
     "SchoolCalendar",
     "SchoolYear",
     "SummerVacations",
@@ -100,6 +103,7 @@ __all__ = [
     "is_public_holiday",
     "is_working_day",
     "next_working_day",
+    "parse_day_month",
     "previous_working_day",
     "working_days_between",
 ]

@@ -29,6 +29,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -42,11 +43,19 @@ from toetreding.calendar.schoolyear import SchoolYear
 from toetreding.calendar.workdays import previous_working_day
 from toetreding.settings import default_protocols_dir
 
-#: The summer-vacation regions; the same values as :class:`toetreding.store.tables.Region`.
-REGIONS: tuple[str, ...] = ("noord", "midden", "zuid")
+
+class Region(StrEnum):
+    """Summer-vacation regions of the Netherlands."""
+
+    NOORD = "noord"
+    MIDDEN = "midden"
+    ZUID = "zuid"
+
+
+#: The summer-vacation regions by name, in the order of :class:`Region`.
+REGIONS: tuple[str, ...] = tuple(region.value for region in Region)
 CALENDAR_FILE_ENV = "TOETREDING_CALENDAR_FILE"
 
-RegionName = Literal["noord", "midden", "zuid"]
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 _LATEST_END = (9, 30)  # (month, day): a summer vacation is over by 30 September
@@ -83,7 +92,7 @@ class _YearEntry(_Strict):
 
 class _CalendarFile(_Strict):
     format: Literal[1]
-    regions: dict[RegionName, str] = {}
+    regions: dict[Region, str] = {}
     school_years: dict[str, _YearEntry]
 
 
@@ -147,7 +156,7 @@ def _pydantic_problems(exc: ValidationError) -> list[tuple[str, str]]:
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"] if part != "[key]") or "(bestand)"
         message = _PYDANTIC_DUTCH.get(error["type"], error["msg"])
-        if error["type"] == "literal_error":
+        if error["type"] in ("literal_error", "enum"):
             expected = str(error.get("ctx", {}).get("expected", "?"))
             message = f"toegestaan: {expected.replace(' or ', ' of ')}"
         problems.append((key, message))

@@ -6,9 +6,10 @@ import typer
 from rich.table import Table
 
 from toetreding._exceptions import InvalidInputError
+from toetreding.calendar import Region
 from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
 from toetreding.definition import Sector
-from toetreding.store import Region, SchoolCreate, SchoolUpdate
+from toetreding.store import SchoolCreate, SchoolUpdate
 
 partnership_app = new_app("Partnerschappen beheren.")
 school_app = new_app("Kandidaat-scholen beheren.")

@@ -14,14 +14,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from toetreding._exceptions import InvalidInputError
-from toetreding.calendar import SchoolCalendar, SchoolYear
+from toetreding.calendar import SchoolCalendar, SchoolYear, parse_day_month
 from toetreding.clock import local
 from toetreding.definition.model import (
     DeadlineSpec,
     DueSpec,
     Duration,
     ReminderSpec,
-    parse_day_month,
 )
 
 

@@ -1,4 +1,5 @@
-"""Protocol definitions: the file format, its staged loader and the registry."""
+"""Protocol definitions: the protocol file format, its cross-checks, loading a protocol file
+(through :mod:`toetreding.formats`) and the registry of every version."""
 
 from toetreding.definition.loader import load_protocol_file, load_protocol_text
 from toetreding.definition.model import (

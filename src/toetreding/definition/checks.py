@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 
-from toetreding.definition._yaml import Path
+from toetreding.calendar import parse_day_month
 from toetreding.definition.model import (
     ALL_ACTIVE_STATES,
     DeadlineSpec,
     InputKind,
     ProtocolSpec,
     TransitionSpec,
-    parse_day_month,
 )
+from toetreding.formats import KeyPath
 from toetreding.rules import ExpressionError, RuleCall, parse_guard, rule_calls
 
-Problem = tuple[Path, str]
+Problem = tuple[KeyPath, str]
 
 REPORT_KINDS = ("concept", "definitief")
 
@@ -43,7 +43,7 @@ def _check_audit(spec: ProtocolSpec) -> list[Problem]:
     audit = spec.audit
     if audit is None:
         return []
-    places: list[tuple[Path, str]] = [
+    places: list[tuple[KeyPath, str]] = [
         (("audit", "open_in", index), state) for index, state in enumerate(audit.open_in)
     ]
     places += [
@@ -117,7 +117,7 @@ def _check_deadlines(spec: ProtocolSpec, name: str) -> list[Problem]:
     inputs = {i.name: i.kind for t in spec.transitions for i in t.inputs}
     seen: set[str] = set()
     for index, deadline in enumerate(spec.states[name].deadlines):
-        at: Path = ("states", name, "deadlines", index)
+        at: KeyPath = ("states", name, "deadlines", index)
         if deadline.name in seen:
             problems.append(((*at, "name"), f"termijn '{deadline.name}' dubbel in deze stap"))
         seen.add(deadline.name)
@@ -160,7 +160,7 @@ def _check_deadlines(spec: ProtocolSpec, name: str) -> list[Problem]:
 
 
 def _check_consequences(
-    spec: ProtocolSpec, at: Path, leaving: dict[str, TransitionSpec], deadline: DeadlineSpec
+    spec: ProtocolSpec, at: KeyPath, leaving: dict[str, TransitionSpec], deadline: DeadlineSpec
 ) -> list[Problem]:
     escalate = deadline.on_missed.escalate
     if escalate is not None and escalate not in spec.roles:
@@ -172,7 +172,9 @@ def _check_consequences(
     return []
 
 
-def _check_system_fire(leaving: dict[str, TransitionSpec], at: Path, trigger: str) -> list[Problem]:
+def _check_system_fire(
+    leaving: dict[str, TransitionSpec], at: KeyPath, trigger: str
+) -> list[Problem]:
     """A trigger the system fires must leave the state and ask nothing a person must give."""
     transition = leaving.get(trigger)
     if transition is None:
@@ -185,7 +187,7 @@ def _check_system_fire(leaving: dict[str, TransitionSpec], at: Path, trigger: st
 
 
 def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec) -> list[Problem]:
-    at: Path = ("transitions", index)
+    at: KeyPath = ("transitions", index)
     problems: list[Problem] = []
     for position, source in enumerate(transition.source):
         if source == ALL_ACTIVE_STATES:
@@ -251,7 +253,7 @@ def _is_day_month(value: object) -> bool:
     return isinstance(value, str)
 
 
-def _check_inputs(at: Path, transition: TransitionSpec) -> list[Problem]:
+def _check_inputs(at: KeyPath, transition: TransitionSpec) -> list[Problem]:
     problems: list[Problem] = []
     names = Counter(spec.name for spec in transition.inputs)
     for position, spec in enumerate(transition.inputs):

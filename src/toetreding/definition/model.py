@@ -8,22 +8,13 @@ the audit framework) can be added later without breaking files written against `
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
-ProtocolId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from toetreding.calendar import parse_day_month
+from toetreding.formats import Identifier, ProtocolId, Spec, Text
 
 ALL_ACTIVE_STATES = "*"
 
@@ -48,18 +39,14 @@ class InputKind(StrEnum):
     SCHOOL_YEAR = "school_year"  # a school year named like 2027-2028
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class StepSpec(_Spec):
+class StepSpec(Spec):
     """A numbered step of the protocol as the source document names it."""
 
     number: int = Field(ge=1)
     label: Text
 
 
-class ArtefactSpec(_Spec):
+class ArtefactSpec(Spec):
     """A document or product expected while a case is in a state."""
 
     name: Identifier
@@ -69,7 +56,7 @@ class ArtefactSpec(_Spec):
     description: str = ""
 
 
-class InputSpec(_Spec):
+class InputSpec(Spec):
     """An input a person must (or may) supply when firing a transition."""
 
     name: Identifier
@@ -113,25 +100,7 @@ class Duration(BaseModel):
         return cls(count=int(match["count"]), unit=_UNITS[match["unit"]])
 
 
-_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[-/ ](\d{1,2}|[a-z]+)\s*$")
-_MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-}  # fmt: skip
-
-
-def parse_day_month(text: str) -> tuple[int, int]:
-    """``1 april`` or ``1-4`` -> (1, 4); the date must exist in every year (no 29 Feb)."""
-    match = _DAY_MONTH.match(text.lower())
-    if match is not None:
-        day = int(match[1])
-        month = int(match[2]) if match[2].isdigit() else _MONTHS.get(match[2], 0)
-        if 1 <= month <= 12 and 1 <= day <= monthrange(2023, month)[1]:
-            return day, month
-    raise ValueError(f"'{text}' is geen dag in het jaar; schrijf bijv. '1 april' of '1-4'")
-
-
-class DueSpec(_Spec):
+class DueSpec(Spec):
     """When a deadline falls. Exactly one of ``after``, ``date``, ``before_summer_vacation``
     and ``input`` says how; the others refine it."""
 
@@ -178,7 +147,7 @@ class DueSpec(_Spec):
         return None if self.after is None else Duration.parse(self.after)
 
 
-class OnMissedSpec(_Spec):
+class OnMissedSpec(Spec):
     """What happens when a deadline passes unmet: flag only, fire a trigger, or escalate."""
 
     fire: Identifier | None = None
@@ -191,13 +160,13 @@ class OnMissedSpec(_Spec):
         return self
 
 
-class OnDueSpec(_Spec):
+class OnDueSpec(Spec):
     """A trigger the protocol fires itself on the due date (e.g. the start on 1 August)."""
 
     fire: Identifier
 
 
-class ReminderSpec(_Spec):
+class ReminderSpec(Spec):
     """A rung of a deadline's reminder ladder: when, relative to the due date, and to whom.
 
     Exactly one of ``before`` (e.g. ``30 days``), ``on_due`` or ``after`` (an escalation
@@ -227,7 +196,7 @@ class ReminderSpec(_Spec):
         return self.after is not None
 
 
-class DeadlineSpec(_Spec):
+class DeadlineSpec(Spec):
     """Something that must happen while a case is in a state, and by when."""
 
     name: Identifier
@@ -260,7 +229,7 @@ class DeadlineSpec(_Spec):
         return None if self.on_due is None else self.on_due.fire
 
 
-class StateSpec(_Spec):
+class StateSpec(Spec):
     """A state of the protocol: a place where a case waits for someone to act."""
 
     label: Text
@@ -275,7 +244,7 @@ class StateSpec(_Spec):
     frame: ProtocolId | None = None
 
 
-class TransitionSpec(_Spec):
+class TransitionSpec(Spec):
     """A move from one or more states to another, fired by a trigger."""
 
     trigger: Identifier
@@ -296,14 +265,14 @@ class TransitionSpec(_Spec):
         return next((spec for spec in self.inputs if spec.name == name), None)
 
 
-class AuditGroupSpec(_Spec):
+class AuditGroupSpec(Spec):
     """A group the audit committee interviews, e.g. the school's management."""
 
     name: Identifier
     label: Text
 
 
-class AuditSpec(_Spec):
+class AuditSpec(Spec):
     """The protocol's internal audit: what it is scored against and where each part happens.
 
     The committee opens the audit, adds members and interviews, scores and drafts reports
@@ -320,7 +289,7 @@ class AuditSpec(_Spec):
     finalize_in: str | None = None
 
 
-class ProtocolSpec(_Spec):
+class ProtocolSpec(Spec):
     """A whole admission protocol, one version of it."""
 
     format: Literal[1] = 1

@@ -2,59 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol, TypeVar
 
-from toetreding._exceptions import DefinitionError, DefinitionProblem, NotFoundError
+from toetreding._exceptions import NotFoundError
 from toetreding.definition.loader import load_protocol_file
 from toetreding.definition.model import ProtocolSpec
+from toetreding.formats import YAML_SUFFIXES, load_versioned
 
-PROTOCOL_SUFFIXES = (".yaml", ".yml")
 # Subfolders of the protocols folder that hold other data: quality frameworks, the calendar.
 DATA_FOLDERS = frozenset({"frameworks", "calendar", "advice"})
-
-
-class Versioned(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def version(self) -> int: ...
-    @property
-    def key(self) -> tuple[str, int]: ...
-
-
-S = TypeVar("S", bound=Versioned)
-
-
-def load_versioned(
-    files: Iterable[Path], load: Callable[[Path], S], duplicate: str
-) -> dict[tuple[str, int], tuple[S, Path]]:
-    """Load every file with ``load``; two files with the same id and version are a problem,
-    told with ``duplicate`` (a format string with ``{id}``, ``{version}`` and ``{first}``).
-    All problems of all files are raised together (:class:`DefinitionError`)."""
-    found: dict[tuple[str, int], tuple[S, Path]] = {}
-    problems: list[DefinitionProblem] = []
-    for file in files:
-        try:
-            spec = load(file)
-        except DefinitionError as exc:
-            problems.extend(exc.problems)
-            continue
-        if spec.key in found:
-            first = found[spec.key][1]
-            message = duplicate.format(id=spec.id, version=spec.version, first=first)
-            problems.append(DefinitionProblem(str(file), None, "version", message))
-            continue
-        found[spec.key] = (spec, file)
-    if problems:
-        raise DefinitionError(problems)
-    return found
-
-
-def yaml_files(directory: str | Path) -> list[Path]:
-    """The YAML files directly in ``directory``, by name."""
-    return sorted(p for p in Path(directory).iterdir() if p.suffix in PROTOCOL_SUFFIXES)
 
 
 class ProtocolRegistry:
@@ -75,7 +32,7 @@ class ProtocolRegistry:
         files = [
             p
             for p in sorted(root.rglob("*"))
-            if p.suffix in PROTOCOL_SUFFIXES
+            if p.suffix in YAML_SUFFIXES
             and not DATA_FOLDERS.intersection(p.relative_to(root).parts)
         ]
         registry = cls()

@@ -6,10 +6,10 @@ at the line.
 
 from __future__ import annotations
 
-from toetreding.definition._yaml import Path
+from toetreding.formats import KeyPath
 from toetreding.frameworks.model import FrameworkSpec, LevelSpec
 
-Problem = tuple[Path, str]
+Problem = tuple[KeyPath, str]
 
 
 def check_framework(spec: FrameworkSpec) -> list[Problem]:
@@ -46,7 +46,7 @@ def _check_fields(spec: FrameworkSpec) -> list[Problem]:
             seen: set[str] = set()
             for f, field in enumerate(criterion.fields):
                 if field.name in seen:
-                    path: Path = ("domains", d, "criteria", c, "fields", f, "name")
+                    path: KeyPath = ("domains", d, "criteria", c, "fields", f, "name")
                     problems.append((path, f"veld '{field.name}' komt al eerder voor"))
                 seen.add(field.name)
     return problems
@@ -65,7 +65,7 @@ def _check_scale(spec: FrameworkSpec) -> list[Problem]:
         return []
     if len(spec.scale) < 2:
         # Point at 'scale' when it is there, else at 'scored', which asks for it.
-        where: Path = ("scale",) if spec.scale else ("scored",)
+        where: KeyPath = ("scale",) if spec.scale else ("scored",)
         return [
             (
                 where,

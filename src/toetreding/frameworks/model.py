@@ -5,7 +5,7 @@ against, or, when unscored, the structure a school answers in (an intake talk, a
 plan). Frameworks are data that a partnership loads and edits, never code: the national
 frameworks change and each partnership adapts them.
 
-The models share the protocol format's conventions (``definition/model.py``): frozen,
+The models share the conventions of every file format (:mod:`toetreding.formats`): frozen,
 unknown keys forbidden, Dutch texts, lowercase identifiers.
 """
 
@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from toetreding._exceptions import NotFoundError
-from toetreding.definition.model import Identifier, ProtocolId, Text, _Spec
+from toetreding.formats import Identifier, ProtocolId, Spec, Text
 
 FrameworkId = ProtocolId  # lowercase, digits, '_' and '-', e.g. nvao-opleidingsschool-2009
 
@@ -45,7 +45,7 @@ def _code(value: Any) -> Any:
 Code = Annotated[str, BeforeValidator(_code)]
 
 
-class LevelSpec(_Spec):
+class LevelSpec(Spec):
     """One level of a scoring scale, e.g. ``voldoende``."""
 
     name: Identifier
@@ -54,14 +54,14 @@ class LevelSpec(_Spec):
     sufficient: bool | None = None  # lets advice rules say "at least voldoende"
 
 
-class FieldSpec(_Spec):
+class FieldSpec(Spec):
     """A part of a structured answer, e.g. ``stand_van_zaken`` of a development theme."""
 
     name: Identifier
     label: Text
 
 
-class CriterionSpec(_Spec):
+class CriterionSpec(Spec):
     """What a framework asks about one aspect; scored on the scale, or answered in fields."""
 
     id: Code
@@ -70,7 +70,7 @@ class CriterionSpec(_Spec):
     fields: tuple[FieldSpec, ...] = ()
 
 
-class DomainSpec(_Spec):
+class DomainSpec(Spec):
     """A group of criteria, e.g. ``Programma`` or ``Interne kwaliteitszorg``."""
 
     id: Code
@@ -79,7 +79,7 @@ class DomainSpec(_Spec):
     criteria: tuple[CriterionSpec, ...] = Field(min_length=1)
 
 
-class FrameworkSpec(_Spec):
+class FrameworkSpec(Spec):
     """A whole quality framework, one version of it."""
 
     format: Literal[1] = 1

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toetreding._exceptions import NotFoundError
-from toetreding.definition.loader import load_document, load_document_file
-from toetreding.definition.registry import load_versioned, yaml_files
+from toetreding.formats import load_document, load_document_file, load_versioned, yaml_files
 from toetreding.frameworks.checks import check_framework
 from toetreding.frameworks.model import FrameworkSpec
 

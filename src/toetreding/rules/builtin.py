@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from toetreding.calendar.schoolyear import SchoolYear
+from toetreding.calendar import SchoolYear, parse_day_month
 from toetreding.clock import LOCAL_TZ
-from toetreding.definition.model import parse_day_month
 from toetreding.rules._registry import GuardContext, Verdict, rule
 
 

@@ -18,23 +18,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, model_validator
 
-from toetreding.definition._yaml import Path
-from toetreding.definition.loader import load_document_file
-from toetreding.definition.model import Identifier, ProtocolSpec, Text, _Spec
-from toetreding.store.tables import Region
+from toetreding.calendar import Region
+from toetreding.definition import ProtocolSpec
+from toetreding.formats import Identifier, KeyPath, Spec, Text, load_document_file
 
 
-class PartnershipScript(_Spec):
+class PartnershipScript(Spec):
     code: Text = "simulatie"
     name: Text = "Simulatie"
 
 
-class ActionScript(_Spec):
+class ActionScript(Spec):
     """A person fires a trigger on a day of the simulation."""
 
     date: date
@@ -44,7 +43,7 @@ class ActionScript(_Spec):
     note: str | None = None
 
 
-class SchoolScript(_Spec):
+class SchoolScript(Spec):
     name: Text
     region: Region
     board: Text | None = None
@@ -60,7 +59,7 @@ class SchoolScript(_Spec):
         return self
 
 
-class CohortScript(_Spec):
+class CohortScript(Spec):
     """What ``toetreding simulate`` plays out on its virtual clock."""
 
     partnership: PartnershipScript = PartnershipScript()
@@ -68,22 +67,22 @@ class CohortScript(_Spec):
     schools: tuple[SchoolScript, ...] = Field(min_length=1)
 
 
-def load_cohort_script(path: str | FsPath, spec: ProtocolSpec) -> CohortScript:
+def load_cohort_script(path: str | Path, spec: ProtocolSpec) -> CohortScript:
     """Read a script for ``spec``; every problem names the file, line and key."""
     return load_document_file(path, CohortScript, lambda script: _check_against(spec, script))
 
 
-def _check_against(spec: ProtocolSpec, script: CohortScript) -> Iterator[tuple[Path, str]]:
+def _check_against(spec: ProtocolSpec, script: CohortScript) -> Iterator[tuple[KeyPath, str]]:
     """Actions must use the protocol's triggers and roles; schools need distinct names."""
     triggers = spec.triggers()
     seen: set[str] = set()
     for index, school in enumerate(script.schools):
-        at: Path = ("schools", index)
+        at: KeyPath = ("schools", index)
         if school.name in seen:
             yield (*at, "name"), f"school '{school.name}' staat twee keer in het script"
         seen.add(school.name)
         for position, action in enumerate(school.actions):
-            where: Path = (*at, "actions", position)
+            where: KeyPath = (*at, "actions", position)
             if action.fire not in triggers:
                 yield (*where, "fire"), f"'{action.fire}' is geen handeling van {spec.id}"
             if action.as_role not in spec.roles:

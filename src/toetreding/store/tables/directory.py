@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from toetreding.calendar import Region
 from toetreding.definition.model import Sector
-
-
-class Region(StrEnum):
-    """Summer-vacation regions of the Netherlands."""
-
-    NOORD = "noord"
-    MIDDEN = "midden"
-    ZUID = "zuid"
-
 
 # --- partnerships -------------------------------------------------------------------------
 

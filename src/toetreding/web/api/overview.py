@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from toetreding.calendar import Region
 from toetreding.definition.model import Sector
-from toetreding.store import Region
 from toetreding.web.api._common import ApiRoute, errors, total_count_header
 from toetreding.web.deps import Me, ctx
 from toetreding.web.schemas import (

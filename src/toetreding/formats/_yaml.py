@@ -1,6 +1,6 @@
 """Stage 1 of loading: YAML text -> plain Python data plus the line of every key.
 
-Two things the stock ``yaml.safe_load`` gets wrong for protocol files:
+Two things the stock ``yaml.safe_load`` gets wrong for definition files:
 
 * YAML 1.1 turns ``on``, ``off``, ``yes``, ``no`` (and ``y``/``n``) into booleans, so a state
   called ``no`` silently becomes ``False``. Only ``true`` and ``false`` are booleans here,
@@ -16,10 +16,11 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-Path = tuple[str | int, ...]
+# Where a value sits in a file: its keys and list positions, e.g. ("states", "besluit").
+KeyPath = tuple[str | int, ...]
 
 
-# libyaml's parser when PyYAML has it: parsing protocol files at start-up is 5x faster.
+# libyaml's parser when PyYAML has it: parsing definition files at start-up is 5x faster.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -42,7 +43,7 @@ _StrictBoolLoader.add_implicit_resolver(
 class YamlProblem(Exception):
     """A problem found while reading YAML: line (1-based) and key path."""
 
-    def __init__(self, line: int | None, path: Path, message: str) -> None:
+    def __init__(self, line: int | None, path: KeyPath, message: str) -> None:
         self.line = line
         self.path = path
         self.message = message
@@ -52,11 +53,11 @@ class YamlProblem(Exception):
 class PositionedData:
     """Plain data read from YAML, with the line on which each key path starts."""
 
-    def __init__(self, data: Any, lines: dict[Path, int]) -> None:
+    def __init__(self, data: Any, lines: dict[KeyPath, int]) -> None:
         self.data = data
         self._lines = lines
 
-    def line_of(self, path: Path) -> int | None:
+    def line_of(self, path: KeyPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
         for end in range(len(path), -1, -1):
             line = self._lines.get(path[:end])
@@ -70,7 +71,7 @@ def read_yaml(text: str) -> PositionedData:
     loader = _StrictBoolLoader(text)
     try:
         root = loader.get_single_node()
-        lines: dict[Path, int] = {}
+        lines: dict[KeyPath, int] = {}
         data = _construct(loader, root, (), lines) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(_error_line(exc), (), _error_text(exc)) from exc
@@ -93,7 +94,9 @@ def _error_text(exc: yaml.MarkedYAMLError) -> str:
     return "geen geldige YAML: " + ("; ".join(p for p in parts if p) or str(exc))
 
 
-def _construct(loader: yaml.SafeLoader, node: Node, path: Path, lines: dict[Path, int]) -> Any:
+def _construct(
+    loader: yaml.SafeLoader, node: Node, path: KeyPath, lines: dict[KeyPath, int]
+) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}

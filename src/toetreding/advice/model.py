@@ -2,9 +2,9 @@
 
 Advice rules turn the scores of an internal audit into an admission advice ("partner",
 "volgschool", "niet toelaatbaar"). They are data a partnership reads and changes, written for
-one quality framework; the engine is in ``rules/advice.py``, the format in
-``docs/advice-rules.md``. The models share the protocol format's conventions
-(``definition/model.py``): frozen, unknown keys forbidden, Dutch texts, lowercase names.
+one quality framework; the engine is in ``advice/engine.py``, the format in
+``docs/advice-rules.md``. The models share the conventions of every file format
+(:mod:`toetreding.formats`): frozen, unknown keys forbidden, Dutch texts, lowercase names.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from toetreding.definition.model import Identifier, ProtocolId, Text, _Spec
+from toetreding.formats import Identifier, ProtocolId, Spec, Text
 from toetreding.frameworks.model import Code, FrameworkId
 
 AdviceId = ProtocolId  # lowercase, digits, '_' and '-', e.g. nvao-toetredingsadvies
@@ -21,7 +21,7 @@ AdviceId = ProtocolId  # lowercase, digits, '_' and '-', e.g. nvao-toetredingsad
 Levels = Annotated[tuple[Identifier, ...], Field(min_length=1)]
 
 
-class AtLeastSpec(_Spec):
+class AtLeastSpec(Spec):
     """``at_least``: the named criteria (a domain id: all its criteria) score this level or
     better."""
 
@@ -29,11 +29,11 @@ class AtLeastSpec(_Spec):
     criteria: tuple[Code, ...] = Field(min_length=1)
 
 
-class WhenSpec(_Spec):
+class WhenSpec(Spec):
     """The conditions of an outcome; every condition given must hold.
 
     A new kind of condition is an optional field here, plus its check and evaluation in
-    ``rules/advice.py`` (``_CONDITIONS``); files without it keep loading.
+    ``advice/conditions.py`` (``CONDITIONS``); files without it keep loading.
     """
 
     all_at_least: Identifier | None = None  # every criterion at this level or better
@@ -45,7 +45,7 @@ class WhenSpec(_Spec):
         return [name for name in type(self).model_fields if getattr(self, name) is not None]
 
 
-class OutcomeSpec(_Spec):
+class OutcomeSpec(Spec):
     """One possible advice; ``outcome`` matches the ``outcome`` of a protocol's final state."""
 
     outcome: Identifier
@@ -57,7 +57,7 @@ class OutcomeSpec(_Spec):
     otherwise: bool = False  # the advice when no earlier outcome applies: the last one
 
 
-class AdviceRulesSpec(_Spec):
+class AdviceRulesSpec(Spec):
     """A whole set of advice rules, one version of it."""
 
     format: Literal[1] = 1

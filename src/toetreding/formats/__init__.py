@@ -1,0 +1,34 @@
+"""The machinery every definition file format shares: protocols, quality frameworks, advice
+rules and cohort scripts are all loaded through it.
+
+* Stage 1, YAML (``_yaml.py``): a safe loader with YAML 1.2 booleans, a repeated key as a
+  problem, and the line of every key and list item.
+* Stage 2, the model: a format's pydantic models derive from :class:`Spec` and use the
+  shared field types (:data:`Identifier`, :data:`ProtocolId`, :data:`Text`); pydantic's
+  errors become Dutch messages (``_messages.py``).
+* Stage 3, the cross-checks: a format's :data:`CrossCheck` returns ``(KeyPath, message)``
+  pairs; :func:`load_document` (``_loader.py``) puts file, line and key to each.
+* Folders of files: :func:`yaml_files` and :func:`load_versioned` (``_files.py``).
+
+Other packages use only the names below.
+"""
+
+from toetreding.formats._files import YAML_SUFFIXES, Versioned, load_versioned, yaml_files
+from toetreding.formats._loader import CrossCheck, load_document, load_document_file
+from toetreding.formats._spec import Identifier, ProtocolId, Spec, Text
+from toetreding.formats._yaml import KeyPath
+
+__all__ = [
+    "YAML_SUFFIXES",
+    "CrossCheck",
+    "Identifier",
+    "KeyPath",
+    "ProtocolId",
+    "Spec",
+    "Text",
+    "Versioned",
+    "load_document",
+    "load_document_file",
+    "load_versioned",
+    "yaml_files",
+]

@@ -1,0 +1,125 @@
+"""Problems in the author's words: pydantic's errors as Dutch messages, and key paths as the
+author reads them (``transitions[3] (besluit_partner).roles[0]``)."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from toetreding.formats._yaml import KeyPath
+
+_MESSAGES = {
+    "missing": "verplichte sleutel ontbreekt",
+    "string_too_short": "mag niet leeg zijn",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "bool_type": "moet true of false zijn",
+    "bool_parsing": "moet true of false zijn",
+    "list_type": "moet een lijst zijn",
+    "tuple_type": "moet een lijst zijn",
+    "dict_type": "moet een mapping (sleutel: waarde) zijn",
+    "model_type": "moet een mapping (sleutel: waarde) zijn",
+    "model_attributes_type": "moet een mapping (sleutel: waarde) zijn",
+}
+
+
+def dutch_message(error: Any, loc: KeyPath, model: type[BaseModel]) -> str:
+    """pydantic's ``error`` at ``loc`` below ``model``, as a Dutch sentence for the author."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = ", ".join(allowed_keys(model, loc[:-1]))
+        return f"onbekende sleutel '{loc[-1]}'; toegestaan zijn: {allowed}"
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{error['input']}' is geen geldige naam: gebruik kleine letters, cijfers en '_', "
+            "beginnend met een letter"
+        )
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", "")).replace(" or ", " of ")
+        return f"'{error['input']}' is niet toegestaan; kies uit: {expected}"
+    if kind == "too_short":
+        return "mag niet leeg zijn"
+    if kind in ("greater_than_equal", "greater_than"):
+        limit = ctx.get("ge", ctx.get("gt"))
+        return f"moet minstens {limit} zijn (is {error['input']!r})"
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    return str(error["msg"])
+
+
+def allowed_keys(root: type[BaseModel], loc: KeyPath) -> list[str]:
+    """The keys the model at ``loc`` below ``root`` accepts (by their names in the file)."""
+    model: Any = root
+    for part in loc:
+        model = _inner(model, part)
+    # An optional section (``audit: AuditSpec | None``) is the model inside the union.
+    candidates = [model, *_type_args(model)]
+    found = next((m for m in candidates if isinstance(m, type) and issubclass(m, BaseModel)), None)
+    if found is not None:
+        return [field.alias or name for name, field in found.model_fields.items()]
+    return []
+
+
+def _inner(annotation: Any, part: str | int) -> Any:
+    """Step from a model or container annotation to the one at ``part``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, field in annotation.model_fields.items():
+            if part in (name, field.alias):
+                return field.annotation
+        return None
+    for arg in _type_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _type_args(annotation: Any) -> Iterable[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return ()
+    args: list[Any] = []
+    for arg in typing.get_args(annotation):
+        args.extend([arg, *_type_args(arg)])
+    return args
+
+
+def display_key(path: KeyPath, data: Any) -> str:
+    """Human key path, e.g. ``transitions[3] (besluit_partner).roles[0]``."""
+    text = ""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) and data is not None:
+                continue  # a single value written where a list is allowed
+            text += f"[{part}]"
+            trigger = _item_label(node, part)
+            if trigger:
+                text += f" ({trigger})"
+        else:
+            text += f".{part}" if text else str(part)
+        node = node[part] if _indexable(node, part) else None
+    return text or "-"
+
+
+def _item_label(node: Any, index: int) -> str | None:
+    if isinstance(node, list) and index < len(node) and isinstance(node[index], dict):
+        item = node[index]
+        # Transitions are named by trigger; inputs, levels and fields by name; criteria by id.
+        label = item.get("trigger") or item.get("name") or item.get("id")
+        return str(label) if label else None
+    return None
+
+
+def _indexable(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
