@@ -32,6 +32,8 @@ class CaseForActor:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """A row of a case's history: a step taken (or a deadline changed), by whom, when."""
+
     seq: int
     trigger: str
     from_state: str | None

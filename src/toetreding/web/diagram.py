@@ -21,13 +21,14 @@ Every text is escaped.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
 from toetreding.definition.model import ALL_ACTIVE_STATES, ProtocolSpec, TransitionSpec
+from toetreding.web import diagram_svg as svg
+from toetreding.web.diagram_svg import LINE, Point
 
 WIDTH, HEIGHT = 164, 64  # a state's box
 GAP = 84  # between columns at least: room for the vertical tracks of the arrows
@@ -37,13 +38,8 @@ LEFT = MARGIN + 30  # room for the start dot
 HEADING = 24
 TRACK = 10  # between parallel vertical tracks in a gap
 LANE = 12  # between parallel horizontal lanes above or below the boxes
-LINE = 15  # text line height
-CHARS = 21  # characters on a line of a box
-MAX_LINES = 3
-CORNER = 6
 ARROW = "toetreding-pijl"
 
-Point = tuple[float, float]
 PortKey = tuple[str, ...]
 
 
@@ -320,14 +316,14 @@ class _Drawing:
                 f'<rect x="{x + 4:.0f}" y="{y + 4:.0f}" width="{WIDTH - 8}" height="{HEIGHT - 8}"'
                 ' rx="7" fill="none" stroke="#1d4e89" stroke-width="1"/>'
             )
-        parts.append(_label(state.label, x + WIDTH / 2, y + HEIGHT / 2))
+        parts.append(svg.label(state.label, x + WIDTH / 2, y + HEIGHT / 2))
         if is_current:
-            parts.append(_badge(x + WIDTH - 22, y))
+            parts.append(svg.badge(x + WIDTH - 22, y))
         parts.append("</g>")
         return "".join(parts)
 
     def _arrow(self, route: _Route) -> str:
-        d = _path(self.points(route))
+        d = svg.path(self.points(route))
         dash = ' stroke-dasharray="6 4"' if route.back else ""
         return (
             f'<g class="move{" back" if route.back else ""}"'
@@ -390,66 +386,3 @@ def _track_rank(key: PortKey) -> int:
     if key[0] == "in":
         return 0 if key[-1] == "right" else 2
     return 1
-
-
-def _label(text: str, cx: float, cy: float) -> str:
-    lines = textwrap.wrap(text, CHARS, max_lines=MAX_LINES, placeholder=" …") or [text]
-    first = cy - (len(lines) - 1) * LINE / 2 + 4
-    spans = "".join(
-        f'<tspan x="{cx:.0f}" y="{first + i * LINE:.0f}">{escape(line)}</tspan>'
-        for i, line in enumerate(lines)
-    )
-    return f'<text text-anchor="middle" font-size="13" fill="#1a1a1a">{spans}</text>'
-
-
-def _badge(x: float, y: float) -> str:
-    return (
-        f'<rect x="{x - 16:.0f}" y="{y - 9:.0f}" width="32" height="18" rx="9" fill="#b35c00"/>'
-        f'<text x="{x:.0f}" y="{y + 4:.0f}" text-anchor="middle" font-size="12"'
-        ' font-weight="700" fill="#ffffff">nu</text>'
-    )
-
-
-def _path(points: list[Point]) -> str:
-    """An orthogonal polyline with rounded corners as SVG path data."""
-    points = _simplify(points)
-    parts = [f"M{points[0][0]:.0f},{points[0][1]:.0f}"]
-    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
-        r = min(CORNER, _distance(before, corner) / 2, _distance(corner, after) / 2)
-        enter = _towards(corner, before, r)
-        leave = _towards(corner, after, r)
-        parts.append(
-            f"L{enter[0]:.1f},{enter[1]:.1f} Q{corner[0]:.0f},{corner[1]:.0f}"
-            f" {leave[0]:.1f},{leave[1]:.1f}"
-        )
-    parts.append(f"L{points[-1][0]:.0f},{points[-1][1]:.0f}")
-    return " ".join(parts)
-
-
-def _simplify(points: list[Point]) -> list[Point]:
-    """Drop repeated points and points in the middle of a straight segment."""
-    result: list[Point] = []
-    for point in points:
-        if result and _distance(result[-1], point) < 0.5:
-            continue
-        if len(result) >= 2 and _collinear(result[-2], result[-1], point):
-            result[-1] = point
-            continue
-        result.append(point)
-    return result
-
-
-def _collinear(a: Point, b: Point, c: Point) -> bool:
-    return abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])) < 0.5
-
-
-def _distance(a: Point, b: Point) -> float:
-    return float(abs(a[0] - b[0]) + abs(a[1] - b[1]))
-
-
-def _towards(corner: Point, other: Point, r: float) -> Point:
-    length = _distance(corner, other) or 1.0
-    return (
-        corner[0] + (other[0] - corner[0]) * r / length,
-        corner[1] + (other[1] - corner[1]) * r / length,
-    )

@@ -11,9 +11,9 @@ translate records into these models; what someone may see or do is decided elsew
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from toetreding._exceptions import AllowedTrigger, TransitionRefused
 from toetreding.audits import AuditView
@@ -21,7 +21,13 @@ from toetreding.deadlines import declared_deadline
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
 from toetreding.service import AgendaItem, CaseView
-from toetreding.store import CaseRecord, DeadlineRecord, PartnershipPublic, SchoolPublic
+from toetreding.store import (
+    CaseRecord,
+    DeadlineRecord,
+    HistoryEntry,
+    PartnershipPublic,
+    SchoolPublic,
+)
 from toetreding.store.tables import Finding
 
 
@@ -151,23 +157,6 @@ class CasePublic(BaseModel):
     updated_at: datetime
 
 
-class EventPublic(BaseModel):
-    """A row of the case's history."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    seq: int
-    trigger: str
-    from_state: str | None
-    to_state: str
-    actor_id: int | None
-    actor_name: str | None
-    role: str | None
-    at: datetime
-    note: str | None
-    payload: dict[str, Any]
-
-
 def case_public(spec: ProtocolSpec, case: CaseRecord, school_name: str) -> CasePublic:
     state = spec.states.get(case.state)
     return CasePublic(
@@ -231,7 +220,7 @@ class CaseDetail(BaseModel):
     actions: list[ActionPublic] = Field(description="Wat deze persoon nu kan doen")
     allowed: list[AllowedAction] = Field(description="Alles wat nu kan, met wie het mag")
     deadlines: list[DeadlinePublic]
-    history: list[EventPublic]
+    history: list[HistoryEntry]
 
 
 def deadline_public(spec: ProtocolSpec, record: DeadlineRecord, today: date) -> DeadlinePublic:
@@ -269,7 +258,7 @@ def case_detail(view: CaseView, actions: list[ActionPublic], today: date) -> Cas
         actions=actions,
         allowed=[AllowedAction.of(a) for a in view.allowed],
         deadlines=[deadline_public(spec, d, today) for d in view.deadlines],
-        history=[EventPublic.model_validate(h) for h in view.history],
+        history=view.history,
     )
 
 
@@ -560,7 +549,6 @@ __all__ = [
     "CasePublic",
     "CriterionRef",
     "DeadlinePublic",
-    "EventPublic",
     "FindingBase",
     "FindingCreate",
     "FindingPublic",
