@@ -32,50 +32,44 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from toetreding.roles import SCHOOL_ROLE
+from toetreding.store._common import CASES, DEADLINES, EVENTS, MEMBERSHIPS, PEOPLE
 from toetreding.store.database import refuse_nul
 from toetreding.store.records import CaseRecord, HistoryEntry
-from toetreding.store.tables import Case, Deadline, DeadlineStatus, Event, Membership, Person
-
-_cases = Case.__table__  # type: ignore[attr-defined]
-_events = Event.__table__  # type: ignore[attr-defined]
-_people = Person.__table__  # type: ignore[attr-defined]
-_memberships = Membership.__table__  # type: ignore[attr-defined]
-_deadlines = Deadline.__table__  # type: ignore[attr-defined]
-
+from toetreding.store.tables import DeadlineStatus
 
 CASE_WIDTH = len(fields(CaseRecord))
-_wide = _memberships.alias("wide")  # the person's partnership-wide roles (no school)
-_tied = _memberships.alias("tied")  # memberships tied to a school
+_wide = MEMBERSHIPS.alias("wide")  # the person's partnership-wide roles (no school)
+_tied = MEMBERSHIPS.alias("tied")  # memberships tied to a school
 # The two joins match the two partial unique indexes on memberships, so the roles are found
 # by index; what they keep is what counts for this case: a 'school' role only for its school.
 _CASE_FOR_ACTOR = (
     select(
-        *(_cases.c[f.name] for f in fields(CaseRecord)),
-        _people.c.name,
+        *(CASES.c[f.name] for f in fields(CaseRecord)),
+        PEOPLE.c.name,
         _wide.c.role,
         _tied.c.role.label("tied_role"),
     )
-    .select_from(_cases)
-    .join(_people, _people.c.id == bindparam("person_id"))
+    .select_from(CASES)
+    .join(PEOPLE, PEOPLE.c.id == bindparam("person_id"))
     .outerjoin(
         _wide,
-        (_wide.c.person_id == _people.c.id)
-        & (_wide.c.partnership_id == _cases.c.partnership_id)
+        (_wide.c.person_id == PEOPLE.c.id)
+        & (_wide.c.partnership_id == CASES.c.partnership_id)
         & _wide.c.school_id.is_(None)
         & (_wide.c.role != SCHOOL_ROLE),
     )
     .outerjoin(
         _tied,
-        (_tied.c.person_id == _people.c.id)
-        & (_tied.c.partnership_id == _cases.c.partnership_id)
+        (_tied.c.person_id == PEOPLE.c.id)
+        & (_tied.c.partnership_id == CASES.c.partnership_id)
         & _tied.c.school_id.is_not(None)
-        & ((_tied.c.role != SCHOOL_ROLE) | (_tied.c.school_id == _cases.c.school_id)),
+        & ((_tied.c.role != SCHOOL_ROLE) | (_tied.c.school_id == CASES.c.school_id)),
     )
-    .where(_cases.c.id == bindparam("case_id"))
+    .where(CASES.c.id == bindparam("case_id"))
 )
 _MOVE_CASE = (
-    update(_cases)
-    .where(_cases.c.id == bindparam("m_id"), _cases.c.revision == bindparam("m_revision"))
+    update(CASES)
+    .where(CASES.c.id == bindparam("m_id"), CASES.c.revision == bindparam("m_revision"))
     .values(
         state=bindparam("m_state"),
         revision=bindparam("m_new_revision"),
@@ -95,28 +89,28 @@ _EVENT_COLUMNS = (
     "note",
     "payload",
 )
-_APPEND_EVENT = insert(_events).values({name: bindparam(f"e_{name}") for name in _EVENT_COLUMNS})
+_APPEND_EVENT = insert(EVENTS).values({name: bindparam(f"e_{name}") for name in _EVENT_COLUMNS})
 _HISTORY = (
     select(
         *(
-            _people.c.name.label("actor_name") if f.name == "actor_name" else _events.c[f.name]
+            PEOPLE.c.name.label("actor_name") if f.name == "actor_name" else EVENTS.c[f.name]
             for f in fields(HistoryEntry)
         )
     )
-    .select_from(_events)
-    .outerjoin(_people, _people.c.id == _events.c.actor_id)
-    .where(_events.c.case_id == bindparam("case_id"))
-    .order_by(_events.c.seq)
+    .select_from(EVENTS)
+    .outerjoin(PEOPLE, PEOPLE.c.id == EVENTS.c.actor_id)
+    .where(EVENTS.c.case_id == bindparam("case_id"))
+    .order_by(EVENTS.c.seq)
 )
 
 # Deadlines move with the case, in the same transaction (see ``DeadlinePlan``).
 _MEET_DEADLINE = (
-    update(_deadlines)
+    update(DEADLINES)
     .where(
-        _deadlines.c.case_id == bindparam("d_case_id"),
-        _deadlines.c.status == DeadlineStatus.OPEN.value,
-        _deadlines.c.name == bindparam("d_name"),
-        _deadlines.c.due_date >= bindparam("d_met_from"),
+        DEADLINES.c.case_id == bindparam("d_case_id"),
+        DEADLINES.c.status == DeadlineStatus.OPEN.value,
+        DEADLINES.c.name == bindparam("d_name"),
+        DEADLINES.c.due_date >= bindparam("d_met_from"),
     )
     .values(
         status=DeadlineStatus.MET.value,
@@ -125,20 +119,20 @@ _MEET_DEADLINE = (
     )
 )
 _CLOSE_DEADLINES = (
-    update(_deadlines)
+    update(DEADLINES)
     .where(
-        _deadlines.c.case_id == bindparam("d_case_id"),
-        _deadlines.c.status == DeadlineStatus.OPEN.value,
+        DEADLINES.c.case_id == bindparam("d_case_id"),
+        DEADLINES.c.status == DeadlineStatus.OPEN.value,
     )
     .values(
         status=case(
-            (_deadlines.c.due_date < bindparam("d_today"), DeadlineStatus.MISSED.value),
+            (DEADLINES.c.due_date < bindparam("d_today"), DeadlineStatus.MISSED.value),
             else_=DeadlineStatus.CANCELLED.value,
         ),
         resolved_at=bindparam("d_at"),
     )
 )
-_OPEN_DEADLINE = insert(_deadlines).values(
+_OPEN_DEADLINE = insert(DEADLINES).values(
     case_id=bindparam("d_case_id"),
     state=bindparam("d_state"),
     name=bindparam("d_name"),
