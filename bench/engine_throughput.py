@@ -1,6 +1,8 @@
 """Engine throughput: Partnerschap 2 cases driven through the whole protocol on SQLite (WAL).
 
-Run as ``.venv/bin/python bench/engine_throughput.py [--cases N]`` (default 10,000).
+Run as ``.venv/bin/python bench/engine_throughput.py [--cases N]`` (default 10,000; on a
+2-core machine ``--cases 2000`` runs for about 12 minutes, most of it the audit desk's work,
+and the default about five times as long).
 
 Every case walks the current protocol (``protocols/partnerschap2.yaml``) from the
 orientation to the decision 'partner': 11 protocol steps, the audit included. Every step is
