@@ -1,6 +1,8 @@
 """Agenda over many open cases: how long ``toetreding agenda`` takes to answer.
 
-Run as ``.venv/bin/python bench/agenda.py [--cases N]`` (default 10,000).
+Run as ``.venv/bin/python bench/agenda.py [--cases N] [--runs N]`` (default 10,000 cases;
+medians of 9 service calls and of 5 commands, each after one warm-up; ``--runs N`` takes N
+of both, for a quick run).
 
 Opens N cases of the po Groningen protocol on a real SQLite file (WAL), spread over a
 school year, and moves each to the school's decision, where the deadline "vóór 1 april"
@@ -18,7 +20,6 @@ Target: well under a second for the command. Setup is not measured.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -29,49 +30,48 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from _setup import arguments, positive, sqlite_app
 from toetreding.clock import LOCAL_TZ, FixedClock
-from toetreding.definition import ProtocolRegistry
 from toetreding.service import Toetreding
-from toetreding.store import Store, make_engine, migrate
 from toetreding.store.tables import SchoolCreate
 
-REPO = Path(__file__).resolve().parent.parent
 START = datetime(2027, 9, 1, 9, 0, tzinfo=LOCAL_TZ)
 TODAY = date(2028, 3, 20)
 COORDINATOR = "coordinator@bench.nl"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=10_000)
+    parser = arguments(__doc__, cases=10_000)
+    parser.add_argument("--runs", type=positive, help="timed runs of each (9 and 5)")
     args = parser.parse_args()
+    calls, commands = (args.runs, args.runs) if args.runs else (9, 5)
     with tempfile.TemporaryDirectory(prefix="toetreding-bench-") as folder:
-        url = f"sqlite:///{Path(folder) / 'agenda.db'}"
+        db = Path(folder) / "agenda.db"
+        url = f"sqlite:///{db}"
         began = time.perf_counter()
-        app = _populate(url, args.cases)
+        app = _populate(db, args.cases)
         print(f"setup: {args.cases:,} cases in {time.perf_counter() - began:.0f} s")
         open_deadlines = len(app.agenda(today=TODAY))
         print(f"open deadlines: {open_deadlines:,}; today is {TODAY:%d-%m-%Y}\n")
         _report(
             "service: next 30 days, first 50",
             lambda: app.agenda(today=TODAY, within_days=30, limit=50),
+            calls,
         )
-        _report("service: overdue only", lambda: app.agenda(today=TODAY, overdue_only=True))
-        _report("service: all open deadlines", lambda: app.agenda(today=TODAY))
-        _report("command: agenda --within 30d (first 50)", lambda: _command(url), runs=5)
+        _report("service: overdue only", lambda: app.agenda(today=TODAY, overdue_only=True), calls)
+        _report("service: all open deadlines", lambda: app.agenda(today=TODAY), calls)
+        _report("command: agenda --within 30d (first 50)", lambda: _command(url), commands)
         _report(
             "command: agenda --within 30d --limit 0 --json",
             lambda: _command(url, "--limit", "0", "--json"),
-            runs=5,
+            commands,
         )
-        _report("command: --help (start-up alone)", lambda: _command(url, "--help"), runs=5)
+        _report("command: --help (start-up alone)", lambda: _command(url, "--help"), commands)
 
 
-def _populate(url: str, cases: int) -> Toetreding:
-    engine = make_engine(url)
-    migrate(engine)
+def _populate(db: Path, cases: int) -> Toetreding:
     clock = FixedClock(START)
-    app = Toetreding(Store(engine), ProtocolRegistry.from_directory(REPO / "protocols"), clock)
+    app = sqlite_app(db, clock)
     partnership = app.store.add_partnership("bench", "Bench", START)
     app.add_person("Coördinator", COORDINATOR, partnership_ref="bench", roles=("coordinator",))
     app.add_person(
@@ -106,10 +106,12 @@ def _command(url: str, *extra: str) -> None:
     env = {**os.environ, "TOETREDING_DATABASE_URL": url}
     command = Path(sys.executable).with_name("toetreding")
     args = [str(command), "agenda", "--within", "30d", "--at", str(TODAY), *extra]
-    subprocess.run(args, env=env, check=True, capture_output=True)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited with {done.returncode}:\n{done.stderr}")
 
 
-def _report(label: str, call: Callable[[], object], runs: int = 9) -> None:
+def _report(label: str, call: Callable[[], object], runs: int) -> None:
     call()  # warm the caches once, as a running app would have them
     times = []
     for _ in range(runs):

@@ -1,246 +1,123 @@
 """Engine throughput: Partnerschap 2 cases driven through the whole protocol on SQLite (WAL).
 
-Run as ``.venv/bin/python bench/engine_throughput.py [--cases N]`` (default 10,000).
+Run as ``.venv/bin/python bench/engine_throughput.py [--cases N]`` (default 10,000; on a
+2-core machine ``--cases 2000`` runs for about 12 minutes, most of it the audit desk's work,
+and the default about five times as long).
 
-Every event is handled the way a separate request would be: ``Toetreding.fire`` loads the
-case with the actor's roles, checks and fires the trigger through the shared machine and
-commits the new state together with its history row in one transaction. Cases are
-interleaved: each step of the path is fired for every case (in a shuffled order) before
-the next step starts.
+Every case walks the current protocol (``protocols/partnerschap2.yaml``) from the
+orientation to the decision 'partner': 11 protocol steps, the audit included. Every step is
+fired the way a separate web request would fire it: ``Toetreding.fire`` loads the case with
+the actor's roles, checks the trigger (its inputs and guards: the audit's reports, the
+school's corrections, the advice) through the shared machine and commits the new state with
+its history row and its deadline changes in one transaction. These steps are the *events*
+counted below. Cases are interleaved: each step of the path is fired for every case (in a
+shuffled order) before the next step starts.
+
+The audit itself is recorded between the steps through ``toetreding.audits.AuditDesk``, as
+the audit pages do, one call per request: before ``concept_rapport_opstellen`` the
+coordinator opens the audit with a committee from two partners, the chair records the three
+interviews, scores every criterion of the NVAO framework and drafts the report; before
+``correcties_indienen`` the school submits a factual correction; before
+``rapport_vaststellen`` the committee reads the corrections, decides each and fixes the
+final report. These desk calls are timed apart and reported as calls per second; they are
+not events and are not in the ratio.
 
 Beside it, in the same run and on a copy of the same database, plain ``sqlite3`` executes
-the same writes per event (guarded state update, history insert, commit) with the same
-PRAGMAs: the physical limit. The ratio of the two rates is printed for ``synchronous=FULL``
-(the production default, ``make_engine(durable=True)``) and ``synchronous=NORMAL``
-(``durable=False``, which isolates the CPU cost). Target: ratio >= 0.5.
+the writes of every *event* with the same PRAGMAs: the guarded state update of the case, its
+history row, the deadline writes the store makes in that transaction (the correction window
+opened on entering ``concept_rapport``; met, and the rest closed, on leaving it), commit.
+That is the physical limit of a step. It reads nothing, checks no guard and writes no audit
+rows (the desk's work has no counterpart there). The ratio of the two rates is printed for
+``synchronous=FULL`` (the production default, ``make_engine(durable=True)``) and
+``synchronous=NORMAL`` (``durable=False``, which isolates the CPU cost). Target: ratio >= 0.5.
 
-Both databases must end up with the same rows, which the run checks.
+Both databases must end up with the same cases, history and deadline rows, which the run
+checks. Before anything is set up at size, one case walks the whole path (a broken walk
+fails in seconds); the due date the service gives its correction window is the one the
+plain driver writes.
 
-Memory: the firing is replayed under ``tracemalloc`` (in separate passes, as tracing slows
+Memory: the walk is replayed under ``tracemalloc`` (in separate passes, as tracing slows
 Python down): all cases of a small database (N/10 cases), the same number of cases of the
-full one, and all cases of the full one. The peaks should be equal: memory does not grow
-with the cases held in the database. Setup (schools, people, roles, opening the cases) is
-not measured.
+full one, and all cases of the full one. What is traced is the firing of the steps (the
+desk's work in between runs untraced). The peaks should be equal: memory does not grow with
+the cases held in the database. Setup (schools, people, roles, opening the cases) is not
+measured.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
-import random
 import resource
-import shutil
 import sqlite3
 import sys
 import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import UTC, date, datetime
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
 
-from toetreding.clock import LOCAL_TZ, FixedClock
-from toetreding.definition import ProtocolRegistry, Sector
-from toetreding.service import Toetreding
-from toetreding.store import Region, Store, make_engine, migrate
-from toetreding.store.tables import SchoolCreate
-
-REPO = Path(__file__).resolve().parent.parent
-PROTOCOL = "partnerschap2"
-START = datetime(2026, 9, 1, 9, 0)
-SEED = 20260901
-TARGET = 0.5
-
-
-@dataclass(frozen=True)
-class Step:
-    trigger: str
-    actor: str  # "school" (the case's own contact) or a partnership-wide role
-    to_state: str
-    inputs: dict[str, Any]
-    note: str | None = None
-
-
-# The full path to 'partner'; inputs as protocols/partnerschap2.yaml asks for them.
-PATH = (
-    Step(
-        "orientatie_afronden",
-        "coordinator",
-        "zelfevaluatie",
-        {"verslag_orientatie": "verslag-orientatie.pdf"},
-        "Genoeg aanknopingspunten",
-    ),
-    Step(
-        "zelfevaluatie_indienen",
-        "school",
-        "bespreking_stuurgroep",
-        {"zelfevaluatie": "zelfevaluatie.pdf", "paginas": 8},
-    ),
-    Step(
-        "traject_inzetten",
-        "stuurgroep",
-        "voorwaarden_gesteld",
-        {"besluit_stuurgroep": "besluit.pdf", "voorwaarden": "Twee schoolopleiders aanstellen"},
-        "Zelfevaluatie is overtuigend",
-    ),
-    Step(
-        "voorwaarden_accepteren",
-        "school",
-        "plan_van_aanpak",
-        {"akkoord": "ja", "akkoordverklaring": "akkoord.pdf"},
-    ),
-    Step(
-        "plan_van_aanpak_indienen", "school", "samenwerkingsschool", {"plan_van_aanpak": "pva.pdf"}
-    ),
-    Step(
-        "audit_aanvragen",
-        "school",
-        "audit_aangevraagd",
-        {"vervolgzelfevaluatie": "vervolg.pdf"},
-    ),
-    Step("audit_inplannen", "coordinator", "audit_gepland", {"auditdatum": "2027-03-15"}),
-    Step(
-        "concept_rapport_opstellen",
-        "auditcommissie",
-        "concept_rapport",
-        {"concept_rapport": "concept.pdf"},
-    ),
-    Step("correcties_indienen", "school", "rapport_vaststellen", {"correcties": "correcties.pdf"}),
-    Step(
-        "rapport_vaststellen",
-        "auditcommissie",
-        "besluitvorming",
-        {"definitief_rapport": "rapport.pdf"},
-    ),
-    Step(
-        "besluit_partner",
-        "stuurgroep",
-        "partner",
-        {"besluitbrief": "besluitbrief.pdf"},
-        "Voldoet aan alle criteria",
-    ),
+from _partnerschap2 import (
+    FINAL,
+    PATH,
+    PROTOCOL,
+    STAFF,
+    START,
+    AuditWork,
+    Fixture,
+    build_fixture,
+    copy_of,
+    moment,
+    schedule,
+    source,
 )
-INITIAL = "orientatie"
-FINAL = PATH[-1].to_state
+from _setup import arguments, protocols, sqlite_engine
+from toetreding.clock import FixedClock
+from toetreding.service import Toetreding
+from toetreding.store import Store
 
-
-# --- setup (not measured) -----------------------------------------------------------------
-
-
-@cache
-def protocols() -> ProtocolRegistry:
-    """The protocol registry, read once per run."""
-    return ProtocolRegistry.from_directory(REPO / "protocols")
-
-
-@dataclass(frozen=True)
-class Fixture:
-    """A migrated database file with N open cases, and who acts on each."""
-
-    db: Path
-    roles: dict[str, int]  # partnership-wide role -> person id
-    cases: list[tuple[int, int]]  # (case id, person id of the school's contact)
-
-
-def build_fixture(db: Path, n: int) -> Fixture:
-    """Partnership, N vo-schools, staff and one contact per school, N open cases."""
-    engine = make_engine(f"sqlite:///{db}", durable=False)
-    migrate(engine)
-    clock = FixedClock(START - timedelta(days=1))
-    app = Toetreding(Store(engine), protocols(), clock)
-    store = app.store
-    now = clock.now()
-    partnership = store.add_partnership("part2", "Partnerschap 2 (Almelo)", now)
-    assert partnership.id is not None
-    roles = {}
-    for role in ("coordinator", "stuurgroep", "auditcommissie"):
-        person = store.add_person(f"{role.title()} Partnerschap", f"{role}@part2.nl", now)
-        assert person.id is not None
-        app.grant_role(person.id, partnership.id, role)
-        roles[role] = person.id
-    cases = []
-    for i in range(n):
-        school = store.add_school(
-            SchoolCreate(
-                name=f"School {i:05d}",
-                sector=Sector.VO,
-                brin=f"{i:05d}X",
-                region=Region.MIDDEN,
-                partnership_id=partnership.id,
-            ),
-            now,
-        )
-        contact = store.add_person(f"Contact {i:05d}", f"contact{i}@school{i}.nl", now)
-        assert school.id is not None and contact.id is not None
-        app.grant_role(contact.id, partnership.id, "school", str(school.brin))
-        case_id = app.open_case(
-            school_ref=school.id, protocol_id=PROTOCOL, actor_ref=roles["coordinator"]
-        )
-        cases.append((case_id, contact.id))
-    engine.dispose()
-    _checkpoint(db)
-    return Fixture(db, roles, cases)
-
-
-def _checkpoint(db: Path) -> None:
-    """Fold the WAL into the database file so that a plain copy is complete."""
-    connection = sqlite3.connect(db)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
-
-
-def copy_of(fixture: Fixture, db: Path) -> Fixture:
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(fixture.db, db)
-    return Fixture(db, fixture.roles, fixture.cases)
-
-
-def schedule(fixture: Fixture) -> list[list[tuple[int, int]]]:
-    """Per step, every case once, in a shuffled (but reproducible) order."""
-    rng = random.Random(SEED)
-    rounds = []
-    for _ in PATH:
-        order = list(fixture.cases)
-        rng.shuffle(order)
-        rounds.append(order)
-    return rounds
-
-
-def moment(step: int) -> datetime:
-    """Steps a month apart, so the audit date of ``audit_inplannen`` is reached in time."""
-    return START + timedelta(days=30 * step + 1)
-
+TARGET = 0.5
 
 # --- the measured parts -------------------------------------------------------------------
 
 
 class ToetredingDriver:
-    """Fires each step through the real service, one request per event."""
+    """Fires each step through the real service, one request per event; the audit desk's
+    work before a step (``prepare``) is timed apart."""
 
     def __init__(self, fixture: Fixture, *, durable: bool) -> None:
         self.fixture = fixture
-        self.engine = make_engine(f"sqlite:///{fixture.db}", durable=durable)
         self.clock = FixedClock(START)
-        self.app = Toetreding(Store(self.engine), protocols(), self.clock)
+        self.app = Toetreding(
+            Store(sqlite_engine(fixture.db, durable=durable)), protocols(), self.clock
+        )
+        self.audit = AuditWork(self.app, self.clock, fixture.people)
+
+    def prepare(self, index: int, order: list[tuple[int, int]]) -> None:
+        self.audit.before_step(PATH[index].trigger, order)
 
     def round(self, index: int, order: list[tuple[int, int]]) -> None:
-        step, roles, fire = PATH[index], self.fixture.roles, self.app.fire
+        step, people, fire = PATH[index], self.fixture.people, self.app.fire
         self.clock.set(moment(index))
         for case_id, contact in order:
-            actor = contact if step.actor == "school" else roles[step.actor]
+            actor = contact if step.actor == "school" else people[step.actor]
             fire(case_id, step.trigger, actor_ref=actor, inputs=step.inputs, note=step.note)
 
+    def walk(self, rounds: list[list[tuple[int, int]]]) -> None:
+        """The whole path for the cases of ``rounds``, untimed."""
+        for index, order in enumerate(rounds):
+            self.prepare(index, order)
+            self.round(index, order)
+
     def close(self) -> None:
-        self.engine.dispose()
+        self.app.store.engine.dispose()
 
 
 class PlainDriver:
-    """The same writes with the plain driver: guarded update, history insert, commit."""
+    """The same writes per event with the plain driver: guarded update, history insert, the
+    deadline writes of the step, commit."""
 
     UPDATE = (
         "UPDATE cases SET state=?, revision=?, updated_at=?, closed_at=? WHERE id=? AND revision=?"
@@ -249,9 +126,31 @@ class PlainDriver:
         "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor_id, role, at, "
         "note, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
+    MEET = (
+        "UPDATE deadlines SET status='met', resolved_at=?, resolved_by=? "
+        "WHERE case_id=? AND status='open' AND name=? AND due_date >= ?"
+    )
+    CLOSE = (
+        "UPDATE deadlines SET status=CASE WHEN due_date < ? THEN 'missed' ELSE 'cancelled' END, "
+        "resolved_at=? WHERE case_id=? AND status='open'"
+    )
+    OPEN = (
+        "INSERT INTO deadlines (case_id, state, name, due_date, original_due_date, status, "
+        "created_at, next_reminder_on) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)"
+    )
 
-    def __init__(self, fixture: Fixture, *, synchronous: str) -> None:
+    def __init__(self, fixture: Fixture, due: dict[str, str], *, synchronous: str) -> None:
+        """``due``: deadline name -> the due date the service gave it in the probe."""
         self.fixture = fixture
+        spec = protocols().get(PROTOCOL)
+        # Per step, what the store does to the deadlines: those its trigger meets, whether
+        # the rest of the state it leaves close, those the state it enters opens.
+        self.deadlines: list[tuple[list[str], bool, list[tuple[str, str]]]] = []
+        for index, step in enumerate(PATH):
+            leaving = spec.states[source(index)].deadlines
+            met = [d.name for d in leaving if step.trigger in d.met_by]
+            opened = [(d.name, due[d.name]) for d in spec.states[step.to_state].deadlines]
+            self.deadlines.append((met, bool(leaving), opened))
         self.connection = sqlite3.connect(fixture.db)
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}"):
             self.connection.execute(f"PRAGMA {pragma}")
@@ -259,15 +158,17 @@ class PlainDriver:
         self.connection.execute("PRAGMA busy_timeout=5000")
 
     def round(self, index: int, order: list[tuple[int, int]]) -> None:
-        step, roles, connection = PATH[index], self.fixture.roles, self.connection
-        at = moment(index).replace(tzinfo=LOCAL_TZ)
-        from_state = PATH[index - 1].to_state if index else INITIAL
+        step, people, connection = PATH[index], self.fixture.people, self.connection
+        from_state, (met, close_rest, opened) = source(index), self.deadlines[index]
+        at = moment(index)
+        today = at.date().isoformat()
         final = step.to_state == FINAL
         revision = index + 2
         payload = {k: (True if v == "ja" else v) for k, v in step.inputs.items()}
+        role = STAFF.get(step.actor, step.actor)
         for case_id, contact in order:
             stamp = _stored(at)  # bound values are converted per event, as any writer must
-            actor = contact if step.actor == "school" else roles[step.actor]
+            actor = contact if step.actor == "school" else people[step.actor]
             moved = connection.execute(
                 self.UPDATE,
                 (step.to_state, revision, stamp, stamp if final else None, case_id, revision - 1),
@@ -277,18 +178,17 @@ class PlainDriver:
             connection.execute(
                 self.INSERT,
                 (
-                    case_id,
-                    revision,
-                    step.trigger,
-                    from_state,
-                    step.to_state,
-                    actor,
-                    step.actor,
-                    stamp,
-                    step.note,
-                    json.dumps(payload),
+                    *(case_id, revision, step.trigger, from_state, step.to_state),
+                    *(actor, role, stamp, step.note, json.dumps(payload)),
                 ),
             )
+            for name in met:
+                connection.execute(self.MEET, (stamp, actor, case_id, name, date.min.isoformat()))
+            if close_rest:
+                connection.execute(self.CLOSE, (today, stamp, case_id))
+            for name, due in opened:
+                opening = (case_id, step.to_state, name, due, due, stamp, today)
+                connection.execute(self.OPEN, opening)
             connection.commit()
 
     def close(self) -> None:
@@ -303,16 +203,39 @@ def _stored(moment: datetime) -> str:
 @dataclass(frozen=True)
 class Pair:
     mode: str
-    events: int
-    ours: float  # seconds
-    plain: float  # seconds
+    cases: int
+    ours: list[float]  # seconds, per step of the path
+    plain: list[float]  # seconds, per step of the path
+    desk_calls: int
+    desk: float  # seconds
+
+    @property
+    def events(self) -> int:
+        return self.cases * len(PATH)
 
     @property
     def ratio(self) -> float:
-        return self.plain / self.ours
+        return sum(self.plain) / sum(self.ours)
 
 
-def compare(full: Fixture, directory: Path, mode: str) -> Pair:
+def probe(directory: Path) -> dict[str, str]:
+    """One case through the whole path, audit included, before anything is built at size.
+
+    Returns the due date the service gave each deadline the path opens, by name: the plain
+    driver writes the same (every case enters that state at the same moment).
+    """
+    fixture = build_fixture(directory / "probe.db", 1)
+    driver = ToetredingDriver(fixture, durable=False)
+    driver.walk(schedule(fixture))
+    driver.close()
+    _verify(fixture.db, 1)
+    connection = sqlite3.connect(fixture.db)
+    due = dict(connection.execute("SELECT name, due_date FROM deadlines").fetchall())
+    connection.close()
+    return due
+
+
+def compare(full: Fixture, due: dict[str, str], directory: Path, mode: str) -> Pair:
     """Both drivers over copies of the same database, alternating step by step.
 
     Alternating (and swapping who goes first) exposes both to the same background load,
@@ -321,58 +244,76 @@ def compare(full: Fixture, directory: Path, mode: str) -> Pair:
     ours = ToetredingDriver(
         copy_of(full, directory / f"toetreding-{mode}.db"), durable=mode == "FULL"
     )
-    plain = PlainDriver(copy_of(full, directory / f"sqlite3-{mode}.db"), synchronous=mode)
-    spent = {ours: 0.0, plain: 0.0}
+    plain = PlainDriver(copy_of(full, directory / f"sqlite3-{mode}.db"), due, synchronous=mode)
+    spent: dict[ToetredingDriver | PlainDriver, list[float]] = {ours: [], plain: []}
+    desk = 0.0
     gc.collect()
     for index, order in enumerate(schedule(full)):
+        started = time.perf_counter()
+        ours.prepare(index, order)
+        desk += time.perf_counter() - started
         drivers = (ours, plain) if index % 2 == 0 else (plain, ours)
         for driver in drivers:
             started = time.perf_counter()
             driver.round(index, order)
-            spent[driver] += time.perf_counter() - started
+            spent[driver].append(time.perf_counter() - started)
     ours.close()
     plain.close()
     _verify(ours.fixture.db, len(full.cases))
     _same_rows(ours.fixture.db, plain.fixture.db)
-    return Pair(mode, len(full.cases) * len(PATH), spent[ours], spent[plain])
+    return Pair(mode, len(full.cases), spent[ours], spent[plain], ours.audit.calls, desk)
 
 
 def traced_peak(fixture: Fixture, cases: int) -> tuple[int, int]:
     """(events, peak bytes traced) firing the whole path for the first ``cases`` cases.
 
-    One-time allocations (the machine, compiled statements, the connection) are included;
-    they are the same whatever the size of the database.
+    Each round of firing is traced on its own; the desk's work before it is not. One-time
+    allocations (the machine, compiled statements, the connection) are included; they are
+    the same whatever the size of the database.
     """
-    subset = Fixture(fixture.db, fixture.roles, fixture.cases[:cases])
+    subset = Fixture(fixture.db, fixture.people, fixture.cases[:cases])
     driver = ToetredingDriver(subset, durable=False)
-    rounds = schedule(subset)
-    gc.collect()
-    tracemalloc.start()
-    for index, order in enumerate(rounds):
+    peak = 0
+    for index, order in enumerate(schedule(subset)):
+        driver.prepare(index, order)
+        gc.collect()
+        tracemalloc.start()
         driver.round(index, order)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+        peak = max(peak, tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
     driver.close()
     return cases * len(PATH), peak
 
 
 def _verify(db: Path, n: int) -> None:
-    """Every case reached the end, with its whole history."""
+    """Every case reached the end with its whole history, its audit closed with a final
+    report and its correction window met."""
     connection = sqlite3.connect(db)
     done = connection.execute(
         "SELECT count(*) FROM cases WHERE state = ? AND revision = ? AND closed_at IS NOT NULL",
         (FINAL, len(PATH) + 1),
     ).fetchone()[0]
     rows = connection.execute("SELECT count(*) FROM events").fetchone()[0]
+    audits = connection.execute(
+        "SELECT count(DISTINCT a.case_id) FROM audits a JOIN reports r ON r.audit_id = a.id "
+        "WHERE a.closed_at IS NOT NULL AND r.final AND r.advice_outcome = ?",
+        (FINAL,),
+    ).fetchone()[0]
+    met = connection.execute("SELECT count(*) FROM deadlines WHERE status = 'met'").fetchone()[0]
     connection.close()
-    if done != n or rows != n * (len(PATH) + 1):
-        raise SystemExit(f"verification failed: {done}/{n} cases done, {rows} history rows")
+    if (done, rows, audits, met) != (n, n * (len(PATH) + 1), n, n):
+        raise SystemExit(
+            f"verification failed: {done}/{n} cases done, {rows} history rows, "
+            f"{audits} audits closed with the advice '{FINAL}', {met} correction windows met"
+        )
 
 
 def _same_rows(one: Path, other: Path) -> None:
-    """Both databases hold the same cases and history: the baseline did the same writes."""
+    """Both databases hold the same cases, history and deadlines: the baseline did the same
+    writes per event."""
     first, second = sqlite3.connect(one), sqlite3.connect(other)
-    for query in ("SELECT * FROM cases ORDER BY id", "SELECT * FROM events ORDER BY id"):
+    for table in ("cases", "events", "deadlines"):
+        query = f"SELECT * FROM {table} ORDER BY id"
         # Row by row, in step: the check itself holds no more than a row of each.
         for mine, theirs in zip_longest(first.execute(query), second.execute(query)):
             if mine != theirs:
@@ -394,44 +335,31 @@ def mib(size: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--cases", type=int, default=10_000, help="number of cases (10000)")
-    args = parser.parse_args(argv)
+    args = arguments(__doc__, cases=10_000).parse_args(argv)
     n = args.cases
     small_n = max(1, n // 10)
-    protocols()  # an unreadable protocol directory fails here, not after the setup
     print(
-        f"toetreding engine throughput: {n} cases x {len(PATH)} events through '{PROTOCOL}'\n"
+        f"toetreding engine throughput: {n} cases x {len(PATH)} events through '{PROTOCOL}' "
+        f"(version {protocols().get(PROTOCOL).version})\n"
         f"SQLite {sqlite3.sqlite_version} (WAL), Python {sys.version.split()[0]}"
     )
     with tempfile.TemporaryDirectory(prefix="toetreding-bench-") as tmp:
         directory = Path(tmp)
         started = time.perf_counter()
+        due = probe(directory)
         full = build_fixture(directory / "template-full.db", n)
         small = build_fixture(directory / "template-small.db", small_n)
         print(f"setup, not measured: {time.perf_counter() - started:.1f} s\n")
         rss_setup = peak_rss()
-        pairs = [compare(full, directory, mode) for mode in ("FULL", "NORMAL")]
+        pairs = [compare(full, due, directory, mode) for mode in ("FULL", "NORMAL")]
         rss_fired = peak_rss()
         small_events, small_peak = traced_peak(copy_of(small, directory / "small.db"), small_n)
         full_events, full_peak = traced_peak(copy_of(full, directory / "full.db"), small_n)
         whole_events, whole_peak = traced_peak(copy_of(full, directory / "whole.db"), n)
 
-    header = (
-        f"{'synchronous':<11} {'events':>7} {'s toetr.':>8} {'s sqlite3':>9} "
-        f"{'ev/s toetreding':>15} {'ev/s sqlite3':>12} {'ratio':>6}  target {TARGET}"
-    )
-    print(header)
-    print("-" * len(header))
-    for pair in pairs:
-        print(
-            f"{pair.mode:<11} {pair.events:>7} {pair.ours:>8.2f} {pair.plain:>9.2f} "
-            f"{pair.events / pair.ours:>15,.0f} {pair.events / pair.plain:>12,.0f} "
-            f"{pair.ratio:>6.3f}  {'met' if pair.ratio >= TARGET else 'MISSED'}"
-        )
-    print("(FULL = make_engine(durable=True), the production default; NORMAL isolates CPU)")
+    report_rates(pairs)
     print()
-    print("peak memory traced while firing (tracemalloc, separate passes, NORMAL):")
+    print("peak memory traced while firing (tracemalloc, per step, separate passes, NORMAL):")
     for held, fired, events, peak in (
         (small_n, small_n, small_events, small_peak),
         (n, small_n, full_events, full_peak),
@@ -449,6 +377,40 @@ def main(argv: list[str] | None = None) -> int:
         f"{mib(rss_fired)} MiB after firing the table's {sum(p.events for p in pairs)} events"
     )
     return 0
+
+
+def report_rates(pairs: list[Pair]) -> None:
+    header = (
+        f"{'synchronous':<11} {'events':>7} {'s toetr.':>8} {'s sqlite3':>9} "
+        f"{'ev/s toetreding':>15} {'ev/s sqlite3':>12} {'ratio':>6}  target {TARGET}"
+    )
+    print(header)
+    print("-" * len(header))
+    for pair in pairs:
+        ours, plain = sum(pair.ours), sum(pair.plain)
+        print(
+            f"{pair.mode:<11} {pair.events:>7} {ours:>8.2f} {plain:>9.2f} "
+            f"{pair.events / ours:>15,.0f} {pair.events / plain:>12,.0f} "
+            f"{pair.ratio:>6.3f}  {'met' if pair.ratio >= TARGET else 'MISSED'}"
+        )
+    print("(FULL = make_engine(durable=True), the production default; NORMAL isolates CPU)")
+    print()
+    width = max(len(step.trigger) for step in PATH) + 2
+    modes = "".join(f"{p.mode + ': toetreding, sqlite3':>28}" for p in pairs)
+    print(f"{'ms per event, by step':<{width}}{modes}")
+    for index, step in enumerate(PATH):
+        cells = "".join(
+            f"{1000 * p.ours[index] / p.cases:>18.2f}{1000 * p.plain[index] / p.cases:>10.2f}"
+            for p in pairs
+        )
+        print(f"  {step.trigger:<{width - 2}}{cells}")
+    print()
+    print("audit desk between the steps (toetreding only; not events, not in the ratio):")
+    for pair in pairs:
+        print(
+            f"  {pair.mode:<6} {pair.desk_calls:>7} calls in {pair.desk:7.2f} s: "
+            f"{pair.desk_calls / pair.desk:,.0f} calls/s"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """One scheduler heartbeat over 100,000 open deadlines: quiet, and with 1,000 reminders due.
 
-Run as ``.venv/bin/python bench/reminder_sweep.py [--deadlines N] [--due N]``.
+Run as ``.venv/bin/python bench/reminder_sweep.py [--cases N] [--due N]`` (default 100,000
+cases, 1,000 of them due; ``--due`` is at most ``--cases``).
 
 A real SQLite file (WAL) holds N po cases, each with its open deadline "vóór 1 april" (the
 rows are inserted in bulk; the workflow itself is benchmarked in engine_throughput.py). A
@@ -15,7 +16,6 @@ plan the reminders that came due, send them (here into an outbox folder of .eml 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 import time
@@ -24,15 +24,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert
 
+from _setup import arguments, positive, protocols, sqlite_engine
 from toetreding.clock import LOCAL_TZ, FixedClock
-from toetreding.definition import ProtocolRegistry
 from toetreding.reminders import OutboxChannel
 from toetreding.reminders.sweep import ReminderSweep
 from toetreding.service import Toetreding
-from toetreding.store import Store, make_engine, migrate
+from toetreding.store import Store
 from toetreding.store.tables import Case, Deadline, Membership, Partnership, Person, School
 
-REPO = Path(__file__).resolve().parent.parent
 DUE = date(2028, 4, 1)  # the deadlines that come due
 LATER = date(2028, 6, 1)  # all the others: their ladders are looked at from 2 May
 QUIET_DAY = datetime(2027, 12, 1, 7, 0, tzinfo=LOCAL_TZ)
@@ -40,21 +39,16 @@ BUSY_DAY = datetime(2028, 3, 25, 7, 0, tzinfo=LOCAL_TZ)  # 7 days before 1 April
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deadlines", type=int, default=100_000)
-    parser.add_argument("--due", type=int, default=1_000)
+    parser = arguments(__doc__, cases=100_000)
+    parser.add_argument("--due", type=positive, default=1_000, help="how many come due (1,000)")
     args = parser.parse_args()
+    cases, due = args.cases, min(args.due, args.cases)
     with tempfile.TemporaryDirectory(prefix="toetreding-bench-") as folder:
-        engine = make_engine(f"sqlite:///{Path(folder) / 'sweep.db'}")
-        migrate(engine)
+        engine = sqlite_engine(Path(folder) / "sweep.db", fresh=True)
         began = time.perf_counter()
-        _populate(engine, args.deadlines, args.due)
-        print(f"setup: {args.deadlines:,} open deadlines in {time.perf_counter() - began:.0f} s")
-        app = Toetreding(
-            Store(engine),
-            ProtocolRegistry.from_directory(REPO / "protocols"),
-            FixedClock(QUIET_DAY),
-        )
+        _populate(engine, cases, due)
+        print(f"setup: {cases:,} open deadlines in {time.perf_counter() - began:.0f} s")
+        app = Toetreding(Store(engine), protocols(), FixedClock(QUIET_DAY))
         outbox = OutboxChannel(Path(folder) / "outbox")
         sweep = ReminderSweep(
             app, outbox, sender="bench <bench@example.org>", base_url="http://x", exclusive=True
@@ -74,7 +68,7 @@ def main() -> None:
         busy = time.perf_counter() - began
         files = len(list((Path(folder) / "outbox").glob("*.eml")))
         print(
-            f"heartbeat with {args.due:,} due: {busy:.2f} s "
+            f"heartbeat with {due:,} due: {busy:.2f} s "
             f"({report.planned:,} planned, {report.sent:,} sent, {files:,} .eml files)"
         )
         began = time.perf_counter()
