@@ -16,11 +16,11 @@ from typing import Any
 
 from _setup import PROTOCOLS, checkpoint, protocols, sqlite_app
 from toetreding.audits import AuditDesk, NewFinding
+from toetreding.calendar import Region
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import Sector
 from toetreding.service import Toetreding
-from toetreding.store import Region
-from toetreding.store.tables import SchoolCreate
+from toetreding.store import SchoolCreate
 
 PROTOCOL = "partnerschap2"
 START = datetime(2026, 9, 1, 9, 0, tzinfo=LOCAL_TZ)  # a Tuesday; the cases open the day before

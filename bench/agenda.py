@@ -33,7 +33,7 @@ from pathlib import Path
 from _setup import arguments, positive, sqlite_app
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.service import Toetreding
-from toetreding.store.tables import SchoolCreate
+from toetreding.store import SchoolCreate
 
 START = datetime(2027, 9, 1, 9, 0, tzinfo=LOCAL_TZ)
 TODAY = date(2028, 3, 20)

@@ -26,8 +26,7 @@ from sqlalchemy import Engine, insert
 
 from _setup import arguments, positive, protocols, sqlite_engine
 from toetreding.clock import LOCAL_TZ, FixedClock
-from toetreding.reminders import OutboxChannel
-from toetreding.reminders.sweep import ReminderSweep
+from toetreding.reminders import OutboxChannel, ReminderSweep
 from toetreding.service import Toetreding
 from toetreding.store import Store
 from toetreding.store.tables import Case, Deadline, Membership, Partnership, Person, School

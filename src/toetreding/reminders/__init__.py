@@ -20,6 +20,7 @@ from toetreding.reminders.message import (
     reminder_message_id,
 )
 from toetreding.reminders.render import KEY_HEADER, reminder_subject, render_reminder
+from toetreding.reminders.sweep import ReminderSweep, SweepReport
 
 __all__ = [
     "KEY_HEADER",
@@ -27,7 +28,9 @@ __all__ = [
     "OutboxChannel",
     "Recipient",
     "ReminderMessage",
+    "ReminderSweep",
     "SmtpChannel",
+    "SweepReport",
     "case_url",
     "channel_from_settings",
     "reminder_message_id",
