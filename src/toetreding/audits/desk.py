@@ -30,10 +30,17 @@ from toetreding.definition.model import AuditSpec
 from toetreding.frameworks import FrameworkRegistry, FrameworkSpec
 from toetreding.rules.advice import AdviceRegistry, advise
 from toetreding.service import Toetreding
+from toetreding.store import (
+    AuditPublic,
+    AuditSessionPublic,
+    CorrectionPublic,
+    FindingCreate,
+    FindingPublic,
+    ReportPublic,
+)
 from toetreding.store.audits import AuditStore
 from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.records import CaseRecord
-from toetreding.store.tables import Audit, AuditSession, Correction, Finding, Report
 
 # Who forms the committee; the committee members themselves do the rest.
 ORGANISERS = frozenset({"coordinator", "stuurgroep"})
@@ -63,7 +70,9 @@ class AuditDesk:
 
     # --- the audit and its committee ------------------------------------------------------
 
-    def open(self, case_id: int, *, actor_ref: str | int, at: datetime | None = None) -> Audit:
+    def open(
+        self, case_id: int, *, actor_ref: str | int, at: datetime | None = None
+    ) -> AuditPublic:
         """Open an audit of the case on the framework its protocol names."""
         case, spec, audit_spec = self._case(case_id)
         person_id, moment = self._organiser(case, actor_ref), self._moment(at)
@@ -97,7 +106,7 @@ class AuditDesk:
             raise InvalidInputError("noem de partnerorganisatie waar het lid vandaan komt")
         audit = self._open_audit(case_id)
         person_id = self.app.store.person(person_ref).id or 0
-        self.audits.add_member(audit.id or 0, person_id, partner.strip(), role)
+        self.audits.add_member(audit.id, person_id, partner.strip(), role)
         return committee_warnings(self._members(audit))
 
     def add_session(
@@ -109,7 +118,7 @@ class AuditDesk:
         attendees: Sequence[str],
         notes: str | None = None,
         actor_ref: str | int,
-    ) -> AuditSession:
+    ) -> AuditSessionPublic:
         """Record an interview with one of the protocol's groups and who attended."""
         _, _, audit_spec = self._case(case_id)
         audit = self._open_audit(case_id)
@@ -125,7 +134,7 @@ class AuditDesk:
             raise InvalidInputError("noem wie er bij het gesprek waren").with_hint(
                 "--attendee NAAM (herhaal voor elke deelnemer)"
             )
-        return self.audits.add_session(audit.id or 0, group, held_on, names, notes)
+        return self.audits.add_session(audit.id, group, held_on, names, notes)
 
     # --- findings -------------------------------------------------------------------------
 
@@ -136,7 +145,7 @@ class AuditDesk:
         *,
         actor_ref: str | int,
         at: datetime | None = None,
-    ) -> Finding:
+    ) -> FindingPublic:
         """Record (or revise) a finding; the earlier revision stays in the history."""
         case, spec, audit_spec = self._case(case_id)
         where = (*audit_spec.open_in, *filter(None, [audit_spec.finalize_in]))
@@ -151,10 +160,9 @@ class AuditDesk:
                 "--evidence TEKST"
             )
         return self.audits.record_finding(
-            Finding(
-                audit_id=audit.id or 0,
+            FindingCreate(
+                audit_id=audit.id,
                 criterion_id=finding.criterion_id,
-                revision=0,
                 level=finding.level,
                 evidence=finding.evidence.strip(),
                 strengths=finding.strengths,
@@ -165,7 +173,7 @@ class AuditDesk:
             )
         )
 
-    def audits_of(self, case_id: int) -> list[Audit]:
+    def audits_of(self, case_id: int) -> list[AuditPublic]:
         """Every audit of the case, the first one first (a volgschool is audited again);
         they are numbered from 1 in this order."""
         return self.audits.audits(case_id)
@@ -174,7 +182,6 @@ class AuditDesk:
         """An audit of the case (by default the latest) as the committee reads it."""
         case, _, audit_spec = self._case(case_id)
         audit = self._audit(case_id, number)
-        assert audit.id is not None
         framework = self._framework(audit, case)
         findings = self.audits.findings(audit.id)
         unscored = [c.id for c in framework.criteria() if _unscored(findings.get(c.id), framework)]
@@ -192,9 +199,9 @@ class AuditDesk:
             warnings=committee_warnings(members),
         )
 
-    def finding_history(self, case_id: int, criterion_id: str) -> list[Finding]:
+    def finding_history(self, case_id: int, criterion_id: str) -> list[FindingPublic]:
         audit = self._latest(case_id)
-        return self.audits.finding_history(audit.id or 0, criterion_id)
+        return self.audits.finding_history(audit.id, criterion_id)
 
     def advise(self, case_id: int) -> AdviceView:
         """The advice the current findings give; refused while criteria are unscored."""
@@ -208,7 +215,7 @@ class AuditDesk:
 
     def draft_report(
         self, case_id: int, *, actor_ref: str | int, at: datetime | None = None
-    ) -> Report:
+    ) -> ReportPublic:
         """A new draft version with the advice; only when every criterion is scored."""
         case, spec, audit_spec = self._case(case_id)
         self._require_state(case, spec, audit_spec.open_in, "een concept-rapport opstellen")
@@ -218,7 +225,7 @@ class AuditDesk:
         advice = self.advise(case_id)
         content = snapshot(view.framework, view.findings, view.sessions, advice)
         return self.audits.add_report(
-            audit.id or 0, False, advice.outcome, content, member, self._moment(at)
+            audit.id, False, advice.outcome, content, member, self._moment(at)
         )
 
     def submit_correction(
@@ -229,7 +236,7 @@ class AuditDesk:
         criterion_id: str | None = None,
         actor_ref: str | int,
         at: datetime | None = None,
-    ) -> Correction:
+    ) -> CorrectionPublic:
         """The school reports a factual inaccuracy in the draft report."""
         case, spec, audit_spec = self._case(case_id)
         person_id = self.app.person_id(actor_ref)
@@ -238,7 +245,7 @@ class AuditDesk:
             raise InvalidInputError("alleen de school zelf meldt feitelijke onjuistheden")
         self._require_state(case, spec, (audit_spec.corrections_in or "",), "correcties melden")
         audit = self._latest(case_id)
-        draft = next((r for r in reversed(self.audits.reports(audit.id or 0)) if not r.final), None)
+        draft = next((r for r in reversed(self.audits.reports(audit.id)) if not r.final), None)
         if draft is None:
             raise InvalidInputError("er is nog geen concept-rapport om op te reageren")
         if criterion_id is not None:
@@ -246,13 +253,7 @@ class AuditDesk:
         if not text.strip():
             raise InvalidInputError("beschrijf de feitelijke onjuistheid").with_hint("--text TEKST")
         return self.audits.add_correction(
-            Correction(
-                report_id=draft.id or 0,
-                criterion_id=criterion_id,
-                text=text.strip(),
-                submitted_by=person_id,
-                submitted_at=self._moment(at),
-            )
+            draft.id, criterion_id, text.strip(), person_id, self._moment(at)
         )
 
     def decide_correction(
@@ -264,7 +265,7 @@ class AuditDesk:
         reason: str,
         actor_ref: str | int,
         at: datetime | None = None,
-    ) -> Correction:
+    ) -> CorrectionPublic:
         """The committee takes a correction over or not, always with a reason."""
         case, spec, audit_spec = self._case(case_id)
         self._require_state(case, spec, (audit_spec.finalize_in or "",), "correcties beoordelen")
@@ -284,13 +285,15 @@ class AuditDesk:
         """Every correction on an audit's drafts (default: the latest), oldest first."""
         audit = self._audit(case_id, number)
         result = []
-        for report in self.audits.reports(audit.id or 0):
-            for correction in self.audits.corrections(report.id or 0):
+        for report in self.audits.reports(audit.id):
+            for correction in self.audits.corrections(report.id):
                 person = self.app.store.person(correction.submitted_by)
                 result.append(CorrectionView(correction, person.name, report.version))
         return result
 
-    def finalize(self, case_id: int, *, actor_ref: str | int, at: datetime | None = None) -> Report:
+    def finalize(
+        self, case_id: int, *, actor_ref: str | int, at: datetime | None = None
+    ) -> ReportPublic:
         """Fix the final report: every correction decided, advice from the current findings."""
         case, spec, audit_spec = self._case(case_id)
         self._require_state(case, spec, (audit_spec.finalize_in or "",), "het rapport vaststellen")
@@ -319,14 +322,14 @@ class AuditDesk:
             for c in corrections
         ]
         return self.audits.add_report(
-            audit.id or 0, True, advice.outcome, content, member, self._moment(at)
+            audit.id, True, advice.outcome, content, member, self._moment(at)
         )
 
-    def reports(self, case_id: int, number: int | None = None) -> list[Report]:
+    def reports(self, case_id: int, number: int | None = None) -> list[ReportPublic]:
         """The report versions of an audit of the case (by default the latest)."""
-        return self.audits.reports(self._audit(case_id, number).id or 0)
+        return self.audits.reports(self._audit(case_id, number).id)
 
-    def released_reports(self, case_id: int, number: int | None = None) -> list[Report]:
+    def released_reports(self, case_id: int, number: int | None = None) -> list[ReportPublic]:
         """The report versions the school has been sent: the draft that was current when the
         case entered the corrections step, and the final report once the case left the step
         in which it was fixed. Other drafts are the committee's own working versions."""
@@ -334,7 +337,7 @@ class AuditDesk:
         audits = self.audits_of(case_id)
         index = len(audits) if number is None else number
         audit = self._audit(case_id, number)
-        reports = self.audits.reports(audit.id or 0)
+        reports = self.audits.reports(audit.id)
         # The audit's part of the history: from its opening to the next audit's, if any.
         start = as_aware(audit.opened_at)
         end = as_aware(audits[index].opened_at) if index < len(audits) else None
@@ -356,7 +359,9 @@ class AuditDesk:
                     released.add(current[-1].version)
         return [r for r in reports if r.version in released]
 
-    def report(self, case_id: int, version: int | None = None, number: int | None = None) -> Report:
+    def report(
+        self, case_id: int, version: int | None = None, number: int | None = None
+    ) -> ReportPublic:
         """A version (by default the newest) of an audit's report (by default the latest)."""
         reports = self.reports(case_id, number)
         if not reports:
@@ -411,7 +416,7 @@ class AuditDesk:
             )
         return person_id
 
-    def _member(self, audit: Audit, actor_ref: str | int) -> int:
+    def _member(self, audit: AuditPublic, actor_ref: str | int) -> int:
         person_id = self.app.person_id(actor_ref)
         if person_id not in {m.person_id for m in self._members(audit)}:
             raise InvalidInputError(
@@ -419,10 +424,10 @@ class AuditDesk:
             ).with_hint("de coördinator of stuurgroep voegt leden toe: toetreding audit member add")
         return person_id
 
-    def _members(self, audit: Audit) -> list[MemberView]:
+    def _members(self, audit: AuditPublic) -> list[MemberView]:
         return [
-            MemberView(person.id or 0, person.name, person.email, member.partner, member.role)
-            for member, person in self.audits.members(audit.id or 0)
+            MemberView(person.id, person.name, person.email, member.partner, member.role)
+            for member, person in self.audits.members(audit.id)
         ]
 
     def _require_state(
@@ -435,20 +440,22 @@ class AuditDesk:
                 f"'{spec.states[case.state].label}'"
             )
 
-    def final_report_before(self, case_id: int, moment: datetime) -> tuple[int, Report] | None:
+    def final_report_before(
+        self, case_id: int, moment: datetime
+    ) -> tuple[int, ReportPublic] | None:
         """The newest final report (and its audit's number) fixed at or before ``moment``:
         the one a decision taken then rests on, even after a new audit has begun."""
         found = None
         for number, audit in enumerate(self.audits_of(case_id), start=1):
-            for report in self.audits.reports(audit.id or 0):
+            for report in self.audits.reports(audit.id):
                 if report.final and as_aware(report.created_at) <= as_aware(moment):
                     found = (number, report)
         return found
 
-    def _latest(self, case_id: int) -> Audit:
+    def _latest(self, case_id: int) -> AuditPublic:
         return self._audit(case_id, None)
 
-    def _audit(self, case_id: int, number: int | None) -> Audit:
+    def _audit(self, case_id: int, number: int | None) -> AuditPublic:
         """The case's audit with this number (1 = the first), or the latest."""
         if number is None:
             audit = self.audits.latest_audit(case_id)
@@ -462,7 +469,7 @@ class AuditDesk:
             raise NotFoundError(f"dossier {case_id} heeft geen audit {number}")
         return audits[number - 1]
 
-    def _open_audit(self, case_id: int) -> Audit:
+    def _open_audit(self, case_id: int) -> AuditPublic:
         audit = self._latest(case_id)
         if audit.closed_at is not None:
             raise InvalidInputError(
@@ -484,7 +491,7 @@ class AuditDesk:
             self.frameworks.load(None, spec, moment)
         return spec, own
 
-    def _framework(self, audit: Audit, case: CaseRecord) -> FrameworkSpec:
+    def _framework(self, audit: AuditPublic, case: CaseRecord) -> FrameworkSpec:
         owner = case.partnership_id if audit.partnership_framework else None
         return self.frameworks.get(owner, audit.framework_id, audit.framework_version)
 
@@ -495,10 +502,10 @@ class AuditDesk:
         if level is not None:
             framework.level(level)  # raises, listing the scale
 
-    def _session_id(self, audit: Audit, group: str | None) -> int | None:
+    def _session_id(self, audit: AuditPublic, group: str | None) -> int | None:
         if group is None:
             return None
-        sessions = self.audits.sessions(audit.id or 0)
+        sessions = self.audits.sessions(audit.id)
         found = [s for s in sessions if s.group_name == group]
         if not found:
             held = ", ".join(sorted({s.group_name for s in sessions})) or "nog geen"
@@ -508,7 +515,7 @@ class AuditDesk:
         return found[-1].id
 
     def _advice(
-        self, audit_spec: AuditSpec, framework: FrameworkSpec, findings: dict[str, Finding]
+        self, audit_spec: AuditSpec, framework: FrameworkSpec, findings: dict[str, FindingPublic]
     ) -> AdviceView | None:
         if audit_spec.advice is None or not framework.scored:
             return None
@@ -529,7 +536,7 @@ def committee_warnings(members: Sequence[MemberView]) -> list[str]:
     return []
 
 
-def _unscored(finding: Finding | None, framework: FrameworkSpec) -> bool:
+def _unscored(finding: FindingPublic | None, framework: FrameworkSpec) -> bool:
     return finding is None or (framework.scored and finding.level is None)
 
 

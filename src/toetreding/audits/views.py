@@ -8,7 +8,13 @@ from typing import Any
 
 from toetreding.audits.advice_view import AdviceView
 from toetreding.frameworks import FrameworkSpec
-from toetreding.store.tables import Audit, AuditSession, Correction, Finding, Report
+from toetreding.store import (
+    AuditPublic,
+    AuditSessionPublic,
+    CorrectionPublic,
+    FindingPublic,
+    ReportPublic,
+)
 
 
 @dataclass(frozen=True)
@@ -26,14 +32,14 @@ class AuditView:
     what is still unscored, and the advice once complete."""
 
     case_id: int
-    audit: Audit
+    audit: AuditPublic
     framework: FrameworkSpec
     members: list[MemberView]
-    sessions: list[AuditSession]
-    findings: dict[str, Finding]  # the current revision per criterion
+    sessions: list[AuditSessionPublic]
+    findings: dict[str, FindingPublic]  # the current revision per criterion
     unscored: list[str]  # criterion ids without a score
     advice: AdviceView | None  # None until every criterion is scored
-    reports: list[Report]
+    reports: list[ReportPublic]
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -66,19 +72,19 @@ class ReportComparison:
 
 @dataclass(frozen=True)
 class CorrectionView:
-    correction: Correction
+    correction: CorrectionPublic
     submitted_by: str
     report_version: int
 
 
 def snapshot(
     framework: FrameworkSpec,
-    findings: dict[str, Finding],
-    sessions: list[AuditSession],
+    findings: dict[str, FindingPublic],
+    sessions: list[AuditSessionPublic],
     advice: AdviceView,
 ) -> dict[str, Any]:
     """The report's frozen content: findings and advice as they are now."""
-    groups = {s.id: s.group_name for s in sessions}
+    groups: dict[int | None, str] = {s.id: s.group_name for s in sessions}
     return {
         "framework": {
             "id": framework.id,
@@ -100,6 +106,6 @@ def snapshot(
     }
 
 
-def report_date(report: Report) -> date:
+def report_date(report: ReportPublic) -> date:
     created: datetime = report.created_at
     return created.date()

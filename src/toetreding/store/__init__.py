@@ -5,6 +5,19 @@ from toetreding.store.records import CaseFilter, CaseForActor, CaseRecord, Histo
 from toetreding.store.repository import Store, definition_digest
 from toetreding.store.tables import Region
 
+# audits
+from toetreding.store.tables.audits import (
+    AuditMemberPublic,
+    AuditPublic,
+    AuditSessionPublic,
+    CorrectionPublic,
+    FindingCreate,
+    FindingPublic,
+    FrameAnswerCreate,
+    FrameAnswerPublic,
+    ReportPublic,
+)
+
 __all__ = [
     "CaseFilter",
     "CaseForActor",
@@ -17,4 +30,17 @@ __all__ = [
     "migrate",
     "normalise_url",
     "schema_is_current",
+]
+
+# audits
+__all__ += [
+    "AuditMemberPublic",
+    "AuditPublic",
+    "AuditSessionPublic",
+    "CorrectionPublic",
+    "FindingCreate",
+    "FindingPublic",
+    "FrameAnswerCreate",
+    "FrameAnswerPublic",
+    "ReportPublic",
 ]

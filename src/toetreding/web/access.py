@@ -16,8 +16,9 @@ from toetreding._exceptions import NotFoundError
 from toetreding.audits import AuditDesk, AuditView
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import Toetreding
+from toetreding.store import ReportPublic
 from toetreding.store.records import CaseRecord, Visibility
-from toetreding.store.tables import Account, Membership, Person, Report
+from toetreding.store.tables import Account, Membership, Person
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def visible_case(app: Toetreding, viewer: Viewer, case_id: int) -> CaseRecord:
 
 def visible_reports(
     desk: AuditDesk, viewer: Viewer, case_id: int, number: int | None = None
-) -> list[Report]:
+) -> list[ReportPublic]:
     """The report versions of an audit of the case (default: the latest): all of them for
     the partnership's people, for a school contact only those sent to the school."""
     if viewer.school_only:

@@ -22,11 +22,11 @@ from toetreding.audits import AuditView
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
 from toetreding.service import AgendaItem, CaseView
+from toetreding.store import FindingPublic as StoredFinding  # the API's FindingPublic is below
 from toetreding.store.records import CaseRecord, DeadlineRecord
 from toetreding.store.tables import (
     CasePublic,
     EventPublic,
-    Finding,
     PartnershipPublic,
     PersonPublic,
     School,
@@ -413,7 +413,7 @@ class AuditDetail(BaseModel):
     warnings: list[str]
 
 
-def finding_public(view: AuditView, finding: Finding) -> FindingPublic:
+def finding_public(view: AuditView, finding: StoredFinding) -> FindingPublic:
     framework = view.framework
     return FindingPublic(
         criterion_id=finding.criterion_id,
@@ -439,7 +439,7 @@ def audit_detail(
     return AuditDetail(
         case_id=view.case_id,
         audit=AuditPublic(
-            id=audit.id or 0,
+            id=audit.id,
             framework_id=framework.id,
             framework_version=framework.version,
             framework_title=framework.title,
@@ -456,7 +456,7 @@ def audit_detail(
         ],
         sessions=[
             SessionPublic(
-                id=s.id or 0,
+                id=s.id,
                 group=s.group_name,
                 group_label=group_labels.get(s.group_name, s.group_name),
                 held_on=s.held_on,

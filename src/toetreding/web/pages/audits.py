@@ -26,7 +26,7 @@ from toetreding.documents.filters import criterion_number
 from toetreding.frameworks import FrameworkSpec
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import CaseView
-from toetreding.store.tables import Finding
+from toetreding.store import FindingPublic
 from toetreding.web.access import Viewer, require_visible_reports, visible_audit, visible_case
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.pages.cases import actions_for
@@ -203,7 +203,7 @@ def _score_json(desk: AuditDesk, case_id: int, finding: NewFinding, me: Viewer) 
     )
 
 
-def finding_status(framework: FrameworkSpec, finding: Finding | None) -> str:
+def finding_status(framework: FrameworkSpec, finding: FindingPublic | None) -> str:
     """One line a member reads next to a criterion: scored how, which version, or open."""
     if finding is None or (framework.scored and not finding.level):
         return "Nog open"
