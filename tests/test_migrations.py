@@ -30,7 +30,7 @@ TABLES = {
     "frameworks",
     "audits",
     "audit_members",
-    "audit_sessions",
+    "audit_interviews",
     "findings",
     "reports",
     "corrections",

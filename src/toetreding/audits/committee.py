@@ -8,7 +8,7 @@ from datetime import date, datetime
 from toetreding._exceptions import InvalidInputError
 from toetreding.audits._base import DeskBase
 from toetreding.audits.views import MemberView
-from toetreding.store import AuditPublic, AuditSessionPublic
+from toetreding.store import AuditInterviewPublic, AuditPublic
 
 MEMBER_ROLES = ("voorzitter", "lid", "secretaris")
 
@@ -55,7 +55,7 @@ class CommitteeDesk(DeskBase):
         self.audits.add_member(audit.id, person_id, partner.strip(), role)
         return committee_warnings(self._members(audit))
 
-    def add_session(
+    def add_interview(
         self,
         case_id: int,
         *,
@@ -64,7 +64,7 @@ class CommitteeDesk(DeskBase):
         attendees: Sequence[str],
         notes: str | None = None,
         actor_ref: str | int,
-    ) -> AuditSessionPublic:
+    ) -> AuditInterviewPublic:
         """Record an interview with one of the protocol's groups and who attended."""
         _, _, audit_spec = self._case(case_id)
         audit = self._open_audit(case_id)
@@ -80,7 +80,7 @@ class CommitteeDesk(DeskBase):
             raise InvalidInputError("noem wie er bij het gesprek waren").with_hint(
                 "--attendee NAAM (herhaal voor elke deelnemer)"
             )
-        return self.audits.add_session(audit.id, group, held_on, names, notes)
+        return self.audits.add_interview(audit.id, group, held_on, names, notes)
 
 
 def committee_warnings(members: Sequence[MemberView]) -> list[str]:

@@ -24,7 +24,7 @@ class NewFinding:
     evidence: str
     strengths: str | None = None
     development: str | None = None
-    session_group: str | None = None  # the interview it draws on
+    interview_group: str | None = None  # the interview it draws on
 
 
 class FindingDesk(DeskBase):
@@ -59,7 +59,7 @@ class FindingDesk(DeskBase):
                 evidence=finding.evidence.strip(),
                 strengths=finding.strengths,
                 development=finding.development,
-                session_id=self._session_id(audit, finding.session_group),
+                interview_id=self._interview_id(audit, finding.interview_group),
                 recorded_by=member,
                 recorded_at=self._moment(at),
             )
@@ -78,7 +78,7 @@ class FindingDesk(DeskBase):
             audit=audit,
             framework=framework,
             members=members,
-            sessions=self.audits.sessions(audit.id),
+            interviews=self.audits.interviews(audit.id),
             findings=findings,
             unscored=unscored,
             advice=self._advice(audit_spec, framework, findings) if not unscored else None,
@@ -98,14 +98,14 @@ class FindingDesk(DeskBase):
             raise InvalidInputError(f"de audit is nog niet compleet; nog niet gescoord: {titles}")
         return view.advice
 
-    def _session_id(self, audit: AuditPublic, group: str | None) -> int | None:
+    def _interview_id(self, audit: AuditPublic, group: str | None) -> int | None:
         """The latest interview with ``group``; a finding names the group, not the day."""
         if group is None:
             return None
-        sessions = self.audits.sessions(audit.id)
-        found = [s for s in sessions if s.group_name == group]
+        interviews = self.audits.interviews(audit.id)
+        found = [i for i in interviews if i.group_name == group]
         if not found:
-            held = ", ".join(sorted({s.group_name for s in sessions})) or "nog geen"
+            held = ", ".join(sorted({i.group_name for i in interviews})) or "nog geen"
             raise InvalidInputError(
                 f"er is geen gesprek met groep '{group}' vastgelegd (gehouden: {held})"
             )

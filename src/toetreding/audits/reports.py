@@ -25,7 +25,7 @@ class ReportDesk(FindingDesk):
         member = self._member(audit, actor_ref)
         view = self.view(case_id)
         advice = self.advise(case_id)
-        content = snapshot(view.framework, view.findings, view.sessions, advice)
+        content = snapshot(view.framework, view.findings, view.interviews, advice)
         return self.audits.add_report(
             audit.id, False, advice.outcome, content, member, self._moment(at)
         )
@@ -112,7 +112,7 @@ class ReportDesk(FindingDesk):
             )
         view = self.view(case_id)
         advice = self.advise(case_id)
-        content = snapshot(view.framework, view.findings, view.sessions, advice)
+        content = snapshot(view.framework, view.findings, view.interviews, advice)
         content["corrections"] = [_decided(c.correction) for c in corrections]
         return self.audits.add_report(
             audit.id, True, advice.outcome, content, member, self._moment(at)

@@ -9,8 +9,8 @@ from typing import Any
 from toetreding.audits.advice_view import AdviceView
 from toetreding.frameworks import FrameworkSpec
 from toetreding.store import (
+    AuditInterviewPublic,
     AuditPublic,
-    AuditSessionPublic,
     CorrectionPublic,
     FindingPublic,
     ReportPublic,
@@ -35,7 +35,7 @@ class AuditView:
     audit: AuditPublic
     framework: FrameworkSpec
     members: list[MemberView]
-    sessions: list[AuditSessionPublic]
+    interviews: list[AuditInterviewPublic]
     findings: dict[str, FindingPublic]  # the current revision per criterion
     unscored: list[str]  # criterion ids without a score
     advice: AdviceView | None  # None until every criterion is scored
@@ -46,8 +46,8 @@ class AuditView:
     def complete(self) -> bool:
         return not self.unscored
 
-    def session_group(self, session_id: int | None) -> str | None:
-        found = next((s for s in self.sessions if s.id == session_id), None)
+    def interview_group(self, interview_id: int | None) -> str | None:
+        found = next((i for i in self.interviews if i.id == interview_id), None)
         return found.group_name if found else None
 
 
@@ -80,11 +80,12 @@ class CorrectionView:
 def snapshot(
     framework: FrameworkSpec,
     findings: dict[str, FindingPublic],
-    sessions: list[AuditSessionPublic],
+    interviews: list[AuditInterviewPublic],
     advice: AdviceView,
 ) -> dict[str, Any]:
-    """The report's frozen content: findings and advice as they are now."""
-    groups: dict[int | None, str] = {s.id: s.group_name for s in sessions}
+    """The report's frozen content: findings and advice as they are now (an interview by
+    its group, which a reader knows it by)."""
+    groups: dict[int | None, str] = {i.id: i.group_name for i in interviews}
     return {
         "framework": {
             "id": framework.id,
@@ -98,7 +99,7 @@ def snapshot(
                 "evidence": f.evidence,
                 "strengths": f.strengths,
                 "development": f.development,
-                "session": groups.get(f.session_id),
+                "interview": groups.get(f.interview_id),
             }
             for criterion, f in findings.items()
         },

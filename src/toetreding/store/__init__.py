@@ -7,9 +7,9 @@ from toetreding.store.tables import Region
 
 # audits
 from toetreding.store.tables.audits import (
+    AuditInterviewPublic,
     AuditMemberPublic,
     AuditPublic,
-    AuditSessionPublic,
     CorrectionPublic,
     FindingCreate,
     FindingPublic,
@@ -34,9 +34,9 @@ __all__ = [
 
 # audits
 __all__ += [
+    "AuditInterviewPublic",
     "AuditMemberPublic",
     "AuditPublic",
-    "AuditSessionPublic",
     "CorrectionPublic",
     "FindingCreate",
     "FindingPublic",

@@ -21,11 +21,11 @@ from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoun
 from toetreding.rules import AuditFacts
 from toetreding.store.tables import (
     Audit,
+    AuditInterview,
+    AuditInterviewPublic,
     AuditMember,
     AuditMemberPublic,
     AuditPublic,
-    AuditSession,
-    AuditSessionPublic,
     Correction,
     CorrectionPublic,
     Finding,
@@ -105,22 +105,23 @@ class AuditStore:
                 for member, person in session.exec(query)
             ]
 
-    def add_session(
+    def add_interview(
         self, audit_id: int, group: str, held_on: date, attendees: list[str], notes: str | None
-    ) -> AuditSessionPublic:
-        row = AuditSession(
+    ) -> AuditInterviewPublic:
+        row = AuditInterview(
             audit_id=audit_id, group_name=group, held_on=held_on, attendees=attendees, notes=notes
         )
-        return self._add(row, AuditSessionPublic)
+        return self._add(row, AuditInterviewPublic)
 
-    def sessions(self, audit_id: int) -> list[AuditSessionPublic]:
+    def interviews(self, audit_id: int) -> list[AuditInterviewPublic]:
+        """The audit's interviews in the order they were held."""
         with self._session() as session:
             query = (
-                select(AuditSession)
-                .where(AuditSession.audit_id == audit_id)
-                .order_by(col(AuditSession.held_on), col(AuditSession.id))
+                select(AuditInterview)
+                .where(AuditInterview.audit_id == audit_id)
+                .order_by(col(AuditInterview.held_on), col(AuditInterview.id))
             )
-            return _public(AuditSessionPublic, session.exec(query))
+            return _public(AuditInterviewPublic, session.exec(query))
 
     # --- findings -------------------------------------------------------------------------
 

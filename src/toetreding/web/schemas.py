@@ -11,9 +11,9 @@ someone may see or do is decided elsewhere (``web.access``, the service, the aud
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -344,7 +344,7 @@ class MemberPublic(BaseModel):
     role: str
 
 
-class SessionPublic(BaseModel):
+class InterviewPublic(BaseModel):
     id: int
     group: str
     group_label: str
@@ -361,9 +361,19 @@ class FindingBase(SQLModel):
 
 
 class FindingCreate(FindingBase):
-    session_group: Text | None = SQLField(
+    interview_group: Text | None = SQLField(
         default=None, description="Het gesprek (gespreksgroep) waarop de bevinding steunt"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_name(cls, data: Any) -> Any:
+        """Clients written before the rename send ``session_group``: take it as
+        ``interview_group`` rather than drop it silently."""
+        if isinstance(data, dict) and "session_group" in data:
+            data = dict(data)
+            data.setdefault("interview_group", data.pop("session_group"))
+        return data
 
 
 class FindingPublic(FindingBase):
@@ -371,7 +381,7 @@ class FindingPublic(FindingBase):
     title: str
     revision: int
     level_label: str | None
-    session_group: str | None
+    interview_group: str | None
     recorded_by: int
     recorded_at: datetime
 
@@ -399,7 +409,7 @@ class AuditDetail(BaseModel):
     case_id: int
     audit: AuditPublic
     committee: list[MemberPublic]
-    sessions: list[SessionPublic]
+    interviews: list[InterviewPublic]
     findings_shown: bool = Field(
         description=(
             "Of de werkbevindingen van de commissie getoond worden; niet aan de school, die "
@@ -424,7 +434,7 @@ def finding_public(view: AuditView, finding: StoredFinding) -> FindingPublic:
         evidence=finding.evidence,
         strengths=finding.strengths,
         development=finding.development,
-        session_group=view.session_group(finding.session_id),
+        interview_group=view.interview_group(finding.interview_id),
         recorded_by=finding.recorded_by,
         recorded_at=finding.recorded_at,
     )
@@ -454,16 +464,16 @@ def audit_detail(
             )
             for m in view.members
         ],
-        sessions=[
-            SessionPublic(
-                id=s.id,
-                group=s.group_name,
-                group_label=group_labels.get(s.group_name, s.group_name),
-                held_on=s.held_on,
-                attendees=list(s.attendees),
-                notes=s.notes,
+        interviews=[
+            InterviewPublic(
+                id=i.id,
+                group=i.group_name,
+                group_label=group_labels.get(i.group_name, i.group_name),
+                held_on=i.held_on,
+                attendees=list(i.attendees),
+                notes=i.notes,
             )
-            for s in view.sessions
+            for i in view.interviews
         ],
         findings_shown=findings_shown,
         findings=[
@@ -543,6 +553,7 @@ __all__ = [
     "FireCreate",
     "FireResult",
     "InputSpec",
+    "InterviewPublic",
     "MePublic",
     "MemberPublic",
     "MembershipPublic",
@@ -556,7 +567,6 @@ __all__ = [
     "RolePublic",
     "SchoolPublic",
     "SchoolRef",
-    "SessionPublic",
     "StateCount",
     "StatePublic",
     "Text",

@@ -62,7 +62,7 @@ class AuditMemberPublic(AuditMemberBase):
     id: int
 
 
-class AuditSessionBase(SQLModel):
+class AuditInterviewBase(SQLModel):
     """An interview with one of the protocol's groups, with who attended."""
 
     audit_id: int = Field(foreign_key="audits.id")
@@ -72,14 +72,14 @@ class AuditSessionBase(SQLModel):
     notes: str | None = None
 
 
-class AuditSession(AuditSessionBase, table=True):
-    __tablename__ = "audit_sessions"
-    __table_args__ = (Index("ix_audit_sessions_audit", "audit_id"),)
+class AuditInterview(AuditInterviewBase, table=True):
+    __tablename__ = "audit_interviews"
+    __table_args__ = (Index("ix_audit_interviews_audit", "audit_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
 
 
-class AuditSessionPublic(AuditSessionBase):
+class AuditInterviewPublic(AuditInterviewBase):
     id: int
 
 
@@ -92,7 +92,7 @@ class FindingBase(SQLModel):
     evidence: str
     strengths: str | None = None
     development: str | None = None
-    session_id: int | None = Field(default=None, foreign_key="audit_sessions.id")
+    interview_id: int | None = Field(default=None, foreign_key="audit_interviews.id")
     recorded_by: int = Field(foreign_key="people.id")
     recorded_at: datetime
 

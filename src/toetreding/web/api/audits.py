@@ -82,7 +82,7 @@ def score(
         evidence=body.evidence,
         strengths=body.strengths,
         development=body.development,
-        session_group=body.session_group,
+        interview_group=body.interview_group,
     )
     context.desk.score(case_id, finding, actor_ref=me.person_id)
     view = context.desk.view(case_id)

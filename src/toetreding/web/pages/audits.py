@@ -43,7 +43,7 @@ class May:
 
     open: bool = False
     add_member: bool = False
-    add_session: bool = False
+    add_interview: bool = False
     score: bool = False
     draft: bool = False
     correct: bool = False
@@ -117,7 +117,7 @@ def add_member(
 
 
 @router.post("/dossiers/{case_id}/audit/gesprekken")
-def add_session(
+def add_interview(
     request: Request,
     case_id: int,
     me: Me,
@@ -130,7 +130,7 @@ def add_session(
     desk = _desk(request, me, case_id, csrf_token)
 
     def step() -> object:
-        return desk.add_session(
+        return desk.add_interview(
             case_id,
             group=groep,
             held_on=_date(datum),
@@ -385,7 +385,7 @@ def _may(
     return May(
         open=organiser and working and not running,
         add_member=organiser and running,
-        add_session=member,
+        add_interview=member,
         score=member and (working or finalizing),
         draft=member and working,
         correct=school and state == spec.corrections_in and has_draft,
