@@ -86,7 +86,7 @@ def record_audit(
     chair = members[0][0]
     day = desk.app.clock.now().date()
     for group in AUDIT_GROUPS:
-        desk.add_session(
+        desk.add_interview(
             case_id, group=group, held_on=day, attendees=[f"Deelnemer {group}"], actor_ref=chair
         )
     for criterion, level in scores.items():
@@ -95,7 +95,7 @@ def record_audit(
             level,
             f"Vervolgzelfevaluatie en gesprekken over {criterion}",
             development="Borgen in het jaarplan" if level != "goed" else None,
-            session_group="management",
+            interview_group="management",
         )
         desk.score(case_id, finding, actor_ref=chair)
 

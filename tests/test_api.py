@@ -364,7 +364,7 @@ def test_the_audit_of_a_case_with_committee_findings_and_advice(client: TestClie
     audit = client.get("/api/dossiers/6/audit", headers=token(client, COORDINATOR)).json()
     assert audit["audit"]["framework_id"] == "nvao-opleidingsschool-2009"
     assert {m["name"] for m in audit["committee"]} == {"Ruud Kamphuis", "Ineke Bosman"}
-    assert {s["group"] for s in audit["sessions"]} == {"management", "begeleiders", "docenten"}
+    assert {i["group"] for i in audit["interviews"]} == {"management", "begeleiders", "docenten"}
     assert len(audit["findings"]) == 12 and audit["unscored"] == []
     assert audit["advice"]["outcome"] == "partner"
     assert [(r["version"], r["final"]) for r in audit["reports"]] == [(1, False)]
@@ -430,7 +430,7 @@ def planned_audit(client: TestClient) -> int:
     app.fire(1, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": date(2026, 12, 7)})
     desk(client).open(1, actor_ref=STUURGROEP)
     desk(client).add_member(1, person_ref=AUDIT_CHAIR, partner="Saxion", actor_ref=STUURGROEP)
-    desk(client).add_session(
+    desk(client).add_interview(
         1, group="management", held_on=date(2026, 12, 7), attendees=["Directie"],
         actor_ref=AUDIT_CHAIR,
     )  # fmt: skip
@@ -448,13 +448,13 @@ def test_a_committee_member_scores_a_criterion_and_revises_it(
             "level": "onvoldoende_reparabel",
             "evidence": "Twee getrainde werkplekbegeleiders voor vijf secties.",
             "development": "Meer begeleiders trainen.",
-            "session_group": "management",
+            "interview_group": "management",
         },
         headers=auth,
     )
     assert first.status_code == 200, first.text
     finding = first.json()
-    assert (finding["criterion_id"], finding["revision"], finding["session_group"]) == (
+    assert (finding["criterion_id"], finding["revision"], finding["interview_group"]) == (
         "2.1",
         1,
         "management",
@@ -471,6 +471,16 @@ def test_a_committee_member_scores_a_criterion_and_revises_it(
     assert current["level"] == "voldoende"
     assert "2.1" not in {c["criterion_id"] for c in audit["unscored"]}
     assert audit["advice"] is None  # eleven criteria are still unscored
+
+
+def test_a_client_that_still_sends_session_group_keeps_its_interview(
+    client: TestClient, planned_audit: int
+) -> None:
+    body = {"level": "goed", "evidence": "Gezien.", "session_group": "management"}
+    path = f"/api/dossiers/{planned_audit}/audit/scores/1.1"
+    saved = client.put(path, json=body, headers=token(client, AUDIT_CHAIR))
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["interview_group"] == "management"
 
 
 def test_only_committee_members_score_and_only_known_criteria(

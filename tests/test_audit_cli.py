@@ -9,6 +9,7 @@ import pypdfium2
 from .helpers import run, run_json
 
 CHAIR = "audit@part2.example"
+STUURGROEP = "stuurgroep@part2.example"
 
 
 def test_audit_commands_show_what_the_committee_recorded(db: Path, tmp_path: Path) -> None:
@@ -49,3 +50,47 @@ def test_audit_commands_refuse_with_the_reason(db: Path) -> None:
     assert "een concept-rapport opstellen kan in stap" in out
     out = run("letter", "render", str(early), code=1)
     assert "heeft nog geen toelatingsbesluit" in out
+
+
+def planned_audit() -> str:
+    """The demo's Het Noordik taken to the planned audit, opened, with CHAIR on the committee."""
+    run("demo")
+    case = str({c["school_name"]: c["id"] for c in run_json("case", "list")}["Het Noordik (demo)"])
+    run("case", "fire", case, "audit_aanvragen", "--as", "contact@demo01.example", "--doc", "v.pdf")
+    planned = ("--input", "auditdatum=2026-12-07")
+    run("case", "fire", case, "audit_inplannen", "--as", STUURGROEP, *planned)
+    run("audit", "open", case, "--as", STUURGROEP)
+    member = ("--person", CHAIR, "--partner", "Saxion")
+    run("audit", "member", "add", case, *member, "--as", STUURGROEP)
+    return case
+
+
+def test_interviews_are_recorded_and_findings_name_them_by_group(db: Path) -> None:
+    case = planned_audit()
+    interview = ("--group", "management", "--date", "2026-12-07", "--attendee", "Directie")
+    out = run("audit", "interview", "add", case, *interview, "--as", CHAIR)
+    assert "Gesprek met 'management' op 07-12-2026 vastgelegd (1 deelnemers)." in out
+    finding = ("2.1", "voldoende", "--evidence", "Gehoord", "--interview", "management")
+    run("audit", "score", case, *finding, "--as", CHAIR)
+
+    audit = run_json("audit", "show", case)
+    groups = {i["id"]: i["group_name"] for i in audit["interviews"]}
+    assert list(groups.values()) == ["management"]
+    assert groups[audit["findings"]["2.1"]["interview_id"]] == "management"
+
+
+def test_the_old_session_names_still_work_but_are_not_offered(db: Path) -> None:
+    case = planned_audit()
+    interview = ("--group", "docenten", "--date", "2026-12-07", "--attendee", "Lotte")
+    run("audit", "session", "add", case, *interview, "--as", CHAIR)
+    finding = ("1.1", "goed", "--evidence", "Gezien", "--session", "docenten")
+    assert "--session heet nu --interview" in run("audit", "score", case, *finding, "--as", CHAIR)
+    both = ("1.2", "goed", "--evidence", "Gezien", "--session", "docenten", "--interview", "x")
+    out = run("audit", "score", case, *both, "--as", CHAIR, code=1)
+    assert "geef het gesprek één keer" in out
+
+    audit = run_json("audit", "show", case)
+    assert [i["group_name"] for i in audit["interviews"]] == ["docenten"]
+    assert audit["findings"]["1.1"]["interview_id"] == audit["interviews"][0]["id"]
+    help_text = run("audit", "--help") + run("audit", "score", "--help")
+    assert "interview" in help_text and "session" not in help_text

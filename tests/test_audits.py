@@ -117,7 +117,7 @@ def test_a_full_audit_gives_the_advice_its_scores_call_for(
     }
     view = desk.view(case_id)
     assert view.audit.closed_at is not None and view.complete
-    assert [s.group_name for s in view.sessions] == ["management", "begeleiders", "docenten"]
+    assert [i.group_name for i in view.interviews] == ["management", "begeleiders", "docenten"]
     assert app.store.case(case_id).state == "besluitvorming"
 
 

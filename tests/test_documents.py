@@ -28,7 +28,7 @@ from toetreding.documents import (
     DomainFindings,
     FactualCorrection,
     Finding,
-    InterviewSession,
+    Interview,
     Letterhead,
     ScaleLevel,
     Signatory,
@@ -66,20 +66,20 @@ SCORES = {
     "4.2": "voldoende",
     "4.3": "excellent",
 }
-SESSIONS = (
-    InterviewSession(
+INTERVIEWS = (
+    Interview(
         "a",
         "Management en schoolbrede schoolopleider",
         dt.date(2026, 10, 13),
         ("Anne Smit (rector)", "Joost Meijer (schoolopleider)"),
     ),
-    InterviewSession(
+    Interview(
         "b",
         "Schoolopleiders en werkplekbegeleiders",
         dt.date(2026, 10, 13),
         ("Fatima El Amrani", "Peter Kuipers", "Sanne de Groot"),
     ),
-    InterviewSession(
+    Interview(
         "c",
         "Aankomende en net gestarte docenten",
         dt.date(2026, 10, 13),
@@ -116,7 +116,7 @@ def finding_for(criterion_id: str, title: str, level: str) -> Finding:
         evidence=evidence,
         strengths="Betrokken schoolleiding; korte lijnen met het instituut.",
         points_for_development=development,
-        session_id="a" if criterion_id.startswith("1") else ("b" if level != "goed" else None),
+        interview_id="a" if criterion_id.startswith("1") else ("b" if level != "goed" else None),
     )
 
 
@@ -144,7 +144,7 @@ def audit_report(**changes: Any) -> AuditReport:
             CommitteeMember("Erik Wolters", "ROC van Twente", "lid"),
             CommitteeMember("Ingrid Mulder", "Pius X College", "secretaris"),
         ),
-        sessions=SESSIONS,
+        interviews=INTERVIEWS,
         domains=domains,
         advice=ADVICE,
     )
@@ -572,6 +572,25 @@ def test_an_override_can_replace_one_block_of_the_packages_template(tmp_path: Pa
     assert "size: A4" not in html
 
 
+def test_an_override_written_before_interviews_had_their_name_still_renders(
+    tmp_path: Path,
+) -> None:
+    # Partnership templates are data we cannot update: the old names keep working.
+    folder = tmp_path / "part2"
+    folder.mkdir()
+    (folder / "toetsingsrapport.html.j2").write_text(
+        "{% for s in doc.sessions %}[{{ s.group_label }}]{% endfor %}"
+        "{% for f in doc.findings() if f.session_id %}"
+        "({{ f.criterion_id }}: {{ doc.session(f.session_id).group_label }})"
+        "{% endfor %}",
+        encoding="utf-8",
+    )
+    html = render_html(audit_report(), tmp_path)
+    assert html.startswith(f"[{INTERVIEWS[0].group_label}][{INTERVIEWS[1].group_label}]")
+    assert f"(1.1: {INTERVIEWS[0].group_label})" in html
+    assert f"(2.2: {INTERVIEWS[1].group_label})" in html
+
+
 def test_an_override_cannot_reach_python_internals_or_undefined_names(tmp_path: Path) -> None:
     folder = tmp_path / "part2"
     folder.mkdir()
@@ -608,7 +627,7 @@ def test_the_templates_folder_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_
         (lambda: audit_report(corrections=CORRECTIONS), "concept-rapport"),
         (lambda: audit_report(version=0), "versie 0"),
         (lambda: audit_report(advice=Advice("Partner", (), ("9.9",))), "criterium 9.9"),
-        (lambda: audit_report(sessions=SESSIONS[:1]), "onbekend gesprek b"),
+        (lambda: audit_report(interviews=INTERVIEWS[:1]), "onbekend gesprek b"),
         (lambda: audit_report(scale=(ScaleLevel("goed", "Goed"),)), "niet in de schaal"),
         (lambda: decision_letter("partner", deviation_reason=""), "reden daarvoor ontbreekt"),
         (lambda: decision_letter("volgschool", deviation_reason="x"), "wijkt niet af"),

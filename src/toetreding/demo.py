@@ -244,4 +244,4 @@ def _interviews(desk: AuditDesk, case_id: int, chair: str) -> None:
         "docenten": ["Vier studenten", "Twee startende docenten"],
     }
     for group, attendees in groups.items():
-        desk.add_session(case_id, group=group, held_on=day, attendees=attendees, actor_ref=chair)
+        desk.add_interview(case_id, group=group, held_on=day, attendees=attendees, actor_ref=chair)

@@ -1,7 +1,9 @@
 """Internal audits: committee, interviews, findings per criterion, reports and corrections."""
 
 from toetreding.audits.advice_view import AdviceView
-from toetreding.audits.desk import AuditDesk, NewFinding, committee_warnings
+from toetreding.audits.committee import committee_warnings
+from toetreding.audits.desk import AuditDesk
+from toetreding.audits.findings import NewFinding
 from toetreding.audits.frames import FrameDesk, FrameView
 from toetreding.audits.views import AuditView, CorrectionView, ReportComparison
 

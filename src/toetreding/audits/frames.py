@@ -12,7 +12,7 @@ from toetreding.audits.desk import AuditDesk
 from toetreding.clock import as_aware
 from toetreding.frameworks import FrameworkSpec
 from toetreding.roles import SCHOOL_ROLE
-from toetreding.store.tables import FrameAnswer
+from toetreding.store import FrameAnswerCreate, FrameAnswerPublic
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class QuestionView:
     question_id: str
     title: str
     asks: str
-    answer: FrameAnswer | None  # the latest revision, if answered
+    answer: FrameAnswerPublic | None  # the latest revision, if answered
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,9 @@ class FrameDesk:
         *,
         actor_ref: str | int,
         at: datetime | None = None,
-    ) -> FrameAnswer:
+    ) -> FrameAnswerPublic:
         """Record (or revise) the answer to one question, during the step that has the frame."""
-        case = self.app.store.case(case_id)
+        case = self.app.case(case_id)
         spec = self.app.spec_of(case)
         frame_id = spec.states[case.state].frame
         if frame_id is None:
@@ -62,7 +62,7 @@ class FrameDesk:
                 f"antwoorden worden vastgelegd in {where}"
             )
         person_id = self.app.person_id(actor_ref)
-        roles = self.app.store.case_for_actor(case_id, person_id).roles
+        roles = self.app.roles_for_case(case_id, person_id)
         if not roles - {SCHOOL_ROLE}:
             raise InvalidInputError(
                 "de gesprekspartners van het partnerschap leggen het gesprek vast"
@@ -74,13 +74,12 @@ class FrameDesk:
         if not text.strip():
             raise InvalidInputError("geef het antwoord").with_hint("--answer TEKST")
         return self.desk.audits.record_answer(
-            FrameAnswer(
+            FrameAnswerCreate(
                 case_id=case_id,
                 framework_id=framework.id,
                 framework_version=framework.version,
                 state=case.state,
                 question_id=question_id,
-                revision=0,
                 answer=text.strip(),
                 recorded_by=person_id,
                 recorded_at=as_aware(at) if at else self.app.clock.now(),
@@ -90,7 +89,7 @@ class FrameDesk:
     def view(self, case_id: int) -> FrameView:
         """The frame's questions with their latest answers (the frame of any step of the
         case's protocol that has one; the first such step when there are several)."""
-        case = self.app.store.case(case_id)
+        case = self.app.case(case_id)
         spec = self.app.spec_of(case)
         frame_id = spec.states[case.state].frame or next(
             (s.frame for s in spec.states.values() if s.frame), None

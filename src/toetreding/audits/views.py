@@ -8,7 +8,13 @@ from typing import Any
 
 from toetreding.audits.advice_view import AdviceView
 from toetreding.frameworks import FrameworkSpec
-from toetreding.store.tables import Audit, AuditSession, Correction, Finding, Report
+from toetreding.store import (
+    AuditInterviewPublic,
+    AuditPublic,
+    CorrectionPublic,
+    FindingPublic,
+    ReportPublic,
+)
 
 
 @dataclass(frozen=True)
@@ -26,22 +32,22 @@ class AuditView:
     what is still unscored, and the advice once complete."""
 
     case_id: int
-    audit: Audit
+    audit: AuditPublic
     framework: FrameworkSpec
     members: list[MemberView]
-    sessions: list[AuditSession]
-    findings: dict[str, Finding]  # the current revision per criterion
+    interviews: list[AuditInterviewPublic]
+    findings: dict[str, FindingPublic]  # the current revision per criterion
     unscored: list[str]  # criterion ids without a score
     advice: AdviceView | None  # None until every criterion is scored
-    reports: list[Report]
+    reports: list[ReportPublic]
     warnings: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         return not self.unscored
 
-    def session_group(self, session_id: int | None) -> str | None:
-        found = next((s for s in self.sessions if s.id == session_id), None)
+    def interview_group(self, interview_id: int | None) -> str | None:
+        found = next((i for i in self.interviews if i.id == interview_id), None)
         return found.group_name if found else None
 
 
@@ -66,19 +72,20 @@ class ReportComparison:
 
 @dataclass(frozen=True)
 class CorrectionView:
-    correction: Correction
+    correction: CorrectionPublic
     submitted_by: str
     report_version: int
 
 
 def snapshot(
     framework: FrameworkSpec,
-    findings: dict[str, Finding],
-    sessions: list[AuditSession],
+    findings: dict[str, FindingPublic],
+    interviews: list[AuditInterviewPublic],
     advice: AdviceView,
 ) -> dict[str, Any]:
-    """The report's frozen content: findings and advice as they are now."""
-    groups = {s.id: s.group_name for s in sessions}
+    """The report's frozen content: findings and advice as they are now (an interview by
+    its group, which a reader knows it by)."""
+    groups: dict[int | None, str] = {i.id: i.group_name for i in interviews}
     return {
         "framework": {
             "id": framework.id,
@@ -92,7 +99,7 @@ def snapshot(
                 "evidence": f.evidence,
                 "strengths": f.strengths,
                 "development": f.development,
-                "session": groups.get(f.session_id),
+                "interview": groups.get(f.interview_id),
             }
             for criterion, f in findings.items()
         },
@@ -100,6 +107,6 @@ def snapshot(
     }
 
 
-def report_date(report: Report) -> date:
+def report_date(report: ReportPublic) -> date:
     created: datetime = report.created_at
     return created.date()

@@ -7,11 +7,13 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from toetreding._exceptions import InvalidInputError
 from toetreding.audits import AdviceView, AuditDesk, AuditView, FrameDesk, NewFinding
 from toetreding.cli._common import (
     AT_HELP,
     JSON_HELP,
     console,
+    errors,
     new_app,
     parse_at,
     parse_date,
@@ -23,9 +25,11 @@ from toetreding.cli._common import (
 
 app = new_app("Interne audits: commissie, gesprekken en bevindingen per criterium.")
 member_app = new_app("Leden van de auditcommissie.")
-session_app = new_app("Gesprekken met de gespreksgroepen.")
+interview_app = new_app("Gesprekken met de gespreksgroepen.")
 app.add_typer(member_app, name="member")
-app.add_typer(session_app, name="session")
+app.add_typer(interview_app, name="interview")
+# The old name of `audit interview`, kept working for existing scripts; not in the help.
+app.add_typer(interview_app, name="session", hidden=True, deprecated=True)
 
 CASE = typer.Argument(..., help="Dossiernummer")
 ACTOR = typer.Option(..., "--as", help="Wie het doet (e-mail of id)")
@@ -70,8 +74,8 @@ def member_add(
         console.print(f"[yellow]Let op:[/] {warning}", highlight=False)
 
 
-@session_app.command("add")
-def session_add(
+@interview_app.command("add")
+def interview_add(
     ctx: typer.Context,
     case_id: int = CASE,
     group: str = typer.Option(..., "--group", help="Gespreksgroep (zie het protocol)"),
@@ -83,7 +87,7 @@ def session_add(
     actor: str = ACTOR,
 ) -> None:
     """Leg een gesprek met een gespreksgroep vast, met wie er waren."""
-    session = desk(ctx).add_session(
+    interview = desk(ctx).add_interview(
         case_id,
         group=group,
         held_on=parse_date(held_on),
@@ -92,8 +96,8 @@ def session_add(
         actor_ref=actor,
     )
     console.print(
-        f"Gesprek met '{session.group_name}' op {session.held_on:%d-%m-%Y} vastgelegd "
-        f"({len(session.attendees)} deelnemers).",
+        f"Gesprek met '{interview.group_name}' op {interview.held_on:%d-%m-%Y} vastgelegd "
+        f"({len(interview.attendees)} deelnemers).",
         highlight=False,
     )
 
@@ -107,14 +111,18 @@ def score(
     evidence: str = typer.Option(..., "--evidence", help="Wat is gelezen of gehoord"),
     strengths: str | None = typer.Option(None, "--strengths", help="Sterke punten"),
     development: str | None = typer.Option(None, "--development", help="Ontwikkelpunten"),
-    session: str | None = typer.Option(None, "--session", help="Gespreksgroep waarop het steunt"),
+    interview: str | None = typer.Option(
+        None, "--interview", help="Gespreksgroep van het gesprek waarop het steunt"
+    ),
+    session: str | None = typer.Option(None, "--session", hidden=True),  # the old --interview
     actor: str = ACTOR,
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Scoor een criterium (opnieuw scoren maakt een nieuwe versie; de oude blijft)."""
+    group = _interview_group(interview, session)
     finding = desk(ctx).score(
         case_id,
-        NewFinding(criterion, level, evidence, strengths, development, session),
+        NewFinding(criterion, level, evidence, strengths, development, group),
         actor_ref=actor,
         at=parse_at(at),
     )
@@ -122,6 +130,16 @@ def score(
         f"Criterium {finding.criterion_id}: {finding.level or '-'} (versie {finding.revision}).",
         highlight=False,
     )
+
+
+def _interview_group(interview: str | None, session: str | None) -> str | None:
+    """``--interview``, or the deprecated ``--session`` that scripts may still pass."""
+    if session is None:
+        return interview
+    if interview is not None and interview != session:
+        raise InvalidInputError("geef het gesprek één keer, met --interview")
+    errors.print("Let op: --session heet nu --interview.", highlight=False)
+    return session
 
 
 @app.command("show")
@@ -186,10 +204,10 @@ def _print_view(view: AuditView) -> None:
         console.print(f"  {member.role}: {member.name} ({member.partner})", highlight=False)
     for warning in view.warnings:
         console.print(f"[yellow]Let op:[/] {warning}", highlight=False)
-    for session in view.sessions:
+    for interview in view.interviews:
         console.print(
-            f"  gesprek {session.group_name} op {session.held_on:%d-%m-%Y}: "
-            + ", ".join(session.attendees),
+            f"  gesprek {interview.group_name} op {interview.held_on:%d-%m-%Y}: "
+            + ", ".join(interview.attendees),
             highlight=False,
         )
     table = Table(title="Bevindingen")
@@ -225,7 +243,7 @@ def _view_json(view: AuditView) -> dict[str, Any]:
         "audit": view.audit.model_dump(),
         "framework": {"id": view.framework.id, "version": view.framework.version},
         "members": [vars(m) for m in view.members],
-        "sessions": [s.model_dump() for s in view.sessions],
+        "interviews": [i.model_dump() for i in view.interviews],
         "findings": {c: f.model_dump() for c, f in view.findings.items()},
         "unscored": view.unscored,
         "advice": view.advice.as_dict() if view.advice else None,

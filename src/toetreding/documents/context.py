@@ -144,7 +144,7 @@ class CommitteeMember:
 
 
 @dataclass(frozen=True)
-class InterviewSession:
+class Interview:
     """One interview of the audit day, e.g. group (a) management and schoolopleider.
 
     ``id`` is what a :class:`Finding` refers to (``"a"``, ``"management"``); it is not
@@ -163,7 +163,7 @@ class Finding:
 
     ``level_label`` is the label of a level of the report's scale, or None when the
     criterion was not scored. ``evidence``, ``strengths`` and ``points_for_development``
-    are free text; an empty one is left out. ``session_id`` names the interview the
+    are free text; an empty one is left out. ``interview_id`` names the interview the
     finding draws on, if any.
     """
 
@@ -173,7 +173,12 @@ class Finding:
     evidence: str
     strengths: str = ""
     points_for_development: str = ""
-    session_id: str | None = None
+    interview_id: str | None = None
+
+    @property
+    def session_id(self) -> str | None:
+        """Deprecated: ``interview_id`` under the name older partnership templates use."""
+        return self.interview_id
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,7 @@ class AuditReport:
 
     ``scale`` lists the framework's levels best first; every finding's level label must be
     one of them. ``corrections`` (the school's factual corrections) belong to a final report
-    only. Criterion ids in the advice and session ids in the findings must exist.
+    only. Criterion ids in the advice and interview ids in the findings must exist.
     """
 
     letterhead: Letterhead
@@ -214,7 +219,7 @@ class AuditReport:
     framework_title: str  # "NVAO-toetsingskader opleidingsschool (2009)"
     scale: tuple[ScaleLevel, ...]
     committee: tuple[CommitteeMember, ...]
-    sessions: tuple[InterviewSession, ...]
+    interviews: tuple[Interview, ...]
     domains: tuple[DomainFindings, ...]
     advice: Advice
     corrections: tuple[FactualCorrection, ...] = ()
@@ -240,9 +245,13 @@ class AuditReport:
             f"de score bij criterium {_listed(off_scale)} staat niet in de schaal "
             f"({_listed(sorted(labels)) or 'leeg'})",
         )
-        sessions = {session.id for session in self.sessions}
+        held = {interview.id for interview in self.interviews}
         unknown = sorted(
-            {f.session_id for f in self.findings() if f.session_id and f.session_id not in sessions}
+            {
+                f.interview_id
+                for f in self.findings()
+                if f.interview_id and f.interview_id not in held
+            }
         )
         _require(not unknown, f"onbekend gesprek {_listed(unknown)} bij een bevinding")
         missing = [c for c in self.advice.deciding_criteria if c not in ids]
@@ -266,8 +275,16 @@ class AuditReport:
     def finding(self, criterion_id: str) -> Finding:
         return next(f for f in self.findings() if f.criterion_id == criterion_id)
 
-    def session(self, session_id: str) -> InterviewSession:
-        return next(s for s in self.sessions if s.id == session_id)
+    def interview(self, interview_id: str) -> Interview:
+        return next(i for i in self.interviews if i.id == interview_id)
+
+    # Deprecated: the names older partnership templates use for the interviews.
+    @property
+    def sessions(self) -> tuple[Interview, ...]:
+        return self.interviews
+
+    def session(self, interview_id: str) -> Interview:
+        return self.interview(interview_id)
 
 
 # --- Partnerschap 2, step 7: the decision letter --------------------------------------------

@@ -31,7 +31,7 @@ from toetreding.documents.context import (
     DomainFindings,
     FactualCorrection,
     Finding,
-    InterviewSession,
+    Interview,
     Letterhead,
     ScaleLevel,
     Signatory,
@@ -72,17 +72,17 @@ def audit_report(
         final=report.final,
         version=report.version,
         date=local(report.created_at).date(),
-        audit_date=min((s.held_on for s in audit.sessions), default=None),
+        audit_date=min((i.held_on for i in audit.interviews), default=None),
         framework_title=framework.title,
         scale=tuple(ScaleLevel(level.name, level.label) for level in framework.scale),
         committee=tuple(CommitteeMember(m.name, m.partner, m.role) for m in audit.members),
-        sessions=tuple(
-            InterviewSession(
-                s.group_name, groups.get(s.group_name, s.group_name), s.held_on, tuple(s.attendees)
+        interviews=tuple(
+            Interview(
+                i.group_name, groups.get(i.group_name, i.group_name), i.held_on, tuple(i.attendees)
             )
-            for s in audit.sessions
+            for i in audit.interviews
         ),
-        domains=_domains(framework, content["findings"], {s.group_name for s in audit.sessions}),
+        domains=_domains(framework, content["findings"], {i.group_name for i in audit.interviews}),
         advice=_advice(AdviceView.from_dict(content["advice"])),
         corrections=corrections if report.final else (),
     )
@@ -186,7 +186,7 @@ def _finding(
 ) -> Finding:
     data = data or {}
     level = data.get("level")
-    session = data.get("session")
+    interview = data.get("interview")
     return Finding(
         criterion_id=criterion_id,
         title=title,
@@ -194,7 +194,7 @@ def _finding(
         evidence=data.get("evidence") or "",
         strengths=data.get("strengths") or "",
         points_for_development=data.get("development") or "",
-        session_id=session if session in held else None,
+        interview_id=interview if interview in held else None,
     )
 
 

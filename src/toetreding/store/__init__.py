@@ -41,6 +41,19 @@ from toetreding.store.tables import (
     SchoolUpdate,
 )
 
+# audits
+from toetreding.store.tables.audits import (
+    AuditInterviewPublic,
+    AuditMemberPublic,
+    AuditPublic,
+    CorrectionPublic,
+    FindingCreate,
+    FindingPublic,
+    FrameAnswerCreate,
+    FrameAnswerPublic,
+    ReportPublic,
+)
+
 __all__ = [
     "MAX_ID",
     "AccountPublic",
@@ -78,4 +91,17 @@ __all__ = [
     "migrate",
     "normalise_url",
     "schema_is_current",
+]
+
+# audits
+__all__ += [
+    "AuditInterviewPublic",
+    "AuditMemberPublic",
+    "AuditPublic",
+    "CorrectionPublic",
+    "FindingCreate",
+    "FindingPublic",
+    "FrameAnswerCreate",
+    "FrameAnswerPublic",
+    "ReportPublic",
 ]

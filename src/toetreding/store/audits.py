@@ -2,35 +2,45 @@
 versions and the school's corrections; and answers recorded on conversation frames.
 
 Findings and reports are append-only: a revised finding is a new revision, a new report is
-a new version; nothing recorded by a committee is overwritten.
+a new version; nothing recorded by a committee is overwritten. What leaves this module is a
+``*Public`` record (a copy), never a table object bound to a database session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, SQLModel, col, select, update
 
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
 from toetreding.rules import AuditFacts
 from toetreding.store.tables import (
     Audit,
+    AuditInterview,
+    AuditInterviewPublic,
     AuditMember,
-    AuditSession,
+    AuditMemberPublic,
+    AuditPublic,
     Correction,
+    CorrectionPublic,
     Finding,
+    FindingCreate,
+    FindingPublic,
     FrameAnswer,
+    FrameAnswerCreate,
+    FrameAnswerPublic,
     Person,
+    PersonPublic,
     Report,
+    ReportPublic,
 )
 
-T = TypeVar("T")
-R = TypeVar("R", Finding, FrameAnswer)
+P = TypeVar("P", bound=SQLModel)
 
 
 class AuditStore:
@@ -53,7 +63,7 @@ class AuditStore:
         partnership_framework: bool,
         by: int,
         at: datetime,
-    ) -> Audit:
+    ) -> AuditPublic:
         audit = Audit(
             case_id=case_id,
             framework_id=framework[0],
@@ -62,24 +72,27 @@ class AuditStore:
             opened_at=at,
             opened_by=by,
         )
-        return self._add(audit)
+        return self._add(audit, AuditPublic)
 
-    def audits(self, case_id: int) -> list[Audit]:
+    def audits(self, case_id: int) -> list[AuditPublic]:
         """Every audit of the case, the first one first."""
         with self._session() as session:
             query = select(Audit).where(Audit.case_id == case_id).order_by(col(Audit.id))
-            return list(session.exec(query).all())
+            return _public(AuditPublic, session.exec(query))
 
-    def latest_audit(self, case_id: int) -> Audit | None:
+    def latest_audit(self, case_id: int) -> AuditPublic | None:
         with self._session() as session:
             query = select(Audit).where(Audit.case_id == case_id).order_by(col(Audit.id).desc())
-            return session.exec(query).first()
+            found = session.exec(query).first()
+            return AuditPublic.model_validate(found) if found else None
 
-    def add_member(self, audit_id: int, person_id: int, partner: str, role: str) -> AuditMember:
+    def add_member(
+        self, audit_id: int, person_id: int, partner: str, role: str
+    ) -> AuditMemberPublic:
         member = AuditMember(audit_id=audit_id, person_id=person_id, partner=partner, role=role)
-        return self._add(member, "deze persoon zit al in de auditcommissie")
+        return self._add(member, AuditMemberPublic, "deze persoon zit al in de auditcommissie")
 
-    def members(self, audit_id: int) -> list[tuple[AuditMember, Person]]:
+    def members(self, audit_id: int) -> list[tuple[AuditMemberPublic, PersonPublic]]:
         with self._session() as session:
             query = (
                 select(AuditMember, Person)
@@ -87,50 +100,59 @@ class AuditStore:
                 .where(AuditMember.audit_id == audit_id)
                 .order_by(col(AuditMember.id))
             )
-            return [(member, person) for member, person in session.exec(query)]
+            return [
+                (AuditMemberPublic.model_validate(member), PersonPublic.model_validate(person))
+                for member, person in session.exec(query)
+            ]
 
-    def add_session(
+    def add_interview(
         self, audit_id: int, group: str, held_on: date, attendees: list[str], notes: str | None
-    ) -> AuditSession:
-        row = AuditSession(
+    ) -> AuditInterviewPublic:
+        row = AuditInterview(
             audit_id=audit_id, group_name=group, held_on=held_on, attendees=attendees, notes=notes
         )
-        return self._add(row)
+        return self._add(row, AuditInterviewPublic)
 
-    def sessions(self, audit_id: int) -> list[AuditSession]:
+    def interviews(self, audit_id: int) -> list[AuditInterviewPublic]:
+        """The audit's interviews in the order they were held."""
         with self._session() as session:
             query = (
-                select(AuditSession)
-                .where(AuditSession.audit_id == audit_id)
-                .order_by(col(AuditSession.held_on), col(AuditSession.id))
+                select(AuditInterview)
+                .where(AuditInterview.audit_id == audit_id)
+                .order_by(col(AuditInterview.held_on), col(AuditInterview.id))
             )
-            return list(session.exec(query))
+            return _public(AuditInterviewPublic, session.exec(query))
 
     # --- findings -------------------------------------------------------------------------
 
-    def record_finding(self, finding: Finding) -> Finding:
-        """Store ``finding`` as the next revision of its criterion (``revision`` is set)."""
+    def record_finding(self, finding: FindingCreate) -> FindingPublic:
+        """Store ``finding`` as the next revision of its criterion."""
+        row = Finding.model_validate(finding, update={"revision": 0})
         return self._next_revision(
-            finding,
+            row,
             (Finding.audit_id == finding.audit_id, Finding.criterion_id == finding.criterion_id),
             f"criterium {finding.criterion_id} is tegelijk door iemand anders gescoord; "
             "bekijk de audit opnieuw en probeer het nog eens",
+            FindingPublic,
         )
 
-    def findings(self, audit_id: int) -> dict[str, Finding]:
+    def findings(self, audit_id: int) -> dict[str, FindingPublic]:
         """The current (highest) revision of every scored criterion."""
-        current: dict[str, Finding] = {}
+        current: dict[str, FindingPublic] = {}
         for finding in self.finding_history(audit_id):
             current[finding.criterion_id] = finding
         return current
 
-    def finding_history(self, audit_id: int, criterion_id: str | None = None) -> list[Finding]:
+    def finding_history(
+        self, audit_id: int, criterion_id: str | None = None
+    ) -> list[FindingPublic]:
         """Every revision, oldest first."""
         with self._session() as session:
             query = select(Finding).where(Finding.audit_id == audit_id)
             if criterion_id is not None:
                 query = query.where(Finding.criterion_id == criterion_id)
-            return list(session.exec(query.order_by(col(Finding.revision), col(Finding.id))))
+            rows = session.exec(query.order_by(col(Finding.revision), col(Finding.id)))
+            return _public(FindingPublic, rows)
 
     # --- reports and corrections ----------------------------------------------------------
 
@@ -142,7 +164,7 @@ class AuditStore:
         content: dict[str, Any],
         by: int,
         at: datetime,
-    ) -> Report:
+    ) -> ReportPublic:
         """The next version; a final one closes the audit in the same transaction."""
         with self._session() as session:
             latest = session.exec(
@@ -167,28 +189,38 @@ class AuditStore:
                     "er is tegelijk een andere versie van het rapport gemaakt; probeer opnieuw"
                 ) from exc
             session.refresh(report)
-            return report
+            return ReportPublic.model_validate(report)
 
-    def reports(self, audit_id: int) -> list[Report]:
+    def reports(self, audit_id: int) -> list[ReportPublic]:
         with self._session() as session:
             query = select(Report).where(Report.audit_id == audit_id).order_by(col(Report.version))
-            return list(session.exec(query))
+            return _public(ReportPublic, session.exec(query))
 
-    def add_correction(self, correction: Correction) -> Correction:
-        return self._add(correction)
+    def add_correction(
+        self, report_id: int, criterion_id: str | None, text: str, by: int, at: datetime
+    ) -> CorrectionPublic:
+        """A correction the school submits on a draft; the committee decides it later."""
+        correction = Correction(
+            report_id=report_id,
+            criterion_id=criterion_id,
+            text=text,
+            submitted_by=by,
+            submitted_at=at,
+        )
+        return self._add(correction, CorrectionPublic)
 
-    def corrections(self, report_id: int) -> list[Correction]:
+    def corrections(self, report_id: int) -> list[CorrectionPublic]:
         with self._session() as session:
             query = (
                 select(Correction)
                 .where(Correction.report_id == report_id)
                 .order_by(col(Correction.id))
             )
-            return list(session.exec(query))
+            return _public(CorrectionPublic, session.exec(query))
 
     def decide_correction(
         self, correction_id: int, accepted: bool, reason: str, by: int, at: datetime
-    ) -> Correction:
+    ) -> CorrectionPublic:
         """Record the committee's decision, once."""
         with self._session() as session:
             found = session.get(Correction, correction_id)
@@ -201,12 +233,12 @@ class AuditStore:
             session.add(found)
             session.commit()
             session.refresh(found)
-            return found
+            return CorrectionPublic.model_validate(found)
 
     def facts(self, case_id: int) -> AuditFacts | None:
         """What guards may know of the case's latest audit (see :class:`AuditFacts`)."""
         audit = self.latest_audit(case_id)
-        if audit is None or audit.id is None:
+        if audit is None:
             return None
         reports = self.reports(audit.id)
         drafts = [r for r in reports if not r.final]
@@ -217,15 +249,16 @@ class AuditStore:
             final_version=finals[-1].version if finals else None,
             advice_outcome=newest.advice_outcome if newest else None,
             advice_label=newest.content.get("advice", {}).get("label") if newest else None,
-            corrections=len(self.corrections(drafts[-1].id or 0)) if drafts else 0,
+            corrections=len(self.corrections(drafts[-1].id)) if drafts else 0,
         )
 
     # --- conversation frames --------------------------------------------------------------
 
-    def record_answer(self, answer: FrameAnswer) -> FrameAnswer:
-        """Store ``answer`` as the next revision of its question (``revision`` is set)."""
+    def record_answer(self, answer: FrameAnswerCreate) -> FrameAnswerPublic:
+        """Store ``answer`` as the next revision of its question."""
+        row = FrameAnswer.model_validate(answer, update={"revision": 0})
         return self._next_revision(
-            answer,
+            row,
             (
                 FrameAnswer.case_id == answer.case_id,
                 FrameAnswer.framework_id == answer.framework_id,
@@ -233,9 +266,10 @@ class AuditStore:
             ),
             f"vraag {answer.question_id} is tegelijk door iemand anders beantwoord; "
             "bekijk het gesprek opnieuw",
+            FrameAnswerPublic,
         )
 
-    def answers(self, case_id: int, framework_id: str) -> list[FrameAnswer]:
+    def answers(self, case_id: int, framework_id: str) -> list[FrameAnswerPublic]:
         """Every revision of every answer, oldest first."""
         with self._session() as session:
             query = (
@@ -243,11 +277,13 @@ class AuditStore:
                 .where(FrameAnswer.case_id == case_id, FrameAnswer.framework_id == framework_id)
                 .order_by(col(FrameAnswer.revision), col(FrameAnswer.id))
             )
-            return list(session.exec(query))
+            return _public(FrameAnswerPublic, session.exec(query))
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _next_revision(self, row: R, same: tuple[Any, ...], conflict: str) -> R:
+    def _next_revision(
+        self, row: Finding | FrameAnswer, same: tuple[Any, ...], conflict: str, public: type[P]
+    ) -> P:
         """Insert ``row`` as revision (highest of the rows matching ``same``) + 1; a unique
         key on the revision makes a concurrent writer lose instead of overwrite."""
         model = type(row)
@@ -260,9 +296,9 @@ class AuditStore:
             except IntegrityError as exc:
                 raise ConcurrentUpdateError(conflict) from exc
             session.refresh(row)
-            return row
+            return public.model_validate(row)
 
-    def _add(self, row: T, conflict: str = "bestaat al") -> T:
+    def _add(self, row: SQLModel, public: type[P], conflict: str = "bestaat al") -> P:
         with self._session() as session:
             session.add(row)
             try:
@@ -270,4 +306,9 @@ class AuditStore:
             except IntegrityError as exc:
                 raise ConflictError(conflict) from exc
             session.refresh(row)
-            return row
+            return public.model_validate(row)
+
+
+def _public(public: type[P], rows: Iterable[Any]) -> list[P]:
+    """Copies of table rows as the records that leave the store."""
+    return [public.model_validate(row) for row in rows]

@@ -14,8 +14,7 @@ from toetreding._exceptions import NotFoundError
 from toetreding.audits import AuditDesk, AuditView
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import Toetreding
-from toetreding.store import CaseRecord, Visibility
-from toetreding.store.tables import Report
+from toetreding.store import CaseRecord, ReportPublic, Visibility
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def visible_case(app: Toetreding, viewer: Viewer, case_id: int) -> CaseRecord:
 
 def visible_reports(
     desk: AuditDesk, viewer: Viewer, case_id: int, number: int | None = None
-) -> list[Report]:
+) -> list[ReportPublic]:
     """The report versions of an audit of the case (default: the latest): all of them for
     the partnership's people, for a school contact only those sent to the school."""
     if viewer.school_only:

@@ -6,6 +6,7 @@ client sends, ``*Public`` what it gets back. The store's ``*Public`` schemas
 ``InputSpec``, ``ProtocolSpec``) are reused where they fit. The ``from_*`` functions only
 translate records into these models; what someone may see or do is decided elsewhere
 (``web.access``, the service, the audit desk).
+The audit's models are in :mod:`toetreding.web.audit_schemas`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from toetreding._exceptions import AllowedTrigger, TransitionRefused
-from toetreding.audits import AuditView
 from toetreding.deadlines import declared_deadline
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
@@ -28,7 +28,6 @@ from toetreding.store import (
     PartnershipPublic,
     SchoolPublic,
 )
-from toetreding.store.tables import Finding
 
 
 def _no_nul(value: str) -> str:
@@ -335,183 +334,6 @@ class AgendaItemPublic(BaseModel):
         )
 
 
-# --- audits ---------------------------------------------------------------------------------
-
-
-class AuditPublic(BaseModel):
-    id: int
-    framework_id: str
-    framework_version: int
-    framework_title: str
-    scored: bool = Field(description="Of het kader met een schaal scoort")
-    scale: list[str] = Field(description="Niveaus van de schaal, beste eerst")
-    opened_at: datetime
-    closed_at: datetime | None = Field(description="Definitief rapport vastgesteld")
-
-
-class MemberPublic(BaseModel):
-    person_id: int
-    name: str
-    email: str
-    partner: str
-    role: str
-
-
-class SessionPublic(BaseModel):
-    id: int
-    group: str
-    group_label: str
-    held_on: date
-    attendees: list[str]
-    notes: str | None
-
-
-class FindingBase(BaseModel):
-    level: Text | None = Field(default=None, description="Niveau op de schaal van het kader")
-    evidence: Text = Field(description="Onderbouwing: wat is gelezen of gehoord")
-    strengths: Text | None = Field(default=None, description="Sterke punten")
-    development: Text | None = Field(default=None, description="Ontwikkelpunten")
-
-
-class FindingCreate(FindingBase):
-    session_group: Text | None = Field(
-        default=None, description="Het gesprek (gespreksgroep) waarop de bevinding steunt"
-    )
-
-
-class FindingPublic(FindingBase):
-    criterion_id: str
-    title: str
-    revision: int
-    level_label: str | None
-    session_group: str | None
-    recorded_by: int
-    recorded_at: datetime
-
-
-class CriterionRef(BaseModel):
-    criterion_id: str
-    title: str
-
-
-class AdvicePublic(BaseModel):
-    outcome: str
-    label: str
-    reasons: list[str]
-    deciding: list[str] = Field(description="Criteria die het advies bepaalden")
-
-
-class ReportSummary(BaseModel):
-    version: int
-    final: bool
-    advice_outcome: str
-    created_at: datetime
-
-
-class AuditDetail(BaseModel):
-    case_id: int
-    audit: AuditPublic
-    committee: list[MemberPublic]
-    sessions: list[SessionPublic]
-    findings_shown: bool = Field(
-        description=(
-            "Of de werkbevindingen van de commissie getoond worden; niet aan de school, die "
-            "leest de rapporten"
-        )
-    )
-    findings: list[FindingPublic]
-    unscored: list[CriterionRef]
-    advice: AdvicePublic | None = Field(description="Pas als elk criterium is gescoord")
-    reports: list[ReportSummary]
-    warnings: list[str]
-
-
-def finding_public(view: AuditView, finding: Finding) -> FindingPublic:
-    framework = view.framework
-    return FindingPublic(
-        criterion_id=finding.criterion_id,
-        title=framework.criterion(finding.criterion_id).title,
-        revision=finding.revision,
-        level=finding.level,
-        level_label=framework.level(finding.level).label if finding.level else None,
-        evidence=finding.evidence,
-        strengths=finding.strengths,
-        development=finding.development,
-        session_group=view.session_group(finding.session_id),
-        recorded_by=finding.recorded_by,
-        recorded_at=finding.recorded_at,
-    )
-
-
-def audit_detail(
-    view: AuditView, group_labels: dict[str, str], *, findings_shown: bool
-) -> AuditDetail:
-    """The audit; without the committee's working findings (and the advice they give so
-    far) when ``findings_shown`` is False."""
-    framework, audit = view.framework, view.audit
-    return AuditDetail(
-        case_id=view.case_id,
-        audit=AuditPublic(
-            id=audit.id or 0,
-            framework_id=framework.id,
-            framework_version=framework.version,
-            framework_title=framework.title,
-            scored=framework.scored,
-            scale=[level.name for level in framework.scale],
-            opened_at=audit.opened_at,
-            closed_at=audit.closed_at,
-        ),
-        committee=[
-            MemberPublic(
-                person_id=m.person_id, name=m.name, email=m.email, partner=m.partner, role=m.role
-            )
-            for m in view.members
-        ],
-        sessions=[
-            SessionPublic(
-                id=s.id or 0,
-                group=s.group_name,
-                group_label=group_labels.get(s.group_name, s.group_name),
-                held_on=s.held_on,
-                attendees=list(s.attendees),
-                notes=s.notes,
-            )
-            for s in view.sessions
-        ],
-        findings_shown=findings_shown,
-        findings=[
-            finding_public(view, view.findings[c.id])
-            for c in framework.criteria()
-            if c.id in view.findings and findings_shown
-        ],
-        unscored=[
-            CriterionRef(criterion_id=c, title=framework.criterion(c).title)
-            for c in view.unscored
-            if findings_shown
-        ],
-        advice=(
-            AdvicePublic(
-                outcome=view.advice.outcome,
-                label=view.advice.label,
-                reasons=list(view.advice.reasons),
-                deciding=list(view.advice.deciding),
-            )
-            if view.advice and findings_shown
-            else None
-        ),
-        reports=[
-            ReportSummary(
-                version=r.version,
-                final=r.final,
-                advice_outcome=r.advice_outcome,
-                created_at=r.created_at,
-            )
-            for r in view.reports
-        ],
-        warnings=list(view.warnings),
-    )
-
-
 # --- protocols ------------------------------------------------------------------------------
 
 
@@ -539,41 +361,29 @@ class ProtocolSummary(BaseModel):
 
 __all__ = [
     "ActionPublic",
-    "AdvicePublic",
     "AgendaItemPublic",
     "AllowedAction",
     "ArtefactSpec",
-    "AuditDetail",
-    "AuditPublic",
     "CaseDetail",
     "CasePublic",
-    "CriterionRef",
     "DeadlinePublic",
-    "FindingBase",
-    "FindingCreate",
-    "FindingPublic",
     "FireCreate",
     "FireResult",
     "InputSpec",
     "MePublic",
-    "MemberPublic",
     "PartnershipPublic",
     "PartnershipRoles",
     "Problem",
     "ProtocolBoard",
     "ProtocolSummary",
     "Refusal",
-    "ReportSummary",
     "RolePublic",
     "SchoolPublic",
     "SchoolRef",
-    "SessionPublic",
     "StateCount",
     "StatePublic",
     "Text",
-    "audit_detail",
     "case_detail",
     "case_public",
     "deadline_public",
-    "finding_public",
 ]

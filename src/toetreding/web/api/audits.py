@@ -12,14 +12,14 @@ from toetreding.definition.model import AuditSpec
 from toetreding.service import Toetreding
 from toetreding.web.access import Viewer, visible_audit, visible_case
 from toetreding.web.api._common import ApiRoute, CaseId, Changer, errors
-from toetreding.web.deps import Me, ctx
-from toetreding.web.schemas import (
+from toetreding.web.audit_schemas import (
     AuditDetail,
     FindingCreate,
     FindingPublic,
     audit_detail,
     finding_public,
 )
+from toetreding.web.deps import Me, ctx
 
 router = APIRouter(route_class=ApiRoute, tags=["audit"])
 
@@ -82,7 +82,7 @@ def score(
         evidence=body.evidence,
         strengths=body.strengths,
         development=body.development,
-        session_group=body.session_group,
+        interview_group=body.interview_group,
     )
     context.desk.score(case_id, finding, actor_ref=me.person_id)
     view = context.desk.view(case_id)

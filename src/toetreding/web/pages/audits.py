@@ -26,7 +26,7 @@ from toetreding.documents.filters import criterion_number
 from toetreding.frameworks import FrameworkSpec
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import CaseView
-from toetreding.store.tables import Finding
+from toetreding.store import FindingPublic
 from toetreding.web.access import Viewer, require_visible_reports, visible_audit, visible_case
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.views import actions_for
@@ -43,7 +43,7 @@ class May:
 
     open: bool = False
     add_member: bool = False
-    add_session: bool = False
+    add_interview: bool = False
     score: bool = False
     draft: bool = False
     correct: bool = False
@@ -117,7 +117,7 @@ def add_member(
 
 
 @router.post("/dossiers/{case_id}/audit/gesprekken")
-def add_session(
+def add_interview(
     request: Request,
     case_id: int,
     me: Me,
@@ -130,7 +130,7 @@ def add_session(
     desk = _desk(request, me, case_id, csrf_token)
 
     def step() -> object:
-        return desk.add_session(
+        return desk.add_interview(
             case_id,
             group=groep,
             held_on=_date(datum),
@@ -203,7 +203,7 @@ def _score_json(desk: AuditDesk, case_id: int, finding: NewFinding, me: Viewer) 
     )
 
 
-def finding_status(framework: FrameworkSpec, finding: Finding | None) -> str:
+def finding_status(framework: FrameworkSpec, finding: FindingPublic | None) -> str:
     """One line a member reads next to a criterion: scored how, which version, or open."""
     if finding is None or (framework.scored and not finding.level):
         return "Nog open"
@@ -385,7 +385,7 @@ def _may(
     return May(
         open=organiser and working and not running,
         add_member=organiser and running,
-        add_session=member,
+        add_interview=member,
         score=member and (working or finalizing),
         draft=member and working,
         correct=school and state == spec.corrections_in and has_draft,

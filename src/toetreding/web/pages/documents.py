@@ -26,7 +26,7 @@ from toetreding.documents import (
     render_html,
     render_pdf,
 )
-from toetreding.store.tables import Report
+from toetreding.store import ReportPublic
 from toetreding.web.access import Viewer, require_visible_reports, visible_case, visible_reports
 from toetreding.web.deps import Me, ctx, page
 
@@ -163,7 +163,7 @@ class AuditReports:
 
     number: int
     opened_on: date
-    reports: list[Report]
+    reports: list[ReportPublic]
     latest: bool  # its reports have the short addresses (rapport-N)
 
 

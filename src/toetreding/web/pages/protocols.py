@@ -160,11 +160,11 @@ def framework_page(
 def framework_scope(context: WebContext, me: Viewer) -> list[int | None]:
     """The partnerships whose own frameworks the person sees (where they work, or where
     their school is); an empty scope still sees the shipped frameworks."""
-    store = context.service.store
+    service = context.service
     if me.is_admin:
-        ids = {p.id for p in store.partnerships() if p.id is not None}
+        ids = {p.id for p in service.partnerships()}
     else:
-        ids = set(me.partnerships) | {store.school(s).partnership_id for s in me.schools}
+        ids = set(me.partnerships) | {service.school(s).partnership_id for s in me.schools}
     return [*sorted(ids)] or [None]
 
 
