@@ -43,10 +43,12 @@ ifneq ($(TOETREDING_SKIP_BROWSER),1)
 	fi
 endif
 
+## lint: ruff, mypy --strict and the import contracts of docs/architecture.md (pyproject.toml)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## bench: run every benchmark in bench/ to the end at its default size (prints figures,
 ## asserts nothing), the quick ones first: engine_throughput.py, last, should take about an
