@@ -248,7 +248,7 @@ class AuditWork:
             )
         day = self.clock.now().date()
         for group in self.groups:
-            desk.add_session(
+            desk.add_interview(
                 case_id, group=group, held_on=day, attendees=[f"Deelnemer {group}"], actor_ref=chair
             )
         self.calls += 1 + len(COMMITTEE) + len(self.groups)
@@ -257,7 +257,7 @@ class AuditWork:
             self.calls += 1
         for criterion in self.criteria:  # every criterion 'voldoende': the advice is 'partner'
             evidence = f"Vervolgzelfevaluatie en gesprekken over {criterion}"
-            finding = NewFinding(criterion, "voldoende", evidence, session_group=self.groups[0])
+            finding = NewFinding(criterion, "voldoende", evidence, interview_group=self.groups[0])
             desk.score(case_id, finding, actor_ref=chair)
         desk.draft_report(case_id, actor_ref=chair)
         self.calls += len(self.criteria) + 1
