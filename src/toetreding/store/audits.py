@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, select, update
 
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
 from toetreding.rules import AuditFacts
+from toetreding.store._common import insert_row
 from toetreding.store.tables import (
     Audit,
     AuditInterview,
@@ -299,14 +300,7 @@ class AuditStore:
             return public.model_validate(row)
 
     def _add(self, row: SQLModel, public: type[P], conflict: str = "bestaat al") -> P:
-        with self._session() as session:
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError as exc:
-                raise ConflictError(conflict) from exc
-            session.refresh(row)
-            return public.model_validate(row)
+        return public.model_validate(insert_row(self.engine, row, conflict))
 
 
 def _public(public: type[P], rows: Iterable[Any]) -> list[P]:
