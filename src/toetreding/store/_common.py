@@ -36,6 +36,9 @@ EVENTS = _core(_models.Event)
 DEADLINES = _core(_models.Deadline)
 REMINDERS = _core(_models.Reminder)
 ACCOUNTS = _core(_models.Account)
+AUDITS = _core(_models.Audit)
+REPORTS = _core(_models.Report)
+CORRECTIONS = _core(_models.Correction)
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, col, select, update
 
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
 from toetreding.rules import AuditFacts
-from toetreding.store._common import insert_row
+from toetreding.store._common import AUDITS, CORRECTIONS, REPORTS, insert_row
 from toetreding.store.tables import (
     Audit,
     AuditInterview,
@@ -237,20 +237,33 @@ class AuditStore:
             return CorrectionPublic.model_validate(found)
 
     def facts(self, case_id: int) -> AuditFacts | None:
-        """What guards may know of the case's latest audit (see :class:`AuditFacts`)."""
-        audit = self.latest_audit(case_id)
-        if audit is None:
-            return None
-        reports = self.reports(audit.id)
-        drafts = [r for r in reports if not r.final]
+        """What guards may know of the case's latest audit (see :class:`AuditFacts`): read
+        in one connection, without the reports' content (a guard runs on every step)."""
+        latest = select(func.max(AUDITS.c.id)).where(AUDITS.c.case_id == case_id)
+        label = REPORTS.c.content[("advice", "label")].as_string()
+        with self.engine.connect() as connection:
+            audit_id = connection.execute(latest).scalar()
+            if audit_id is None:
+                return None
+            reports = connection.execute(
+                select(REPORTS.c.id, REPORTS.c.version, REPORTS.c.final)
+                .add_columns(REPORTS.c.advice_outcome, label)
+                .where(REPORTS.c.audit_id == audit_id)
+                .order_by(REPORTS.c.version)
+            ).all()
+            drafts = [r for r in reports if not r.final]
+            corrections = 0
+            if drafts:
+                count = select(func.count()).where(CORRECTIONS.c.report_id == drafts[-1].id)
+                corrections = int(connection.execute(count).scalar_one())
         finals = [r for r in reports if r.final]
         newest = finals[-1] if finals else (drafts[-1] if drafts else None)
         return AuditFacts(
             draft_version=drafts[-1].version if drafts else None,
             final_version=finals[-1].version if finals else None,
             advice_outcome=newest.advice_outcome if newest else None,
-            advice_label=newest.content.get("advice", {}).get("label") if newest else None,
-            corrections=len(self.corrections(drafts[-1].id)) if drafts else 0,
+            advice_label=newest[4] if newest else None,
+            corrections=corrections,
         )
 
     # --- conversation frames --------------------------------------------------------------
