@@ -215,3 +215,89 @@ def test_a_guard_day_says_before_or_by_too() -> None:
     assert parse_limit("uiterlijk 1 april") == parse_limit("by 1 april") == DayLimit(1, 4, False)
     with pytest.raises(ValueError, match="'1 april' zegt niet of 1 april zelf nog meetelt"):
         parse_limit("1 april")
+
+
+# --- labels beside computed dates ------------------------------------------------------------
+
+
+def problems_of(text: str) -> list[tuple[int | None, str, str]]:
+    with pytest.raises(DefinitionError) as caught:
+        load_protocol_text(text, "mini.yaml")
+    return [(p.line, p.key, p.message) for p in caught.value.problems]
+
+
+def test_a_deadline_label_does_not_name_the_day_shown_beside_it() -> None:
+    text = protocol(
+        "- {name: a, label: Besluit (vóór 1 april), met_by: [aansluiten], due: {before: '1 april'}}"
+    )
+    assert problems_of(text) == [
+        (
+            11,
+            "states.besluit.deadlines[0] (a).label",
+            "het label noemt 'vóór 1 april'; de berekende datum staat er altijd naast "
+            "('uiterlijk DD-MM-JJJJ'), dus laat 'vóór 1 april' weg",
+        )
+    ]
+
+
+def test_a_deadline_label_that_contradicts_its_day_says_so() -> None:
+    text = protocol(
+        "- {name: a, label: Besluit (uiterlijk 1 april), met_by: [aansluiten], "
+        "due: {before: '1 april'}}"
+    )
+    [(_, _, message)] = problems_of(text)
+    assert message.startswith(
+        "het label noemt 'uiterlijk 1 april', maar de termijn valt uiterlijk op 31 maart "
+        "('before: 1 april')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("state_label", "due", "agrees"),
+    [
+        ("Besluit van de school (vóór 1 april)", "{before: '1 april'}", True),
+        ("Besluit van de school (uiterlijk 31 maart)", "{before: '1 april'}", True),
+        ("Besluit van de school (uiterlijk 1 april)", "{before: '1 april'}", False),
+        ("Besluit van de school (1 april)", "{before: '1 april'}", False),
+        ("Besluit van de school (vóór 1 april)", "{by: '1 april'}", False),
+        ("Besluit van de school (tot en met 1 april)", "{by: '1-4'}", True),
+        ("Schoolopleider (vóór de zomervakantie)", "{before: zomervakantie}", True),
+        ("Schoolopleider (in de zomervakantie)", "{before: zomervakantie}", False),
+        ("Besluit van de school (vóór 1 april)", "{after: '6 weeks'}", True),  # not a day
+    ],
+)
+def test_a_state_label_that_names_a_day_agrees_with_the_states_deadline(
+    state_label: str, due: str, agrees: bool
+) -> None:
+    text = protocol(AANSLUITEN + due + "}").replace(
+        "label: Besluit van de school", f"label: {state_label}"
+    )
+    if agrees:
+        load_protocol_text(text, "mini.yaml")
+        return
+    [(line, key, message)] = problems_of(text)
+    assert (line, key) == (9, "states.besluit.label")
+    assert "maar termijn 'a' valt uiterlijk op" in message or "laatste schooldag" in message
+    assert message.endswith("of laat de dag weg")
+
+
+def test_a_step_label_agrees_with_the_deadlines_of_its_states() -> None:
+    text = (
+        protocol(AANSLUITEN + "{before: '1 april'}}")
+        .replace(
+            "initial: besluit\n",
+            "steps:\n  - {number: 4, label: 'Besluit van de school (uiterlijk 1 april)'}\n"
+            "initial: besluit\n",
+        )
+        .replace(
+            "    label: Besluit van de school\n", "    label: Besluit van de school\n    step: 4\n"
+        )
+    )
+    assert problems_of(text) == [
+        (
+            7,
+            "steps[0].label",
+            "het label noemt 'uiterlijk 1 april', maar termijn 'a' valt uiterlijk op 31 maart "
+            "('before: 1 april'); schrijf 'vóór 1 april' of laat de dag weg",
+        )
+    ]

@@ -10,6 +10,7 @@ import re
 from collections import Counter, deque
 
 from toetreding.calendar import AmbiguousDay, parse_limit
+from toetreding.definition.labels import check_labels
 from toetreding.definition.model import (
     ALL_ACTIVE_STATES,
     DeadlineSpec,
@@ -33,6 +34,7 @@ def check_protocol(spec: ProtocolSpec) -> list[Problem]:
     for index, transition in enumerate(spec.transitions):
         problems += _check_transition(spec, index, transition)
     problems += _check_audit(spec)
+    problems += check_labels(spec)
     if not problems:
         problems += _check_graph(spec)
     return problems
