@@ -134,6 +134,12 @@ def test_a_school_that_decides_on_31_march_joins_on_1_august(po: Toetreding) -> 
     )
     assert po.store.case(case_id).state == "wacht_op_start"
     assert deadline(po, case_id, "start_als_partnerschool").due_date == date(2028, 8, 1)
+    # Shown with their labels: the last day, and the day the protocol acts itself.
+    assert [(line.label, line.due) for line in po.view(case_id).deadline_lines] == [
+        ("Besluit over aansluiten doorgeven", "uiterlijk 31-03-2028"),
+        ("Schoolopleider aangesteld", "uiterlijk 14-07-2028"),
+        ("Start als partnerschool", "op 01-08-2028"),
+    ]
 
     # The coordinator cannot start it early; on 1 August the protocol does it, once.
     with pytest.raises(GuardFailed, match="schooljaar 2028-2029 begint pas op 01-08-2028"):
@@ -164,8 +170,8 @@ def test_a_school_that_has_not_decided_by_31_march_is_overdue_and_joins_a_year_l
     on_31_march = po.agenda(today=date(2028, 3, 31), overdue_only=True)
     on_1_april = po.agenda(today=date(2028, 4, 1), overdue_only=True)
     assert on_31_march == []
-    assert [(i.deadline.case_id, i.label, i.days_left) for i in on_1_april] == [
-        (case_id, "Besluit over aansluiten doorgeven", -1)
+    assert [(i.deadline.case_id, i.label, i.due, i.days_left) for i in on_1_april] == [
+        (case_id, "Besluit over aansluiten doorgeven", "uiterlijk 31-03-2028", -1)
     ]
 
     at(po, "2028-04-01")
@@ -203,8 +209,8 @@ def test_a_school_reporting_on_31_march_2027_joins_in_2027_2028(po: Toetreding) 
     brin = add_school(po, "OBS De Wilg")
     case_id = to_decision(po, brin, "2026-11-23")
     agenda = po.agenda(today=date(2027, 3, 1))
-    assert [(i.label, i.deadline.due_date) for i in agenda] == [
-        ("Besluit over aansluiten doorgeven", date(2027, 3, 31))
+    assert [(i.label, i.due) for i in agenda] == [
+        ("Besluit over aansluiten doorgeven", "uiterlijk 31-03-2027")
     ]
     at(po, "2027-03-31", hour=23)  # late in the evening, Dutch time: still 31 March
     decide(po, case_id, brin, "2027-2028")
