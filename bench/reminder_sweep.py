@@ -31,10 +31,10 @@ from toetreding.service import Toetreding
 from toetreding.store import Store
 from toetreding.store.tables import Case, Deadline, Membership, Partnership, Person, School
 
-DUE = date(2028, 4, 1)  # the deadlines that come due
+DUE = date(2028, 3, 31)  # the deadlines that come due: "vóór 1 april", so 31 March
 LATER = date(2028, 6, 1)  # all the others: their ladders are looked at from 2 May
 QUIET_DAY = datetime(2027, 12, 1, 7, 0, tzinfo=LOCAL_TZ)
-BUSY_DAY = datetime(2028, 3, 25, 7, 0, tzinfo=LOCAL_TZ)  # 7 days before 1 April
+BUSY_DAY = datetime(2028, 3, 24, 7, 0, tzinfo=LOCAL_TZ)  # 7 days before 31 March
 
 
 def main() -> None:
@@ -82,6 +82,7 @@ def _populate(engine: Engine, count: int, due: int) -> None:
     get a contact and a deadline whose ladder is looked at on BUSY_DAY."""
     created = datetime(2027, 11, 16, 10, 0, tzinfo=LOCAL_TZ)
     recent = datetime(2028, 3, 20, 10, 0, tzinfo=LOCAL_TZ)  # only the 7-day rung counts
+    version = protocols().get("po-groningen").version  # the newest, whose file is there
     with engine.begin() as connection:
         connection.execute(
             insert(Partnership).values(id=1, code="bench", name="Bench", created_at=created)
@@ -109,7 +110,7 @@ def _populate(engine: Engine, count: int, due: int) -> None:
                     "partnership_id": 1,
                     "school_id": n,
                     "protocol_id": "po-groningen",
-                    "protocol_version": 2,
+                    "protocol_version": version,
                     "state": "besluit_school",
                     "revision": 3,
                     "opened_at": created,

@@ -514,7 +514,7 @@ def test_protocols_are_listed_and_shown_in_full(client: TestClient) -> None:
         (p["id"], p["version"]): p for p in client.get("/api/protocollen", headers=auth).json()
     }
     assert listed[("partnerschap2", 2)]["audit"] is True
-    assert listed[("po-groningen", 2)]["sectors"] == ["po"]
+    assert listed[("po-groningen", 3)]["sectors"] == ["po"]
     spec = client.get("/api/protocollen/partnerschap2/2", headers=auth).json()
     assert spec["initial"] == "orientatie"
     stoppen = next(t for t in spec["transitions"] if t["trigger"] == "stoppen")

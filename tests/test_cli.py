@@ -285,6 +285,7 @@ def test_agenda_and_deadline_commands(
         ("Het Noordik", "reactie", "2027-05-10", 17)
     ]
     assert items[0]["who"] == ["S"]
+    assert (items[0]["label"], items[0]["due"]) == ("Reactie geven", "uiterlijk 10-05-2027")
     assert run_json("agenda", "--at", "2027-04-23", "--overdue") == []
     assert run_json("agenda", "--at", "2027-04-23", "--within", "7d") == []
     assert "te laat" in run("agenda", "--at", "2027-05-12")
@@ -332,6 +333,12 @@ def test_agenda_and_deadline_commands(
     run("deadline", "waive", "1", "reactie", "--as", "sam@noordik.nl", "--reason", "x", code=1)
     shown = run_json("case", "show", "1")
     assert shown["deadlines"][0]["due_date"] == "2027-06-01"
+    assert (shown["deadlines"][0]["label"], shown["deadlines"][0]["due"]) == (
+        "Reactie geven",
+        "uiterlijk 01-06-2027",
+    )
+    table = run("case", "show", "1").split("Termijnen")[1].split("Geschiedenis")[0]
+    assert "Reactie geven" in table and "uiterlijk" in table and "01-06-2027" in table
     assert shown["history"][-1]["trigger"] == "termijn_verlengen"
 
 

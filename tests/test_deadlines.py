@@ -31,14 +31,14 @@ states:
   besluit:
     label: Besluit van de school
     deadlines:
-      - {name: besluit, label: Besluit vóór 1 april, met_by: [aansluiten], due: {date: 1 april}}
+      - {name: besluit, label: Besluit doorgeven, met_by: [aansluiten], due: {before: 1 april}}
   zomer:
     label: Schoolopleider benoemen
     deadlines:
       - name: benoemen
-        label: Vóór de zomervakantie
+        label: Schoolopleider benoemd
         met_by: [benoemd]
-        due: {before_summer_vacation: true}
+        due: {before: zomervakantie}
   klaar: {label: Klaar, final: true, outcome: partner}
   gestopt: {label: Gestopt, final: true}
 transitions:
@@ -94,7 +94,8 @@ def test_meeting_a_deadline_closes_it_and_opens_the_next(app: Toetreding) -> Non
     met = only(app, case_id, "reageren")
     assert met.status == "met" and met.resolved_by is not None
     nxt = only(app, case_id, "besluit")
-    assert nxt.status == "open" and nxt.due_date == date(2027, 4, 1)  # 1 April of 2026-2027
+    # Before 1 April of 2026-2027: 31 March is the last day.
+    assert nxt.status == "open" and nxt.due_date == date(2027, 3, 31)
     assert nxt.overdue_on(date(2027, 4, 28))  # entered after 1 April: already late
 
 
@@ -179,8 +180,8 @@ def test_before_the_summer_vacation_is_the_regions_last_school_day(app: Toetredi
 
 def test_agenda_lists_open_deadlines_soonest_first(app: Toetreding) -> None:
     first = open_case(app)
-    app.fire(first, "reageren", actor_ref="s@wilg.nl")  # opens 'besluit', due 1 April 2027
+    app.fire(first, "reageren", actor_ref="s@wilg.nl")  # opens 'besluit', due 31 March 2027
     agenda = app.store.deadlines(open_only=True)
     assert [(d.name, d.school_name) for d in agenda] == [("besluit", "De Wilg")]
-    assert app.store.deadlines(open_only=True, due_before=date(2027, 4, 1)) == []
-    assert len(app.store.deadlines(open_only=True, due_until=date(2027, 4, 1))) == 1
+    assert app.store.deadlines(open_only=True, due_before=date(2027, 3, 31)) == []
+    assert len(app.store.deadlines(open_only=True, due_until=date(2027, 3, 31))) == 1

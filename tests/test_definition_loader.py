@@ -508,8 +508,17 @@ def test_valid_guard_loads(write: Writer) -> None:
         # a quoted number would load, then crash comparing int and str when someone fires
         ("input_at_most('paginas', '10')", "input_at_most: het maximum moet een getal zijn"),
         ("times_in_at_most('start', 'twee')", "times_in_at_most: het maximum moet een getal zijn"),
+        (
+            "joins_in_time('verslag', 'vóór 30 februari')",
+            "joins_in_time: 'vóór 30 februari' is geen dag",
+        ),
         ("joins_in_time('verslag', '30 februari')", "joins_in_time: '30 februari' is geen dag"),
         ("joins_in_time('verslag', 1)", "joins_in_time: 1 is geen dag in het jaar"),
+        (
+            "joins_in_time('verslag', '1 april')",
+            "joins_in_time: '1 april' zegt niet of 1 april zelf nog meetelt; schrijf "
+            "'vóór 1 april' (de laatste dag is 31 maart) of 'uiterlijk 1 april'",
+        ),
     ],
 )
 def test_rule_arguments_must_fit_the_protocol(write: Writer, guard: str, message: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,16 +15,24 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, insert, inspect, text
 from sqlmodel import SQLModel
 
 import toetreding.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from toetreding.clock import FixedClock
-from toetreding.definition import ProtocolRegistry
+from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
 from toetreding.service import Toetreding
-from toetreding.store import Store, make_engine, migrate, schema_is_current
+from toetreding.store import Store, definition_digest, make_engine, migrate, schema_is_current
 from toetreding.store.audits import AuditStore
 from toetreding.store.database import MIGRATIONS, schema_head
+from toetreding.store.tables import (
+    Case,
+    Deadline,
+    Event,
+    ProtocolVersion,
+    Reminder,
+    SchoolCreate,
+)
 
 from .helpers import part2_with_noordik
 
@@ -183,3 +193,243 @@ def test_an_audit_written_before_0008_reads_the_same_afterwards(
         content = connection.execute(sa.select(old_table("reports", "content"))).scalar_one()
     assert finding == 3
     assert content["findings"]["1.1"]["session"] == "management"
+
+
+# --- 0009: deadlines before or by a day (issue 16) -------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+PROTOCOLS = Path(__file__).resolve().parent.parent / "protocols"
+MIGRATED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def stored(name: str) -> dict[str, Any]:
+    """A definition as the code before revision 0009 stored it (``date:``, one meaning)."""
+    data: dict[str, Any] = json.loads((DATA / f"{name}.stored.json").read_text(encoding="utf-8"))
+    return data
+
+
+def alembic(engine: Engine, revision: str, *, down: bool = False) -> None:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["engine"] = engine
+    (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def po_case(
+    store: Store,
+    school: str,
+    *,
+    entered: datetime,
+    due: date,
+    original: date | None = None,
+    status: str = "open",
+) -> int:
+    """A po-groningen v2 case at the school's decision, as revision 0007 left it: four
+    history rows, and the decision deadline computed the old way (1 April itself)."""
+    partnership = store.partnership("groningen")
+    created = store.add_school(
+        SchoolCreate(partnership_id=partnership.id or 0, name=school, sector="po", region="noord"),
+        entered,
+    )
+    states = ["gesprek_bestuurder", "gesprek_directeur", "besluit_school"]
+    with store.engine.begin() as connection:
+        case_id = connection.execute(
+            insert(Case).values(
+                partnership_id=partnership.id,
+                school_id=created.id,
+                protocol_id="po-groningen",
+                protocol_version=2,
+                state="besluit_school",
+                revision=3,
+                opened_at=entered - timedelta(days=30),
+                updated_at=entered,
+            )
+        ).inserted_primary_key[0]
+        for seq, (before, after) in enumerate(zip([None, *states], states, strict=False), 1):
+            connection.execute(
+                insert(Event).values(
+                    case_id=case_id,
+                    seq=seq,
+                    trigger="openen" if before is None else "stap",
+                    from_state=before,
+                    to_state=after,
+                    at=entered - timedelta(days=30) + timedelta(days=seq),
+                    payload={},
+                )
+            )
+        connection.execute(
+            insert(Deadline).values(
+                case_id=case_id,
+                state="besluit_school",
+                name="besluit_voor_1_april",
+                due_date=due,
+                original_due_date=original or due,
+                status=status,
+                created_at=entered,
+                next_reminder_on=None,
+            )
+        )
+    return int(case_id)
+
+
+@pytest.fixture
+def at_0007(engine: Engine) -> Store:
+    """A database at revision 0007 holding po-groningen v2 and Partnerschap 2 v2 as stored
+    then, and po cases whose deadline "vóór 1 april" was computed as 1 April."""
+    alembic(engine, "0007")
+    store = Store(engine)
+    store.add_partnership("groningen", "Po Groningen", MIGRATED_AT)
+    with engine.begin() as connection:
+        for name in ("po-groningen-v2", "partnerschap2-v2"):
+            pinned = stored(name)
+            connection.execute(
+                insert(ProtocolVersion).values(
+                    protocol_id=pinned["protocol_id"],
+                    version=pinned["version"],
+                    digest=pinned["digest"],
+                    definition=pinned["definition"],
+                    registered_at=MIGRATED_AT,
+                )
+            )
+    return store
+
+
+def deadline_of(store: Store, case_id: int) -> Any:
+    [found] = store.deadlines(case_id=case_id)
+    return found
+
+
+def test_0009_moves_an_open_before_1_april_deadline_to_31_march_with_a_history_row(
+    at_0007: Store,
+) -> None:
+    store = at_0007
+    wilg = po_case(store, "OBS De Wilg", entered=MIGRATED_AT, due=date(2027, 4, 1))
+    with store.engine.begin() as connection:  # a reminder the old date planned, not yet sent
+        person = store.add_person("Sam", "sam@wilg.example", MIGRATED_AT)
+        connection.execute(
+            insert(Reminder).values(
+                deadline_id=deadline_of(store, wilg).id,
+                rung=0,
+                person_id=person.id,
+                role="school",
+                due_date=date(2027, 4, 1),
+                send_on=date(2027, 3, 2),
+                escalation=False,
+                status="pending",
+                attempts=0,
+                created_at=MIGRATED_AT,
+            )
+        )
+
+    migrate(store.engine)
+
+    moved = deadline_of(store, wilg)
+    assert (moved.due_date, moved.original_due_date) == (date(2027, 3, 31), date(2027, 3, 31))
+    assert moved.status == "open" and moved.next_reminder_on is not None
+    case = store.case(wilg)
+    history = store.history(wilg)
+    assert (case.revision, [h.seq for h in history]) == (4, [1, 2, 3, 4])
+    last = history[-1]
+    assert (last.trigger, last.role, last.actor_id, last.from_state, last.to_state) == (
+        "termijn_herberekenen",
+        "systeem",
+        None,
+        "besluit_school",
+        "besluit_school",
+    )
+    assert last.payload == {
+        "termijn": "besluit_voor_1_april",
+        "oude_datum": "2027-04-01",
+        "nieuwe_datum": "2027-03-31",
+    }
+    assert last.note == (
+        "Termijn 'Besluit over aansluiten doorgeven (vóór 1 april)' herberekend: 'vóór 1 april' "
+        "betekent dat 31 maart de laatste dag is. Was uiterlijk 01-04-2027, nu uiterlijk "
+        "31-03-2027."
+    )
+    with store.engine.connect() as connection:
+        skipped = connection.execute(text("SELECT status, skip_reason FROM reminders")).one()
+    assert tuple(skipped) == (
+        "skipped",
+        "de termijn is herberekend (was uiterlijk 01-04-2027)",
+    )
+
+
+def test_0009_leaves_extended_and_closed_deadlines_alone(at_0007: Store) -> None:
+    store = at_0007
+    # Extended by a person, even to another 1 April: that person chose the date.
+    extended = po_case(
+        store, "CBS Verlengd", entered=MIGRATED_AT, due=date(2028, 4, 1), original=date(2027, 4, 1)
+    )
+    met = po_case(store, "OBS Gehaald", entered=MIGRATED_AT, due=date(2027, 4, 1), status="met")
+    before = {case_id: store.history(case_id) for case_id in (extended, met)}
+
+    migrate(store.engine)
+
+    assert deadline_of(store, extended).due_date == date(2028, 4, 1)
+    assert deadline_of(store, extended).original_due_date == date(2027, 4, 1)
+    assert deadline_of(store, met).due_date == date(2027, 4, 1)  # closed: history
+    assert {case_id: store.history(case_id) for case_id in (extended, met)} == before
+
+
+def test_0009_a_case_that_reached_the_decision_on_1_april_is_due_the_next_31_march(
+    at_0007: Store,
+) -> None:
+    # With school_year 'upcoming', entering on 1 April gave 1 April itself; that day is no
+    # longer in time, so the deadline is the next year's last day.
+    entered = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
+    case_id = po_case(at_0007, "OBS Laat", entered=entered, due=date(2026, 4, 1))
+    migrate(at_0007.engine)
+    assert deadline_of(at_0007, case_id).due_date == date(2027, 3, 31)
+    assert at_0007.history(case_id)[-1].payload["nieuwe_datum"] == "2027-03-31"
+
+
+def test_0009_writes_pinned_definitions_in_the_new_format_with_their_own_meaning(
+    at_0007: Store,
+) -> None:
+    migrate(at_0007.engine)
+    digest, definition = at_0007.pinned_protocol("po-groningen", 2) or ("", {})
+    spec = ProtocolSpec.model_validate(definition)  # readable by today's model
+    assert definition_digest(spec) == digest  # and digested as today's code digests it
+    dues = {
+        d.name: (d.due.before, d.due.by, d.due.school_year)
+        for state in spec.states.values()
+        for d in state.deadlines
+    }
+    assert dues == {
+        "besluit_voor_1_april": ("1 april", None, "upcoming"),  # its label says "vóór 1 april"
+        "schoolopleider_voor_zomervakantie": ("zomervakantie", None, "current"),
+        "start_als_partnerschool": (None, "1 augustus", "schooljaar_aansluiting"),  # as computed
+    }
+    [guard] = [t.guard for t in spec.transitions if t.trigger == "aansluiten_melden"]
+    assert guard == "joins_in_time('schooljaar_aansluiting', 'vóór 1 april')"
+    assert spec.states["besluit_school"].label == "School beslist over aansluiten (vóór 1 april)"
+
+    # Partnerschap 2 did not change: its stored digest matches the file again, so a new case
+    # can still open on version 2.
+    p2 = at_0007.pinned_protocol("partnerschap2", 2)
+    assert p2 is not None
+    assert p2[0] == definition_digest(load_protocol_file(PROTOCOLS / "partnerschap2.yaml"))
+
+
+def test_0009_a_pinned_v2_case_reads_its_deadline_as_the_agenda_shows_it(at_0007: Store) -> None:
+    case_id = po_case(at_0007, "OBS De Wilg", entered=MIGRATED_AT, due=date(2027, 4, 1))
+    migrate(at_0007.engine)
+    app = Toetreding(
+        at_0007, ProtocolRegistry.from_directory(PROTOCOLS), FixedClock(datetime(2027, 3, 1))
+    )
+    [item] = app.agenda(today=date(2027, 3, 1))
+    assert (item.deadline.case_id, item.label, item.due) == (
+        case_id,
+        "Besluit over aansluiten doorgeven (vóór 1 april)",  # version 2's own label
+        "uiterlijk 31-03-2027",
+    )
+    assert app.view(case_id).spec.version == 2
+
+
+def test_0009_downgrades_the_stored_definitions_to_the_old_format(at_0007: Store) -> None:
+    migrate(at_0007.engine)
+    alembic(at_0007.engine, "0007", down=True)
+    digest, definition = at_0007.pinned_protocol("po-groningen", 2) or ("", {})
+    assert definition == stored("po-groningen-v2")["definition"]
+    assert digest == stored("po-groningen-v2")["digest"]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from toetreding import GuardFailed, InvalidInputError, MissingInput, Toetreding
-from toetreding.clock import FixedClock
+from toetreding.clock import FixedClock, local
 from toetreding.store.tables import SchoolCreate, SchoolUpdate
 
 BOARD = "Stichting Openbaar Onderwijs Groningen"
@@ -116,7 +116,8 @@ def deadline(app: Toetreding, case_id: int, name: str):  # type: ignore[no-untyp
 def test_a_school_that_decides_on_31_march_joins_on_1_august(po: Toetreding) -> None:
     brin = add_school(po, "OBS De Wilg")
     case_id = to_decision(po, brin, "2027-11-16")
-    assert deadline(po, case_id, "besluit_voor_1_april").due_date == date(2028, 4, 1)
+    # "vóór 1 april": 31 March is the last day.
+    assert deadline(po, case_id, "besluit_voor_1_april").due_date == date(2028, 3, 31)
 
     at(po, "2028-03-31")
     decide(po, case_id, brin, "2028-2029")
@@ -133,6 +134,12 @@ def test_a_school_that_decides_on_31_march_joins_on_1_august(po: Toetreding) -> 
     )
     assert po.store.case(case_id).state == "wacht_op_start"
     assert deadline(po, case_id, "start_als_partnerschool").due_date == date(2028, 8, 1)
+    # Shown with their labels: the last day, and the day the protocol acts itself.
+    assert [(line.label, line.due) for line in po.view(case_id).deadline_lines] == [
+        ("Besluit over aansluiten doorgeven", "uiterlijk 31-03-2028"),
+        ("Schoolopleider aangesteld", "uiterlijk 14-07-2028"),
+        ("Start als partnerschool", "op 01-08-2028"),
+    ]
 
     # The coordinator cannot start it early; on 1 August the protocol does it, once.
     with pytest.raises(GuardFailed, match="schooljaar 2028-2029 begint pas op 01-08-2028"):
@@ -149,28 +156,28 @@ def test_a_school_that_decides_on_31_march_joins_on_1_august(po: Toetreding) -> 
     assert (last.role, last.at.date(), last.note) == (
         "systeem",
         date(2028, 8, 1),
-        "Automatisch op 01-08-2028: Start als partnerschool (1 augustus)",
+        "Automatisch op 01-08-2028: Start als partnerschool",
     )
     assert deadline(po, case_id, "start_als_partnerschool").status == "met"
 
 
-def test_a_school_that_has_not_decided_by_1_april_is_overdue_and_joins_a_year_later(
+def test_a_school_that_has_not_decided_by_31_march_is_overdue_and_joins_a_year_later(
     po: Toetreding,
 ) -> None:
     brin = add_school(po, "CBS De Akker")
     case_id = to_decision(po, brin, "2028-01-18")
 
+    on_31_march = po.agenda(today=date(2028, 3, 31), overdue_only=True)
     on_1_april = po.agenda(today=date(2028, 4, 1), overdue_only=True)
-    on_2_april = po.agenda(today=date(2028, 4, 2), overdue_only=True)
-    assert on_1_april == []
-    assert [(i.deadline.case_id, i.label, i.days_left) for i in on_2_april] == [
-        (case_id, "Besluit over aansluiten doorgeven (vóór 1 april)", -1)
+    assert on_31_march == []
+    assert [(i.deadline.case_id, i.label, i.due, i.days_left) for i in on_1_april] == [
+        (case_id, "Besluit over aansluiten doorgeven", "uiterlijk 31-03-2028", -1)
     ]
 
-    at(po, "2028-04-02")
+    at(po, "2028-04-01")
     with pytest.raises(GuardFailed) as refused:
         decide(po, case_id, brin, "2028-2029")
-    assert "aansluiten in schooljaar 2028-2029 kon tot en met 01-04-2028" in str(refused.value)
+    assert "aansluiten in schooljaar 2028-2029 kon tot en met 31-03-2028" in str(refused.value)
     assert "kies 2029-2030 of later" in str(refused.value)
     assert po.store.case(case_id).state == "besluit_school"  # nothing changed
 
@@ -183,7 +190,52 @@ def test_a_school_that_has_not_decided_by_1_april_is_overdue_and_joins_a_year_la
 def test_a_decision_made_after_1_april_counts_towards_the_next_1_april(po: Toetreding) -> None:
     brin = add_school(po, "OBS De Meent")
     case_id = to_decision(po, brin, "2028-05-10")
-    assert deadline(po, case_id, "besluit_voor_1_april").due_date == date(2029, 4, 1)
+    assert deadline(po, case_id, "besluit_voor_1_april").due_date == date(2029, 3, 31)
+
+
+def test_reaching_the_decision_on_1_april_counts_towards_the_next_year(po: Toetreding) -> None:
+    brin = add_school(po, "OBS De Meent")
+    case_id = to_decision(po, brin, "2028-04-01")  # the coming year's last day has passed
+    assert deadline(po, case_id, "besluit_voor_1_april").due_date == date(2029, 3, 31)
+    on_31_march = add_school(po, "OBS Het Lint")
+    case_id = to_decision(po, on_31_march, "2028-03-31")  # still today
+    assert deadline(po, case_id, "besluit_voor_1_april").due_date == date(2028, 3, 31)
+
+
+# --- "vóór 1 april" (issue 16): 31 March is the last day ---------------------------------
+
+
+def test_a_school_reporting_on_31_march_2027_joins_in_2027_2028(po: Toetreding) -> None:
+    brin = add_school(po, "OBS De Wilg")
+    case_id = to_decision(po, brin, "2026-11-23")
+    agenda = po.agenda(today=date(2027, 3, 1))
+    assert [(i.label, i.due) for i in agenda] == [
+        ("Besluit over aansluiten doorgeven", "uiterlijk 31-03-2027")
+    ]
+    at(po, "2027-03-31", hour=23)  # late in the evening, Dutch time: still 31 March
+    decide(po, case_id, brin, "2027-2028")
+    met = deadline(po, case_id, "besluit_voor_1_april")
+    assert (met.status, met.due_date) == ("met", date(2027, 3, 31))
+    assert po.store.case(case_id).state == "voorbereiding_stuurgroep"
+    assert po.history(case_id)[-1].payload["schooljaar_aansluiting"] == "2027-2028"
+
+
+def test_a_school_reporting_on_1_april_2027_must_join_in_2028_2029(po: Toetreding) -> None:
+    brin = add_school(po, "CBS De Akker")
+    case_id = to_decision(po, brin, "2026-11-23")
+    at(po, "2027-04-01", hour=0)  # just after midnight: 31 March has passed
+    with pytest.raises(GuardFailed) as refused:
+        decide(po, case_id, brin, "2027-2028")
+    assert (
+        "aansluiten in schooljaar 2027-2028 kon tot en met 31-03-2027; kies 2028-2029 of later"
+    ) in str(refused.value)
+    assert po.store.case(case_id).state == "besluit_school"  # nothing changed
+
+    decide(po, case_id, brin, "2028-2029")
+    late = deadline(po, case_id, "besluit_voor_1_april")
+    assert (late.status, late.due_date) == ("met", date(2027, 3, 31))
+    assert late.resolved_at is not None and local(late.resolved_at).date() > late.due_date
+    assert po.history(case_id)[-1].payload["schooljaar_aansluiting"] == "2028-2029"
 
 
 def test_the_school_year_must_be_written_as_two_consecutive_years(po: Toetreding) -> None:

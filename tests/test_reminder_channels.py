@@ -60,7 +60,7 @@ def reminder(**changes: object) -> ReminderMessage:
         case_id=8,
         step_label="Kennismakingsgesprek",
         deadline_label="Besluit over aansluiten doorgeven",
-        due_date=dt.date(2028, 4, 1),
+        due_date=dt.date(2028, 3, 31),  # "vóór 1 april": 31 March is the last day
         days_left=7,
         escalation=False,
         role_label="Aanvragende school",
@@ -108,7 +108,7 @@ def test_a_reminder_arrives_over_smtp_with_both_parts_headers_and_the_case_link(
     assert len(smtp_server.messages) == 1
     received = smtp_server.messages[0]
     assert received["Subject"] == (
-        "Herinnering: Besluit over aansluiten doorgeven — nog 7 dagen (uiterlijk 1 april 2028)"
+        "Herinnering: Besluit over aansluiten doorgeven — nog 7 dagen (uiterlijk 31 maart 2028)"
     )
     assert received["To"] == "Sam Jansen <sam@noordik.example>"
     assert received["From"] == SENDER
@@ -130,7 +130,7 @@ def test_a_reminder_arrives_over_smtp_with_both_parts_headers_and_the_case_link(
         assert "Het Noordik" in body
         assert "Kennismakingsgesprek" in body
         assert "Besluit over aansluiten doorgeven" in body
-        assert "1 april 2028" in body
+        assert "31 maart 2028" in body
         assert "nog 7 dagen" in body
         assert LINK in body
         assert "Aanvragende school" in body
@@ -177,33 +177,34 @@ def test_a_school_name_cannot_add_lines_to_the_text_or_headers(smtp_server: Smtp
         (
             7,
             False,
-            "Herinnering: Besluit over aansluiten doorgeven — nog 7 dagen (uiterlijk 1 april 2028)",
+            "Herinnering: Besluit over aansluiten doorgeven — nog 7 dagen "
+            "(uiterlijk 31 maart 2028)",
             "verloopt over 7 dagen een termijn",
         ),
         (
             1,
             False,
-            "Herinnering: Besluit over aansluiten doorgeven — nog 1 dag (uiterlijk 1 april 2028)",
+            "Herinnering: Besluit over aansluiten doorgeven — nog 1 dag (uiterlijk 31 maart 2028)",
             "verloopt over 1 dag een termijn",
         ),
         (
             0,
             False,
-            "Vandaag: Besluit over aansluiten doorgeven — uiterlijk vandaag (1 april 2028)",
+            "Vandaag: Besluit over aansluiten doorgeven — uiterlijk vandaag (31 maart 2028)",
             "Vandaag verloopt een termijn",
         ),
         (
             -3,
             False,
-            "Verlopen: Besluit over aansluiten doorgeven (was uiterlijk 1 april 2028)",
-            "is verlopen: dit had uiterlijk 1 april 2028 moeten gebeuren (3 dagen geleden)",
+            "Verlopen: Besluit over aansluiten doorgeven (was uiterlijk 31 maart 2028)",
+            "is verlopen: dit had uiterlijk 31 maart 2028 moeten gebeuren (3 dagen geleden)",
         ),
         (
             -1,
             True,
             "Escalatie: Besluit over aansluiten doorgeven — Het Noordik "
-            "(was uiterlijk 1 april 2028)",
-            "is gemist: dit had uiterlijk 1 april 2028 moeten gebeuren (1 dag geleden). "
+            "(was uiterlijk 31 maart 2028)",
+            "is gemist: dit had uiterlijk 31 maart 2028 moeten gebeuren (1 dag geleden). "
             "De termijn is daarom naar u geëscaleerd.",
         ),
     ],
@@ -221,8 +222,8 @@ def test_subject_and_opening_say_how_urgent_it_is(
 
 
 def test_the_overdue_fact_line_counts_the_days_late() -> None:
-    assert "Uiterlijk:  1 april 2028 (3 dagen te laat)" in text_of(rendered(days_left=-3))
-    assert "Uiterlijk:  1 april 2028 (vandaag)" in text_of(rendered(days_left=0))
+    assert "Uiterlijk:  31 maart 2028 (3 dagen te laat)" in text_of(rendered(days_left=-3))
+    assert "Uiterlijk:  31 maart 2028 (vandaag)" in text_of(rendered(days_left=0))
 
 
 def test_the_date_is_the_moment_given_and_the_message_id_follows_the_key() -> None:

@@ -22,12 +22,12 @@ from toetreding.store.tables import Reminder, SchoolCreate
 from .conftest import PROTOCOLS, SmtpServer
 
 COORDINATOR = "coordinator@po.example"
-SWEEP_AT = "2028-03-02T07:00"  # 30 days before 1 April: school and coordinator are reminded
+SWEEP_AT = "2028-03-01T07:00"  # 30 days before 31 March: school and coordinator are reminded
 TOETREDING = Path(sys.executable).with_name("toetreding")
 
 
 def cases_at_decision(url: str, schools: int) -> None:
-    """``schools`` po cases at the school's decision, due 1 April 2028."""
+    """``schools`` po cases at the school's decision, due before 1 April 2028 (31 March)."""
     engine = make_engine(url)
     migrate(engine)
     clock = FixedClock(datetime(2027, 11, 16, 10, 0))

@@ -24,7 +24,8 @@ SENDER = "Po-partnerschap <noreply@po.example>"
 
 @pytest.fixture
 def case_id(app: Toetreding) -> int:
-    """A po school at its own decision since 16 November 2027: due 1 April 2028."""
+    """A po school at its own decision since 16 November 2027: due before 1 April 2028, so
+    on 31 March 2028 at the latest."""
     assert isinstance(app.clock, FixedClock)
     app.clock.set(datetime(2027, 11, 16, 10, 0))
     partnership = app.store.add_partnership("groningen", "Po Groningen", app.clock.now())
@@ -91,16 +92,17 @@ def test_the_ladder_goes_out_on_its_days_to_its_people(
             days[day] = sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in new)
         day += timedelta(days=1)
 
+    # "Vóór 1 april": the last day is Friday 31 March 2028.
     assert days == {
-        date(2028, 3, 2): [COORDINATOR, SCHOOL],  # 30 days before 1 April
-        date(2028, 3, 25): [SCHOOL],  # a week before
-        date(2028, 3, 31): [SCHOOL],  # the day before
-        date(2028, 4, 1): [SCHOOL],  # on the day (a Saturday)
-        date(2028, 4, 5): [STUURGROEP],  # three working days after the missed 1 April
+        date(2028, 3, 1): [COORDINATOR, SCHOOL],  # 30 days before 31 March
+        date(2028, 3, 24): [SCHOOL],  # a week before
+        date(2028, 3, 30): [SCHOOL],  # the day before
+        date(2028, 3, 31): [SCHOOL],  # on the last day
+        date(2028, 4, 5): [STUURGROEP],  # three working days after (Mon 3 - Wed 5 April)
     }
     subjects = [str(m["Subject"]) for m in smtp_server.messages]
     assert subjects[0].startswith("Herinnering: Besluit over aansluiten doorgeven")
-    assert "nog 30 dagen (uiterlijk 1 april 2028)" in subjects[0]
+    assert "nog 30 dagen (uiterlijk 31 maart 2028)" in subjects[0]
     assert subjects[-1].startswith("Escalatie: ")
     assert (
         "https://toetreding.example/dossiers/"
@@ -113,7 +115,7 @@ def test_a_met_deadline_sends_no_more_reminders(
     app: Toetreding, smtp_server: SmtpServer, case_id: int
 ) -> None:
     heartbeat = sweep(app, smtp_server)
-    heartbeat.run(morning(date(2028, 3, 2)))
+    heartbeat.run(morning(date(2028, 3, 1)))
     assert len(smtp_server.messages) == 2
     app.fire(
         case_id,
@@ -125,10 +127,10 @@ def test_a_met_deadline_sends_no_more_reminders(
             "directeur_akkoord": "ja",
             "team_akkoord": "ja",
         },
-        at=morning(date(2028, 3, 3)),
+        at=morning(date(2028, 3, 2)),
     )
     for offset in range(40):
-        heartbeat.run(morning(date(2028, 3, 3) + timedelta(days=offset)))
+        heartbeat.run(morning(date(2028, 3, 2) + timedelta(days=offset)))
     assert len(smtp_server.messages) == 2
 
 
@@ -136,8 +138,8 @@ def test_after_downtime_only_what_is_still_relevant_goes_out(
     app: Toetreding, smtp_server: SmtpServer, case_id: int
 ) -> None:
     heartbeat = sweep(app, smtp_server)
-    heartbeat.run(morning(date(2028, 1, 10)))  # then nothing runs until 31 March
-    report = heartbeat.run(morning(date(2028, 3, 31)))
+    heartbeat.run(morning(date(2028, 1, 10)))  # then nothing runs until 30 March
+    report = heartbeat.run(morning(date(2028, 3, 30)))
     assert received(smtp_server) == [
         (SCHOOL, smtp_server.messages[0]["Subject"]),
     ]
@@ -145,8 +147,8 @@ def test_after_downtime_only_what_is_still_relevant_goes_out(
     assert (report.sent, report.skipped) == (1, 3)  # 30 days (2 people) and 7 days overtaken
     skipped = Ledger(app.store.engine).rows(["skipped"])
     assert {row["skip_reason"] for row in skipped} == {
-        "ingehaald door een latere herinnering (was voor 02-03-2028)",
-        "ingehaald door een latere herinnering (was voor 25-03-2028)",
+        "ingehaald door een latere herinnering (was voor 01-03-2028)",
+        "ingehaald door een latere herinnering (was voor 24-03-2028)",
     }
 
 
@@ -155,7 +157,7 @@ def test_a_refusing_server_leaves_the_reminder_pending_until_it_accepts(
 ) -> None:
     smtp_server.refuse_recipient(SCHOOL, "451 mailbox busy, try later")
     heartbeat = sweep(app, smtp_server)
-    first = heartbeat.run(morning(date(2028, 3, 2)))
+    first = heartbeat.run(morning(date(2028, 3, 1)))
     assert first.sent == 1 and len(first.failed) == 1  # the coordinator's went out
     failed = Ledger(app.store.engine).rows(["failed"])
     assert len(failed) == 1 and failed[0]["email"] == SCHOOL
@@ -163,9 +165,9 @@ def test_a_refusing_server_leaves_the_reminder_pending_until_it_accepts(
     assert Ledger(app.store.engine).counts()["failed"] == 1
 
     smtp_server.accept_recipient(SCHOOL)
-    too_soon = heartbeat.run(morning(date(2028, 3, 2)) + timedelta(seconds=30))
+    too_soon = heartbeat.run(morning(date(2028, 3, 1)) + timedelta(seconds=30))
     assert too_soon.sent == 0  # waits for its back-off
-    later = heartbeat.run(morning(date(2028, 3, 2)) + timedelta(minutes=3))
+    later = heartbeat.run(morning(date(2028, 3, 1)) + timedelta(minutes=3))
     assert later.sent == 1
     assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == [COORDINATOR, SCHOOL]
     assert Ledger(app.store.engine).counts() == {"sent": 2}
@@ -175,22 +177,22 @@ def test_an_extended_deadline_starts_its_ladder_again(
     app: Toetreding, smtp_server: SmtpServer, case_id: int
 ) -> None:
     heartbeat = sweep(app, smtp_server)
-    heartbeat.run(morning(date(2028, 3, 25)))
+    heartbeat.run(morning(date(2028, 3, 24)))
     app.extend_deadline(
         case_id,
         "besluit_voor_1_april",
         new_due=date(2028, 4, 15),
         reason="Teamvergadering verschoven",
         actor_ref=COORDINATOR,
-        at=morning(date(2028, 3, 26)),
+        at=morning(date(2028, 3, 25)),
     )
     for offset in range(25):
-        heartbeat.run(morning(date(2028, 3, 26) + timedelta(days=offset)))
+        heartbeat.run(morning(date(2028, 3, 25) + timedelta(days=offset)))
     subjects = [str(m["Subject"]) for m in smtp_server.messages]
     assert "15 april 2028" in subjects[-1] and len(subjects) == 4
-    # 25 March (old due date), then 8, 14 and 15 April for the new one
+    # 24 March (a week before the old due date), then 8, 14 and 15 April for the new one
     assert [m["Date"].datetime.date() for m in smtp_server.messages] == [
-        date(2028, 3, 25),
+        date(2028, 3, 24),
         date(2028, 4, 8),
         date(2028, 4, 14),
         date(2028, 4, 15),

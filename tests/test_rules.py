@@ -345,34 +345,48 @@ def on(day: str) -> datetime:
 
 @pytest.mark.parametrize(
     ("decided", "holds"),
-    [("2027-03-31", True), ("2027-04-01", True), ("2027-04-02", False), ("2027-07-31", False)],
+    [("2027-03-31", True), ("2027-04-01", False), ("2027-04-02", False), ("2027-07-31", False)],
 )
-def test_joining_the_coming_school_year_closes_after_1_april(decided: str, holds: bool) -> None:
+def test_joining_the_coming_school_year_closes_on_1_april(decided: str, holds: bool) -> None:
+    # "vóór 1 april": 31 March is the last day on which 2027-2028 can still be chosen.
     context = Context(inputs={"jaar": "2027-2028"}, now=on(decided))
-    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    verdict = judge("joins_in_time('jaar', 'vóór 1 april')", context)
     assert verdict.holds is holds
     if not holds:
         assert verdict.fact == (
-            "aansluiten in schooljaar 2027-2028 kon tot en met 01-04-2027; kies 2028-2029 of later"
+            "aansluiten in schooljaar 2027-2028 kon tot en met 31-03-2027; kies 2028-2029 of later"
         )
 
 
-def test_a_later_school_year_is_still_open_after_1_april() -> None:
-    context = Context(inputs={"jaar": "2028-2029"}, now=on("2027-04-02"))
-    verdict = judge("joins_in_time('jaar', '1 april')", context)
-    assert verdict == Verdict(True, "aansluiten in schooljaar 2028-2029 kan (uiterlijk 01-04-2028)")
+@pytest.mark.parametrize(("decided", "holds"), [("2027-04-01", True), ("2027-04-02", False)])
+def test_by_1_april_still_counts_1_april_itself(decided: str, holds: bool) -> None:
+    context = Context(inputs={"jaar": "2027-2028"}, now=on(decided))
+    assert judge("joins_in_time('jaar', 'uiterlijk 1 april')", context).holds is holds
+
+
+def test_a_later_school_year_is_still_open_on_1_april() -> None:
+    context = Context(inputs={"jaar": "2028-2029"}, now=on("2027-04-01"))
+    verdict = judge("joins_in_time('jaar', 'vóór 1 april')", context)
+    assert verdict == Verdict(True, "aansluiten in schooljaar 2028-2029 kan (uiterlijk 31-03-2028)")
 
 
 def test_joining_a_school_year_that_already_began_is_refused() -> None:
     context = Context(inputs={"jaar": "2026-2027"}, now=on("2026-11-23"))
-    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    verdict = judge("joins_in_time('jaar', 'vóór 1 april')", context)
     assert not verdict.holds
     assert "kies 2027-2028 of later" in verdict.fact
 
 
+def test_a_day_without_before_or_by_is_refused_rather_than_guessed() -> None:
+    # A file cannot get here (its guard is checked on loading); a rule never guesses.
+    context = Context(inputs={"jaar": "2027-2028"}, now=on("2027-03-01"))
+    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    assert not verdict.holds and "zegt niet of 1 april zelf nog meetelt" in verdict.fact
+
+
 def test_a_malformed_school_year_is_refused_with_how_to_write_it() -> None:
     context = Context(inputs={"jaar": "2027-2029"}, now=on("2026-11-23"))
-    verdict = judge("joins_in_time('jaar', '1 april')", context)
+    verdict = judge("joins_in_time('jaar', 'vóór 1 april')", context)
     assert not verdict.holds
     assert "de jaren moeten opeenvolgend zijn" in verdict.fact
 

@@ -45,20 +45,20 @@ def test_a_school_deciding_on_31_march_is_partner_school_from_1_august(cohort: A
     assert final["OBS De Wilg"]["outcome"] == "partnerschool"
 
 
-def test_a_school_deciding_on_2_april_is_overdue_and_must_pick_a_later_year(cohort: Any) -> None:
+def test_a_school_deciding_on_1_april_is_overdue_and_must_pick_a_later_year(cohort: Any) -> None:
     akker = events(cohort, "CBS De Akker")
-    april = [e for e in akker if e[0] in ("2028-04-01", "2028-04-02", "2028-04-03")]
+    april = [e for e in akker if e[0] in ("2028-03-31", "2028-04-01", "2028-04-02", "2028-04-03")]
     assert april == [
         (
-            "2028-04-02",
+            "2028-04-01",
             "verlopen",
-            "Besluit over aansluiten doorgeven (vóór 1 april) (uiterlijk 01-04-2028)",
+            "Besluit over aansluiten doorgeven (uiterlijk 31-03-2028)",
         ),
         (
-            "2028-04-02",
+            "2028-04-01",
             "geweigerd",
             "School meldt dat zij aansluit als partnerschool: aansluiten in schooljaar "
-            "2028-2029 kon tot en met 01-04-2028; kies 2029-2030 of later",
+            "2028-2029 kon tot en met 31-03-2028; kies 2029-2030 of later",
         ),
         (
             "2028-04-03",
@@ -73,10 +73,10 @@ def test_the_deadline_table_says_what_was_on_time_and_what_late(cohort: Any) -> 
         (d["school"], d["label"]): (d["due"], d["status"], d["resolved"])
         for d in cohort["deadlines"]
     }
-    decision = "Besluit over aansluiten doorgeven (vóór 1 april)"
-    appointed = "Schoolopleider aangesteld (vóór de zomervakantie)"
-    assert table[("OBS De Wilg", decision)] == ("2028-04-01", "op tijd", "2028-03-31")
-    assert table[("CBS De Akker", decision)] == ("2028-04-01", "te laat", "2028-04-03")
+    decision = "Besluit over aansluiten doorgeven"
+    appointed = "Schoolopleider aangesteld"
+    assert table[("OBS De Wilg", decision)] == ("2028-03-31", "op tijd", "2028-03-31")
+    assert table[("CBS De Akker", decision)] == ("2028-03-31", "te laat", "2028-04-03")
     # Region noord: the summer vacation 2028 starts on Saturday 15 July.
     assert table[("OBS 't Startblok", appointed)] == ("2028-07-14", "te laat", "2028-07-20")
     assert table[("OBS De Wilg", appointed)] == ("2028-07-14", "op tijd", "2028-06-28")

@@ -80,7 +80,7 @@ def test_the_agenda_lists_deadlines_soonest_first_with_overdue_ones_in_red(
     (late_first, first), (late_second, second) = rows
     assert late_first and CARMEL in first and CARMEL_DUE in first
     assert "Concept-rapport bij de school" in first and "Aanvragende school" in first
-    assert "378 dagen te laat" in first and "10 november 2025" in first
+    assert "378 dagen te laat" in first and "uiterlijk 10-11-2025" in first
     assert not late_second and HENGELO in second and "over 20 dagen" in second
     assert '<a href="/dossiers/6">' + CARMEL + "</a>" in page.text
     assert "1 te laat" in page.text
@@ -140,6 +140,7 @@ def test_the_feed_has_one_all_day_event_per_open_deadline(client: TestClient) ->
     assert sorted(by_day) == ["20251110", "20261213"]
     carmel = by_day["20251110"]
     assert carmel["SUMMARY"] == f"Termijn: {CARMEL_DUE} — {CARMEL}"
+    assert carmel["DESCRIPTION"].startswith(f"{CARMEL_DUE}: uiterlijk 10-11-2025\n")
     assert "Stap: Concept-rapport bij de school" in carmel["DESCRIPTION"]
     assert "http://localhost:8000/dossiers/6" in carmel["DESCRIPTION"]
     assert by_day["20261213"]["SUMMARY"] == f"Termijn: {HENGELO_DUE} — {HENGELO}"
@@ -171,7 +172,7 @@ def test_a_deadline_keeps_its_uid_when_it_is_extended(client: TestClient) -> Non
     sign_in(client, COORDINATOR)  # the case page says it was extended, and from when
     page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/dossiers/5").text))
     assert "Nieuwe interne audit aanvragen (tot een jaar na het besluit)" in page
-    assert "1 februari 2027 (verlengd; was" in page
+    assert "uiterlijk 01-02-2027 (verlengd; was uiterlijk 13-12-2026)" in page
 
 
 def test_the_feed_of_a_school_contact_has_only_its_own_school(client: TestClient) -> None:

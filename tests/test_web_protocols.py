@@ -33,7 +33,7 @@ def test_the_protocol_list_shows_the_four_shipped_protocols(client: TestClient) 
     sign_in(client, COORDINATOR)
     page = client.get("/protocollen")
     assert page.status_code == 200
-    for key in ("mbo-aansluiting/1", "partnerschap2/2", "pilot-aspirant/1", "po-groningen/2"):
+    for key in ("mbo-aansluiting/1", "partnerschap2/2", "pilot-aspirant/1", "po-groningen/3"):
         assert f'href="/protocollen/{key}"' in page.text
     assert "Partnerschap 2 — protocol voor uitbreiding" in page.text
     assert "<td>vo, mbo</td>" in page.text
@@ -64,9 +64,10 @@ def test_a_protocol_page_describes_states_moves_deadlines_and_draws_them(
 
 def test_date_and_vacation_deadlines_are_described_in_dutch(client: TestClient) -> None:
     sign_in(client, COORDINATOR)
-    text = client.get("/protocollen/po-groningen/2").text
-    assert "uiterlijk 1 april (de eerstvolgende)" in text
-    assert "vóór de zomervakantie van de regio" in text
+    text = client.get("/protocollen/po-groningen/3").text
+    assert "vóór 1 april: de laatste dag is 31 maart (de eerstvolgende)" in text
+    assert "vóór de zomervakantie van de regio: de laatste schooldag ervoor" in text
+    assert "uiterlijk 1 augustus (in het schooljaar uit" in text
     assert "Op de datum gebeurt automatisch:" in text
     assert "3 werkdagen na de datum (escalatie): Stuurgroep" in text
 

@@ -26,7 +26,16 @@ from datetime import date
 from pathlib import Path
 
 from toetreding.calendar import workdays
-from toetreding.calendar.daymonth import parse_day_month
+from toetreding.calendar.daymonth import (
+    SUMMER_VACATION,
+    AmbiguousDay,
+    DayLimit,
+    NamedMoment,
+    day_month_text,
+    moments_named_in,
+    parse_day_month,
+    parse_limit,
+)
 from toetreding.calendar.schoolyear import FIRST_MONTH, SchoolYear
 from toetreding.calendar.vacations import (
     CALENDAR_FILE_ENV,
@@ -92,18 +101,25 @@ class SchoolCalendar:
 __all__ = [
     "CALENDAR_FILE_ENV",
     "REGIONS",
+    "SUMMER_VACATION",
+    "AmbiguousDay",
+    "DayLimit",
+    "NamedMoment",
     "Region",
     "SchoolCalendar",
     "SchoolYear",
     "SummerVacations",
     "add_working_days",
+    "day_month_text",
     "default_vacations_file",
     "holiday_name",
     "holidays_in_year",
     "is_public_holiday",
     "is_working_day",
+    "moments_named_in",
     "next_working_day",
     "parse_day_month",
+    "parse_limit",
     "previous_working_day",
     "working_days_between",
 ]

@@ -205,15 +205,17 @@ def _view_json(view: CaseView) -> dict[str, Any]:
         ],
         "deadlines": [
             {
-                "name": d.name,
-                "state": d.state,
-                "due_date": d.due_date,
-                "original_due_date": d.original_due_date,
-                "status": d.status,
-                "resolved_at": d.resolved_at,
-                "reason": d.reason,
+                "name": line.deadline.name,
+                "label": line.label,
+                "state": line.deadline.state,
+                "due_date": line.deadline.due_date,
+                "due": line.due,
+                "original_due_date": line.deadline.original_due_date,
+                "status": line.deadline.status,
+                "resolved_at": line.deadline.resolved_at,
+                "reason": line.deadline.reason,
             }
-            for d in view.deadlines
+            for line in view.deadline_lines
         ],
         "history": [
             {
@@ -256,18 +258,15 @@ def _print_view(view: CaseView, today: date) -> None:
         for a in view.allowed:
             table.add_row(a.trigger, a.label, ", ".join(a.roles))
         console.print(table)
-    if view.deadlines:
-        table = Table("termijn", "uiterlijk", "status", title="Termijnen")
-        for d in view.deadlines:
+    if view.deadline_lines:
+        table = Table("termijn", "datum", "status", "naam", title="Termijnen")
+        for line in view.deadline_lines:
+            d = line.deadline
             status = _DEADLINE_STATUS.get(d.status, d.status)
             if d.overdue_on(today):
                 status = "[bold red]te laat[/]"
-            moved = (
-                f" (was {d.original_due_date:%d-%m-%Y})"
-                if d.due_date != d.original_due_date
-                else ""
-            )
-            table.add_row(d.name, f"{d.due_date:%d-%m-%Y}{moved}", status)
+            moved = f" (verlengd; was {line.original})" if line.original else ""
+            table.add_row(line.label, f"{line.due}{moved}", status, d.name)
         console.print(table)
     console.print("\n[bold]Geschiedenis[/]")
     for h in view.history:

@@ -72,7 +72,7 @@ def agenda(
 
 def _print_agenda(items: list[AgendaItem], today: date) -> None:
     table = Table(
-        "uiterlijk",
+        "datum",
         "status",
         "school",
         "dossier",
@@ -83,7 +83,7 @@ def _print_agenda(items: list[AgendaItem], today: date) -> None:
     )
     for item in items:
         table.add_row(
-            f"{item.deadline.due_date:%d-%m-%Y}",
+            item.due,
             _status(item),
             item.deadline.school_name,
             str(item.deadline.case_id),
@@ -174,6 +174,7 @@ def _item_json(item: AgendaItem) -> dict[str, object]:
         "state": d.state,
         "state_label": item.state_label,
         "due_date": d.due_date,
+        "due": item.due,
         "original_due_date": d.original_due_date,
         "days_left": item.days_left,
         "overdue": item.overdue,

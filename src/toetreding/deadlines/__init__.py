@@ -1,7 +1,7 @@
 """Deadlines: due dates from the protocol and the school calendar, planned per transition."""
 
 from toetreding.deadlines.compute import CaseFacts, add_duration, add_months, due_date
-from toetreding.deadlines.plan import DeadlinePlan, NewDeadline, declared_deadline
+from toetreding.deadlines.plan import DeadlinePlan, NewDeadline, declared_deadline, due_text
 from toetreding.deadlines.planner import DeadlinePlanner, latest_inputs
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "add_months",
     "declared_deadline",
     "due_date",
+    "due_text",
     "latest_inputs",
 ]

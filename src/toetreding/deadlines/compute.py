@@ -1,8 +1,9 @@
 """When a deadline falls, computed from the protocol's ``due`` and the case's facts.
 
 Pure: takes the calendar, the moment the case entered the state, the school's region and
-the inputs recorded so far. Due dates are calendar dates in Dutch local time; a deadline
-is met on time when its trigger fires on or before that date.
+the inputs recorded so far. Due dates are calendar dates in Dutch local time: the *last*
+day, so a deadline is met on time when its trigger fires on or before that date ("vóór
+1 april" is due on 31 March, "uiterlijk 1 augustus" on 1 August).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from toetreding._exceptions import InvalidInputError
-from toetreding.calendar import SchoolCalendar, SchoolYear, parse_day_month
+from toetreding.calendar import SchoolCalendar, SchoolYear
 from toetreding.clock import local
 from toetreding.definition.model import (
     DeadlineSpec,
@@ -41,13 +42,13 @@ def due_date(deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar)
     if due.after is not None:
         return add_duration(_anchor(due, facts), Duration.parse(due.after), calendar)
     year = _school_year(due, facts, calendar)
-    if due.date is not None:
-        day, month = parse_day_month(due.date)
-        found = calendar.date_in_school_year(month, day, year)
-        if due.school_year == "upcoming" and found < local(facts.entered_at).date():
-            found = calendar.date_in_school_year(month, day, year.next())
-        return found
-    return calendar.before_summer_vacation(facts.region, year)
+    limit = due.limit
+    if limit is None:  # before: zomervakantie
+        return calendar.before_summer_vacation(facts.region, year)
+    found = limit.last_day(calendar.date_in_school_year(limit.month, limit.day, year))
+    if due.school_year == "upcoming" and found < local(facts.entered_at).date():
+        found = limit.last_day(calendar.date_in_school_year(limit.month, limit.day, year.next()))
+    return found
 
 
 def add_duration(start: date, duration: Duration, calendar: SchoolCalendar) -> date:

@@ -37,3 +37,10 @@ def declared_deadline(spec: ProtocolSpec, state: str, name: str) -> DeadlineSpec
     if found is None:
         return None
     return next((d for d in found.deadlines if d.name == name), None)
+
+
+def due_text(day: date, *, automatic: bool = False) -> str:
+    """A due date as it is shown next to the deadline's label: ``uiterlijk 31-03-2027``, the
+    last day on which it is met on time (for "vóór 1 april" that is 31 March). A deadline
+    the protocol meets itself on its date (``on_due``) happens that day: ``op 01-08-2027``."""
+    return f"{'op' if automatic else 'uiterlijk'} {day:%d-%m-%Y}"

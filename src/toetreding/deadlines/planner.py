@@ -88,7 +88,7 @@ class _LazyFacts:
         )
         return CaseFacts(
             entered_at=self._at,
-            region=self._region() if due.before_summer_vacation else "",
+            region=self._region() if due.summer_vacation else "",
             inputs=self._inputs() if needs_inputs else {},
         )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 
-from toetreding.calendar import parse_day_month
+from toetreding.calendar import AmbiguousDay, parse_limit
+from toetreding.definition.labels import check_labels
 from toetreding.definition.model import (
     ALL_ACTIVE_STATES,
     DeadlineSpec,
@@ -33,6 +34,7 @@ def check_protocol(spec: ProtocolSpec) -> list[Problem]:
     for index, transition in enumerate(spec.transitions):
         problems += _check_transition(spec, index, transition)
     problems += _check_audit(spec)
+    problems += check_labels(spec)
     if not problems:
         problems += _check_graph(spec)
     return problems
@@ -223,7 +225,8 @@ def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec
 
 def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:
     """Rule parameters are checked by their names: ``state`` names a state, ``name`` a
-    declared input, ``maximum`` is a number, ``day`` a day in the year, ``kind`` a report
+    declared input, ``maximum`` is a number, ``day`` a day in the year with the word that
+    says whether it still counts ('vóór 1 april', 'uiterlijk 1 april'), ``kind`` a report
     kind and ``outcome`` the outcome of a state."""
     inputs = {i.name for t in spec.transitions for i in t.inputs}
     outcomes = {state.outcome for state in spec.states.values() if state.outcome}
@@ -240,17 +243,23 @@ def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:
         elif parameter == "outcome" and value not in outcomes:
             known = ", ".join(sorted(outcomes)) or "geen"
             problems.append(f"{call.rule.name}: '{value}' is geen uitkomst (bekend: {known})")
-        elif parameter == "day" and not _is_day_month(value):
-            problems.append(f"{call.rule.name}: {value!r} is geen dag in het jaar, bijv. '1 april'")
+        elif parameter == "day" and (refused := _limit_problem(value)):
+            problems.append(f"{call.rule.name}: {refused}")
     return problems
 
 
-def _is_day_month(value: object) -> bool:
+def _limit_problem(value: object) -> str | None:
+    """Why ``value`` is not a day with its word, like 'vóór 1 april'; None when it is."""
+    not_a_day = f"{value!r} is geen dag in het jaar, bijv. 'vóór 1 april' of 'uiterlijk 1 april'"
+    if not isinstance(value, str):
+        return not_a_day
     try:
-        parse_day_month(str(value))
+        parse_limit(value)
+    except AmbiguousDay as exc:
+        return str(exc)
     except ValueError:
-        return False
-    return isinstance(value, str)
+        return not_a_day
+    return None
 
 
 def _check_inputs(at: KeyPath, transition: TransitionSpec) -> list[Problem]:

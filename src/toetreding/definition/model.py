@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from toetreding.calendar import parse_day_month
+from toetreding.calendar import SUMMER_VACATION, DayLimit, parse_day_month
 from toetreding.formats import Identifier, ProtocolId, Spec, Text
 
 ALL_ACTIVE_STATES = "*"
@@ -101,18 +101,48 @@ class Duration(BaseModel):
 
 
 class DueSpec(Spec):
-    """When a deadline falls. Exactly one of ``after``, ``date``, ``before_summer_vacation``
-    and ``input`` says how; the others refine it."""
+    """When a deadline falls. Exactly one of ``after``, ``before``, ``by`` and ``input`` says
+    how; the others refine it.
+
+    A day in the year is written with the word that says whether that day still counts:
+    ``before: 1 april`` ("vóór 1 april") makes 31 March the last day, ``by: 1 augustus``
+    ("uiterlijk 1 augustus") makes 1 August the last day. ``before: zomervakantie`` is the
+    last school day before the summer vacation of the school's region.
+    """
 
     after: str | None = None  # a duration after the anchor
     counted_from: str = "entered"  # 'entered' (the state) or the name of a date input
-    date: str | None = None  # a day in the school year, e.g. '1 april'
-    before_summer_vacation: bool = False  # the last school day before the region's vacation
-    # For date and summer vacation: the school year the case entered the state in
-    # ('current'), the one after ('next'), the first such day on or after entering
-    # ('upcoming', date only), or the school year recorded in an input.
+    before: str | None = None  # a day in the year ('1 april') or 'zomervakantie'
+    by: str | None = None  # a day in the year ('1 augustus'); that day is the last day
+    # For a day and the summer vacation: the school year the case entered the state in
+    # ('current'), the one after ('next'), the first such last day on or after entering
+    # ('upcoming', a day only), or the school year recorded in an input.
     school_year: str = "current"
     input: Identifier | None = None  # a date set by a person during the case
+
+    @classmethod
+    def retired_key(cls, key: str, value: Any) -> str | None:
+        if key == "date":
+            try:
+                limit = DayLimit.of(str(value), before=True)
+            except ValueError:
+                return (
+                    "'date' zei niet of de dag zelf nog meetelt: schrijf 'before: 1 april' "
+                    "(vóór 1 april: de laatste dag is 31 maart) of 'by: 1 april' (uiterlijk "
+                    "1 april: de laatste dag is 1 april)"
+                )
+            day = limit.named
+            return (
+                f"'date' zei niet of {day} zelf nog meetelt: schrijf 'before: {day}' (vóór "
+                f"{day}: de laatste dag is {limit.last_words}) of 'by: {day}' (uiterlijk {day}: "
+                f"de laatste dag is {day})"
+            )
+        if key == "before_summer_vacation":
+            return (
+                f"schrijf 'before: {SUMMER_VACATION}' (de laatste schooldag vóór de "
+                "zomervakantie van de regio)"
+            )
+        return None
 
     @field_validator("after")
     @classmethod
@@ -121,9 +151,24 @@ class DueSpec(Spec):
             Duration.parse(value)
         return value
 
-    @field_validator("date")
+    @field_validator("before")
     @classmethod
-    def _day_month(cls, value: str | None) -> str | None:
+    def _before(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() == SUMMER_VACATION:
+            return SUMMER_VACATION
+        if value is not None:
+            parse_day_month(value)
+        return value
+
+    @field_validator("by")
+    @classmethod
+    def _by(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() == SUMMER_VACATION:
+            raise ValueError(
+                f"'by: {SUMMER_VACATION}' zegt niet welke dag de laatste is; schrijf "
+                f"'before: {SUMMER_VACATION}' (de laatste schooldag vóór de zomervakantie "
+                "van de regio)"
+            )
         if value is not None:
             parse_day_month(value)
         return value
@@ -132,19 +177,36 @@ class DueSpec(Spec):
     def _exactly_one_way(self) -> DueSpec:
         ways = [
             self.after is not None,
-            self.date is not None,
-            self.before_summer_vacation,
+            self.before is not None,
+            self.by is not None,
             self.input is not None,
         ]
         if sum(ways) != 1:
-            raise ValueError("geef precies één van: after, date, before_summer_vacation, input")
-        if self.school_year == "upcoming" and self.date is None:
-            raise ValueError("school_year 'upcoming' kan alleen samen met 'date'")
+            raise ValueError("geef precies één van: after, before, by, input")
+        if self.school_year == "upcoming" and self.limit is None:
+            raise ValueError(
+                "school_year 'upcoming' kan alleen samen met een dag ('before: 1 april' of "
+                "'by: 1 april')"
+            )
         return self
 
     @property
     def duration(self) -> Duration | None:
         return None if self.after is None else Duration.parse(self.after)
+
+    @property
+    def summer_vacation(self) -> bool:
+        """Due on the last school day before the summer vacation of the school's region."""
+        return self.before == SUMMER_VACATION
+
+    @property
+    def limit(self) -> DayLimit | None:
+        """The day in the year and whether it still counts (``before``/``by`` a day)."""
+        if self.by is not None:
+            return DayLimit.of(self.by, before=False)
+        if self.before is not None and not self.summer_vacation:
+            return DayLimit.of(self.before, before=True)
+        return None
 
 
 class OnMissedSpec(Spec):

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from toetreding.formats._spec import Spec
 from toetreding.formats._yaml import KeyPath
 
 _MESSAGES = {
@@ -35,7 +36,10 @@ def dutch_message(error: Any, loc: KeyPath, model: type[BaseModel]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = ", ".join(allowed_keys(model, loc[:-1]))
-        return f"onbekende sleutel '{loc[-1]}'; toegestaan zijn: {allowed}"
+        message = f"onbekende sleutel '{loc[-1]}'; toegestaan zijn: {allowed}"
+        found = model_at(model, loc[:-1])
+        hint = found.retired_key(str(loc[-1]), error.get("input")) if found else None
+        return f"{message}; {hint}" if hint else message
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     if kind == "string_pattern_mismatch":
@@ -58,15 +62,25 @@ def dutch_message(error: Any, loc: KeyPath, model: type[BaseModel]) -> str:
 
 def allowed_keys(root: type[BaseModel], loc: KeyPath) -> list[str]:
     """The keys the model at ``loc`` below ``root`` accepts (by their names in the file)."""
+    found = _model_at(root, loc)
+    if found is not None:
+        return [field.alias or name for name, field in found.model_fields.items()]
+    return []
+
+
+def model_at(root: type[BaseModel], loc: KeyPath) -> type[Spec] | None:
+    """The file format's model at ``loc`` below ``root``, if it is one."""
+    found = _model_at(root, loc)
+    return found if found is not None and issubclass(found, Spec) else None
+
+
+def _model_at(root: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
     model: Any = root
     for part in loc:
         model = _inner(model, part)
     # An optional section (``audit: AuditSpec | None``) is the model inside the union.
     candidates = [model, *_type_args(model)]
-    found = next((m for m in candidates if isinstance(m, type) and issubclass(m, BaseModel)), None)
-    if found is not None:
-        return [field.alias or name for name, field in found.model_fields.items()]
-    return []
+    return next((m for m in candidates if isinstance(m, type) and issubclass(m, BaseModel)), None)
 
 
 def _inner(annotation: Any, part: str | int) -> Any:

@@ -6,7 +6,7 @@ YAML; their models derive from :class:`Spec` so that all formats behave alike.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -23,3 +23,9 @@ class Spec(BaseModel):
     must never be a silently ignored line); aliased fields also take their Python name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @classmethod
+    def retired_key(cls, key: str, value: Any) -> str | None:
+        """What to write instead of ``key``, when it is a key this format no longer takes
+        (added to the "unknown key" message); None for any other key."""
+        return None

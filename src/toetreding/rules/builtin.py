@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from toetreding.calendar import SchoolYear, parse_day_month
+from toetreding.calendar import DayLimit, SchoolYear, parse_limit
 from toetreding.clock import LOCAL_TZ
 from toetreding.rules._registry import GuardContext, Verdict, rule
 
@@ -63,21 +63,24 @@ def date_reached(context: GuardContext, name: str) -> Verdict:
 
 @rule(
     "joins_in_time",
-    "Het gekozen schooljaar kan nog: het besluit valt uiterlijk op deze dag (bijv. '1 april') "
-    "vóór de start van dat schooljaar.",
+    "Het gekozen schooljaar kan nog: het besluit valt op tijd vóór de start van dat schooljaar "
+    "('vóór 1 april': uiterlijk 31 maart; 'uiterlijk 1 april': 1 april telt nog mee).",
 )
 def joins_in_time(context: GuardContext, name: str, day: str) -> Verdict:
     year = _recorded_year(context, name)
     if isinstance(year, Verdict):
         return year
-    day_of_month, month = parse_day_month(day)
-    last = _in_year_before_start(year, month, day_of_month)
+    try:
+        limit = parse_limit(day)
+    except ValueError as exc:  # refused when the file is checked; never reached from a file
+        return Verdict(False, str(exc))
+    last = _last_before_start(year, limit)
     today = _today(context)
     if today > last:
         return Verdict(
             False,
             f"aansluiten in schooljaar {year} kon tot en met {last:%d-%m-%Y}; "
-            f"kies {_first_open_year(today, month, day_of_month)} of later",
+            f"kies {_first_open_year(today, limit)} of later",
         )
     return Verdict(True, f"aansluiten in schooljaar {year} kan (uiterlijk {last:%d-%m-%Y})")
 
@@ -132,14 +135,15 @@ def _today(context: GuardContext) -> date:
     return context.now.astimezone(LOCAL_TZ).date()
 
 
-def _in_year_before_start(year: SchoolYear, month: int, day: int) -> date:
-    """The last ``day month`` before ``year`` starts on 1 August."""
-    found = date(year.start.year, month, day)
-    return found if found < year.start else date(year.start.year - 1, month, day)
+def _last_before_start(year: SchoolYear, limit: DayLimit) -> date:
+    """The last day that ``limit`` allows before ``year`` starts on 1 August: for "vóór
+    1 april" and 2028-2029, 31 March 2028."""
+    last = limit.last_in(year.start.year)
+    return last if last < year.start else limit.last_in(year.start.year - 1)
 
 
-def _first_open_year(today: date, month: int, day: int) -> SchoolYear:
+def _first_open_year(today: date, limit: DayLimit) -> SchoolYear:
     year = SchoolYear.of(today).next()
-    while _in_year_before_start(year, month, day) < today:
+    while _last_before_start(year, limit) < today:
         year = year.next()
     return year

@@ -7,7 +7,7 @@ nothing here prints or reads the wall clock.
 """
 
 from toetreding.service.accounts import MIN_PASSWORD, Accounts, new_password, token_hash
-from toetreding.service.cases import CaseView
+from toetreding.service.cases import CaseView, DeadlineLine, deadline_line
 from toetreding.service.deadlines import (
     AUTOMATIC,
     DEADLINE_ROLES,
@@ -29,7 +29,9 @@ __all__ = [
     "BoardColumn",
     "CaseView",
     "Consequence",
+    "DeadlineLine",
     "Toetreding",
+    "deadline_line",
     "new_password",
     "token_hash",
 ]

@@ -13,7 +13,7 @@ from toetreding._exceptions import (
     InvalidInputError,
 )
 from toetreding.clock import as_aware
-from toetreding.deadlines import latest_inputs
+from toetreding.deadlines import declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec, StateSpec
 from toetreding.rules import AuditFacts, PastEvent
 from toetreding.service._base import ServiceBase
@@ -30,6 +30,17 @@ from toetreding.workflows import Actor, Decision, FireRequest
 
 
 @dataclass(frozen=True)
+class DeadlineLine:
+    """A deadline of a case as people read it: the protocol author's label beside the
+    computed date, said one way everywhere (``uiterlijk 31-03-2027``)."""
+
+    deadline: DeadlineRecord
+    label: str  # the protocol's label (the name, if the definition no longer has it)
+    due: str  # 'uiterlijk 31-03-2027', or 'op 01-08-2027' when the protocol acts that day
+    original: str | None  # the computed date the same way, when a person moved it
+
+
+@dataclass(frozen=True)
 class CaseView:
     """Everything a person needs to read one case."""
 
@@ -41,6 +52,7 @@ class CaseView:
     allowed: list[AllowedTrigger]
     history: list[HistoryEntry]
     deadlines: list[DeadlineRecord]
+    deadline_lines: list[DeadlineLine]  # the same deadlines, in words
 
 
 @dataclass(frozen=True)
@@ -220,6 +232,7 @@ class CaseService(ServiceBase):
     def view(self, case_id: int) -> CaseView:
         case = self.store.case(case_id)
         spec = self.spec_of(case)
+        deadlines = self.store.deadlines(case_id=case_id)
         return CaseView(
             case=case,
             school=self.store.school(case.school_id),
@@ -228,7 +241,8 @@ class CaseService(ServiceBase):
             state=spec.states[case.state],
             allowed=self.machines.machine(spec).allowed(case.state),
             history=self.store.history(case_id),
-            deadlines=self.store.deadlines(case_id=case_id),
+            deadlines=deadlines,
+            deadline_lines=[deadline_line(spec, record) for record in deadlines],
         )
 
     def case(self, case_id: int) -> CaseRecord:
@@ -256,3 +270,16 @@ class CaseService(ServiceBase):
 
     def count_cases(self, wanted: CaseFilter) -> int:
         return self.store.count_cases(wanted)
+
+
+def deadline_line(spec: ProtocolSpec, record: DeadlineRecord) -> DeadlineLine:
+    """``record`` in the words of ``spec``, the definition its case is decided by."""
+    declared = declared_deadline(spec, record.state, record.name)
+    automatic = declared is not None and declared.automatic is not None
+    moved = record.due_date != record.original_due_date
+    return DeadlineLine(
+        deadline=record,
+        label=declared.label if declared else record.name.replace("_", " "),
+        due=due_text(record.due_date, automatic=automatic),
+        original=due_text(record.original_due_date, automatic=automatic) if moved else None,
+    )

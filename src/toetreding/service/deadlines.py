@@ -9,7 +9,7 @@ from typing import Any
 
 from toetreding._exceptions import ConcurrentUpdateError, InvalidInputError, NotFoundError
 from toetreding.clock import as_aware, local
-from toetreding.deadlines import declared_deadline
+from toetreding.deadlines import declared_deadline, due_text
 from toetreding.service.cases import CaseService
 from toetreding.store import DeadlineRecord, Visibility
 from toetreding.workflows import Actor
@@ -29,7 +29,8 @@ class AgendaItem:
     """An open deadline as a steering group reads it."""
 
     deadline: DeadlineRecord
-    label: str
+    label: str  # the protocol author's words: what must happen
+    due: str  # the computed date, shown beside the label: 'uiterlijk 31-03-2027'
     state_label: str
     who: tuple[str, ...]  # role labels of those who meet it
     days_left: int  # negative: overdue by that many days
@@ -37,6 +38,16 @@ class AgendaItem:
     @property
     def overdue(self) -> bool:
         return self.days_left < 0
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What the agenda says of one declared deadline (the same for all its cases)."""
+
+    label: str
+    state_label: str
+    who: tuple[str, ...]
+    automatic: bool  # the protocol fires its trigger itself on the date
 
 
 # Shown as who acts on a deadline whose trigger the protocol fires itself on the due date.
@@ -51,7 +62,7 @@ class DeadlineService(CaseService):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._words: dict[tuple[str, int, str, str], tuple[str, str, tuple[str, ...]]] = {}
+        self._words: dict[tuple[str, int, str, str], _Words] = {}
 
     def agenda(
         self,
@@ -99,20 +110,19 @@ class DeadlineService(CaseService):
         }
 
     def _agenda_item(self, record: DeadlineRecord, today: date) -> AgendaItem:
-        label, state_label, who = self._deadline_words(
+        words = self._deadline_words(
             record.protocol_id, record.protocol_version, record.state, record.name
         )
         return AgendaItem(
             deadline=record,
-            label=label,
-            state_label=state_label,
-            who=who,
+            label=words.label,
+            due=due_text(record.due_date, automatic=words.automatic),
+            state_label=words.state_label,
+            who=words.who,
             days_left=(record.due_date - today).days,
         )
 
-    def _deadline_words(
-        self, protocol_id: str, version: int, state_name: str, name: str
-    ) -> tuple[str, str, tuple[str, ...]]:
+    def _deadline_words(self, protocol_id: str, version: int, state_name: str, name: str) -> _Words:
         """What the agenda says of a deadline: its label, the step, and who acts on it."""
         key = (protocol_id, version, state_name, name)
         if key not in self._words:  # the agenda lists thousands of the same few deadlines
@@ -121,7 +131,7 @@ class DeadlineService(CaseService):
 
     def _describe_deadline(
         self, protocol_id: str, version: int, state_name: str, name: str
-    ) -> tuple[str, str, tuple[str, ...]]:
+    ) -> _Words:
         spec = self._spec(protocol_id, version)
         state = spec.states[state_name]
         found = declared_deadline(spec, state_name, name)
@@ -130,9 +140,11 @@ class DeadlineService(CaseService):
             role for t in spec.transitions if t.trigger in met_by for role in t.roles
         )
         who = tuple(spec.roles.get(r, r) for r in roles)
-        if found and found.automatic:
+        automatic = found is not None and found.automatic is not None
+        if automatic:
             who = (AUTOMATIC, *who)
-        return (found.label if found else name, state.label, who)
+        label = found.label if found else name.replace("_", " ")
+        return _Words(label, state.label, who, automatic)
 
     def sweep_deadlines(self, at: datetime | None = None) -> list[Consequence]:
         """Carry out what deadlines do when their day comes, each exactly once.
@@ -168,7 +180,7 @@ class DeadlineService(CaseService):
         if record.due_date >= today:
             return None
         if action.fire is not None:
-            note = f"Termijn verstreken: {deadline.label} (uiterlijk {record.due_date:%d-%m-%Y})"
+            note = f"Termijn verstreken: {deadline.label} ({due_text(record.due_date)})"
             if self._fire_consequence(record, action.fire, note, moment, missed=True):
                 return Consequence(record, "fire", action.fire)
         elif action.escalate is not None and self.store.mark_consequence(record.id, moment):

@@ -228,7 +228,7 @@ class _Run:
                 day,
                 item.deadline.school_name,
                 "verlopen",
-                f"{item.label} (uiterlijk {yesterday:%d-%m-%Y})",
+                f"{item.label} ({item.due})",
             )
             for item in self.app.agenda(
                 today=day, partnership_ref=self.partnership_id, overdue_only=True

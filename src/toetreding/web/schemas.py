@@ -17,13 +17,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from toetreding._exceptions import AllowedTrigger, TransitionRefused
-from toetreding.deadlines import declared_deadline
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
-from toetreding.service import AgendaItem, CaseView
+from toetreding.service import AgendaItem, CaseView, DeadlineLine
 from toetreding.store import (
     CaseRecord,
-    DeadlineRecord,
     HistoryEntry,
     PartnershipPublic,
     SchoolPublic,
@@ -222,11 +220,11 @@ class CaseDetail(BaseModel):
     history: list[HistoryEntry]
 
 
-def deadline_public(spec: ProtocolSpec, record: DeadlineRecord, today: date) -> DeadlinePublic:
-    declared = declared_deadline(spec, record.state, record.name)
+def deadline_public(line: DeadlineLine, today: date) -> DeadlinePublic:
+    record = line.deadline
     return DeadlinePublic(
         name=record.name,
-        label=declared.label if declared else record.name,
+        label=line.label,
         state=record.state,
         due_date=record.due_date,
         original_due_date=record.original_due_date,
@@ -256,7 +254,7 @@ def case_detail(view: CaseView, actions: list[ActionPublic], today: date) -> Cas
         expected=list(state.artefacts),
         actions=actions,
         allowed=[AllowedAction.of(a) for a in view.allowed],
-        deadlines=[deadline_public(spec, d, today) for d in view.deadlines],
+        deadlines=[deadline_public(line, today) for line in view.deadline_lines],
         history=view.history,
     )
 

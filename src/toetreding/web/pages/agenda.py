@@ -96,7 +96,7 @@ def event_of(item: AgendaItem, base_url: str) -> AllDayEvent:
     extended deadline moves in the calendar instead of appearing twice."""
     deadline = item.deadline
     link = f"{base_url}/dossiers/{deadline.case_id}"
-    lines = [f"Stap: {item.state_label}"]
+    lines = [f"{item.label}: {item.due}", f"Stap: {item.state_label}"]
     if item.who:
         lines.append(f"Aan zet: {', '.join(item.who)}")
     if item.overdue:

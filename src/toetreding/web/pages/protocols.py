@@ -264,7 +264,13 @@ class ProtocolWords:
         year = SCHOOL_YEARS.get(due.school_year) or (
             f"in het schooljaar uit {self.input_label(due.school_year)}"
         )
-        when = f"uiterlijk {due.date}" if due.date else "vóór de zomervakantie van de regio"
+        limit = due.limit
+        if limit is None:
+            when = "vóór de zomervakantie van de regio: de laatste schooldag ervoor"
+        elif limit.before:
+            when = f"vóór {limit.named}: de laatste dag is {limit.last_words}"
+        else:
+            when = f"uiterlijk {limit.named}"
         return f"{when} ({year})"
 
     def reminder(self, reminder: ReminderSpec) -> str:
