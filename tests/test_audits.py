@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pypdfium2
 import pytest
 
-from toetreding import GuardFailed, InvalidInputError, NotFoundError, Toetreding
+from toetreding import ConflictError, GuardFailed, InvalidInputError, NotFoundError, Toetreding
 from toetreding.audits import AuditDesk, NewFinding
 from toetreding.clock import FixedClock
 from toetreding.documents import from_case, render_html, render_pdf
@@ -255,7 +255,7 @@ def test_finalizing_waits_for_a_decision_on_every_correction(
     with pytest.raises(InvalidInputError, match="geef de reden"):
         desk.decide_correction(case_id, correction.id or 0, accept=True, reason="", actor_ref=CHAIR)
     desk.decide_correction(case_id, correction.id or 0, accept=True, reason="ok", actor_ref=CHAIR)
-    with pytest.raises(Exception, match="al besloten"):
+    with pytest.raises(ConflictError, match="al besloten"):
         desk.decide_correction(
             case_id, correction.id or 0, accept=False, reason="x", actor_ref=CHAIR
         )

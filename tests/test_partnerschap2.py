@@ -9,6 +9,7 @@ import pytest
 
 from toetreding import (
     ConcurrentUpdateError,
+    ConflictError,
     GuardFailed,
     InvalidInputError,
     MissingInput,
@@ -344,7 +345,7 @@ def test_time_cannot_run_backwards_on_a_case(app: Toetreding, case_id: int) -> N
 
 
 def test_a_school_gets_only_one_running_case(app: Toetreding, case_id: int) -> None:
-    with pytest.raises(Exception, match="al een lopend dossier"):
+    with pytest.raises(ConflictError, match="al een lopend dossier"):
         app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
 
 
