@@ -287,6 +287,34 @@ def test_refusals_say_why_list_allowed_triggers_and_change_nothing(
     assert _snapshot(app, case_id) == before
 
 
+def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int) -> None:
+    """Asking to act in a role (``role=``) is checked against the roles the person holds
+    for this case: a school contact cannot close the orientation as the kerngroep."""
+    before = _snapshot(app, case_id)
+    with pytest.raises(RoleNotAllowed) as caught:
+        app.fire(
+            case_id,
+            "orientatie_afronden",
+            actor_ref=SCHOOL,
+            role="kerngroep",
+            inputs={"verslag_orientatie": "v.pdf"},
+        )
+    assert caught.value.reason == (
+        "Sam heeft de rol 'kerngroep' niet voor dit dossier (wel: school)"
+    )
+    assert _snapshot(app, case_id) == before
+    # the kerngroep itself may, and is recorded in that role
+    decision = app.fire(
+        case_id,
+        "orientatie_afronden",
+        actor_ref=KERNGROEP,
+        role="kerngroep",
+        inputs={"verslag_orientatie": "v.pdf"},
+    )
+    assert (decision.to_state, decision.role) == ("zelfevaluatie", "kerngroep")
+    assert app.store.history(case_id)[-1].role == "kerngroep"
+
+
 def test_guards_refuse_with_the_reason(app: Toetreding, case_id: int) -> None:
     step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
     before = _snapshot(app, case_id)
