@@ -171,6 +171,40 @@ def test_a_refusing_server_leaves_the_reminder_pending_until_it_accepts(
     assert Ledger(app.store.engine).counts() == {"sent": 2}
 
 
+def test_a_failed_reminder_is_dropped_when_the_deadline_is_met_before_its_retry(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    smtp_server.refuse_recipient(SCHOOL, "451 mailbox busy, try later")
+    heartbeat = sweep(app, smtp_server)
+    heartbeat.run(morning(date(2028, 3, 2)))  # the coordinator's goes out, the school's fails
+    assert Ledger(app.store.engine).counts() == {"sent": 1, "failed": 1}
+
+    app.fire(  # the school meets the deadline before the reminder's next try
+        case_id,
+        "aansluiten_melden",
+        actor_ref=SCHOOL,
+        inputs={
+            "aanmelding": "a.pdf",
+            "schooljaar_aansluiting": "2028-2029",
+            "directeur_akkoord": "ja",
+            "team_akkoord": "ja",
+        },
+        at=morning(date(2028, 3, 2)) + timedelta(minutes=1),
+    )
+    smtp_server.accept_recipient(SCHOOL)
+    report = heartbeat.run(morning(date(2028, 3, 2)) + timedelta(minutes=10))
+    assert (report.sent, report.skipped) == (0, 1)
+    [dropped] = Ledger(app.store.engine).rows(["skipped"])
+    assert (dropped["email"], dropped["attempts"], dropped["skip_reason"]) == (
+        SCHOOL,
+        1,
+        "de termijn is intussen gehaald of vervallen",
+    )
+    heartbeat.run(morning(date(2028, 3, 3)))
+    assert received(smtp_server) == [(COORDINATOR, smtp_server.messages[0]["Subject"])]
+    assert Ledger(app.store.engine).counts() == {"sent": 1, "skipped": 1}
+
+
 def test_an_extended_deadline_starts_its_ladder_again(
     app: Toetreding, smtp_server: SmtpServer, case_id: int
 ) -> None:
