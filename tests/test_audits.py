@@ -350,9 +350,7 @@ def test_the_volgschool_letter_gives_the_last_day_to_ask_for_a_reaudit(
     6 October 2026 (still 5 October in UTC), the school may ask until 6 October 2027."""
     audit_to_final_report(app, desk, case_id, "volgschool")
     decided = datetime(2026, 10, 6, 0, 30, tzinfo=LOCAL_TZ)
-    app.fire(
-        case_id, "besluit_volgschool", actor_ref=STUURGROEP, note="Werk aan 2.1", at=decided
-    )
+    app.fire(case_id, "besluit_volgschool", actor_ref=STUURGROEP, note="Werk aan 2.1", at=decided)
 
     letter = from_case.decision_letter(desk, case_id)
     assert (letter.date, letter.reaudit_deadline) == (date(2026, 10, 6), date(2027, 10, 6))

@@ -208,9 +208,7 @@ transitions:
 """
 
 
-def test_a_missed_deadline_escalates_to_its_role_exactly_once(
-    store: Store, tmp_path: Path
-) -> None:
+def test_a_missed_deadline_escalates_to_its_role_exactly_once(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "escalatie"
     folder.mkdir()
     (folder / "escalatie.yaml").write_text(ESCALATING, encoding="utf-8")
