@@ -382,6 +382,53 @@ def test_a_school_contact_cannot_open_cases(app: Toetreding, case_id: int) -> No
         app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=OTHER_SCHOOL)
 
 
+def test_opening_records_who_when_and_why_and_refuses_exactly(
+    app: Toetreding, case_id: int
+) -> None:
+    partnership = app.store.partnership("part2").id or 0
+    app.store.add_school(
+        SchoolCreate(
+            partnership_id=partnership, name="De Wilg", sector="po", region="noord", brin="WILG1"
+        ),
+        app.clock.now(),
+    )
+    with pytest.raises(InvalidInputError) as sector:
+        app.open_case(school_ref="WILG1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
+    assert str(sector.value) == "protocol 'partnerschap2' is voor vo, mbo; De Wilg is po"
+    with pytest.raises(InvalidInputError) as role:
+        app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=KERNGROEP)
+    assert str(role.value) == (
+        "alleen coordinator, stuurgroep mag een dossier openen; kerngroep heeft: kerngroep"
+    )
+    app.add_person("Niemand", "niemand@p2.example", partnership_ref="part2", roles=())
+    with pytest.raises(InvalidInputError) as nobody:
+        app.open_case(
+            school_ref="ANDER1", protocol_id="partnerschap2", actor_ref="niemand@p2.example"
+        )
+    assert str(nobody.value).endswith("; Niemand heeft: geen rol")
+
+    at = datetime(2026, 9, 2, 8, 15, tzinfo=LOCAL_TZ)
+    opened = app.open_case(
+        school_ref="ANDER1",
+        protocol_id="partnerschap2",
+        actor_ref=STUURGROEP,
+        partnership_ref="part2",
+        version=2,
+        note="Kennismaking gepland",
+        at=at,
+    )
+    case = app.store.case(opened)
+    assert (case.state, case.protocol_version, case.updated_at) == ("orientatie", 2, at)
+    [first] = app.store.history(opened)
+    assert (first.trigger, first.role, first.actor_name, first.note, first.at) == (
+        "openen",
+        "stuurgroep",
+        "stuurgroep",
+        "Kennismaking gepland",
+        at,
+    )
+
+
 def test_two_requests_on_one_loaded_case_cannot_both_win(app: Toetreding, case_id: int) -> None:
     stale = app.store.case(case_id)
     step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
