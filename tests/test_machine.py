@@ -210,3 +210,50 @@ def test_one_machine_per_protocol_version_rebuilt_for_a_new_definition() -> None
     assert cache.machine(changed) is second
     other = load_protocol_text(PROTOCOL.replace("version: 1", "version: 2"))
     assert cache.machine(other) is not second and len(cache) == 2
+
+
+ALTERNATIVES = """\
+id: keuze
+version: 1
+title: Keuze
+sectors: [vo]
+roles: {school: School, stuurgroep: Stuurgroep}
+opened_by: [stuurgroep]
+initial: start
+states:
+  start: {label: Begin}
+  school_klaar: {label: School klaar, final: true}
+  stuurgroep_klaar: {label: Stuurgroep klaar, final: true}
+transitions:
+  - {trigger: afronden, label: Afronden, from: start, to: school_klaar, roles: [school]}
+  - {trigger: afronden, label: Afronden, from: start, to: stuurgroep_klaar, roles: [stuurgroep]}
+  - trigger: melden
+    label: Melden met verslag
+    from: start
+    to: school_klaar
+    roles: [school]
+    inputs: [{name: verslag, kind: document, label: Verslag}]
+  - trigger: melden
+    label: Melden met besluit
+    from: start
+    to: school_klaar
+    roles: [school]
+    inputs: [{name: besluit, kind: document, label: Besluit}]
+"""
+
+
+def test_the_role_picks_the_transition_and_the_inputs_pick_the_payload() -> None:
+    machine = ProtocolMachine(load_protocol_text(ALTERNATIVES))
+    steering = Actor(7, "Stef", frozenset({"stuurgroep"}))
+    assert machine.decide(1, "start", request("afronden", steering)).to_state == "stuurgroep_klaar"
+    assert machine.decide(1, "start", request("afronden", SCHOOL)).to_state == "school_klaar"
+    second = machine.decide(1, "start", request("melden", SCHOOL, inputs={"besluit": "b.pdf"}))
+    assert (second.to_state, second.payload) == ("school_klaar", {"besluit": "b.pdf"})
+
+
+def test_a_role_not_held_names_every_role_held(machine: ProtocolMachine) -> None:
+    with pytest.raises(RoleNotAllowed) as caught:
+        machine.decide(3, "start", request("stoppen", STEERING, role="school"))
+    assert caught.value.reason == (
+        "Stef heeft de rol 'school' niet voor dit dossier (wel: coordinator, stuurgroep)"
+    )
