@@ -10,6 +10,7 @@ import pytest
 from toetreding import InvalidInputError
 from toetreding.calendar import SchoolCalendar
 from toetreding.clock import LOCAL_TZ
+from toetreding.deadlines import DeadlinePlanner, declared_deadline
 from toetreding.deadlines.compute import (
     CaseFacts,
     add_duration,
@@ -18,6 +19,7 @@ from toetreding.deadlines.compute import (
     reminder_day,
     subtract_duration,
 )
+from toetreding.definition import load_protocol_text
 from toetreding.definition.model import DeadlineSpec, Duration, ReminderSpec
 
 from .conftest import PROTOCOLS
@@ -140,3 +142,134 @@ def test_a_day_in_the_current_next_upcoming_or_recorded_school_year(
     with pytest.raises(InvalidInputError) as missing:
         due_date(recorded, facts(), calendar)
     assert str(missing.value) == "schooljaar 'schooljaar' is nog niet ingevuld"
+
+
+PLANNED = """\
+id: plannen
+version: 1
+title: Plannen
+sectors: [po]
+roles: {school: School}
+opened_by: [school]
+initial: start
+states:
+  start:
+    label: Begin
+    deadlines:
+      - {name: week, label: Week, met_by: [door], due: {after: 1 week}}
+      - {name: april, label: April, met_by: [door], due: {date: 1 april, school_year: next}}
+      - {name: nu, label: Nu, met_by: [door], due: {date: 1 juni}}
+  invoer:
+    label: Invoer
+    deadlines:
+      - {name: gekozen, label: Gekozen, met_by: [klaar], due: {input: uiterlijk}}
+      - {name: na, label: Na, met_by: [klaar], due: {after: 2 weeks, counted_from: begonnen}}
+      - {name: jaar, label: Jaar, met_by: [klaar], due: {date: 1 mei, school_year: schooljaar}}
+      - {name: komend, label: Komend, met_by: [klaar], due: {date: 1 mei, school_year: upcoming}}
+  zomer:
+    label: Zomer
+    deadlines:
+      - {name: zomer, label: Zomer, met_by: [klaar], due: {before_summer_vacation: true}}
+  klaar: {label: Klaar, final: true}
+transitions:
+  - trigger: door
+    label: Door
+    from: start
+    to: invoer
+    roles: [school]
+    inputs:
+      - {name: uiterlijk, kind: date, label: Uiterlijk}
+      - {name: begonnen, kind: date, label: Begonnen}
+      - {name: schooljaar, kind: school_year, label: Schooljaar}
+  - {trigger: zomer, label: Zomer, from: invoer, to: zomer, roles: [school]}
+  - {trigger: klaar, label: Klaar, from: [invoer, zomer], to: klaar, roles: [school]}
+"""
+
+ENTERED = datetime(2027, 9, 6, 10, 0, tzinfo=LOCAL_TZ)  # school year 2027-2028
+
+
+def never(what: str) -> Any:
+    def fail() -> Any:
+        pytest.fail(f"the planner read the {what} although no deadline needs it")
+
+    return fail
+
+
+def test_the_planner_reads_region_and_inputs_only_for_deadlines_that_need_them(
+    calendar: SchoolCalendar,
+) -> None:
+    spec = load_protocol_text(PLANNED)
+    planner = DeadlinePlanner(lambda: calendar)
+    start = planner.opening(spec, "start", ENTERED, region=never("region"), inputs=never("inputs"))
+    assert [(d.name, d.due) for d in start] == [
+        ("week", date(2027, 9, 13)),
+        ("april", date(2029, 4, 1)),
+        ("nu", date(2028, 6, 1)),
+    ]
+    inputs = {"uiterlijk": "2027-12-01", "begonnen": "2027-10-01", "schooljaar": "2028-2029"}
+    chosen = planner.opening(spec, "invoer", ENTERED, region=never("region"), inputs=lambda: inputs)
+    assert [(d.name, d.due) for d in chosen] == [
+        ("gekozen", date(2027, 12, 1)),
+        ("na", date(2027, 10, 15)),
+        ("jaar", date(2029, 5, 1)),
+        ("komend", date(2028, 5, 1)),
+    ]
+    summer = planner.opening(
+        spec, "zomer", ENTERED, region=lambda: "midden", inputs=never("inputs")
+    )
+    assert [(d.name, d.due) for d in summer] == [("zomer", date(2028, 7, 7))]
+    assert planner.opening(spec, "klaar", ENTERED, region=never("region"), inputs=dict) == ()
+
+
+def test_a_step_the_system_takes_after_a_miss_meets_only_what_is_not_yet_past_due(
+    calendar: SchoolCalendar,
+) -> None:
+    spec = load_protocol_text(PLANNED)
+    planner = DeadlinePlanner(lambda: calendar)
+    kwargs: dict[str, Any] = {"region": never("region"), "inputs": dict}
+    by_person = planner.transition(
+        spec,
+        from_state="start",
+        to_state="invoer",
+        trigger="door",
+        at=ENTERED,
+        **{
+            **kwargs,
+            "inputs": lambda: {
+                "uiterlijk": "2027-12-01",
+                "begonnen": "2027-10-01",
+                "schooljaar": "2028-2029",
+            },
+        },
+    )
+    assert by_person is not None
+    assert (by_person.today, by_person.met, by_person.met_from, by_person.close_rest) == (
+        date(2027, 9, 6),
+        ("week", "april", "nu"),
+        date.min,
+        True,
+    )
+    by_system = planner.transition(
+        spec,
+        from_state="zomer",
+        to_state="klaar",
+        trigger="klaar",
+        at=ENTERED,
+        missed=True,
+        **kwargs,
+    )
+    assert by_system is not None
+    assert (by_system.met, by_system.met_from, by_system.new) == (("zomer",), date(2027, 9, 6), ())
+    assert (
+        planner.transition(
+            spec, from_state="klaar", to_state="klaar", trigger="x", at=ENTERED, **kwargs
+        )
+        is None
+    )
+
+
+def test_a_deadline_a_definition_does_not_declare_is_none() -> None:
+    spec = load_protocol_text(PLANNED)
+    assert declared_deadline(spec, "start", "week") is spec.states["start"].deadlines[0]
+    assert declared_deadline(spec, "start", "onbekend") is None
+    assert declared_deadline(spec, "verdwenen", "week") is None
