@@ -284,8 +284,9 @@ def test_malformed_file_is_refused_naming_file_and_key(
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "nergens.yaml"
-    with pytest.raises(CalendarDataError, match=r"nergens\.yaml.*bestaat niet"):
+    with pytest.raises(CalendarDataError, match=r"nergens\.yaml.*bestaat niet") as caught:
         SummerVacations.load(path)
+    assert caught.value.file == str(path)
 
 
 # --- exact messages and boundaries of the vacation file ---------------------------------------
@@ -322,13 +323,13 @@ ONE = "kalenderbestand PATH is ongeldig (1 probleem):\n  - {}\nPas PATH aan."
             ("school_years.2027-2028.noord.start",),
         ),
         (
-            'format: 1\nschool_years:\n  " 2027-2028":\n    source: "b"\n'
-            '  "2027/2028":\n    source: "b"\n',
+            'format: 1\nschool_years:\n  "2027/2028":\n    source: "b"\n'
+            '  " 2027-2028":\n    source: "b"\n',
             "kalenderbestand PATH is ongeldig (2 problemen):\n"
-            "  - school_years. 2027-2028: schrijf het schooljaar als 2027-2028\n"
             "  - school_years.2027/2028: ongeldig schooljaar '2027/2028': schrijf het als twee "
-            "jaartallen met een streepje, bijv. 2026-2027\nPas PATH aan.",
-            ("school_years. 2027-2028", "school_years.2027/2028"),
+            "jaartallen met een streepje, bijv. 2026-2027\n"
+            "  - school_years. 2027-2028: schrijf het schooljaar als 2027-2028\nPas PATH aan.",
+            ("school_years.2027/2028", "school_years. 2027-2028"),
         ),
         (
             'format: 1\nschool_years:\n  "2027-2028":\n    source: "b"\n'
