@@ -19,6 +19,7 @@ from toetreding import (
 from toetreding.audits import AuditDesk
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.service import Toetreding
+from toetreding.store import CaseFilter
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
@@ -427,6 +428,29 @@ def test_opening_records_who_when_and_why_and_refuses_exactly(
         "Kennismaking gepland",
         at,
     )
+
+
+def test_the_service_reads_a_case_its_history_deadlines_roles_and_lists(
+    app: Toetreding, case_id: int
+) -> None:
+    other = app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
+    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+    assert app.case(case_id).state == "zelfevaluatie"
+    assert [h.trigger for h in app.history(case_id)] == ["openen", "orientatie_afronden"]
+    assert [h.trigger for h in app.history(other)] == ["openen"]
+    assert app.case_deadlines(case_id) == app.store.deadlines(case_id=case_id)
+    assert app.view(case_id).deadlines == app.store.deadlines(case_id=case_id)
+    sam = app.store.person(SCHOOL).id or 0
+    assert app.roles_for_case(case_id, sam) == frozenset({"school"})
+    assert app.roles_for_case(other, sam) == frozenset()
+    every = CaseFilter()
+    assert app.count_cases(every) == 2
+    assert [c.id for c, _ in app.find_cases(every)] == [case_id, other]  # newest activity first
+    assert [c.id for c, _ in app.find_cases(every, limit=1, offset=1)] == [other]
+    assert [(c.id, name) for c, name in app.find_cases(CaseFilter(state="orientatie"))] == [
+        (other, "Andere School")
+    ]
+    assert app.count_cases(CaseFilter(state="orientatie")) == 1
 
 
 def test_two_requests_on_one_loaded_case_cannot_both_win(app: Toetreding, case_id: int) -> None:
