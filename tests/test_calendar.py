@@ -17,6 +17,7 @@ from toetreding.calendar import (
     add_working_days,
     default_vacations_file,
     holiday_name,
+    holidays_in_year,
     is_public_holiday,
     is_working_day,
     parse_day_month,
@@ -436,3 +437,11 @@ def test_a_school_year_holds_its_first_and_last_day_and_moments() -> None:
         "ongeldig schooljaar 2027: schrijf het als twee jaartallen met een streepje, "
         "bijv. 2026-2027"
     )
+
+
+def test_the_holidays_of_a_year_in_date_order() -> None:
+    days = holidays_in_year(2027)
+    assert list(days) == sorted(days)
+    assert days[date(2027, 4, 27)] == holiday_name(date(2027, 4, 27))
+    assert {date(2027, 1, 1), date(2027, 5, 6), date(2027, 12, 25)} <= set(days)
+    assert all(d.year == 2027 for d in days)
