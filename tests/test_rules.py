@@ -443,6 +443,10 @@ def test_and_and_or_join_their_facts_exactly() -> None:
             "argumenten van 'has_document' moeten letterlijke tekst of getallen zijn",
         ),
         (
+            "input_at_most('a')",
+            "regel 'input_at_most' verwacht 2 argument(en) (name, maximum), kreeg 1",
+        ),
+        (
             "has_document('a', 'b')",
             "regel 'has_document' verwacht 1 argument(en) (name), kreeg 2",
         ),
