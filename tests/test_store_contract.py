@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from toetreding._exceptions import (
     ConcurrentUpdateError,
@@ -629,3 +629,27 @@ def test_a_lost_race_says_so_exactly(app: Toetreding, store: Store, case_id: int
         f"dossier {case_id} is intussen door iemand anders gewijzigd; "
         "er is niets opgeslagen, probeer het opnieuw"
     )
+
+
+def test_a_statement_the_database_refuses_raises_as_sqlalchemy_would(
+    store: Store, world: World, case_id: int
+) -> None:
+    before = snapshot(store, case_id)
+    with pytest.raises(IntegrityError) as caught:
+        store.apply(
+            before[0],
+            to_state="zelfevaluatie",
+            final=False,
+            trigger="orientatie_afronden",
+            actor_id=987654,  # nobody: the history row's foreign key refuses it
+            role="coordinator",
+            at=datetime(2026, 9, 2, tzinfo=UTC),
+            note=None,
+            payload={},
+        )
+    error = caught.value
+    assert isinstance(error.orig, store.engine.dialect.loaded_dbapi.Error)
+    assert "INSERT INTO events" in str(error.statement)
+    assert isinstance(error.params, dict) and 987654 in error.params.values()
+    assert "987654" in str(error)  # the parameters are shown, as SQLAlchemy shows them
+    assert snapshot(store, case_id) == before
