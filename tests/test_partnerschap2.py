@@ -303,6 +303,7 @@ def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int
     assert caught.value.reason == (
         "Sam heeft de rol 'kerngroep' niet voor dit dossier (wel: school)"
     )
+    assert (caught.value.case_id, caught.value.state) == (case_id, "orientatie")
     assert _snapshot(app, case_id) == before
     # the kerngroep itself may, and is recorded in that role
     decision = app.fire(
@@ -407,6 +408,12 @@ def test_opening_records_who_when_and_why_and_refuses_exactly(
             school_ref="ANDER1", protocol_id="partnerschap2", actor_ref="niemand@p2.example"
         )
     assert str(nobody.value).endswith("; Niemand heeft: geen rol")
+    app.add_person(
+        "Twee", "twee@p2.example", partnership_ref="part2", roles=("kerngroep", "auditcommissie")
+    )
+    with pytest.raises(InvalidInputError) as two:
+        app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref="twee@p2.example")
+    assert str(two.value).endswith("; Twee heeft: auditcommissie, kerngroep")
 
     at = datetime(2026, 9, 2, 8, 15, tzinfo=LOCAL_TZ)
     opened = app.open_case(
@@ -440,6 +447,13 @@ def test_the_service_reads_a_case_its_history_deadlines_roles_and_lists(
     assert [h.trigger for h in app.history(other)] == ["openen"]
     assert app.case_deadlines(case_id) == app.store.deadlines(case_id=case_id)
     assert app.view(case_id).deadlines == app.store.deadlines(case_id=case_id)
+    view = app.view(other)
+    assert (view.school.name, view.partnership.code, view.state.label) == (
+        "Andere School",
+        "part2",
+        view.spec.states["orientatie"].label,
+    )
+    assert [a.trigger for a in view.allowed] == ["orientatie_afronden", "stoppen"]
     sam = app.store.person(SCHOOL).id or 0
     assert app.roles_for_case(case_id, sam) == frozenset({"school"})
     assert app.roles_for_case(other, sam) == frozenset()
@@ -447,6 +461,7 @@ def test_the_service_reads_a_case_its_history_deadlines_roles_and_lists(
     assert app.count_cases(every) == 2
     assert [c.id for c, _ in app.find_cases(every)] == [case_id, other]  # newest activity first
     assert [c.id for c, _ in app.find_cases(every, limit=1, offset=1)] == [other]
+    assert [c.id for c, _ in app.find_cases(every, limit=1)] == [case_id]
     assert [(c.id, name) for c, name in app.find_cases(CaseFilter(state="orientatie"))] == [
         (other, "Andere School")
     ]
