@@ -325,12 +325,13 @@ ONE = "kalenderbestand PATH is ongeldig (1 probleem):\n  - {}\nPas PATH aan."
         ),
         (
             'format: 1\nschool_years:\n  "2027/2028":\n    source: "b"\n'
-            '  " 2027-2028":\n    source: "b"\n',
-            "kalenderbestand PATH is ongeldig (2 problemen):\n"
+            '  " 2027-2028":\n    source: "b"\n  "2028-2029 ":\n    source: "b"\n',
+            "kalenderbestand PATH is ongeldig (3 problemen):\n"
             "  - school_years.2027/2028: ongeldig schooljaar '2027/2028': schrijf het als twee "
             "jaartallen met een streepje, bijv. 2026-2027\n"
-            "  - school_years. 2027-2028: schrijf het schooljaar als 2027-2028\nPas PATH aan.",
-            ("school_years.2027/2028", "school_years. 2027-2028"),
+            "  - school_years. 2027-2028: schrijf het schooljaar als 2027-2028\n"
+            "  - school_years.2028-2029 : schrijf het schooljaar als 2028-2029\nPas PATH aan.",
+            ("school_years.2027/2028", "school_years. 2027-2028", "school_years.2028-2029 "),
         ),
         (
             'format: 1\nschool_years:\n  "2027-2028":\n    source: "b"\n'
