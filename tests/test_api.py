@@ -237,6 +237,23 @@ def test_firing_a_step_with_inputs_moves_the_case_and_records_it(client: TestCli
     assert "14" in too_long.json()["reason"]
 
 
+def test_a_role_the_person_does_not_hold_is_refused_and_changes_nothing(
+    client: TestClient,
+) -> None:
+    auth = token(client, "contact@demo04.example")  # the school contact of case 4
+    response = client.post(
+        "/api/dossiers/4/handelingen/orientatie_afronden",
+        json={"inputs": {"verslag_orientatie": "v.pdf"}, "role": "kerngroep"},
+        headers=auth,
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["reason"].endswith("heeft de rol 'kerngroep' niet voor dit dossier (wel: school)")
+    assert (body["trigger"], body["state"]) == ("orientatie_afronden", "orientatie")
+    case = client.get("/api/dossiers/4", headers=auth).json()
+    assert case["state"]["name"] == "orientatie" and len(case["history"]) == 1
+
+
 def test_a_refused_step_says_why_and_what_is_allowed_and_changes_nothing(
     client: TestClient,
 ) -> None:

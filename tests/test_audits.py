@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 import pypdfium2
 import pytest
 
-from toetreding import GuardFailed, InvalidInputError, NotFoundError, Toetreding
+from toetreding import ConflictError, GuardFailed, InvalidInputError, NotFoundError, Toetreding
 from toetreding.audits import AuditDesk, NewFinding
-from toetreding.clock import FixedClock
+from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.documents import from_case, render_html, render_pdf
 from toetreding.store.tables import SchoolUpdate
 
@@ -255,7 +256,7 @@ def test_finalizing_waits_for_a_decision_on_every_correction(
     with pytest.raises(InvalidInputError, match="geef de reden"):
         desk.decide_correction(case_id, correction.id or 0, accept=True, reason="", actor_ref=CHAIR)
     desk.decide_correction(case_id, correction.id or 0, accept=True, reason="ok", actor_ref=CHAIR)
-    with pytest.raises(Exception, match="al besloten"):
+    with pytest.raises(ConflictError, match="al besloten"):
         desk.decide_correction(
             case_id, correction.id or 0, accept=False, reason="x", actor_ref=CHAIR
         )
@@ -280,6 +281,22 @@ def test_the_correction_window_closes_the_draft_as_it_is(
     # The school did not meet the window; the system's step does not make it 'met'.
     [closed] = [d for d in app.store.deadlines(case_id=case_id) if d.name == "correctievenster"]
     assert closed.status == "missed"
+
+
+def test_the_draft_report_may_be_set_on_the_audit_day_itself(
+    app: Toetreding, desk: AuditDesk, case_id: int
+) -> None:
+    """``date_reached('auditdatum')``: the day itself counts as reached (the fixture plans
+    the audit for today)."""
+    audit_day = app.clock.now().date()
+    record_audit(
+        desk, case_id, organiser=STUURGROEP, members=COMMITTEE, scores=nvao_scores("partner")
+    )
+    desk.draft_report(case_id, actor_ref=CHAIR)
+    assert app.clock.now().date() == audit_day
+    decision = app.fire(case_id, "concept_rapport_opstellen", actor_ref=CHAIR)
+    assert decision.to_state == "concept_rapport"
+    assert app.store.history(case_id)[-1].at.astimezone(LOCAL_TZ).date() == audit_day
 
 
 # --- documents from the recorded audit -------------------------------------------------------
@@ -324,3 +341,18 @@ def test_the_report_and_letters_carry_what_was_recorded(
     trajectory = from_case.argued_decision(app, case_id)
     assert trajectory.admitted_to_trajectory and trajectory.conditions == "v"
     assert "Voorwaarden" in render_html(trajectory)
+
+
+def test_the_volgschool_letter_gives_the_last_day_to_ask_for_a_reaudit(
+    app: Toetreding, desk: AuditDesk, case_id: int
+) -> None:
+    """A year after the decision, by the Dutch calendar: decided just after midnight on
+    6 October 2026 (still 5 October in UTC), the school may ask until 6 October 2027."""
+    audit_to_final_report(app, desk, case_id, "volgschool")
+    decided = datetime(2026, 10, 6, 0, 30, tzinfo=LOCAL_TZ)
+    app.fire(case_id, "besluit_volgschool", actor_ref=STUURGROEP, note="Werk aan 2.1", at=decided)
+
+    letter = from_case.decision_letter(desk, case_id)
+    assert (letter.date, letter.reaudit_deadline) == (date(2026, 10, 6), date(2027, 10, 6))
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(letter)).split())
+    assert "tot en met 6 oktober 2027 een nieuwe interne audit aanvragen" in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,10 @@ from toetreding.calendar import (
     add_working_days,
     default_vacations_file,
     holiday_name,
+    holidays_in_year,
     is_public_holiday,
     is_working_day,
+    parse_day_month,
     previous_working_day,
     working_days_between,
 )
@@ -283,5 +285,164 @@ def test_malformed_file_is_refused_naming_file_and_key(
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "nergens.yaml"
-    with pytest.raises(CalendarDataError, match=r"nergens\.yaml.*bestaat niet"):
+    with pytest.raises(CalendarDataError, match=r"nergens\.yaml.*bestaat niet") as caught:
         SummerVacations.load(path)
+    assert caught.value.file == str(path)
+
+
+# --- exact messages and boundaries of the vacation file ---------------------------------------
+
+ONE = "kalenderbestand PATH is ongeldig (1 probleem):\n  - {}\nPas PATH aan."
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "keys"),
+    [
+        ("format: 2\nschool_years: {}\n", ONE.format("format: toegestaan: 1"), ("format",)),
+        (
+            "format: 1\nregions: {oost: x}\nschool_years: {}\n",
+            ONE.format("regions.oost: toegestaan: 'noord', 'midden' of 'zuid'"),
+            ("regions.oost",),
+        ),
+        ("", ONE.format("(bestand): verwacht sleutels met waarden"), ("(bestand)",)),
+        (
+            "format: 1\nschool_years:\n  - [\n",
+            ONE.format(
+                "regel 4: geen geldige YAML: expected the node content, but found '<stream end>'"
+            ),
+            (),
+        ),
+        (
+            "format: 1\nschool_years: {}\nformat: 1\n",
+            ONE.format("regel 3: geen geldige YAML: sleutel 'format' komt twee keer voor"),
+            (),
+        ),
+        (
+            'format: 1\nschool_years:\n  "2027-2028":\n    source: "b"\n'
+            "    noord: {start: 2028-07-15T10:00:00, end: 2028-08-27}\n",
+            ONE.format("school_years.2027-2028.noord.start: verwacht een datum zonder tijd"),
+            ("school_years.2027-2028.noord.start",),
+        ),
+        (
+            'format: 1\nschool_years:\n  "2027/2028":\n    source: "b"\n'
+            '  " 2027-2028":\n    source: "b"\n  "2028-2029 ":\n    source: "b"\n',
+            "kalenderbestand PATH is ongeldig (3 problemen):\n"
+            "  - school_years.2027/2028: ongeldig schooljaar '2027/2028': schrijf het als twee "
+            "jaartallen met een streepje, bijv. 2026-2027\n"
+            "  - school_years. 2027-2028: schrijf het schooljaar als 2027-2028\n"
+            "  - school_years.2028-2029 : schrijf het schooljaar als 2028-2029\nPas PATH aan.",
+            ("school_years.2027/2028", "school_years. 2027-2028", "school_years.2028-2029 "),
+        ),
+        (
+            'format: 1\nschool_years:\n  "2027-2028":\n    source: "b"\n'
+            "    noord: {start: 2028-06-30, end: 2028-10-01}\n"
+            "    zuid: {start: 2028-08-01, end: 2028-08-02}\n",
+            "kalenderbestand PATH is ongeldig (3 problemen):\n"
+            "  - school_years.2027-2028.noord.start: begin 2028-06-30 ligt niet in juli 2028, "
+            "aan het eind van schooljaar 2027-2028\n"
+            "  - school_years.2027-2028.noord.end: einde 2028-10-01 ligt niet tussen 2028-07-01 "
+            "en 2028-09-30 (zomervakantie van schooljaar 2027-2028)\n"
+            "  - school_years.2027-2028.zuid.start: begin 2028-08-01 ligt niet in juli 2028, aan "
+            "het eind van schooljaar 2027-2028\nPas PATH aan.",
+            (
+                "school_years.2027-2028.noord.start",
+                "school_years.2027-2028.noord.end",
+                "school_years.2027-2028.zuid.start",
+            ),
+        ),
+    ],
+    ids=["format", "region", "empty", "yaml", "duplicate", "datetime", "names", "bounds"],
+)
+def test_a_bad_vacation_file_says_exactly_what_and_where(
+    tmp_path: Path, text: str, message: str, keys: tuple[str, ...]
+) -> None:
+    path = tmp_path / "zomervakanties.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CalendarDataError) as caught:
+        SummerVacations.load(path)
+    assert str(caught.value).replace(str(path), "PATH") == message
+    assert (caught.value.file, caught.value.keys) == (str(path), keys)
+
+
+def test_an_unreadable_vacation_file_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "map.yaml"
+    folder.mkdir()
+    with pytest.raises(CalendarDataError) as caught:
+        SummerVacations.load(folder)
+    assert str(caught.value).replace(str(folder), "PATH") == (
+        "kalenderbestand PATH is niet te lezen: [Errno 21] Is a directory: 'PATH'"
+    )
+    assert caught.value.file == str(folder)
+
+
+def test_a_vacation_may_start_on_1_july_and_end_on_30_september(tmp_path: Path) -> None:
+    path = tmp_path / "zomervakanties.yaml"
+    path.write_text(
+        'format: 1\nregions: {noord: "Het noorden"}\nschool_years:\n  "2027-2028":\n'
+        '    source: "bron 2028"\n    noord: {start: 2028-07-01, end: 2028-07-01}\n'
+        "    zuid: {start: 2028-07-31, end: 2028-09-30}\n",
+        encoding="utf-8",
+    )
+    vacations = SummerVacations.load(path)
+    year = SchoolYear(2027)
+    assert vacations.vacation("noord", year) == (date(2028, 7, 1), date(2028, 7, 1))
+    assert vacations.vacation("zuid", year) == (date(2028, 7, 31), date(2028, 9, 30))
+    assert vacations.source(year) == "bron 2028"
+    assert dict(vacations.region_descriptions) == {"noord": "Het noorden"}
+    with pytest.raises(CalendarDataError) as caught:
+        vacations.source(SchoolYear(2028))
+    assert str(caught.value).replace(str(path), "PATH") == (
+        "zomervakantie 2028-2029 ontbreekt in PATH; voeg de officiële data (met bron) toe"
+    )
+    assert caught.value.keys == ("school_years.2028-2029",)
+    with pytest.raises(CalendarDataError) as caught:
+        vacations.vacation("midden", year)
+    assert caught.value.keys == ("school_years.2027-2028.midden",)
+    assert str(caught.value).startswith("zomervakantie 2027-2028 voor regio midden ontbreekt")
+    with pytest.raises(InvalidInputError) as unknown:
+        vacations.vacation("oost", year)
+    assert str(unknown.value) == "onbekende regio 'oost'; kies uit noord, midden, zuid"
+
+
+@pytest.mark.parametrize(
+    ("text", "day_month"),
+    [
+        ("1 januari", (1, 1)),
+        ("31 januari", (31, 1)),
+        ("28-2", (28, 2)),
+        ("31 december", (31, 12)),
+        (" 1/12 ", (1, 12)),
+    ],
+)
+def test_a_day_in_the_year(text: str, day_month: tuple[int, int]) -> None:
+    assert parse_day_month(text) == day_month
+
+
+@pytest.mark.parametrize("text", ["29 februari", "0 april", "32 januari", "1 13", "1 0", "1 mai"])
+def test_a_day_that_is_not_in_every_year_is_refused(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_day_month(text)
+    assert (
+        str(caught.value) == f"'{text}' is geen dag in het jaar; schrijf bijv. '1 april' of '1-4'"
+    )
+
+
+def test_a_school_year_holds_its_first_and_last_day_and_moments() -> None:
+    year = SchoolYear(2027)
+    assert year.contains(date(2027, 8, 1)) and year.contains(date(2028, 7, 31))
+    assert not year.contains(date(2027, 7, 31)) and not year.contains(date(2028, 8, 1))
+    assert year.contains(datetime(2027, 8, 1, 0, 0))
+    with pytest.raises(ValueError) as caught:
+        SchoolYear.parse(2027)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "ongeldig schooljaar 2027: schrijf het als twee jaartallen met een streepje, "
+        "bijv. 2026-2027"
+    )
+
+
+def test_the_holidays_of_a_year_in_date_order() -> None:
+    days = holidays_in_year(2027)
+    assert list(days) == sorted(days)
+    assert days[date(2027, 4, 27)] == holiday_name(date(2027, 4, 27))
+    assert {date(2027, 1, 1), date(2027, 5, 6), date(2027, 12, 25)} <= set(days)
+    assert all(d.year == 2027 for d in days)

@@ -184,6 +184,29 @@ def test_refused_trigger_exits_1_with_reason_and_allowed_triggers(db: Path) -> N
     assert run_json("case", "show", "1")["state"] == "orientatie"
 
 
+def test_firing_in_a_role_the_person_does_not_hold_is_refused(db: Path) -> None:
+    register(db)
+    run("case", "open", "--school", "20AB", "--protocol", "partnerschap2", "--as", "carla@p2.nl")
+    out = run(
+        "case",
+        "fire",
+        "1",
+        "orientatie_afronden",
+        "--as",
+        "sam@noordik.nl",
+        "--role",
+        "coordinator",
+        "--doc",
+        "verslag_orientatie=v.pdf",
+        code=1,
+    )
+    assert "Geweigerd: " in out
+    assert "Sam heeft de rol 'coordinator' niet voor dit dossier (wel: school)" in out
+    shown = run_json("case", "show", "1")
+    assert shown["state"] == "orientatie"
+    assert [h["trigger"] for h in shown["history"]] == ["openen"]
+
+
 def test_usage_errors_exit_2(db: Path) -> None:
     run("case", "fire", "1", "orientatie_afronden", code=2)  # --as missing
     run("school", "add", "-p", "x", "--name", "n", "--sector", "hbo", "--region", "midden", code=2)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from toetreding import CalendarDataError, InvalidInputError, Toetreding
-from toetreding.clock import FixedClock
+from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.store import Store
 from toetreding.store.tables import SchoolCreate
@@ -185,3 +185,61 @@ def test_agenda_lists_open_deadlines_soonest_first(app: Toetreding) -> None:
     assert [(d.name, d.school_name) for d in agenda] == [("besluit", "De Wilg")]
     assert app.store.deadlines(open_only=True, due_before=date(2027, 3, 31)) == []
     assert len(app.store.deadlines(open_only=True, due_until=date(2027, 3, 31))) == 1
+
+
+ESCALATING = """\
+id: escalatie
+version: 1
+title: Escalatie
+sectors: [po]
+roles: {coordinator: Coördinator, school: School, stuurgroep: Stuurgroep}
+initial: reactie
+states:
+  reactie:
+    label: Reactie van de school
+    deadlines:
+      - name: reageren
+        label: Reageren binnen 10 werkdagen
+        met_by: [reageren]
+        due: {after: 10 werkdagen}
+        on_missed: {escalate: stuurgroep}
+  klaar: {label: Klaar, final: true, outcome: partner}
+transitions:
+  - {trigger: reageren, label: Reageren, from: reactie, to: klaar, roles: [school]}
+"""
+
+
+def test_a_missed_deadline_escalates_to_its_role_exactly_once(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "escalatie"
+    folder.mkdir()
+    (folder / "escalatie.yaml").write_text(ESCALATING, encoding="utf-8")
+    clock = FixedClock(datetime(2027, 4, 22, 10, 0))
+    app = Toetreding(store, ProtocolRegistry.from_directory(folder), clock)
+    partnership = app.store.add_partnership("po", "Po-partnerschap", clock.now())
+    app.store.add_school(
+        SchoolCreate(
+            partnership_id=partnership.id or 0,
+            name="De Wilg",
+            sector="po",
+            region="midden",
+            brin="WILG",
+        ),
+        clock.now(),
+    )
+    app.add_person("Coco", "c@po.nl", partnership_ref="po", roles=("coordinator",))
+    case_id = app.open_case(school_ref="WILG", protocol_id="escalatie", actor_ref="c@po.nl")
+
+    assert app.sweep_deadlines(at=datetime(2027, 5, 10, 23, 0)) == []  # the due day itself
+    missed = datetime(2027, 5, 11, 6, 0, tzinfo=LOCAL_TZ)
+    [escalation] = app.sweep_deadlines(at=missed)
+    assert (escalation.action, escalation.target) == ("escalate", "stuurgroep")
+    deadline = escalation.deadline
+    assert (deadline.case_id, deadline.name, deadline.due_date) == (
+        case_id,
+        "reageren",
+        date(2027, 5, 10),
+    )
+    for later in (missed, missed + timedelta(hours=1), missed + timedelta(days=1, hours=3)):
+        assert app.sweep_deadlines(at=later) == []  # escalated once, not on every sweep
+    assert only(app, case_id, "reageren").consequence_at == missed
+    assert app.sweep_deadlines(at=missed + timedelta(days=30)) == []

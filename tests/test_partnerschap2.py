@@ -9,6 +9,7 @@ import pytest
 
 from toetreding import (
     ConcurrentUpdateError,
+    ConflictError,
     GuardFailed,
     InvalidInputError,
     MissingInput,
@@ -18,6 +19,7 @@ from toetreding import (
 from toetreding.audits import AuditDesk
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.service import Toetreding
+from toetreding.store import CaseFilter
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
@@ -286,6 +288,35 @@ def test_refusals_say_why_list_allowed_triggers_and_change_nothing(
     assert _snapshot(app, case_id) == before
 
 
+def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int) -> None:
+    """Asking to act in a role (``role=``) is checked against the roles the person holds
+    for this case: a school contact cannot close the orientation as the kerngroep."""
+    before = _snapshot(app, case_id)
+    with pytest.raises(RoleNotAllowed) as caught:
+        app.fire(
+            case_id,
+            "orientatie_afronden",
+            actor_ref=SCHOOL,
+            role="kerngroep",
+            inputs={"verslag_orientatie": "v.pdf"},
+        )
+    assert caught.value.reason == (
+        "Sam heeft de rol 'kerngroep' niet voor dit dossier (wel: school)"
+    )
+    assert (caught.value.case_id, caught.value.state) == (case_id, "orientatie")
+    assert _snapshot(app, case_id) == before
+    # the kerngroep itself may, and is recorded in that role
+    decision = app.fire(
+        case_id,
+        "orientatie_afronden",
+        actor_ref=KERNGROEP,
+        role="kerngroep",
+        inputs={"verslag_orientatie": "v.pdf"},
+    )
+    assert (decision.to_state, decision.role) == ("zelfevaluatie", "kerngroep")
+    assert app.store.history(case_id)[-1].role == "kerngroep"
+
+
 def test_guards_refuse_with_the_reason(app: Toetreding, case_id: int) -> None:
     step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
     before = _snapshot(app, case_id)
@@ -344,13 +375,97 @@ def test_time_cannot_run_backwards_on_a_case(app: Toetreding, case_id: int) -> N
 
 
 def test_a_school_gets_only_one_running_case(app: Toetreding, case_id: int) -> None:
-    with pytest.raises(Exception, match="al een lopend dossier"):
+    with pytest.raises(ConflictError, match="al een lopend dossier"):
         app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
 
 
 def test_a_school_contact_cannot_open_cases(app: Toetreding, case_id: int) -> None:
     with pytest.raises(InvalidInputError, match="mag een dossier openen"):
         app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=OTHER_SCHOOL)
+
+
+def test_opening_records_who_when_and_why_and_refuses_exactly(
+    app: Toetreding, case_id: int
+) -> None:
+    partnership = app.store.partnership("part2").id or 0
+    app.store.add_school(
+        SchoolCreate(
+            partnership_id=partnership, name="De Wilg", sector="po", region="noord", brin="WILG1"
+        ),
+        app.clock.now(),
+    )
+    with pytest.raises(InvalidInputError) as sector:
+        app.open_case(school_ref="WILG1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
+    assert str(sector.value) == "protocol 'partnerschap2' is voor vo, mbo; De Wilg is po"
+    with pytest.raises(InvalidInputError) as role:
+        app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=KERNGROEP)
+    assert str(role.value) == (
+        "alleen coordinator, stuurgroep mag een dossier openen; kerngroep heeft: kerngroep"
+    )
+    app.add_person("Niemand", "niemand@p2.example", partnership_ref="part2", roles=())
+    with pytest.raises(InvalidInputError) as nobody:
+        app.open_case(
+            school_ref="ANDER1", protocol_id="partnerschap2", actor_ref="niemand@p2.example"
+        )
+    assert str(nobody.value).endswith("; Niemand heeft: geen rol")
+    app.add_person(
+        "Twee", "twee@p2.example", partnership_ref="part2", roles=("kerngroep", "auditcommissie")
+    )
+    with pytest.raises(InvalidInputError) as two:
+        app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref="twee@p2.example")
+    assert str(two.value).endswith("; Twee heeft: auditcommissie, kerngroep")
+
+    at = datetime(2026, 9, 2, 8, 15, tzinfo=LOCAL_TZ)
+    opened = app.open_case(
+        school_ref="ANDER1",
+        protocol_id="partnerschap2",
+        actor_ref=STUURGROEP,
+        partnership_ref="part2",
+        version=2,
+        note="Kennismaking gepland",
+        at=at,
+    )
+    case = app.store.case(opened)
+    assert (case.state, case.protocol_version, case.updated_at) == ("orientatie", 2, at)
+    [first] = app.store.history(opened)
+    assert (first.trigger, first.role, first.actor_name, first.note, first.at) == (
+        "openen",
+        "stuurgroep",
+        "stuurgroep",
+        "Kennismaking gepland",
+        at,
+    )
+
+
+def test_the_service_reads_a_case_its_history_deadlines_roles_and_lists(
+    app: Toetreding, case_id: int
+) -> None:
+    other = app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
+    step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
+    assert app.case(case_id).state == "zelfevaluatie"
+    assert [h.trigger for h in app.history(case_id)] == ["openen", "orientatie_afronden"]
+    assert [h.trigger for h in app.history(other)] == ["openen"]
+    assert app.case_deadlines(case_id) == app.store.deadlines(case_id=case_id)
+    assert app.view(case_id).deadlines == app.store.deadlines(case_id=case_id)
+    view = app.view(other)
+    assert (view.school.name, view.partnership.code, view.state.label) == (
+        "Andere School",
+        "part2",
+        view.spec.states["orientatie"].label,
+    )
+    assert [a.trigger for a in view.allowed] == ["orientatie_afronden", "stoppen"]
+    sam = app.store.person(SCHOOL).id or 0
+    assert app.roles_for_case(case_id, sam) == frozenset({"school"})
+    assert app.roles_for_case(other, sam) == frozenset()
+    every = CaseFilter()
+    assert app.count_cases(every) == 2
+    assert [c.id for c, _ in app.find_cases(every)] == [case_id, other]  # newest activity first
+    assert [c.id for c, _ in app.find_cases(every, limit=1, offset=1)] == [other]
+    assert [c.id for c, _ in app.find_cases(every, limit=1)] == [case_id]
+    assert [(c.id, name) for c, name in app.find_cases(CaseFilter(state="orientatie"))] == [
+        (other, "Andere School")
+    ]
+    assert app.count_cases(CaseFilter(state="orientatie")) == 1
 
 
 def test_two_requests_on_one_loaded_case_cannot_both_win(app: Toetreding, case_id: int) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from toetreding import ConfigurationError, Toetreding
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.reminders import SmtpChannel
 from toetreding.reminders.scheduler import single_scheduler
 from toetreding.reminders.sweep import ReminderSweep
-from toetreding.store import Ledger
+from toetreding.store import Ledger, make_engine
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import SmtpServer
@@ -171,6 +173,73 @@ def test_a_refusing_server_leaves_the_reminder_pending_until_it_accepts(
     assert later.sent == 1
     assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == [COORDINATOR, SCHOOL]
     assert Ledger(app.store.engine).counts() == {"sent": 2}
+
+
+def test_a_failed_reminder_is_dropped_when_the_deadline_is_met_before_its_retry(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    smtp_server.refuse_recipient(SCHOOL, "451 mailbox busy, try later")
+    heartbeat = sweep(app, smtp_server)
+    heartbeat.run(morning(date(2028, 3, 2)))  # the coordinator's goes out, the school's fails
+    assert Ledger(app.store.engine).counts() == {"sent": 1, "failed": 1}
+
+    app.fire(  # the school meets the deadline before the reminder's next try
+        case_id,
+        "aansluiten_melden",
+        actor_ref=SCHOOL,
+        inputs={
+            "aanmelding": "a.pdf",
+            "schooljaar_aansluiting": "2028-2029",
+            "directeur_akkoord": "ja",
+            "team_akkoord": "ja",
+        },
+        at=morning(date(2028, 3, 2)) + timedelta(minutes=1),
+    )
+    smtp_server.accept_recipient(SCHOOL)
+    report = heartbeat.run(morning(date(2028, 3, 2)) + timedelta(minutes=10))
+    assert (report.sent, report.skipped) == (0, 1)
+    [dropped] = Ledger(app.store.engine).rows(["skipped"])
+    assert (dropped["email"], dropped["attempts"], dropped["skip_reason"]) == (
+        SCHOOL,
+        1,
+        "de termijn is intussen gehaald of vervallen",
+    )
+    heartbeat.run(morning(date(2028, 3, 3)))
+    assert received(smtp_server) == [(COORDINATOR, smtp_server.messages[0]["Subject"])]
+    assert Ledger(app.store.engine).counts() == {"sent": 1, "skipped": 1}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_reminder_another_process_sent_is_not_claimed_from_a_stale_candidate_list(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int
+) -> None:
+    """The claim's UPDATE checks the status it read: on SQLite nothing locks the candidates,
+    so another process may retry and send a failed reminder between this process reading
+    its candidates and claiming them. (PostgreSQL locks them ``FOR UPDATE SKIP LOCKED``.)"""
+    smtp_server.refuse_recipient(SCHOOL, "451 mailbox busy, try later")
+    first = sweep(app, smtp_server)
+    first.run(morning(date(2028, 3, 2)))  # the school's fails, claimed by `first`
+    smtp_server.accept_recipient(SCHOOL)
+    retry = morning(date(2028, 3, 2)) + timedelta(minutes=5)
+
+    other = make_engine(str(app.store.engine.url))  # a second process on the same file
+    interleaved: list[int] = []
+
+    def after_reading(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        if not interleaved and statement.lstrip().startswith("SELECT reminders.id"):
+            interleaved.append(first.run(retry).sent)  # `first` retries and sends it now
+
+    event.listen(other, "after_cursor_execute", after_reading)
+    try:
+        claimed = Ledger(other).claim(retry, "other", timedelta(minutes=5), 10, reclaim_all=False)
+    finally:
+        other.dispose()
+
+    assert interleaved == [1]  # the retry went out in between
+    assert claimed == []  # the candidate read as 'failed' is 'sent' now: not claimed again
+    [row] = [r for r in Ledger(app.store.engine).rows() if r["email"] == SCHOOL]
+    assert (row["status"], row["claimed_by"], row["attempts"]) == ("sent", first.owner, 2)
+    assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == [COORDINATOR, SCHOOL]
 
 
 def test_an_extended_deadline_starts_its_ladder_again(

@@ -414,3 +414,141 @@ def test_a_cluster_takes_a_fourth_school_of_the_board_but_not_a_fifth() -> None:
         False,
         "cluster 'Cluster Noord' heeft al 4 scholen van dit bestuur (A, B, C, D); het maximum is 4",
     )
+
+
+# --- exact facts and messages ----------------------------------------------------------------
+
+
+def test_and_and_or_join_their_facts_exactly() -> None:
+    context = Context(events=HISTORY)
+    both = judge("has_been_in('audit') and has_been_in('volgschool')", context)
+    assert both == Verdict(
+        True,
+        "het dossier is eerder in stap 'audit' geweest; "
+        "het dossier is eerder in stap 'volgschool' geweest",
+    )
+    neither = judge("has_been_in('x') and has_been_in('y')", context)
+    assert neither.fact == (
+        "het dossier is nooit in stap 'x' geweest; het dossier is nooit in stap 'y' geweest"
+    )
+    either = judge("has_been_in('x') or has_been_in('y')", context)
+    assert either == Verdict(
+        False,
+        "het dossier is nooit in stap 'x' geweest en het dossier is nooit in stap 'y' geweest",
+    )
+    bare = judge("corrections_returned", Context())
+    assert bare == Verdict(False, "de school heeft geen correcties op het concept-rapport gemeld")
+
+
+@pytest.mark.parametrize(
+    ("guard", "message"),
+    [
+        ("has_document(", "ongeldige guard-expressie 'has_document(': '(' was never closed"),
+        (
+            "has_document(name='x')",
+            "regel 'has_document' accepteert geen benoemde argumenten",
+        ),
+        (
+            "has_document(x)",
+            "argumenten van 'has_document' moeten letterlijke tekst of getallen zijn",
+        ),
+        (
+            "has_document([1])",
+            "argumenten van 'has_document' moeten letterlijke tekst of getallen zijn",
+        ),
+        (
+            "input_at_most('a')",
+            "regel 'input_at_most' verwacht 2 argument(en) (name, maximum), kreeg 1",
+        ),
+        (
+            "has_document('a', 'b')",
+            "regel 'has_document' verwacht 1 argument(en) (name), kreeg 2",
+        ),
+        (
+            "corrections_returned(1)",
+            "regel 'corrections_returned' verwacht 0 argument(en) (geen), kreeg 1",
+        ),
+        (
+            "1 + 2",
+            "niet toegestaan in een guard: '1 + 2' (alleen regels, and, or, not en haakjes)",
+        ),
+        (
+            "x.y()",
+            "niet toegestaan in een guard: 'x.y()' (alleen regels, and, or, not en haakjes)",
+        ),
+    ],
+)
+def test_what_the_parser_refuses_and_says(guard: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse_guard(guard)
+    assert str(info.value) == message
+
+
+def test_an_unknown_rule_lists_the_known_ones_comma_separated() -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse_guard("nope()")
+    assert str(info.value).startswith("onbekende regel 'nope'; bekende regels: ")
+    assert ", date_reached, has_been_in, has_document, " in str(info.value)
+
+
+def test_nothing_recorded_is_a_refusal_not_an_error() -> None:
+    for guard in ("date_reached('d')", "school_year_started('j')", "joins_in_time('j', '1 april')"):
+        name = guard.split("'")[1]
+        assert judge(guard, Context(events=HISTORY)) == Verdict(
+            False, f"er is geen '{name}' vastgelegd"
+        )
+    bad = judge("school_year_started('j')", Context(inputs={"j": "2027"}))
+    assert bad.holds is False
+
+
+def test_date_reached_goes_by_the_dutch_calendar_day() -> None:
+    # 23:30 UTC on 1 March is already 2 March in the Netherlands
+    late = datetime(2027, 3, 1, 23, 30, tzinfo=UTC)
+    context = Context(inputs={"d": "2027-03-02"}, now=late)
+    assert judge("date_reached('d')", context) == Verdict(True, "'d' (02-03-2027) is bereikt")
+    early = Context(inputs={"d": "2027-03-02"}, now=datetime(2027, 3, 1, 22, 30, tzinfo=UTC))
+    assert judge("date_reached('d')", early) == Verdict(
+        False, "'d' is 02-03-2027; die datum is nog niet bereikt"
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "decided", "fact"),
+    [
+        # 1 August is the first day of 2027-2028: the day before it falls in the year before
+        (
+            "1 augustus",
+            "2026-08-01",
+            "aansluiten in schooljaar 2027-2028 kan (uiterlijk 01-08-2026)",
+        ),
+        (
+            "15 september",
+            "2026-09-15",
+            "aansluiten in schooljaar 2027-2028 kan (uiterlijk 15-09-2026)",
+        ),
+        ("31 juli", "2027-07-31", "aansluiten in schooljaar 2027-2028 kan (uiterlijk 31-07-2027)"),
+        (
+            "1 augustus",
+            "2026-08-02",
+            "aansluiten in schooljaar 2027-2028 kon tot en met 01-08-2026; kies 2028-2029 of later",
+        ),
+        (
+            "1 april",
+            "2027-04-02",
+            "aansluiten in schooljaar 2027-2028 kon tot en met 01-04-2027; kies 2028-2029 of later",
+        ),
+    ],
+)
+def test_the_last_day_to_join_is_the_day_before_the_school_year(
+    day: str, decided: str, fact: str
+) -> None:
+    context = Context(inputs={"jaar": "2027-2028"}, now=on(decided))
+    assert judge(f"joins_in_time('jaar', 'uiterlijk {day}')", context).fact == fact
+
+
+def test_the_first_open_year_counts_the_last_day_itself() -> None:
+    # On 1 April 2027 itself, 2027-2028 is still open; asking for 2026-2027 names it.
+    context = Context(inputs={"jaar": "2026-2027"}, now=on("2027-04-01"))
+    assert judge("joins_in_time('jaar', 'uiterlijk 1 april')", context).fact == (
+        "aansluiten in schooljaar 2026-2027 kon tot en met 01-04-2026; kies 2027-2028 of later"
+    )

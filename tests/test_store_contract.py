@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from toetreding._exceptions import (
     ConcurrentUpdateError,
@@ -491,8 +491,12 @@ def test_changed_definition_under_same_version_is_refused(
 
     changed = edited(registry, "input_at_most('paginas', 10)", "input_at_most('paginas', 12)")
     assert changed.key == spec.key
-    with pytest.raises(ConflictError, match="versie 2"):
+    with pytest.raises(ConflictError) as caught:
         store.pin_protocol(changed, app.clock.now())
+    assert str(caught.value) == (
+        "protocol 'partnerschap2' versie 2 is gewijzigd sinds er dossiers op zijn gestart; "
+        "verhoog 'version' in het bestand zodat lopende dossiers hun oorspronkelijke versie houden"
+    )
 
     # Opening a new case with the changed file is refused too, and opens nothing.
     other = new_school(store, world.partnership.id, "Tweede school", "34CD")
@@ -582,3 +586,70 @@ def test_a_reference_that_only_looks_like_a_number_is_not_found_cleanly(
         store.partnership(ref)
     with pytest.raises(NotFoundError):
         store.school(ref)
+
+
+def test_a_case_for_an_actor_holds_exactly_their_name_and_roles_for_it(
+    app: Toetreding, store: Store, world: World, case_id: int
+) -> None:
+    loaded = store.case_for_actor(case_id, world.contact.id or 0)
+    assert (loaded.case.id, loaded.actor_name, loaded.roles) == (
+        case_id,
+        "Zoë School",
+        frozenset({"school"}),
+    )
+    staff = store.case_for_actor(case_id, world.stuurgroep.id or 0)
+    assert (staff.actor_name, staff.roles) == ("Sem Stuurgroep", frozenset({"stuurgroep"}))
+    with pytest.raises(NotFoundError) as no_case:
+        store.case_for_actor(999, world.contact.id or 0)
+    assert str(no_case.value) == "dossier 999 bestaat niet"
+    with pytest.raises(NotFoundError) as no_person:
+        store.case_for_actor(case_id, 999)
+    assert str(no_person.value) == "persoon 999 bestaat niet"
+    with pytest.raises(NotFoundError) as unknown:
+        store.case(998)
+    assert str(unknown.value) == "dossier 998 bestaat niet"
+
+
+def test_a_lost_race_says_so_exactly(app: Toetreding, store: Store, case_id: int) -> None:
+    stale = store.case(case_id)
+    app.fire(case_id, "stoppen", actor_ref="sem@part2.nl", note="weg")
+    with pytest.raises(ConcurrentUpdateError) as caught:
+        store.apply(
+            stale,
+            to_state="gestopt",
+            final=True,
+            trigger="stoppen",
+            actor_id=None,
+            role="stuurgroep",
+            at=app.clock.now(),
+            note="ook weg",
+            payload={},
+        )
+    assert str(caught.value) == (
+        f"dossier {case_id} is intussen door iemand anders gewijzigd; "
+        "er is niets opgeslagen, probeer het opnieuw"
+    )
+
+
+def test_a_statement_the_database_refuses_raises_as_sqlalchemy_would(
+    store: Store, world: World, case_id: int
+) -> None:
+    before = snapshot(store, case_id)
+    with pytest.raises(IntegrityError) as caught:
+        store.apply(
+            before[0],
+            to_state="zelfevaluatie",
+            final=False,
+            trigger="orientatie_afronden",
+            actor_id=987654,  # nobody: the history row's foreign key refuses it
+            role="coordinator",
+            at=datetime(2026, 9, 2, tzinfo=UTC),
+            note=None,
+            payload={},
+        )
+    error = caught.value
+    assert isinstance(error.orig, store.engine.dialect.loaded_dbapi.Error)
+    assert "INSERT INTO events" in str(error.statement)
+    assert isinstance(error.params, dict) and 987654 in error.params.values()
+    assert "987654" in str(error)  # the parameters are shown, as SQLAlchemy shows them
+    assert snapshot(store, case_id) == before
