@@ -45,6 +45,8 @@ TABLES = {
     "frame_answers",
     "reminders",
     "accounts",
+    "case_files",
+    "file_chunks",
 }
 
 

@@ -36,6 +36,8 @@ EVENTS = _core(_models.Event)
 DEADLINES = _core(_models.Deadline)
 REMINDERS = _core(_models.Reminder)
 ACCOUNTS = _core(_models.Account)
+CASE_FILES = _core(_models.CaseFile)
+FILE_CHUNKS = _core(_models.FileChunk)
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 
