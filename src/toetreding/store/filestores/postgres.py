@@ -1,6 +1,6 @@
 """Files in PostgreSQL, for several app servers without a shared disk.
 
-The bytes go into ``file_chunks`` (1 MiB per row, keyed by SHA-256 and sequence number) with
+The bytes go into ``file_chunks`` (256 KiB per row, keyed by SHA-256 and sequence number) with
 the cursor of the transaction that records the step and the files' rows: they commit or
 roll back together, so a refused or failed step leaves nothing behind and there is nothing
 to clean up. Reading fetches one chunk at a time; an upload is never held whole in memory.
@@ -23,7 +23,7 @@ from toetreding.store._common import FILE_CHUNKS
 from toetreding.store._hotpath import _Prepared as Prepared
 from toetreding.store.filestores.base import FileStore, Unreferenced, check_digest, missing_bytes
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 18  # 256 KiB: a fetched chunk, hex on the wire, stays small
 
 _INSERT = (
     insert(FILE_CHUNKS)

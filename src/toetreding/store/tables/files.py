@@ -50,7 +50,7 @@ class CaseFilePublic(CaseFileBase):
 
 
 class FileChunk(SQLModel, table=True):
-    """A piece (at most 1 MiB) of a file's bytes, for the PostgreSQL file store: several app
+    """A piece (at most 256 KiB) of a file's bytes, for the PostgreSQL file store: several app
     servers without a shared disk keep the bytes where they keep the rows, in the same
     transaction."""
 
