@@ -27,6 +27,7 @@ from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS
+from .helpers import with_pdfs
 from .web_helpers import (
     AUDIT_CHAIR,
     COORDINATOR,
@@ -426,7 +427,12 @@ def test_scoring_outside_the_audit_step_is_refused_with_the_reason(client: TestC
 def planned_audit(client: TestClient) -> int:
     """Case 1 (Het Noordik) taken to 'audit_gepland' with an open audit and a committee."""
     app = service(client)
-    app.fire(1, "audit_aanvragen", actor_ref=SCHOOL_1, inputs={"vervolgzelfevaluatie": "v.pdf"})
+    app.fire(
+        1,
+        "audit_aanvragen",
+        actor_ref=SCHOOL_1,
+        inputs=with_pdfs(app, 1, "audit_aanvragen", {"vervolgzelfevaluatie": "v.pdf"}),
+    )
     app.fire(1, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": date(2026, 12, 7)})
     desk(client).open(1, actor_ref=STUURGROEP)
     desk(client).add_member(1, person_ref=AUDIT_CHAIR, partner="Saxion", actor_ref=STUURGROEP)

@@ -15,6 +15,7 @@ from toetreding.store import Ledger
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import SmtpServer
+from .helpers import with_pdfs
 
 SCHOOL = "directie@wilg.example"
 COORDINATOR = "coordinator@po.example"
@@ -54,7 +55,9 @@ def case_id(app: Toetreding) -> int:
         case,
         "directeursgesprek_gevoerd",
         actor_ref=COORDINATOR,
-        inputs={"verslag_directeursgesprek": "v.pdf"},
+        inputs=with_pdfs(
+            app, case, "directeursgesprek_gevoerd", {"verslag_directeursgesprek": "v.pdf"}
+        ),
     )
     return case
 
@@ -119,12 +122,17 @@ def test_a_met_deadline_sends_no_more_reminders(
         case_id,
         "aansluiten_melden",
         actor_ref=SCHOOL,
-        inputs={
-            "aanmelding": "a.pdf",
-            "schooljaar_aansluiting": "2028-2029",
-            "directeur_akkoord": "ja",
-            "team_akkoord": "ja",
-        },
+        inputs=with_pdfs(
+            app,
+            case_id,
+            "aansluiten_melden",
+            {
+                "aanmelding": "a.pdf",
+                "schooljaar_aansluiting": "2028-2029",
+                "directeur_akkoord": "ja",
+                "team_akkoord": "ja",
+            },
+        ),
         at=morning(date(2028, 3, 3)),
     )
     for offset in range(40):

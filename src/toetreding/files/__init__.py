@@ -7,7 +7,13 @@ what a step's ``document`` input holds. Keeping the bytes is the store's busines
 reports toetreding makes itself.
 """
 
-from toetreding.files.attached import Attachment, FileEntry, entries_of, legacy_name
+from toetreding.files.attached import (
+    Attachment,
+    FileEntry,
+    NoSuchFile,
+    entries_of,
+    legacy_name,
+)
 from toetreding.files.kinds import ACCEPT_ATTRIBUTE, ACCEPTED, ACCEPTED_TEXT, FileKind, sniff
 from toetreding.files.names import content_disposition, safe_name
 from toetreding.files.sample import sample_pdf
@@ -31,6 +37,7 @@ __all__ = [
     "Attachment",
     "FileEntry",
     "FileKind",
+    "NoSuchFile",
     "StagedFile",
     "StagingWriter",
     "content_disposition",

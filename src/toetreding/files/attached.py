@@ -53,6 +53,14 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class NoSuchFile:
+    """A file a step was given that the dossier does not hold (or not as this artefact):
+    the protocol's input check refuses the step with ``reason``."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class FileEntry:
     """One file of a document input as a history row recorded it."""
 
