@@ -122,6 +122,25 @@ class FileService(ServiceBase):
 
     # --- a new version on its own -------------------------------------------------------
 
+    def deliverable(self, case_id: int, person_id: int) -> list[tuple[str, str, bool]]:
+        """The artefacts this person may add a version of in this case: (name, label,
+        several files at once), for whoever holds a role of a step that delivers it."""
+        loaded = self.store.case_for_actor(case_id, person_id)
+        if loaded.case.closed_at is not None:
+            return []
+        spec = self.spec_of(loaded.case)
+        found: dict[str, bool] = {}
+        for transition in spec.transitions:
+            if not loaded.roles & set(transition.roles):
+                continue
+            for spec_input in transition.inputs:
+                if spec_input.kind is InputKind.DOCUMENT:
+                    found[spec_input.name] = (
+                        found.get(spec_input.name, False) or spec_input.multiple
+                    )
+        labels = artefact_labels(spec)
+        return [(name, labels[name], found[name]) for name in labels if name in found]
+
     def add_version(
         self,
         case_id: int,
