@@ -85,9 +85,9 @@ def target(
     """The demo on SQLite or on the local PostgreSQL server (a schema of its own), with case 1
     taken to the audit day and an open audit; API tokens of the coordinator and the chair."""
     with _database(request.param, tmp_path_factory) as url:
-        app = create_app(
-            Settings(database_url=url, protocols_dir=PROTOCOLS), FixedClock(NOW), secret="s"
-        )
+        files = tmp_path_factory.mktemp("bestanden")  # with PostgreSQL: not ./bestanden
+        settings = Settings(database_url=url, protocols_dir=PROTOCOLS, files_dir=files)
+        app = create_app(settings, FixedClock(NOW), secret="s")
         service, accounts, desk = app.state.ctx.service, app.state.ctx.accounts, app.state.ctx.desk
         seed_demo(service, datetime(2025, 5, 1, 9, 0), PROTOCOLS)
         school, stuurgroep = "contact@demo01.example", "stuurgroep@part2.example"
