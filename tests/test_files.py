@@ -120,7 +120,7 @@ def test_staging_stops_at_the_limit_without_holding_the_file(tmp_path: Path) -> 
     writer = StagingWriter(tmp_path, "groot.pdf", 1_000_000)
     tracemalloc.start()
     try:
-        with pytest.raises(FileTooLarge, match=r"'groot\.pdf' is groter dan 1,0 MB"):
+        with pytest.raises(FileTooLarge, match=r"'groot\.pdf' is groter dan 1 MB"):
             for _ in range(200):  # 13 MB offered
                 writer.write(chunk)
         peak = tracemalloc.get_traced_memory()[1]

@@ -45,7 +45,7 @@ from toetreding.web import create_app
 from .conftest import PROTOCOLS, postgres_schema
 from .web_helpers import AUDIT_CHAIR, COORDINATOR, NOW
 
-ZE = 29  # the number the demo's files leave for De Esch's uploaded self-evaluation
+ZE = 30  # the number the demo's files leave for De Esch's uploaded self-evaluation
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

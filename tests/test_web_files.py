@@ -75,7 +75,7 @@ def test_a_document_input_is_a_file_input_that_says_what_it_takes(client: TestCl
     assert form and 'enctype="multipart/form-data"' in form[0]
     assert 'name="bestand_zelfevaluatie" type="file" accept=".pdf,.docx,.doc' in form[0]
     assert "Kies het bestand op uw computer: PDF, Word (.docx, .doc)" in form[0]
-    assert "afbeeldingen (PNG, JPEG, GIF, WebP); ten hoogste 1,0 MB." in form[0]
+    assert "afbeeldingen (PNG, JPEG, GIF, WebP); ten hoogste 1 MB." in form[0]
     assert "invoer_zelfevaluatie" not in form[0]  # no text box for a document any more
 
 
@@ -117,7 +117,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(client: TestClient
         {"bestand_zelfevaluatie": ("groot.pdf", big_pdf(2 * LIMIT), "application/pdf")},
     )
     assert refused.status_code == 413
-    assert "'groot.pdf' is groter dan 1,0 MB, de grens per bestand" in html.unescape(refused.text)
+    assert "'groot.pdf' is groter dan 1 MB, de grens per bestand" in html.unescape(refused.text)
     assert 'value="9"' in html.unescape(
         refused.text
     ) and "U had gekozen: groot.pdf" in html.unescape(refused.text)
@@ -241,7 +241,7 @@ def test_a_streamed_file_over_the_limit_is_never_held_whole(client: TestClient) 
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert status == 413 and "'groot.pdf' is groter dan 1,0 MB" in body
+    assert status == 413 and "'groot.pdf' is groter dan 1 MB" in body
     assert sum(received) > 3 * LIMIT  # it came in whole, and went nowhere
     assert peak < LIMIT / 2, f"{peak} bytes held at once"
     assert kept(client) == before
@@ -296,22 +296,29 @@ def test_a_new_version_on_the_documents_page_keeps_the_old_one(client: TestClien
     added = client.post(
         "/dossiers/1/bestanden",
         data={"csrf_token": csrf_of(page.text), "stuk": "plan_van_aanpak"},
-        files={"bestand": pdf_upload("plan-v2.pdf")},
+        files={"bestand": pdf_upload("plan-v3.pdf")},
     )
-    assert added.status_code == 200 and "Toegevoegd: plan-v2.pdf als versie 2." in added.text
+    newest = before[0].version  # the demo's plan has two versions already
+    assert added.status_code == 200
+    assert f"Toegevoegd: plan-v3.pdf als versie {newest + 1}." in added.text
     after = [f for f in service(client).case_files(1) if f.artefact == "plan_van_aanpak"]
-    assert [(f.name, f.version) for f in after] == [("plan-v2.pdf", 2), (before[0].name, 1)]
+    assert [(f.name, f.version) for f in after] == [
+        ("plan-v3.pdf", newest + 1),
+        *((f.name, f.version) for f in before),
+    ]
     for f in after:  # both stay readable
         assert client.get(f"/dossiers/1/bestanden/{f.id}").status_code == 200
     case_page = client.get("/dossiers/1").text  # the case page shows the newest, and 'of 2'
-    assert "plan-v2.pdf" in case_page
+    assert "plan-v3.pdf" in case_page
     refused = client.post(
         "/dossiers/1/bestanden",
         data={"csrf_token": csrf_of(page.text), "stuk": "plan_van_aanpak"},
         files={"bestand": ("plan.pdf", b"#!/bin/sh\n", "application/pdf")},
     )
     assert refused.status_code == 422 and "'plan.pdf' is een script" in html.unescape(refused.text)
-    assert len([f for f in service(client).case_files(1) if f.artefact == "plan_van_aanpak"]) == 2
+    assert len([f for f in service(client).case_files(1) if f.artefact == "plan_van_aanpak"]) == (
+        len(after)
+    )
 
 
 # --- names recorded before files were kept ------------------------------------------------------

@@ -203,6 +203,11 @@ def _walk(desk: AuditDesk, clock: FixedClock, school: DemoSchool) -> None:
         inputs = _with_files(app, case_id, trigger, inputs, school)
         _audit_work(desk, case_id, trigger, school.outcome or "partner", contact)
         app.fire(case_id, trigger, actor_ref=actor, inputs=inputs, note=note)
+    if school.brin == "DEMO01":  # a second version of its plan, after the steering group read it
+        clock.advance(timedelta(days=9))
+        revised = {"plan_van_aanpak": "plan-van-aanpak-v2.pdf"}
+        staged = _with_files(app, case_id, "plan_van_aanpak_indienen", revised, school)
+        app.add_version(case_id, "plan_van_aanpak", [staged["plan_van_aanpak"]], actor_ref=contact)
 
 
 def _with_files(

@@ -33,7 +33,7 @@ def describe_size(size: int) -> str:
         return f"{size} bytes"
     if size < 1_000_000:
         return f"{size / 1000:.0f} kB"
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",") + " MB"
 
 
 def too_large(name: str, max_bytes: int) -> FileTooLarge:
