@@ -58,14 +58,18 @@ class Backend:
         """Keep ``staged`` in one transaction with a row each (as a new version), or fail
         that transaction after the bytes were written."""
         who = Uploader(None, "coordinator", self.app.clock.now())
-        with (
-            self.files.keeping(staged, self.store.unreferenced),
-            self.store._hot.cursor(commit=True) as (_, cursor),
-        ):
-            self.files.write(staged, cursor)
-            self.store.insert_files(cursor, self.case_id, "zelfevaluatie", staged, who)
-            if fail:
-                raise Boom()
+        try:
+            with (
+                self.files.keeping(staged, self.store.unreferenced),
+                self.store._hot.cursor(commit=True) as (_, cursor),
+            ):
+                self.files.write(staged, cursor)
+                self.store.insert_files(cursor, self.case_id, "zelfevaluatie", staged, who)
+                if fail:
+                    raise Boom()
+        finally:
+            for file in staged:  # as the service does when the step is done
+                file.discard()
 
     def content(self, digest: str) -> bytes:
         return b"".join(self.files.read(digest))
@@ -225,6 +229,8 @@ def test_a_failing_step_does_not_take_the_bytes_of_a_step_keeping_them_at_the_sa
         assert second_started.wait(10)
         raise Boom()
     thread.join(20)
+    failing.discard()
+    lasting.discard()
     assert not thread.is_alive() and errors == []
     assert [r.name for r in backend.store.case_files(backend.case_id)] == ["b.pdf"]
     assert backend.content(lasting.sha256) == data
