@@ -2,7 +2,8 @@
 
 The path to 'partner' with the inputs ``protocols/partnerschap2.yaml`` asks for, who fires
 each step, the audit desk's work before the report steps, and a database of N open cases
-(the setup, which is not measured).
+(the setup, which is not measured). A document input is a small PDF, different for every
+case (so every step that asks for one really writes a file).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from _setup import PROTOCOLS, checkpoint, protocols, sqlite_app
 from toetreding.audits import AuditDesk, NewFinding
 from toetreding.calendar import Region
 from toetreding.clock import LOCAL_TZ, FixedClock
-from toetreding.definition import Sector
+from toetreding.definition import InputKind, Sector
+from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
 from toetreding.store import SchoolCreate
 
@@ -127,6 +129,28 @@ DESK_DAYS = {
     "correcties_indienen": 195,
     "rapport_vaststellen": 203,
 }
+
+
+def documents(index: int) -> list[str]:
+    """The document inputs step ``index`` of the path gives (in the path's order)."""
+    transition = next(
+        t
+        for t in protocols().get(PROTOCOL).transitions
+        if t.trigger == PATH[index].trigger and source(index) in t.source
+    )
+    kinds = {i.name: i.kind for i in transition.inputs}
+    return [name for name in PATH[index].inputs if kinds.get(name) is InputKind.DOCUMENT]
+
+
+def document_bytes(index: int, name: str, case_id: int) -> bytes:
+    """The PDF case ``case_id`` hands in for input ``name`` at step ``index``."""
+    return sample_pdf(f"{PATH[index].inputs[name]} van dossier {case_id}", ["Benchmark."])
+
+
+def files_folder(db: Path) -> Path:
+    """Each database copy keeps its files apart (content-addressed: a shared folder would
+    let the second driver find every file written already)."""
+    return db.with_name(f"{db.stem}-bestanden")
 
 
 def moment(index: int) -> datetime:

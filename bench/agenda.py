@@ -32,6 +32,7 @@ from pathlib import Path
 
 from _setup import arguments, positive, sqlite_app
 from toetreding.clock import LOCAL_TZ, FixedClock
+from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
 from toetreding.store import SchoolCreate
 
@@ -77,6 +78,7 @@ def _populate(db: Path, cases: int) -> Toetreding:
     app.add_person(
         "Stuurgroep", "stuurgroep@bench.nl", partnership_ref="bench", roles=("stuurgroep",)
     )
+    report = sample_pdf("Verslag van het directeursgesprek")  # the same file for every case
     for number in range(cases):
         clock.set(START + timedelta(minutes=40 * number))  # spread over the school year
         brin = f"B{number:05d}"
@@ -97,7 +99,7 @@ def _populate(db: Path, cases: int) -> Toetreding:
             case_id,
             "directeursgesprek_gevoerd",
             actor_ref=COORDINATOR,
-            inputs={"verslag_directeursgesprek": "verslag.pdf"},
+            inputs={"verslag_directeursgesprek": app.stage_bytes("verslag.pdf", report)},
         )
     return app
 

@@ -9,7 +9,9 @@ orientation to the decision 'partner': 11 protocol steps, the audit included. Ev
 fired the way a separate web request would fire it: ``Toetreding.fire`` loads the case with
 the actor's roles, checks the trigger (its inputs and guards: the audit's reports, the
 school's corrections, the advice) through the shared machine and commits the new state with
-its history row and its deadline changes in one transaction. These steps are the *events*
+its history row, its deadline changes and the rows of the files it was given in one
+transaction (a step that asks for a document gets a small PDF, different for every case,
+staged and written to disk with fsync and rename as an upload is). These steps are the *events*
 counted below. Cases are interleaved: each step of the path is fired for every case (in a
 shuffled order) before the next step starts.
 
@@ -25,14 +27,16 @@ not events and are not in the ratio.
 Beside it, in the same run and on a copy of the same database, plain ``sqlite3`` executes
 the writes of every *event* with the same PRAGMAs: the guarded state update of the case, its
 history row, the deadline writes the store makes in that transaction (the correction window
-opened on entering ``concept_rapport``; met, and the rest closed, on leaving it), commit.
+opened on entering ``concept_rapport``; met, and the rest closed, on leaving it), the same
+file written durably (temporary file, fsync, rename, fsync of the folder) with its
+``case_files`` row, commit.
 That is the physical limit of a step. It reads nothing, checks no guard and writes no audit
 rows (the desk's work has no counterpart there). The ratio of the two rates is printed for
 ``synchronous=FULL`` (the production default, ``make_engine(durable=True)``) and
 ``synchronous=NORMAL`` (``durable=False``, which isolates the CPU cost). Target: ratio >= 0.5.
 
-Both databases must end up with the same cases, history and deadline rows, which the run
-checks. Before anything is set up at size, one case walks the whole path (a broken walk
+Both databases must end up with the same cases, history, deadline and file rows, which the
+run checks. Before anything is set up at size, one case walks the whole path (a broken walk
 fails in seconds); the due date the service gives its correction window is the one the
 plain driver writes.
 
@@ -47,7 +51,9 @@ measured.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
+import os
 import resource
 import sqlite3
 import sys
@@ -69,6 +75,9 @@ from _partnerschap2 import (
     Fixture,
     build_fixture,
     copy_of,
+    document_bytes,
+    documents,
+    files_folder,
     moment,
     schedule,
     source,
@@ -76,7 +85,7 @@ from _partnerschap2 import (
 from _setup import arguments, protocols, sqlite_engine
 from toetreding.clock import FixedClock
 from toetreding.service import Toetreding
-from toetreding.store import Store
+from toetreding.store import DiskFileStore, Store
 
 TARGET = 0.5
 
@@ -90,9 +99,9 @@ class ToetredingDriver:
     def __init__(self, fixture: Fixture, *, durable: bool) -> None:
         self.fixture = fixture
         self.clock = FixedClock(START)
-        self.app = Toetreding(
-            Store(sqlite_engine(fixture.db, durable=durable)), protocols(), self.clock
-        )
+        engine = sqlite_engine(fixture.db, durable=durable)
+        files = DiskFileStore(files_folder(fixture.db))
+        self.app = Toetreding(Store(engine, files), protocols(), self.clock)
         self.audit = AuditWork(self.app, self.clock, fixture.people)
 
     def prepare(self, index: int, order: list[tuple[int, int]]) -> None:
@@ -100,10 +109,15 @@ class ToetredingDriver:
 
     def round(self, index: int, order: list[tuple[int, int]]) -> None:
         step, people, fire = PATH[index], self.fixture.people, self.app.fire
+        names = documents(index)
         self.clock.set(moment(index))
         for case_id, contact in order:
             actor = contact if step.actor == "school" else people[step.actor]
-            fire(case_id, step.trigger, actor_ref=actor, inputs=step.inputs, note=step.note)
+            inputs = dict(step.inputs)
+            for name in names:  # the upload, as a request receives it
+                data = document_bytes(index, name, case_id)
+                inputs[name] = self.app.stage_bytes(step.inputs[name], data)
+            fire(case_id, step.trigger, actor_ref=actor, inputs=inputs, note=step.note)
 
     def walk(self, rounds: list[list[tuple[int, int]]]) -> None:
         """The whole path for the cases of ``rounds``, untimed."""
@@ -138,6 +152,11 @@ class PlainDriver:
         "INSERT INTO deadlines (case_id, state, name, due_date, original_due_date, status, "
         "created_at, next_reminder_on) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)"
     )
+    FILE = (
+        "INSERT INTO case_files (case_id, artefact, version, part, name, media_type, size, "
+        "sha256, uploaded_by, role, uploaded_at, event_seq) "
+        "VALUES (?, ?, 1, 1, ?, 'application/pdf', ?, ?, ?, ?, ?, ?)"
+    )
 
     def __init__(self, fixture: Fixture, due: dict[str, str], *, synchronous: str) -> None:
         """``due``: deadline name -> the due date the service gave it in the probe."""
@@ -151,6 +170,7 @@ class PlainDriver:
             met = [d.name for d in leaving if step.trigger in d.met_by]
             opened = [(d.name, due[d.name]) for d in spec.states[step.to_state].deadlines]
             self.deadlines.append((met, bool(leaving), opened))
+        self.files = files_folder(fixture.db)
         self.connection = sqlite3.connect(fixture.db)
         for pragma in ("journal_mode=WAL", f"synchronous={synchronous}"):
             self.connection.execute(f"PRAGMA {pragma}")
@@ -164,17 +184,35 @@ class PlainDriver:
         today = at.date().isoformat()
         final = step.to_state == FINAL
         revision = index + 2
-        payload = {k: (True if v == "ja" else v) for k, v in step.inputs.items()}
+        given = {k: (True if v == "ja" else v) for k, v in step.inputs.items()}
         role = STAFF.get(step.actor, step.actor)
+        names = documents(index)
         for case_id, contact in order:
             stamp = _stored(at)  # bound values are converted per event, as any writer must
             actor = contact if step.actor == "school" else people[step.actor]
+            kept = {name: self._keep(document_bytes(index, name, case_id)) for name in names}
             moved = connection.execute(
                 self.UPDATE,
                 (step.to_state, revision, stamp, stamp if final else None, case_id, revision - 1),
             )
             if moved.rowcount != 1:
                 raise RuntimeError(f"case {case_id} moved meanwhile")
+            payload = dict(given)
+            for name, (size, digest) in kept.items():
+                file_name = str(step.inputs[name])
+                row = (case_id, name, file_name, size, digest, actor, role, stamp, revision)
+                file_id = connection.execute(self.FILE, row).lastrowid
+                payload[name] = [
+                    {
+                        "file_id": file_id,
+                        "artefact": name,
+                        "version": 1,
+                        "name": file_name,
+                        "media_type": "application/pdf",
+                        "size": size,
+                        "sha256": digest,
+                    }
+                ]
             connection.execute(
                 self.INSERT,
                 (
@@ -190,6 +228,23 @@ class PlainDriver:
                 opening = (case_id, step.to_state, name, due, due, stamp, today)
                 connection.execute(self.OPEN, opening)
             connection.commit()
+
+    def _keep(self, data: bytes) -> tuple[int, str]:
+        """Write a file as the disk store does: temporary file, fsync, rename, fsync of the
+        folder; (size, sha256)."""
+        digest = hashlib.sha256(data).hexdigest()
+        folder = self.files / digest[:2] / digest[2:4]
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{digest}.tmp"
+        with temporary.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, folder / digest)
+        handle = os.open(folder, os.O_RDONLY)
+        os.fsync(handle)
+        os.close(handle)
+        return len(data), digest
 
     def close(self) -> None:
         self.connection.close()
@@ -312,7 +367,7 @@ def _same_rows(one: Path, other: Path) -> None:
     """Both databases hold the same cases, history and deadlines: the baseline did the same
     writes per event."""
     first, second = sqlite3.connect(one), sqlite3.connect(other)
-    for table in ("cases", "events", "deadlines"):
+    for table in ("cases", "events", "deadlines", "case_files"):
         query = f"SELECT * FROM {table} ORDER BY id"
         # Row by row, in step: the check itself holds no more than a row of each.
         for mine, theirs in zip_longest(first.execute(query), second.execute(query)):

@@ -13,6 +13,7 @@ from toetreding.audits import AuditDesk, NewFinding
 from toetreding.calendar import Region
 from toetreding.cli import app
 from toetreding.definition import Sector
+from toetreding.files import StagedFile, sample_pdf
 from toetreding.service import Toetreding
 from toetreding.store.tables import SchoolCreate
 
@@ -116,3 +117,27 @@ def part2_with_noordik(app: Toetreding, school_contact: str) -> None:
     app.add_person(
         "Sam", school_contact, partnership_ref="part2", roles=("school",), school_ref="NOORD1"
     )
+
+
+# --- uploaded files ---------------------------------------------------------------------------
+
+
+def pdf(app: Toetreding, name: str = "stuk.pdf", text: str | None = None) -> StagedFile:
+    """A small real PDF staged for ``app``: what a document input takes."""
+    return app.stage_bytes(name, sample_pdf(text or name))
+
+
+def with_pdfs(
+    app: Toetreding, case_id: int, trigger: str, inputs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``inputs`` with every document input of ``trigger`` given by name (``"v.pdf"``) made a
+    small real PDF of that name, as a person would upload it."""
+    spec = app.spec_of(app.case(case_id))
+    documents = {
+        i.name for t in spec.transitions if t.trigger == trigger for i in t.inputs
+        if i.kind == "document"
+    }  # fmt: skip
+    return {
+        name: pdf(app, value) if name in documents and isinstance(value, str) else value
+        for name, value in inputs.items()
+    }

@@ -27,6 +27,7 @@ from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS
+from .helpers import with_pdfs
 from .web_helpers import (
     AUDIT_CHAIR,
     COORDINATOR,
@@ -35,6 +36,7 @@ from .web_helpers import (
     add_cases,
     csrf_of,
     demo_client,
+    pdf_upload,
     sign_in,
     token,
 )
@@ -212,7 +214,8 @@ def test_firing_a_step_with_inputs_moves_the_case_and_records_it(client: TestCli
     auth = token(client, COORDINATOR)
     response = client.post(
         "/api/dossiers/4/handelingen/orientatie_afronden",
-        json={"inputs": {"verslag_orientatie": "verslag-wierden.pdf"}, "note": "Goed gesprek"},
+        data={"note": "Goed gesprek"},
+        files={"verslag_orientatie": pdf_upload("verslag-wierden.pdf")},
         headers=auth,
     )
     assert response.status_code == 200, response.text
@@ -225,12 +228,27 @@ def test_firing_a_step_with_inputs_moves_the_case_and_records_it(client: TestCli
     assert result["case"]["state"]["label"] == "Zelfevaluatie schrijven"
     last = client.get("/api/dossiers/4", headers=auth).json()["history"][-1]
     assert last["trigger"] == "orientatie_afronden" and last["actor_name"] == "Carla de Vries"
-    assert last["payload"] == {"verslag_orientatie": "verslag-wierden.pdf"}
+    [report] = last["payload"]["verslag_orientatie"]
+    assert (report["name"], report["version"], report["media_type"]) == (
+        "verslag-wierden.pdf",
+        1,
+        "application/pdf",
+    )
     assert last["note"] == "Goed gesprek"
-    # A number given as a number, checked by the protocol's rule (at most 10 pages).
+    # A number given as a number, checked by the protocol's rule (at most 10 pages); the
+    # self-evaluation uploaded first, then named by its number (upload-then-reference).
+    school = token(client, "contact@demo04.example")
+    uploaded = client.post(
+        "/api/dossiers/4/bestanden",
+        data={"artefact": "zelfevaluatie"},
+        files={"bestand": pdf_upload("ze.pdf")},
+        headers=school,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    [kept] = uploaded.json()
     too_long = client.post(
         "/api/dossiers/4/handelingen/zelfevaluatie_indienen",
-        json={"inputs": {"zelfevaluatie": "ze.pdf", "paginas": 14}},
+        json={"inputs": {"zelfevaluatie": kept["id"], "paginas": 14}},
         headers=auth,
     )
     assert too_long.status_code == 422
@@ -443,7 +461,12 @@ def test_scoring_outside_the_audit_step_is_refused_with_the_reason(client: TestC
 def planned_audit(client: TestClient) -> int:
     """Case 1 (Het Noordik) taken to 'audit_gepland' with an open audit and a committee."""
     app = service(client)
-    app.fire(1, "audit_aanvragen", actor_ref=SCHOOL_1, inputs={"vervolgzelfevaluatie": "v.pdf"})
+    app.fire(
+        1,
+        "audit_aanvragen",
+        actor_ref=SCHOOL_1,
+        inputs=with_pdfs(app, 1, "audit_aanvragen", {"vervolgzelfevaluatie": "v.pdf"}),
+    )
     app.fire(1, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": date(2026, 12, 7)})
     desk(client).open(1, actor_ref=STUURGROEP)
     desk(client).add_member(1, person_ref=AUDIT_CHAIR, partner="Saxion", actor_ref=STUURGROEP)
@@ -553,6 +576,9 @@ def test_every_api_route_is_documented_with_its_errors(client: TestClient) -> No
         ("/api/dossiers", "get"),
         ("/api/dossiers/{case_id}", "get"),
         ("/api/dossiers/{case_id}/handelingen/{trigger}", "post"),
+        ("/api/dossiers/{case_id}/bestanden", "get"),
+        ("/api/dossiers/{case_id}/bestanden", "post"),
+        ("/api/dossiers/{case_id}/bestanden/{file_id}", "get"),
         ("/api/agenda", "get"),
         ("/api/dossiers/{case_id}/audit", "get"),
         ("/api/dossiers/{case_id}/audit/scores/{criterion_id}", "put"),
@@ -563,7 +589,11 @@ def test_every_api_route_is_documented_with_its_errors(client: TestClient) -> No
     for path, method, operation in operations:
         assert path.startswith("/api/"), path  # no page leaks into the API's schema
         assert operation["summary"] and operation["description"], path
-        assert "application/json" in operation["responses"]["200"]["content"], path
+        answer = operation["responses"].get("200") or operation["responses"]["201"]
+        if path.endswith("{file_id}"):  # the file itself, of the type told from its bytes
+            assert "application/pdf" in answer["content"], path
+        else:
+            assert "application/json" in answer.get("content", {"application/json": 1}), path
         assert operation["responses"]["401"]["content"]["application/json"]["schema"] == {
             "$ref": problem
         }

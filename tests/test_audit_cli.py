@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pypdfium2
+
+from toetreding.files import sample_pdf
 
 from .helpers import run, run_json
 
@@ -56,7 +59,12 @@ def planned_audit() -> str:
     """The demo's Het Noordik taken to the planned audit, opened, with CHAIR on the committee."""
     run("demo")
     case = str({c["school_name"]: c["id"] for c in run_json("case", "list")}["Het Noordik (demo)"])
-    run("case", "fire", case, "audit_aanvragen", "--as", "contact@demo01.example", "--doc", "v.pdf")
+    follow_up = (
+        Path(os.environ["TOETREDING_DATABASE_URL"].removeprefix("sqlite:///")).parent / "v.pdf"
+    )
+    follow_up.write_bytes(sample_pdf("Vervolgzelfevaluatie"))
+    school = "contact@demo01.example"
+    run("case", "fire", case, "audit_aanvragen", "--as", school, "--doc", str(follow_up))
     planned = ("--input", "auditdatum=2026-12-07")
     run("case", "fire", case, "audit_inplannen", "--as", STUURGROEP, *planned)
     run("audit", "open", case, "--as", STUURGROEP)

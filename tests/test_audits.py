@@ -15,7 +15,7 @@ from toetreding.documents import from_case, render_html, render_pdf
 from toetreding.store.tables import SchoolUpdate
 
 from .conftest import PROTOCOLS
-from .helpers import NVAO_CRITERIA, nvao_scores, part2_with_noordik, record_audit
+from .helpers import NVAO_CRITERIA, nvao_scores, part2_with_noordik, record_audit, with_pdfs
 
 STUURGROEP = "stuurgroep@p2.example"
 CHAIR = "voorzitter@saxion.example"
@@ -54,7 +54,9 @@ def case_id(app: Toetreding) -> int:
         ("audit_aanvragen", SCHOOL, {"vervolgzelfevaluatie": "vz.pdf"}),
     ]
     for trigger, actor, inputs in walk:
-        app.fire(case, trigger, actor_ref=actor, inputs=inputs, note="n")
+        app.fire(
+            case, trigger, actor_ref=actor, inputs=with_pdfs(app, case, trigger, inputs), note="n"
+        )
     today = app.clock.now().date()
     app.fire(case, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": today})
     return case

@@ -14,6 +14,7 @@ may not see. The other direction is checked on a curated list of core routes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,9 @@ from toetreding.calendar import Region
 from toetreding.clock import FixedClock
 from toetreding.definition.model import Sector
 from toetreding.demo import seed_demo
+from toetreding.files import sample_pdf
 from toetreding.settings import Settings
+from toetreding.store import Uploader
 from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
@@ -53,6 +56,7 @@ PATH_SAMPLES = {
     "version": "1",
     "fmt": "html",
     "format": "html",
+    "file_id": "1",
 }
 # A well-formed body for the API's changes (each route reads the fields it declares).
 API_BODY = {
@@ -269,6 +273,11 @@ def test_the_routes_about_one_case_are_found(world: World) -> None:
         ("POST", "/api/dossiers/{case_id}/handelingen/{trigger}"),
         ("GET", "/api/dossiers/{case_id}/audit"),
         ("PUT", "/api/dossiers/{case_id}/audit/scores/{criterion_id}"),
+        ("GET", "/dossiers/{case_id}/bestanden/{file_id}"),
+        ("POST", "/dossiers/{case_id}/bestanden"),
+        ("GET", "/api/dossiers/{case_id}/bestanden"),
+        ("POST", "/api/dossiers/{case_id}/bestanden"),
+        ("GET", "/api/dossiers/{case_id}/bestanden/{file_id}"),
     } <= found
 
 
@@ -384,3 +393,86 @@ def test_a_calendar_feed_holds_only_deadlines_of_visible_cases(world: World) -> 
     # Not vacuous: the demo's running deadlines (cases 5 and 6) are in the coordinator's feed.
     assert world.school_of[6] in feeds["coordinator"]
     assert world.anonymous.get("/kalender/geraden.ics").status_code == 404
+
+
+# --- uploaded files ---------------------------------------------------------------------------
+
+FILE_ROUTES = [
+    "/dossiers/{case_id}/bestanden/{file_id}",
+    "/api/dossiers/{case_id}/bestanden/{file_id}",
+]
+
+
+@pytest.fixture(scope="module")
+def committee_file(world: World) -> int:
+    """A working file the audit committee added to case 1 on its own (not with a step): the
+    school of case 1 must not read it, the partnership's people may."""
+    service = world.app.state.ctx.service
+    chair = service.store.person("audit@part2.example")
+    staged = service.stage_bytes("werkaantekeningen.pdf", sample_pdf("Werkaantekeningen"))
+    who = Uploader(chair.id, "auditcommissie", service.clock.now())
+    [record] = service.store.add_files(1, "vervolgzelfevaluatie", [staged], who)
+    return record.id
+
+
+def files_by_case(world: World) -> dict[int, list[int]]:
+    service = world.app.state.ctx.service
+    return {case: [f.id for f in service.case_files(case)] for case in world.cases}
+
+
+def test_every_file_of_every_case_answers_only_under_its_own_case_to_those_who_may_read_it(
+    world: World, committee_file: int
+) -> None:
+    """Every file id under every case id, for every person, by session and by token, on the
+    page URL and the API: 200 with the bytes exactly where the file belongs to that case and
+    the person may read it; anywhere else the answer of a file that does not exist."""
+    owned = files_by_case(world)
+    assert all(owned[case] for case in DEMO_CASES if case != 4), owned  # the demo has files
+    every = sorted(f for files in owned.values() for f in files)
+    service = world.app.state.ctx.service
+    problems = []
+    for key, person in world.people.items():
+        for case_id in world.cases:
+            for path in FILE_ROUTES:
+                for via in ("session", "bearer"):
+                    url_of = path.replace("{case_id}", str(case_id)).replace
+                    client = person.session if via == "session" else world.anonymous
+                    headers = {} if via == "session" else person.bearer
+                    unknown = client.get(url_of("{file_id}", str(UNKNOWN)), headers=headers)
+                    for file_id in every:
+                        response = client.get(url_of("{file_id}", str(file_id)), headers=headers)
+                        readable = (
+                            case_id in person.sees
+                            and file_id in owned[case_id]
+                            and not (key == "school" and file_id == committee_file)
+                        )
+                        where = f"{path} case {case_id} file {file_id} ({via}) as {key}"
+                        if readable:
+                            record = service.case_file(case_id, file_id)
+                            if response.status_code != 200:
+                                problems.append(f"{where}: {response.status_code}")
+                            elif hashlib.sha256(response.content).hexdigest() != record.sha256:
+                                problems.append(f"{where}: other bytes")
+                        elif response.status_code != 404 or response.text != unknown.text.replace(
+                            str(UNKNOWN), str(file_id)
+                        ):
+                            problems.append(f"{where}: {response.status_code} {response.text[:80]}")
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_the_file_lists_hold_exactly_the_files_a_person_may_read(
+    world: World, committee_file: int
+) -> None:
+    owned = files_by_case(world)
+    for key, person in world.people.items():
+        for case_id in sorted(person.sees):
+            listed = person.session.get(f"/api/dossiers/{case_id}/bestanden").json()
+            expected = set(owned[case_id]) - ({committee_file} if key == "school" else set())
+            assert {f["id"] for f in listed} == expected, (key, case_id)
+            page = person.session.get(f"/dossiers/{case_id}/documenten").text
+            shown = {
+                int(n) for n in re.findall(rf'href="/dossiers/{case_id}/bestanden/(\d+)"', page)
+            }
+            assert shown == expected, (key, case_id)
+    audit_page = world.people["coordinator"].session.get("/dossiers/1/audit").text
+    assert "werkaantekeningen.pdf" in audit_page  # the committee reads its own files

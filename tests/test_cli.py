@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from toetreding.files import sample_pdf
+
 from .helpers import run, run_json
+
+
+def pdf_file(folder: Path, name: str) -> str:
+    """A real PDF at ``folder/name``; its path, as ``--doc`` takes it."""
+    path = folder / name
+    path.write_bytes(sample_pdf(name))
+    return str(path)
 
 
 def register(db: Path) -> None:
@@ -85,6 +94,7 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
         "2026-09-01T10:00",
     )
     assert "Dossier 1 geopend voor Het Noordik" in out
+    folder = db.parent
     run(
         "case",
         "fire",
@@ -93,7 +103,7 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
         "--as",
         "carla@p2.nl",
         "--doc",
-        "verslag-gesprek.pdf",
+        pdf_file(folder, "verslag-gesprek.pdf"),
         "--note",
         "Goed gesprek",
         "--at",
@@ -107,7 +117,7 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
         "--as",
         "sam@noordik.nl",
         "--doc",
-        "zelfevaluatie=ze.pdf",
+        f"zelfevaluatie={pdf_file(folder, 'ze.pdf')}",
         "--input",
         "paginas=9",
         "--at",
@@ -121,7 +131,7 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
         "--as",
         "hans@p2.nl",
         "--doc",
-        "besluit_stuurgroep=b.pdf",
+        f"besluit_stuurgroep={pdf_file(folder, 'b.pdf')}",
         "--input",
         "voorwaarden=Schoolopleider aanstellen",
         "--note",
@@ -139,7 +149,7 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
         "--confirm",
         "akkoord",
         "--doc",
-        "akkoordverklaring=a.pdf",
+        f"akkoordverklaring={pdf_file(folder, 'a.pdf')}",
         "--at",
         "2026-10-20",
     )
@@ -157,7 +167,8 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
     second = shown["history"][1]
     assert second["actor"] == "Carla" and second["role"] == "coordinator"
     assert second["note"] == "Goed gesprek"
-    assert second["payload"] == {"verslag_orientatie": "verslag-gesprek.pdf"}
+    [report] = second["payload"]["verslag_orientatie"]
+    assert report["name"] == "verslag-gesprek.pdf" and report["file_id"] == 1
     assert second["at"].startswith("2026-09-08T00:00")
     assert shown["allowed"][0]["trigger"] in {"plan_van_aanpak_indienen", "stoppen"}
 
@@ -180,7 +191,7 @@ def test_refused_trigger_exits_1_with_reason_and_allowed_triggers(db: Path) -> N
     assert "Nu toegestaan: orientatie_afronden" in out
     out = run("case", "fire", "1", "orientatie_afronden", "--as", "carla@p2.nl", code=1)
     assert "'Verslag van het oriënterend gesprek' ontbreekt" in out
-    assert "Tip: --doc verslag_orientatie=VERWIJZING" in out  # how to give it here
+    assert "Tip: --doc verslag_orientatie=PAD" in out  # how to give it here
     assert run_json("case", "show", "1")["state"] == "orientatie"
 
 
@@ -197,7 +208,7 @@ def test_firing_in_a_role_the_person_does_not_hold_is_refused(db: Path) -> None:
         "--role",
         "coordinator",
         "--doc",
-        "verslag_orientatie=v.pdf",
+        f"verslag_orientatie={pdf_file(db.parent, 'v.pdf')}",
         code=1,
     )
     assert "Geweigerd: " in out

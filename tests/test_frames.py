@@ -8,7 +8,7 @@ from toetreding import InvalidInputError, NotFoundError, Toetreding
 from toetreding.audits import AuditDesk, FrameDesk
 
 from .conftest import PROTOCOLS
-from .helpers import part2_with_noordik, run, run_json
+from .helpers import part2_with_noordik, run, run_json, with_pdfs
 
 KERNGROEP = "kerngroep@p2.example"
 SCHOOL = "contact@noordik.example"
@@ -54,7 +54,10 @@ def test_answers_belong_to_the_orientation_talk_and_the_partnership(
     with pytest.raises(NotFoundError, match="bekend zijn: 1, 2, 3"):
         frames.answer(case_id, "11", "?", actor_ref=KERNGROEP)
     app.fire(
-        case_id, "orientatie_afronden", actor_ref=KERNGROEP, inputs={"verslag_orientatie": "v"}
+        case_id,
+        "orientatie_afronden",
+        actor_ref=KERNGROEP,
+        inputs=with_pdfs(app, case_id, "orientatie_afronden", {"verslag_orientatie": "v"}),
     )
     with pytest.raises(
         InvalidInputError, match="antwoorden worden vastgelegd in 'Oriënterend gesprek'"

@@ -12,7 +12,12 @@ from toetreding import GuardFailed, MissingInput, RoleNotAllowed, TriggerNotAvai
 from toetreding._exceptions import AllowedTrigger
 from toetreding.clock import LOCAL_TZ
 from toetreding.definition import load_protocol_text
+from toetreding.files import Attachment
 from toetreding.workflows import Actor, FireRequest, MachineCache, ProtocolMachine
+
+# A file given to a document input, as the service hands it to the machine.
+STUK = Attachment("s.pdf", "application/pdf", 100, "a" * 64)
+BESLUIT = Attachment("b.pdf", "application/pdf", 200, "b" * 64)
 
 PROTOCOL = """\
 id: machine
@@ -76,7 +81,7 @@ def request(trigger: str, actor: Actor, **fields: Any) -> FireRequest:
 
 def test_the_first_transition_whose_guard_holds_decides(machine: ProtocolMachine) -> None:
     small = machine.decide(
-        3, "start", request("indienen", SCHOOL, inputs={"aantal": 4, "stuk": "s"})
+        3, "start", request("indienen", SCHOOL, inputs={"aantal": 4, "stuk": STUK})
     )
     assert (small.from_state, small.to_state, small.role, small.final) == (
         "start",
@@ -84,18 +89,18 @@ def test_the_first_transition_whose_guard_holds_decides(machine: ProtocolMachine
         "school",
         False,
     )
-    assert small.payload == {"aantal": 4, "stuk": "s"}
+    assert small.payload == {"aantal": 4, "stuk": [STUK.entry()]}
     big = machine.decide(
-        3, "start", request("indienen", SCHOOL, inputs={"aantal": "8", "stuk": "s"})
+        3, "start", request("indienen", SCHOOL, inputs={"aantal": "8", "stuk": STUK})
     )
-    assert (big.to_state, big.payload) == ("groot", {"aantal": 8, "stuk": "s"})
+    assert (big.to_state, big.payload) == ("groot", {"aantal": 8, "stuk": [STUK.entry()]})
 
 
 def test_every_failed_guard_is_named_with_the_case_trigger_and_step(
     machine: ProtocolMachine,
 ) -> None:
     with pytest.raises(GuardFailed) as caught:
-        machine.decide(3, "start", request("indienen", SCHOOL, inputs={"aantal": 12, "stuk": "s"}))
+        machine.decide(3, "start", request("indienen", SCHOOL, inputs={"aantal": 12, "stuk": STUK}))
     refused = caught.value
     assert refused.reason == (
         "'aantal' is 12, meer dan het maximum van 10; 'aantal' is 12, meer dan het maximum van 5"
@@ -136,7 +141,7 @@ def test_who_may_fire_and_in_which_role(machine: ProtocolMachine) -> None:
     chosen = machine.decide(
         3,
         "start",
-        request("indienen", STEERING, role="coordinator", inputs={"aantal": 1, "stuk": "s"}),
+        request("indienen", STEERING, role="coordinator", inputs={"aantal": 1, "stuk": STUK}),
     )
     assert chosen.role == "coordinator"
     system = machine.decide(3, "verder", request("stoppen", NOBODY, system=True))
@@ -155,7 +160,7 @@ def test_inputs_are_checked_all_at_once_with_how_to_give_them(machine: ProtocolM
     with pytest.raises(MissingInput) as missing:
         machine.decide(3, "start", request("indienen", SCHOOL, inputs={"aantal": True}))
     assert missing.value.reason == "'Aantal': 'True' is geen geheel getal; 'Stuk' ontbreekt"
-    assert missing.value.hint == "--doc stuk=VERWIJZING"
+    assert missing.value.hint == "--doc stuk=PAD"
     with pytest.raises(MissingInput) as bad:
         machine.decide(
             3,
@@ -247,8 +252,8 @@ def test_the_role_picks_the_transition_and_the_inputs_pick_the_payload() -> None
     steering = Actor(7, "Stef", frozenset({"stuurgroep"}))
     assert machine.decide(1, "start", request("afronden", steering)).to_state == "stuurgroep_klaar"
     assert machine.decide(1, "start", request("afronden", SCHOOL)).to_state == "school_klaar"
-    second = machine.decide(1, "start", request("melden", SCHOOL, inputs={"besluit": "b.pdf"}))
-    assert (second.to_state, second.payload) == ("school_klaar", {"besluit": "b.pdf"})
+    second = machine.decide(1, "start", request("melden", SCHOOL, inputs={"besluit": BESLUIT}))
+    assert (second.to_state, second.payload) == ("school_klaar", {"besluit": [BESLUIT.entry()]})
 
 
 def test_a_role_not_held_names_every_role_held(machine: ProtocolMachine) -> None:

@@ -55,6 +55,8 @@ TABLES = {
     "frame_answers",
     "reminders",
     "accounts",
+    "case_files",
+    "file_chunks",
 }
 
 
@@ -433,3 +435,42 @@ def test_0009_downgrades_the_stored_definitions_to_the_old_format(at_0007: Store
     digest, definition = at_0007.pinned_protocol("po-groningen", 2) or ("", {})
     assert definition == stored("po-groningen-v2")["definition"]
     assert digest == stored("po-groningen-v2")["digest"]
+
+
+# --- 0010: the files of a dossier ---------------------------------------------------------
+
+
+def test_document_names_recorded_before_0010_stay_visible_as_names_without_a_file(
+    engine: Engine, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    command.upgrade(alembic_config(engine), "0008")
+    app = Toetreding(Store(engine), registry, clock)
+    part2_with_noordik(app, "sam@noordik.nl")
+    app.add_person("Carla", CARLA, partnership_ref="part2", roles=("coordinator",))
+    case_id = app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=CARLA)
+    payload = {"verslag_orientatie": "verslag-gesprek.pdf"}  # what --doc recorded then
+    app.store.apply(  # as the store wrote a step at 0008: no file, a name
+        app.case(case_id),
+        to_state="zelfevaluatie",
+        final=False,
+        trigger="orientatie_afronden",
+        actor_id=app.person_id(CARLA),
+        role="coordinator",
+        at=clock.now(),
+        note="Goed gesprek",
+        payload=payload,
+    )
+    before = app.history(case_id)
+
+    migrate(engine)
+    assert app.history(case_id) == before  # the migration loses nothing
+    assert before[-1].payload == payload
+    [group] = app.dossier_files(case_id)
+    assert (group.artefact, group.files) == ("verslag_orientatie", [])
+    assert [n.entry.name for n in group.names_only] == ["verslag-gesprek.pdf"]
+    assert group.names_only[0].entry.name_only
+    assert differences(engine) == []
+
+    command.downgrade(alembic_config(engine), "0008")  # a rollback drops only the new tables
+    assert "case_files" not in inspect(engine).get_table_names()
+    assert Store(engine).history(case_id) == before

@@ -23,7 +23,7 @@ from toetreding.store import CaseFilter
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
-from .helpers import nvao_scores, record_audit
+from .helpers import nvao_scores, record_audit, with_pdfs
 
 COORDINATOR = "coordinator@p2.example"
 STUURGROEP = "stuurgroep@p2.example"
@@ -62,6 +62,8 @@ def case_id(app: Toetreding) -> int:
 def step(app: Toetreding, case: int, trigger: str, actor: str, **kwargs: Any) -> str:
     assert isinstance(app.clock, FixedClock)
     app.clock.advance(timedelta(days=14))
+    if "inputs" in kwargs:  # documents named here are uploaded as small PDFs of that name
+        kwargs["inputs"] = with_pdfs(app, case, trigger, kwargs["inputs"])
     return app.fire(case, trigger, actor_ref=actor, **kwargs).to_state
 
 
@@ -268,6 +270,13 @@ def _snapshot(app: Toetreding, case: int) -> tuple[Any, ...]:
             "onbekende invoer 'x'",
         ),
         ("stoppen", OTHER_SCHOOL, {"note": "weg"}, RoleNotAllowed, "geen"),
+        (
+            "orientatie_afronden",
+            KERNGROEP,
+            {"inputs": {"verslag_orientatie": 7}},  # a file number this dossier does not have
+            MissingInput,
+            "bestand 7 bestaat niet in dossier",
+        ),
     ],
 )
 def test_refusals_say_why_list_allowed_triggers_and_change_nothing(
@@ -280,6 +289,8 @@ def test_refusals_say_why_list_allowed_triggers_and_change_nothing(
     says: str,
 ) -> None:
     before = _snapshot(app, case_id)
+    if "inputs" in kwargs:
+        kwargs = {**kwargs, "inputs": with_pdfs(app, case_id, trigger, kwargs["inputs"])}
     with pytest.raises(error) as caught:
         app.fire(case_id, trigger, actor_ref=actor, **kwargs)
     message = str(caught.value)
@@ -298,7 +309,7 @@ def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int
             "orientatie_afronden",
             actor_ref=SCHOOL,
             role="kerngroep",
-            inputs={"verslag_orientatie": "v.pdf"},
+            inputs=with_pdfs(app, case_id, "orientatie_afronden", {"verslag_orientatie": "v.pdf"}),
         )
     assert caught.value.reason == (
         "Sam heeft de rol 'kerngroep' niet voor dit dossier (wel: school)"
@@ -311,7 +322,7 @@ def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int
         "orientatie_afronden",
         actor_ref=KERNGROEP,
         role="kerngroep",
-        inputs={"verslag_orientatie": "v.pdf"},
+        inputs=with_pdfs(app, case_id, "orientatie_afronden", {"verslag_orientatie": "v.pdf"}),
     )
     assert (decision.to_state, decision.role) == ("zelfevaluatie", "kerngroep")
     assert app.store.history(case_id)[-1].role == "kerngroep"
@@ -325,14 +336,21 @@ def test_guards_refuse_with_the_reason(app: Toetreding, case_id: int) -> None:
             case_id,
             "zelfevaluatie_indienen",
             actor_ref=SCHOOL,
-            inputs={"zelfevaluatie": "z.pdf", "paginas": "12"},
+            inputs=with_pdfs(
+                app, case_id, "zelfevaluatie_indienen", {"zelfevaluatie": "z.pdf", "paginas": "12"}
+            ),
         )
     with pytest.raises(MissingInput, match="geen geheel getal"):
         app.fire(
             case_id,
             "zelfevaluatie_indienen",
             actor_ref=SCHOOL,
-            inputs={"zelfevaluatie": "z.pdf", "paginas": "tien"},
+            inputs=with_pdfs(
+                app,
+                case_id,
+                "zelfevaluatie_indienen",
+                {"zelfevaluatie": "z.pdf", "paginas": "tien"},
+            ),
         )
     assert _snapshot(app, case_id) == before
 
@@ -352,7 +370,12 @@ def test_written_acceptance_must_be_explicit(app: Toetreding, case_id: int) -> N
             case_id,
             "voorwaarden_accepteren",
             actor_ref=SCHOOL,
-            inputs={"akkoord": "misschien", "akkoordverklaring": "a.pdf"},
+            inputs=with_pdfs(
+                app,
+                case_id,
+                "voorwaarden_accepteren",
+                {"akkoord": "misschien", "akkoordverklaring": "a.pdf"},
+            ),
         )
 
 
@@ -365,6 +388,18 @@ def test_report_cannot_precede_the_audit_day(app: Toetreding, case_id: int) -> N
     step(app, case_id, "audit_inplannen", STUURGROEP, inputs={"auditdatum": audit_day.isoformat()})
     with pytest.raises(GuardFailed, match="nog niet bereikt"):
         app.fire(case_id, "concept_rapport_opstellen", actor_ref=AUDIT)
+
+
+def test_a_document_input_takes_a_file_not_a_name(app: Toetreding, case_id: int) -> None:
+    before = _snapshot(app, case_id)
+    with pytest.raises(MissingInput, match=r"vraagt een bestand; alleen een naam \('v.pdf'\)"):
+        app.fire(
+            case_id,
+            "orientatie_afronden",
+            actor_ref=KERNGROEP,
+            inputs={"verslag_orientatie": "v.pdf"},
+        )
+    assert _snapshot(app, case_id) == before
 
 
 def test_time_cannot_run_backwards_on_a_case(app: Toetreding, case_id: int) -> None:

@@ -10,6 +10,8 @@ from toetreding import GuardFailed, InvalidInputError, MissingInput, Toetreding
 from toetreding.clock import FixedClock, local
 from toetreding.store.tables import SchoolCreate, SchoolUpdate
 
+from .helpers import with_pdfs
+
 BOARD = "Stichting Openbaar Onderwijs Groningen"
 
 DECIDE = {
@@ -66,7 +68,9 @@ def to_decision(app: Toetreding, brin: str, day: str) -> int:
         case_id,
         "directeursgesprek_gevoerd",
         actor_ref=COORDINATOR,
-        inputs={"verslag_directeursgesprek": "verslag.pdf"},
+        inputs=with_pdfs(
+            app, case_id, "directeursgesprek_gevoerd", {"verslag_directeursgesprek": "verslag.pdf"}
+        ),
     )
     return case_id
 
@@ -76,7 +80,9 @@ def decide(app: Toetreding, case_id: int, brin: str, year: str) -> None:
         case_id,
         "aansluiten_melden",
         actor_ref=f"{brin.lower()}@school.nl",
-        inputs={**DECIDE, "schooljaar_aansluiting": year},
+        inputs=with_pdfs(
+            app, case_id, "aansluiten_melden", {**DECIDE, "schooljaar_aansluiting": year}
+        ),
     )
 
 
@@ -86,13 +92,18 @@ def admit(app: Toetreding, case_id: int) -> None:
         case_id,
         "agenderen",
         actor_ref="stuurgroep@po.nl",
-        inputs={"voorstel_bestuurdersnetwerk": "voorstel.pdf", "basiskwaliteit": "ja"},
+        inputs=with_pdfs(
+            app,
+            case_id,
+            "agenderen",
+            {"voorstel_bestuurdersnetwerk": "voorstel.pdf", "basiskwaliteit": "ja"},
+        ),
     )
     app.fire(
         case_id,
         "toelaten",
         actor_ref="bestuurdersnetwerk@po.nl",
-        inputs={"convenant": "convenant.pdf"},
+        inputs=with_pdfs(app, case_id, "toelaten", {"convenant": "convenant.pdf"}),
         note="Directeur en team staan erachter",
     )
 

@@ -13,6 +13,7 @@ from toetreding.store import Store
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
+from .helpers import with_pdfs
 
 ORIGINAL = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
 # Version 2 lets the kerngroep close the orientation talk; the edit takes that away.
@@ -51,7 +52,10 @@ def test_editing_a_version_in_place_does_not_change_running_cases(
     _, case_id = first
     edited = service(store, clock, tmp_path, EDITED)
     decision = edited.fire(
-        case_id, "orientatie_afronden", actor_ref="k@p2.nl", inputs={"verslag_orientatie": "v"}
+        case_id,
+        "orientatie_afronden",
+        actor_ref="k@p2.nl",
+        inputs=with_pdfs(edited, case_id, "orientatie_afronden", {"verslag_orientatie": "v"}),
     )
     assert decision.to_state == "zelfevaluatie"  # the stored version 2 still allows the kerngroep
     with pytest.raises(ConflictError, match="verhoog 'version'"):
@@ -68,10 +72,16 @@ def test_a_new_version_applies_to_new_cases_only(
     assert app.store.case(new_case).protocol_version == 3
     with pytest.raises(RoleNotAllowed):
         app.fire(
-            new_case, "orientatie_afronden", actor_ref="k@p2.nl", inputs={"verslag_orientatie": "v"}
+            new_case,
+            "orientatie_afronden",
+            actor_ref="k@p2.nl",
+            inputs=with_pdfs(app, new_case, "orientatie_afronden", {"verslag_orientatie": "v"}),
         )
     assert app.fire(
-        old_case, "orientatie_afronden", actor_ref="k@p2.nl", inputs={"verslag_orientatie": "v"}
+        old_case,
+        "orientatie_afronden",
+        actor_ref="k@p2.nl",
+        inputs=with_pdfs(app, old_case, "orientatie_afronden", {"verslag_orientatie": "v"}),
     )
 
 
@@ -84,7 +94,12 @@ def test_a_case_outlives_its_protocol_file(
     assert view.spec.version == 2 and view.state.label == "Oriënterend gesprek"
     assert (
         without_files.fire(
-            case_id, "orientatie_afronden", actor_ref="k@p2.nl", inputs={"verslag_orientatie": "v"}
+            case_id,
+            "orientatie_afronden",
+            actor_ref="k@p2.nl",
+            inputs=with_pdfs(
+                without_files, case_id, "orientatie_afronden", {"verslag_orientatie": "v"}
+            ),
         ).to_state
         == "zelfevaluatie"
     )

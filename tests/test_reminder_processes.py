@@ -20,6 +20,7 @@ from toetreding.store import Store, make_engine, migrate
 from toetreding.store.tables import Reminder, SchoolCreate
 
 from .conftest import PROTOCOLS, SmtpServer
+from .helpers import with_pdfs
 
 COORDINATOR = "coordinator@po.example"
 SWEEP_AT = "2028-03-01T07:00"  # 30 days before 31 March: school and coordinator are reminded
@@ -56,7 +57,9 @@ def cases_at_decision(url: str, schools: int) -> None:
             case,
             "directeursgesprek_gevoerd",
             actor_ref=COORDINATOR,
-            inputs={"verslag_directeursgesprek": "v.pdf"},
+            inputs=with_pdfs(
+                app, case, "directeursgesprek_gevoerd", {"verslag_directeursgesprek": "v.pdf"}
+            ),
         )
     engine.dispose()
 

@@ -17,6 +17,7 @@ from toetreding.store import Ledger, make_engine
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import SmtpServer
+from .helpers import with_pdfs
 
 SCHOOL = "directie@wilg.example"
 COORDINATOR = "coordinator@po.example"
@@ -57,7 +58,9 @@ def case_id(app: Toetreding) -> int:
         case,
         "directeursgesprek_gevoerd",
         actor_ref=COORDINATOR,
-        inputs={"verslag_directeursgesprek": "v.pdf"},
+        inputs=with_pdfs(
+            app, case, "directeursgesprek_gevoerd", {"verslag_directeursgesprek": "v.pdf"}
+        ),
     )
     return case
 
@@ -123,12 +126,17 @@ def test_a_met_deadline_sends_no_more_reminders(
         case_id,
         "aansluiten_melden",
         actor_ref=SCHOOL,
-        inputs={
-            "aanmelding": "a.pdf",
-            "schooljaar_aansluiting": "2028-2029",
-            "directeur_akkoord": "ja",
-            "team_akkoord": "ja",
-        },
+        inputs=with_pdfs(
+            app,
+            case_id,
+            "aansluiten_melden",
+            {
+                "aanmelding": "a.pdf",
+                "schooljaar_aansluiting": "2028-2029",
+                "directeur_akkoord": "ja",
+                "team_akkoord": "ja",
+            },
+        ),
         at=morning(date(2028, 3, 2)),
     )
     for offset in range(40):
@@ -180,23 +188,28 @@ def test_a_failed_reminder_is_dropped_when_the_deadline_is_met_before_its_retry(
 ) -> None:
     smtp_server.refuse_recipient(SCHOOL, "451 mailbox busy, try later")
     heartbeat = sweep(app, smtp_server)
-    heartbeat.run(morning(date(2028, 3, 2)))  # the coordinator's goes out, the school's fails
+    heartbeat.run(morning(date(2028, 3, 1)))  # the coordinator's goes out, the school's fails
     assert Ledger(app.store.engine).counts() == {"sent": 1, "failed": 1}
 
     app.fire(  # the school meets the deadline before the reminder's next try
         case_id,
         "aansluiten_melden",
         actor_ref=SCHOOL,
-        inputs={
-            "aanmelding": "a.pdf",
-            "schooljaar_aansluiting": "2028-2029",
-            "directeur_akkoord": "ja",
-            "team_akkoord": "ja",
-        },
-        at=morning(date(2028, 3, 2)) + timedelta(minutes=1),
+        inputs=with_pdfs(
+            app,
+            case_id,
+            "aansluiten_melden",
+            {
+                "aanmelding": "a.pdf",
+                "schooljaar_aansluiting": "2028-2029",
+                "directeur_akkoord": "ja",
+                "team_akkoord": "ja",
+            },
+        ),
+        at=morning(date(2028, 3, 1)) + timedelta(minutes=1),
     )
     smtp_server.accept_recipient(SCHOOL)
-    report = heartbeat.run(morning(date(2028, 3, 2)) + timedelta(minutes=10))
+    report = heartbeat.run(morning(date(2028, 3, 1)) + timedelta(minutes=10))
     assert (report.sent, report.skipped) == (0, 1)
     [dropped] = Ledger(app.store.engine).rows(["skipped"])
     assert (dropped["email"], dropped["attempts"], dropped["skip_reason"]) == (
@@ -204,7 +217,7 @@ def test_a_failed_reminder_is_dropped_when_the_deadline_is_met_before_its_retry(
         1,
         "de termijn is intussen gehaald of vervallen",
     )
-    heartbeat.run(morning(date(2028, 3, 3)))
+    heartbeat.run(morning(date(2028, 3, 2)))
     assert received(smtp_server) == [(COORDINATOR, smtp_server.messages[0]["Subject"])]
     assert Ledger(app.store.engine).counts() == {"sent": 1, "skipped": 1}
 

@@ -12,6 +12,7 @@ import pytest
 
 from toetreding._exceptions import GuardFailed
 from toetreding.definition import ProtocolRegistry
+from toetreding.files import Attachment
 from toetreding.rules import AuditFacts, ExpressionError, Verdict, parse_guard, rule, rule_calls
 from toetreding.workflows import Actor, FireRequest, ProtocolMachine
 
@@ -262,6 +263,11 @@ def fire(
     machine.decide(7, state, request, Context(events=history, audit_facts=audit))
 
 
+def attached(name: str) -> Attachment:
+    """A file given to a document input, as the service hands it to the machine."""
+    return Attachment(name, "application/pdf", 1234, "0" * 64)
+
+
 def test_refusal_reason_states_the_page_count(partnerschap2: ProtocolMachine) -> None:
     with pytest.raises(GuardFailed) as info:
         fire(
@@ -269,7 +275,7 @@ def test_refusal_reason_states_the_page_count(partnerschap2: ProtocolMachine) ->
             "zelfevaluatie",
             "zelfevaluatie_indienen",
             "school",
-            zelfevaluatie="ze.pdf",
+            zelfevaluatie=attached("ze.pdf"),
             paginas=12,
         )
     assert "'paginas' is 12, meer dan het maximum van 10" in info.value.reason
@@ -284,7 +290,7 @@ def test_refusal_reason_names_the_missing_document(partnerschap2: ProtocolMachin
             "audit_aanvragen",
             "school",
             history=[Past("openen", "orientatie")],
-            vervolgzelfevaluatie="v.pdf",
+            vervolgzelfevaluatie=attached("v.pdf"),
         )
     assert "document 'plan_van_aanpak' is nog niet ingediend" in info.value.reason
 

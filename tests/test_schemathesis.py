@@ -38,12 +38,14 @@ from schemathesis.specs.openapi.checks import (
 
 from toetreding.clock import FixedClock
 from toetreding.demo import seed_demo
+from toetreding.files import sample_pdf
 from toetreding.settings import Settings
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS, postgres_schema
 from .web_helpers import AUDIT_CHAIR, COORDINATOR, NOW
 
+ZE = -1  # stands for the number of De Esch's uploaded self-evaluation (Target.ze)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -72,6 +74,7 @@ class Target:
     app: FastAPI
     coordinator: dict[str, str]  # ``Authorization`` headers
     chair: dict[str, str]
+    ze: int  # the file De Esch uploaded before taking its step
 
 
 @pytest.fixture(
@@ -83,25 +86,33 @@ def target(
     """The demo on SQLite or on the local PostgreSQL server (a schema of its own), with case 1
     taken to the audit day and an open audit; API tokens of the coordinator and the chair."""
     with _database(request.param, tmp_path_factory) as url:
-        app = create_app(
-            Settings(database_url=url, protocols_dir=PROTOCOLS), FixedClock(NOW), secret="s"
-        )
+        files = tmp_path_factory.mktemp("bestanden")  # with PostgreSQL: not ./bestanden
+        settings = Settings(database_url=url, protocols_dir=PROTOCOLS, files_dir=files)
+        app = create_app(settings, FixedClock(NOW), secret="s")
         service, accounts, desk = app.state.ctx.service, app.state.ctx.accounts, app.state.ctx.desk
         seed_demo(service, datetime(2025, 5, 1, 9, 0), PROTOCOLS)
         school, stuurgroep = "contact@demo01.example", "stuurgroep@part2.example"
-        service.fire(1, "audit_aanvragen", actor_ref=school, inputs={"vervolgzelfevaluatie": "v"})
+        follow_up = service.stage_bytes("v.pdf", sample_pdf("Vervolgzelfevaluatie"))
+        service.fire(
+            1, "audit_aanvragen", actor_ref=school, inputs={"vervolgzelfevaluatie": follow_up}
+        )
         service.fire(
             1, "audit_inplannen", actor_ref=stuurgroep, inputs={"auditdatum": "2026-12-07"}
         )
         desk.open(1, actor_ref=stuurgroep)
         desk.add_member(1, person_ref=AUDIT_CHAIR, partner="Saxion", actor_ref=stuurgroep)
+        # De Esch (case 3) uploaded its self-evaluation before taking the step: file 'ZE'.
+        staged = service.stage_bytes("ze.pdf", sample_pdf("Zelfevaluatie De Esch"))
+        [uploaded] = service.add_version(
+            3, "zelfevaluatie", [staged], actor_ref="contact@demo03.example"
+        )
         tokens = {}
         for email in (COORDINATOR, AUDIT_CHAIR):
             person = service.store.person(email)
             accounts.set_password(person.id, "correct-horse-battery", service.clock.now())
             tokens[email] = {"Authorization": f"Bearer {accounts.issue_token(person.id, 'api')}"}
         with TestClient(app):  # runs the app's startup and shutdown, as a server would
-            yield Target(app, tokens[COORDINATOR], tokens[AUDIT_CHAIR])
+            yield Target(app, tokens[COORDINATOR], tokens[AUDIT_CHAIR], uploaded.id)
         service.store.engine.dispose()
 
 
@@ -137,7 +148,24 @@ SUCCESSES: list[tuple[str, str, dict[str, Any], dict[str, Any], Any, bool]] = [
         "/api/dossiers/{case_id}/handelingen/{trigger}",
         {"case_id": 3, "trigger": "zelfevaluatie_indienen"},
         {},
-        {"inputs": {"zelfevaluatie": "ze.pdf", "paginas": 9}, "note": "Op tijd."},
+        {"inputs": {"zelfevaluatie": ZE, "paginas": 9}, "note": "Op tijd."},
+        False,
+    ),
+    ("GET", "/api/dossiers/{case_id}/bestanden", {"case_id": 3}, {}, None, False),
+    (
+        "GET",
+        "/api/dossiers/{case_id}/bestanden/{file_id}",
+        {"case_id": 3, "file_id": ZE},
+        {},
+        None,
+        False,
+    ),
+    (
+        "POST",
+        "/api/dossiers/{case_id}/bestanden",
+        {"case_id": 1},
+        {},
+        {"artefact": "verslag_orientatie", "bestand": [sample_pdf("Verslag, versie 2")]},
         False,
     ),
     (
@@ -166,12 +194,15 @@ def test_a_successful_answer_matches_its_schema(
     as_chair: bool,
 ) -> None:
     operation = schema[path][method]
-    case = operation.Case(
-        path_parameters=parameters, query=query, **({} if body is None else {"body": body})
-    )
+    parameters = {k: target.ze if v == ZE else v for k, v in parameters.items()}
+    if isinstance(body, dict) and body.get("inputs", {}).get("zelfevaluatie") == ZE:
+        body = {**body, "inputs": {**body["inputs"], "zelfevaluatie": target.ze}}
+    media = "multipart/form-data" if path.endswith("/bestanden") else "application/json"
+    given = {} if body is None else {"body": body, "media_type": media}
+    case = operation.Case(path_parameters=parameters, query=query, **given)
     headers = target.chair if as_chair else target.coordinator
     response = case.call_and_validate(app=target.app, headers=headers, checks=CHECKS)
-    assert response.status_code == 200, response.text
+    assert response.status_code in (200, 201), response.text
 
 
 _EXPLORE = int(os.environ.get("TOETREDING_EXPLORE", "0"))
@@ -194,6 +225,7 @@ def test_every_api_operation_is_tested() -> None:
     operations = {
         f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
-    assert len(operations) == 10
+    assert len(operations) == 13
     assert "POST /api/dossiers/{case_id}/handelingen/{trigger}" in operations
     assert "PUT /api/dossiers/{case_id}/audit/scores/{criterion_id}" in operations
+    assert "POST /api/dossiers/{case_id}/bestanden" in operations

@@ -6,7 +6,9 @@ import re
 
 from fastapi.testclient import TestClient
 
-from .web_helpers import COORDINATOR, PASSWORD, add_cases, csrf_of, sign_in
+from toetreding.files import describe_size
+
+from .web_helpers import COORDINATOR, PASSWORD, add_cases, csrf_of, pdf_upload, sign_in
 
 
 def test_pages_need_a_signed_in_person(client: TestClient) -> None:
@@ -104,15 +106,20 @@ def test_an_action_on_the_case_page_moves_the_case(client: TestClient) -> None:
         "/dossiers/4/handelingen/orientatie_afronden",
         data={
             "csrf_token": csrf_of(case.text),
-            "invoer_verslag_orientatie": "verslag-wierden.pdf",
             "toelichting": "Goed gesprek <b>met</b> de directie",
         },
+        files={"bestand_verslag_orientatie": pdf_upload("verslag-wierden.pdf")},
     )
     assert moved.status_code == 200  # followed the redirect to the case page
     assert "Nu: stap 2 — Zelfevaluatie schrijven" in moved.text
     assert "Goed gesprek &lt;b&gt;met&lt;/b&gt; de directie" in moved.text  # escaped
-    # The history names the inputs by their labels, and a confirmation as ja/nee.
-    assert "Verslag van het oriënterend gesprek: verslag-wierden.pdf" in moved.text
+    # The history names the inputs by their labels (a file with its version and hash), and
+    # a confirmation as ja/nee.
+    [kept] = client.app.state.ctx.service.case_files(4)  # type: ignore[attr-defined]
+    link = f'<a href="/dossiers/4/bestanden/{kept.id}">verslag-wierden.pdf</a>'
+    assert f"Verslag van het oriënterend gesprek: {link}" in moved.text
+    assert f"(versie 1, {describe_size(kept.size)}, sha256" in moved.text
+    assert kept.sha256[:12] in moved.text
     assert (
         "De school gaat akkoord met de voorwaarden tot toetreding: ja"
         in client.get("/dossiers/6").text
@@ -128,11 +135,8 @@ def test_a_nul_character_is_refused_on_pages_and_api(client: TestClient) -> None
     case = client.get("/dossiers/4")
     in_a_form = client.post(
         "/dossiers/4/handelingen/orientatie_afronden",
-        data={
-            "csrf_token": csrf_of(case.text),
-            "invoer_verslag_orientatie": "verslag.pdf",
-            "toelichting": "met\x00NUL",
-        },
+        data={"csrf_token": csrf_of(case.text), "toelichting": "met\x00NUL"},
+        files={"bestand_verslag_orientatie": pdf_upload("verslag.pdf")},
     )
     assert in_a_form.status_code == 422 and "NUL-teken" in in_a_form.text
     assert "Nu: stap 1 — Oriënterend gesprek" in client.get("/dossiers/4").text

@@ -13,7 +13,15 @@ import re
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from .web_helpers import AUDIT_CHAIR, COORDINATOR, KERNGROEP, STUURGROEP, csrf_of, sign_in
+from .web_helpers import (
+    AUDIT_CHAIR,
+    COORDINATOR,
+    KERNGROEP,
+    STUURGROEP,
+    csrf_of,
+    pdf_upload,
+    sign_in,
+)
 
 CARMEL = "contact@demo06.example"
 NOORDIK = "contact@demo01.example"
@@ -21,10 +29,15 @@ NO_EVIDENCE = "onderbouw de score: wat is gelezen of gehoord"
 
 
 def fire(client: TestClient, case_id: int, trigger: str, **inputs: str) -> Response:
-    """Take a step of the protocol through the form on the case page."""
+    """Take a step of the protocol through the form on the case page; an input given as a
+    name ending in .pdf is uploaded as a PDF of that name."""
     case = client.get(f"/dossiers/{case_id}")
-    data = {"csrf_token": csrf_of(case.text), **{f"invoer_{k}": v for k, v in inputs.items()}}
-    response: Response = client.post(f"/dossiers/{case_id}/handelingen/{trigger}", data=data)
+    data = {"csrf_token": csrf_of(case.text)}
+    data |= {f"invoer_{k}": v for k, v in inputs.items() if not v.endswith(".pdf")}
+    files = {f"bestand_{k}": pdf_upload(v) for k, v in inputs.items() if v.endswith(".pdf")}
+    response: Response = client.post(
+        f"/dossiers/{case_id}/handelingen/{trigger}", data=data, files=files or None
+    )
     assert response.status_code == 200, response.text
     return response
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdfium2
 from fastapi.testclient import TestClient
 
-from .helpers import nvao_scores, record_audit
+from .helpers import nvao_scores, record_audit, with_pdfs
 from .web_helpers import AUDIT_CHAIR, COORDINATOR, KERNGROEP, STUURGROEP, sign_in, token
 
 ROC = "contact@demo02.example"  # ROC Twente Techniek, case 2 (partner, final report v2)
@@ -147,7 +147,12 @@ def test_a_school_reads_only_the_report_versions_it_was_sent(client: TestClient)
     to it (step 6), and the final report once the committee has sent that too."""
     context = client.app.state.ctx  # type: ignore[attr-defined]
     service, desk = context.service, context.desk
-    service.fire(1, "audit_aanvragen", actor_ref=NOORDIK, inputs={"vervolgzelfevaluatie": "v"})
+    service.fire(
+        1,
+        "audit_aanvragen",
+        actor_ref=NOORDIK,
+        inputs=with_pdfs(service, 1, "audit_aanvragen", {"vervolgzelfevaluatie": "v"}),
+    )
     service.fire(1, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": "2026-11-20"})
     committee = [(AUDIT_CHAIR, "Saxion"), (KERNGROEP, "Het Noordik")]
     record_audit(desk, 1, organiser=STUURGROEP, members=committee, scores=nvao_scores("partner"))
@@ -199,7 +204,12 @@ def test_a_re_audit_keeps_the_first_audits_reports_and_decision_letter(
         5,
         "heraudit_aanvragen",
         actor_ref=hengelo,
-        inputs={"ontwikkelplan_deficienties": "plan.pdf", "vervolgzelfevaluatie": "ze2.pdf"},
+        inputs=with_pdfs(
+            service,
+            5,
+            "heraudit_aanvragen",
+            {"ontwikkelplan_deficienties": "plan.pdf", "vervolgzelfevaluatie": "ze2.pdf"},
+        ),
     )
     service.fire(5, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": "2026-12-07"})
     committee = [(AUDIT_CHAIR, "Saxion"), (KERNGROEP, "Vakcollege")]

@@ -14,6 +14,7 @@ from toetreding.calendar import Region
 from toetreding.clock import FixedClock
 from toetreding.definition import Sector
 from toetreding.demo import seed_demo
+from toetreding.files import sample_pdf
 from toetreding.settings import Settings
 from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
@@ -32,9 +33,13 @@ NOW = datetime(2026, 11, 23, 10, 0)
 # Each school's contact is contact@demo0N.example (N = the case number's school).
 
 
-def demo_client(tmp_path: Path) -> Iterator[TestClient]:
+def demo_client(tmp_path: Path, max_upload_mb: int = 25) -> Iterator[TestClient]:
     """The demo partnership in a SQLite file, every demo person with PASSWORD."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", protocols_dir=PROTOCOLS)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'web.db'}",
+        protocols_dir=PROTOCOLS,
+        max_upload_mb=max_upload_mb,
+    )
     app = create_app(settings, FixedClock(NOW), secret="test-secret")
     service = app.state.ctx.service
     seed_demo(service, datetime(2025, 5, 1, 9, 0), PROTOCOLS)
@@ -94,3 +99,8 @@ def add_cases(client: TestClient, count: int, prefix: str) -> list[int]:
         )
         ids.append(case)
     return ids
+
+
+def pdf_upload(name: str, text: str | None = None) -> tuple[str, bytes, str]:
+    """A real PDF as a form's file field (``files=`` of the test client)."""
+    return (name, sample_pdf(text or name), "application/pdf")

@@ -14,7 +14,9 @@ API, with their own forms, leave out.
     ├── ConflictError            the thing already exists, or changed meanwhile
     │   └── ConcurrentUpdateError    another request moved the case first
     ├── InvalidInputError        a value given by a user is not acceptable
-    │   └── IncompleteAudit          audit scores lack criteria, so no advice can be given
+    │   ├── IncompleteAudit          audit scores lack criteria, so no advice can be given
+    │   └── FileRefused              an uploaded file is of a type that is not accepted
+    │       └── FileTooLarge             an uploaded file is larger than the limit
     ├── DeliveryError            an e-mail was not delivered (SMTP server or outbox folder)
     └── TransitionRefused        a trigger may not fire now (nothing was changed)
         ├── TriggerNotAvailable      unknown here, or not from the current state
@@ -101,6 +103,15 @@ class IncompleteAudit(InvalidInputError):
     def __init__(self, message: str, *, missing: tuple[str, ...]) -> None:
         self.missing = missing
         super().__init__(message)
+
+
+class FileRefused(InvalidInputError):
+    """An uploaded file is not accepted (its type, found from its bytes, is not allowed);
+    nothing of it was kept."""
+
+
+class FileTooLarge(FileRefused):
+    """An uploaded file (or request) is larger than the limit; it was not read further."""
 
 
 class DeliveryError(ToetredingError):

@@ -1,7 +1,8 @@
 """Demo data: one partnership with candidate schools at different steps of Partnerschap 2.
 
 The schools are invented; the paths follow the protocol. Each case gets a believable
-history on a moving clock, so ``case show`` has something to tell.
+history on a moving clock, so ``case show`` has something to tell, and every document a step
+asks for is a small real PDF (generated), so a dossier looks like a full one.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 from toetreding.audits import AuditDesk, NewFinding
 from toetreding.calendar import Region
 from toetreding.clock import LOCAL_TZ, FixedClock
-from toetreding.definition import Sector
-from toetreding.service import Toetreding
+from toetreding.definition import InputKind, Sector
+from toetreding.files import sample_pdf
+from toetreding.service import Toetreding, artefact_labels
 from toetreding.store import SchoolCreate
 
 PARTNERSHIP = ("part2", "Opleidingsschool Partnerschap 2 (Almelo e.o.)")
@@ -198,8 +200,56 @@ def _walk(desk: AuditDesk, clock: FixedClock, school: DemoSchool) -> None:
         actor = contact if who == "school" else next(e for _, e, r in STAFF if r == who)
         if "auditdatum" in inputs:  # the audit takes place twelve days after it is planned
             inputs = {**inputs, "auditdatum": (clock.now() + timedelta(days=12)).date()}
+        inputs = _with_files(app, case_id, trigger, inputs, school)
         _audit_work(desk, case_id, trigger, school.outcome or "partner", contact)
         app.fire(case_id, trigger, actor_ref=actor, inputs=inputs, note=note)
+    if school.brin == "DEMO01":  # a second version of its plan, after the steering group read it
+        clock.advance(timedelta(days=9))
+        revised = {"plan_van_aanpak": "plan-van-aanpak-v2.pdf"}
+        staged = _with_files(app, case_id, "plan_van_aanpak_indienen", revised, school)
+        app.add_version(case_id, "plan_van_aanpak", [staged["plan_van_aanpak"]], actor_ref=contact)
+
+
+def _with_files(
+    app: Toetreding, case_id: int, trigger: str, inputs: dict[str, Any], school: DemoSchool
+) -> dict[str, Any]:
+    """The step's document inputs as small generated PDFs named as in FULL_PATH."""
+    spec = app.spec_of(app.case(case_id))
+    labels = artefact_labels(spec)
+    documents = {
+        i.name
+        for t in spec.transitions
+        if t.trigger == trigger
+        for i in t.inputs
+        if i.kind is InputKind.DOCUMENT
+    }
+    result = dict(inputs)
+    for name in documents & set(inputs):
+        title = f"{labels[name]} — {school.name}"
+        lines = [
+            f"{school.name}, schoolbestuur {school.board}.",
+            f"Datum: {app.clock.now():%d-%m-%Y}.",
+            "Demobestand, gemaakt door 'toetreding demo'; de inhoud is verzonnen.",
+            *DEMO_TEXT.get(name, ()),
+        ]
+        result[name] = app.stage_bytes(str(inputs[name]), sample_pdf(title, lines))
+    return result
+
+
+DEMO_TEXT: dict[str, tuple[str, ...]] = {
+    "zelfevaluatie": (
+        "1. Visie op opleiden in de school en de relatie met het partnerschap.",
+        "2. Personele inzet: schoolopleider, werkplekbegeleiders, scholing.",
+        "3. Per NVAO-criterium: stand van zaken en ontwikkelpunten.",
+    ),
+    "vervolgzelfevaluatie": (
+        "Per NVAO-criterium: wat er sinds de start als samenwerkingsschool is veranderd.",
+        "Bijlage: evaluaties van studenten 2025-2026.",
+    ),
+    "plan_van_aanpak": (
+        "Doelen per voorwaarde tot toetreding, acties, verantwoordelijken en planning.",
+    ),
+}
 
 
 def _audit_work(desk: AuditDesk, case_id: int, trigger: str, advice: str, contact: str) -> None:

@@ -16,6 +16,13 @@ DEFAULT_SMTP_PORT = 587
 DEFAULT_MAIL_FROM = "toetreding <noreply@toetreding.invalid>"
 DEFAULT_BASE_URL = "http://localhost:8000"
 OUTBOX_FOLDER_NAME = "outbox"
+FILES_FOLDER_NAME = "bestanden"
+DEFAULT_MAX_UPLOAD_MB = 25
+
+FileStoreKind = Literal["disk", "database"]
+"""Where uploaded files' bytes live: a folder on disk, or PostgreSQL itself."""
+
+FILE_STORE_KINDS: tuple[FileStoreKind, ...] = get_args(FileStoreKind)
 
 SmtpSecurity = Literal["none", "starttls", "tls"]
 """How the SMTP connection is encrypted: not at all, upgraded with STARTTLS, or TLS from the
@@ -52,11 +59,17 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL  # links to a case: ``{base_url}/dossiers/{case_id}``
     # Signs session cookies; None: the web app keeps one in a file next to the database.
     secret_key: str | None = field(default=None, repr=False)
+    # Uploaded files (docs/architecture.md, "Files"): their bytes on disk (``files_dir``;
+    # None: ``bestanden/`` next to the SQLite file, else ``./bestanden``) or in PostgreSQL.
+    file_store: FileStoreKind = "disk"
+    files_dir: Path | None = None
+    max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB  # per file
 
     @classmethod
     def from_env(cls) -> Settings:
         templates_dir = os.environ.get("TOETREDING_TEMPLATES_DIR")
         outbox_dir = _env("TOETREDING_OUTBOX_DIR")
+        files_dir = _env("TOETREDING_FILES_DIR")
         username = _env("TOETREDING_SMTP_USER")
         password = _env("TOETREDING_SMTP_PASSWORD")
         if username is not None and password is None:
@@ -79,7 +92,22 @@ class Settings:
             outbox_dir=Path(outbox_dir) if outbox_dir else None,
             base_url=_base_url(_env("TOETREDING_BASE_URL")),
             secret_key=_env("TOETREDING_SECRET_KEY"),
+            file_store=_file_store(_env("TOETREDING_FILE_STORE")),
+            files_dir=Path(files_dir) if files_dir else None,
+            max_upload_mb=_max_upload_mb(_env("TOETREDING_MAX_UPLOAD_MB")),
         )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1_000_000
+
+    def files_folder(self) -> Path:
+        """Where the disk file store keeps uploaded files: ``files_dir`` when set, else
+        ``bestanden/`` next to the SQLite database file, else ``./bestanden``."""
+        if self.files_dir is not None:
+            return self.files_dir
+        database = sqlite_database(self.database_url)
+        return Path(FILES_FOLDER_NAME) if database is None else database.parent / FILES_FOLDER_NAME
 
     def outbox_folder(self) -> Path:
         """Where the outbox writes ``.eml`` files: ``outbox_dir`` when set, else ``outbox/``
@@ -151,6 +179,29 @@ def _mail_from(raw: str | None) -> str:
     if getattr(header, "defects", ()):
         raise ConfigurationError(f"{problem}, niet '{raw}'")
     return raw
+
+
+def _file_store(raw: str | None) -> FileStoreKind:
+    if raw is None:
+        return "disk"
+    for kind in FILE_STORE_KINDS:
+        if raw.lower() == kind:
+            return kind
+    raise ConfigurationError(
+        f"TOETREDING_FILE_STORE moet 'disk' (een map) of 'database' (in PostgreSQL) zijn, "
+        f"niet '{raw}'"
+    )
+
+
+def _max_upload_mb(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_MAX_UPLOAD_MB
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 2000:
+        return int(raw)
+    raise ConfigurationError(
+        f"TOETREDING_MAX_UPLOAD_MB moet een geheel aantal megabytes zijn (1 tot en met 2000), "
+        f"niet '{raw}'"
+    )
 
 
 def _base_url(raw: str | None) -> str:

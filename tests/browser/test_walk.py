@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import re
 import struct
+import tempfile
 from pathlib import Path
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -21,6 +22,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
+
+from toetreding.files import sample_pdf
 
 from ..web_helpers import COORDINATOR, KERNGROEP, PASSWORD, STUURGROEP
 from .conftest import LiveServer, SignIn, new_page, wait
@@ -85,9 +88,12 @@ def submit(driver: WebDriver, form: WebElement) -> None:
     assert driver.find_elements(By.ID, "nu"), "the answer is not the case page"
 
 
-def take_step(driver: WebDriver, label: str, fields: dict[str, str], expect: str) -> list[str]:
-    """Fill in and submit an action's form (``fields``: element id → text; ``"x"`` for a
-    checkbox named ``x``); check the case moved to ``expect`` and the history grew by one."""
+def take_step(
+    driver: WebDriver, label: str, fields: dict[str, str | Path], expect: str
+) -> list[str]:
+    """Fill in and submit an action's form (``fields``: element id → text, or the path of a
+    file to choose; ``"x"`` for a checkbox named ``x``); check the case moved to ``expect``
+    and the history grew by one."""
     before = history(driver)
     form = open_action(driver, label)
     for key, value in fields.items():
@@ -96,6 +102,8 @@ def take_step(driver: WebDriver, label: str, fields: dict[str, str], expect: str
             assert not box.is_selected()
             box.click()
             assert box.is_selected()
+        elif isinstance(value, Path):  # a file input: choosing a file is typing its path
+            form.find_element(By.ID, key).send_keys(str(value))
         else:
             field = form.find_element(By.ID, key)
             field.clear()
@@ -199,6 +207,15 @@ def test_sign_in_through_the_login_form(browser: WebDriver, live_server: LiveSer
 # --- (b) a school's walk through the protocol -------------------------------------------------
 
 
+def pdf(name: str) -> Path:
+    """A real PDF named ``name`` on this machine, to choose in a file input."""
+    folder = Path(tempfile.gettempdir()) / "toetreding-browser-bestanden"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_bytes(sample_pdf(name.removesuffix(".pdf").replace("-", " ").title()))
+    return path
+
+
 def _orientation_talk(browser: WebDriver, sign_in: SignIn) -> None:
     # Step 1: the kerngroep records the orientation talk.
     sign_in(KERNGROEP, then=PAGE)
@@ -209,14 +226,16 @@ def _orientation_talk(browser: WebDriver, sign_in: SignIn) -> None:
         browser,
         "Genoeg aanknopingspunten: door naar de zelfevaluatie",
         {
-            "orientatie_afronden-verslag_orientatie": "verslag-orientatie-wierden.pdf",
+            "orientatie_afronden-verslag_orientatie": pdf("verslag-orientatie-wierden.pdf"),
             "orientatie_afronden-toelichting": "Visie en personele inzet sluiten aan.",
         },
         expect="stap 2 — Zelfevaluatie schrijven",
     )
     assert "orientatie afronden" in shown[0]
     assert "door Ineke Bosman (Kerngroep)" in shown[0]
-    assert "Verslag van het oriënterend gesprek: verslag-orientatie-wierden.pdf" in shown[0]
+    assert (
+        "Verslag van het oriënterend gesprek: verslag-orientatie-wierden.pdf (versie 1" in shown[0]
+    )
     assert "Visie en personele inzet sluiten aan." in shown[0]
 
 
@@ -224,23 +243,29 @@ def _self_evaluation(browser: WebDriver, sign_in: SignIn) -> None:
     # Step 2: the school hands in its self-evaluation; too many pages is refused first.
     sign_in(SCHOOL, then=PAGE)
     form = open_action(browser, "Zelfevaluatie indienen")
-    form.find_element(By.ID, "zelfevaluatie_indienen-zelfevaluatie").send_keys("ze-wierden.pdf")
+    chosen = pdf("ze-wierden.pdf")
+    form.find_element(By.ID, "zelfevaluatie_indienen-zelfevaluatie").send_keys(str(chosen))
     form.find_element(By.ID, "zelfevaluatie_indienen-paginas").send_keys("14")
     submit(browser, form)
     refusal = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     assert refusal.startswith("Niet gelukt (zelfevaluatie_indienen)"), refusal
     assert "stap 2" in now_heading(browser)
     assert len(history(browser)) == 2  # nothing stored
+    # The form is open again as it was filled in; the file must be chosen again.
+    again = open_action(browser, "Zelfevaluatie indienen")
+    pages = again.find_element(By.ID, "zelfevaluatie_indienen-paginas")
+    assert pages.get_attribute("value") == "14"
+    assert "U had gekozen: ze-wierden.pdf" in again.text and "kies het opnieuw" in again.text
     shown = take_step(
         browser,
         "Zelfevaluatie indienen",
         {
-            "zelfevaluatie_indienen-zelfevaluatie": "ze-wierden.pdf",
+            "zelfevaluatie_indienen-zelfevaluatie": chosen,
             "zelfevaluatie_indienen-paginas": "9",
         },
         expect="stap 3 — Bespreking in de stuurgroep",
     )
-    assert "Zelfevaluatie (ontwikkelportfolio): ze-wierden.pdf" in shown[0]
+    assert "Zelfevaluatie (ontwikkelportfolio): ze-wierden.pdf (versie 1" in shown[0]
     assert "Aantal pagina's (maximaal 10): 9" in shown[0]
     assert "(Aanvragende school)" in shown[0]
 
@@ -252,7 +277,7 @@ def _steering_group(browser: WebDriver, sign_in: SignIn) -> None:
         browser,
         "Stuurgroep zet het traject in en stelt voorwaarden",
         {
-            "traject_inzetten-besluit_stuurgroep": "besluit-stuurgroep-wierden.pdf",
+            "traject_inzetten-besluit_stuurgroep": pdf("besluit-stuurgroep-wierden.pdf"),
             "traject_inzetten-voorwaarden": "Twee getrainde werkplekbegeleiders per sectie.",
             "traject_inzetten-motivering": "De zelfevaluatie laat voldoende basis zien.",
         },
@@ -270,20 +295,20 @@ def _school_starts(browser: WebDriver, sign_in: SignIn) -> None:
     take_step(
         browser,
         "School gaat schriftelijk akkoord met de voorwaarden",
-        {"invoer_akkoord": "ja", "voorwaarden_accepteren-akkoordverklaring": "akkoord.pdf"},
+        {"invoer_akkoord": "ja", "voorwaarden_accepteren-akkoordverklaring": pdf("akkoord.pdf")},
         expect="stap 4 — (Ontwikkel)plan van aanpak schrijven",
     )
     take_step(
         browser,
         "(Ontwikkel)plan van aanpak indienen; start als samenwerkingsschool",
-        {"plan_van_aanpak_indienen-plan_van_aanpak": "plan-van-aanpak-wierden.pdf"},
+        {"plan_van_aanpak_indienen-plan_van_aanpak": pdf("plan-van-aanpak-wierden.pdf")},
         expect="stap 4 — Samenwerkingsschool",
     )
     # Step 5: the school asks for the internal audit.
     shown = take_step(
         browser,
         "Interne audit aanvragen",
-        {"audit_aanvragen-vervolgzelfevaluatie": "vervolg-ze-wierden.pdf"},
+        {"audit_aanvragen-vervolgzelfevaluatie": pdf("vervolg-ze-wierden.pdf")},
         expect="stap 5 — Interne audit aangevraagd",
     )
     assert len(shown) == 7
@@ -541,8 +566,12 @@ def _decision(browser: WebDriver, sign_in: SignIn) -> None:
 
 def _documents(browser: WebDriver) -> None:
     # The documents page lists both reports and the decision letter, which opens as HTML.
-    follow(browser, browser.find_element(By.LINK_TEXT, "Documenten"))
-    assert browser.find_element(By.TAG_NAME, "h1").text == f"Documenten — {SCHOOL_NAME}"
+    follow(browser, browser.find_element(By.LINK_TEXT, "Bestanden en documenten"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == (
+        f"Bestanden en documenten — {SCHOOL_NAME}"
+    )
+    handed_in = browser.find_element(By.CSS_SELECTOR, "table.files").text
+    assert "ze-wierden.pdf" in handed_in and "vervolg-ze-wierden.pdf" in handed_in
     rows = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.documents tbody tr")]
     assert len(rows) == 2, rows
     assert rows[0].startswith("1 Concept-rapport") and VOLGSCHOOL in rows[0], rows

@@ -13,6 +13,7 @@ from toetreding.cli import (
     audit_commands,
     case_commands,
     deadline_commands,
+    file_commands,
     framework_commands,
     protocol_commands,
     reminder_commands,
@@ -45,6 +46,7 @@ app.add_typer(setup_commands.partnership_app, name="partnership")
 app.add_typer(setup_commands.school_app, name="school")
 app.add_typer(setup_commands.person_app, name="person")
 app.add_typer(case_commands.app, name="case")
+app.add_typer(file_commands.app, name="file")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(audit_commands.frame_app, name="frame")
 app.add_typer(report_commands.app, name="report")

@@ -8,7 +8,6 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from toetreding._exceptions import InvalidInputError
 from toetreding.cli._common import (
     AT_HELP,
     JSON_HELP,
@@ -20,6 +19,7 @@ from toetreding.cli._common import (
     service,
     show_time,
 )
+from toetreding.cli.file_commands import describe_value, step_documents
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
 from toetreding.service import CaseView
@@ -121,7 +121,12 @@ def case_fire(
     role: str | None = typer.Option(None, "--role", help="In welke rol, als iemand er meer heeft"),
     note: str | None = typer.Option(None, "--note", help="Toelichting of motivering"),
     docs: list[str] = typer.Option(
-        [], "--doc", help="Document: NAAM=VERWIJZING (of alleen VERWIJZING)"
+        [],
+        "--doc",
+        help=(
+            "Bestand dat de stap vraagt: PAD, of NAAM=PAD (herhaal bij meer bestanden), of "
+            "NAAM=bestand:ID voor een bestand dat al in het dossier zit"
+        ),
     ),
     values: list[str] = typer.Option([], "--input", help="Overige invoer: NAAM=WAARDE"),
     confirms: list[str] = typer.Option(
@@ -132,8 +137,8 @@ def case_fire(
     """Voer een handeling uit op een dossier."""
     app_ = service(ctx)
     inputs: dict[str, Any] = key_values(values, "--input")
-    inputs.update(_documents(app_, case_id, trigger, docs))
     inputs.update(dict.fromkeys(confirms, True))
+    inputs.update(step_documents(app_, case_id, trigger, docs))  # uploads: last, kept or dropped
     decision = app_.fire(
         case_id, trigger, actor_ref=actor, inputs=inputs, note=note, role=role, at=parse_at(at)
     )
@@ -144,29 +149,6 @@ def case_fire(
         f"({decision.trigger}, als {decision.role}).",
         highlight=False,
     )
-
-
-def _documents(app_: Any, case_id: int, trigger: str, docs: list[str]) -> dict[str, str]:
-    """``--doc REF`` without a name fills the transition's only document input."""
-    named = [d for d in docs if "=" in d]
-    bare = [d for d in docs if "=" not in d]
-    result = key_values(named, "--doc")
-    if bare:
-        spec = app_.spec_of(app_.case(case_id))
-        names = sorted(
-            {
-                i.name
-                for t in spec.transitions
-                if t.trigger == trigger
-                for i in t.inputs
-                if i.kind == "document"
-            }
-        )
-        if len(names) != 1 or len(bare) > 1:
-            wanted = ", ".join(names) or "geen documenten"
-            raise InvalidInputError(f"geef --doc NAAM=VERWIJZING; '{trigger}' vraagt: {wanted}")
-        result[names[0]] = bare[0]
-    return result
 
 
 def _summary(spec: Any, case: Any, school_name: str) -> dict[str, Any]:
@@ -304,6 +286,6 @@ def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:
         i.name: i.label for t in spec.transitions if t.trigger == entry.trigger for i in t.inputs
     }
     for name, value in entry.payload.items():
-        shown = "ja" if value is True else value
+        shown = describe_value(spec, entry.trigger, name, value)
         lines.append(f"     {labels.get(name, name)}: {shown}")
     return "\n".join(lines)

@@ -268,6 +268,14 @@ def _check_inputs(at: KeyPath, transition: TransitionSpec) -> list[Problem]:
     for position, spec in enumerate(transition.inputs):
         if names[spec.name] > 1:
             problems.append(((*at, "inputs", position, "name"), f"invoer '{spec.name}' dubbel"))
+        if spec.multiple and spec.kind is not InputKind.DOCUMENT:
+            problems.append(
+                (
+                    (*at, "inputs", position, "multiple"),
+                    f"'multiple' kan alleen bij een invoer van soort 'document' "
+                    f"(meer bestanden), niet bij '{spec.kind}'",
+                )
+            )
     notes = [spec for spec in transition.inputs if spec.kind is InputKind.NOTE]
     if len(notes) > 1:
         problems.append(((*at, "inputs"), "hoogstens één invoer van soort 'note'"))

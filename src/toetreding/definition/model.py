@@ -32,7 +32,7 @@ class InputKind(StrEnum):
 
     NOTE = "note"  # the event's free-text note (``--note``)
     TEXT = "text"  # a named free text, e.g. the conditions for admission
-    DOCUMENT = "document"  # a reference to a document: file name, path or URL
+    DOCUMENT = "document"  # a file (or, with ``multiple``, files) uploaded with the step
     CONFIRMATION = "confirmation"  # an explicit yes, e.g. written acceptance of conditions
     DATE = "date"  # a calendar date, e.g. the agreed audit date
     NUMBER = "number"  # a whole number, e.g. the number of pages
@@ -64,6 +64,9 @@ class InputSpec(Spec):
     label: Text
     required: bool = True
     help: str = ""
+    # A document input that takes several files (e.g. a portfolio with its appendices). Left
+    # out of the definition while false, so existing protocol versions keep their digest.
+    multiple: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 _DURATION = re.compile(

@@ -15,6 +15,7 @@ from toetreding.service.deadlines import (
     Consequence,
 )
 from toetreding.service.facade import Toetreding
+from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn
 
 __all__ = [
@@ -24,13 +25,16 @@ __all__ = [
     "NAMES_SHOWN",
     "Accounts",
     "AgendaItem",
+    "ArtefactFiles",
     "Board",
     "BoardCase",
     "BoardColumn",
     "CaseView",
     "Consequence",
     "DeadlineLine",
+    "NameOnly",
     "Toetreding",
+    "artefact_labels",
     "deadline_line",
     "new_password",
     "token_hash",

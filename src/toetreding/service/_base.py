@@ -11,6 +11,7 @@ from toetreding.calendar import SchoolCalendar
 from toetreding.clock import Clock, local
 from toetreding.deadlines import DeadlinePlanner
 from toetreding.definition import ProtocolRegistry, ProtocolSpec
+from toetreding.files import DEFAULT_MAX_MB
 from toetreding.store import CaseRecord, definition_digest
 from toetreding.store.repository import Store
 from toetreding.workflows import MachineCache
@@ -25,8 +26,11 @@ class ServiceBase:
         registry: ProtocolRegistry,
         clock: Clock,
         calendar: Callable[[], SchoolCalendar] = SchoolCalendar.load,
+        *,
+        max_upload_bytes: int = DEFAULT_MAX_MB * 1_000_000,
     ) -> None:
         self.store = store  # for the service's parts and for tests; views use the methods
+        self.max_upload_bytes = max_upload_bytes  # per uploaded file
         self.registry = registry
         self.clock = clock
         self.machines = MachineCache()

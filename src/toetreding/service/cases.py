@@ -16,7 +16,7 @@ from toetreding.clock import as_aware
 from toetreding.deadlines import declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec, StateSpec
 from toetreding.rules import AuditFacts, PastEvent
-from toetreding.service._base import ServiceBase
+from toetreding.service.files import FileService, new_files, staged_in
 from toetreding.store import (
     CaseFilter,
     CaseRecord,
@@ -82,7 +82,7 @@ class _StoreLookups:
         return self.store.audits.facts(self.case.id)
 
 
-class CaseService(ServiceBase):
+class CaseService(FileService):
     """Opening cases, taking steps, reading cases."""
 
     # --- cases -------------------------------------------------------------------------
@@ -145,7 +145,28 @@ class CaseService(ServiceBase):
         role: str | None = None,
         at: datetime | None = None,
     ) -> Decision:
-        """Fire ``trigger`` on a case as a person. Refusals raise and change nothing."""
+        """Fire ``trigger`` on a case as a person. Refusals raise and change nothing.
+
+        A ``document`` input takes uploads (:class:`~toetreding.files.StagedFile`, one or a
+        list) or numbers of files already in this dossier; the uploads are kept with the
+        step, in its transaction, and are discarded from staging either way.
+        """
+        try:
+            return self._fire(case_id, trigger, actor_ref, inputs, note, role, at)
+        finally:
+            for file in staged_in(inputs):
+                file.discard()
+
+    def _fire(
+        self,
+        case_id: int,
+        trigger: str,
+        actor_ref: str | int,
+        inputs: Mapping[str, Any] | None,
+        note: str | None,
+        role: str | None,
+        at: datetime | None,
+    ) -> Decision:
         person_id = self.person_id(actor_ref)
         # Load, decide and apply on one pooled connection: one checkout per request. Only
         # the first request on a protocol version reads more of the store (to check the
@@ -191,11 +212,12 @@ class CaseService(ServiceBase):
         missed: bool = False,
     ) -> Decision:
         """Check the trigger with the protocol's machine; apply it or raise the refusal."""
+        given = self.attachments(case, spec, trigger, inputs or {})
         request = FireRequest(
             trigger=trigger,
             actor=actor,
             at=moment,
-            inputs=dict(inputs or {}),
+            inputs=given,
             note=note,
             role=role,
             system=system,
@@ -226,6 +248,7 @@ class CaseService(ServiceBase):
             note=decision.note,
             payload=decision.payload,
             deadlines=plan,
+            files=new_files(given, decision.payload),
         )
         return decision
 

@@ -12,7 +12,14 @@ from toetreding.service.deadlines import DeadlineService
 from toetreding.service.directory import DirectoryService
 from toetreding.service.overview import OverviewService
 from toetreding.settings import Settings
-from toetreding.store import AuditStore, FrameworkStore, Ledger, make_engine, migrate
+from toetreding.store import (
+    AuditStore,
+    FrameworkStore,
+    Ledger,
+    file_store_for,
+    make_engine,
+    migrate,
+)
 from toetreding.store.repository import Store
 
 
@@ -24,18 +31,24 @@ class Toetreding(DirectoryService, DeadlineService, OverviewService):
     def from_settings(cls, settings: Settings, clock: Clock) -> Toetreding:
         """The service over the configured database (migrated to the newest schema)."""
         registry = ProtocolRegistry.from_directory(settings.protocols_dir)
-        return cls.open(settings.database_url, registry, clock)
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        files = file_store_for(engine, settings.file_store, settings.files_folder())
+        return cls(
+            Store(engine, files), registry, clock, max_upload_bytes=settings.max_upload_bytes
+        )
 
     @classmethod
     def open(cls, database_url: str, registry: ProtocolRegistry, clock: Clock) -> Toetreding:
-        """The service over the database at ``database_url`` (created or migrated)."""
+        """The service over the database at ``database_url`` (created or migrated), files
+        next to a SQLite database file or in PostgreSQL (``default_file_store``)."""
         engine = make_engine(database_url)
         migrate(engine)
         return cls(Store(engine), registry, clock)
 
     def with_clock(self, clock: Clock) -> Toetreding:
         """The same service on another clock (a demo or an import that replays the past)."""
-        return type(self)(self.store, self.registry, clock)
+        return type(self)(self.store, self.registry, clock, max_upload_bytes=self.max_upload_bytes)
 
     def close(self) -> None:
         """Let go of the database connections."""

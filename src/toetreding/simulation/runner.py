@@ -15,11 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from toetreding._exceptions import ToetredingError, TransitionRefused
 from toetreding.clock import LOCAL_TZ, FixedClock, local
 from toetreding.deadlines import declared_deadline
-from toetreding.definition import ProtocolRegistry, ProtocolSpec
+from toetreding.definition import InputKind, ProtocolRegistry, ProtocolSpec
+from toetreding.files import sample_pdf
 from toetreding.service import Consequence, Toetreding
 from toetreding.simulation.script import ActionScript, CohortScript, SchoolScript
 from toetreding.store import DeadlineRecord, SchoolCreate
@@ -196,7 +198,7 @@ class _Run:
                 case_id,
                 action.fire,
                 actor_ref=actor,
-                inputs=action.inputs,
+                inputs=self._with_files(school, action),
                 note=action.note,
                 role=action.as_role,
             )
@@ -209,6 +211,22 @@ class _Run:
         return TimelineEntry(
             day, school.name, "handeling", f"{label} → {self._state_label(decision.to_state)}"
         )
+
+    def _with_files(self, school: SchoolScript, action: ActionScript) -> dict[str, Any]:
+        """A script names documents; the simulator keeps a small generated PDF for each."""
+        documents = {
+            i.name
+            for t in self.spec.transitions
+            if t.trigger == action.fire
+            for i in t.inputs
+            if i.kind is InputKind.DOCUMENT
+        }
+        inputs: dict[str, Any] = dict(action.inputs)
+        for name in documents & set(inputs):
+            if isinstance(inputs[name], str):
+                text = f"{school.name}: {inputs[name]} (simulatie, {self.clock.now():%d-%m-%Y})"
+                inputs[name] = self.app.stage_bytes(inputs[name], sample_pdf(text))
+        return inputs
 
     def _consequence(self, day: date, consequence: Consequence) -> TimelineEntry:
         record = consequence.deadline

@@ -14,6 +14,14 @@ from toetreding.store.database import (
     normalise_url,
     schema_is_current,
 )
+from toetreding.store.files import Uploader
+from toetreding.store.filestores import (
+    DiskFileStore,
+    FileStore,
+    PostgresFileStore,
+    default_file_store,
+    file_store_for,
+)
 from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.ledger import Claimed, LadderDeadline, Ledger, NewReminder, PlanningBatch
 from toetreding.store.records import (
@@ -28,6 +36,7 @@ from toetreding.store.records import (
 from toetreding.store.repository import Store
 from toetreding.store.tables import (
     AccountPublic,
+    CaseFilePublic,
     DeadlineStatus,
     FrameworkPublic,
     MembershipPublic,
@@ -60,12 +69,15 @@ __all__ = [
     "AccountStore",
     "AuditStore",
     "BoardRow",
+    "CaseFilePublic",
     "CaseFilter",
     "CaseForActor",
     "CaseRecord",
     "Claimed",
     "DeadlineRecord",
     "DeadlineStatus",
+    "DiskFileStore",
+    "FileStore",
     "FrameworkPublic",
     "FrameworkStore",
     "HistoryEntry",
@@ -78,14 +90,18 @@ __all__ = [
     "PersonCreate",
     "PersonPublic",
     "PlanningBatch",
+    "PostgresFileStore",
     "ReminderStatus",
     "SchoolCreate",
     "SchoolPublic",
     "SchoolUpdate",
     "Store",
     "TokenKind",
+    "Uploader",
     "Visibility",
+    "default_file_store",
     "definition_digest",
+    "file_store_for",
     "is_id",
     "make_engine",
     "migrate",

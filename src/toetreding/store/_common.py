@@ -39,6 +39,8 @@ ACCOUNTS = _core(_models.Account)
 AUDITS = _core(_models.Audit)
 REPORTS = _core(_models.Report)
 CORRECTIONS = _core(_models.Correction)
+CASE_FILES = _core(_models.CaseFile)
+FILE_CHUNKS = _core(_models.FileChunk)
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

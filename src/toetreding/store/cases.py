@@ -3,8 +3,8 @@ moving it with its history row (and its deadlines) in one guarded transaction.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -15,13 +15,15 @@ from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoun
 from toetreding.clock import local
 from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
 from toetreding.definition.model import ProtocolSpec
+from toetreding.files import StagedFile
 from toetreding.store._common import CASES, DEADLINES, EVENTS, definition_digest
 from toetreding.store._hotpath import CASE_WIDTH, HotPath
+from toetreding.store.files import FileRecordStore, Uploader
 from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus, ProtocolVersion
 
 
-class CaseStore:
+class CaseStore(FileRecordStore):
     """Opening, loading and moving cases; the request hot path for loading and moving."""
 
     engine: Engine
@@ -163,15 +165,20 @@ class CaseStore:
         note: str | None,
         payload: dict[str, Any],
         deadlines: DeadlinePlan | None = None,
+        files: Mapping[str, Sequence[StagedFile]] | None = None,
     ) -> int:
-        """Move ``case``, append its history row and apply ``deadlines``, in one transaction;
-        returns the new revision.
+        """Move ``case``, append its history row, apply ``deadlines`` and keep ``files``
+        (new uploads per document input, whose entries in ``payload`` have no ``file_id``
+        yet), in one transaction; returns the new revision.
 
         Raises :class:`ConcurrentUpdateError` (and writes nothing) if the case moved since
-        it was loaded.
+        it was loaded. When the transaction does not commit, the files' bytes that no row
+        references are gone again (see ``filestores.base``).
         """
         revision = case.revision + 1
-        with self._hot.cursor(commit=True) as (hot, cursor):
+        staged = [file for group in (files or {}).values() for file in group]
+        keeping = self.file_store.keeping(staged, self.unreferenced) if staged else nullcontext()
+        with keeping, self._hot.cursor(commit=True) as (hot, cursor):
             moved = hot.move_case.run(
                 cursor,
                 {
@@ -188,6 +195,9 @@ class CaseStore:
                     f"dossier {case.id} is intussen door iemand anders gewijzigd; "
                     "er is niets opgeslagen, probeer het opnieuw"
                 )
+            if staged and files:
+                who = Uploader(actor_id, role, at, event_seq=revision)
+                payload = self.keep_step_files(cursor, case.id, files, payload, who)
             hot.append_event.run(
                 cursor,
                 {

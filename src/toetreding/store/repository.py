@@ -2,7 +2,8 @@
 
 One :class:`Store` per database ties the parts together, each in its own module: who is who
 (:mod:`.directory`), cases and their history (:mod:`.cases`, :mod:`.case_lists`), deadlines
-(:mod:`.deadlines`), accounts (:mod:`.accounts`), the reminder ledger (:mod:`.ledger`) and
+(:mod:`.deadlines`), uploaded files (:mod:`.files`, bytes in :mod:`.filestores`), accounts
+(:mod:`.accounts`), the reminder ledger (:mod:`.ledger`) and
 audits (:mod:`.audits`). State changes go through :meth:`Store.apply`, which updates the case
 only if nobody moved it meanwhile (``revision`` check) and appends the history row in the
 same transaction.
@@ -19,14 +20,17 @@ from toetreding.store.case_lists import CaseListStore
 from toetreding.store.cases import CaseStore
 from toetreding.store.deadlines import DeadlineStore
 from toetreding.store.directory import DirectoryStore
+from toetreding.store.filestores import FileStore, default_file_store
 from toetreding.store.ledger import Ledger
 
 
 class Store(DirectoryStore, CaseStore, CaseListStore, DeadlineStore):
     """Reads and writes over one SQLAlchemy engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, file_store: FileStore | None = None) -> None:
         self.engine = engine
+        # Where uploaded files' bytes live (default: next to a SQLite file, else PostgreSQL).
+        self.file_store = file_store or default_file_store(engine)
         self._hot = HotPath(engine)
         self.accounts = AccountStore(engine)
         self.ledger = Ledger(engine)

@@ -8,13 +8,17 @@ is the protocol's business (its role rules, checked by the engine).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from toetreding._exceptions import NotFoundError
 from toetreding.audits import AuditDesk, AuditView
+from toetreding.files import entries_of
 from toetreding.roles import SCHOOL_ROLE
-from toetreding.service import Toetreding
-from toetreding.store import CaseRecord, ReportPublic, Visibility
+from toetreding.service import ArtefactFiles, Toetreding
+from toetreding.store import CaseFilePublic, CaseRecord, ReportPublic, Visibility
+
+COMMITTEE_ROLE = "auditcommissie"
 
 
 @dataclass(frozen=True)
@@ -105,3 +109,55 @@ def require_visible_reports(
     for version in versions:
         if version not in known:
             raise NotFoundError(f"rapportversie {version} bestaat niet")
+
+
+# --- uploaded files ---------------------------------------------------------------------------
+
+
+def visible_files(app: Toetreding, viewer: Viewer, case_id: int) -> list[ArtefactFiles]:
+    """The files of a case this person may read (the case must be visible: call
+    :func:`visible_case` first). A school contact reads its own school's files, but of the
+    audit committee's files only those sent with a step: the committee's working files,
+    added on their own, stay with the committee (as its draft reports do)."""
+    groups = app.dossier_files(case_id)
+    if not viewer.school_only:
+        return groups
+    sent = _sent_with_a_step(app, case_id)
+    shown = []
+    for group in groups:
+        files = [f for f in group.files if _school_reads(f, sent)]
+        if files or group.names_only:
+            shown.append(replace(group, files=files))
+    return shown
+
+
+def visible_file(
+    app: Toetreding, viewer: Viewer, case_id: int, file_id: int
+) -> tuple[CaseFilePublic, Iterator[bytes]]:
+    """A file of the case and its bytes; NotFoundError for an invisible case or file, the
+    same answer as for one that does not exist."""
+    visible_case(app, viewer, case_id)
+    try:
+        record = app.case_file(case_id, file_id)
+    except NotFoundError:
+        record = None
+    if record is None or (
+        viewer.school_only and not _school_reads(record, _sent_with_a_step(app, case_id))
+    ):
+        raise NotFoundError(f"bestand {file_id} bestaat niet in dossier {case_id}")
+    return app.file_content(case_id, file_id)
+
+
+def _school_reads(record: CaseFilePublic, sent: set[int]) -> bool:
+    return record.role != COMMITTEE_ROLE or record.event_seq is not None or record.id in sent
+
+
+def _sent_with_a_step(app: Toetreding, case_id: int) -> set[int]:
+    """The files some step of the case used (its history row names them)."""
+    return {
+        entry.file_id
+        for event in app.history(case_id)
+        for value in event.payload.values()
+        for entry in entries_of(value) or []
+        if entry.file_id is not None
+    }

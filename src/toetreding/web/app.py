@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from toetreding._exceptions import (
     ConflictError,
+    FileTooLarge,
     InvalidInputError,
     NotFoundError,
     ToetredingError,
@@ -27,6 +28,7 @@ from toetreding._exceptions import (
 from toetreding.audits import AuditDesk
 from toetreding.clock import Clock, SystemClock, local
 from toetreding.documents.filters import dutch_date
+from toetreding.files import FileEntry, describe_size, entries_of, legacy_name
 from toetreding.service import Toetreding
 from toetreding.settings import Settings, sqlite_database
 from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
@@ -42,6 +44,8 @@ def create_app(
     folder = _state_folder(settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["datum"] = dutch_date
+    templates.env.filters["grootte"] = describe_size
+    templates.env.filters["bestanden"] = _files_in
     templates.env.filters["tijd"] = lambda moment: (
         f"{local(moment):%d-%m-%Y %H:%M}" if moment else ""
     )
@@ -74,6 +78,16 @@ def create_app(
         app.include_router(router)
     app.include_router(api_router)
     return app
+
+
+def _files_in(value: Any, document: bool) -> list[FileEntry]:
+    """The files a history row's value names; for a document input recorded before files
+    were kept, its name alone ("alleen naam, geen bestand")."""
+    files = entries_of(value)
+    if files is not None:
+        return files
+    old = legacy_name(value) if document else None
+    return [] if old is None else [old]
 
 
 @asynccontextmanager
@@ -129,6 +143,8 @@ def _status(exc: ToetredingError) -> int:
         return 404
     if isinstance(exc, ConflictError):
         return 409
+    if isinstance(exc, FileTooLarge):
+        return 413
     if isinstance(exc, TransitionRefused | InvalidInputError):
         return 422
     return 400

@@ -262,11 +262,12 @@ def case_detail(view: CaseView, actions: list[ActionPublic], today: date) -> Cas
 class FireCreate(BaseModel):
     """Taking a step: the protocol's inputs by name, an optional note and role."""
 
-    inputs: dict[str, str | int | bool | None] = Field(
+    inputs: dict[str, str | int | bool | list[int] | None] = Field(
         default_factory=dict,
         description=(
-            "Invoer van de stap per naam: documentverwijzing of tekst (string), datum "
-            "(JJJJ-MM-DD), geheel getal, bevestiging (true)"
+            "Invoer van de stap per naam: tekst (string), datum (JJJJ-MM-DD), geheel getal, "
+            "bevestiging (true); een documentinvoer: het nummer van een bestand in het "
+            "dossier (of een lijst nummers), of het bestand zelf in multipart/form-data"
         ),
     )
     note: Text | None = Field(default=None, description="Toelichting of motivering")
@@ -277,8 +278,8 @@ class FireCreate(BaseModel):
     @field_validator("inputs")
     @classmethod
     def _inputs_without_nul(
-        cls, inputs: dict[str, str | int | bool | None]
-    ) -> dict[str, str | int | bool | None]:
+        cls, inputs: dict[str, str | int | bool | list[int] | None]
+    ) -> dict[str, str | int | bool | list[int] | None]:
         for name, value in inputs.items():
             _no_nul(name)
             if isinstance(value, str):

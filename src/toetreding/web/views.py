@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toetreding.definition import TransitionSpec
+from toetreding.files import ACCEPT_ATTRIBUTE, ACCEPTED_TEXT, describe_size
 from toetreding.service import CaseView, Toetreding
 from toetreding.web.access import Viewer
 
@@ -29,3 +30,16 @@ def actions_for(service: Toetreding, me: Viewer, view: CaseView) -> list[Action]
         if role is not None and not any(a.trigger == transition.trigger for a in result):
             result.append(Action(transition.trigger, transition.label, role, transition))
     return result
+
+
+@dataclass(frozen=True)
+class UploadHint:
+    """What a file input tells people: which types, how large."""
+
+    accept: str  # the input's accept= (a hint to the file picker)
+    types: str  # Dutch, e.g. "PDF, Word (.docx, .doc), …"
+    max_size: str  # Dutch, e.g. "25 MB"
+
+
+def upload_hint(max_bytes: int) -> UploadHint:
+    return UploadHint(ACCEPT_ATTRIBUTE, ACCEPTED_TEXT, describe_size(max_bytes))

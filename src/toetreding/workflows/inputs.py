@@ -8,6 +8,7 @@ from typing import Any
 
 from toetreding.calendar.schoolyear import SchoolYear
 from toetreding.definition.model import InputKind, InputSpec, TransitionSpec
+from toetreding.files import Attachment, NoSuchFile
 
 _YES = {"ja", "yes", "true", "1", "akkoord", "j", "y"}
 
@@ -36,7 +37,7 @@ def normalise_inputs(
     payload: dict[str, Any] = {}
     for spec in transition.inputs:
         raw = note if spec.kind is InputKind.NOTE else given.get(spec.name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if raw is None or (isinstance(raw, str | list | tuple) and not _given(raw)):
             if spec.required:
                 problems.append(f"'{spec.label}' ontbreekt")
                 hints.append(_how_to_give(spec))
@@ -53,8 +54,16 @@ def normalise_inputs(
     return payload
 
 
+def _given(raw: str | list[Any] | tuple[Any, ...]) -> bool:
+    return bool(raw.strip()) if isinstance(raw, str) else bool(raw)
+
+
 def _parse(spec: InputSpec, raw: Any) -> Any:
-    if spec.kind in (InputKind.NOTE, InputKind.TEXT, InputKind.DOCUMENT):
+    if spec.kind is InputKind.DOCUMENT:
+        return _files(spec, raw)
+    if isinstance(raw, Attachment | NoSuchFile | list | tuple):
+        raise ValueError("vraagt geen bestand")
+    if spec.kind in (InputKind.NOTE, InputKind.TEXT):
         return str(raw).strip()
     if spec.kind is InputKind.CONFIRMATION:
         if raw is True or str(raw).strip().lower() in _YES:
@@ -79,11 +88,28 @@ def _parse(spec: InputSpec, raw: Any) -> Any:
     raise ValueError(f"onbekende soort invoer {spec.kind}")  # pragma: no cover
 
 
+def _files(spec: InputSpec, raw: Any) -> list[dict[str, Any]]:
+    """A document input holds files (:class:`Attachment`): the history row's entries."""
+    given = list(raw) if isinstance(raw, list | tuple) else [raw]
+    for item in given:
+        if isinstance(item, str):
+            raise ValueError(
+                f"vraagt een bestand; alleen een naam ('{item.strip()}') is niet genoeg"
+            )
+        if isinstance(item, NoSuchFile):
+            raise ValueError(item.reason)
+        if not isinstance(item, Attachment):
+            raise ValueError(f"'{item}' is geen bestand")
+    if len(given) > 1 and not spec.multiple:
+        raise ValueError(f"neemt één bestand; er zijn er {len(given)} gekozen")
+    return [item.entry() for item in given]
+
+
 def _how_to_give(spec: InputSpec) -> str:
     if spec.kind is InputKind.NOTE:
         return "--note TEKST"
     if spec.kind is InputKind.DOCUMENT:
-        return f"--doc {spec.name}=VERWIJZING"
+        return f"--doc {spec.name}=PAD"
     if spec.kind is InputKind.CONFIRMATION:
         return f"--confirm {spec.name}"
     return f"--input {spec.name}=WAARDE"

@@ -56,6 +56,7 @@ from toetreding.store.tables.directory import (
     SchoolPublic,
     SchoolUpdate,
 )
+from toetreding.store.tables.files import CaseFile, CaseFileBase, CaseFilePublic, FileChunk
 from toetreding.store.tables.frameworks import Framework, FrameworkBase, FrameworkPublic
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
 
@@ -72,12 +73,16 @@ __all__ = [
     "AuditMemberPublic",
     "AuditPublic",
     "Case",
+    "CaseFile",
+    "CaseFileBase",
+    "CaseFilePublic",
     "Correction",
     "CorrectionBase",
     "CorrectionPublic",
     "Deadline",
     "DeadlineStatus",
     "Event",
+    "FileChunk",
     "Finding",
     "FindingBase",
     "FindingCreate",

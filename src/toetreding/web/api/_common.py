@@ -71,6 +71,7 @@ _MEANING = {
     403: "Sessie zonder geldig CSRF-token (header X-CSRF-Token). / Missing CSRF token.",
     404: "Bestaat niet, of is voor u niet zichtbaar. / Unknown or not visible to you.",
     409: "Intussen door iemand anders gewijzigd; er is niets opgeslagen. / Changed meanwhile.",
+    413: "Een bestand of de aanvraag is te groot; er is niets bewaard. / Too large.",
     422: "Ongeldige aanvraag of geweigerd; er is niets gewijzigd. / Invalid or refused.",
 }
 

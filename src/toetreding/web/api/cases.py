@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
+from toetreding._exceptions import FileRefused, FileTooLarge
 from toetreding.service import CaseView
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case
@@ -17,16 +20,17 @@ from toetreding.web.api._common import (
     total_count_header,
     visible_partnership,
 )
+from toetreding.web.api.firing import fire_body, fire_create
 from toetreding.web.deps import Me, ctx
 from toetreding.web.schemas import (
     ActionPublic,
     CaseDetail,
     CasePublic,
-    FireCreate,
     FireResult,
     case_detail,
     case_public,
 )
+from toetreding.web.uploads import receive
 from toetreding.web.views import actions_for
 
 router = APIRouter(route_class=ApiRoute, tags=["dossiers"])
@@ -103,29 +107,47 @@ def case_view(request: Request, case_id: CaseId, me: Me) -> CaseDetail:
         "Zet een stap van het protocol (een 'handeling') met de invoer die hij vraagt. Het "
         "protocol controleert of de stap nu kan, of u hem mag zetten en of alle invoer er is; "
         "een weigering (422) noemt de reden en wat nu wel kan, en wijzigt niets. Met de "
-        "sessiecookie is de header X-CSRF-Token nodig, met een API-token niet. / Fire a "
-        "trigger of the protocol; a refusal (422) gives the Dutch reason and the allowed "
-        "triggers and changes nothing."
+        "sessiecookie is de header X-CSRF-Token nodig, met een API-token niet.\n\n"
+        "Een documentinvoer vraagt een bestand: stuur `multipart/form-data` met het bestand "
+        "onder de naam van de invoer (en `inputs` als JSON-tekst, `note`, `role`), of stuur "
+        "JSON en geef het nummer van een bestand dat al in het dossier zit "
+        "(`POST /api/dossiers/{case_id}/bestanden`). Stap en bestanden worden samen bewaard, "
+        "of niet. / Fire a trigger; documents as multipart files or as numbers of files "
+        "uploaded before; a refusal (422) changes nothing."
     ),
-    responses=errors(400, 401, 403, 404, 409, 422, refusal=True),
+    responses=errors(400, 401, 403, 404, 409, 413, 422, refusal=True),
+    openapi_extra={"requestBody": fire_body()},
 )
-def fire(
+async def fire(
     request: Request,
     case_id: CaseId,
     trigger: Annotated[str, Path(max_length=60, description="De handeling, bijv. stoppen")],
-    body: FireCreate,
     me: Changer,
 ) -> FireResult:
     app = ctx(request).service
     visible_case(app, me, case_id)
-    decision = app.fire(
-        case_id,
-        trigger,
-        actor_ref=me.person_id,
-        inputs=body.inputs,
-        note=body.note,
-        role=body.role,
-    )
+    received = None
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        received = await receive(request, app.new_upload, app.max_upload_bytes)
+    try:
+        if received is not None and received.refused:
+            refusal = "; ".join(received.refused)
+            raise FileTooLarge(refusal) if received.too_large else FileRefused(refusal)
+        body = fire_create(received, None if received else await request.body())
+        decision = await run_in_threadpool(
+            partial(
+                app.fire,
+                case_id,
+                trigger,
+                actor_ref=me.person_id,
+                inputs=body.inputs if received is None else {**body.inputs, **received.files},
+                note=body.note,
+                role=body.role,
+            )
+        )
+    finally:
+        if received is not None:
+            received.discard()
     return FireResult(
         trigger=decision.trigger,
         role=decision.role,

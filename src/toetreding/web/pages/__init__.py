@@ -6,10 +6,12 @@ from toetreding.web.pages import (
     audits,
     cases,
     documents,
+    files,
     overview,
     protocols,
     sign_in,
 )
 
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
+routers += [files.router]
 routers += [agenda.router, account.router, protocols.router]

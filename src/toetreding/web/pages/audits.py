@@ -27,7 +27,13 @@ from toetreding.frameworks import FrameworkSpec
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import CaseView
 from toetreding.store import FindingPublic
-from toetreding.web.access import Viewer, require_visible_reports, visible_audit, visible_case
+from toetreding.web.access import (
+    Viewer,
+    require_visible_reports,
+    visible_audit,
+    visible_case,
+    visible_files,
+)
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.views import actions_for
 
@@ -356,6 +362,7 @@ def _render(
         corrections=desk.corrections(case_id, number) if audit else [],
         member_roles=MEMBER_ROLES,
         actions=actions_for(ctx(request).service, me, view),
+        files=visible_files(service, me, case_id),  # what the committee reads, beside the form
         status_of=finding_status,
         label_of=criterion_label,
         **values,

@@ -1,5 +1,6 @@
-"""Documenten: the audit report versions, the decision letter and the step-3 decision of a
-case, each as HTML (shown in the browser) and PDF (downloaded).
+"""Bestanden en documenten: the files handed in (every version, with a form for a new one)
+and the documents toetreding makes: the audit report versions, the decision letter and the
+step-3 decision of a case, each as HTML (shown in the browser) and PDF (downloaded).
 
 Whether a letter exists is what :mod:`toetreding.documents.from_case` says: the page builds
 each letter and lists it when that works. The case comes from the path and goes through
@@ -27,8 +28,15 @@ from toetreding.documents import (
     render_pdf,
 )
 from toetreding.store import ReportPublic
-from toetreding.web.access import Viewer, require_visible_reports, visible_case, visible_reports
+from toetreding.web.access import (
+    Viewer,
+    require_visible_reports,
+    visible_case,
+    visible_files,
+    visible_reports,
+)
 from toetreding.web.deps import Me, ctx, page
+from toetreding.web.views import upload_hint
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,17 +68,30 @@ class Letter:
 
 
 @router.get("/dossiers/{case_id}/documenten")
-def documents_page(request: Request, case_id: int, me: Me) -> Response:
+def documents_page(request: Request, case_id: int, me: Me, toegevoegd: str = "") -> Response:
+    return render_documents(request, me, case_id, added=toegevoegd)
+
+
+def render_documents(request: Request, me: Viewer, case_id: int, **extra: str) -> Response:
+    """The page: the files handed in, then the documents toetreding makes."""
     service = ctx(request).service
     visible_case(service, me, case_id)
     letters = [_letter(ctx(request).desk, case_id, name) for name in LETTERS]
+    files = visible_files(service, me, case_id)
+    wanted = extra.pop("added", "")
+    added = [f for g in files for f in g.files if str(f.id) == wanted]
     return page(
         request,
         "documents.html",
         me,
         view=service.view(case_id),
+        files=files,
+        added=added[0] if added else None,
+        deliverable=service.deliverable(case_id, me.person_id),
+        upload=upload_hint(service.max_upload_bytes),
         audits=_audits(ctx(request).desk, me, case_id),
         letters=[letter for letter in letters if letter is not None],
+        **extra,
     )
 
 
