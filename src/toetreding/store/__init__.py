@@ -15,7 +15,7 @@ from toetreding.store.database import (
     schema_is_current,
 )
 from toetreding.store.frameworks import FrameworkStore
-from toetreding.store.ledger import Claimed, LadderDeadline, Ledger, NewReminder, PlanningBatch
+from toetreding.store.ledger import Claimed, Ledger
 from toetreding.store.records import (
     BoardRow,
     CaseFilter,
@@ -25,6 +25,7 @@ from toetreding.store.records import (
     HistoryEntry,
     Visibility,
 )
+from toetreding.store.reminder_plan import LadderDeadline, NewReminder, PlanningBatch
 from toetreding.store.repository import Store
 from toetreding.store.tables import (
     AccountPublic,
