@@ -17,9 +17,9 @@ from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
 import toetreding.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from toetreding.clock import FixedClock
+from toetreding.clock import FixedClock, SystemClock
 from toetreding.definition import ProtocolRegistry
-from toetreding.service import Toetreding
+from toetreding.service import Toetreding, token_hash
 from toetreding.store import Store, make_engine, migrate, schema_is_current
 from toetreding.store.audits import AuditStore
 from toetreding.store.database import MIGRATIONS, schema_head
@@ -45,6 +45,10 @@ TABLES = {
     "frame_answers",
     "reminders",
     "accounts",
+    "web_sessions",
+    "api_tokens",
+    "sign_in_attempts",
+    "idempotent_requests",
 }
 
 
@@ -183,3 +187,34 @@ def test_an_audit_written_before_0008_reads_the_same_afterwards(
         content = connection.execute(sa.select(old_table("reports", "content"))).scalar_one()
     assert finding == 3
     assert content["findings"]["1.1"]["session"] == "management"
+
+
+# --- 0011: API tokens of their own, sessions on the server -----------------------------------
+
+
+def test_an_api_token_made_before_0011_works_afterwards_for_90_days(
+    engine: Engine, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    command.upgrade(alembic_config(engine), "0008")
+    app = Toetreding(Store(engine), registry, clock)
+    part2_with_noordik(app, "sam@noordik.nl")
+    person_id = app.person_id("sam@noordik.nl")
+    old_hash = token_hash("een-oud-token")
+    account = {"person_id": person_id, "password_hash": "x", "is_admin": False}
+    account |= {"api_token_hash": old_hash, "created_at": clock.now()}
+    account |= {"password_changed_at": clock.now()}
+    with engine.begin() as connection:
+        connection.execute(old_table("accounts", *account).insert().values(**account))
+
+    migrate(engine)
+    assert differences(engine) == []
+    running = app.with_clock(SystemClock())  # the migration counts 90 days from its own day
+    assert running.accounts.person_for_api_token("een-oud-token") == person_id
+    [moved] = running.accounts.api_tokens(person_id)
+    assert moved.name == "API-token"
+    assert 89 <= (moved.expires_at - SystemClock().now()).days <= 90
+
+    command.downgrade(alembic_config(engine), "0008")  # a rollback gives the account it back
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT api_token_hash FROM accounts")).scalar_one()
+    assert kept == old_hash

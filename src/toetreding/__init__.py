@@ -24,6 +24,7 @@ from toetreding._exceptions import (
     NotFoundError,
     RoleNotAllowed,
     ToetredingError,
+    TooManyAttempts,
     TransitionRefused,
     TriggerNotAvailable,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "SystemClock",
     "Toetreding",
     "ToetredingError",
+    "TooManyAttempts",
     "TransitionRefused",
     "TriggerNotAvailable",
     "load_protocol_file",

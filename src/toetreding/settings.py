@@ -15,6 +15,8 @@ DEFAULT_DATABASE_URL = "sqlite:///toetreding.db"
 DEFAULT_SMTP_PORT = 587
 DEFAULT_MAIL_FROM = "toetreding <noreply@toetreding.invalid>"
 DEFAULT_BASE_URL = "http://localhost:8000"
+DEFAULT_API_TOKEN_DAYS = 90
+MAX_API_TOKEN_DAYS = 366
 OUTBOX_FOLDER_NAME = "outbox"
 
 SmtpSecurity = Literal["none", "starttls", "tls"]
@@ -52,6 +54,7 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL  # links to a case: ``{base_url}/dossiers/{case_id}``
     # Signs session cookies; None: the web app keeps one in a file next to the database.
     secret_key: str | None = field(default=None, repr=False)
+    api_token_days: int = DEFAULT_API_TOKEN_DAYS  # a new API token's validity, by default
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,6 +82,7 @@ class Settings:
             outbox_dir=Path(outbox_dir) if outbox_dir else None,
             base_url=_base_url(_env("TOETREDING_BASE_URL")),
             secret_key=_env("TOETREDING_SECRET_KEY"),
+            api_token_days=_token_days(_env("TOETREDING_API_TOKEN_DAYS")),
         )
 
     def outbox_folder(self) -> Path:
@@ -121,6 +125,17 @@ def _port(raw: str | None) -> int:
         return int(raw)
     raise ConfigurationError(
         f"TOETREDING_SMTP_PORT moet een poortnummer zijn (1 tot en met 65535), niet '{raw}'"
+    )
+
+
+def _token_days(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_API_TOKEN_DAYS
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_API_TOKEN_DAYS:
+        return int(raw)
+    raise ConfigurationError(
+        f"TOETREDING_API_TOKEN_DAYS moet een aantal dagen zijn (1 tot en met "
+        f"{MAX_API_TOKEN_DAYS}), niet '{raw}'"
     )
 
 

@@ -6,7 +6,15 @@ the web pages and API, documents, reminders, simulations) call it and receive pl
 nothing here prints or reads the wall clock.
 """
 
-from toetreding.service.accounts import MIN_PASSWORD, Accounts, new_password, token_hash
+from toetreding.service.accounts import (
+    API_TOKEN_DAYS,
+    MIN_PASSWORD,
+    SESSION_LIFETIME,
+    Accounts,
+    Revoked,
+    new_password,
+    token_hash,
+)
 from toetreding.service.cases import CaseView
 from toetreding.service.deadlines import (
     AUTOMATIC,
@@ -15,13 +23,16 @@ from toetreding.service.deadlines import (
     Consequence,
 )
 from toetreding.service.facade import Toetreding
+from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn
 
 __all__ = [
+    "API_TOKEN_DAYS",
     "AUTOMATIC",
     "DEADLINE_ROLES",
     "MIN_PASSWORD",
     "NAMES_SHOWN",
+    "SESSION_LIFETIME",
     "Accounts",
     "AgendaItem",
     "Board",
@@ -29,7 +40,11 @@ __all__ = [
     "BoardColumn",
     "CaseView",
     "Consequence",
+    "Idempotency",
+    "Replay",
+    "Revoked",
     "Toetreding",
     "new_password",
+    "request_digest",
     "token_hash",
 ]

@@ -6,7 +6,7 @@ inside. Its public API is what this module exports.
 """
 
 from toetreding.store._common import MAX_ID, definition_digest, is_id
-from toetreding.store.accounts import AccountStore, TokenKind
+from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
 from toetreding.store.audits import AuditStore
 from toetreding.store.database import (
     make_engine,
@@ -15,6 +15,7 @@ from toetreding.store.database import (
     schema_is_current,
 )
 from toetreding.store.frameworks import FrameworkStore
+from toetreding.store.idempotency import IdempotencyStore, StoredRequest
 from toetreding.store.ledger import Claimed, Ledger
 from toetreding.store.records import (
     BoardRow,
@@ -27,8 +28,10 @@ from toetreding.store.records import (
 )
 from toetreding.store.reminder_plan import LadderDeadline, NewReminder, PlanningBatch
 from toetreding.store.repository import Store
+from toetreding.store.sessions import SessionRecord, SessionStore
 from toetreding.store.tables import (
     AccountPublic,
+    ApiTokenPublic,
     DeadlineStatus,
     FrameworkPublic,
     MembershipPublic,
@@ -59,6 +62,8 @@ __all__ = [
     "MAX_ID",
     "AccountPublic",
     "AccountStore",
+    "ApiTokenPublic",
+    "ApiTokenRecord",
     "AuditStore",
     "BoardRow",
     "CaseFilter",
@@ -70,6 +75,7 @@ __all__ = [
     "FrameworkPublic",
     "FrameworkStore",
     "HistoryEntry",
+    "IdempotencyStore",
     "LadderDeadline",
     "Ledger",
     "MembershipPublic",
@@ -83,7 +89,10 @@ __all__ = [
     "SchoolCreate",
     "SchoolPublic",
     "SchoolUpdate",
+    "SessionRecord",
+    "SessionStore",
     "Store",
+    "StoredRequest",
     "TokenKind",
     "Visibility",
     "definition_digest",

@@ -22,6 +22,7 @@ from toetreding._exceptions import (
     InvalidInputError,
     NotFoundError,
     ToetredingError,
+    TooManyAttempts,
     TransitionRefused,
 )
 from toetreding.audits import AuditDesk
@@ -121,10 +122,15 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ToetredingError)
     async def refused(request: Request, exc: ToetredingError) -> Response:
-        return _error(request, _status(exc), str(exc))
+        response = _error(request, _status(exc), str(exc))
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
 
 def _status(exc: ToetredingError) -> int:
+    if isinstance(exc, TooManyAttempts):
+        return 429
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, ConflictError):

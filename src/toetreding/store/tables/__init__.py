@@ -6,7 +6,14 @@ and bookkeeping, ``*Create`` is what a user supplies and ``*Public`` what is sho
 Times are timezone-aware and stored in UTC. Only ``toetreding.store`` imports this package.
 """
 
-from toetreding.store.tables.accounts import Account, AccountPublic
+from toetreding.store.tables.accounts import (
+    Account,
+    AccountPublic,
+    ApiToken,
+    ApiTokenPublic,
+    SignInAttempt,
+    WebSession,
+)
 from toetreding.store.tables.audits import (
     Audit,
     AuditBase,
@@ -58,10 +65,13 @@ from toetreding.store.tables.directory import (
 )
 from toetreding.store.tables.frameworks import Framework, FrameworkBase, FrameworkPublic
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
+from toetreding.store.tables.requests import IdempotentRequest
 
 __all__ = [
     "Account",
     "AccountPublic",
+    "ApiToken",
+    "ApiTokenPublic",
     "Audit",
     "AuditBase",
     "AuditInterview",
@@ -89,6 +99,7 @@ __all__ = [
     "Framework",
     "FrameworkBase",
     "FrameworkPublic",
+    "IdempotentRequest",
     "Membership",
     "MembershipPublic",
     "Partnership",
@@ -110,4 +121,6 @@ __all__ = [
     "SchoolCreate",
     "SchoolPublic",
     "SchoolUpdate",
+    "SignInAttempt",
+    "WebSession",
 ]
