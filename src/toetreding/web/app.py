@@ -31,6 +31,7 @@ from toetreding.documents.filters import dutch_date
 from toetreding.service import Toetreding
 from toetreding.settings import Settings, sqlite_database
 from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
+from toetreding.web.headers import add_security_headers
 from toetreding.web.security import SessionCodec, secret_key
 
 HERE = Path(__file__).parent
@@ -68,6 +69,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
     _refuse_nul(app)
+    add_security_headers(app, https=context.secure_cookies, docs_url=app.docs_url)
     from toetreding.web.api import router as api_router
     from toetreding.web.pages import routers
 
