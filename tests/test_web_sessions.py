@@ -358,3 +358,15 @@ def test_throttling_counts_in_the_database_for_every_worker(client: TestClient) 
     for worker in [client, second] * 2 + [client]:
         assert wrong_sign_in(worker, COORDINATOR).status_code == 401
     assert wrong_sign_in(second, COORDINATOR).status_code == 429
+
+
+def test_the_default_validity_of_a_new_token_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from toetreding import ConfigurationError
+    from toetreding.settings import Settings
+
+    monkeypatch.setenv("TOETREDING_API_TOKEN_DAYS", "30")
+    assert Settings.from_env().api_token_days == 30
+    for wrong in ("0", "367", "veel"):
+        monkeypatch.setenv("TOETREDING_API_TOKEN_DAYS", wrong)
+        with pytest.raises(ConfigurationError, match="TOETREDING_API_TOKEN_DAYS"):
+            Settings.from_env()
