@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -140,6 +141,9 @@ class Envelope:
     rcpt_tos: tuple[str, ...]
 
 
+ACCEPTED = "250 Message accepted for delivery"
+
+
 class SmtpServer:
     """An SMTP server on ``host:port`` that keeps what it accepts, in order.
 
@@ -149,6 +153,13 @@ class SmtpServer:
     ``refuse_recipient(address, answer)`` makes the server answer ``RCPT TO:<address>``
     with ``answer`` (e.g. ``"550 mailbox unavailable"``, or ``"450 …"`` for a temporary
     refusal) from then on; ``accept_recipient(address)`` undoes that.
+
+    A slow server: ``delay(number)`` is how many seconds the server takes over the data of
+    the ``number``-th message before it answers (the server goes on serving other
+    connections meanwhile). ``after_accept(number, message, peer)`` is called once the
+    server's ``250`` for that message is on the wire and before the server reads anything
+    more from that connection (so before it answers the client's ``QUIT``): a test can kill
+    the sender there, after the accept and before the sender can have recorded it.
     """
 
     def __init__(self, host: str, port: int) -> None:
@@ -160,6 +171,8 @@ class SmtpServer:
         # Called with the number of the message about to be accepted (1, 2, ...) before the
         # server answers its data; an answer it returns (e.g. "451 ...") refuses the message.
         self.before_accept: Callable[[int], str | None] | None = None
+        self.delay: Callable[[int], float] | None = None
+        self.after_accept: Callable[[int, EmailMessage, tuple[str, int]], None] | None = None
 
     def refuse_recipient(self, address: str, answer: str = "550 mailbox unavailable") -> None:
         self._refused[address.lower()] = answer
@@ -178,8 +191,10 @@ class SmtpServer:
         return "250 OK"
 
     async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
-        self, server: object, session: object, envelope: Any
+        self, server: object, session: Any, envelope: Any
     ) -> str:
+        if self.delay is not None:
+            await asyncio.sleep(self.delay(len(self.messages) + 1))
         if self.before_accept is not None:
             refusal = self.before_accept(len(self.messages) + 1)
             if refusal is not None:
@@ -188,7 +203,15 @@ class SmtpServer:
         assert isinstance(message, EmailMessage)
         self.envelopes.append(Envelope(envelope.mail_from, tuple(envelope.rcpt_tos)))
         self.messages.append(message)
-        return "250 Message accepted for delivery"
+        session.accepted = (len(self.messages), message)
+        return ACCEPTED
+
+    def accepted(self, session: Any) -> None:
+        """The ``250`` for the session's message went out (called by the SMTP protocol)."""
+        number, message = session.accepted
+        session.accepted = None
+        if self.after_accept is not None:
+            self.after_accept(number, message, session.peer)
 
 
 def _free_port() -> int:
@@ -197,16 +220,33 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _controller(server: SmtpServer) -> Any:
+    """aiosmtpd's threaded controller, with an SMTP protocol that tells ``server`` when the
+    ``250`` for a message is on the wire."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    class Protocol(SMTP):
+        async def push(self, status: Any) -> None:
+            await super().push(status)
+            if status == ACCEPTED and getattr(self.session, "accepted", None):
+                server.accepted(self.session)
+
+    class Threaded(Controller):
+        def factory(self) -> SMTP:
+            return Protocol(self.handler, **self.SMTP_kwargs)
+
+    return Threaded(server, hostname=server.host, port=server.port)
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     """A plain (no TLS, no login) SMTP server on 127.0.0.1 and a free port; stopped after
     the test. Yields the :class:`SmtpServer` with ``host``, ``port``, ``messages`` and
     ``envelopes``."""
-    from aiosmtpd.controller import Controller
-
     for attempt in range(3):  # another process may take the free port before we bind it
         server = SmtpServer("127.0.0.1", _free_port())
-        controller = Controller(server, hostname=server.host, port=server.port)
+        controller = _controller(server)
         try:
             controller.start()
         except Exception:

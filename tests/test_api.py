@@ -89,11 +89,18 @@ def test_without_credentials_the_api_answers_401_in_json(client: TestClient) -> 
     assert service(client).store.case(4).state == "orientatie"
 
 
-def test_a_new_token_replaces_the_old_one(client: TestClient) -> None:
-    old = token(client, COORDINATOR)
-    new = token(client, COORDINATOR)
-    assert client.get("/api/ik", headers=old).status_code == 401
-    assert client.get("/api/ik", headers=new).json()["email"] == COORDINATOR
+def test_several_tokens_work_side_by_side_until_each_is_revoked(client: TestClient) -> None:
+    """A person has a token per program; revoking one leaves the others working."""
+    first = token(client, COORDINATOR)
+    second = token(client, COORDINATOR)
+    assert client.get("/api/ik", headers=first).json()["email"] == COORDINATOR
+    assert client.get("/api/ik", headers=second).json()["email"] == COORDINATOR
+    accounts = client.app.state.ctx.accounts  # type: ignore[attr-defined]
+    person_id = service(client).store.person(COORDINATOR).id
+    newest = accounts.api_tokens(person_id)[0]
+    assert accounts.revoke_api_token(person_id, newest.id)
+    assert client.get("/api/ik", headers=second).status_code == 401
+    assert client.get("/api/ik", headers=first).status_code == 200
 
 
 def test_who_am_i_lists_roles_per_partnership(client: TestClient) -> None:

@@ -19,9 +19,9 @@ from sqlalchemy import Engine, insert, inspect, text
 from sqlmodel import SQLModel
 
 import toetreding.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from toetreding.clock import FixedClock
+from toetreding.clock import FixedClock, SystemClock
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
-from toetreding.service import Toetreding
+from toetreding.service import Toetreding, token_hash
 from toetreding.store import Store, definition_digest, make_engine, migrate, schema_is_current
 from toetreding.store.audits import AuditStore
 from toetreding.store.database import MIGRATIONS, schema_head
@@ -57,6 +57,10 @@ TABLES = {
     "accounts",
     "case_files",
     "file_chunks",
+    "web_sessions",
+    "api_tokens",
+    "sign_in_attempts",
+    "idempotent_requests",
 }
 
 
@@ -443,13 +447,13 @@ def test_0009_downgrades_the_stored_definitions_to_the_old_format(at_0007: Store
 def test_document_names_recorded_before_0010_stay_visible_as_names_without_a_file(
     engine: Engine, registry: ProtocolRegistry, clock: FixedClock
 ) -> None:
-    command.upgrade(alembic_config(engine), "0008")
+    command.upgrade(alembic_config(engine), "0009")
     app = Toetreding(Store(engine), registry, clock)
     part2_with_noordik(app, "sam@noordik.nl")
     app.add_person("Carla", CARLA, partnership_ref="part2", roles=("coordinator",))
     case_id = app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=CARLA)
     payload = {"verslag_orientatie": "verslag-gesprek.pdf"}  # what --doc recorded then
-    app.store.apply(  # as the store wrote a step at 0008: no file, a name
+    app.store.apply(  # as the store wrote a step at 0009: no file, a name
         app.case(case_id),
         to_state="zelfevaluatie",
         final=False,
@@ -471,6 +475,37 @@ def test_document_names_recorded_before_0010_stay_visible_as_names_without_a_fil
     assert group.names_only[0].entry.name_only
     assert differences(engine) == []
 
-    command.downgrade(alembic_config(engine), "0008")  # a rollback drops only the new tables
+    command.downgrade(alembic_config(engine), "0009")  # a rollback drops only the new tables
     assert "case_files" not in inspect(engine).get_table_names()
     assert Store(engine).history(case_id) == before
+
+
+# --- 0011: API tokens of their own, sessions on the server -----------------------------------
+
+
+def test_an_api_token_made_before_0011_works_afterwards_for_90_days(
+    engine: Engine, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    command.upgrade(alembic_config(engine), "0010")
+    app = Toetreding(Store(engine), registry, clock)
+    part2_with_noordik(app, "sam@noordik.nl")
+    person_id = app.person_id("sam@noordik.nl")
+    old_hash = token_hash("een-oud-token")
+    account = {"person_id": person_id, "password_hash": "x", "is_admin": False}
+    account |= {"api_token_hash": old_hash, "created_at": clock.now()}
+    account |= {"password_changed_at": clock.now()}
+    with engine.begin() as connection:
+        connection.execute(old_table("accounts", *account).insert().values(**account))
+
+    migrate(engine)
+    assert differences(engine) == []
+    running = app.with_clock(SystemClock())  # the migration counts 90 days from its own day
+    assert running.accounts.person_for_api_token("een-oud-token") == person_id
+    [moved] = running.accounts.api_tokens(person_id)
+    assert moved.name == "API-token"
+    assert 89 <= (moved.expires_at - SystemClock().now()).days <= 90
+
+    command.downgrade(alembic_config(engine), "0010")  # a rollback gives the account it back
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT api_token_hash FROM accounts")).scalar_one()
+    assert kept == old_hash

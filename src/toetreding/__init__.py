@@ -26,6 +26,7 @@ from toetreding._exceptions import (
     NotFoundError,
     RoleNotAllowed,
     ToetredingError,
+    TooManyAttempts,
     TransitionRefused,
     TriggerNotAvailable,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "SystemClock",
     "Toetreding",
     "ToetredingError",
+    "TooManyAttempts",
     "TransitionRefused",
     "TriggerNotAvailable",
     "load_protocol_file",

@@ -18,6 +18,7 @@ API, with their own forms, leave out.
     │   └── FileRefused              an uploaded file is of a type that is not accepted
     │       └── FileTooLarge             an uploaded file is larger than the limit
     ├── DeliveryError            an e-mail was not delivered (SMTP server or outbox folder)
+    ├── TooManyAttempts          too many failed sign-ins lately; try again after retry_after s
     └── TransitionRefused        a trigger may not fire now (nothing was changed)
         ├── TriggerNotAvailable      unknown here, or not from the current state
         ├── RoleNotAllowed           the actor lacks a role that may fire it
@@ -126,6 +127,18 @@ class DeliveryError(ToetredingError):
     def __init__(self, message: str, *, temporary: bool = False) -> None:
         self.temporary = temporary
         super().__init__(message)
+
+
+class TooManyAttempts(ToetredingError):
+    """Too many failed sign-ins (for this account, or from this address) within a short
+    while: nothing was checked; ``retry_after`` says after how many seconds to try again."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            "te veel mislukte pogingen om in te loggen; probeer het over "
+            f"{retry_after} {'seconde' if retry_after == 1 else 'seconden'} opnieuw"
+        )
 
 
 @dataclass(frozen=True)

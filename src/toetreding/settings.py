@@ -15,6 +15,8 @@ DEFAULT_DATABASE_URL = "sqlite:///toetreding.db"
 DEFAULT_SMTP_PORT = 587
 DEFAULT_MAIL_FROM = "toetreding <noreply@toetreding.invalid>"
 DEFAULT_BASE_URL = "http://localhost:8000"
+DEFAULT_API_TOKEN_DAYS = 90
+MAX_API_TOKEN_DAYS = 366
 OUTBOX_FOLDER_NAME = "outbox"
 FILES_FOLDER_NAME = "bestanden"
 DEFAULT_MAX_UPLOAD_MB = 25
@@ -64,6 +66,7 @@ class Settings:
     file_store: FileStoreKind = "disk"
     files_dir: Path | None = None
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB  # per file
+    api_token_days: int = DEFAULT_API_TOKEN_DAYS  # a new API token's validity, by default
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -95,6 +98,7 @@ class Settings:
             file_store=_file_store(_env("TOETREDING_FILE_STORE")),
             files_dir=Path(files_dir) if files_dir else None,
             max_upload_mb=_max_upload_mb(_env("TOETREDING_MAX_UPLOAD_MB")),
+            api_token_days=_token_days(_env("TOETREDING_API_TOKEN_DAYS")),
         )
 
     @property
@@ -149,6 +153,17 @@ def _port(raw: str | None) -> int:
         return int(raw)
     raise ConfigurationError(
         f"TOETREDING_SMTP_PORT moet een poortnummer zijn (1 tot en met 65535), niet '{raw}'"
+    )
+
+
+def _token_days(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_API_TOKEN_DAYS
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_API_TOKEN_DAYS:
+        return int(raw)
+    raise ConfigurationError(
+        f"TOETREDING_API_TOKEN_DAYS moet een aantal dagen zijn (1 tot en met "
+        f"{MAX_API_TOKEN_DAYS}), niet '{raw}'"
     )
 
 

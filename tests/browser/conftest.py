@@ -131,6 +131,7 @@ def _chromium() -> Iterator[WebDriver]:
         "--disable-extensions",
     ):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to see CSP refusals
     try:
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     except WebDriverException as exc:
@@ -148,11 +149,20 @@ def _chromium() -> Iterator[WebDriver]:
 
 
 @pytest.fixture
-def browser(_chromium: WebDriver, live_server: LiveServer) -> WebDriver:
-    """The shared headless Chromium (1280x900), signed out: no cookies of an earlier test."""
+def browser(_chromium: WebDriver, live_server: LiveServer) -> Iterator[WebDriver]:
+    """The shared headless Chromium (1280x900), signed out: no cookies of an earlier test.
+    A test fails when the browser refused anything under the pages' Content-Security-Policy
+    (a script, style or image the policy forbids)."""
     _chromium.get(live_server.url("/static/style.css"))  # cookies are per site: be on it
     _chromium.delete_all_cookies()
-    return _chromium
+    _chromium.get_log("browser")  # forget what earlier tests logged
+    yield _chromium
+    refused = [
+        entry["message"]
+        for entry in _chromium.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+    assert refused == [], "the browser refused under the Content-Security-Policy"
 
 
 def wait(driver: WebDriver, timeout: float = WAIT) -> WebDriverWait[WebDriver]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta
 
 import typer
 from rich.table import Table
@@ -26,6 +27,7 @@ from toetreding.reminders.scheduler import (
     run_in_background,
     single_scheduler,
 )
+from toetreding.reminders.sending import DEFAULT_BATCH, DEFAULT_LEASE
 from toetreding.reminders.sweep import ReminderSweep, SweepReport
 
 app = new_app("Herinneringen bij termijnen: één keer verstuurd, ook na een herstart.")
@@ -39,7 +41,14 @@ STATUS_LABELS = {
 }
 
 
-def _sweep(ctx: typer.Context, exclusive: bool) -> ReminderSweep:
+LEASE_HELP = (
+    "Seconden dat een geclaimde herinnering van dit proces is zonder verlenging (het proces "
+    "verlengt zolang het verstuurt); na een crash neemt een ander het zo lang daarna over"
+)
+BATCH_HELP = "Hoeveel herinneringen het proces per keer claimt"
+
+
+def _sweep(ctx: typer.Context, exclusive: bool, lease: float, batch: int) -> ReminderSweep:
     settings = state(ctx).settings
     return ReminderSweep(
         service(ctx),
@@ -47,28 +56,63 @@ def _sweep(ctx: typer.Context, exclusive: bool) -> ReminderSweep:
         sender=settings.mail_from,
         base_url=settings.base_url,
         exclusive=exclusive,
+        lease=timedelta(seconds=lease),
+        batch=batch,
     )
+
+
+def _beat(sweep: ReminderSweep) -> datetime | None:
+    report = sweep.run()
+    _print_report(report, quiet=True)
+    return report.look_again_at
+
+
+class _Stopped(Exception):
+    """SIGTERM while this scheduler waits as a standby."""
+
+
+def _stop_waiting(_signum: int, _frame: object) -> None:
+    raise _Stopped()
 
 
 def scheduler(
     ctx: typer.Context,
-    interval: int = typer.Option(
-        HEARTBEAT_SECONDS, "--interval", min=1, help="Seconden tussen twee hartslagen"
+    interval: float = typer.Option(
+        HEARTBEAT_SECONDS, "--interval", min=0.1, help="Seconden tussen twee hartslagen"
     ),
+    lease: float = typer.Option(DEFAULT_LEASE.total_seconds(), "--lease", min=0.5, help=LEASE_HELP),
+    batch: int = typer.Option(DEFAULT_BATCH, "--batch", min=1, max=1000, help=BATCH_HELP),
 ) -> None:
     """Draai de planner: elke minuut termijnen afhandelen en herinneringen versturen.
 
-    Stopt netjes bij Ctrl-C of SIGTERM (een lopende hartslag maakt hij eerst af).
+    Stopt netjes bij Ctrl-C of SIGTERM (een lopende hartslag maakt hij eerst af). Op SQLite
+    verstuurt één planner per database; een tweede wacht als reserve en neemt het binnen een
+    seconde over als de eerste stopt. Op PostgreSQL delen planners het werk.
     """
+    import signal
+
     settings = state(ctx).settings
-    with single_scheduler(settings.database_url) as exclusive:
-        sweep = _sweep(ctx, exclusive)
+
+    def standby(holder: str) -> None:
         console.print(
-            f"Planner gestart (elke {interval} s); herinneringen via {sweep.channel!r}. "
-            "Stoppen met Ctrl-C.",
+            f"Er draait al een planner voor deze database ({holder}); deze wacht als reserve "
+            "en neemt het over zodra die stopt.",
             highlight=False,
         )
-        run_forever(lambda: _print_report(sweep.run(), quiet=True), interval)
+
+    previous = signal.signal(signal.SIGTERM, _stop_waiting)
+    try:
+        with single_scheduler(settings.database_url, standby=standby) as exclusive:
+            signal.signal(signal.SIGTERM, previous)
+            sweep = _sweep(ctx, exclusive, lease, batch)
+            console.print(
+                f"Planner gestart (elke {interval:g} s, lease {lease:g} s); herinneringen via "
+                f"{sweep.channel!r}. Stoppen met Ctrl-C.",
+                highlight=False,
+            )
+            run_forever(lambda: _beat(sweep), interval, on_stop=sweep.stop)
+    except (_Stopped, KeyboardInterrupt):
+        pass
     console.print("Planner gestopt.")
 
 
@@ -80,8 +124,8 @@ def heartbeat_thread(ctx: typer.Context, stop: threading.Event) -> threading.Thr
     def run() -> None:
         try:
             with single_scheduler(settings.database_url) as exclusive:
-                sweep = _sweep(ctx, exclusive)
-                run_in_background(lambda: _print_report(sweep.run(), quiet=True), stop)
+                sweep = _sweep(ctx, exclusive, DEFAULT_LEASE.total_seconds(), DEFAULT_BATCH)
+                run_in_background(lambda: _beat(sweep), stop)
         except ConfigurationError as exc:
             console.print(f"[yellow]Planner niet gestart:[/] {exc}", highlight=False)
 
@@ -94,10 +138,12 @@ def heartbeat_thread(ctx: typer.Context, stop: threading.Event) -> threading.Thr
 def run_once(
     ctx: typer.Context,
     at: str | None = typer.Option(None, "--at", help="Peilmoment; standaard nu"),
+    lease: float = typer.Option(DEFAULT_LEASE.total_seconds(), "--lease", min=0.5, help=LEASE_HELP),
+    batch: int = typer.Option(DEFAULT_BATCH, "--batch", min=1, max=1000, help=BATCH_HELP),
 ) -> None:
     """Eén hartslag: termijnen afhandelen en wat nu moet versturen, daarna stoppen."""
     with single_scheduler(state(ctx).settings.database_url) as exclusive:
-        report = _sweep(ctx, exclusive).run(parse_at(at))
+        report = _sweep(ctx, exclusive, lease, batch).run(parse_at(at))
     _print_report(report, quiet=False)
 
 
@@ -155,7 +201,7 @@ def list_reminders(
 
 
 def _print_report(report: SweepReport, *, quiet: bool) -> None:
-    busy = report.consequences or report.planned or report.sent or report.failed
+    busy = report.consequences or report.planned or report.sent or report.failed or report.lost
     if quiet and not busy:
         return
     stamp = f"{local(SystemClock().now()):%Y-%m-%d %H:%M} " if quiet else ""
@@ -166,3 +212,10 @@ def _print_report(report: SweepReport, *, quiet: bool) -> None:
     )
     for failure in report.failed:
         console.print(f"[red]mislukt:[/] {failure}", highlight=False)
+    for key in report.lost:
+        console.print(
+            f"[red]let op:[/] {key} is verstuurd nadat een ander proces het al had "
+            "overgenomen (deze planner kon de database langer dan de lease niet bereiken); "
+            "het kan twee keer zijn aangekomen, met hetzelfde Message-ID.",
+            highlight=False,
+        )

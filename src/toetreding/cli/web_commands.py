@@ -10,7 +10,9 @@ from toetreding._exceptions import NotFoundError
 from toetreding.cli._common import console, new_app, service, state
 from toetreding.service import new_password
 
-user_app = new_app("Accounts voor de webapp: aanmaken en wachtwoord opnieuw instellen.")
+user_app = new_app(
+    "Accounts voor de webapp: aanmaken, wachtwoord opnieuw instellen, alles intrekken."
+)
 
 FIRST_ADMIN = ("Beheerder", "beheer@toetreding.local")
 
@@ -43,15 +45,41 @@ def user_add(
 def reset_password(
     ctx: typer.Context, email: str = typer.Argument(..., help="E-mailadres")
 ) -> None:
-    """Geef een account een nieuw wachtwoord; het wordt één keer getoond."""
+    """Geef een account een nieuw wachtwoord (één keer getoond); alle sessies en API-tokens
+    van de persoon houden meteen op."""
     app = service(ctx)
     person = app.person(email)
     accounts = app.accounts
     if accounts.account(person.id) is None:
         raise NotFoundError(f"{email} heeft nog geen account (toetreding user add {email})")
-    password = new_password()
-    accounts.set_password(person.id, password, app.clock.now())
+    password, ended = accounts.reset_password(person.id)
     console.print(f"Nieuw wachtwoord voor {person.email}: {password}", highlight=False)
+    console.print(
+        f"Beëindigd: {_count(ended.sessions, 'sessie', 'sessies')} en "
+        f"{_count(ended.api_tokens, 'API-token', 'API-tokens')}.",
+        highlight=False,
+    )
+
+
+@user_app.command("revoke")
+def revoke(ctx: typer.Context, email: str = typer.Argument(..., help="E-mailadres")) -> None:
+    """Trek alles in wat namens iemand aanmeldt: alle sessies, API-tokens en de agenda-link
+    houden meteen op (het wachtwoord blijft)."""
+    app = service(ctx)
+    person = app.person(email)
+    if app.accounts.account(person.id) is None:
+        raise NotFoundError(f"{email} heeft nog geen account (toetreding user add {email})")
+    ended = app.accounts.revoke_all(person.id)
+    console.print(
+        f"Ingetrokken voor {person.email}: {_count(ended.sessions, 'sessie', 'sessies')}, "
+        f"{_count(ended.api_tokens, 'API-token', 'API-tokens')}"
+        f"{' en de agenda-link' if ended.calendar else ''}.",
+        highlight=False,
+    )
+
+
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
 
 
 def ensure_first_admin(ctx: typer.Context) -> None:

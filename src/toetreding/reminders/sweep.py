@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,11 +25,11 @@ from toetreding.definition.model import DeadlineSpec, Duration
 from toetreding.reminders.channels import Channel
 from toetreding.reminders.message import Recipient, ReminderMessage, case_url
 from toetreding.reminders.render import render_reminder
+from toetreding.reminders.sending import DEFAULT_BATCH, DEFAULT_LEASE, LeaseKeeper
 from toetreding.service import Consequence, Toetreding
 from toetreding.store import Claimed, LadderDeadline, NewReminder, PlanningBatch
 
-BATCH = 500
-LEASE = timedelta(minutes=5)
+PLAN_BATCH = 500  # deadlines planned per transaction
 
 
 @dataclass
@@ -40,10 +41,23 @@ class SweepReport:
     skipped: int = 0  # ledger rows recorded as skipped (stale, overtaken, closed)
     sent: int = 0
     failed: list[str] = field(default_factory=list)  # 'key: reason' per failed attempt
+    taken_over: int = 0  # claims another process took over before they were sent: not sent
+    # Sent, but the claim had been taken over meanwhile (this process could not reach the
+    # database for longer than the lease, or stalled): the other process may send it too.
+    lost: list[str] = field(default_factory=list)
+    look_again_at: datetime | None = None  # the first lease of another process runs out
 
 
 class ReminderSweep:
-    """Plans and sends reminders through ``channel``; safe to run in several processes."""
+    """Plans and sends reminders through ``channel``; safe to run in several processes.
+
+    Reminders are claimed ``batch`` at a time, each with a lease of ``lease`` that is renewed
+    while the batch goes out and checked (fenced) right before each message: a row another
+    process took over is not sent. ``exclusive``: this process holds the SQLite scheduler
+    lock, so no other sender is alive and rows a dead one left *sending* are taken at once
+    (otherwise when their lease ran out). :meth:`stop` (from another thread) ends the sweep
+    after the message in flight and gives the rest of the batch back.
+    """
 
     def __init__(
         self,
@@ -53,14 +67,23 @@ class ReminderSweep:
         sender: str,
         base_url: str,
         exclusive: bool = False,
+        lease: timedelta = DEFAULT_LEASE,
+        batch: int = DEFAULT_BATCH,
     ) -> None:
         self.app = app
         self.channel = channel
         self.sender = sender
         self.base_url = base_url
         self.exclusive = exclusive  # holds the single-scheduler lock (SQLite)
+        self.lease = lease
+        self.batch = batch
         self.ledger = app.reminder_ledger
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Finish the message in flight, give back the rest of the claim, send no more."""
+        self._stopping.set()
 
     def run(self, at: datetime | None = None) -> SweepReport:
         now = as_aware(at) if at else self.app.clock.now()
@@ -76,14 +99,14 @@ class ReminderSweep:
         today = local(now).date()
         while True:
             with self.ledger.planning() as batch:
-                ladders = batch.ladders_due(today, BATCH)
+                ladders = batch.ladders_due(today, PLAN_BATCH)
                 for ladder in ladders:
                     rows, next_look = self._ladder(batch, ladder, today)
                     batch.record(rows, now)
                     batch.set_next_look(ladder.id, next_look)
                     report.planned += sum(1 for r in rows if r.skip_reason is None)
                     report.skipped += sum(1 for r in rows if r.skip_reason is not None)
-            if len(ladders) < BATCH:
+            if len(ladders) < PLAN_BATCH:
                 return
 
     def _ladder(
@@ -129,23 +152,48 @@ class ReminderSweep:
     # --- sending --------------------------------------------------------------------------
 
     def send(self, now: datetime, report: SweepReport) -> None:
-        while True:
-            claimed = self.ledger.claim(now, self.owner, LEASE, BATCH, reclaim_all=self.exclusive)
-            for reminder in claimed:
-                self._deliver(reminder, now, report)
-            if len(claimed) < BATCH:
-                return
+        """Claim a batch, send it under a renewed lease, and again until nothing is due.
+
+        ``now`` is the moment of the heartbeat: what is due and the messages' date. Leases
+        are counted on the clock as it runs (claim, fence, renewal), never from ``now``.
+        """
+        clock = self.app.clock
+        while not self._stopping.is_set():
+            claimed = self.ledger.claim(
+                clock.now(),
+                self.owner,
+                self.lease,
+                self.batch,
+                due=now,
+                reclaim_all=self.exclusive,
+            )
+            if not claimed:
+                break
+            with LeaseKeeper(self.ledger, claimed[0].token, self.lease, clock):
+                for reminder in claimed:
+                    if self._stopping.is_set():
+                        self.ledger.release(reminder.token)
+                        break
+                    self._deliver(reminder, now, report)
+            if len(claimed) < self.batch:
+                break
+        report.look_again_at = self.ledger.lease_expiry()
 
     def _deliver(self, reminder: Claimed, now: datetime, report: SweepReport) -> None:
         email = render_reminder(self._message(reminder, now), sender=self.sender, now=now)
+        if not self.ledger.fence(reminder, self.app.clock.now(), self.lease):
+            report.taken_over += 1  # another process has it now: it is not ours to send
+            return
         try:
             self.channel.send(email)
         except DeliveryError as exc:
-            self.ledger.mark_failed(reminder.id, self.owner, now, str(exc))
+            self.ledger.mark_failed(reminder, now, str(exc))
             report.failed.append(f"{reminder.key}: {exc}")
             return
-        if self.ledger.mark_sent(reminder.id, self.owner, now):
+        if self.ledger.mark_sent(reminder, now):
             report.sent += 1
+        else:
+            report.lost.append(reminder.key)
 
     def _message(self, reminder: Claimed, now: datetime) -> ReminderMessage:
         spec = self.app.protocol(reminder.protocol_id, reminder.protocol_version)

@@ -6,7 +6,15 @@ the web pages and API, documents, reminders, simulations) call it and receive pl
 nothing here prints or reads the wall clock.
 """
 
-from toetreding.service.accounts import MIN_PASSWORD, Accounts, new_password, token_hash
+from toetreding.service.accounts import (
+    API_TOKEN_DAYS,
+    MIN_PASSWORD,
+    SESSION_LIFETIME,
+    Accounts,
+    Revoked,
+    new_password,
+    token_hash,
+)
 from toetreding.service.cases import CaseView, DeadlineLine, deadline_line
 from toetreding.service.deadlines import (
     AUTOMATIC,
@@ -16,13 +24,16 @@ from toetreding.service.deadlines import (
 )
 from toetreding.service.facade import Toetreding
 from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
+from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn
 
 __all__ = [
+    "API_TOKEN_DAYS",
     "AUTOMATIC",
     "DEADLINE_ROLES",
     "MIN_PASSWORD",
     "NAMES_SHOWN",
+    "SESSION_LIFETIME",
     "Accounts",
     "AgendaItem",
     "ArtefactFiles",
@@ -32,10 +43,14 @@ __all__ = [
     "CaseView",
     "Consequence",
     "DeadlineLine",
+    "Idempotency",
     "NameOnly",
+    "Replay",
+    "Revoked",
     "Toetreding",
     "artefact_labels",
     "deadline_line",
     "new_password",
+    "request_digest",
     "token_hash",
 ]

@@ -10,6 +10,7 @@ from toetreding.frameworks import FrameworkRegistry
 from toetreding.service.accounts import Accounts
 from toetreding.service.deadlines import DeadlineService
 from toetreding.service.directory import DirectoryService
+from toetreding.service.idempotency import Idempotency
 from toetreding.service.overview import OverviewService
 from toetreding.settings import Settings
 from toetreding.store import (
@@ -57,7 +58,12 @@ class Toetreding(DirectoryService, DeadlineService, OverviewService):
     @cached_property
     def accounts(self) -> Accounts:
         """Passwords and tokens of the people who sign in."""
-        return Accounts(self.store.accounts)
+        return Accounts(self.store.accounts, self.store.sessions, self.clock)
+
+    @cached_property
+    def idempotency(self) -> Idempotency:
+        """The answers kept for repeated API requests (``Idempotency-Key``)."""
+        return Idempotency(self.store.idempotency, self.clock)
 
     @property
     def reminder_ledger(self) -> Ledger:

@@ -6,7 +6,7 @@ inside. Its public API is what this module exports.
 """
 
 from toetreding.store._common import MAX_ID, definition_digest, is_id
-from toetreding.store.accounts import AccountStore, TokenKind
+from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
 from toetreding.store.audits import AuditStore
 from toetreding.store.database import (
     make_engine,
@@ -23,7 +23,8 @@ from toetreding.store.filestores import (
     file_store_for,
 )
 from toetreding.store.frameworks import FrameworkStore
-from toetreding.store.ledger import Claimed, LadderDeadline, Ledger, NewReminder, PlanningBatch
+from toetreding.store.idempotency import IdempotencyStore, StoredRequest
+from toetreding.store.ledger import Claimed, Ledger
 from toetreding.store.records import (
     BoardRow,
     CaseFilter,
@@ -33,9 +34,12 @@ from toetreding.store.records import (
     HistoryEntry,
     Visibility,
 )
+from toetreding.store.reminder_plan import LadderDeadline, NewReminder, PlanningBatch
 from toetreding.store.repository import Store
+from toetreding.store.sessions import SessionRecord, SessionStore
 from toetreding.store.tables import (
     AccountPublic,
+    ApiTokenPublic,
     CaseFilePublic,
     DeadlineStatus,
     FrameworkPublic,
@@ -67,6 +71,8 @@ __all__ = [
     "MAX_ID",
     "AccountPublic",
     "AccountStore",
+    "ApiTokenPublic",
+    "ApiTokenRecord",
     "AuditStore",
     "BoardRow",
     "CaseFilePublic",
@@ -81,6 +87,7 @@ __all__ = [
     "FrameworkPublic",
     "FrameworkStore",
     "HistoryEntry",
+    "IdempotencyStore",
     "LadderDeadline",
     "Ledger",
     "MembershipPublic",
@@ -95,7 +102,10 @@ __all__ = [
     "SchoolCreate",
     "SchoolPublic",
     "SchoolUpdate",
+    "SessionRecord",
+    "SessionStore",
     "Store",
+    "StoredRequest",
     "TokenKind",
     "Uploader",
     "Visibility",

@@ -1,70 +1,41 @@
 """The reminder ledger in the database: what is due, claimed, sent, failed or skipped.
 
 Every reminder has one row, unique on (deadline, rung, person, due date): inserting it twice
-does nothing. A row is sent only by the process that claimed it with a conditional
-``UPDATE`` (status and lease as seen), so two scheduler processes never send the same row;
-on PostgreSQL the candidates are also selected ``FOR UPDATE SKIP LOCKED`` so the processes
-share the work instead of competing for it.
+does nothing (planning: :mod:`.reminder_plan`). A row goes out only under a **claim**: a
+conditional ``UPDATE`` sets it to *sending* with a claim token of its own (``claimed_by``) and
+a lease (``lease_until``) of seconds. The claim is **fenced** right before the message goes
+out: an ``UPDATE`` that finds the row still *sending* under that very token extends the lease,
+and nothing is sent when it finds none (another process took the row over). While a process
+sends it **renews** the leases of its claims, so a slow mail server never lets a lease run
+out under a live sender; a row is taken over only when its lease ran out (its process died,
+or stalled for longer than the lease), or at once by a process that knows no other sender is
+alive (it holds the SQLite scheduler lock). On PostgreSQL the candidates are also selected
+``FOR UPDATE SKIP LOCKED``, so several processes share the work instead of competing for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import secrets
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, and_, func, or_, select, update
 
-from toetreding.clock import local
-from toetreding.store._common import (
-    CASES,
-    DEADLINES,
-    MEMBERSHIPS,
-    PARTNERSHIPS,
-    PEOPLE,
-    REMINDERS,
-    SCHOOLS,
-)
+from toetreding.store._common import CASES, DEADLINES, PARTNERSHIPS, PEOPLE, REMINDERS, SCHOOLS
+from toetreding.store.reminder_plan import PlanningBatch
 from toetreding.store.tables import DeadlineStatus, ReminderStatus
 
 MAX_BACKOFF = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class LadderDeadline:
-    """An open deadline whose reminder ladder is due to be looked at."""
-
-    id: int
-    case_id: int
-    partnership_id: int
-    school_id: int
-    protocol_id: str
-    protocol_version: int
-    state: str
-    name: str
-    due_date: date
-    created_on: date
-
-
-@dataclass(frozen=True)
-class NewReminder:
-    deadline_id: int
-    rung: int
-    person_id: int
-    role: str
-    due_date: date
-    send_on: date
-    escalation: bool
-    skip_reason: str | None = None  # set: recorded as skipped, never sent
+SENDING = ReminderStatus.SENDING.value
+WAITING = [ReminderStatus.PENDING.value, ReminderStatus.FAILED.value]
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """A reminder this process claimed, with what its message needs."""
+    """A reminder this process claimed, with what its message needs and its claim token."""
 
     id: int
     deadline_id: int
@@ -84,98 +55,13 @@ class Claimed:
     deadline_name: str
     school_name: str
     partnership_name: str
+    token: str  # the claim: ``claimed_by`` holds it for as long as this claim lasts
 
     @property
     def key(self) -> str:
         return (
             f"deadline-{self.deadline_id}/rung-{self.rung}/person-{self.person_id}"
             f"/due-{self.due_date:%Y%m%d}"
-        )
-
-
-class PlanningBatch:
-    """One transaction of reminder planning: the ladders due, who gets each rung, the ledger
-    rows for them and the day to look again, committed together."""
-
-    def __init__(self, connection: Connection, postgres: bool) -> None:
-        self._connection = connection
-        self.postgres = postgres
-
-    def ladders_due(self, today: date, limit: int) -> list[LadderDeadline]:
-        """Open deadlines whose ladder needs a look today (indexed on status, next day)."""
-        query = (
-            select(
-                DEADLINES.c.id,
-                DEADLINES.c.case_id,
-                CASES.c.partnership_id,
-                CASES.c.school_id,
-                CASES.c.protocol_id,
-                CASES.c.protocol_version,
-                DEADLINES.c.state,
-                DEADLINES.c.name,
-                DEADLINES.c.due_date,
-                DEADLINES.c.created_at,
-            )
-            .join(CASES, CASES.c.id == DEADLINES.c.case_id)
-            .where(
-                DEADLINES.c.status == DeadlineStatus.OPEN.value,
-                DEADLINES.c.next_reminder_on <= today,
-            )
-            .order_by(DEADLINES.c.next_reminder_on, DEADLINES.c.id)
-            .limit(limit)
-        )
-        if self.postgres:
-            query = query.with_for_update(skip_locked=True, of=DEADLINES)
-        return [
-            LadderDeadline(*row[:9], created_on=_local_date(row[9]))
-            for row in self._connection.execute(query)
-        ]
-
-    def people_with_role(
-        self, partnership_id: int, role: str, school_id: int
-    ) -> list[tuple[int, str]]:
-        """(person id, e-mail) of those holding ``role``; 'school' means this school's."""
-        query = (
-            select(PEOPLE.c.id, PEOPLE.c.email)
-            .join(MEMBERSHIPS, MEMBERSHIPS.c.person_id == PEOPLE.c.id)
-            .where(MEMBERSHIPS.c.partnership_id == partnership_id, MEMBERSHIPS.c.role == role)
-            .order_by(PEOPLE.c.id)
-        )
-        if role == "school":
-            query = query.where(MEMBERSHIPS.c.school_id == school_id)
-        else:
-            query = query.where(MEMBERSHIPS.c.school_id.is_(None))
-        return [(row[0], row[1]) for row in self._connection.execute(query)]
-
-    def record(self, reminders: Iterable[NewReminder], at: datetime) -> None:
-        """Insert ledger rows; one that exists already (same key) is left as it is."""
-        rows = [
-            {
-                "deadline_id": r.deadline_id,
-                "rung": r.rung,
-                "person_id": r.person_id,
-                "role": r.role,
-                "due_date": r.due_date,
-                "send_on": r.send_on,
-                "escalation": r.escalation,
-                "status": (
-                    ReminderStatus.SKIPPED if r.skip_reason else ReminderStatus.PENDING
-                ).value,
-                "attempts": 0,
-                "skip_reason": r.skip_reason,
-                "next_attempt_at": None if r.skip_reason else at,
-                "created_at": at,
-            }
-            for r in reminders
-        ]
-        if not rows:
-            return
-        insert = pg_insert if self.postgres else sqlite_insert
-        self._connection.execute(insert(REMINDERS).values(rows).on_conflict_do_nothing())
-
-    def set_next_look(self, deadline_id: int, day: date | None) -> None:
-        self._connection.execute(
-            update(DEADLINES).where(DEADLINES.c.id == deadline_id).values(next_reminder_on=day)
         )
 
 
@@ -198,12 +84,7 @@ class Ledger:
         with self.engine.begin() as connection:
             dropped = connection.execute(
                 update(REMINDERS)
-                .where(
-                    REMINDERS.c.status.in_(
-                        [ReminderStatus.PENDING.value, ReminderStatus.FAILED.value]
-                    ),
-                    REMINDERS.c.deadline_id.in_(closed),
-                )
+                .where(REMINDERS.c.status.in_(WAITING), REMINDERS.c.deadline_id.in_(closed))
                 .values(
                     status=ReminderStatus.SKIPPED.value,
                     skip_reason="de termijn is intussen gehaald of vervallen",
@@ -213,61 +94,50 @@ class Ledger:
             return int(dropped.rowcount)
 
     def claim(
-        self, now: datetime, owner: str, lease: timedelta, limit: int, *, reclaim_all: bool
+        self,
+        now: datetime,
+        owner: str,
+        lease: timedelta,
+        limit: int,
+        *,
+        due: datetime | None = None,
+        reclaim_all: bool = False,
     ) -> list[Claimed]:
-        """Claim up to ``limit`` reminders that may go out now, for this process alone.
+        """Claim up to ``limit`` reminders for this process alone, each with a lease until
+        ``now + lease``: pending or failed ones whose next attempt has come by ``due``
+        (default ``now``), and rows left *sending* whose lease ran out before ``now``.
 
         ``reclaim_all``: this process knows no other sender is alive (it holds the SQLite
-        scheduler lock), so rows a crashed process left in 'sending' are taken at once.
+        scheduler lock), so rows a dead process left *sending* are taken at once.
         """
+        token = f"{owner}/{secrets.token_hex(4)}"
+        eligible = self._eligible(now, due or now, reclaim_all)
         with self.engine.begin() as connection:
-            candidates = connection.execute(self._candidates(now, limit, reclaim_all)).all()
-            claimed_ids = []
-            for row in candidates:
-                taken = connection.execute(
-                    update(REMINDERS)
-                    .where(
-                        REMINDERS.c.id == row.id,
-                        REMINDERS.c.status == row.status,
-                        _same(REMINDERS.c.claimed_by, row.claimed_by),
-                    )
-                    .values(
-                        status=ReminderStatus.SENDING.value,
-                        claimed_by=owner,
-                        lease_until=now + lease,
-                    )
-                )
-                if taken.rowcount == 1:
-                    claimed_ids.append(row.id)
-        return self._claimed(claimed_ids)
+            candidates = select(REMINDERS.c.id).where(eligible).order_by(REMINDERS.c.id)
+            candidates = candidates.limit(limit)
+            if self.postgres:
+                candidates = candidates.with_for_update(skip_locked=True)
+            ids = list(connection.execute(candidates).scalars())
+            if not ids:
+                return []
+            # The condition again, in the UPDATE itself: a row another process claimed or
+            # fenced since it was read is left alone.
+            connection.execute(
+                update(REMINDERS)
+                .where(REMINDERS.c.id.in_(ids), eligible)
+                .values(status=SENDING, claimed_by=token, lease_until=now + lease)
+            )
+        return self._claimed(token)
 
-    def _candidates(self, now: datetime, limit: int, reclaim_all: bool) -> Any:
-        sending = REMINDERS.c.status == ReminderStatus.SENDING.value
+    @staticmethod
+    def _eligible(now: datetime, due: datetime, reclaim_all: bool) -> Any:
+        sending = REMINDERS.c.status == SENDING
         if not reclaim_all:
             sending = and_(sending, REMINDERS.c.lease_until < now)
-        query = (
-            select(REMINDERS.c.id, REMINDERS.c.status, REMINDERS.c.claimed_by)
-            .where(
-                or_(
-                    and_(
-                        REMINDERS.c.status.in_(
-                            [ReminderStatus.PENDING.value, ReminderStatus.FAILED.value]
-                        ),
-                        REMINDERS.c.next_attempt_at <= now,
-                    ),
-                    sending,
-                )
-            )
-            .order_by(REMINDERS.c.id)
-            .limit(limit)
-        )
-        if self.postgres:
-            query = query.with_for_update(skip_locked=True)
-        return query
+        waiting = and_(REMINDERS.c.status.in_(WAITING), REMINDERS.c.next_attempt_at <= due)
+        return or_(waiting, sending)
 
-    def _claimed(self, ids: Sequence[int]) -> list[Claimed]:
-        if not ids:
-            return []
+    def _claimed(self, token: str) -> list[Claimed]:
         query = (
             select(
                 REMINDERS.c.id,
@@ -288,24 +158,60 @@ class Ledger:
                 DEADLINES.c.name,
                 SCHOOLS.c.name,
                 PARTNERSHIPS.c.name,
+                REMINDERS.c.claimed_by,
             )
             .join(PEOPLE, PEOPLE.c.id == REMINDERS.c.person_id)
             .join(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
             .join(CASES, CASES.c.id == DEADLINES.c.case_id)
             .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
             .join(PARTNERSHIPS, PARTNERSHIPS.c.id == CASES.c.partnership_id)
-            .where(REMINDERS.c.id.in_(ids))
+            .where(REMINDERS.c.claimed_by == token, REMINDERS.c.status == SENDING)
             .order_by(REMINDERS.c.id)
         )
         with self.engine.connect() as connection:
             return [Claimed(*tuple(row)) for row in connection.execute(query)]
 
-    def mark_sent(self, reminder_id: int, owner: str, now: datetime) -> bool:
-        """Record the delivery; False when this process had lost its claim meanwhile."""
+    def fence(self, claim: Claimed, now: datetime, lease: timedelta) -> bool:
+        """Right before sending: True when the claim still holds (the row is *sending* under
+        this claim's token), and its lease now runs until ``now + lease``; False when another
+        process took the row over, and it must not be sent."""
+        with self.engine.begin() as connection:
+            held = connection.execute(
+                update(REMINDERS)
+                .where(_held(claim.id, claim.token))
+                .values(lease_until=now + lease)
+            )
+            return bool(held.rowcount == 1)
+
+    def renew(self, tokens: Sequence[str], now: datetime, lease: timedelta) -> int:
+        """Extend the leases of the rows still *sending* under these claims; how many."""
+        if not tokens:
+            return 0
+        with self.engine.begin() as connection:
+            renewed = connection.execute(
+                update(REMINDERS)
+                .where(REMINDERS.c.status == SENDING, REMINDERS.c.claimed_by.in_(list(tokens)))
+                .values(lease_until=now + lease)
+            )
+            return int(renewed.rowcount)
+
+    def release(self, token: str) -> int:
+        """Give back the rows of a claim that were not sent (the process is stopping): they
+        are pending again at once, for whichever process looks next."""
+        with self.engine.begin() as connection:
+            released = connection.execute(
+                update(REMINDERS)
+                .where(REMINDERS.c.status == SENDING, REMINDERS.c.claimed_by == token)
+                .values(status=ReminderStatus.PENDING.value, claimed_by=None, lease_until=None)
+            )
+            return int(released.rowcount)
+
+    def mark_sent(self, claim: Claimed, now: datetime) -> bool:
+        """Record the delivery; False when this claim had been taken over meanwhile."""
         with self.engine.begin() as connection:
             done = connection.execute(
                 update(REMINDERS)
-                .where(REMINDERS.c.id == reminder_id, REMINDERS.c.claimed_by == owner)
+                .where(_held(claim.id, claim.token))
                 .values(
                     status=ReminderStatus.SENT.value,
                     sent_at=now,
@@ -316,24 +222,28 @@ class Ledger:
             )
             return bool(done.rowcount == 1)
 
-    def mark_failed(self, reminder_id: int, owner: str, now: datetime, error: str) -> None:
+    def mark_failed(self, claim: Claimed, now: datetime, error: str) -> None:
         """Keep it for another try, later and later (1, 2, 4 ... minutes, at most an hour)."""
+        wait = min(timedelta(minutes=2**claim.attempts), MAX_BACKOFF)
         with self.engine.begin() as connection:
-            attempts = connection.execute(
-                select(REMINDERS.c.attempts).where(REMINDERS.c.id == reminder_id)
-            ).scalar_one()
-            wait = min(timedelta(minutes=2**attempts), MAX_BACKOFF)
             connection.execute(
                 update(REMINDERS)
-                .where(REMINDERS.c.id == reminder_id, REMINDERS.c.claimed_by == owner)
+                .where(_held(claim.id, claim.token))
                 .values(
                     status=ReminderStatus.FAILED.value,
-                    attempts=attempts + 1,
+                    attempts=REMINDERS.c.attempts + 1,
                     last_error=error,
                     next_attempt_at=now + wait,
                     lease_until=None,
                 )
             )
+
+    def lease_expiry(self) -> datetime | None:
+        """When the first lease of a row still *sending* runs out (None: nothing is)."""
+        query = select(func.min(REMINDERS.c.lease_until)).where(REMINDERS.c.status == SENDING)
+        with self.engine.connect() as connection:
+            found: datetime | None = connection.execute(query).scalar()
+        return found
 
     # --- reading --------------------------------------------------------------------------
 
@@ -363,9 +273,10 @@ class Ledger:
             return [dict(row._mapping) for row in connection.execute(query)]
 
 
-def _same(column: Any, value: str | None) -> Any:
-    return column.is_(None) if value is None else column == value
-
-
-def _local_date(moment: datetime) -> date:
-    return local(moment).date()
+def _held(reminder_id: int, token: str) -> Any:
+    """The row is still *sending* under this claim."""
+    return and_(
+        REMINDERS.c.id == reminder_id,
+        REMINDERS.c.status == SENDING,
+        REMINDERS.c.claimed_by == token,
+    )

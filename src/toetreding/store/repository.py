@@ -3,10 +3,11 @@
 One :class:`Store` per database ties the parts together, each in its own module: who is who
 (:mod:`.directory`), cases and their history (:mod:`.cases`, :mod:`.case_lists`), deadlines
 (:mod:`.deadlines`), uploaded files (:mod:`.files`, bytes in :mod:`.filestores`), accounts
-(:mod:`.accounts`), the reminder ledger (:mod:`.ledger`) and
-audits (:mod:`.audits`). State changes go through :meth:`Store.apply`, which updates the case
-only if nobody moved it meanwhile (``revision`` check) and appends the history row in the
-same transaction.
+and API tokens (:mod:`.accounts`), sign-in sessions and failed sign-ins (:mod:`.sessions`),
+answers kept for ``Idempotency-Key`` (:mod:`.idempotency`), the reminder ledger
+(:mod:`.ledger`) and audits (:mod:`.audits`). State changes go through :meth:`Store.apply`,
+which updates the case only if nobody moved it meanwhile (``revision`` check) and appends the
+history row in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from toetreding.store.cases import CaseStore
 from toetreding.store.deadlines import DeadlineStore
 from toetreding.store.directory import DirectoryStore
 from toetreding.store.filestores import FileStore, default_file_store
+from toetreding.store.idempotency import IdempotencyStore
 from toetreding.store.ledger import Ledger
+from toetreding.store.sessions import SessionStore
 
 
 class Store(DirectoryStore, CaseStore, CaseListStore, DeadlineStore):
@@ -33,6 +36,8 @@ class Store(DirectoryStore, CaseStore, CaseListStore, DeadlineStore):
         self.file_store = file_store or default_file_store(engine)
         self._hot = HotPath(engine)
         self.accounts = AccountStore(engine)
+        self.sessions = SessionStore(engine)
+        self.idempotency = IdempotencyStore(engine)
         self.ledger = Ledger(engine)
         self.audits = AuditStore(engine)
 

@@ -23,6 +23,7 @@ from toetreding._exceptions import (
     InvalidInputError,
     NotFoundError,
     ToetredingError,
+    TooManyAttempts,
     TransitionRefused,
 )
 from toetreding.audits import AuditDesk
@@ -32,6 +33,7 @@ from toetreding.files import FileEntry, describe_size, entries_of, legacy_name
 from toetreding.service import Toetreding
 from toetreding.settings import Settings, sqlite_database
 from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
+from toetreding.web.headers import add_security_headers
 from toetreding.web.security import SessionCodec, secret_key
 
 HERE = Path(__file__).parent
@@ -71,6 +73,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
     _refuse_nul(app)
+    add_security_headers(app, https=context.secure_cookies, docs_url=app.docs_url)
     from toetreding.web.api import router as api_router
     from toetreding.web.pages import routers
 
@@ -135,10 +138,15 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ToetredingError)
     async def refused(request: Request, exc: ToetredingError) -> Response:
-        return _error(request, _status(exc), str(exc))
+        response = _error(request, _status(exc), str(exc))
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
 
 def _status(exc: ToetredingError) -> int:
+    if isinstance(exc, TooManyAttempts):
+        return 429
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, ConflictError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -52,22 +52,34 @@ def session_of(request: Request) -> SessionData | None:
     return ctx(request).codec.load(request.cookies.get(COOKIE))
 
 
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy: as uvicorn's ``--forwarded-allow-ips`` lets
+    it read ``X-Forwarded-For``), for throttling."""
+    return request.client.host if request.client else "onbekend"
+
+
 def viewer(request: Request) -> Viewer:
     """The signed-in person (session cookie, or ``Authorization: Bearer`` API token)."""
+    found = getattr(request.state, "viewer", None)
+    if isinstance(found, Viewer):
+        return found
     context = ctx(request)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        person_id = context.accounts.person_for_token(header[7:].strip(), "api")
+        token = header[7:].strip()
+        person_id = context.accounts.person_for_api_token(token, client_address(request))
         if person_id is None:
             raise LoginRequired()
         request.state.bearer = True
-        return load_viewer(context.service, person_id)
-    session = session_of(request)
-    if session is None or session.person_id is None:
-        raise LoginRequired()
-    if context.accounts.session_stamp(session.person_id) != session.stamp:
-        raise LoginRequired()  # the password changed since this session signed in
-    return load_viewer(context.service, session.person_id)
+    else:
+        session = session_of(request)
+        secret = session.secret if session else None
+        person_id = context.accounts.session_person(secret) if secret else None
+        if person_id is None:
+            raise LoginRequired()  # signed out, ended elsewhere, expired or never signed in
+    signed_in = load_viewer(context.service, person_id)
+    request.state.viewer = signed_in
+    return signed_in
 
 
 def require_csrf(request: Request, given: str | None) -> None:
@@ -80,17 +92,16 @@ def require_csrf(request: Request, given: str | None) -> None:
 
 
 def sign_in_session(request: Request, response: Response, person_id: int) -> None:
-    """Give the response a new session for this person (new CSRF token, current stamp)."""
-    stamp = ctx(request).accounts.session_stamp(person_id) or ""
-    set_session_cookie(request, response, new_session(person_id, stamp))
+    """Give the response a new session for this person (a new server session and CSRF
+    token: whatever the browser held before is not reused)."""
+    secret = ctx(request).accounts.start_session(person_id)
+    set_session_cookie(request, response, new_session(secret))
 
 
-def restamp_session(request: Request, response: Response, person_id: int) -> None:
-    """Keep this session (and its CSRF token) signed in after its own password change."""
+def session_secret(request: Request) -> str | None:
+    """The secret of this browser's server session, if it has one."""
     session = session_of(request)
-    if session is not None:
-        stamp = ctx(request).accounts.session_stamp(person_id) or ""
-        set_session_cookie(request, response, replace(session, stamp=stamp))
+    return session.secret if session else None
 
 
 def set_session_cookie(request: Request, response: Response, session: SessionData) -> None:

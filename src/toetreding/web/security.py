@@ -1,11 +1,12 @@
 """Signed session cookies and CSRF tokens.
 
-The session is a signed (not encrypted) cookie holding the person id, the session's CSRF
-token and a stamp of the account's password hash (``Accounts.session_stamp``): a new
-password, set by the person or reset by an administrator, ends every session signed in with
-the old one. HttpOnly, SameSite=Lax, Secure on https. Every form and every state-changing request
-made with the session carries the CSRF token (form field ``csrf_token`` or header
-``X-CSRF-Token``); API calls with a bearer token need none.
+The cookie is signed (not encrypted) and holds the session's CSRF token and, once signed in,
+the secret of a session kept on the server (``Accounts.start_session``; the database holds
+only its SHA-256). Whether someone is signed in is asked of the server on every request, so a
+session ends at once when its row goes: signing out, a new password (every other session),
+a reset or an administrator's revoke. HttpOnly, SameSite=Lax, Secure on https. Every form
+and every state-changing request made with the session carries the CSRF token (form field
+``csrf_token`` or header ``X-CSRF-Token``); API calls with a bearer token need none.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from pathlib import Path
 from itsdangerous import BadSignature, TimestampSigner
 
 COOKIE = "toetreding_sessie"
-MAX_AGE = 12 * 3600  # a working day
+MAX_AGE = 12 * 3600  # a working day, as long as the session on the server
 
 
 @dataclass(frozen=True)
 class SessionData:
-    person_id: int | None
+    secret: str | None  # of the session on the server; None: not signed in
     csrf: str
-    stamp: str = ""  # of the password the session signed in with
 
 
 class SessionCodec:
@@ -34,7 +34,7 @@ class SessionCodec:
         self._signer = TimestampSigner(secret, salt="toetreding-sessie")
 
     def dump(self, data: SessionData) -> str:
-        payload = json.dumps({"pid": data.person_id, "csrf": data.csrf, "pw": data.stamp})
+        payload = json.dumps({"sid": data.secret, "csrf": data.csrf})
         return self._signer.sign(payload.encode()).decode()
 
     def load(self, cookie: str | None) -> SessionData | None:
@@ -43,13 +43,15 @@ class SessionCodec:
         try:
             payload = self._signer.unsign(cookie, max_age=MAX_AGE)
             data = json.loads(payload)
-            return SessionData(data.get("pid"), str(data["csrf"]), str(data.get("pw", "")))
+            secret = data.get("sid")
+            return SessionData(secret if isinstance(secret, str) else None, str(data["csrf"]))
         except (BadSignature, ValueError, KeyError, TypeError):
             return None
 
 
-def new_session(person_id: int | None = None, stamp: str = "") -> SessionData:
-    return SessionData(person_id, secrets.token_urlsafe(24), stamp)
+def new_session(secret: str | None = None) -> SessionData:
+    """A cookie with a new CSRF token (and, signed in, the server session's secret)."""
+    return SessionData(secret, secrets.token_urlsafe(24))
 
 
 def csrf_matches(session: SessionData | None, given: str | None) -> bool:

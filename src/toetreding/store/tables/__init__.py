@@ -6,7 +6,14 @@ and bookkeeping, ``*Create`` is what a user supplies and ``*Public`` what is sho
 Times are timezone-aware and stored in UTC. Only ``toetreding.store`` imports this package.
 """
 
-from toetreding.store.tables.accounts import Account, AccountPublic
+from toetreding.store.tables.accounts import (
+    Account,
+    AccountPublic,
+    ApiToken,
+    ApiTokenPublic,
+    SignInAttempt,
+    WebSession,
+)
 from toetreding.store.tables.audits import (
     Audit,
     AuditBase,
@@ -59,10 +66,13 @@ from toetreding.store.tables.directory import (
 from toetreding.store.tables.files import CaseFile, CaseFileBase, CaseFilePublic, FileChunk
 from toetreding.store.tables.frameworks import Framework, FrameworkBase, FrameworkPublic
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
+from toetreding.store.tables.requests import IdempotentRequest
 
 __all__ = [
     "Account",
     "AccountPublic",
+    "ApiToken",
+    "ApiTokenPublic",
     "Audit",
     "AuditBase",
     "AuditInterview",
@@ -94,6 +104,7 @@ __all__ = [
     "Framework",
     "FrameworkBase",
     "FrameworkPublic",
+    "IdempotentRequest",
     "Membership",
     "MembershipPublic",
     "Partnership",
@@ -115,4 +126,6 @@ __all__ = [
     "SchoolCreate",
     "SchoolPublic",
     "SchoolUpdate",
+    "SignInAttempt",
+    "WebSession",
 ]

@@ -23,6 +23,7 @@ from toetreding._exceptions import NotFoundError, TransitionRefused
 from toetreding.service import Toetreding
 from toetreding.store import MAX_ID
 from toetreding.web.access import Viewer
+from toetreding.web.api._idempotency import DESCRIPTION, HEADER, idempotent
 from toetreding.web.deps import Me, require_csrf
 from toetreding.web.schemas import Problem, Refusal
 from toetreding.web.security import COOKIE
@@ -32,12 +33,19 @@ CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Dossiernummer")]
 
 class ApiRoute(APIRoute):
     """Answers a malformed or unreadable request and a refused step in the API's own error
-    format: 422 with a Dutch ``detail``."""
+    format: 422 with a Dutch ``detail``. A state-changing request with an
+    ``Idempotency-Key`` is handled once per person and key (:mod:`._idempotency`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
         async def route_handler(request: Request) -> Response:
+            key = request.headers.get(HEADER)
+            if key is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+                return await idempotent(request, key, answer)
+            return await answer(request)
+
+        async def answer(request: Request) -> Response:
             try:
                 return await handle(request)
             except RequestValidationError as exc:
@@ -70,9 +78,16 @@ _MEANING = {
     401: "Niet aangemeld: geen geldige sessie of API-token. / Not signed in.",
     403: "Sessie zonder geldig CSRF-token (header X-CSRF-Token). / Missing CSRF token.",
     404: "Bestaat niet, of is voor u niet zichtbaar. / Unknown or not visible to you.",
-    409: "Intussen door iemand anders gewijzigd; er is niets opgeslagen. / Changed meanwhile.",
+    409: (
+        "Intussen door iemand anders gewijzigd, of een aanvraag met dezelfde Idempotency-Key "
+        "is nog niet afgehandeld; er is niets opgeslagen. / Changed meanwhile, or the request "
+        "with this Idempotency-Key is not answered yet."
+    ),
     413: "Een bestand of de aanvraag is te groot; er is niets bewaard. / Too large.",
-    422: "Ongeldige aanvraag of geweigerd; er is niets gewijzigd. / Invalid or refused.",
+    422: (
+        "Ongeldige aanvraag, geweigerd, of een Idempotency-Key die al voor een andere aanvraag "
+        "is gebruikt; er is niets gewijzigd. / Invalid, refused, or a reused Idempotency-Key."
+    ),
 }
 
 
@@ -135,7 +150,12 @@ def _changing(
             description="Alleen bij aanmelding met de sessiecookie: het CSRF-token van de sessie",
         ),
     ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias=HEADER, description=DESCRIPTION, pattern=r"^[!-~]{1,200}$"),
+    ] = None,
 ) -> Viewer:
+    """(``idempotency_key`` is here to be documented; ApiRoute acts on it.)"""
     require_csrf(request, x_csrf_token)
     return me
 

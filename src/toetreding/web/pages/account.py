@@ -1,8 +1,10 @@
-"""Account: who you are and your roles; the calendar link, the API token and the password.
+"""Account: who you are and your roles; the calendar link, API tokens, sessions, password.
 
 A new calendar link or API token is shown once, on the page that answers the form (only its
-hash is stored); making a new one replaces the old one. These forms need a browser session:
-an API token cannot mint new tokens or change the password.
+hash is stored). A new calendar link replaces the old one; API tokens are several, each with
+a name and a validity, listed with when they were last used, and revoked one by one. These
+forms need a browser session: an API token cannot mint new tokens or change the password.
+A new password ends every other session of the person (this browser stays signed in).
 """
 
 from __future__ import annotations
@@ -13,12 +15,21 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding._exceptions import InvalidInputError, NotFoundError, TooManyAttempts
 from toetreding.roles import ROLE_LABELS
 from toetreding.service import MIN_PASSWORD
+from toetreding.settings import MAX_API_TOKEN_DAYS
 from toetreding.store import TokenKind
 from toetreding.web.access import Viewer
-from toetreding.web.deps import LoginRequired, Me, ctx, page, require_csrf, restamp_session
+from toetreding.web.deps import (
+    LoginRequired,
+    Me,
+    client_address,
+    ctx,
+    page,
+    require_csrf,
+    session_secret,
+)
 
 router = APIRouter(include_in_schema=False)
 KINDS: dict[str, TokenKind] = {"kalender": "calendar", "api-token": "api"}  # address -> kind
@@ -41,21 +52,51 @@ def account_page(request: Request, me: Me) -> Response:
 
 
 @router.post("/account/{soort}/nieuw")
-def issue_token(request: Request, soort: str, me: Me, csrf_token: str = Form("")) -> Response:
+def issue_token(
+    request: Request,
+    soort: str,
+    me: Me,
+    csrf_token: str = Form(""),
+    naam: str = Form("API-token"),
+    dagen: str = Form(""),
+) -> Response:
     kind = _kind(soort)
     _browser_form(request, csrf_token)
     context = ctx(request)
-    token = context.accounts.issue_token(me.person_id, kind)
-    shown = calendar_url(context.settings.base_url, token) if kind == "calendar" else token
-    return _render(request, me, issued={soort: shown})
+    if kind == "calendar":
+        token = context.accounts.issue_token(me.person_id, kind)
+        return _render(request, me, issued={soort: calendar_url(context.settings.base_url, token)})
+    try:
+        days = int(dagen) if dagen.strip() else context.settings.api_token_days
+        token = context.accounts.issue_api_token(me.person_id, naam, days)
+    except ValueError:
+        return _refused(request, me, "token_error", f"'{dagen}' is geen aantal dagen")
+    except InvalidInputError as exc:
+        return _refused(request, me, "token_error", str(exc))
+    return _render(request, me, issued={soort: token}, issued_name=" ".join(naam.split()))
 
 
 @router.post("/account/{soort}/intrekken")
-def revoke_token(request: Request, soort: str, me: Me, csrf_token: str = Form("")) -> Response:
+def revoke_token(
+    request: Request, soort: str, me: Me, csrf_token: str = Form(""), token_id: str = Form("")
+) -> Response:
+    """Revoke the calendar link, one API token (``token_id``) or, without one, all of them."""
     kind = _kind(soort)
     _browser_form(request, csrf_token)
-    ctx(request).accounts.revoke_token(me.person_id, kind)
+    accounts = ctx(request).accounts
+    if kind == "api" and token_id:
+        if not token_id.isdigit() or not accounts.revoke_api_token(me.person_id, int(token_id)):
+            raise NotFoundError("dit API-token bestaat niet (meer)")
+    else:
+        accounts.revoke_token(me.person_id, kind)
     return _render(request, me, revoked=soort)
+
+
+@router.post("/account/sessies/elders-uitloggen")
+def end_other_sessions(request: Request, me: Me, csrf_token: str = Form("")) -> Response:
+    _browser_form(request, csrf_token)
+    ended = ctx(request).accounts.end_other_sessions(me.person_id, session_secret(request) or "")
+    return _render(request, me, sessions_ended=ended)
 
 
 @router.post("/account/wachtwoord")
@@ -69,20 +110,21 @@ def change_password(
 ) -> Response:
     _browser_form(request, csrf_token)
     accounts = ctx(request).accounts
-    person = accounts.verify(me.email, huidig)
     try:
-        if person is None or person.id != me.person_id:
+        person = ctx(request).service.person(me.person_id)
+        if not accounts.check_password(person, huidig, client_address(request)):
             raise InvalidInputError("uw huidige wachtwoord klopt niet")
         if nieuw != herhaling:
             raise InvalidInputError("de twee nieuwe wachtwoorden zijn niet gelijk")
-        accounts.set_password(me.person_id, nieuw, ctx(request).service.clock.now())
-    except InvalidInputError as exc:
-        response = _render(request, me, password_error=str(exc))
-        response.status_code = 422
+        # This browser stays signed in; every other session of the person ends.
+        accounts.set_password(me.person_id, nieuw, keep_session=session_secret(request))
+    except TooManyAttempts as exc:
+        response = _refused(request, me, "password_error", str(exc), status=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    response = _render(request, me, password_changed=True)
-    restamp_session(request, response, me.person_id)  # this session goes on; others end
-    return response
+    except InvalidInputError as exc:
+        return _refused(request, me, "password_error", str(exc))
+    return _render(request, me, password_changed=True)
 
 
 def _kind(soort: str) -> TokenKind:
@@ -98,8 +140,16 @@ def _browser_form(request: Request, csrf_token: str) -> None:
     require_csrf(request, csrf_token)
 
 
+def _refused(request: Request, me: Viewer, field: str, message: str, status: int = 422) -> Response:
+    response = _render(request, me, **{field: message})
+    response.status_code = status
+    return response
+
+
 def _render(request: Request, me: Viewer, **extra: Any) -> Response:
-    account = ctx(request).accounts.account(me.person_id)
+    context = ctx(request)
+    accounts = context.accounts
+    account = accounts.account(me.person_id)
     response = page(
         request,
         "account.html",
@@ -109,6 +159,11 @@ def _render(request: Request, me: Viewer, **extra: Any) -> Response:
             "kalender": bool(account and account.calendar_token),
             "api-token": bool(account and account.api_token),
         },
+        api_tokens=accounts.api_tokens(me.person_id),
+        now=context.service.clock.now(),
+        token_days=context.settings.api_token_days,
+        max_token_days=MAX_API_TOKEN_DAYS,
+        sessions=accounts.session_count(me.person_id),
         min_password=MIN_PASSWORD,
         **{"issued": {}, **extra},
     )

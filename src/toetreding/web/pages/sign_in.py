@@ -5,11 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from toetreding._exceptions import TooManyAttempts
 from toetreding.web.deps import (
+    client_address,
     ctx,
     page,
     require_csrf,
     session_of,
+    session_secret,
     set_session_cookie,
     sign_in_session,
 )
@@ -35,17 +38,17 @@ def login(
     volgende: str = Form("/overzicht"),
 ) -> Response:
     require_csrf(request, csrf_token)
-    person = ctx(request).accounts.verify(email, wachtwoord)
+    try:
+        person = ctx(request).accounts.sign_in(email, wachtwoord, client_address(request))
+    except TooManyAttempts as exc:
+        message = str(exc)
+        response = _form_again(request, volgende, csrf_token, email, _sentence(message))
+        response.status_code = 429
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if person is None:
-        response = page(
-            request,
-            "login.html",
-            None,
-            volgende=_safe(volgende),
-            csrf_token=csrf_token,
-            fout="Onbekend e-mailadres of verkeerd wachtwoord.",
-            email=email,
-        )
+        fout = "Onbekend e-mailadres of verkeerd wachtwoord."
+        response = _form_again(request, volgende, csrf_token, email, fout)
         response.status_code = 401
         return response
     redirect = RedirectResponse(_safe(volgende), status_code=303)
@@ -53,9 +56,27 @@ def login(
     return redirect
 
 
+def _form_again(
+    request: Request, volgende: str, csrf_token: str, email: str, fout: str
+) -> Response:
+    return page(
+        request,
+        "login.html",
+        None,
+        volgende=_safe(volgende),
+        csrf_token=csrf_token,
+        fout=fout,
+        email=email,
+    )
+
+
 @router.post("/uitloggen")
 def logout(request: Request, csrf_token: str = Form("")) -> Response:
+    """Sign out: the session ends on the server, so the cookie no longer works anywhere."""
     require_csrf(request, csrf_token)
+    secret = session_secret(request)
+    if secret:
+        ctx(request).accounts.end_session(secret)
     response = RedirectResponse("/inloggen", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -64,6 +85,10 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
 @router.get("/")
 def home() -> Response:
     return RedirectResponse("/overzicht", status_code=303)
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + "."
 
 
 def _safe(target: str) -> str:

@@ -1,0 +1,140 @@
+"""Planning reminders: which ladders are due, who gets each rung, the ledger rows for them.
+
+One :class:`PlanningBatch` is one transaction (``Ledger.planning()``): the ladders due today,
+the people holding each rung's roles, the rows recorded (a unique key, so a second insert of
+the same reminder does nothing) and the day to look at the ladder again, committed together.
+On PostgreSQL the ladders are read ``FOR UPDATE SKIP LOCKED``, so several schedulers plan
+different deadlines instead of waiting for each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from toetreding.clock import local
+from toetreding.store._common import CASES, DEADLINES, MEMBERSHIPS, PEOPLE, REMINDERS
+from toetreding.store.tables import DeadlineStatus, ReminderStatus
+
+
+@dataclass(frozen=True)
+class LadderDeadline:
+    """An open deadline whose reminder ladder is due to be looked at."""
+
+    id: int
+    case_id: int
+    partnership_id: int
+    school_id: int
+    protocol_id: str
+    protocol_version: int
+    state: str
+    name: str
+    due_date: date
+    created_on: date
+
+
+@dataclass(frozen=True)
+class NewReminder:
+    deadline_id: int
+    rung: int
+    person_id: int
+    role: str
+    due_date: date
+    send_on: date
+    escalation: bool
+    skip_reason: str | None = None  # set: recorded as skipped, never sent
+
+
+class PlanningBatch:
+    """One transaction of reminder planning: the ladders due, who gets each rung, the ledger
+    rows for them and the day to look again, committed together."""
+
+    def __init__(self, connection: Connection, postgres: bool) -> None:
+        self._connection = connection
+        self.postgres = postgres
+
+    def ladders_due(self, today: date, limit: int) -> list[LadderDeadline]:
+        """Open deadlines whose ladder needs a look today (indexed on status, next day)."""
+        query = (
+            select(
+                DEADLINES.c.id,
+                DEADLINES.c.case_id,
+                CASES.c.partnership_id,
+                CASES.c.school_id,
+                CASES.c.protocol_id,
+                CASES.c.protocol_version,
+                DEADLINES.c.state,
+                DEADLINES.c.name,
+                DEADLINES.c.due_date,
+                DEADLINES.c.created_at,
+            )
+            .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+            .where(
+                DEADLINES.c.status == DeadlineStatus.OPEN.value,
+                DEADLINES.c.next_reminder_on <= today,
+            )
+            .order_by(DEADLINES.c.next_reminder_on, DEADLINES.c.id)
+            .limit(limit)
+        )
+        if self.postgres:
+            query = query.with_for_update(skip_locked=True, of=DEADLINES)
+        return [
+            LadderDeadline(*row[:9], created_on=_local_date(row[9]))
+            for row in self._connection.execute(query)
+        ]
+
+    def people_with_role(
+        self, partnership_id: int, role: str, school_id: int
+    ) -> list[tuple[int, str]]:
+        """(person id, e-mail) of those holding ``role``; 'school' means this school's."""
+        query = (
+            select(PEOPLE.c.id, PEOPLE.c.email)
+            .join(MEMBERSHIPS, MEMBERSHIPS.c.person_id == PEOPLE.c.id)
+            .where(MEMBERSHIPS.c.partnership_id == partnership_id, MEMBERSHIPS.c.role == role)
+            .order_by(PEOPLE.c.id)
+        )
+        if role == "school":
+            query = query.where(MEMBERSHIPS.c.school_id == school_id)
+        else:
+            query = query.where(MEMBERSHIPS.c.school_id.is_(None))
+        return [(row[0], row[1]) for row in self._connection.execute(query)]
+
+    def record(self, reminders: Iterable[NewReminder], at: datetime) -> None:
+        """Insert ledger rows; one that exists already (same key) is left as it is."""
+        rows = [
+            {
+                "deadline_id": r.deadline_id,
+                "rung": r.rung,
+                "person_id": r.person_id,
+                "role": r.role,
+                "due_date": r.due_date,
+                "send_on": r.send_on,
+                "escalation": r.escalation,
+                "status": (
+                    ReminderStatus.SKIPPED if r.skip_reason else ReminderStatus.PENDING
+                ).value,
+                "attempts": 0,
+                "skip_reason": r.skip_reason,
+                "next_attempt_at": None if r.skip_reason else at,
+                "created_at": at,
+            }
+            for r in reminders
+        ]
+        if not rows:
+            return
+        insert = pg_insert if self.postgres else sqlite_insert
+        self._connection.execute(insert(REMINDERS).values(rows).on_conflict_do_nothing())
+
+    def set_next_look(self, deadline_id: int, day: date | None) -> None:
+        self._connection.execute(
+            update(DEADLINES).where(DEADLINES.c.id == deadline_id).values(next_reminder_on=day)
+        )
+
+
+def _local_date(moment: datetime) -> date:
+    return local(moment).date()
