@@ -8,15 +8,39 @@ import threading
 from datetime import date
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from toetreding.service import Toetreding, request_digest
 
-from .web_helpers import AUDIT_CHAIR, COORDINATOR, STUURGROEP, csrf_of, sign_in, token
+from .helpers import with_pdfs
+from .web_helpers import (
+    AUDIT_CHAIR,
+    COORDINATOR,
+    STUURGROEP,
+    csrf_of,
+    pdf_upload,
+    sign_in,
+    token,
+)
 
 SCHOOL_1 = "contact@demo01.example"
 FIRE = "/api/dossiers/4/handelingen/orientatie_afronden"
-REPORT = {"inputs": {"verslag_orientatie": "verslag-wierden.pdf"}, "note": "Goed gesprek"}
+REPORT: dict[str, Any] = {"inputs": {"verslag_orientatie": None}, "note": "Goed gesprek"}
+
+
+@pytest.fixture(autouse=True)
+def _report_uploaded(client: TestClient) -> None:
+    """The orientation report uploaded first (upload-then-reference): ``REPORT`` names it by
+    its number, so every repeat of the step sends the very same body."""
+    uploaded = client.post(
+        "/api/dossiers/4/bestanden",
+        data={"artefact": "verslag_orientatie"},
+        files={"bestand": pdf_upload("verslag-wierden.pdf")},
+        headers=token(client, COORDINATOR),
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    REPORT["inputs"]["verslag_orientatie"] = uploaded.json()[0]["id"]
 
 
 def service(client: TestClient) -> Toetreding:
@@ -147,7 +171,8 @@ def test_a_session_request_refused_for_its_csrf_token_frees_the_key(client: Test
 def test_a_finding_recorded_twice_with_one_key_is_one_revision(client: TestClient) -> None:
     app = service(client)
     desk = client.app.state.ctx.desk  # type: ignore[attr-defined]
-    app.fire(1, "audit_aanvragen", actor_ref=SCHOOL_1, inputs={"vervolgzelfevaluatie": "v.pdf"})
+    inputs = with_pdfs(app, 1, "audit_aanvragen", {"vervolgzelfevaluatie": "v.pdf"})
+    app.fire(1, "audit_aanvragen", actor_ref=SCHOOL_1, inputs=inputs)
     app.fire(1, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": date(2026, 12, 7)})
     desk.open(1, actor_ref=STUURGROEP)
     desk.add_member(1, person_ref=AUDIT_CHAIR, partner="Saxion", actor_ref=STUURGROEP)

@@ -21,6 +21,7 @@ from toetreding.store import Claimed, Ledger
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import SmtpServer
+from .helpers import with_pdfs
 
 COORDINATOR = "coordinator@po.example"
 SWEEP = datetime(2028, 3, 2, 7, 0, tzinfo=LOCAL_TZ)  # 30 days before 1 April 2028
@@ -60,7 +61,9 @@ def ledger(app: Toetreding) -> Ledger:
             case,
             "directeursgesprek_gevoerd",
             actor_ref=COORDINATOR,
-            inputs={"verslag_directeursgesprek": "v.pdf"},
+            inputs=with_pdfs(
+                app, case, "directeursgesprek_gevoerd", {"verslag_directeursgesprek": "v.pdf"}
+            ),
         )
     app.clock.set(SWEEP)
     report = SweepReport()
