@@ -8,8 +8,19 @@ import typer
 from rich.table import Table
 
 from toetreding._exceptions import DefinitionError
-from toetreding.cli._common import JSON_HELP, console, errors, new_app, print_json, registry
-from toetreding.definition import ProtocolSpec, load_protocol_file
+from toetreding.cli._common import (
+    JSON_HELP,
+    console,
+    errors,
+    new_app,
+    print_json,
+    registry,
+    state,
+)
+from toetreding.definition import ProtocolSpec
+from toetreding.definition.lints import lint_protocol_text
+from toetreding.documents import OUTCOMES
+from toetreding.frameworks import FrameworkRegistry
 
 app = new_app("Protocollen bekijken en controleren.")
 
@@ -57,23 +68,45 @@ def show(
 
 
 @app.command("validate")
-def validate(files: list[Path] = typer.Argument(..., help="Protocolbestand(en)")) -> None:
-    """Controleer protocolbestanden; meldt elk probleem met bestand, regel en sleutel."""
+def validate(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="Protocolbestand(en)"),
+    strict: bool = typer.Option(
+        False, "--strict", help="Waarschuwingen tellen als fout (exitcode 1)."
+    ),
+) -> None:
+    """Controleer protocolbestanden; meldt elk probleem en elke waarschuwing met bestand,
+    regel en sleutel."""
+    frameworks = {
+        spec.id for spec in FrameworkRegistry.shipped(state(ctx).settings.protocols_dir).all()
+    }
     failed = False
     for file in files:
         try:
-            spec = load_protocol_file(file)
+            text = file.read_text(encoding="utf-8")
+            spec, warnings = lint_protocol_text(
+                text, str(file), letters=OUTCOMES, frameworks=frameworks
+            )
+        except (OSError, UnicodeDecodeError) as exc:
+            failed = True
+            errors.print(f"[bold red]✗[/] {file}: kan het bestand niet lezen: {exc}")
+            continue
         except DefinitionError as exc:
             failed = True
             errors.print(f"[bold red]✗[/] {file}", highlight=False)
             for problem in exc.problems:
                 errors.print(f"  {problem}", highlight=False, markup=False)
             continue
+        failed = failed or (strict and bool(warnings))
+        mark = "[yellow]![/]" if warnings else "[green]✓[/]"
         console.print(
-            f"[green]✓[/] {file}: {spec.id} v{spec.version} — {len(spec.states)} stappen, "
-            f"{len(spec.transitions)} handelingen",
+            f"{mark} {file}: {spec.id} v{spec.version} — {len(spec.states)} stappen, "
+            f"{len(spec.transitions)} handelingen"
+            + (f", {len(warnings)} waarschuwing(en)" if warnings else ""),
             highlight=False,
         )
+        for warning in warnings:
+            console.print(f"  waarschuwing: {warning}", highlight=False, markup=False)
     if failed:
         raise typer.Exit(1)
 

@@ -7,14 +7,15 @@ rules and cohort scripts are all loaded through it.
   shared field types (:data:`Identifier`, :data:`ProtocolId`, :data:`Text`); pydantic's
   errors become Dutch messages (``_messages.py``).
 * Stage 3, the cross-checks: a format's :data:`CrossCheck` returns ``(KeyPath, message)``
-  pairs; :func:`load_document` (``_loader.py``) puts file, line and key to each.
+  pairs; :func:`load_document` (``_loader.py``) puts file, line and key to each, and
+  :func:`locate` does the same for warnings about a file that loaded.
 * Folders of files: :func:`yaml_files` and :func:`load_versioned` (``_files.py``).
 
 Other packages use only the names below.
 """
 
 from toetreding.formats._files import YAML_SUFFIXES, Versioned, load_versioned, yaml_files
-from toetreding.formats._loader import CrossCheck, load_document, load_document_file
+from toetreding.formats._loader import CrossCheck, load_document, load_document_file, locate
 from toetreding.formats._spec import Identifier, ProtocolId, Spec, Text
 from toetreding.formats._yaml import KeyPath
 
@@ -30,5 +31,6 @@ __all__ = [
     "load_document",
     "load_document_file",
     "load_versioned",
+    "locate",
     "yaml_files",
 ]

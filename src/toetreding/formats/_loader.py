@@ -68,6 +68,20 @@ def load_document(text: str, filename: str, model: type[M], cross_check: CrossCh
     return spec
 
 
+def locate(
+    text: str, filename: str, found: Iterable[tuple[KeyPath, str]]
+) -> list[DefinitionProblem]:
+    """Put file, line and key to ``(key path, message)`` pairs about ``text`` that loaded
+    (e.g. a format's warnings, which do not stop loading)."""
+    positioned = _read(text, filename)
+    return [
+        DefinitionProblem(
+            filename, positioned.line_of(path), display_key(path, positioned.data), msg
+        )
+        for path, msg in found
+    ]
+
+
 def _read(text: str, filename: str) -> PositionedData:
     try:
         return read_yaml(text)
