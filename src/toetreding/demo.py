@@ -125,7 +125,9 @@ class DemoSchool:
 
 
 SCHOOLS = [
-    DemoSchool("Het Noordik (demo)", "vo", "DEMO01", "Stichting Carmelcollege", 5),
+    # Seed 001, Case D: the aspirant school is "een vo-school (éénpitter) met vier locaties",
+    # a board of its own, not one of the Carmel schools already in the partnership.
+    DemoSchool("Het Noordik (demo)", "vo", "DEMO01", "Stichting Het Noordik (éénpitter)", 5),
     DemoSchool("ROC Twente Techniek (demo)", "mbo", "DEMO02", "ROC van Twente", 10, "partner"),
     DemoSchool("Scholengemeenschap De Esch (demo)", "vo", "DEMO03", "Stichting Esch", 1),
     DemoSchool("Lyceum Wierden (demo)", "vo", "DEMO04", "Stichting Wierden", 0),
