@@ -5,6 +5,7 @@ from toetreding.audits.committee import committee_warnings
 from toetreding.audits.desk import AuditDesk
 from toetreding.audits.findings import NewFinding
 from toetreding.audits.frames import FrameDesk, FrameView
+from toetreding.audits.scores_sheet import scores_sheet
 from toetreding.audits.views import AuditView, CorrectionView, ReportComparison
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "NewFinding",
     "ReportComparison",
     "committee_warnings",
+    "scores_sheet",
 ]

@@ -19,6 +19,7 @@ from toetreding.cli import (
     reminder_commands,
     report_commands,
     setup_commands,
+    sheet_commands,
     simulate_command,
     web_commands,
 )
@@ -45,6 +46,7 @@ app.add_typer(framework_commands.app, name="framework")
 app.add_typer(setup_commands.partnership_app, name="partnership")
 app.add_typer(setup_commands.school_app, name="school")
 app.add_typer(setup_commands.person_app, name="person")
+app.add_typer(sheet_commands.app, name="import")
 app.add_typer(case_commands.app, name="case")
 app.add_typer(file_commands.app, name="file")
 app.add_typer(audit_commands.app, name="audit")

@@ -8,7 +8,14 @@ import typer
 from rich.table import Table
 
 from toetreding._exceptions import InvalidInputError
-from toetreding.audits import AdviceView, AuditDesk, AuditView, FrameDesk, NewFinding
+from toetreding.audits import (
+    AdviceView,
+    AuditDesk,
+    AuditView,
+    FrameDesk,
+    NewFinding,
+    scores_sheet,
+)
 from toetreding.cli._common import (
     AT_HELP,
     JSON_HELP,
@@ -22,6 +29,8 @@ from toetreding.cli._common import (
     show_time,
     state,
 )
+from toetreding.cli.sheet_commands import OUTPUT_HELP, write_export
+from toetreding.sheets import SheetFormat
 
 app = new_app("Interne audits: commissie, gesprekken en bevindingen per criterium.")
 member_app = new_app("Leden van de auditcommissie.")
@@ -150,9 +159,18 @@ def show(
         None, "--history", help="Alle versies van de bevinding bij dit criterium"
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    export: SheetFormat | None = typer.Option(
+        None, "--export", help="Schrijf de scores als spreadsheet: csv of xlsx (zie --output)."
+    ),
+    output: str | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
 ) -> None:
     """De audit: commissie, gesprekken, scores per criterium en (compleet) het advies."""
     desk_ = desk(ctx)
+    if export is not None:
+        school = service(ctx).school(service(ctx).case(case_id).school_id).name
+        sheet = scores_sheet(desk_.view(case_id), school)
+        write_export(sheet, export, output, f"audit-{case_id}")
+        return
     if criterion is not None:
         history = desk_.finding_history(case_id, criterion)
         if as_json:

@@ -20,9 +20,11 @@ from toetreding.cli._common import (
     show_time,
 )
 from toetreding.cli.file_commands import describe_value, step_documents
+from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
 from toetreding.service import CaseView
+from toetreding.sheets import SheetFormat
 from toetreding.store import CaseFilter, HistoryEntry
 
 app = new_app("Toelatingsdossiers openen, bekijken en verder zetten.")
@@ -70,6 +72,8 @@ def case_list(
     protocol: str | None = typer.Option(None, "--protocol"),
     open_only: bool = typer.Option(False, "--open", help="Alleen lopende dossiers"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    export: SheetFormat | None = typer.Option(None, "--export", help=EXPORT_HELP),
+    output: str | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
 ) -> None:
     """Dossiers, meest recent gewijzigd eerst."""
     app_ = service(ctx)
@@ -77,6 +81,9 @@ def case_list(
     wanted = CaseFilter(
         partnership_id=pid, state=state, protocol_id=protocol, running=True if open_only else None
     )
+    if export is not None:
+        write_export(app_.cases_sheet(wanted), export, output, "dossiers")
+        return
     rows = app_.find_cases(wanted)
     summaries = [_summary(app_.spec_of(case), case, school) for case, school in rows]
     if as_json:

@@ -18,8 +18,10 @@ from toetreding.cli._common import (
     print_json,
     service,
 )
+from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.service import AgendaItem
+from toetreding.sheets import SheetFormat
 
 app = new_app("Termijnen verlengen of laten vervallen.")
 
@@ -36,12 +38,23 @@ def agenda(
         50, "--limit", min=0, help="Toon de eerste N termijnen; 0 toont ze allemaal"
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    export: SheetFormat | None = typer.Option(None, "--export", help=EXPORT_HELP),
+    output: str | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
 ) -> None:
     """Lopende termijnen over alle dossiers, de eerstvolgende eerst."""
     app_ = service(ctx)
     moment = parse_at(at) or app_.clock.now()
     today = local(moment).date()
     within_days = _days(within)
+    if export is not None:  # every deadline, whatever --limit says
+        sheet = app_.agenda_sheet(
+            today=today,
+            partnership_ref=partnership,
+            within_days=within_days,
+            overdue_only=overdue,
+        )
+        write_export(sheet, export, output, "agenda")
+        return
     items = app_.agenda(
         today=today,
         partnership_ref=partnership,

@@ -25,6 +25,8 @@ from toetreding.service.deadlines import (
 from toetreding.service.facade import Toetreding
 from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
+from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
+from toetreding.service.imports import ImportPlan
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn
 
 __all__ = [
@@ -44,7 +46,11 @@ __all__ = [
     "Consequence",
     "DeadlineLine",
     "Idempotency",
+    "ImportKind",
+    "ImportPlan",
     "NameOnly",
+    "PlannedLine",
+    "RefusedRow",
     "Replay",
     "Revoked",
     "Toetreding",

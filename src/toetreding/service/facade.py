@@ -10,7 +10,9 @@ from toetreding.frameworks import FrameworkRegistry
 from toetreding.service.accounts import Accounts
 from toetreding.service.deadlines import DeadlineService
 from toetreding.service.directory import DirectoryService
+from toetreding.service.exports import ExportService
 from toetreding.service.idempotency import Idempotency
+from toetreding.service.imports import ImportService
 from toetreding.service.overview import OverviewService
 from toetreding.settings import Settings
 from toetreding.store import (
@@ -24,7 +26,7 @@ from toetreding.store import (
 from toetreding.store.repository import Store
 
 
-class Toetreding(DirectoryService, DeadlineService, OverviewService):
+class Toetreding(ImportService, DirectoryService, ExportService, DeadlineService, OverviewService):
     """What a coordinator, committee, school or administrator can do, over one store, the
     loaded protocols and an injected clock. Nothing here prints or reads the wall clock."""
 

@@ -31,7 +31,9 @@ from toetreding.store.records import (
     CaseForActor,
     CaseRecord,
     DeadlineRecord,
+    DirectoryBatch,
     HistoryEntry,
+    NewMembership,
     Visibility,
 )
 from toetreding.store.reminder_plan import LadderDeadline, NewReminder, PlanningBatch
@@ -82,6 +84,7 @@ __all__ = [
     "Claimed",
     "DeadlineRecord",
     "DeadlineStatus",
+    "DirectoryBatch",
     "DiskFileStore",
     "FileStore",
     "FrameworkPublic",
@@ -91,6 +94,7 @@ __all__ = [
     "LadderDeadline",
     "Ledger",
     "MembershipPublic",
+    "NewMembership",
     "NewReminder",
     "PartnershipCreate",
     "PartnershipPublic",

@@ -92,3 +92,25 @@ class CaseFilter:
     running: bool | None = None  # True: not closed; False: closed only
     school_name: str | None = None  # part of the school's name, any case
     visible: Visibility | None = None  # a person's view (None: all cases)
+
+
+@dataclass(frozen=True)
+class NewMembership:
+    """A role to give in an import; the person by e-mail address and the school by BRIN,
+    because either may be added by the same import."""
+
+    email: str
+    role: str
+    school_brin: str | None = None
+
+
+@dataclass(frozen=True)
+class DirectoryBatch:
+    """What a spreadsheet import adds and changes in one partnership, applied together."""
+
+    partnership_id: int
+    new_schools: list[Any]  # SchoolCreate
+    school_changes: list[tuple[int, Any]]  # (school id, SchoolUpdate)
+    new_people: list[tuple[str, str]]  # (name, e-mail address)
+    renamed_people: list[tuple[int, str]]  # (person id, new name)
+    new_memberships: list[NewMembership]

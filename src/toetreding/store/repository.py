@@ -1,7 +1,8 @@
 """The store: every read and write of toetreding's data, over SQLite or PostgreSQL.
 
 One :class:`Store` per database ties the parts together, each in its own module: who is who
-(:mod:`.directory`), cases and their history (:mod:`.cases`, :mod:`.case_lists`), deadlines
+(:mod:`.directory`; a spreadsheet import's batch, :mod:`.directory_batch`), cases and
+their history (:mod:`.cases`, :mod:`.case_lists`), deadlines
 (:mod:`.deadlines`), uploaded files (:mod:`.files`, bytes in :mod:`.filestores`), accounts
 and API tokens (:mod:`.accounts`), sign-in sessions and failed sign-ins (:mod:`.sessions`),
 answers kept for ``Idempotency-Key`` (:mod:`.idempotency`), the reminder ledger
@@ -21,13 +22,14 @@ from toetreding.store.case_lists import CaseListStore
 from toetreding.store.cases import CaseStore
 from toetreding.store.deadlines import DeadlineStore
 from toetreding.store.directory import DirectoryStore
+from toetreding.store.directory_batch import DirectoryBatchStore
 from toetreding.store.filestores import FileStore, default_file_store
 from toetreding.store.idempotency import IdempotencyStore
 from toetreding.store.ledger import Ledger
 from toetreding.store.sessions import SessionStore
 
 
-class Store(DirectoryStore, CaseStore, CaseListStore, DeadlineStore):
+class Store(DirectoryStore, DirectoryBatchStore, CaseStore, CaseListStore, DeadlineStore):
     """Reads and writes over one SQLAlchemy engine."""
 
     def __init__(self, engine: Engine, file_store: FileStore | None = None) -> None:

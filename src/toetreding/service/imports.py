@@ -1,0 +1,107 @@
+"""Schools, boards and people from a spreadsheet: a dry run that says what would be added or
+changed and which rows are refused (with their row number and why), and the import itself,
+all rows or none, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.service.directory import DirectoryService
+from toetreding.service.import_rows import (
+    ImportKind,
+    Known,
+    PlannedLine,
+    RefusedRow,
+    check_rows,
+)
+from toetreding.sheets import read_sheet
+from toetreding.store import DirectoryBatch, PartnershipPublic
+
+# Who may import into a partnership (besides an administrator account).
+IMPORT_ROLES = frozenset({"coordinator", "admin"})
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing the file would do; ``refused`` non-empty: it would do nothing."""
+
+    kind: ImportKind
+    partnership: PartnershipPublic
+    lines: list[PlannedLine]
+    refused: list[RefusedRow]
+    unchanged: int
+    batch: DirectoryBatch
+
+    @property
+    def acceptable(self) -> bool:
+        return not self.refused
+
+    @property
+    def added(self) -> int:
+        return sum(1 for line in self.lines if line.action == "toevoegen")
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for line in self.lines if line.action == "wijzigen")
+
+
+class ImportService(DirectoryService):
+    """Spreadsheet imports (``toetreding import``, the import page)."""
+
+    def plan_import(
+        self, kind: ImportKind, data: bytes, partnership_ref: str | int, by_ref: str | int
+    ) -> ImportPlan:
+        """The dry run: nothing is written."""
+        partnership = self.store.partnership(partnership_ref)
+        self._may_import(by_ref, partnership)
+        sheet = read_sheet(data)
+        people = self.store.people(partnership.id)
+        # People without a role here are still known (an e-mail address is unique overall).
+        everyone = {p.email: (p, ms) for p, ms in people}
+        for person, _ in self.store.people(None):
+            everyone.setdefault(person.email, (person, []))
+        known = Known(
+            schools=self.store.schools(partnership.id),
+            people=list(everyone.values()),
+            roles=self.known_roles(),
+        )
+        checked = check_rows(kind, sheet, known, partnership.id)
+        batch = DirectoryBatch(
+            partnership_id=partnership.id,
+            new_schools=checked.new_schools,
+            school_changes=checked.school_changes,
+            new_people=checked.new_people,
+            renamed_people=checked.renamed_people,
+            new_memberships=checked.new_memberships,
+        )
+        return ImportPlan(
+            kind, partnership, checked.lines, checked.refused, checked.unchanged, batch
+        )
+
+    def run_import(
+        self, kind: ImportKind, data: bytes, partnership_ref: str | int, by_ref: str | int
+    ) -> ImportPlan:
+        """Check the file again and import it: every row, or (one row refused) none."""
+        plan = self.plan_import(kind, data, partnership_ref, by_ref)
+        if not plan.acceptable:
+            raise InvalidInputError(
+                f"{len(plan.refused)} rij(en) geweigerd; er is niets ingelezen"
+            ).with_hint("--dry-run toont per rij waarom")
+        if plan.lines:
+            self.store.apply_directory_batch(plan.batch, self.clock.now())
+        return plan
+
+    def _may_import(self, by_ref: str | int, partnership: PartnershipPublic) -> None:
+        try:
+            person = self.store.person(by_ref)
+        except NotFoundError:
+            raise InvalidInputError(f"persoon '{by_ref}' bestaat niet") from None
+        account = self.store.accounts.account(person.id)
+        if account is not None and account.is_admin:
+            return
+        if not IMPORT_ROLES & self.store.roles_of(person.id, partnership.id):
+            raise InvalidInputError(
+                f"{person.name} mag niet inlezen voor {partnership.name}: dat mogen de "
+                "coördinator en de beheerder"
+            )
