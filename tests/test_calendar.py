@@ -308,13 +308,14 @@ ONE = "kalenderbestand PATH is ongeldig (1 probleem):\n  - {}\nPas PATH aan."
         (
             "format: 1\nschool_years:\n  - [\n",
             ONE.format(
-                "regel 4: geen geldige YAML: expected the node content, but found '<stream end>'"
+                "regel 4: geen geldige YAML: while parsing a flow node; "
+                "did not find expected node content"
             ),
             (),
         ),
         (
             "format: 1\nschool_years: {}\nformat: 1\n",
-            ONE.format("regel 3: geen geldige YAML: sleutel 'format' komt twee keer voor"),
+            ONE.format("regel 3: sleutel 'format' komt twee keer voor"),
             (),
         ),
         (
@@ -370,7 +371,7 @@ def test_an_unreadable_vacation_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(CalendarDataError) as caught:
         SummerVacations.load(folder)
     assert str(caught.value).replace(str(folder), "PATH") == (
-        "kalenderbestand PATH is niet te lezen: [Errno 21] Is a directory: 'PATH'"
+        "kalenderbestand PATH: kan het bestand niet lezen: [Errno 21] Is a directory: 'PATH'"
     )
     assert caught.value.file == str(folder)
 

@@ -20,6 +20,8 @@ MAX_API_TOKEN_DAYS = 366
 OUTBOX_FOLDER_NAME = "outbox"
 FILES_FOLDER_NAME = "bestanden"
 DEFAULT_MAX_UPLOAD_MB = 25
+DEFAULT_MAX_YAML_KB = 1024
+MAX_YAML_KB_ENV = "TOETREDING_MAX_YAML_KB"
 
 FileStoreKind = Literal["disk", "database"]
 """Where uploaded files' bytes live: a folder on disk, or PostgreSQL itself."""
@@ -215,6 +217,21 @@ def _max_upload_mb(raw: str | None) -> int:
         return int(raw)
     raise ConfigurationError(
         f"TOETREDING_MAX_UPLOAD_MB moet een geheel aantal megabytes zijn (1 tot en met 2000), "
+        f"niet '{raw}'"
+    )
+
+
+def max_yaml_bytes() -> int:
+    """The largest definition file (protocol, framework, advice, calendar, cohort script) that
+    is read at all: ``TOETREDING_MAX_YAML_KB`` kilobytes, 1024 by default. Read at each call,
+    so a test or an operator can change it without a restart."""
+    raw = _env(MAX_YAML_KB_ENV)
+    if raw is None:
+        return DEFAULT_MAX_YAML_KB * 1024
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 100_000:
+        return int(raw) * 1024
+    raise ConfigurationError(
+        f"{MAX_YAML_KB_ENV} moet een geheel aantal kilobytes zijn (1 tot en met 100000), "
         f"niet '{raw}'"
     )
 

@@ -31,16 +31,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode
 
 from toetreding._exceptions import CalendarDataError, InvalidInputError
 from toetreding.calendar.schoolyear import SchoolYear
 from toetreding.calendar.workdays import previous_working_day
+from toetreding.formats import YamlProblem, read_yaml, read_yaml_text
 from toetreding.settings import default_protocols_dir
 
 
@@ -94,24 +92,6 @@ class _CalendarFile(_Strict):
     format: Literal[1]
     regions: dict[Region, str] = {}
     school_years: dict[str, _YearEntry]
-
-
-class _NoDuplicatesLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping instead of keeping the last."""
-
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
-                raise ConstructorError(
-                    None,
-                    None,
-                    f"sleutel '{key}' komt twee keer voor",
-                    key_node.start_mark,
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
 
 
 _PYDANTIC_DUTCH = {
@@ -210,25 +190,23 @@ class SummerVacations:
         Raises :class:`CalendarDataError` naming the file, and the key of every problem.
         """
         file = Path(path) if path is not None else default_vacations_file()
-        try:
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not file.exists():
             raise CalendarDataError(
                 f"kalenderbestand {_display(file)} bestaat niet; maak het aan of wijs een "
                 f"ander bestand aan met {CALENDAR_FILE_ENV}",
                 file=str(file),
-            ) from None
-        except OSError as exc:
+            )
+        try:
+            text = read_yaml_text(file)
+        except YamlProblem as exc:
             raise CalendarDataError(
-                f"kalenderbestand {_display(file)} is niet te lezen: {exc}", file=str(file)
+                f"kalenderbestand {_display(file)}: {exc.message}", file=str(file)
             ) from exc
         try:
-            raw = yaml.load(text, Loader=_NoDuplicatesLoader)  # a SafeLoader: safe
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"regel {mark.line + 1}" if mark is not None else "(bestand)"
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise _refuse(file, [(where, f"geen geldige YAML: {problem}")], keyed=False) from exc
+            raw = read_yaml(text).data
+        except YamlProblem as exc:
+            where = f"regel {exc.line}" if exc.line is not None else "(bestand)"
+            raise _refuse(file, [(where, exc.message)], keyed=False) from exc
         try:
             parsed = _CalendarFile.model_validate(raw)
         except ValidationError as exc:

@@ -2,7 +2,8 @@
 rules and cohort scripts are all loaded through it.
 
 * Stage 1, YAML (``_yaml.py``): a safe loader with YAML 1.2 booleans, a repeated key as a
-  problem, and the line of every key and list item.
+  problem, and the line of every key and list item; bounded (a size limit checked before
+  reading, a budget of values and depth against alias bombs). The calendar file uses it too.
 * Stage 2, the model: a format's pydantic models derive from :class:`Spec` and use the
   shared field types (:data:`Identifier`, :data:`ProtocolId`, :data:`Text`); pydantic's
   errors become Dutch messages (``_messages.py``).
@@ -17,7 +18,7 @@ Other packages use only the names below.
 from toetreding.formats._files import YAML_SUFFIXES, Versioned, load_versioned, yaml_files
 from toetreding.formats._loader import CrossCheck, load_document, load_document_file, locate
 from toetreding.formats._spec import Identifier, ProtocolId, Spec, Text
-from toetreding.formats._yaml import KeyPath
+from toetreding.formats._yaml import KeyPath, YamlProblem, read_yaml, read_yaml_text
 
 __all__ = [
     "YAML_SUFFIXES",
@@ -28,9 +29,12 @@ __all__ = [
     "Spec",
     "Text",
     "Versioned",
+    "YamlProblem",
     "load_document",
     "load_document_file",
     "load_versioned",
     "locate",
+    "read_yaml",
+    "read_yaml_text",
     "yaml_files",
 ]

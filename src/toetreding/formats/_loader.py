@@ -16,7 +16,13 @@ from pydantic import BaseModel, ValidationError
 
 from toetreding._exceptions import DefinitionError, DefinitionProblem
 from toetreding.formats._messages import display_key, dutch_message
-from toetreding.formats._yaml import KeyPath, PositionedData, YamlProblem, read_yaml
+from toetreding.formats._yaml import (
+    KeyPath,
+    PositionedData,
+    YamlProblem,
+    read_yaml,
+    read_yaml_text,
+)
 
 M = TypeVar("M", bound=BaseModel)
 # Stage 3 of a document type: ``(key path, Dutch message)`` for every cross-check that fails.
@@ -27,10 +33,9 @@ def load_document_file(path: str | Path, model: type[M], cross_check: CrossCheck
     """Read one file and load it as ``model`` (see :func:`load_document`)."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = DefinitionProblem(str(file), None, "-", f"kan het bestand niet lezen: {exc}")
-        raise DefinitionError([problem]) from exc
+        text = read_yaml_text(file)
+    except YamlProblem as exc:
+        raise DefinitionError([DefinitionProblem(str(file), None, "-", exc.message)]) from exc
     return load_document(text, str(file), model, cross_check)
 
 

@@ -6,15 +6,29 @@ Two things the stock ``yaml.safe_load`` gets wrong for definition files:
   called ``no`` silently becomes ``False``. Only ``true`` and ``false`` are booleans here,
   as in YAML 1.2.
 * A repeated key silently overwrites the first one. Here it is a problem with its line.
+
+And it reads a hostile file safely: a file above ``TOETREDING_MAX_YAML_KB`` is refused before
+it is read, and an "alias bomb" (a few lines whose aliases name lists of lists of ... that
+expand to billions of values), a recursive alias or absurd nesting is refused after a
+bounded amount of work, with the line where the budget ran out.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from toetreding.settings import MAX_YAML_KB_ENV, max_yaml_bytes
+
+# The shipped protocols hold about 600 values, nested 8 deep: these budgets leave ample room
+# and stop an alias bomb after a fraction of a second.
+MAX_VALUES = 100_000
+MAX_DEPTH = 50
 
 # Where a value sits in a file: its keys and list positions, e.g. ("states", "besluit").
 KeyPath = tuple[str | int, ...]
@@ -66,18 +80,48 @@ class PositionedData:
         return None
 
 
+def read_yaml_text(path: Path) -> str:
+    """The text of the file at ``path``; a file above the size limit is refused unread."""
+    limit = max_yaml_bytes()
+    try:
+        _check_size(path.stat().st_size)
+        with path.open("rb") as file:
+            data = file.read(limit + 1)  # the file may have grown since stat()
+        _check_size(len(data))
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise YamlProblem(None, (), f"kan het bestand niet lezen: {exc}") from exc
+
+
 def read_yaml(text: str) -> PositionedData:
     """Parse one YAML document safely, keeping the line of every key and item."""
+    _check_size(len(text.encode("utf-8")))
     loader = _StrictBoolLoader(text)
     try:
         root = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
-        data = _construct(loader, root, (), lines) if root is not None else None
+        budget = _Budget(lines)
+        data = budget.construct(loader, root, ()) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(_error_line(exc), (), _error_text(exc)) from exc
     finally:
         loader.dispose()
     return PositionedData(data, lines)
+
+
+def _check_size(size: int) -> None:
+    limit = max_yaml_bytes()
+    if size > limit:
+        raise YamlProblem(
+            None,
+            (),
+            f"het bestand is {_kb(size)}; meer dan {_kb(limit)} wordt niet gelezen "
+            f"(de grens staat in {MAX_YAML_KB_ENV})",
+        )
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:,.0f} kB".replace(",", ".")
 
 
 def _error_line(exc: yaml.MarkedYAMLError) -> int | None:
@@ -94,30 +138,71 @@ def _error_text(exc: yaml.MarkedYAMLError) -> str:
     return "geen geldige YAML: " + ("; ".join(p for p in parts if p) or str(exc))
 
 
-def _construct(
-    loader: yaml.SafeLoader, node: Node, path: KeyPath, lines: dict[KeyPath, int]
-) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, MappingNode):
+@dataclass
+class _Budget:
+    """Builds plain data from the node tree, counting every value it makes: an alias is
+    expanded where it is used, so the count is what the file really amounts to."""
+
+    lines: dict[KeyPath, int]
+    values: int = 0
+
+    def construct(
+        self,
+        loader: yaml.SafeLoader,
+        node: Node,
+        path: KeyPath,
+        parents: frozenset[int] = frozenset(),
+    ) -> Any:
+        line = node.start_mark.line + 1
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise YamlProblem(
+                line,
+                path,
+                f"het bestand wordt te groot: meer dan {MAX_VALUES:,} waarden (door aliassen "
+                "die naar lijsten van lijsten verwijzen?)".replace(",", "."),
+            )
+        if id(node) in parents:
+            raise YamlProblem(
+                line, path, "een alias verwijst naar een waarde waar hij zelf in staat"
+            )
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem(line, path, f"de waarden zijn dieper dan {MAX_DEPTH} niveaus genest")
+        self.lines.setdefault(path, line)
+        if isinstance(node, MappingNode):
+            return self._mapping(loader, node, path, parents | {id(node)})
+        if isinstance(node, SequenceNode):
+            inner = parents | {id(node)}
+            return [
+                self.construct(loader, item, (*path, index), inner)
+                for index, item in enumerate(node.value)
+            ]
+        assert isinstance(node, ScalarNode)
+        return _scalar(loader, node, path)
+
+    def _mapping(
+        self, loader: yaml.SafeLoader, node: MappingNode, path: KeyPath, parents: frozenset[int]
+    ) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            key = _scalar(loader, key_node, path) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
-                raise YamlProblem(
-                    key_node.start_mark.line + 1, path, f"sleutel {key!r} moet tekst zijn"
-                )
+                shown = repr(key) if isinstance(key_node, ScalarNode) else "(een lijst of mapping)"
+                raise YamlProblem(line, path, f"sleutel {shown} moet tekst zijn")
             if key in result:
-                raise YamlProblem(
-                    key_node.start_mark.line + 1,
-                    (*path, key),
-                    f"sleutel '{key}' komt twee keer voor",
-                )
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _construct(loader, value_node, (*path, key), lines)
+                raise YamlProblem(line, (*path, key), f"sleutel '{key}' komt twee keer voor")
+            self.lines[(*path, key)] = line
+            result[key] = self.construct(loader, value_node, (*path, key), parents)
         return result
-    if isinstance(node, SequenceNode):
-        return [
-            _construct(loader, item, (*path, index), lines) for index, item in enumerate(node.value)
-        ]
-    assert isinstance(node, ScalarNode)
-    return loader.construct_object(node, deep=True)
+
+
+def _scalar(loader: yaml.SafeLoader, node: ScalarNode, path: KeyPath) -> Any:
+    """One scalar; a value Python cannot hold (a date 2025-13-40, a number of 5,000 digits)
+    is a problem on its line, not a crash."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        raise YamlProblem(
+            node.start_mark.line + 1, path, f"waarde '{node.value[:40]}' is onbruikbaar: {exc}"
+        ) from exc
