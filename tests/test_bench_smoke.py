@@ -19,6 +19,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 TINY = {
     "agenda.py": ["--cases", "20", "--runs", "1"],
     "engine_throughput.py": ["--cases", "3"],
+    "hostile_yaml.py": ["--levels", "7", "--megabytes", "2"],
     "reminder_sweep.py": ["--cases", "50", "--due", "10"],
     "web_pages.py": ["--cases", "40"],
 }
