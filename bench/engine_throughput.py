@@ -26,7 +26,8 @@ not events and are not in the ratio.
 
 Beside it, in the same run and on a copy of the same database, plain ``sqlite3`` executes
 the writes of every *event* with the same PRAGMAs: the guarded state update of the case, its
-history row, the deadline writes the store makes in that transaction (the correction window
+history row chained to the case's previous row and the database's chain head (one read, one
+update), the deadline writes the store makes in that transaction (the correction window
 opened on entering ``concept_rapport``; met, and the rest closed, on leaving it), the same
 file written durably (temporary file, fsync, rename, fsync of the folder) with its
 ``case_files`` row, commit.
@@ -86,6 +87,7 @@ from _setup import arguments, protocols, sqlite_engine
 from toetreding.clock import FixedClock
 from toetreding.service import Toetreding
 from toetreding.store import DiskFileStore, Store
+from toetreding.store.history_chain import HASHED, next_head, row_hash
 
 TARGET = 0.5
 
@@ -138,8 +140,14 @@ class PlainDriver:
     )
     INSERT = (
         "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor_id, role, at, "
-        "note, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "note, payload, chain_hash, chain_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
+    # The history row's link: its case's previous row and the database's chain head.
+    LINK = (
+        "SELECT (SELECT chain_hash FROM events WHERE case_id=? AND seq=?), row_count, "
+        "head_hash FROM history_chain WHERE id=1"
+    )
+    ADVANCE = "UPDATE history_chain SET row_count=?, head_hash=? WHERE id=1"
     MEET = (
         "UPDATE deadlines SET status='met', resolved_at=?, resolved_by=? "
         "WHERE case_id=? AND status='open' AND name=? AND due_date >= ?"
@@ -213,13 +221,6 @@ class PlainDriver:
                         "sha256": digest,
                     }
                 ]
-            connection.execute(
-                self.INSERT,
-                (
-                    *(case_id, revision, step.trigger, from_state, step.to_state),
-                    *(actor, role, stamp, step.note, json.dumps(payload)),
-                ),
-            )
             for name in met:
                 connection.execute(self.MEET, (stamp, actor, case_id, name, date.min.isoformat()))
             if close_rest:
@@ -227,6 +228,14 @@ class PlainDriver:
             for name, due in opened:
                 opening = (case_id, step.to_state, name, due, due, stamp, today)
                 connection.execute(self.OPEN, opening)
+            row = (case_id, revision, step.trigger, from_state, step.to_state, actor, role)
+            row += (stamp, step.note, payload)
+            previous, count, head = connection.execute(
+                self.LINK, (case_id, revision - 1)
+            ).fetchone()
+            hashed = row_hash(previous, dict(zip(HASHED, row, strict=True)))
+            connection.execute(self.INSERT, (*row[:-1], json.dumps(payload), hashed, count + 1))
+            connection.execute(self.ADVANCE, (count + 1, next_head(head, hashed)))
             connection.commit()
 
     def _keep(self, data: bytes) -> tuple[int, str]:
@@ -367,7 +376,7 @@ def _same_rows(one: Path, other: Path) -> None:
     """Both databases hold the same cases, history and deadlines: the baseline did the same
     writes per event."""
     first, second = sqlite3.connect(one), sqlite3.connect(other)
-    for table in ("cases", "events", "deadlines", "case_files"):
+    for table in ("cases", "events", "deadlines", "case_files", "history_chain"):
         query = f"SELECT * FROM {table} ORDER BY id"
         # Row by row, in step: the check itself holds no more than a row of each.
         for mine, theirs in zip_longest(first.execute(query), second.execute(query)):

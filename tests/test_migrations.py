@@ -61,6 +61,7 @@ TABLES = {
     "api_tokens",
     "sign_in_attempts",
     "idempotent_requests",
+    "history_chain",
 }
 
 
@@ -149,8 +150,14 @@ def audit_at_0007(engine: Engine, app: Toetreding) -> int:
     names it and a draft report whose frozen findings name its group; the audit's id."""
     part2_with_noordik(app, "sam@noordik.nl")
     app.add_person("Carla", CARLA, partnership_ref="part2", roles=("coordinator",))
-    case_id = app.open_case(school_ref="NOORD1", protocol_id="partnerschap2", actor_ref=CARLA)
     by, at = app.person_id(CARLA), app.clock.now()
+    school = app.school("NOORD1")
+    case = {"partnership_id": school.partnership_id, "school_id": school.id, "revision": 1}
+    case |= {"protocol_id": "partnerschap2", "protocol_version": 2, "state": "orientatie"}
+    case |= {"opened_at": at, "updated_at": at}
+    with engine.begin() as connection:  # the case as the 0007 store opened it
+        added = old_table("cases", "id", *case).insert().values(**case).returning(sa.column("id"))
+        case_id = connection.execute(added).scalar_one()
     audit = {"id": 7, "case_id": case_id, "framework_id": "nvao-opleidingsschool-2009"}
     audit |= {"framework_version": 1, "partnership_framework": False}
     session = {"id": 3, "audit_id": 7, "group_name": "management", "held_on": at.date()}
@@ -447,7 +454,7 @@ def test_0009_downgrades_the_stored_definitions_to_the_old_format(at_0007: Store
 def test_document_names_recorded_before_0010_stay_visible_as_names_without_a_file(
     engine: Engine, registry: ProtocolRegistry, clock: FixedClock
 ) -> None:
-    command.upgrade(alembic_config(engine), "0009")
+    migrate(engine)
     app = Toetreding(Store(engine), registry, clock)
     part2_with_noordik(app, "sam@noordik.nl")
     app.add_person("Carla", CARLA, partnership_ref="part2", roles=("coordinator",))
@@ -464,6 +471,7 @@ def test_document_names_recorded_before_0010_stay_visible_as_names_without_a_fil
         note="Goed gesprek",
         payload=payload,
     )
+    command.downgrade(alembic_config(engine), "0009")  # the rows as a database at 0009 has them
     before = app.history(case_id)
 
     migrate(engine)

@@ -15,6 +15,7 @@ from toetreding.cli import (
     deadline_commands,
     file_commands,
     framework_commands,
+    maintenance_commands,
     protocol_commands,
     reminder_commands,
     report_commands,
@@ -38,6 +39,7 @@ app.command("agenda")(deadline_commands.agenda)
 app.command("simulate")(simulate_command.simulate)
 app.command("scheduler")(reminder_commands.scheduler)
 app.command("serve")(web_commands.serve)
+app.command("verify")(maintenance_commands.verify)
 app.add_typer(web_commands.user_app, name="user")
 app.add_typer(deadline_commands.app, name="deadline")
 app.add_typer(reminder_commands.app, name="reminders")

@@ -17,6 +17,7 @@ from toetreding.service.overview import OverviewService
 from toetreding.settings import Settings
 from toetreding.store import (
     AuditStore,
+    ChainReport,
     FrameworkStore,
     Ledger,
     file_store_for,
@@ -52,6 +53,10 @@ class Toetreding(ImportService, DirectoryService, ExportService, DeadlineService
     def with_clock(self, clock: Clock) -> Toetreding:
         """The same service on another clock (a demo or an import that replays the past)."""
         return type(self)(self.store, self.registry, clock, max_upload_bytes=self.max_upload_bytes)
+
+    def verify_history(self) -> ChainReport:
+        """Whether every case's history is as it was written: the first break, if any."""
+        return self.store.verify_history()
 
     def close(self) -> None:
         """Let go of the database connections."""

@@ -23,6 +23,7 @@ from toetreding.store.filestores import (
     file_store_for,
 )
 from toetreding.store.frameworks import FrameworkStore
+from toetreding.store.history_chain import ChainBreak, ChainReport
 from toetreding.store.idempotency import IdempotencyStore, StoredRequest
 from toetreding.store.ledger import Claimed, Ledger
 from toetreding.store.records import (
@@ -81,6 +82,8 @@ __all__ = [
     "CaseFilter",
     "CaseForActor",
     "CaseRecord",
+    "ChainBreak",
+    "ChainReport",
     "Claimed",
     "DeadlineRecord",
     "DeadlineStatus",

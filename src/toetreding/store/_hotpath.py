@@ -34,6 +34,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.store._common import CASES, DEADLINES, EVENTS, MEMBERSHIPS, PEOPLE
 from toetreding.store.database import refuse_nul
+from toetreding.store.history_chain import ADVANCE, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus
 
@@ -88,6 +89,8 @@ _EVENT_COLUMNS = (
     "at",
     "note",
     "payload",
+    "chain_hash",
+    "chain_seq",
 )
 _APPEND_EVENT = insert(EVENTS).values({name: bindparam(f"e_{name}") for name in _EVENT_COLUMNS})
 _HISTORY = (
@@ -241,6 +244,8 @@ class _Statements:
     meet_deadline: _Prepared
     close_deadlines: _Prepared
     open_deadline: _Prepared
+    link: _Prepared  # the case's previous row and the database's chain head (locked)
+    advance: _Prepared  # moves the head
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
@@ -255,6 +260,8 @@ class _Statements:
                     _MEET_DEADLINE,
                     _CLOSE_DEADLINES,
                     _OPEN_DEADLINE,
+                    LINK,
+                    ADVANCE,
                 )
             )
         )

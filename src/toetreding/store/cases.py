@@ -16,9 +16,10 @@ from toetreding.clock import local
 from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
 from toetreding.definition.model import ProtocolSpec
 from toetreding.files import StagedFile
-from toetreding.store._common import CASES, DEADLINES, EVENTS, definition_digest
+from toetreding.store._common import CASES, DEADLINES, definition_digest
 from toetreding.store._hotpath import CASE_WIDTH, HotPath
 from toetreding.store.files import FileRecordStore, Uploader
+from toetreding.store.history_chain import append_event, link
 from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus, ProtocolVersion
 
@@ -96,20 +97,6 @@ class CaseStore(FileRecordStore):
             key = result.inserted_primary_key
             assert key is not None
             case_id = int(key[0])
-            connection.execute(
-                insert(EVENTS).values(
-                    case_id=case_id,
-                    seq=1,
-                    trigger="openen",
-                    from_state=None,
-                    to_state=spec.initial,
-                    actor_id=actor_id,
-                    role=role,
-                    at=at,
-                    note=note,
-                    payload={},
-                )
-            )
             for new in deadlines:
                 connection.execute(
                     insert(DEADLINES).values(
@@ -123,6 +110,21 @@ class CaseStore(FileRecordStore):
                         next_reminder_on=local(at).date(),
                     )
                 )
+            append_event(
+                connection,
+                {
+                    "case_id": case_id,
+                    "seq": 1,
+                    "trigger": "openen",
+                    "from_state": None,
+                    "to_state": spec.initial,
+                    "actor_id": actor_id,
+                    "role": role,
+                    "at": at,
+                    "note": note,
+                    "payload": {},
+                },
+            )
         return case_id
 
     def open_case_of_school(self, school_id: int) -> int | None:
@@ -198,23 +200,26 @@ class CaseStore(FileRecordStore):
             if staged and files:
                 who = Uploader(actor_id, role, at, event_seq=revision)
                 payload = self.keep_step_files(cursor, case.id, files, payload, who)
-            hot.append_event.run(
-                cursor,
-                {
-                    "e_case_id": case.id,
-                    "e_seq": revision,
-                    "e_trigger": trigger,
-                    "e_from_state": case.state,
-                    "e_to_state": to_state,
-                    "e_actor_id": actor_id,
-                    "e_role": role,
-                    "e_at": at,
-                    "e_note": note,
-                    "e_payload": payload,
-                },
-            )
             if deadlines is not None:
                 _apply_deadline_plan(hot, cursor, case.id, at, actor_id, deadlines)
+            row = {
+                "case_id": case.id,
+                "seq": revision,
+                "trigger": trigger,
+                "from_state": case.state,
+                "to_state": to_state,
+                "actor_id": actor_id,
+                "role": role,
+                "at": at,
+                "note": note,
+                "payload": payload,
+            }
+            # Last, so the chain's head stays locked only for the insert and the commit.
+            found = hot.link.rows(cursor, {"l_case_id": case.id, "l_prev": case.revision})
+            linked = link(found[0], row)
+            chained = {"chain_hash": linked.chain_hash, "chain_seq": linked.chain_seq}
+            hot.append_event.run(cursor, {f"e_{k}": v for k, v in (row | chained).items()})
+            hot.advance.run(cursor, linked.head)
         return revision
 
     def history(self, case_id: int) -> list[HistoryEntry]:

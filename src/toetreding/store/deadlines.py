@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, insert, select, update
+from sqlalchemy import Engine, Select, func, select, update
 
 from toetreding._exceptions import ConcurrentUpdateError
 from toetreding.clock import local
-from toetreding.store._common import CASES, DEADLINES, EVENTS, SCHOOLS, visible_cases
+from toetreding.store._common import CASES, DEADLINES, SCHOOLS, visible_cases
+from toetreding.store.history_chain import append_event
 from toetreding.store.records import CaseRecord, DeadlineRecord, Visibility
 from toetreding.store.tables import DeadlineStatus
 
@@ -135,19 +136,20 @@ class DeadlineStore:
                     f"dossier {case.id} of termijn '{deadline.name}' is intussen gewijzigd; "
                     "er is niets opgeslagen, probeer het opnieuw"
                 )
-            connection.execute(
-                insert(EVENTS).values(
-                    case_id=case.id,
-                    seq=case.revision + 1,
-                    trigger=trigger,
-                    from_state=case.state,
-                    to_state=case.state,
-                    actor_id=actor_id,
-                    role=role,
-                    at=at,
-                    note=reason,
-                    payload=payload,
-                )
+            append_event(
+                connection,
+                {
+                    "case_id": case.id,
+                    "seq": case.revision + 1,
+                    "trigger": trigger,
+                    "from_state": case.state,
+                    "to_state": case.state,
+                    "actor_id": actor_id,
+                    "role": role,
+                    "at": at,
+                    "note": reason,
+                    "payload": payload,
+                },
             )
 
 

@@ -24,6 +24,7 @@ from toetreding.store.deadlines import DeadlineStore
 from toetreding.store.directory import DirectoryStore
 from toetreding.store.directory_batch import DirectoryBatchStore
 from toetreding.store.filestores import FileStore, default_file_store
+from toetreding.store.history_chain import ChainReport, verify
 from toetreding.store.idempotency import IdempotencyStore
 from toetreding.store.ledger import Ledger
 from toetreding.store.sessions import SessionStore
@@ -47,6 +48,10 @@ class Store(DirectoryStore, DirectoryBatchStore, CaseStore, CaseListStore, Deadl
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
+
+    def verify_history(self) -> ChainReport:
+        """Check every history row against its chain (see :mod:`.history_chain`)."""
+        return verify(self.engine)
 
     def close(self) -> None:
         """Close every pooled connection (the store can still be used afterwards)."""

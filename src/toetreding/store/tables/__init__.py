@@ -44,6 +44,7 @@ from toetreding.store.tables.cases import (
     Deadline,
     DeadlineStatus,
     Event,
+    HistoryChain,
     ProtocolVersion,
 )
 from toetreding.store.tables.directory import (
@@ -104,6 +105,7 @@ __all__ = [
     "Framework",
     "FrameworkBase",
     "FrameworkPublic",
+    "HistoryChain",
     "IdempotentRequest",
     "Membership",
     "MembershipPublic",
