@@ -224,9 +224,9 @@ def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec
 
 
 def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:
-    """Rule parameters are checked by their names: ``state`` names a state, ``name`` a
-    declared input, ``maximum`` is a number, ``day`` a day in the year with the word that
-    says whether it still counts ('vóór 1 april', 'uiterlijk 1 april'), ``kind`` a report
+    """Rule parameters are checked by their names: ``state`` names a state, ``name`` (and
+    ``other``) a declared input, ``maximum`` is a number, ``day`` a day in the year with the
+    word that says whether it still counts ('vóór 1 april', 'uiterlijk 1 april'), ``kind`` a report
     kind and ``outcome`` the outcome of a state."""
     inputs = {i.name for t in spec.transitions for i in t.inputs}
     outcomes = {state.outcome for state in spec.states.values() if state.outcome}
@@ -234,7 +234,7 @@ def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:
     for parameter, value in zip(call.rule.parameters, call.args, strict=True):
         if parameter == "state" and value not in spec.states:
             problems.append(f"{call.rule.name}: '{value}' is geen stap van dit protocol")
-        elif parameter == "name" and value not in inputs:
+        elif parameter in ("name", "other") and value not in inputs:
             problems.append(f"{call.rule.name}: geen handeling vraagt invoer '{value}'")
         elif parameter == "maximum" and not isinstance(value, int | float):
             problems.append(f"{call.rule.name}: het maximum moet een getal zijn, niet {value!r}")

@@ -61,6 +61,21 @@ def date_reached(context: GuardContext, name: str) -> Verdict:
     return Verdict(True, f"'{name}' ({due:%d-%m-%Y}) is bereikt")
 
 
+@rule("date_after", "Een ingevoerde datum ligt na een andere (bijv. het einde na de start).")
+def date_after(context: GuardContext, name: str, other: str) -> Verdict:
+    """``name`` (given now or recorded earlier) falls after ``other``."""
+    found = {key: _recorded(context, key) for key in (name, other)}
+    missing = [key for key, value in found.items() if value is None]
+    if missing:
+        return Verdict(False, f"er is geen '{missing[0]}' vastgelegd")
+    end, start = (date.fromisoformat(str(found[key])) for key in (name, other))
+    if end <= start:
+        return Verdict(
+            False, f"'{name}' ({end:%d-%m-%Y}) ligt niet na '{other}' ({start:%d-%m-%Y})"
+        )
+    return Verdict(True, f"'{name}' ({end:%d-%m-%Y}) ligt na '{other}' ({start:%d-%m-%Y})")
+
+
 @rule(
     "joins_in_time",
     "Het gekozen schooljaar kan nog: het besluit valt op tijd vóór de start van dat schooljaar "
