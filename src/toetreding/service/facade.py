@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 from toetreding.clock import Clock
 from toetreding.definition import ProtocolRegistry
@@ -57,6 +58,17 @@ class Toetreding(ImportService, DirectoryService, ExportService, DeadlineService
     def verify_history(self) -> ChainReport:
         """Whether every case's history is as it was written: the first break, if any."""
         return self.store.verify_history()
+
+    def backup(self, target: Path) -> None:
+        """A copy of the whole database in the new file ``target`` (while others keep
+        working); files in a disk file store are not in it."""
+        self.store.backup(target)
+
+    def restore(self, source: Path) -> tuple[dict[str, int], ChainReport]:
+        """Put the backup ``source`` into this (empty) database; the rows per table and the
+        check of every history chain afterwards."""
+        counts = self.store.restore(source)
+        return counts, self.verify_history()
 
     def close(self) -> None:
         """Let go of the database connections."""

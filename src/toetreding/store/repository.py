@@ -13,11 +13,14 @@ history row in the same transaction.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 
 from toetreding.store._hotpath import HotPath
 from toetreding.store.accounts import AccountStore
 from toetreding.store.audits import AuditStore
+from toetreding.store.backup import backup, restore
 from toetreding.store.case_lists import CaseListStore
 from toetreding.store.cases import CaseStore
 from toetreding.store.deadlines import DeadlineStore
@@ -52,6 +55,14 @@ class Store(DirectoryStore, DirectoryBatchStore, CaseStore, CaseListStore, Deadl
     def verify_history(self) -> ChainReport:
         """Check every history row against its chain (see :mod:`.history_chain`)."""
         return verify(self.engine)
+
+    def backup(self, target: Path) -> None:
+        """Write a backup of every table to the new file ``target`` (see :mod:`.backup`)."""
+        backup(self.engine, target)
+
+    def restore(self, source: Path) -> dict[str, int]:
+        """Put the backup ``source`` into this database, which must be empty."""
+        return restore(self.engine, source)
 
     def close(self) -> None:
         """Close every pooled connection (the store can still be used afterwards)."""
