@@ -11,34 +11,51 @@ from typing import Any
 import typer
 from pydantic import BaseModel
 from rich.console import Console
-from rich.markup import escape
+
+# Typer carries its own copy of Click: its exceptions are the ones commands raise.
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
-from toetreding._exceptions import InvalidInputError, ToetredingError, TransitionRefused
+from toetreding._exceptions import InvalidInputError
+from toetreding.cli._errors import errors as _stderr
+from toetreding.cli._errors import fail, usage_error
 from toetreding.clock import SystemClock, as_aware, local
 from toetreding.definition import ProtocolRegistry
 from toetreding.service import Toetreding
 from toetreding.settings import Settings
 
 console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+errors = _stderr  # the commands print their own warnings to stderr through it
 
 JSON_HELP = "Uitvoer als JSON, voor scripts."
 AT_HELP = "Tijdstip (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM, Nederlandse tijd); standaard nu."
 
 
 class Group(TyperGroup):
-    """Turns toetreding's errors into a Dutch message and exit code 1."""
+    """Every failure of a command becomes one Dutch line: exit 1, or 2 for a usage error
+    (``cli/_errors.py``)."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except ToetredingError as exc:
-            label = "Geweigerd" if isinstance(exc, TransitionRefused) else "Fout"
-            errors.print(f"[bold red]{label}:[/] {escape(str(exc))}", highlight=False)
-            if exc.hint:
-                errors.print(f"Tip: {escape(exc.hint)}", highlight=False)
-            raise typer.Exit(1) from exc
+        except Exception as exc:  # one place turns every failure into one Dutch line
+            root = ctx.find_root().obj
+            fail(exc, root.settings.database_url if isinstance(root, State) else None)
+
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: Any = None, standalone_mode: bool = True, **kwargs: Any
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **kwargs)
+        except ClickException as exc:
+            usage_error(exc)
+        except typer.Abort:
+            errors.print("Afgebroken.")
+            raise SystemExit(1) from None
+        # Without standalone mode Click returns an exit code (typer.Exit) or the result.
+        raise SystemExit(result if isinstance(result, int) else 0)
 
 
 def new_app(help_text: str) -> typer.Typer:

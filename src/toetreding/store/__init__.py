@@ -69,8 +69,10 @@ from toetreding.store.tables.audits import (
     FrameAnswerPublic,
     ReportPublic,
 )
+from toetreding.store.unavailable import DATABASE_DOWN, database_problem
 
 __all__ = [
+    "DATABASE_DOWN",
     "MAX_ID",
     "AccountPublic",
     "AccountStore",
@@ -116,6 +118,7 @@ __all__ = [
     "TokenKind",
     "Uploader",
     "Visibility",
+    "database_problem",
     "default_file_store",
     "definition_digest",
     "file_store_for",
