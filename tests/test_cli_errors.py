@@ -94,6 +94,8 @@ def test_every_command_says_in_one_dutch_line_that_the_database_is_unusable(
             args += ["--port", str(_free_port())]
         result = runner.invoke(app, args, env={"TOETREDING_DEBUG": ""})
         output = result.stdout + result.stderr
+        # CliRunner keeps an escaped exception instead of printing its traceback
+        assert isinstance(result.exception, SystemExit | None), (path, result.exception)
         if " ".join(path) in NO_DATABASE or path[0] in NO_DATABASE:
             assert "Traceback" not in output, output
             continue
