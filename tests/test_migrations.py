@@ -62,6 +62,7 @@ TABLES = {
     "sign_in_attempts",
     "idempotent_requests",
     "history_chain",
+    "published_protocols",
 }
 
 

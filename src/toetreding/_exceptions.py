@@ -86,6 +86,10 @@ class NotFoundError(ToetredingError):
     """A referenced object does not exist."""
 
 
+class AdminOnly(ToetredingError):
+    """Only an administrator may do this (e.g. publish a protocol version)."""
+
+
 class ConflictError(ToetredingError):
     """The object already exists or conflicts with what is stored."""
 

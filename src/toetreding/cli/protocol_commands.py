@@ -14,7 +14,7 @@ from toetreding.cli._common import (
     errors,
     new_app,
     print_json,
-    registry,
+    service,
     state,
 )
 from toetreding.definition import ProtocolSpec
@@ -30,7 +30,7 @@ def list_protocols(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
 ) -> None:
     """Alle protocollen met hun versies."""
-    specs = registry(ctx).all()
+    specs = service(ctx).protocols().all()
     if as_json:
         print_json(
             [
@@ -60,7 +60,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """De stappen en handelingen van een protocol."""
-    spec = registry(ctx).get(protocol_id, version)
+    spec = service(ctx).protocols().get(protocol_id, version)
     if as_json:
         print_json(spec.model_dump(mode="json", by_alias=True))
         return
@@ -77,9 +77,7 @@ def validate(
 ) -> None:
     """Controleer protocolbestanden; meldt elk probleem en elke waarschuwing met bestand,
     regel en sleutel."""
-    frameworks = {
-        spec.id for spec in FrameworkRegistry.shipped(state(ctx).settings.protocols_dir).all()
-    }
+    frameworks = _framework_ids(ctx)
     failed = False
     for file in files:
         try:
@@ -109,6 +107,46 @@ def validate(
             console.print(f"  waarschuwing: {warning}", highlight=False, markup=False)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("publish")
+def publish(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Protocolbestand met de nieuwe versie"),
+    by: str = typer.Option(..., "--by", help="Wie publiceert (e-mailadres of nummer)."),
+) -> None:
+    """Publiceer een protocolbestand als nieuwe versie (de nieuwste + 1); de versie is daarna
+    onveranderlijk en nieuwe dossiers gebruiken haar."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.print(f"[bold red]Fout:[/] kan {file} niet lezen: {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    app_ = service(ctx)
+    spec = app_.publish_protocol(text, by=by, filename=str(file))
+    console.print(
+        f"[green]✓[/] Gepubliceerd: {spec.title} ({spec.id}) versie {spec.version}",
+        highlight=False,
+    )
+    _, warnings = lint_protocol_text(
+        text, str(file), letters=OUTCOMES, frameworks=_framework_ids(ctx)
+    )
+    for warning in warnings:
+        console.print(f"  waarschuwing: {warning}", highlight=False, markup=False)
+
+
+@app.command("text")
+def text(
+    ctx: typer.Context,
+    protocol_id: str = typer.Argument(..., help="Protocol-id, bijv. partnerschap2"),
+    version: int | None = typer.Option(None, "--version", help="Versie; standaard de nieuwste."),
+) -> None:
+    """De tekst (YAML) van een protocolversie, om te bewerken en opnieuw te publiceren."""
+    typer.echo(service(ctx).protocol_text(protocol_id, version), nl=False)
+
+
+def _framework_ids(ctx: typer.Context) -> set[str]:
+    return {s.id for s in FrameworkRegistry.shipped(state(ctx).settings.protocols_dir).all()}
 
 
 def _print_protocol(spec: ProtocolSpec) -> None:

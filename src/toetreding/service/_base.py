@@ -10,7 +10,7 @@ from toetreding._exceptions import NotFoundError
 from toetreding.calendar import SchoolCalendar
 from toetreding.clock import Clock, local
 from toetreding.deadlines import DeadlinePlanner
-from toetreding.definition import ProtocolRegistry, ProtocolSpec
+from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_text
 from toetreding.files import DEFAULT_MAX_MB
 from toetreding.store import CaseRecord, definition_digest
 from toetreding.store.repository import Store
@@ -36,10 +36,25 @@ class ServiceBase:
         self.machines = MachineCache()
         self.deadlines = DeadlinePlanner(calendar)
         self._pinned: dict[tuple[str, int], ProtocolSpec] = {}
+        # Published versions never change, so each is parsed once per service (never shared
+        # between services: another database has other versions).
+        self._published: dict[tuple[str, int], ProtocolSpec] = {}
 
     def today(self) -> date:
         """Today's date in Dutch time, from the injected clock."""
         return local(self.clock.now()).date()
+
+    def protocols(self) -> ProtocolRegistry:
+        """The shipped protocol files plus the versions published in this database."""
+        merged = ProtocolRegistry(self.registry.all())
+        for record in self.store.published.all():
+            key = (record.protocol_id, record.version)
+            spec = self._published.get(key)
+            if spec is None:
+                spec = load_protocol_text(record.text, f"{record.protocol_id} v{record.version}")
+                self._published[key] = spec
+            merged.add(spec)
+        return merged
 
     def spec_of(self, case: CaseRecord) -> ProtocolSpec:
         return self._spec(case.protocol_id, case.protocol_version)
@@ -61,6 +76,7 @@ class ServiceBase:
         from_file = self.registry.find(protocol_id, version)
         stored = self.store.pinned_protocol(protocol_id, version)
         if stored is None:
+            from_file = from_file or self.protocols().find(protocol_id, version)
             if from_file is None:
                 raise NotFoundError(f"protocol '{protocol_id}' versie {version} is onbekend")
             spec = from_file

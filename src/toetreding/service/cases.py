@@ -101,7 +101,7 @@ class CaseService(FileService):
         """Open an admission case for a school on the newest (or given) protocol version."""
         partnership_id = self.partnership_id(partnership_ref)
         school = self.store.school(school_ref, partnership_id)
-        spec = self.registry.get(protocol_id, version)
+        spec = self.protocols().get(protocol_id, version)
         if school.sector not in spec.sectors:
             sectors = ", ".join(spec.sectors)
             raise InvalidInputError(

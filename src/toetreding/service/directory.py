@@ -70,7 +70,7 @@ class DirectoryService(ServiceBase):
 
     def known_roles(self) -> dict[str, str]:
         roles = dict(ROLE_LABELS)
-        for spec in self.registry.all():
+        for spec in self.protocols().all():
             for role, label in spec.roles.items():
                 roles.setdefault(role, label)
         return roles

@@ -15,6 +15,7 @@ from toetreding.service.exports import ExportService
 from toetreding.service.idempotency import Idempotency
 from toetreding.service.imports import ImportService
 from toetreding.service.overview import OverviewService
+from toetreding.service.protocols import ProtocolService
 from toetreding.settings import Settings
 from toetreding.store import (
     AuditStore,
@@ -28,7 +29,14 @@ from toetreding.store import (
 from toetreding.store.repository import Store
 
 
-class Toetreding(ImportService, DirectoryService, ExportService, DeadlineService, OverviewService):
+class Toetreding(
+    ImportService,
+    DirectoryService,
+    ExportService,
+    DeadlineService,
+    OverviewService,
+    ProtocolService,
+):
     """What a coordinator, committee, school or administrator can do, over one store, the
     loaded protocols and an injected clock. Nothing here prints or reads the wall clock."""
 

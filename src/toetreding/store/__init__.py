@@ -26,6 +26,7 @@ from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.history_chain import ChainBreak, ChainReport
 from toetreding.store.idempotency import IdempotencyStore, StoredRequest
 from toetreding.store.ledger import Claimed, Ledger
+from toetreding.store.protocols import PublishedProtocols, PublishedRecord
 from toetreding.store.records import (
     BoardRow,
     CaseFilter,
@@ -107,6 +108,8 @@ __all__ = [
     "PersonPublic",
     "PlanningBatch",
     "PostgresFileStore",
+    "PublishedProtocols",
+    "PublishedRecord",
     "ReminderStatus",
     "SchoolCreate",
     "SchoolPublic",

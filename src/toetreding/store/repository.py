@@ -4,7 +4,8 @@ One :class:`Store` per database ties the parts together, each in its own module:
 (:mod:`.directory`; a spreadsheet import's batch, :mod:`.directory_batch`), cases and
 their history (:mod:`.cases`, :mod:`.case_lists`), deadlines
 (:mod:`.deadlines`), uploaded files (:mod:`.files`, bytes in :mod:`.filestores`), accounts
-and API tokens (:mod:`.accounts`), sign-in sessions and failed sign-ins (:mod:`.sessions`),
+and API tokens (:mod:`.accounts`), protocol versions published in the app
+(:mod:`.protocols`), sign-in sessions and failed sign-ins (:mod:`.sessions`),
 answers kept for ``Idempotency-Key`` (:mod:`.idempotency`), the reminder ledger
 (:mod:`.ledger`) and audits (:mod:`.audits`). State changes go through :meth:`Store.apply`,
 which updates the case only if nobody moved it meanwhile (``revision`` check) and appends the
@@ -30,6 +31,7 @@ from toetreding.store.filestores import FileStore, default_file_store
 from toetreding.store.history_chain import ChainReport, verify
 from toetreding.store.idempotency import IdempotencyStore
 from toetreding.store.ledger import Ledger
+from toetreding.store.protocols import PublishedProtocols
 from toetreding.store.sessions import SessionStore
 
 
@@ -46,6 +48,7 @@ class Store(DirectoryStore, DirectoryBatchStore, CaseStore, CaseListStore, Deadl
         self.idempotency = IdempotencyStore(engine)
         self.ledger = Ledger(engine)
         self.audits = AuditStore(engine)
+        self.published = PublishedProtocols(engine)
 
     @property
     def dialect(self) -> str:

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from toetreding._exceptions import (
+    AdminOnly,
     ConflictError,
     FileTooLarge,
     InvalidInputError,
@@ -149,6 +150,8 @@ def _status(exc: ToetredingError) -> int:
         return 429
     if isinstance(exc, NotFoundError):
         return 404
+    if isinstance(exc, AdminOnly):
+        return 403
     if isinstance(exc, ConflictError):
         return 409
     if isinstance(exc, FileTooLarge):

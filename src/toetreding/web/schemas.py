@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from toetreding._exceptions import AllowedTrigger, TransitionRefused
+from toetreding._exceptions import AllowedTrigger, DefinitionProblem, TransitionRefused
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
 from toetreding.service import AgendaItem, CaseView, DeadlineLine
@@ -358,6 +358,43 @@ class ProtocolSummary(BaseModel):
         )
 
 
+class ProtocolText(BaseModel):
+    """A protocol version to publish, as the YAML text of a protocol file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tekst: str = Field(
+        min_length=1,
+        max_length=500_000,
+        description="De YAML-tekst van de nieuwe versie; 'version' is de nieuwste + 1",
+    )
+
+
+class LineMessage(BaseModel):
+    """A problem or warning about a protocol text, with its line."""
+
+    line: int | None = Field(description="Regelnummer in de tekst (1 = eerste regel)")
+    key: str = Field(description="De sleutel, bijv. states.orientatie.label")
+    message: str = Field(description="Wat er mis is, in het Nederlands")
+
+    @classmethod
+    def of(cls, problem: DefinitionProblem) -> LineMessage:
+        return cls(line=problem.line, key=problem.key, message=problem.message)
+
+
+class DefinitionProblems(Problem):
+    """A protocol text that was not published, with every problem by line."""
+
+    problems: list[LineMessage]
+
+
+class PublishedProtocol(BaseModel):
+    """A published version, with the warnings that did not stop it."""
+
+    protocol: ProtocolSummary
+    warnings: list[LineMessage]
+
+
 __all__ = [
     "ActionPublic",
     "AgendaItemPublic",
@@ -366,15 +403,19 @@ __all__ = [
     "CaseDetail",
     "CasePublic",
     "DeadlinePublic",
+    "DefinitionProblems",
     "FireCreate",
     "FireResult",
     "InputSpec",
+    "LineMessage",
     "MePublic",
     "PartnershipPublic",
     "PartnershipRoles",
     "Problem",
     "ProtocolBoard",
     "ProtocolSummary",
+    "ProtocolText",
+    "PublishedProtocol",
     "Refusal",
     "RolePublic",
     "SchoolPublic",

@@ -1,14 +1,19 @@
 """What the pages and the JSON API both show, computed once: the steps a person may take
-now in a case. (``web.api`` never imports ``web.pages``; both import this.)"""
+now in a case, and the checks of a protocol text before it is published. (``web.api``
+never imports ``web.pages``; both import this.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from toetreding.definition import TransitionSpec
+from toetreding._exceptions import AdminOnly, DefinitionProblem
+from toetreding.definition import ProtocolSpec, TransitionSpec
+from toetreding.definition.lints import lint_protocol_text
+from toetreding.documents import OUTCOMES
 from toetreding.files import ACCEPT_ATTRIBUTE, ACCEPTED_TEXT, describe_size
 from toetreding.service import CaseView, Toetreding
 from toetreding.web.access import Viewer
+from toetreding.web.deps import WebContext
 
 
 @dataclass(frozen=True)
@@ -43,3 +48,17 @@ class UploadHint:
 
 def upload_hint(max_bytes: int) -> UploadHint:
     return UploadHint(ACCEPT_ATTRIBUTE, ACCEPTED_TEXT, describe_size(max_bytes))
+
+
+def require_admin(me: Viewer) -> None:
+    """Publishing protocols is for administrators (partnerships share the protocols)."""
+    if not me.is_admin:
+        raise AdminOnly("alleen een beheerder mag protocollen publiceren")
+
+
+def protocol_warnings(
+    context: WebContext, text: str, filename: str
+) -> tuple[ProtocolSpec, list[DefinitionProblem]]:
+    """Load protocol text (raises ``DefinitionError``) with its domain warnings by line."""
+    frameworks = {f.framework_id for f in context.desk.frameworks.list(None)}
+    return lint_protocol_text(text, filename, letters=OUTCOMES, frameworks=frameworks)

@@ -46,6 +46,7 @@ from toetreding.store.tables.cases import (
     Event,
     HistoryChain,
     ProtocolVersion,
+    PublishedProtocol,
 )
 from toetreding.store.tables.directory import (
     Membership,
@@ -118,6 +119,7 @@ __all__ = [
     "PersonCreate",
     "PersonPublic",
     "ProtocolVersion",
+    "PublishedProtocol",
     "Reminder",
     "ReminderStatus",
     "Report",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # --- protocol versions in use -------------------------------------------------------------
@@ -22,6 +22,20 @@ class ProtocolVersion(SQLModel, table=True):
     digest: str = Field(max_length=64)
     definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     registered_at: datetime
+
+
+class PublishedProtocol(SQLModel, table=True):
+    """A protocol version an administrator published in the app: its text as written, kept
+    unchanged (a change is a new version). Files in ``protocols/`` are the shipped ones."""
+
+    __tablename__ = "published_protocols"
+
+    protocol_id: str = Field(primary_key=True, max_length=60)
+    version: int = Field(primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    digest: str = Field(max_length=64)
+    published_at: datetime
+    published_by: int | None = Field(default=None, foreign_key="people.id")
 
 
 # --- cases and their history --------------------------------------------------------------

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse, Response
 
+from toetreding._exceptions import DefinitionError
 from toetreding.definition import ProtocolSpec
 from toetreding.store import MAX_ID
-from toetreding.web.api._common import ApiRoute, errors
+from toetreding.web.api._common import ApiRoute, Changer, errors
 from toetreding.web.deps import Me, ctx
-from toetreding.web.schemas import ProtocolSummary
+from toetreding.web.schemas import (
+    DefinitionProblems,
+    LineMessage,
+    ProtocolSummary,
+    ProtocolText,
+    PublishedProtocol,
+)
+from toetreding.web.views import protocol_warnings, require_admin
 
 router = APIRouter(route_class=ApiRoute, tags=["protocollen"])
 
@@ -26,7 +35,7 @@ router = APIRouter(route_class=ApiRoute, tags=["protocollen"])
     responses=errors(401, 422),
 )
 def protocol_list(request: Request, _me: Me) -> list[ProtocolSummary]:
-    return [ProtocolSummary.of(spec) for spec in ctx(request).service.registry.all()]
+    return [ProtocolSummary.of(spec) for spec in ctx(request).service.protocols().all()]
 
 
 @router.get(
@@ -49,3 +58,38 @@ def protocol_view(
     _me: Me,
 ) -> ProtocolSpec:
     return ctx(request).service.protocol(protocol_id, version)
+
+
+@router.post(
+    "/protocollen",
+    response_model=PublishedProtocol,
+    status_code=201,
+    summary="Een nieuwe protocolversie publiceren",
+    description=(
+        "Publiceert de YAML-tekst als nieuwe versie van het protocol ('version' is de "
+        "nieuwste + 1; een nieuw protocol begint bij 1). Alleen voor beheerders. Een "
+        "gepubliceerde versie verandert nooit meer; nieuwe dossiers gebruiken haar. Een tekst "
+        "met fouten (422) publiceert niets en noemt elk probleem met zijn regel; "
+        "waarschuwingen houden publiceren niet tegen. / Publish the YAML text as the next "
+        "version (administrators only); a text with errors (422) publishes nothing."
+    ),
+    responses={
+        **errors(401, 403, 409),
+        422: {"model": DefinitionProblems, "description": "Fouten in de tekst / errors"},
+    },
+)
+def publish(request: Request, body: ProtocolText, me: Changer) -> Response | PublishedProtocol:
+    require_admin(me)
+    context = ctx(request)
+    try:
+        spec = context.service.publish_protocol(body.tekst, by=me.person_id)
+    except DefinitionError as exc:
+        answer = DefinitionProblems(
+            detail=f"niet gepubliceerd: {len(exc.problems)} probleem/problemen in de tekst",
+            problems=[LineMessage.of(p) for p in exc.problems],
+        )
+        return JSONResponse(answer.model_dump(), status_code=422)
+    _, warnings = protocol_warnings(context, body.tekst, "protocol")
+    return PublishedProtocol(
+        protocol=ProtocolSummary.of(spec), warnings=[LineMessage.of(w) for w in warnings]
+    )

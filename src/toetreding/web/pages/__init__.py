@@ -8,10 +8,11 @@ from toetreding.web.pages import (
     documents,
     files,
     overview,
+    protocol_admin,
     protocols,
     sign_in,
 )
 
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
 routers += [files.router]
-routers += [agenda.router, account.router, protocols.router]
+routers += [agenda.router, account.router, protocols.router, protocol_admin.router]

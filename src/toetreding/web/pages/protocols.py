@@ -76,12 +76,12 @@ class TransitionView:
 
 @router.get("/protocollen")
 def protocol_list(request: Request, me: Me) -> Response:
-    return page(request, "protocols.html", me, specs=ctx(request).service.registry.all())
+    return page(request, "protocols.html", me, specs=ctx(request).service.protocols().all())
 
 
 @router.get("/protocollen/{protocol_id}")
 def newest_protocol(request: Request, protocol_id: str, me: Me) -> Response:
-    spec = ctx(request).service.registry.get(protocol_id)
+    spec = ctx(request).service.protocols().get(protocol_id)
     return RedirectResponse(f"/protocollen/{spec.id}/{spec.version}", status_code=303)
 
 

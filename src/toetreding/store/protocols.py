@@ -1,0 +1,75 @@
+"""Protocol versions published in the app: their text, kept unchanged.
+
+A published version is never updated or deleted; a change is the next version. Two
+administrators publishing the same number at once: the second insert fails on the key and
+is refused, so nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from toetreding._exceptions import ConflictError
+from toetreding.store.tables import PublishedProtocol
+
+
+@dataclass(frozen=True)
+class PublishedRecord:
+    """One published protocol version as written."""
+
+    protocol_id: str
+    version: int
+    text: str
+    digest: str
+    published_at: datetime
+    published_by: int | None
+
+
+class PublishedProtocols:
+    """The published versions over one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, record: PublishedRecord) -> None:
+        """Store a new version; refuse one whose id and version are taken."""
+        row = PublishedProtocol(
+            protocol_id=record.protocol_id,
+            version=record.version,
+            text=record.text,
+            digest=record.digest,
+            published_at=record.published_at,
+            published_by=record.published_by,
+        )
+        try:
+            with Session(self.engine) as session:
+                session.add(row)
+                session.commit()
+        except IntegrityError:
+            raise ConflictError(
+                f"protocol '{record.protocol_id}' versie {record.version} is intussen al "
+                "gepubliceerd; laad de nieuwste versie en probeer het opnieuw"
+            ) from None
+
+    def all(self) -> list[PublishedRecord]:
+        """Every published version, by id and version."""
+        query = select(PublishedProtocol).order_by(
+            col(PublishedProtocol.protocol_id), col(PublishedProtocol.version)
+        )
+        with Session(self.engine) as session:
+            return [
+                PublishedRecord(
+                    row.protocol_id,
+                    row.version,
+                    row.text,
+                    row.digest,
+                    row.published_at,
+                    row.published_by,
+                )
+                for row in session.exec(query)
+            ]

@@ -1,0 +1,142 @@
+"""Protocolbeheer: an administrator edits a protocol's text in a plain editor, sees the
+loader's problems and the domain warnings by line, previews the diagram and publishes the
+text as the next version (immutable; new cases use it)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from toetreding._exceptions import ConflictError, DefinitionError, DefinitionProblem
+from toetreding.definition import ProtocolSpec
+from toetreding.web.deps import Me, ctx, page, require_csrf
+from toetreding.web.diagram import protocol_diagram
+from toetreding.web.views import protocol_warnings, require_admin
+
+router = APIRouter(include_in_schema=False)
+
+_VERSION_LINE = re.compile(r"^version:[ \t]*\d+[ \t]*$", re.MULTILINE)
+MAX_TEXT = 500_000  # characters; the shipped protocols are under 30,000
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """A problem or warning with its line and that line's text, to show beside the editor."""
+
+    line: int | None
+    key: str
+    message: str
+    text: str
+
+
+@router.get("/protocolbeheer")
+def admin_list(request: Request, me: Me) -> Response:
+    require_admin(me)
+    specs = ctx(request).service.protocols().all()
+    newest = {spec.id: spec for spec in specs}  # sorted by id and version: the last wins
+    return page(request, "protocol_admin_list.html", me, specs=list(newest.values()))
+
+
+@router.get("/protocolbeheer/{protocol_id}")
+def editor(request: Request, protocol_id: str, me: Me, gepubliceerd: int | None = None) -> Response:
+    require_admin(me)
+    service = ctx(request).service
+    spec = service.protocols().get(protocol_id)
+    text = service.protocol_text(spec.id, spec.version)
+    published = spec if gepubliceerd == spec.version else None
+    if published is None:
+        text = next_version_text(text, spec.version + 1)
+    return _render(request, me, spec, text, published=published)
+
+
+@router.post("/protocolbeheer/{protocol_id}")
+def check_or_publish(
+    request: Request,
+    protocol_id: str,
+    me: Me,
+    csrf_token: str = Form(""),
+    tekst: str = Form(""),
+    actie: str = Form("controleren"),
+) -> Response:
+    require_admin(me)
+    require_csrf(request, csrf_token)
+    service = ctx(request).service
+    current = service.protocols().get(protocol_id)
+    text = tekst.replace("\r\n", "\n")
+    if len(text) > MAX_TEXT:
+        return _render(
+            request, me, current, text[:MAX_TEXT], status=413,
+            refused=f"de tekst is te lang (meer dan {MAX_TEXT} tekens)",
+        )  # fmt: skip
+    try:
+        spec, _ = protocol_warnings(ctx(request), text, protocol_id)
+        if spec.id != protocol_id:
+            return _render(
+                request, me, current, text, status=422,
+                refused=f"de tekst is van protocol '{spec.id}', niet van '{protocol_id}'; "
+                "pas 'id' aan of publiceer het bij dat protocol",
+            )  # fmt: skip
+        if actie == "publiceren":
+            spec = service.publish_protocol(text, by=me.person_id, filename=protocol_id)
+            return RedirectResponse(
+                f"/protocolbeheer/{spec.id}?gepubliceerd={spec.version}", status_code=303
+            )
+    except DefinitionError as exc:
+        return _render(request, me, current, text, problems=exc.problems, status=422)
+    except ConflictError as exc:
+        return _render(request, me, current, text, refused=str(exc), status=409)
+    return _render(request, me, current, text, checked=spec)
+
+
+def next_version_text(text: str, version: int) -> str:
+    """The text with its top-level ``version:`` line set to ``version`` (for the editor)."""
+    return _VERSION_LINE.sub(f"version: {version}", text, count=1)
+
+
+def _render(
+    request: Request,
+    me: Me,
+    current: ProtocolSpec,
+    text: str,
+    *,
+    problems: list[DefinitionProblem] | None = None,
+    checked: ProtocolSpec | None = None,
+    published: ProtocolSpec | None = None,
+    refused: str = "",
+    status: int = 200,
+) -> Response:
+    warnings: list[DefinitionProblem] = []
+    preview = checked or published
+    if preview is not None:
+        _, warnings = protocol_warnings(ctx(request), text, current.id)
+    response = page(
+        request,
+        "protocol_admin.html",
+        me,
+        spec=current,
+        text=text,
+        problems=_with_lines(text, problems or []),
+        warnings=_with_lines(text, warnings),
+        checked=checked,
+        published=published,
+        refused=refused,
+        diagram=protocol_diagram(preview) if preview is not None else None,
+    )
+    response.status_code = status
+    return response
+
+
+def _with_lines(text: str, found: list[DefinitionProblem]) -> list[LineProblem]:
+    lines = text.split("\n")
+    return [
+        LineProblem(
+            p.line,
+            p.key,
+            p.message,
+            lines[p.line - 1].strip() if p.line and p.line <= len(lines) else "",
+        )
+        for p in found
+    ]

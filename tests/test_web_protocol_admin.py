@@ -1,0 +1,107 @@
+"""Protocolbeheer on the web and POST /api/protocollen: an administrator checks and
+publishes a protocol text; problems come back on their lines and publish nothing."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from toetreding.clock import FixedClock
+from toetreding.settings import Settings
+from toetreding.web import create_app
+
+from .conftest import PROTOCOLS
+from .helpers import edit, line_of
+from .web_helpers import NOW, PASSWORD, STUURGROEP, csrf_of, sign_in, token
+
+ADMIN = "beheer@part2.example"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """An app on its own SQLite file with an administrator and a steering-group member (no
+    demo cases: publishing needs none, and seeding them is slow)."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", protocols_dir=PROTOCOLS)
+    app = create_app(settings, FixedClock(NOW), secret="test-secret")
+    service = app.state.ctx.service
+    service.store.add_partnership("part2", "Partnerschap 2", service.clock.now())
+    for email, admin in ((ADMIN, True), (STUURGROEP, False)):
+        person = service.add_person(email, email, partnership_ref="part2", roles=("stuurgroep",))
+        service.accounts.set_password(person.id, PASSWORD, service.clock.now(), admin=admin)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin_client(client: TestClient) -> TestClient:
+    sign_in(client, ADMIN)
+    return client
+
+
+def versions(client: TestClient) -> list[int]:
+    listed = client.get("/api/protocollen").json()
+    return [p["version"] for p in listed if p["id"] == "partnerschap2"]
+
+
+def test_only_an_administrator_manages_protocols(client: TestClient) -> None:
+    sign_in(client, STUURGROEP)
+    assert client.get("/protocolbeheer").status_code == 403
+    page = client.get("/protocolbeheer/partnerschap2")
+    assert page.status_code == 403 and "alleen een beheerder" in page.text
+    answer = client.post(
+        "/api/protocollen", json={"tekst": "id: x"}, headers=token(client, STUURGROEP)
+    )
+    assert answer.status_code == 403
+
+
+def test_the_editor_shows_problems_on_their_lines_then_publishes(admin_client: TestClient) -> None:
+    client = admin_client
+    assert "/protocolbeheer/partnerschap2" in client.get("/protocolbeheer").text
+    editor = client.get("/protocolbeheer/partnerschap2")
+    text = html.unescape(editor.text.split('class="code-editor">')[1].split("</textarea>")[0])
+    assert "version: 3\n" in text  # ready to be the next version
+    broken = edit(text, "  orientatie:\n", "  orientatie:\n    stap: 1\n")
+    form = {"csrf_token": csrf_of(editor.text), "tekst": broken, "actie": "publiceren"}
+    refused = client.post("/protocolbeheer/partnerschap2", data=form)
+    assert refused.status_code == 422
+    assert f"Regel {line_of(broken, '    stap: 1')}" in refused.text
+    assert "onbekende sleutel" in refused.text and "Niet gepubliceerd" in refused.text
+    assert "stap: 1" in html.unescape(refused.text)  # the text as typed, nothing lost
+    assert versions(client) == [2]
+
+    fixed = text.replace(
+        'label: "Oriënterend gesprek"\n    step: 1', 'label: "Kennismaking"\n    step: 1'
+    )
+    checked = client.post(
+        "/protocolbeheer/partnerschap2", data={**form, "tekst": fixed, "actie": "controleren"}
+    )
+    assert checked.status_code == 200 and "De tekst is in orde" in checked.text
+    assert "<svg" in checked.text and "Kennismaking" in checked.text  # the diagram preview
+    published = client.post("/protocolbeheer/partnerschap2", data={**form, "tekst": fixed})
+    assert "Gepubliceerd als versie 3" in published.text
+    assert versions(client) == [2, 3]
+    assert "Kennismaking" in client.get("/protocollen/partnerschap2/3").text
+
+
+def test_the_api_publishes_or_lists_the_problems(admin_client: TestClient) -> None:
+    client = admin_client
+    headers = token(client, ADMIN)
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    text = service.protocol_text("po-groningen").replace("version: 3\n", "version: 4\n", 1)
+    broken = edit(text, "initial: ", "initial: nergens_")
+    refused = client.post("/api/protocollen", json={"tekst": broken}, headers=headers)
+    assert refused.status_code == 422
+    [problem] = refused.json()["problems"]
+    assert problem["line"] == line_of(broken, "initial: nergens_")
+    assert service.protocols().get("po-groningen").version == 3
+    answer = client.post("/api/protocollen", json={"tekst": text}, headers=headers)
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["protocol"]["version"] == 4
+    assert any("besluitbrief" in w["message"] for w in body["warnings"])
+    again = client.post("/api/protocollen", json={"tekst": text}, headers=headers)
+    assert again.status_code == 422 and "moet 5 zijn" in again.json()["problems"][0]["message"]
