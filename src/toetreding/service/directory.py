@@ -70,7 +70,8 @@ class DirectoryService(ServiceBase):
 
     def known_roles(self) -> dict[str, str]:
         roles = dict(ROLE_LABELS)
-        for spec in self.protocols().all():
+        # The shipped files' roles (a published version's new role is not offered yet).
+        for spec in self.registry.all():
             for role, label in spec.roles.items():
                 roles.setdefault(role, label)
         return roles
