@@ -300,6 +300,7 @@ def test_agenda_and_deadline_commands(
         encoding="utf-8",
     )
     monkeypatch.setenv("TOETREDING_PROTOCOLS_DIR", str(protocols))
+    monkeypatch.setenv("TOETREDING_NOW", "2027-05-01T12:00")  # every --at below is past
     register(db)
     run(
         "case",

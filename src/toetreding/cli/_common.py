@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -19,7 +20,7 @@ from typer.core import TyperGroup
 from toetreding._exceptions import InvalidInputError
 from toetreding.cli._errors import errors as _stderr
 from toetreding.cli._errors import fail, usage_error
-from toetreding.clock import SystemClock, as_aware, local
+from toetreding.clock import Clock, FixedClock, SystemClock, as_aware, local
 from toetreding.definition import ProtocolRegistry
 from toetreding.service import Toetreding
 from toetreding.settings import Settings
@@ -28,7 +29,12 @@ console = Console(soft_wrap=True)
 errors = _stderr  # the commands print their own warnings to stderr through it
 
 JSON_HELP = "Uitvoer als JSON, voor scripts."
-AT_HELP = "Tijdstip (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM, Nederlandse tijd); standaard nu."
+AT_HELP = (
+    "Tijdstip (JJJJ-MM-DD of JJJJ-MM-DDTUU:MM, Nederlandse tijd), niet later dan nu; standaard nu."
+)
+# How far ahead of this machine's clock a given moment may lie (another machine's clock).
+CLOCK_SKEW = timedelta(minutes=5)
+NOW_ENV = "TOETREDING_NOW"  # a fixed "now" for the command line (exercises, replays, tests)
 
 
 class Group(TyperGroup):
@@ -74,7 +80,7 @@ class State:
     @property
     def service(self) -> Toetreding:
         if self._service is None:
-            self._service = Toetreding.from_settings(self.settings, SystemClock())
+            self._service = Toetreding.from_settings(self.settings, cli_clock())
         return self._service
 
 
@@ -105,6 +111,35 @@ def parse_at(value: str | None) -> datetime | None:
             f"'{value}' is geen tijdstip (gebruik JJJJ-MM-DD of JJJJ-MM-DDTUU:MM)"
         ) from None
     return as_aware(parsed)
+
+
+def cli_clock() -> Clock:
+    """The wall clock, or the fixed moment ``TOETREDING_NOW`` names."""
+    fixed = os.environ.get(NOW_ENV)
+    if not fixed:
+        return SystemClock()
+    try:
+        return FixedClock(datetime.fromisoformat(fixed))
+    except ValueError:
+        raise InvalidInputError(
+            f"{NOW_ENV}='{fixed}' is geen tijdstip (gebruik JJJJ-MM-DDTUU:MM)"
+        ) from None
+
+
+def past_moment(ctx: typer.Context, value: str | None) -> datetime | None:
+    """``--at`` of a command that records something: not later than now (give or take a
+    few minutes between clocks). A typo such as 2099 would lock the case for every later
+    step."""
+    moment = parse_at(value)
+    if moment is None:
+        return None
+    now = service(ctx).clock.now()
+    if moment > now + CLOCK_SKEW:
+        raise InvalidInputError(
+            f"tijdstip {show_time(moment)} ligt in de toekomst (het is nu {show_time(now)}); "
+            "leg vast wat al gebeurd is, op het moment dat het gebeurde"
+        )
+    return moment
 
 
 def parse_date(value: str) -> date:

@@ -22,8 +22,8 @@ from toetreding.cli._common import (
     console,
     errors,
     new_app,
-    parse_at,
     parse_date,
+    past_moment,
     print_json,
     service,
     show_time,
@@ -56,7 +56,7 @@ def audit_open(
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Open de interne audit van een dossier (op het kader dat het protocol noemt)."""
-    audit = desk(ctx).open(case_id, actor_ref=actor, at=parse_at(at))
+    audit = desk(ctx).open(case_id, actor_ref=actor, at=past_moment(ctx, at))
     console.print(
         f"Audit {audit.id} geopend voor dossier {case_id} op kader "
         f"{audit.framework_id} v{audit.framework_version}. Voeg de commissie toe met "
@@ -133,7 +133,7 @@ def score(
         case_id,
         NewFinding(criterion, level, evidence, strengths, development, group),
         actor_ref=actor,
-        at=parse_at(at),
+        at=past_moment(ctx, at),
     )
     console.print(
         f"Criterium {finding.criterion_id}: {finding.level or '-'} (versie {finding.revision}).",
@@ -287,7 +287,7 @@ def frame_answer(
 ) -> None:
     """Leg het antwoord op een vraag van het gesprekskader vast (opnieuw: nieuwe versie)."""
     recorded = FrameDesk(desk(ctx)).answer(
-        case_id, question, answer, actor_ref=actor, at=parse_at(at)
+        case_id, question, answer, actor_ref=actor, at=past_moment(ctx, at)
     )
     console.print(
         f"Antwoord op vraag {recorded.question_id} vastgelegd (versie {recorded.revision}).",

@@ -14,7 +14,7 @@ from toetreding.cli._common import (
     console,
     key_values,
     new_app,
-    parse_at,
+    past_moment,
     print_json,
     service,
     show_time,
@@ -54,7 +54,7 @@ def case_open(
         version=version,
         partnership_ref=partnership,
         note=note,
-        at=parse_at(at),
+        at=past_moment(ctx, at),
     )
     view = app_.view(case_id)
     console.print(
@@ -147,7 +147,13 @@ def case_fire(
     inputs.update(dict.fromkeys(confirms, True))
     inputs.update(step_documents(app_, case_id, trigger, docs))  # uploads: last, kept or dropped
     decision = app_.fire(
-        case_id, trigger, actor_ref=actor, inputs=inputs, note=note, role=role, at=parse_at(at)
+        case_id,
+        trigger,
+        actor_ref=actor,
+        inputs=inputs,
+        note=note,
+        role=role,
+        at=past_moment(ctx, at),
     )
     spec = app_.spec_of(app_.case(case_id))
     console.print(

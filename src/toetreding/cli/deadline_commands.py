@@ -15,6 +15,7 @@ from toetreding.cli._common import (
     new_app,
     parse_at,
     parse_date,
+    past_moment,
     print_json,
     service,
 )
@@ -120,7 +121,7 @@ def extend(
     """Verleng een lopende termijn."""
     new_due = parse_date(until)
     record = service(ctx).extend_deadline(
-        case_id, name, new_due=new_due, reason=reason, actor_ref=actor, at=parse_at(at)
+        case_id, name, new_due=new_due, reason=reason, actor_ref=actor, at=past_moment(ctx, at)
     )
     console.print(
         f"Termijn '{name}' van dossier {case_id} verlengd tot {record.due_date:%d-%m-%Y}."
@@ -137,7 +138,9 @@ def waive(
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Laat een lopende termijn vervallen."""
-    service(ctx).waive_deadline(case_id, name, reason=reason, actor_ref=actor, at=parse_at(at))
+    service(ctx).waive_deadline(
+        case_id, name, reason=reason, actor_ref=actor, at=past_moment(ctx, at)
+    )
     console.print(f"Termijn '{name}' van dossier {case_id} vervalt.")
 
 
@@ -147,7 +150,7 @@ def sweep(
     at: str | None = typer.Option(None, "--at", help="Peilmoment; standaard nu"),
 ) -> None:
     """Voer de gevolgen uit van termijnen die ongehaald verstreken zijn (elk één keer)."""
-    done = service(ctx).sweep_deadlines(parse_at(at))
+    done = service(ctx).sweep_deadlines(past_moment(ctx, at))
     if not done:
         console.print("Geen verstreken termijnen met een gevolg.")
     for item in done:

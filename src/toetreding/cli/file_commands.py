@@ -20,7 +20,7 @@ from toetreding.cli._common import (
     JSON_HELP,
     console,
     new_app,
-    parse_at,
+    past_moment,
     print_json,
     service,
     show_time,
@@ -116,8 +116,9 @@ def file_add(
     """Voeg een nieuwe versie van een stuk toe, zonder een stap te zetten; eerdere
     versies blijven bewaard."""
     app_ = service(ctx)
+    moment = past_moment(ctx, at)  # before anything is staged
     staged = _stage_all(app_, paths)
-    added = app_.add_version(case_id, artefact, staged, actor_ref=actor, role=role, at=parse_at(at))
+    added = app_.add_version(case_id, artefact, staged, actor_ref=actor, role=role, at=moment)
     for record in added:
         console.print(
             f"Dossier {case_id}: {record.name} toegevoegd als versie {record.version} "

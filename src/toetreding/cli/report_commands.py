@@ -15,7 +15,7 @@ from toetreding.cli._common import (
     JSON_HELP,
     console,
     new_app,
-    parse_at,
+    past_moment,
     print_json,
     service,
     state,
@@ -34,7 +34,7 @@ def draft(
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Stel een (nieuwe versie van het) concept-rapport op; alle criteria moeten gescoord zijn."""
-    report = desk(ctx).draft_report(case_id, actor_ref=actor, at=parse_at(at))
+    report = desk(ctx).draft_report(case_id, actor_ref=actor, at=past_moment(ctx, at))
     console.print(f"Concept-rapport versie {report.version} opgesteld.", highlight=False)
     print_advice(AdviceView.from_dict(report.content["advice"]))
 
@@ -61,14 +61,14 @@ def correct(
         if text is None:
             raise InvalidInputError("geef --text (de school) of --decide N (de commissie)")
         correction = desk_.submit_correction(
-            case_id, text, criterion_id=criterion, actor_ref=actor, at=parse_at(at)
+            case_id, text, criterion_id=criterion, actor_ref=actor, at=past_moment(ctx, at)
         )
         console.print(f"Correctie {correction.id} gemeld.", highlight=False)
         return
     if accept is None or reason is None:
         raise InvalidInputError("besluit met --accept of --reject, en geef --reason")
     decided = desk_.decide_correction(
-        case_id, decide, accept=accept, reason=reason, actor_ref=actor, at=parse_at(at)
+        case_id, decide, accept=accept, reason=reason, actor_ref=actor, at=past_moment(ctx, at)
     )
     word = "overgenomen" if decided.accepted else "niet overgenomen"
     console.print(f"Correctie {decided.id} {word}.", highlight=False)
@@ -82,7 +82,7 @@ def finalize(
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Stel het definitieve rapport vast (na besluit over elke correctie)."""
-    report = desk(ctx).finalize(case_id, actor_ref=actor, at=parse_at(at))
+    report = desk(ctx).finalize(case_id, actor_ref=actor, at=past_moment(ctx, at))
     console.print(f"Definitief rapport (versie {report.version}) vastgesteld.", highlight=False)
     print_advice(AdviceView.from_dict(report.content["advice"]))
 

@@ -12,7 +12,7 @@ from toetreding._exceptions import (
     ConflictError,
     InvalidInputError,
 )
-from toetreding.clock import as_aware
+from toetreding.clock import as_aware, local
 from toetreding.deadlines import declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec, StateSpec
 from toetreding.rules import AuditFacts, PastEvent
@@ -192,8 +192,9 @@ class CaseService(FileService):
         moment = as_aware(at) if at else self.clock.now()
         if moment < case.updated_at:
             raise InvalidInputError(
-                f"tijdstip {moment:%Y-%m-%d %H:%M} ligt vóór de laatste gebeurtenis van "
-                f"dossier {case_id} ({case.updated_at:%Y-%m-%d %H:%M})"
+                f"tijdstip {local(moment):%d-%m-%Y %H:%M} ligt vóór de laatste gebeurtenis "
+                f"van dossier {case_id} ({local(case.updated_at):%d-%m-%Y %H:%M}, "
+                "Nederlandse tijd)"
             )
         return case, Actor(person_id, loaded.actor_name, loaded.roles), moment
 
