@@ -383,9 +383,10 @@ class LineMessage(BaseModel):
 
 
 class DefinitionProblems(Problem):
-    """A protocol text that was not published, with every problem by line."""
+    """A protocol text that was not published, with every problem by line (none when the
+    request itself was malformed)."""
 
-    problems: list[LineMessage]
+    problems: list[LineMessage] = Field(default_factory=list)
 
 
 class PublishedProtocol(BaseModel):
