@@ -23,9 +23,9 @@ from toetreding.cli.file_commands import describe_value, step_documents
 from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
-from toetreding.service import CaseView
+from toetreding.service import CaseView, corrected_rows
 from toetreding.sheets import SheetFormat
-from toetreding.store import CaseFilter, HistoryEntry
+from toetreding.store import CORRECTED, CORRECTION, CaseFilter, HistoryEntry
 
 app = new_app("Toelatingsdossiers openen, bekijken en verder zetten.")
 
@@ -164,6 +164,31 @@ def case_fire(
     )
 
 
+@app.command("correct")
+def case_correct(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    reason: str = typer.Option(..., "--reden", help="Waarom de stap niet klopte"),
+    actor: str = typer.Option(..., "--as", help="Wie corrigeert (een coördinator)"),
+    row: int | None = typer.Option(
+        None, "--rij", help="De rij die u bedoelt; geweigerd als die niet de nieuwste is"
+    ),
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Neem de nieuwste stap van een dossier terug (met een reden): het dossier gaat terug
+    naar de stap ervoor, termijnen gaan mee; de geschiedenis houdt beide rijen."""
+    app_ = service(ctx)
+    seq = app_.correct_step(
+        case_id, actor_ref=actor, reason=reason, seq=row, at=past_moment(ctx, at)
+    )
+    view = app_.view(case_id)
+    console.print(
+        f"Dossier {case_id}: rij {seq - 1} gecorrigeerd (rij {seq}); weer in "
+        f"[bold]{view.state.label}[/].",
+        highlight=False,
+    )
+
+
 def _summary(spec: Any, case: Any, school_name: str) -> dict[str, Any]:
     state = spec.states.get(case.state)
     return {
@@ -184,6 +209,7 @@ def _summary(spec: Any, case: Any, school_name: str) -> dict[str, Any]:
 
 
 def _view_json(view: CaseView) -> dict[str, Any]:
+    undone = corrected_rows(view.history)
     return {
         **_summary(view.spec, view.case, view.school.name),
         "partnership": view.partnership.code,
@@ -224,6 +250,7 @@ def _view_json(view: CaseView) -> dict[str, Any]:
                 "at": h.at,
                 "note": h.note,
                 "payload": h.payload,
+                "corrected_by": undone.get(h.seq),
             }
             for h in view.history
         ],
@@ -264,8 +291,9 @@ def _print_view(view: CaseView, today: date) -> None:
             table.add_row(line.label, f"{line.due}{moved}", status, d.name)
         console.print(table)
     console.print("\n[bold]Geschiedenis[/]")
+    undone = corrected_rows(view.history)
     for h in view.history:
-        console.print(_history_lines(spec, h), highlight=False)
+        console.print(_history_lines(spec, h, undone.get(h.seq)), highlight=False)
 
 
 _DEADLINE_STATUS = {
@@ -277,7 +305,7 @@ _DEADLINE_STATUS = {
 }
 
 
-def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:
+def _history_lines(spec: ProtocolSpec, entry: HistoryEntry, corrected_by: int | None) -> str:
     target = spec.states[entry.to_state].label if entry.to_state in spec.states else entry.to_state
     if entry.from_state is None:
         head = f"dossier geopend in '{target}'"
@@ -288,6 +316,10 @@ def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:
             else entry.from_state
         )
         head = f"{entry.trigger}: {source} → {target}"
+    if entry.trigger == CORRECTION and CORRECTED in entry.payload:
+        head = f"stap in rij {entry.payload[CORRECTED]} gecorrigeerd: terug naar '{target}'"
+    if corrected_by is not None:
+        head += f" — gecorrigeerd (zie rij {corrected_by})"
     role = spec.roles.get(entry.role or "", entry.role or "—")
     lines = [
         f"{entry.seq:>3}. {show_time(entry.at)}  [bold]{head}[/]",
@@ -299,6 +331,8 @@ def _history_lines(spec: ProtocolSpec, entry: HistoryEntry) -> str:
         i.name: i.label for t in spec.transitions if t.trigger == entry.trigger for i in t.inputs
     }
     for name, value in entry.payload.items():
+        if entry.trigger == CORRECTION and name == CORRECTED:
+            continue
         shown = describe_value(spec, entry.trigger, name, value)
         lines.append(f"     {labels.get(name, name)}: {shown}")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from toetreding.service.accounts import (
     token_hash,
 )
 from toetreding.service.cases import CaseView, DeadlineLine, deadline_line
+from toetreding.service.corrections import CORRECTION_ROLES, corrected_rows
 from toetreding.service.deadlines import (
     AUTOMATIC,
     DEADLINE_ROLES,
@@ -32,6 +33,7 @@ from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColu
 __all__ = [
     "API_TOKEN_DAYS",
     "AUTOMATIC",
+    "CORRECTION_ROLES",
     "DEADLINE_ROLES",
     "MIN_PASSWORD",
     "NAMES_SHOWN",
@@ -55,6 +57,7 @@ __all__ = [
     "Revoked",
     "Toetreding",
     "artefact_labels",
+    "corrected_rows",
     "deadline_line",
     "new_password",
     "request_digest",

@@ -16,6 +16,7 @@ from toetreding.clock import as_aware, local
 from toetreding.deadlines import declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec, StateSpec
 from toetreding.rules import AuditFacts, PastEvent
+from toetreding.service.corrections import standing
 from toetreding.service.files import FileService, new_files, staged_in
 from toetreding.store import (
     CaseFilter,
@@ -63,7 +64,7 @@ class _StoreLookups:
     case: CaseRecord
 
     def history(self) -> Sequence[PastEvent]:
-        return self.store.history(self.case.id)
+        return standing(self.store.history(self.case.id))
 
     def peers_with(self, name: str, value: Any) -> Sequence[str]:
         school = self.store.school(self.case.school_id)
@@ -234,7 +235,7 @@ class CaseService(FileService):
             at=moment,
             region=lambda: str(self.store.school(case.school_id).region),
             inputs=lambda: latest_inputs(
-                [*(h.payload for h in self.store.history(case.id)), decision.payload]
+                [*(h.payload for h in standing(self.store.history(case.id))), decision.payload]
             ),
             missed=missed,
         )

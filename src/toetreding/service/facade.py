@@ -9,6 +9,7 @@ from toetreding.clock import Clock
 from toetreding.definition import ProtocolRegistry
 from toetreding.frameworks import FrameworkRegistry
 from toetreding.service.accounts import Accounts
+from toetreding.service.corrections import CorrectionService
 from toetreding.service.deadlines import DeadlineService
 from toetreding.service.directory import DirectoryService
 from toetreding.service.exports import ExportService
@@ -36,6 +37,7 @@ class Toetreding(
     DeadlineService,
     OverviewService,
     ProtocolService,
+    CorrectionService,
 ):
     """What a coordinator, committee, school or administrator can do, over one store, the
     loaded protocols and an injected clock. Nothing here prints or reads the wall clock."""

@@ -8,6 +8,7 @@ inside. Its public API is what this module exports.
 from toetreding.store._common import MAX_ID, definition_digest, is_id
 from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
 from toetreding.store.audits import AuditStore
+from toetreding.store.corrections import CORRECTED, CORRECTION
 from toetreding.store.database import (
     make_engine,
     migrate,
@@ -73,6 +74,8 @@ from toetreding.store.tables.audits import (
 from toetreding.store.unavailable import DATABASE_DOWN, database_problem
 
 __all__ = [
+    "CORRECTED",
+    "CORRECTION",
     "DATABASE_DOWN",
     "MAX_ID",
     "AccountPublic",

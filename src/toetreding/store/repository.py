@@ -24,6 +24,7 @@ from toetreding.store.audits import AuditStore
 from toetreding.store.backup import backup, restore
 from toetreding.store.case_lists import CaseListStore
 from toetreding.store.cases import CaseStore
+from toetreding.store.corrections import CorrectionStore
 from toetreding.store.deadlines import DeadlineStore
 from toetreding.store.directory import DirectoryStore
 from toetreding.store.directory_batch import DirectoryBatchStore
@@ -35,7 +36,9 @@ from toetreding.store.protocols import PublishedProtocols
 from toetreding.store.sessions import SessionStore
 
 
-class Store(DirectoryStore, DirectoryBatchStore, CaseStore, CaseListStore, DeadlineStore):
+class Store(
+    DirectoryStore, DirectoryBatchStore, CaseStore, CaseListStore, DeadlineStore, CorrectionStore
+):
     """Reads and writes over one SQLAlchemy engine."""
 
     def __init__(self, engine: Engine, file_store: FileStore | None = None) -> None:

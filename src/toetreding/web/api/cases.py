@@ -6,6 +6,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from toetreding._exceptions import FileRefused, FileTooLarge
@@ -155,6 +156,36 @@ async def fire(
         to_state=decision.to_state,
         case=_detail(request, me, app.view(case_id)),
     )
+
+
+class CorrectionCreate(BaseModel):
+    """A correction of the case's newest step."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reden: str = Field(min_length=1, max_length=2000, description="Waarom de stap niet klopte")
+    rij: int | None = Field(
+        default=None, ge=1, description="De rij die u bedoelt; 409 als die niet de nieuwste is"
+    )
+
+
+@router.post(
+    "/dossiers/{case_id}/correctie",
+    response_model=CaseDetail,
+    summary="De nieuwste stap corrigeren",
+    description=(
+        "Een coördinator neemt de nieuwste stap van het dossier terug, met een reden: het "
+        "dossier gaat terug naar de stap ervoor, termijnen gaan mee, en de geschiedenis houdt "
+        "de gecorrigeerde rij en de correctie. Andere rollen krijgen 422. / A coordinator "
+        "takes back the case's newest step, with a reason; both rows stay in the history."
+    ),
+    responses=errors(401, 403, 404, 409, 422, refusal=True),
+)
+def correct(request: Request, case_id: CaseId, body: CorrectionCreate, me: Changer) -> CaseDetail:
+    app = ctx(request).service
+    visible_case(app, me, case_id)
+    app.correct_step(case_id, actor_ref=me.person_id, reason=body.reden, seq=body.rij)
+    return _detail(request, me, app.view(case_id))
 
 
 def _detail(request: Request, me: Viewer, view: CaseView) -> CaseDetail:

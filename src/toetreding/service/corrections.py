@@ -1,0 +1,99 @@
+"""Correcting a mistaken step: a coordinator takes back a case's newest step, with a reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from toetreding._exceptions import ConflictError, InvalidInputError, RoleNotAllowed
+from toetreding.clock import as_aware, local
+from toetreding.service._base import ServiceBase
+from toetreding.store import CORRECTED, CORRECTION, HistoryEntry
+
+CORRECTION_ROLES = ("coordinator",)  # who may take a step back
+
+
+def corrected_rows(history: list[HistoryEntry]) -> dict[int, int]:
+    """Per corrected row's seq, the seq of the row that corrected it."""
+    return {
+        int(entry.payload[CORRECTED]): entry.seq
+        for entry in history
+        if entry.trigger == CORRECTION and CORRECTED in entry.payload
+    }
+
+
+def standing(history: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The rows that still count for guards and deadlines: without corrected steps and
+    the corrections themselves."""
+    undone = corrected_rows(history)
+    return [
+        entry
+        for entry in history
+        if entry.seq not in undone
+        and not (entry.trigger == CORRECTION and CORRECTED in entry.payload)
+    ]
+
+
+class CorrectionService(ServiceBase):
+    """Taking back the newest step of a case."""
+
+    def correct_step(
+        self,
+        case_id: int,
+        *,
+        actor_ref: str | int,
+        reason: str,
+        seq: int | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Take back the case's newest step (``seq``, when given, must be it): the case
+        returns to the state before it, its deadlines follow; returns the correction's row."""
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInputError("geef een reden voor de correctie")
+        person_id = self.person_id(actor_ref)
+        loaded = self.store.case_for_actor(case_id, person_id)
+        case = loaded.case
+        spec = self.spec_of(case)
+        if not loaded.roles & set(CORRECTION_ROLES):
+            raise RoleNotAllowed(
+                f"alleen een coördinator mag een stap corrigeren; {loaded.actor_name} heeft: "
+                f"{', '.join(sorted(loaded.roles)) or 'geen rol'}",
+                case_id=case_id,
+                trigger=CORRECTION,
+                state=spec.states[case.state].label,
+            )
+        role = next(r for r in CORRECTION_ROLES if r in loaded.roles)
+        history = self.store.history(case_id)
+        newest = history[-1]
+        if seq is not None and seq != newest.seq:
+            raise ConflictError(
+                f"rij {seq} is niet de nieuwste stap van dossier {case_id} (dat is rij "
+                f"{newest.seq}); alleen de nieuwste stap kan worden gecorrigeerd"
+            )
+        steps = {t.trigger: t.label for t in spec.transitions}
+        if newest.from_state is None or newest.trigger not in steps:
+            what = (
+                "het openen van het dossier"
+                if newest.from_state is None
+                else ("een correctie" if newest.trigger == CORRECTION else "een termijnwijziging")
+            )
+            raise InvalidInputError(
+                f"de nieuwste rij van dossier {case_id} (rij {newest.seq}) is {what}, geen "
+                "stap van het protocol; alleen een stap kan worden gecorrigeerd"
+            )
+        if case.closed_at is not None:
+            other = self.store.open_case_of_school(case.school_id)
+            if other is not None:
+                raise ConflictError(
+                    f"de school heeft intussen een nieuw dossier ({other}); dossier {case_id} "
+                    "kan niet weer worden geopend"
+                )
+        moment = as_aware(at) if at else self.clock.now()
+        if moment < case.updated_at:
+            raise InvalidInputError(
+                f"tijdstip {local(moment):%d-%m-%Y %H:%M} ligt vóór de laatste gebeurtenis "
+                f"van dossier {case_id} ({local(case.updated_at):%d-%m-%Y %H:%M})"
+            )
+        return self.store.correct_step(
+            case, newest, actor_id=person_id, role=role, at=moment, reason=reason
+        )

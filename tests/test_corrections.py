@@ -1,0 +1,195 @@
+"""Correcting a mistaken step: a coordinator takes back the newest step with a reason; the
+case returns to the state before it, its deadlines follow, both rows stay in the history and
+the case walks on. Refused for other roles. Service (SQLite and PostgreSQL), CLI and API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from toetreding._exceptions import ConflictError, InvalidInputError, RoleNotAllowed
+from toetreding.clock import FixedClock
+from toetreding.definition import ProtocolRegistry
+from toetreding.service import Toetreding, corrected_rows
+from toetreding.store import CaseFilter, Store
+
+from .helpers import part2_with_noordik, run, run_json
+from .web_helpers import COORDINATOR, STUURGROEP, token
+
+PROTOCOL = """\
+id: termijnen
+version: 1
+title: Twee termijnen
+sectors: [vo]
+roles: {coordinator: Coördinator, school: School}
+initial: wacht
+states:
+  wacht:
+    label: Wacht op reactie
+    deadlines:
+      - {name: reactie, label: Reactie geven, met_by: [reageren], due: {after: 10 werkdagen}}
+  beoordeling:
+    label: Beoordeling
+    deadlines:
+      - {name: besluit, label: Besluit nemen, met_by: [besluiten], due: {after: 5 werkdagen}}
+  klaar: {label: Klaar, final: true}
+transitions:
+  - {trigger: reageren, label: Reageren, from: wacht, to: beoordeling, roles: [school]}
+  - {trigger: besluiten, label: Besluiten, from: beoordeling, to: klaar, roles: [coordinator]}
+"""
+CARLA, SAM = "carla@p2.nl", "sam@noordik.nl"
+
+
+@pytest.fixture
+def protocols(tmp_path: Path) -> Path:
+    folder = tmp_path / "protocols"
+    folder.mkdir()
+    (folder / "termijnen.yaml").write_text(PROTOCOL, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def app_(store: Store, protocols: Path, clock: FixedClock) -> Toetreding:
+    return Toetreding(store, ProtocolRegistry.from_directory(protocols), clock)
+
+
+def opened(app: Toetreding, clock: FixedClock) -> int:
+    part2_with_noordik(app, SAM)
+    app.add_person("Carla", CARLA, partnership_ref="part2", roles=("coordinator",))
+    case_id = app.open_case(school_ref="NOORD1", protocol_id="termijnen", actor_ref=CARLA)
+    clock.advance(timedelta(days=1))
+    return case_id
+
+
+def deadlines(app: Toetreding, case_id: int) -> dict[str, str]:
+    return {d.name: d.status for d in app.case_deadlines(case_id)}
+
+
+def test_a_mistaken_step_is_taken_back_with_its_deadlines_and_the_case_walks_on(
+    app_: Toetreding, clock: FixedClock
+) -> None:
+    case_id = opened(app_, clock)
+    app_.fire(case_id, "reageren", actor_ref=SAM)
+    assert deadlines(app_, case_id) == {"reactie": "met", "besluit": "open"}
+    clock.advance(timedelta(hours=2))
+
+    seq = app_.correct_step(case_id, actor_ref=CARLA, reason="Reactie was van een andere school")
+    assert seq == 3
+    assert app_.case(case_id).state == "wacht"
+    assert deadlines(app_, case_id) == {"reactie": "open", "besluit": "cancelled"}
+    [withdrawn] = [d for d in app_.case_deadlines(case_id) if d.name == "besluit"]
+    assert withdrawn.reason == "ingetrokken: stap 2 gecorrigeerd"
+    history = app_.history(case_id)
+    assert [(h.seq, h.trigger, h.to_state) for h in history] == [
+        (1, "openen", "wacht"),
+        (2, "reageren", "beoordeling"),  # the mistaken row stays
+        (3, "correctie", "wacht"),
+    ]
+    assert history[2].note == "Reactie was van een andere school"
+    assert corrected_rows(history) == {2: 3}
+
+    clock.advance(timedelta(days=1))
+    app_.fire(case_id, "reageren", actor_ref=SAM)  # walks on
+    assert app_.case(case_id).state == "beoordeling"
+    assert sorted(d.status for d in app_.case_deadlines(case_id)) == ["cancelled", "met", "open"]
+    assert app_.verify_history().broken is None
+
+
+def test_a_step_that_closed_the_case_opens_it_again(app_: Toetreding, clock: FixedClock) -> None:
+    case_id = opened(app_, clock)
+    app_.fire(case_id, "reageren", actor_ref=SAM)
+    app_.fire(case_id, "besluiten", actor_ref=CARLA)
+    assert app_.case(case_id).closed_at is not None
+    app_.correct_step(case_id, actor_ref=CARLA, reason="Besluit nog niet genomen", seq=3)
+    case = app_.case(case_id)
+    assert (case.state, case.closed_at) == ("beoordeling", None)
+    assert deadlines(app_, case_id) == {"reactie": "met", "besluit": "open"}
+
+
+def test_who_and_what_may_not_be_corrected_changes_nothing(
+    app_: Toetreding, clock: FixedClock
+) -> None:
+    case_id = opened(app_, clock)
+    with pytest.raises(InvalidInputError, match="het openen van het dossier"):
+        app_.correct_step(case_id, actor_ref=CARLA, reason="x")
+    app_.fire(case_id, "reageren", actor_ref=SAM)
+    before = (app_.case(case_id), app_.history(case_id), deadlines(app_, case_id))
+    with pytest.raises(RoleNotAllowed, match="alleen een coördinator mag een stap corrigeren"):
+        app_.correct_step(case_id, actor_ref=SAM, reason="Foutje")
+    with pytest.raises(InvalidInputError, match="geef een reden"):
+        app_.correct_step(case_id, actor_ref=CARLA, reason="  ")
+    with pytest.raises(ConflictError, match="rij 1 is niet de nieuwste stap"):
+        app_.correct_step(case_id, actor_ref=CARLA, reason="x", seq=1)
+    assert (app_.case(case_id), app_.history(case_id), deadlines(app_, case_id)) == before
+    app_.correct_step(case_id, actor_ref=CARLA, reason="Foutje")
+    with pytest.raises(InvalidInputError, match="een correctie, geen stap"):
+        app_.correct_step(case_id, actor_ref=CARLA, reason="Nog eens")
+
+
+def test_correct_on_the_command_line(
+    db: Path, protocols: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOETREDING_PROTOCOLS_DIR", str(protocols))
+    monkeypatch.setenv("TOETREDING_NOW", "2027-01-10T12:00")
+    run("partnership", "add", "part2", "Partnerschap 2")
+    run(
+        *("school", "add", "-p", "part2", "--name", "Het Noordik", "--sector", "vo"),
+        *("--region", "midden", "--brin", "20AB"),
+    )
+    run(
+        "person", "add", "--name", "Carla", "--email", CARLA, "-p", "part2", "--role", "coordinator"
+    )
+    run(
+        *("person", "add", "--name", "Sam", "--email", SAM, "-p", "part2"),
+        *("--role", "school", "--school", "20AB"),
+    )
+    run(
+        "case",
+        "open",
+        "--school",
+        "20AB",
+        "--protocol",
+        "termijnen",
+        "--as",
+        CARLA,
+        "--at",
+        "2027-01-08",
+    )
+    run("case", "fire", "1", "reageren", "--as", SAM, "--at", "2027-01-09")
+    refused = run("case", "correct", "1", "--reden", "Foutje", "--as", SAM, code=1)
+    assert "alleen een coördinator mag een stap corrigeren" in refused
+    out = run("case", "correct", "1", "--reden", "Verkeerde school", "--as", CARLA)
+    assert "rij 2 gecorrigeerd (rij 3); weer in Wacht op reactie" in out
+    shown = run("case", "show", "1")
+    assert "gecorrigeerd (zie rij 3)" in shown
+    assert "stap in rij 2 gecorrigeerd: terug naar 'Wacht op reactie'" in shown
+    assert "toelichting: Verkeerde school" in shown
+    history = run_json("case", "show", "1")["history"]
+    assert [h["corrected_by"] for h in history] == [None, 3, None]
+
+
+def test_correct_through_the_api_once_per_idempotency_key(client: TestClient) -> None:
+    app: Toetreding = client.app.state.ctx.service  # type: ignore[attr-defined]
+    case_id = next(
+        case.id
+        for case, _ in app.find_cases(CaseFilter(running=True))
+        if (newest := app.history(case.id)[-1]).from_state is not None
+        and newest.trigger in {t.trigger for t in app.spec_of(case).transitions}
+    )
+    newest = app.history(case_id)[-1]
+    url = f"/api/dossiers/{case_id}/correctie"
+    body = {"reden": "Verkeerd dossier", "rij": newest.seq}
+    refused = client.post(url, json=body, headers=token(client, STUURGROEP))
+    assert refused.status_code == 422, refused.text
+    assert "alleen een coördinator" in refused.text
+    headers = {**token(client, COORDINATOR), "Idempotency-Key": "correctie-1"}
+    first = client.post(url, json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    assert first.json()["state"]["name"] == newest.from_state
+    again = client.post(url, json=body, headers=headers)
+    assert again.status_code == 200 and again.json() == first.json()
+    triggers = [h.trigger for h in app.history(case_id)]
+    assert triggers[-2:] == [newest.trigger, "correctie"]  # corrected once
