@@ -225,7 +225,8 @@ def test_every_api_operation_is_tested() -> None:
     operations = {
         f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
-    assert len(operations) == 14
+    assert len(operations) == 15
+    assert "POST /api/dossiers/{case_id}/correctie" in operations
     assert "POST /api/protocollen" in operations  # as the coordinator: 403 or 422
     assert "POST /api/dossiers/{case_id}/handelingen/{trigger}" in operations
     assert "PUT /api/dossiers/{case_id}/audit/scores/{criterion_id}" in operations
