@@ -92,6 +92,14 @@ class ImportService(DirectoryService):
             self.store.apply_directory_batch(plan.batch, self.clock.now())
         return plan
 
+    def import_partnerships(self, person_id: int) -> list[PartnershipPublic]:
+        """The partnerships this person may import into (all, for an administrator)."""
+        account = self.store.accounts.account(person_id)
+        every = self.store.partnerships()
+        if account is not None and account.is_admin:
+            return every
+        return [p for p in every if IMPORT_ROLES & self.store.roles_of(person_id, p.id)]
+
     def _may_import(self, by_ref: str | int, partnership: PartnershipPublic) -> None:
         try:
             person = self.store.person(by_ref)

@@ -10,9 +10,10 @@ from toetreding.web.pages import (
     overview,
     protocol_admin,
     protocols,
+    sheets,
     sign_in,
 )
 
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
-routers += [files.router]
+routers += [files.router, sheets.router]
 routers += [agenda.router, account.router, protocols.router, protocol_admin.router]

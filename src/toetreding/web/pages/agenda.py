@@ -34,13 +34,18 @@ def when(days_left: int) -> str:
     return f"over {days_left} dagen"
 
 
+def within_days(binnen: str) -> int | None:
+    """The ``?binnen=`` filter: a number of days, or None (every open deadline)."""
+    return int(binnen) if binnen.isascii() and binnen.isdigit() and len(binnen) < 5 else None
+
+
 @router.get("/agenda")
 def agenda_page(
     request: Request, me: Me, binnen: str = "", te_laat: str = "", pagina: str = "1"
 ) -> Response:
     service = ctx(request).service
     today = service.today()
-    within = int(binnen) if binnen.isascii() and binnen.isdigit() and len(binnen) < 5 else None
+    within = within_days(binnen)
     overdue_only = te_laat not in ("", "0")
     total = service.agenda_size(
         today=today, within_days=within, overdue_only=overdue_only, visible=me.scope
