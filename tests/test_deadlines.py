@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from toetreding import CalendarDataError, InvalidInputError, Toetreding
+from toetreding import InvalidInputError, Toetreding
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.store import Store
@@ -149,23 +149,19 @@ def test_extend_and_waive_need_a_reason_and_the_right_role(app: Toetreding) -> N
     assert app.store.history(case_id)[-1].trigger == "termijn_laten_vervallen"
 
 
-def test_a_missing_vacation_year_refuses_the_step_and_names_the_file(app: Toetreding) -> None:
+def test_a_missing_vacation_year_does_not_stop_the_step_its_deadline_waits(
+    app: Toetreding,
+) -> None:
     case_id = open_case(app)
     app.fire(case_id, "reageren", actor_ref="s@wilg.nl")
-    before = (
-        app.store.case(case_id),
-        app.store.history(case_id),
-        app.store.deadlines(case_id=case_id),
+    app.fire(case_id, "aansluiten", actor_ref="s@wilg.nl")  # 2026-2027 is not in the calendar
+    assert app.store.case(case_id).state == "zomer"
+    [waiting] = [d for d in app.store.deadlines(case_id=case_id) if d.status == "open"]
+    assert (waiting.due_date, waiting.waiting_for) == (
+        None,
+        "zomervakantie 2026-2027 van regio midden",
     )
-    with pytest.raises(CalendarDataError, match=r"zomervakanties\.yaml") as caught:
-        app.fire(case_id, "aansluiten", actor_ref="s@wilg.nl")  # 2026-2027 is not in the file
-    assert "2026-2027" in str(caught.value) and "midden" in str(caught.value)
-    after = (
-        app.store.case(case_id),
-        app.store.history(case_id),
-        app.store.deadlines(case_id=case_id),
-    )
-    assert after == before
+    assert waiting.next_reminder_on is None  # no reminders before it has a date
 
 
 def test_before_the_summer_vacation_is_the_regions_last_school_day(app: Toetreding) -> None:

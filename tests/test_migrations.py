@@ -63,6 +63,9 @@ TABLES = {
     "idempotent_requests",
     "history_chain",
     "published_protocols",
+    "school_vacations",
+    "partnership_days_off",
+    "calendar_changes",
 }
 
 
@@ -308,6 +311,13 @@ def at_0007(engine: Engine) -> Store:
     return store
 
 
+def deadline_id(store: Store, case_id: int) -> int:
+    """The case's one deadline, read with the columns of an old revision."""
+    with store.engine.connect() as connection:
+        query = text("SELECT id FROM deadlines WHERE case_id = :case_id")
+        return int(connection.execute(query, {"case_id": case_id}).scalar_one())
+
+
 def deadline_of(store: Store, case_id: int) -> Any:
     [found] = store.deadlines(case_id=case_id)
     return found
@@ -322,7 +332,7 @@ def test_0009_moves_an_open_before_1_april_deadline_to_31_march_with_a_history_r
         person = store.add_person("Sam", "sam@wilg.example", MIGRATED_AT)
         connection.execute(
             insert(Reminder).values(
-                deadline_id=deadline_of(store, wilg).id,
+                deadline_id=deadline_id(store, wilg),
                 rung=0,
                 person_id=person.id,
                 role="school",
@@ -518,3 +528,50 @@ def test_an_api_token_made_before_0011_works_afterwards_for_90_days(
     with engine.connect() as connection:
         kept = connection.execute(text("SELECT api_token_hash FROM accounts")).scalar_one()
     assert kept == old_hash
+
+
+# --- 0014: the school calendar in the database; deadlines that wait for it --------------------
+
+
+def test_0014_keeps_deadlines_and_their_reminders_and_a_rollback_dates_waiting_ones(
+    engine: Engine,
+) -> None:
+    alembic(engine, "0011")
+    store = Store(engine)
+    store.add_partnership("groningen", "Po Groningen", MIGRATED_AT)
+    wilg = po_case(store, "OBS De Wilg", entered=MIGRATED_AT, due=date(2027, 3, 31))
+    person = store.add_person("Sam", "sam@wilg.example", MIGRATED_AT)
+    reminder = {"deadline_id": deadline_id(store, wilg), "rung": 0, "person_id": person.id}
+    reminder |= {"role": "school", "due_date": date(2027, 3, 31), "send_on": date(2027, 3, 1)}
+    reminder |= {"escalation": False, "status": "pending", "attempts": 0}
+    with engine.begin() as connection:  # the columns of 0011, by name
+        connection.execute(
+            old_table("reminders", *reminder, "created_at").insert(),
+            {**reminder, "created_at": MIGRATED_AT},
+        )
+
+    migrate(engine)  # on SQLite the due-date columns are replaced, the reminders' keys kept
+    assert differences(engine) == []
+    kept = deadline_of(store, wilg)
+    assert (kept.due_date, kept.original_due_date, kept.waiting_for) == (
+        date(2027, 3, 31),
+        date(2027, 3, 31),
+        None,
+    )
+    assert [v.school_year for v in store.summer_vacations()] == ["2027-2028"] * 3
+    with engine.begin() as connection:  # a deadline waiting for its date
+        connection.execute(
+            text(
+                "UPDATE deadlines SET due_date = NULL, original_due_date = NULL, "
+                "waiting_for = 'zomervakantie 2026-2027 van regio noord'"
+            )
+        )
+
+    alembic(engine, "0013", down=True)  # a rollback: the waiting deadline gets its opening day
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT due_date, original_due_date FROM deadlines")).one()
+        reminders = connection.execute(text("SELECT count(*) FROM reminders")).scalar_one()
+    assert [str(day) for day in row] == [str(MIGRATED_AT.date())] * 2
+    assert reminders == 1
+    migrate(engine)
+    assert differences(engine) == []

@@ -82,6 +82,26 @@ class CalendarDataError(ConfigurationError):
         super().__init__(message)
 
 
+class MissingCalendarData(CalendarDataError):
+    """The calendar lacks the summer vacation of ``school_year`` (for ``region``, if named).
+
+    Not a reason to refuse a step: a deadline that needs it waits ("datum volgt")."""
+
+    def __init__(
+        self, message: str, *, file: str, school_year: str, region: str | None = None
+    ) -> None:
+        self.school_year = school_year
+        self.region = region
+        keys = (f"school_years.{school_year}" + (f".{region}" if region else ""),)
+        super().__init__(message, file=file, keys=keys)
+
+    @property
+    def missing(self) -> str:
+        """What is missing, in words: ``zomervakantie 2025-2026 van regio noord``."""
+        region = f" van regio {self.region}" if self.region else ""
+        return f"zomervakantie {self.school_year}{region}"
+
+
 class NotFoundError(ToetredingError):
     """A referenced object does not exist."""
 

@@ -43,6 +43,7 @@ from toetreding.calendar.vacations import (
     Region,
     SummerVacations,
     default_vacations_file,
+    period_problems,
 )
 from toetreding.calendar.workdays import (
     add_working_days,
@@ -120,6 +121,7 @@ __all__ = [
     "next_working_day",
     "parse_day_month",
     "parse_limit",
+    "period_problems",
     "previous_working_day",
     "working_days_between",
 ]

@@ -35,7 +35,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from toetreding._exceptions import CalendarDataError, InvalidInputError
+from toetreding._exceptions import CalendarDataError, InvalidInputError, MissingCalendarData
 from toetreding.calendar.schoolyear import SchoolYear
 from toetreding.calendar.workdays import previous_working_day
 from toetreding.formats import YamlProblem, read_yaml, read_yaml_text
@@ -143,6 +143,12 @@ def _pydantic_problems(exc: ValidationError) -> list[tuple[str, str]]:
     return problems
 
 
+def period_problems(year: SchoolYear, start: date, end: date) -> list[str]:
+    """What is wrong with a summer vacation from ``start`` to ``end`` ending ``year``, in
+    Dutch (empty: nothing); the same checks as on loading the file."""
+    return [message for _, message in _period_problems("", year, _Period(start=start, end=end))]
+
+
 def _period_problems(key: str, year: SchoolYear, period: _Period) -> list[tuple[str, str]]:
     problems = []
     if period.end < period.start:
@@ -182,6 +188,17 @@ class SummerVacations:
     periods: Mapping[tuple[SchoolYear, str], tuple[date, date]] = field(repr=False)
     sources: Mapping[SchoolYear, str] = field(repr=False)
     region_descriptions: Mapping[str, str] = field(default_factory=dict, repr=False)
+    origin: str = ""  # where the data is kept, if not a file: 'de schoolkalender'
+
+    @classmethod
+    def of(
+        cls,
+        periods: Mapping[tuple[SchoolYear, str], tuple[date, date]],
+        sources: Mapping[SchoolYear, str],
+        origin: str,
+    ) -> SummerVacations:
+        """Vacations kept elsewhere than in a file (the database), named ``origin``."""
+        return cls(file=Path(), periods=periods, sources=sources, origin=origin)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> SummerVacations:
@@ -272,12 +289,13 @@ class SummerVacations:
         return previous_working_day(start)
 
     def _missing(self, year: SchoolYear, region: str | None) -> CalendarDataError:
-        shown = _display(self.file)
         subject = f"zomervakantie {year}" + (f" voor regio {region}" if region else "")
-        return CalendarDataError(
-            f"{subject} ontbreekt in {shown}; voeg de officiële data (met bron) toe",
+        where = self.origin or _display(self.file)
+        return MissingCalendarData(
+            f"{subject} ontbreekt in {where}; voeg de officiële data (met bron) toe",
             file=str(self.file),
-            keys=(f"school_years.{year}" + (f".{region}" if region else ""),),
+            school_year=year.name,
+            region=region,
         )
 
 

@@ -11,6 +11,7 @@ import typer
 
 from toetreding.cli import (
     audit_commands,
+    calendar_commands,
     case_commands,
     deadline_commands,
     file_commands,
@@ -36,6 +37,7 @@ app = new_app(
 app.command("init")(setup_commands.init)
 app.command("overview")(overview)
 app.command("agenda")(deadline_commands.agenda)
+app.command("doctor")(calendar_commands.doctor)
 app.command("simulate")(simulate_command.simulate)
 app.command("scheduler")(reminder_commands.scheduler)
 app.command("serve")(web_commands.serve)
@@ -44,6 +46,7 @@ app.command("backup")(maintenance_commands.backup)
 app.command("restore")(maintenance_commands.restore)
 app.add_typer(web_commands.user_app, name="user")
 app.add_typer(deadline_commands.app, name="deadline")
+app.add_typer(calendar_commands.app, name="calendar")
 app.add_typer(reminder_commands.app, name="reminders")
 app.add_typer(protocol_commands.app, name="protocol")
 app.add_typer(framework_commands.app, name="framework")

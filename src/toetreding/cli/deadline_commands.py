@@ -21,6 +21,7 @@ from toetreding.cli._common import (
 )
 from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
+from toetreding.deadlines import DATE_FOLLOWS
 from toetreding.service import AgendaItem
 from toetreding.sheets import SheetFormat
 
@@ -173,7 +174,9 @@ def _days(text: str | None) -> int | None:
 
 
 def _status(item: AgendaItem) -> str:
-    if item.overdue:
+    if item.days_left is None:
+        return f"[yellow]{DATE_FOLLOWS}[/]"
+    if item.days_left < 0:
         return f"[bold red]{-item.days_left} dag(en) te laat[/]"
     if item.days_left == 0:
         return "[yellow]vandaag[/]"
@@ -192,6 +195,7 @@ def _item_json(item: AgendaItem) -> dict[str, object]:
         "due_date": d.due_date,
         "due": item.due,
         "original_due_date": d.original_due_date,
+        "waiting_for": d.waiting_for,
         "days_left": item.days_left,
         "overdue": item.overdue,
         "who": list(item.who),

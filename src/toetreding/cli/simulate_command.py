@@ -10,6 +10,7 @@ from rich.table import Table
 
 from toetreding._exceptions import InvalidInputError
 from toetreding.cli._common import JSON_HELP, console, parse_date, print_json, registry
+from toetreding.deadlines import DATE_FOLLOWS
 from toetreding.simulation import SimulationResult, run_simulation
 from toetreding.simulation.script import load_cohort_script
 
@@ -84,7 +85,7 @@ def _print(result: SimulationResult) -> None:
         deadlines.add_row(
             outcome.school,
             outcome.label,
-            f"{outcome.due:%d-%m-%Y}",
+            f"{outcome.due:%d-%m-%Y}" if outcome.due else DATE_FOLLOWS,
             f"[{_STATUS_STYLE.get(outcome.status, 'default')}]{outcome.status}[/]",
             f"{outcome.resolved:%d-%m-%Y}" if outcome.resolved else "",
         )

@@ -1,10 +1,17 @@
 """Deadlines: due dates from the protocol and the school calendar, planned per transition."""
 
 from toetreding.deadlines.compute import CaseFacts, add_duration, add_months, due_date
-from toetreding.deadlines.plan import DeadlinePlan, NewDeadline, declared_deadline, due_text
+from toetreding.deadlines.plan import (
+    DATE_FOLLOWS,
+    DeadlinePlan,
+    NewDeadline,
+    declared_deadline,
+    due_text,
+)
 from toetreding.deadlines.planner import DeadlinePlanner, latest_inputs
 
 __all__ = [
+    "DATE_FOLLOWS",
     "CaseFacts",
     "DeadlinePlan",
     "DeadlinePlanner",

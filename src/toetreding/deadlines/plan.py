@@ -13,7 +13,8 @@ from toetreding.definition.model import DeadlineSpec, ProtocolSpec
 class NewDeadline:
     state: str
     name: str
-    due: date
+    due: date | None  # None: "datum volgt", the calendar data it needs is missing
+    waiting_for: str | None = None  # what is missing, in words
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,15 @@ def declared_deadline(spec: ProtocolSpec, state: str, name: str) -> DeadlineSpec
     return next((d for d in found.deadlines if d.name == name), None)
 
 
-def due_text(day: date, *, automatic: bool = False) -> str:
+#: Said of a deadline whose date waits for calendar data an administrator has to enter.
+DATE_FOLLOWS = "datum volgt"
+
+
+def due_text(day: date | None, *, automatic: bool = False, waiting_for: str | None = None) -> str:
     """A due date as it is shown next to the deadline's label: ``uiterlijk 31-03-2027``, the
     last day on which it is met on time (for "vóór 1 april" that is 31 March). A deadline
-    the protocol meets itself on its date (``on_due``) happens that day: ``op 01-08-2027``."""
+    the protocol meets itself on its date (``on_due``) happens that day: ``op 01-08-2027``.
+    Without a date: ``datum volgt (zomervakantie 2025-2026 van regio noord ontbreekt)``."""
+    if day is None:
+        return f"{DATE_FOLLOWS} ({waiting_for} ontbreekt)" if waiting_for else DATE_FOLLOWS
     return f"{'op' if automatic else 'uiterlijk'} {day:%d-%m-%Y}"

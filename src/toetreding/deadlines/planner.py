@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from toetreding._exceptions import MissingCalendarData
 from toetreding.calendar import SchoolCalendar
 from toetreding.clock import local
 from toetreding.deadlines.compute import CaseFacts, due_date
@@ -41,9 +42,24 @@ class DeadlinePlanner:
         if not deadlines:
             return ()
         facts = _LazyFacts(at, region, inputs)
-        return tuple(
-            NewDeadline(state, d.name, due_date(d, facts.for_(d), self.calendar)) for d in deadlines
-        )
+        return tuple(self._new(state, d, facts.for_(d), self.calendar) for d in deadlines)
+
+    @staticmethod
+    def _new(
+        state: str, deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar
+    ) -> NewDeadline:
+        """The deadline with its date; without one ("datum volgt") when the calendar data
+        it needs is missing: that never stops the step (an administrator enters it later)."""
+        try:
+            return NewDeadline(state, deadline.name, due_date(deadline, facts, calendar))
+        except MissingCalendarData as missing:
+            return NewDeadline(state, deadline.name, None, missing.missing)
+
+    def date_waiting(
+        self, deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar
+    ) -> date | None:
+        """The date of a deadline that waited for calendar data, if ``calendar`` has it now."""
+        return self._new("", deadline, facts, calendar).due
 
     def transition(
         self,
@@ -93,7 +109,7 @@ class _LazyFacts:
         )
 
 
-def latest_inputs(payloads: list[Mapping[str, Any]]) -> dict[str, Any]:
+def latest_inputs(payloads: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The latest value of every input, oldest payload first."""
     merged: dict[str, Any] = {}
     for payload in payloads:

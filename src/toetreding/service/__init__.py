@@ -15,6 +15,7 @@ from toetreding.service.accounts import (
     new_password,
     token_hash,
 )
+from toetreding.service.calendar import Finding, Saved, SchoolYearRow
 from toetreding.service.cases import CaseView, DeadlineLine, deadline_line
 from toetreding.service.corrections import CORRECTION_ROLES, corrected_rows
 from toetreding.service.deadlines import (
@@ -47,6 +48,7 @@ __all__ = [
     "CaseView",
     "Consequence",
     "DeadlineLine",
+    "Finding",
     "Idempotency",
     "ImportKind",
     "ImportPlan",
@@ -55,6 +57,8 @@ __all__ = [
     "RefusedRow",
     "Replay",
     "Revoked",
+    "Saved",
+    "SchoolYearRow",
     "Toetreding",
     "artefact_labels",
     "corrected_rows",

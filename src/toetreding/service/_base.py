@@ -3,11 +3,11 @@ machines and deadline planner, and the exact protocol definition each case is de
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from toetreding._exceptions import NotFoundError
-from toetreding.calendar import SchoolCalendar
+from toetreding.calendar import SchoolCalendar, SchoolYear, SummerVacations
 from toetreding.clock import Clock, local
 from toetreding.deadlines import DeadlinePlanner
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_text
@@ -15,6 +15,35 @@ from toetreding.files import DEFAULT_MAX_MB
 from toetreding.store import CaseRecord, definition_digest
 from toetreding.store.repository import Store
 from toetreding.workflows import MachineCache
+
+#: Where the vacations are kept, as messages name it.
+ORIGIN = "de schoolkalender (Beheer → Schoolkalender, of toetreding calendar set)"
+
+
+class _StoredPeriods(Mapping[tuple[SchoolYear, str], tuple[date, date]]):
+    """The stored summer vacations, read when asked: a year entered meanwhile (by another
+    process too) counts at once, and a step without a summer deadline reads nothing."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getitem__(self, key: tuple[SchoolYear, str]) -> tuple[date, date]:
+        found = self._store.summer_vacation(key[0].name, key[1])
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[SchoolYear, str]]:
+        rows = self._store.summer_vacations()
+        return iter([(SchoolYear.parse(v.school_year), v.region) for v in rows])
+
+    def __len__(self) -> int:
+        return len(self._store.summer_vacations())
+
+
+def stored_calendar(store: Store) -> SchoolCalendar:
+    """The school calendar on the vacations kept in ``store``."""
+    return SchoolCalendar(SummerVacations.of(_StoredPeriods(store), {}, ORIGIN))
 
 
 class ServiceBase:
@@ -25,7 +54,7 @@ class ServiceBase:
         store: Store,
         registry: ProtocolRegistry,
         clock: Clock,
-        calendar: Callable[[], SchoolCalendar] = SchoolCalendar.load,
+        calendar: Callable[[], SchoolCalendar] | None = None,
         *,
         max_upload_bytes: int = DEFAULT_MAX_MB * 1_000_000,
     ) -> None:
@@ -34,7 +63,8 @@ class ServiceBase:
         self.registry = registry
         self.clock = clock
         self.machines = MachineCache()
-        self.deadlines = DeadlinePlanner(calendar)
+        # by default the vacations kept in the database (see toetreding.service.calendar)
+        self.deadlines = DeadlinePlanner(calendar or (lambda: stored_calendar(store)))
         self._pinned: dict[tuple[str, int], ProtocolSpec] = {}
         # Published versions never change, so each is parsed once per service (never shared
         # between services: another database has other versions).

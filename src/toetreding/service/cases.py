@@ -305,6 +305,6 @@ def deadline_line(spec: ProtocolSpec, record: DeadlineRecord) -> DeadlineLine:
     return DeadlineLine(
         deadline=record,
         label=declared.label if declared else record.name.replace("_", " "),
-        due=due_text(record.due_date, automatic=automatic),
+        due=due_text(record.due_date, automatic=automatic, waiting_for=record.waiting_for),
         original=due_text(record.original_due_date, automatic=automatic) if moved else None,
     )

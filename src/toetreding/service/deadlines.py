@@ -33,11 +33,11 @@ class AgendaItem:
     due: str  # the computed date, shown beside the label: 'uiterlijk 31-03-2027'
     state_label: str
     who: tuple[str, ...]  # role labels of those who meet it
-    days_left: int  # negative: overdue by that many days
+    days_left: int | None  # negative: overdue by that many days; None: datum volgt
 
     @property
     def overdue(self) -> bool:
-        return self.days_left < 0
+        return self.days_left is not None and self.days_left < 0
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,12 @@ class DeadlineService(CaseService):
         return AgendaItem(
             deadline=record,
             label=words.label,
-            due=due_text(record.due_date, automatic=words.automatic),
+            due=due_text(
+                record.due_date, automatic=words.automatic, waiting_for=record.waiting_for
+            ),
             state_label=words.state_label,
             who=words.who,
-            days_left=(record.due_date - today).days,
+            days_left=None if record.due_date is None else (record.due_date - today).days,
         )
 
     def _deadline_words(self, protocol_id: str, version: int, state_name: str, name: str) -> _Words:
@@ -170,6 +172,8 @@ class DeadlineService(CaseService):
         spec = self._spec(record.protocol_id, record.protocol_version)
         deadline = declared_deadline(spec, record.state, record.name)
         if deadline is None:  # a pinned definition always declares what it opened
+            return None
+        if record.due_date is None:  # datum volgt: nothing is due yet
             return None
         if deadline.automatic is not None:
             note = f"Automatisch op {record.due_date:%d-%m-%Y}: {deadline.label}"
@@ -223,7 +227,7 @@ class DeadlineService(CaseService):
     ) -> DeadlineRecord:
         """Move an open deadline to a later date; who, when and why go into the history."""
         deadline = self._open_deadline(case_id, name)
-        if new_due <= deadline.due_date:
+        if deadline.due_date is not None and new_due <= deadline.due_date:
             raise InvalidInputError(f"de nieuwe datum moet na {deadline.due_date:%d-%m-%Y} liggen")
         self._change_deadline(
             case_id, deadline, "termijn_verlengen", new_due, reason, actor_ref, at

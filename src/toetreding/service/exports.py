@@ -77,7 +77,7 @@ class ExportService(DeadlineService):
         )
         rows = [
             [
-                item.deadline.due_date,
+                item.deadline.due_date or item.due,  # no date yet: 'datum volgt (… ontbreekt)'
                 item.days_left,
                 "verlopen" if item.overdue else "open",
                 item.deadline.school_name,

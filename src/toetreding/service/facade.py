@@ -9,8 +9,8 @@ from toetreding.clock import Clock
 from toetreding.definition import ProtocolRegistry
 from toetreding.frameworks import FrameworkRegistry
 from toetreding.service.accounts import Accounts
+from toetreding.service.calendar import CalendarService
 from toetreding.service.corrections import CorrectionService
-from toetreding.service.deadlines import DeadlineService
 from toetreding.service.directory import DirectoryService
 from toetreding.service.exports import ExportService
 from toetreding.service.idempotency import Idempotency
@@ -34,7 +34,7 @@ class Toetreding(
     ImportService,
     DirectoryService,
     ExportService,
-    DeadlineService,
+    CalendarService,
     OverviewService,
     ProtocolService,
     CorrectionService,

@@ -42,7 +42,7 @@ class TimelineEntry:
 class DeadlineOutcome:
     school: str
     label: str
-    due: date
+    due: date | None  # None: datum volgt
     status: str  # op tijd, te laat, gemist, kwijtgescholden, vervallen, open, open (verlopen)
     resolved: date | None
 
@@ -304,9 +304,10 @@ def _email(role: str, index: int | None = None) -> str:
 
 def _status(record: DeadlineRecord, resolved: date | None, until: date) -> str:
     if record.status == "met":
-        return "op tijd" if resolved is not None and resolved <= record.due_date else "te laat"
+        due = record.due_date
+        return "op tijd" if resolved is not None and (due is None or resolved <= due) else "te laat"
     if record.status == "open":
-        return "open (verlopen)" if record.due_date < until else "open"
+        return "open (verlopen)" if record.overdue_on(until) else "open"
     return {"missed": "gemist", "waived": "kwijtgescholden", "cancelled": "vervallen"}.get(
         record.status, record.status
     )

@@ -8,6 +8,14 @@ inside. Its public API is what this module exports.
 from toetreding.store._common import MAX_ID, definition_digest, is_id
 from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
 from toetreding.store.audits import AuditStore
+from toetreding.store.calendar import (
+    DATED_TRIGGER,
+    CalendarChangeRecord,
+    DayOffRecord,
+    VacationEntry,
+    VacationRecord,
+    WaitingDeadline,
+)
 from toetreding.store.corrections import CORRECTED, CORRECTION
 from toetreding.store.database import (
     make_engine,
@@ -77,6 +85,7 @@ __all__ = [
     "CORRECTED",
     "CORRECTION",
     "DATABASE_DOWN",
+    "DATED_TRIGGER",
     "MAX_ID",
     "AccountPublic",
     "AccountStore",
@@ -84,6 +93,7 @@ __all__ = [
     "ApiTokenRecord",
     "AuditStore",
     "BoardRow",
+    "CalendarChangeRecord",
     "CaseFilePublic",
     "CaseFilter",
     "CaseForActor",
@@ -91,6 +101,7 @@ __all__ = [
     "ChainBreak",
     "ChainReport",
     "Claimed",
+    "DayOffRecord",
     "DeadlineRecord",
     "DeadlineStatus",
     "DirectoryBatch",
@@ -123,7 +134,10 @@ __all__ = [
     "StoredRequest",
     "TokenKind",
     "Uploader",
+    "VacationEntry",
+    "VacationRecord",
     "Visibility",
+    "WaitingDeadline",
     "database_problem",
     "default_file_store",
     "definition_digest",

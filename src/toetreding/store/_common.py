@@ -46,6 +46,9 @@ REPORTS = _core(_models.Report)
 CORRECTIONS = _core(_models.Correction)
 CASE_FILES = _core(_models.CaseFile)
 FILE_CHUNKS = _core(_models.FileChunk)
+SCHOOL_VACATIONS = _core(_models.SchoolVacation)
+DAYS_OFF = _core(_models.DayOff)
+CALENDAR_CHANGES = _core(_models.CalendarChange)
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

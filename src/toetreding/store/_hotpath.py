@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     case,
     insert,
+    or_,
     select,
     update,
 )
@@ -113,7 +114,8 @@ _MEET_DEADLINE = (
         DEADLINES.c.case_id == bindparam("d_case_id"),
         DEADLINES.c.status == DeadlineStatus.OPEN.value,
         DEADLINES.c.name == bindparam("d_name"),
-        DEADLINES.c.due_date >= bindparam("d_met_from"),
+        # a deadline still waiting for its date ("datum volgt") can be met too
+        or_(DEADLINES.c.due_date.is_(None), DEADLINES.c.due_date >= bindparam("d_met_from")),
     )
     .values(
         status=DeadlineStatus.MET.value,
@@ -141,9 +143,10 @@ _OPEN_DEADLINE = insert(DEADLINES).values(
     name=bindparam("d_name"),
     due_date=bindparam("d_due"),
     original_due_date=bindparam("d_due"),
+    waiting_for=bindparam("d_waiting"),
     status=DeadlineStatus.OPEN.value,
     created_at=bindparam("d_at"),
-    next_reminder_on=bindparam("d_today"),
+    next_reminder_on=bindparam("d_next"),
 )
 
 _Processor = Callable[[Any], Any]

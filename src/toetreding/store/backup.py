@@ -23,12 +23,13 @@ from sqlmodel import SQLModel
 
 import toetreding.store.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 from toetreding._exceptions import ConflictError, InvalidInputError
-from toetreding.store._common import HISTORY_CHAIN
+from toetreding.store._common import CALENDAR_CHANGES, HISTORY_CHAIN, SCHOOL_VACATIONS
 from toetreding.store.database import make_engine, migrate
 
 BATCH = 1000
-# Rows a freshly migrated database holds already: the empty chain's head.
-_PRESET = {HISTORY_CHAIN.name}
+# Rows a freshly migrated database holds already: the empty chain's head, and the school
+# calendar seeded by migration 0014 (with its log); a restore replaces them with the backup's.
+_PRESET = {HISTORY_CHAIN.name, SCHOOL_VACATIONS.name, CALENDAR_CHANGES.name}
 
 
 def _tables() -> list[Table]:

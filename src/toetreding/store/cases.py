@@ -105,9 +105,11 @@ class CaseStore(FileRecordStore):
                         name=new.name,
                         due_date=new.due,
                         original_due_date=new.due,
+                        waiting_for=new.waiting_for,
                         status=DeadlineStatus.OPEN.value,
                         created_at=at,
-                        next_reminder_on=local(at).date(),
+                        # no ladder while the date is not known ("datum volgt")
+                        next_reminder_on=local(at).date() if new.due else None,
                     )
                 )
             append_event(
@@ -245,6 +247,7 @@ def _apply_deadline_plan(
                 "d_state": new.state,
                 "d_name": new.name,
                 "d_due": new.due,
-                "d_today": plan.today,
+                "d_waiting": new.waiting_for,
+                "d_next": plan.today if new.due else None,
             },
         )

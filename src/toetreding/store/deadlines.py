@@ -114,7 +114,9 @@ class DeadlineStore:
             values["resolved_by"] = actor_id
         else:  # the reminder ladder starts again from the new due date
             values |= {"due_date": new_due, "next_reminder_on": local(at).date()}
-        payload = {"termijn": deadline.name, "oude_datum": deadline.due_date.isoformat()}
+            values["waiting_for"] = None  # a date set by hand no longer waits for the calendar
+        old = deadline.due_date.isoformat() if deadline.due_date else None  # None: datum volgt
+        payload = {"termijn": deadline.name, "oude_datum": old}
         if new_due is not None:
             payload["nieuwe_datum"] = new_due.isoformat()
         with self.engine.begin() as connection:

@@ -54,8 +54,9 @@ class DeadlineRecord:
     case_id: int
     state: str
     name: str
-    due_date: date
-    original_due_date: date
+    due_date: date | None  # None: "datum volgt" (``waiting_for`` says what is missing)
+    original_due_date: date | None
+    waiting_for: str | None
     status: str
     created_at: datetime
     resolved_at: datetime | None
@@ -70,7 +71,7 @@ class DeadlineRecord:
 
     def overdue_on(self, today: date) -> bool:
         """Derived from the due date, never stored: an open deadline past its due date."""
-        return self.status == "open" and self.due_date < today
+        return self.status == "open" and self.due_date is not None and self.due_date < today
 
 
 BoardRow = tuple[int, str, int, str, int, str]

@@ -2,14 +2,14 @@
 
 One :class:`Store` per database ties the parts together, each in its own module: who is who
 (:mod:`.directory`; a spreadsheet import's batch, :mod:`.directory_batch`), cases and
-their history (:mod:`.cases`, :mod:`.case_lists`), deadlines
-(:mod:`.deadlines`), uploaded files (:mod:`.files`, bytes in :mod:`.filestores`), accounts
-and API tokens (:mod:`.accounts`), protocol versions published in the app
-(:mod:`.protocols`), sign-in sessions and failed sign-ins (:mod:`.sessions`),
-answers kept for ``Idempotency-Key`` (:mod:`.idempotency`), the reminder ledger
-(:mod:`.ledger`) and audits (:mod:`.audits`). State changes go through :meth:`Store.apply`,
-which updates the case only if nobody moved it meanwhile (``revision`` check) and appends the
-history row in the same transaction.
+their history (:mod:`.cases`, :mod:`.case_lists`), deadlines (:mod:`.deadlines`), the
+school calendar (:mod:`.calendar`), uploaded files (:mod:`.files`, bytes in
+:mod:`.filestores`), accounts and API tokens (:mod:`.accounts`), protocol versions
+published in the app (:mod:`.protocols`), sign-in sessions and failed sign-ins
+(:mod:`.sessions`), answers kept for ``Idempotency-Key`` (:mod:`.idempotency`), the reminder
+ledger (:mod:`.ledger`) and audits (:mod:`.audits`). State changes go through
+:meth:`Store.apply`, which updates the case only if nobody moved it meanwhile (``revision``
+check) and appends the history row in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from toetreding.store._hotpath import HotPath
 from toetreding.store.accounts import AccountStore
 from toetreding.store.audits import AuditStore
 from toetreding.store.backup import backup, restore
+from toetreding.store.calendar import CalendarStore
 from toetreding.store.case_lists import CaseListStore
 from toetreding.store.cases import CaseStore
 from toetreding.store.corrections import CorrectionStore
@@ -37,7 +38,13 @@ from toetreding.store.sessions import SessionStore
 
 
 class Store(
-    DirectoryStore, DirectoryBatchStore, CaseStore, CaseListStore, DeadlineStore, CorrectionStore
+    DirectoryStore,
+    DirectoryBatchStore,
+    CaseStore,
+    CaseListStore,
+    DeadlineStore,
+    CorrectionStore,
+    CalendarStore,
 ):
     """Reads and writes over one SQLAlchemy engine."""
 

@@ -199,8 +199,12 @@ class DeadlinePublic(BaseModel):
     name: str
     label: str
     state: str
-    due_date: date
-    original_due_date: date
+    due_date: date | None = Field(description="Leeg: datum volgt (zie waiting_for)")
+    original_due_date: date | None
+    waiting_for: str | None = Field(
+        description="Welke kalendergegevens ontbreken zolang de datum volgt"
+    )
+    due: str = Field(description="De datum in woorden: 'uiterlijk 31-03-2027' of 'datum volgt'")
     status: str = Field(description="open, met, missed, waived of cancelled")
     overdue: bool
     resolved_at: datetime | None
@@ -228,6 +232,8 @@ def deadline_public(line: DeadlineLine, today: date) -> DeadlinePublic:
         state=record.state,
         due_date=record.due_date,
         original_due_date=record.original_due_date,
+        waiting_for=record.waiting_for,
+        due=line.due,
         status=record.status,
         overdue=record.overdue_on(today),
         resolved_at=record.resolved_at,
@@ -308,9 +314,13 @@ class AgendaItemPublic(BaseModel):
     label: str
     state: str
     state_label: str
-    due_date: date
-    original_due_date: date
-    days_left: int = Field(description="Negatief: zoveel dagen te laat")
+    due_date: date | None = Field(description="Leeg: datum volgt (zie waiting_for)")
+    original_due_date: date | None
+    waiting_for: str | None = Field(
+        description="Welke kalendergegevens ontbreken zolang de datum volgt"
+    )
+    due: str = Field(description="De datum in woorden: 'uiterlijk 31-03-2027' of 'datum volgt'")
+    days_left: int | None = Field(description="Negatief: zoveel dagen te laat; leeg: datum volgt")
     overdue: bool
     who: list[str] = Field(description="Wie de termijn haalt (rollen)")
 
@@ -327,6 +337,8 @@ class AgendaItemPublic(BaseModel):
             state_label=item.state_label,
             due_date=record.due_date,
             original_due_date=record.original_due_date,
+            waiting_for=record.waiting_for,
+            due=item.due,
             days_left=item.days_left,
             overdue=item.overdue,
             who=list(item.who),

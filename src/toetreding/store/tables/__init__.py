@@ -39,6 +39,7 @@ from toetreding.store.tables.audits import (
     ReportBase,
     ReportPublic,
 )
+from toetreding.store.tables.calendar import CalendarChange, DayOff, SchoolVacation
 from toetreding.store.tables.cases import (
     Case,
     Deadline,
@@ -84,6 +85,7 @@ __all__ = [
     "AuditMemberBase",
     "AuditMemberPublic",
     "AuditPublic",
+    "CalendarChange",
     "Case",
     "CaseFile",
     "CaseFileBase",
@@ -91,6 +93,7 @@ __all__ = [
     "Correction",
     "CorrectionBase",
     "CorrectionPublic",
+    "DayOff",
     "Deadline",
     "DeadlineStatus",
     "Event",
@@ -130,6 +133,7 @@ __all__ = [
     "SchoolCreate",
     "SchoolPublic",
     "SchoolUpdate",
+    "SchoolVacation",
     "SignInAttempt",
     "WebSession",
 ]

@@ -124,8 +124,10 @@ class Deadline(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id")
     state: str = Field(max_length=60)
     name: str = Field(max_length=60)
-    due_date: date
-    original_due_date: date
+    # None: "datum volgt", the calendar data it needs is missing (``waiting_for`` says which).
+    due_date: date | None = None
+    original_due_date: date | None = None
+    waiting_for: str | None = Field(default=None, max_length=120)
     status: str = Field(default=DeadlineStatus.OPEN, max_length=12)
     created_at: datetime
     resolved_at: datetime | None = None

@@ -4,6 +4,7 @@ from toetreding.web.pages import (
     account,
     agenda,
     audits,
+    calendar,
     cases,
     documents,
     files,
@@ -17,3 +18,4 @@ from toetreding.web.pages import (
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
 routers += [files.router, sheets.router]
 routers += [agenda.router, account.router, protocols.router, protocol_admin.router]
+routers += [calendar.router]

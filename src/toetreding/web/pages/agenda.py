@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from toetreding._exceptions import NotFoundError
+from toetreding.deadlines import DATE_FOLLOWS
 from toetreding.service import AgendaItem
 from toetreding.web.access import load_viewer
 from toetreding.web.deps import Me, ctx, page, page_number
@@ -23,8 +24,10 @@ FEED_NAME = "toetreding — termijnen"
 PAGE_SIZE = 100
 
 
-def when(days_left: int) -> str:
+def when(days_left: int | None) -> str:
     """``over 20 dagen``, ``vandaag``, ``3 dagen te laat`` (Dutch)."""
+    if days_left is None:
+        return DATE_FOLLOWS
     if days_left < 0:
         return f"{-days_left} {'dag' if days_left == -1 else 'dagen'} te laat"
     if days_left == 0:
@@ -87,7 +90,8 @@ def calendar_feed(request: Request, token: str) -> Response:
     me = load_viewer(service, person_id)
     base_url = context.settings.base_url
     agenda = service.agenda(today=service.today(), visible=me.scope)
-    events = [event_of(item, base_url) for item in agenda]
+    # a deadline without a date yet (datum volgt) has no day to be in a calendar on
+    events = [event_of(item, base_url) for item in agenda if item.deadline.due_date]
     body = calendar(events, name=FEED_NAME, stamp=service.clock.now())
     return Response(
         body,
@@ -100,6 +104,7 @@ def event_of(item: AgendaItem, base_url: str) -> AllDayEvent:
     """One all-day event on the due date; the UID follows the deadline, not its date, so an
     extended deadline moves in the calendar instead of appearing twice."""
     deadline = item.deadline
+    assert deadline.due_date is not None  # the feed leaves out deadlines without a date
     link = f"{base_url}/dossiers/{deadline.case_id}"
     lines = [f"{item.label}: {item.due}", f"Stap: {item.state_label}"]
     if item.who:

@@ -29,4 +29,6 @@ def overview(
         state_choices=service.state_choices(me.scope),
         filters={"sector": sector or "", "regio": regio or "", "stap": stap or ""},
         today=today,
+        # what an administrator must do about the school calendar (datum volgt, missing years)
+        calendar_todo=[] if me.school_only else service.doctor(today),
     )

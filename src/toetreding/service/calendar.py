@@ -1,0 +1,254 @@
+"""The school calendar kept in the database, and what an administrator must do about it.
+
+Summer vacations per region are entered by administrators (web page, ``toetreding calendar``)
+with their source; every change is kept. A deadline whose date needs a vacation that is not
+there yet waits ("datum volgt"); saving the vacation dates it in the same transaction.
+:meth:`CalendarService.doctor` lists what needs doing, so nothing is found out too late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.calendar import (
+    REGIONS,
+    SchoolCalendar,
+    SchoolYear,
+    SummerVacations,
+    period_problems,
+)
+from toetreding.clock import as_aware
+from toetreding.deadlines import CaseFacts, declared_deadline, due_text, latest_inputs
+from toetreding.service._base import ORIGIN
+from toetreding.service.deadlines import DeadlineService
+from toetreding.store import (
+    CalendarChangeRecord,
+    DayOffRecord,
+    VacationEntry,
+    VacationRecord,
+    WaitingDeadline,
+)
+
+
+def _calendar_of(vacations: Sequence[VacationRecord]) -> SchoolCalendar:
+    periods = {(SchoolYear.parse(v.school_year), v.region): (v.start, v.end) for v in vacations}
+    sources = {SchoolYear.parse(v.school_year): v.source for v in vacations}
+    return SchoolCalendar(SummerVacations.of(periods, sources, ORIGIN))
+
+
+@dataclass(frozen=True)
+class SchoolYearRow:
+    """One school year of the calendar as the administrator reads it."""
+
+    school_year: str
+    regions: dict[str, VacationRecord | None]  # by region; None: not entered
+
+    @property
+    def complete(self) -> bool:
+        return all(self.regions.values())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something an administrator must do, in words, with how to do it."""
+
+    problem: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    changed: int  # calendar entries that changed
+    dated: int  # waiting deadlines that got their date
+
+
+class CalendarService(DeadlineService):
+    """Reading and keeping the school calendar; the health check (doctor)."""
+
+    def calendar_years(self, today: date | None = None) -> list[SchoolYearRow]:
+        """Every school year with data, plus the current and the next one (even when empty),
+        oldest first."""
+        current = SchoolYear.of(today or self.today())
+        stored = self.store.summer_vacations()
+        names = {v.school_year for v in stored} | {current.name, current.next().name}
+        return [
+            SchoolYearRow(
+                name,
+                {
+                    region: next(
+                        (v for v in stored if v.school_year == name and v.region == region), None
+                    )
+                    for region in REGIONS
+                },
+            )
+            for name in sorted(names)
+        ]
+
+    def calendar_changes(self, limit: int = 50) -> list[CalendarChangeRecord]:
+        return self.store.calendar_changes(limit)
+
+    def days_off(self, partnership_ref: str | int | None = None) -> list[DayOffRecord]:
+        return self.store.days_off(self.partnership_id(partnership_ref))
+
+    def waiting_deadlines(self) -> list[WaitingDeadline]:
+        """Open deadlines that wait for calendar data ("datum volgt")."""
+        return self.store.waiting_deadlines()
+
+    def set_summer_vacations(
+        self,
+        school_year: str,
+        periods: Mapping[str, tuple[date, date]],
+        *,
+        source: str,
+        by: str | int | None,
+        at: datetime | None = None,
+    ) -> Saved:
+        """Enter or correct the summer vacation of the regions in ``periods`` for
+        ``school_year``, with its source; every waiting deadline that can now be dated gets
+        its date in the same transaction (and its reminders are planned from then on)."""
+        year = _school_year(school_year)
+        if not source.strip():
+            raise InvalidInputError(
+                "geef de bron van de data (bijv. de pagina op rijksoverheid.nl)"
+            ).with_hint("--source URL")
+        if not periods:
+            raise InvalidInputError("geef de zomervakantie van ten minste één regio")
+        entries = []
+        for region, (start, end) in periods.items():
+            if region not in REGIONS:
+                raise InvalidInputError(
+                    f"onbekende regio '{region}'; kies uit {', '.join(REGIONS)}"
+                )
+            problems = period_problems(year, start, end)
+            if problems:
+                raise InvalidInputError(
+                    f"zomervakantie {year} regio {region}: {'; '.join(problems)}"
+                )
+            entries.append(VacationEntry(year.name, region, start, end, source.strip()))
+        return self._save(entries, by, at)
+
+    def import_calendar(
+        self, path: Path, *, by: str | int | None, at: datetime | None = None
+    ) -> Saved:
+        """Enter every school year of a calendar file (the format of the shipped
+        ``protocols/calendar/zomervakanties.yaml``); the file is checked as a whole first."""
+        vacations = SummerVacations.load(path)
+        entries = [
+            VacationEntry(year.name, region, start, end, vacations.source(year))
+            for (year, region), (start, end) in sorted(vacations.periods.items())
+        ]
+        if not entries:
+            raise InvalidInputError(f"{path} bevat geen zomervakanties")
+        return self._save(entries, by, at)
+
+    def set_day_off(
+        self,
+        partnership_ref: str | int,
+        day: date,
+        *,
+        label: str | None,
+        source: str,
+        by: str | int | None,
+        at: datetime | None = None,
+    ) -> None:
+        """Add a day off of one partnership (``label``), or remove it (``label`` None)."""
+        partnership = self.store.partnership(partnership_ref)
+        if label is not None and not label.strip():
+            raise InvalidInputError("geef de vrije dag een naam, bijv. 'studiedag'")
+        if not source.strip():
+            raise InvalidInputError("geef de bron (bijv. het besluit van de stuurgroep)")
+        if label is None and all(d.day != day for d in self.store.days_off(partnership.id)):
+            raise NotFoundError(f"{partnership.code} heeft geen vrije dag op {day:%d-%m-%Y}")
+        self.store.save_day_off(
+            partnership.id or 0,
+            partnership.code,
+            day,
+            label=label.strip() if label else None,
+            source=source.strip(),
+            person_id=self._who(by),
+            at=as_aware(at) if at else self.clock.now(),
+        )
+
+    def doctor(self, today: date | None = None) -> list[Finding]:
+        """What an administrator must do now: deadlines waiting for calendar data, and the
+        current and next school year's vacations that are missing (so they are entered
+        months before a deadline needs them). Empty: nothing to do."""
+        day = today or self.today()
+        findings = []
+        waiting: dict[str, int] = {}
+        for deadline in self.store.waiting_deadlines():
+            waiting[deadline.waiting_for] = waiting.get(deadline.waiting_for, 0) + 1
+        for missing, count in sorted(waiting.items()):
+            cases = "1 termijn wacht" if count == 1 else f"{count} termijnen wachten"
+            findings.append(
+                Finding(f"{cases} op de {missing} (datum volgt)", _how(missing.split()[1]))
+            )
+        for row in self.calendar_years(day)[-2:]:
+            gaps = [region for region, found in row.regions.items() if found is None]
+            if gaps and not any(row.school_year in text for text in waiting):
+                findings.append(
+                    Finding(
+                        f"de zomervakantie {row.school_year} ontbreekt voor regio "
+                        f"{', '.join(gaps)}",
+                        _how(row.school_year),
+                    )
+                )
+        return findings
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _save(
+        self, entries: list[VacationEntry], by: str | int | None, at: datetime | None
+    ) -> Saved:
+        changed, dated = self.store.save_vacations(
+            entries,
+            person_id=self._who(by),
+            at=as_aware(at) if at else self.clock.now(),
+            redate=self._redate,
+        )
+        return Saved(changed, dated)
+
+    def _who(self, by: str | int | None) -> int | None:
+        return None if by is None else self.person_id(by)
+
+    def _redate(
+        self, vacations: list[VacationRecord], waiting: list[WaitingDeadline]
+    ) -> dict[int, tuple[date, str]]:
+        """The dates the waiting deadlines get from ``vacations`` (those it can date)."""
+        calendar = _calendar_of(vacations)
+        dated = {}
+        for deadline in waiting:
+            spec = self._spec(deadline.protocol_id, deadline.protocol_version)
+            declared = declared_deadline(spec, deadline.state, deadline.name)
+            if declared is None:
+                continue
+            facts = CaseFacts(
+                deadline.created_at, deadline.region, latest_inputs(deadline.payloads)
+            )
+            try:
+                due = self.deadlines.date_waiting(declared, facts, calendar)
+            except InvalidInputError:
+                continue  # needs an input the case lacks: it stays as it is
+            if due is not None:
+                note = f"{declared.label}: {due_text(due)} (de {deadline.waiting_for} is ingevoerd)"
+                dated[deadline.id] = (due, note)
+        return dated
+
+
+def _school_year(text: str) -> SchoolYear:
+    try:
+        return SchoolYear.parse(text)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from None
+
+
+def _how(school_year: str) -> str:
+    return (
+        f"voer de zomervakantie {school_year} per regio in, met de bron (rijksoverheid.nl): "
+        f"Beheer → Schoolkalender, of toetreding calendar set {school_year} --noord BEGIN:EIND "
+        "--midden BEGIN:EIND --zuid BEGIN:EIND --source URL"
+    )

@@ -1,0 +1,96 @@
+"""Beheer → Schoolkalender: administrators keep the summer vacations per region, with their
+source; saving dates every deadline that waited for them ("datum volgt")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.calendar import REGIONS
+from toetreding.web.access import Viewer
+from toetreding.web.deps import Me, ctx, page, require_csrf
+
+router = APIRouter(include_in_schema=False)
+PATH = "/beheer/schoolkalender"
+
+
+def _admin(me: Viewer) -> None:
+    if not me.is_admin:
+        raise NotFoundError("deze pagina is er alleen voor beheerders")
+
+
+@router.get(PATH)
+def calendar_page(
+    request: Request, me: Me, schooljaar: str = "", opgeslagen: str = "", gedateerd: str = ""
+) -> Response:
+    _admin(me)
+    form: dict[str, str] = {"schooljaar": schooljaar[:9]}
+    for row in ctx(request).service.calendar_years():
+        if row.school_year == form["schooljaar"]:  # correcting a year: start from its data
+            for region, found in row.regions.items():
+                if found is not None:
+                    form[f"{region}_begin"] = found.start.isoformat()
+                    form[f"{region}_eind"] = found.end.isoformat()
+                    form["bron"] = found.source
+    saved = {"jaar": opgeslagen[:9], "gedateerd": gedateerd} if opgeslagen else None
+    return _render(request, me, form=form, saved=saved)
+
+
+@router.post(PATH)
+async def save_school_year(request: Request, me: Me, csrf_token: str = Form("")) -> Response:
+    _admin(me)
+    require_csrf(request, csrf_token)
+    given = {key: str(value).strip() for key, value in (await request.form()).items()}
+    form = {key: value for key, value in given.items() if key != "csrf_token"}
+    try:
+        saved = ctx(request).service.set_summer_vacations(
+            form.get("schooljaar", ""),
+            _periods(form),
+            source=form.get("bron", ""),
+            by=me.person_id,
+        )
+    except InvalidInputError as exc:  # the form comes back as it was filled in
+        response = _render(request, me, form=form, error=str(exc))
+        response.status_code = 422
+        return response
+    year = form.get("schooljaar", "")
+    return RedirectResponse(f"{PATH}?opgeslagen={year}&gedateerd={saved.dated}", status_code=303)
+
+
+def _periods(form: dict[str, str]) -> dict[str, tuple[date, date]]:
+    periods = {}
+    for region in REGIONS:
+        start, end = form.get(f"{region}_begin", ""), form.get(f"{region}_eind", "")
+        if not start and not end:
+            continue
+        if not start or not end:
+            raise InvalidInputError(f"geef van regio {region} zowel de eerste als de laatste dag")
+        periods[region] = (_day(start, region), _day(end, region))
+    return periods
+
+
+def _day(text: str, region: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(f"'{text}' bij regio {region} is geen datum (JJJJ-MM-DD)") from None
+
+
+def _render(request: Request, me: Viewer, **values: Any) -> Response:
+    service = ctx(request).service
+    today = service.today()
+    return page(
+        request,
+        "school_calendar.html",
+        me,
+        years=service.calendar_years(today),
+        findings=service.doctor(today),
+        changes=service.calendar_changes(30),
+        days_off=service.days_off(),
+        regions=REGIONS,
+        **values,
+    )

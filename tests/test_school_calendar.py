@@ -1,0 +1,224 @@
+"""The school calendar in the database: missing vacation data never stops a case; the
+deadline says "datum volgt" until an administrator enters the dates (service and CLI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from toetreding import InvalidInputError, Toetreding
+from toetreding.clock import FixedClock
+from toetreding.definition import ProtocolRegistry
+from toetreding.settings import Settings
+from toetreding.web import create_app
+
+from .conftest import PROTOCOLS
+from .helpers import run
+from .test_po_groningen import (
+    COORDINATOR,
+    add_school,
+    admit,
+    at,
+    deadline,
+    decide,
+    form_cluster,
+    to_decision,
+)
+from .web_helpers import PASSWORD, csrf_of, sign_in
+
+# Not official data: made-up dates of the right shape, for the tests only.
+NOORD_2026 = (date(2026, 7, 4), date(2026, 8, 16))  # Sat 4 July: last school day Fri 3 July
+NOORD_2027 = (date(2027, 7, 10), date(2027, 8, 22))  # Sat 10 July: last school day Fri 9 July
+SOURCE = "testdata (niet officieel)"
+
+
+def groningen(app: Toetreding) -> Toetreding:
+    app.store.add_partnership("groningen", "Po-partnerschap Groningen", app.clock.now())
+    for role in ("coordinator", "stuurgroep", "bestuurdersnetwerk"):
+        app.add_person(role, f"{role}@po.nl", partnership_ref="groningen", roles=(role,))
+    return app
+
+
+def at_cluster_step(app: Toetreding, name: str, day: str, joins: str) -> int:
+    """A noord school's case walked through the cluster step on ``day``."""
+    brin = add_school(app, name)
+    case_id = to_decision(app, brin, day)
+    decide(app, case_id, brin, joins)
+    admit(app, case_id)
+    form_cluster(app, case_id, f"Cluster {name}")
+    assert app.store.case(case_id).state == "schoolopleider_aanstellen"
+    return case_id
+
+
+def due_words(app: Toetreding, case_id: int) -> str:
+    [line] = [line for line in app.view(case_id).deadline_lines if line.deadline.status == "open"]
+    return line.due
+
+
+def test_the_cluster_step_is_taken_without_vacation_data_and_dated_when_entered(
+    app: Toetreding,
+) -> None:
+    groningen(app)
+    early = at_cluster_step(app, "OBS De Wilg", "2025-10-01", "2026-2027")
+    later = at_cluster_step(app, "OBS De Es", "2026-10-01", "2027-2028")
+
+    missing = "datum volgt (zomervakantie {} van regio noord ontbreekt)"
+    assert due_words(app, early) == missing.format("2025-2026")
+    assert due_words(app, later) == missing.format("2026-2027")
+    # the agenda lists them too, without a date, never as overdue
+    agenda = {item.deadline.case_id: item for item in app.agenda(today=date(2026, 10, 2))}
+    assert agenda[early].due.startswith("datum volgt") and not agenda[early].overdue
+    # the health check says what to do, for each missing year
+    problems = [finding.problem for finding in app.doctor(date(2026, 10, 2))]
+    assert problems == [
+        "1 termijn wacht op de zomervakantie 2025-2026 van regio noord (datum volgt)",
+        "1 termijn wacht op de zomervakantie 2026-2027 van regio noord (datum volgt)",
+    ]
+
+    at(app, "2026-10-05")
+    saved = app.set_summer_vacations(
+        "2025-2026", {"noord": NOORD_2026}, source=SOURCE, by="coordinator@po.nl"
+    )
+    assert (saved.changed, saved.dated) == (1, 1)  # only the deadline that waited for it
+    waited = deadline(app, early, "schoolopleider_voor_zomervakantie")
+    assert waited.due_date == date(2026, 7, 3)  # the last school day before the vacation
+    assert waited.next_reminder_on == date(2026, 10, 5)  # its reminders are planned from now
+    assert due_words(app, early) == "uiterlijk 03-07-2026"
+    assert due_words(app, later).startswith("datum volgt")
+    last = app.store.history(early)[-1]
+    assert (last.trigger, last.actor_name) == ("termijn_gedateerd", "coordinator")
+    assert "zomervakantie 2025-2026 van regio noord is ingevoerd" in (last.note or "")
+    assert app.verify_history().broken is None  # the history row is chained like any other
+    [change] = [c for c in app.calendar_changes() if "2025-2026" in c.subject]
+    assert (change.person, change.old_value, change.new_value, change.source) == (
+        "coordinator",
+        None,
+        "04-07-2026 t/m 16-08-2026",
+        SOURCE,
+    )
+
+
+def test_wrong_calendar_input_is_refused_in_dutch_and_nothing_changes(app: Toetreding) -> None:
+    groningen(app)
+    before = app.calendar_changes()
+    for year, periods, source, words in [
+        ("2026-2028", {"noord": NOORD_2027}, SOURCE, "opeenvolgend"),
+        ("2026-2027", {"oost": NOORD_2027}, SOURCE, "onbekende regio 'oost'"),
+        ("2026-2027", {"noord": (NOORD_2027[1], NOORD_2027[0])}, SOURCE, "vóór het begin"),
+        ("2026-2027", {"noord": NOORD_2026}, SOURCE, "ligt niet in juli 2027"),
+        ("2026-2027", {"noord": NOORD_2027}, " ", "bron"),
+    ]:
+        with pytest.raises(InvalidInputError, match=words):
+            app.set_summer_vacations(year, periods, source=source, by=None)
+    assert app.calendar_changes() == before
+
+
+def test_an_administrator_enters_the_year_with_the_cli_and_doctor_agrees(
+    db: Path, registry: ProtocolRegistry
+) -> None:
+    app = groningen(Toetreding.open(f"sqlite:///{db}", registry, FixedClock(datetime(2026, 9, 1))))
+    case_id = at_cluster_step(app, "OBS De Es", "2026-10-01", "2027-2028")
+    assert due_words(app, case_id).startswith("datum volgt")
+
+    out = run("doctor", "--at", "2026-10-02", code=1)
+    assert "1 termijn wacht op de zomervakantie 2026-2027 van regio noord" in out
+    assert "toetreding calendar set 2026-2027" in out
+    refused = run("calendar", "set", "2026-2027", "--noord", "10-07-2027", "--source", "x", code=1)
+    assert "Fout:" in refused and "geen periode" in refused and "Traceback" not in refused
+
+    out = run(
+        "calendar", "set", "2026-2027", "--noord", "2027-07-10:2027-08-22",
+        "--source", SOURCE, "--by", COORDINATOR,
+    )  # fmt: skip
+    assert "1 wachtende termijn(en) kregen hun datum" in out
+    assert due_words(app, case_id) == "uiterlijk 09-07-2027"
+    shown = run("calendar", "show", "--at", "2026-10-02")
+    assert "10-07-2027 t/m 22-08-2027" in shown and "ontbreekt" in shown  # midden, zuid
+    assert "coordinator" in run("calendar", "changes")
+    # the shipped year is there from the start; midden and zuid of 2026-2027 still lack
+    out = run("doctor", "--at", "2026-10-02", code=1)
+    assert "zomervakantie 2026-2027 ontbreekt voor regio midden, zuid" in out
+    run(
+        "calendar", "set", "2026-2027", "--midden", "2027-07-17:2027-08-29",
+        "--zuid", "2027-07-03:2027-08-15", "--source", SOURCE,
+    )  # fmt: skip
+    assert "Alles in orde" in run("doctor", "--at", "2026-10-02")
+    app.close()
+
+
+# --- the administrator's page ---------------------------------------------------------------
+
+
+@pytest.fixture
+def web(tmp_path: Path, registry: ProtocolRegistry) -> Iterator[tuple[TestClient, Toetreding]]:
+    """The web app on an empty SQLite file with the po partnership and an administrator."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", protocols_dir=PROTOCOLS)
+    app = create_app(settings, FixedClock(datetime(2026, 9, 1, 9, 0)), secret="test-secret")
+    service: Toetreding = app.state.ctx.service
+    groningen(service)
+    admin = service.add_person("Beheerder", "beheer@po.nl")
+    service.accounts.set_password(admin.id, PASSWORD, admin=True)
+    coordinator = service.store.person(COORDINATOR)
+    service.accounts.set_password(coordinator.id or 0, PASSWORD)
+    with TestClient(app) as client:
+        yield client, service
+
+
+def test_an_administrator_enters_a_school_year_on_the_page(
+    web: tuple[TestClient, Toetreding],
+) -> None:
+    client, service = web
+    case_id = at_cluster_step(service, "OBS De Es", "2026-10-01", "2027-2028")
+    sign_in(client, COORDINATOR)
+    case_page = client.get(f"/dossiers/{case_id}").text
+    assert "datum volgt (zomervakantie 2026-2027 van regio noord ontbreekt)" in case_page
+    overview = client.get("/overzicht").text
+    assert "1 termijn wacht op de zomervakantie 2026-2027 van regio noord" in overview
+    assert client.get("/beheer/schoolkalender").status_code == 404  # administrators only
+    assert "/beheer/schoolkalender" not in overview  # nor in the menu
+
+    client.post("/uitloggen", data={"csrf_token": csrf_of(overview)})
+    sign_in(client, "beheer@po.nl")
+    form = client.get("/beheer/schoolkalender").text
+    assert "Schoolkalender" in form and "ontbreekt" in form
+    fields = {
+        "csrf_token": csrf_of(form),
+        "schooljaar": "2026-2027",
+        "noord_begin": "2027-07-10",
+        "noord_eind": "2027-07-01",  # before its start: refused, the form comes back filled in
+        "bron": SOURCE,
+    }
+    refused = client.post("/beheer/schoolkalender", data=fields)
+    assert refused.status_code == 422
+    assert "Niet opgeslagen" in refused.text and "vóór het begin" in refused.text
+    assert 'value="2027-07-10"' in refused.text and SOURCE in refused.text
+    assert due_words(service, case_id).startswith("datum volgt")
+
+    saved = client.post("/beheer/schoolkalender", data={**fields, "noord_eind": "2027-08-22"})
+    assert "1 wachtende termijn kreeg zijn datum" in saved.text
+    assert due_words(service, case_id) == "uiterlijk 09-07-2027"
+    assert "uiterlijk 09-07-2027" in client.get(f"/dossiers/{case_id}").text
+    log = saved.text.split('id="logboek"')[1]
+    assert "Beheerder" in log and "zomervakantie 2026-2027 noord" in log
+    assert "10-07-2027 t/m 22-08-2027" in log
+
+
+def test_doctor_warns_a_school_year_ahead_when_the_next_years_vacations_are_missing(
+    app: Toetreding,
+) -> None:
+    # Only 2027-2028 is shipped. On 1 September 2027 nothing waits yet, but 2028-2029,
+    # the next school year, has no data: warned about ten months before it is needed.
+    [finding] = app.doctor(date(2027, 9, 1))
+    assert finding.problem == "de zomervakantie 2028-2029 ontbreekt voor regio noord, midden, zuid"
+    assert "toetreding calendar set 2028-2029" in finding.action
+    app.set_summer_vacations(
+        "2028-2029",
+        {region: (date(2029, 7, 7), date(2029, 8, 19)) for region in ("noord", "midden", "zuid")},
+        source=SOURCE,
+        by=None,
+    )
+    assert app.doctor(date(2027, 9, 1)) == []
