@@ -290,12 +290,15 @@ def test_a_refused_step_says_why_and_what_is_allowed_and_changes_nothing(
     assert "--doc" not in missing.text  # the command line's hint is not the API's
     assert body["trigger"] == "orientatie_afronden" and body["state"] == "orientatie"
     assert {a["trigger"] for a in body["allowed"]} == {"orientatie_afronden", "stoppen"}
-    assert body["detail"].startswith("'orientatie_afronden' geweigerd voor dossier 4")
+    assert body["detail"].startswith(  # the protocol's label, the identifier is in "trigger"
+        "'Genoeg aanknopingspunten: door naar de zelfevaluatie' geweigerd voor dossier 4 "
+        "(stap 'Oriënterend gesprek')"
+    )
     not_mine = client.post(
         "/api/dossiers/4/handelingen/stoppen", json={"note": "weg"}, headers=auth
     )
     assert not_mine.status_code == 422
-    assert "alleen school, stuurgroep mag dit" in not_mine.json()["reason"]
+    assert "alleen Aanvragende school, Stuurgroep mag dit" in not_mine.json()["reason"]
     unknown = client.post("/api/dossiers/4/handelingen/vliegen", json={}, headers=auth)
     assert unknown.status_code == 422 and "vliegen" in unknown.json()["reason"]
     case = client.get("/api/dossiers/4", headers=auth).json()

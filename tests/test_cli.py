@@ -188,7 +188,10 @@ def test_refused_trigger_exits_1_with_reason_and_allowed_triggers(db: Path) -> N
     run("case", "open", "--school", "20AB", "--protocol", "partnerschap2", "--as", "carla@p2.nl")
     out = run("case", "fire", "1", "besluit_partner", "--as", "hans@p2.nl", "--note", "x", code=1)
     assert "Geweigerd" in out and "kan niet vanuit" in out
-    assert "Nu toegestaan: orientatie_afronden" in out
+    # the protocol's words first (no identifiers), then the trigger to type after 'case fire'
+    assert "'Besluit: toelaatbaar als partner' geweigerd voor dossier 1" in out
+    assert "Nu toegestaan: Genoeg aanknopingspunten: door naar de zelfevaluatie" in out
+    assert "[orientatie_afronden]" in out
     out = run("case", "fire", "1", "orientatie_afronden", "--as", "carla@p2.nl", code=1)
     assert "'Verslag van het oriënterend gesprek' ontbreekt" in out
     assert "Tip: --doc verslag_orientatie=PAD" in out  # how to give it here

@@ -119,24 +119,24 @@ def test_an_unknown_or_unavailable_trigger(machine: ProtocolMachine) -> None:
     assert (unknown.value.trigger, unknown.value.state) == ("vliegen", "verder")
     with pytest.raises(TriggerNotAvailable) as elsewhere:
         machine.decide(None, "verder", request("indienen", SCHOOL))
-    assert elsewhere.value.reason == "'indienen' kan niet vanuit de stap 'Verder'"
+    assert elsewhere.value.reason == "'Indienen' kan niet vanuit de stap 'Verder'"
     assert elsewhere.value.case_id is None
 
 
 def test_who_may_fire_and_in_which_role(machine: ProtocolMachine) -> None:
     with pytest.raises(RoleNotAllowed) as nobody:
         machine.decide(3, "verder", request("akkoord", NOBODY))
-    assert nobody.value.reason == "alleen stuurgroep mag dit; Nina heeft voor dit dossier: geen"
+    assert nobody.value.reason == "alleen Stuurgroep mag dit; Nina heeft voor dit dossier: geen"
     with pytest.raises(RoleNotAllowed) as school:
         machine.decide(3, "verder", request("akkoord", SCHOOL))
-    assert school.value.reason == "alleen stuurgroep mag dit; Sam heeft voor dit dossier: school"
+    assert school.value.reason == "alleen Stuurgroep mag dit; Sam heeft voor dit dossier: School"
     with pytest.raises(RoleNotAllowed) as not_held:
         machine.decide(3, "verder", request("stoppen", NOBODY, role="school"))
     assert not_held.value.reason == "Nina heeft de rol 'school' niet voor dit dossier (wel: geen)"
     with pytest.raises(RoleNotAllowed) as not_here:
         machine.decide(3, "start", request("indienen", STEERING, role="stuurgroep"))
     assert not_here.value.reason == (
-        "alleen school, coordinator mag dit; Stef heeft voor dit dossier: coordinator, stuurgroep"
+        "alleen School, Coördinator mag dit; Stef heeft voor dit dossier: Coördinator, Stuurgroep"
     )
     chosen = machine.decide(
         3,

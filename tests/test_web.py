@@ -101,7 +101,7 @@ def test_an_action_on_the_case_page_moves_the_case(client: TestClient) -> None:
         data={"csrf_token": csrf_of(case.text), "toelichting": "weg"},
     )
     assert not_mine.status_code == 422
-    assert "alleen school, stuurgroep mag dit" in not_mine.text
+    assert "alleen Aanvragende school, Stuurgroep mag dit" in not_mine.text
     moved = client.post(
         "/dossiers/4/handelingen/orientatie_afronden",
         data={

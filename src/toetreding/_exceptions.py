@@ -28,6 +28,7 @@ API, with their own forms, leave out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Self
 
@@ -185,19 +186,29 @@ class TransitionRefused(ToetredingError):
         trigger: str,
         state: str,
         allowed: list[AllowedTrigger] | None = None,
+        label: str | None = None,
+        state_label: str | None = None,
+        role_labels: Mapping[str, str] | None = None,
     ) -> None:
         self.reason = reason
         self.case_id = case_id
         self.trigger = trigger
         self.state = state
         self.allowed = allowed or []
+        self.label = label or trigger  # the protocol's words for the step and the state
+        self.state_label = state_label or state
+        self._roles = dict(role_labels or {})
         super().__init__(self._message())
 
     def _message(self) -> str:
         subject = f"dossier {self.case_id}" if self.case_id is not None else "dossier"
-        text = f"'{self.trigger}' geweigerd voor {subject} (stap '{self.state}'): {self.reason}"
+        text = f"'{self.label}' geweigerd voor {subject} (stap '{self.state_label}'): {self.reason}"
         if self.allowed:
-            names = ", ".join(f"{a.trigger} ({', '.join(a.roles)})" for a in self.allowed)
+            # the label to read, the trigger to type (``case fire … TRIGGER``), who may
+            names = "; ".join(
+                f"{a.label} [{a.trigger}] door {', '.join(self._roles.get(r, r) for r in a.roles)}"
+                for a in self.allowed
+            )
             return f"{text}\nNu toegestaan: {names}"
         return f"{text}\nIn deze stap zijn geen handelingen meer mogelijk."
 

@@ -113,6 +113,8 @@ def take_step(
         By.CSS_SELECTOR, "[role=alert]"
     ).text
     assert expect in now_heading(driver)
+    said = driver.find_element(By.CSS_SELECTOR, "p.done-note[role=status]").text
+    assert said.startswith(f"Gelukt: {label}"), said  # the step's label, not its trigger
     after = history(driver)
     assert len(after) == len(before) + 1, (before, after)
     assert after[1:] == before  # newest first: the old rows stay, in order
@@ -248,7 +250,7 @@ def _self_evaluation(browser: WebDriver, sign_in: SignIn) -> None:
     form.find_element(By.ID, "zelfevaluatie_indienen-paginas").send_keys("14")
     submit(browser, form)
     refusal = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
-    assert refusal.startswith("Niet gelukt (zelfevaluatie_indienen)"), refusal
+    assert refusal.startswith("Niet gelukt (Zelfevaluatie indienen)"), refusal
     assert "stap 2" in now_heading(browser)
     assert len(history(browser)) == 2  # nothing stored
     # The form is open again as it was filled in; the file must be chosen again.
@@ -340,7 +342,9 @@ def _report_waits_for_the_audit(browser: WebDriver, sign_in: SignIn) -> None:
     form = open_action(browser, "Concept-toetsingsrapport met toetredingsadvies naar de school")
     submit(browser, form)
     refusal = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
-    assert refusal.startswith("Niet gelukt (concept_rapport_opstellen)"), refusal
+    assert refusal.startswith(
+        "Niet gelukt (Concept-toetsingsrapport met toetredingsadvies naar de school)"
+    ), refusal
     assert "stap 6 — Interne audit gepland" in now_heading(browser)
     assert len(history(browser)) == 8
 
@@ -534,7 +538,7 @@ def _decision(browser: WebDriver, sign_in: SignIn) -> None:
     form.find_element(By.ID, "besluit_partner-motivering").send_keys("Zonder reden afwijken.")
     submit(browser, form)
     refusal = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
-    assert refusal.startswith("Niet gelukt (besluit_partner)"), refusal
+    assert refusal.startswith("Niet gelukt (Besluit: toelaatbaar als partner)"), refusal
     assert f"het advies is '{VOLGSCHOOL}'" in refusal, refusal
     assert "stap 7 — Besluitvorming in de stuurgroep" in now_heading(browser)
 

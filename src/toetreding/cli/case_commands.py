@@ -23,7 +23,7 @@ from toetreding.cli.file_commands import describe_value, step_documents
 from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
-from toetreding.service import CaseView, corrected_rows
+from toetreding.service import CaseView, corrected_rows, deadline_status, history_heading
 from toetreding.sheets import SheetFormat
 from toetreding.store import CORRECTED, CORRECTION, CaseFilter, HistoryEntry
 
@@ -159,7 +159,8 @@ def case_fire(
     console.print(
         f"Dossier {case_id}: {spec.states[decision.from_state].label} → "
         f"[bold]{spec.states[decision.to_state].label}[/] "
-        f"({decision.trigger}, als {decision.role}).",
+        f"({spec.trigger_label(decision.trigger, decision.from_state)}, als "
+        f"{spec.roles.get(decision.role, decision.role)}).",
         highlight=False,
     )
 
@@ -276,33 +277,24 @@ def _print_view(view: CaseView, today: date) -> None:
         )
         console.print(f"  Verwacht: {artefact.label}{pages}{owner}", highlight=False)
     if view.allowed:
-        table = Table("handeling", "omschrijving", "wie", title="Wat kan nu")
+        table = Table("handeling", "in 'case fire'", "wie", title="Wat kan nu")
         for a in view.allowed:
-            table.add_row(a.trigger, a.label, ", ".join(a.roles))
+            table.add_row(a.label, a.trigger, ", ".join(spec.roles.get(r, r) for r in a.roles))
         console.print(table)
     if view.deadline_lines:
-        table = Table("termijn", "datum", "status", "naam", title="Termijnen")
+        table = Table("termijn", "datum", "status", title="Termijnen")
         for line in view.deadline_lines:
             d = line.deadline
-            status = _DEADLINE_STATUS.get(d.status, d.status)
+            status = deadline_status(d, today)
             if d.overdue_on(today):
-                status = "[bold red]te laat[/]"
+                status = f"[bold red]{status}[/]"
             moved = f" (verlengd; was {line.original})" if line.original else ""
-            table.add_row(line.label, f"{line.due}{moved}", status, d.name)
+            table.add_row(line.label, f"{line.due}{moved}", status)
         console.print(table)
     console.print("\n[bold]Geschiedenis[/]")
     undone = corrected_rows(view.history)
     for h in view.history:
         console.print(_history_lines(spec, h, undone.get(h.seq)), highlight=False)
-
-
-_DEADLINE_STATUS = {
-    "open": "loopt",
-    "met": "gehaald",
-    "missed": "gemist",
-    "waived": "vervallen",
-    "cancelled": "geannuleerd",
-}
 
 
 def _history_lines(spec: ProtocolSpec, entry: HistoryEntry, corrected_by: int | None) -> str:
@@ -315,7 +307,7 @@ def _history_lines(spec: ProtocolSpec, entry: HistoryEntry, corrected_by: int | 
             if entry.from_state in spec.states
             else entry.from_state
         )
-        head = f"{entry.trigger}: {source} → {target}"
+        head = f"{history_heading(spec, entry)}: {source} → {target}"
     if entry.trigger == CORRECTION and CORRECTED in entry.payload:
         head = f"stap in rij {entry.payload[CORRECTED]} gecorrigeerd: terug naar '{target}'"
     if corrected_by is not None:

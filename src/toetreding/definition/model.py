@@ -384,6 +384,13 @@ class ProtocolSpec(Spec):
             return ""
         return next((s.label for s in self.steps if s.number == number), f"Stap {number}")
 
+    def trigger_label(self, trigger: str, state: str | None = None) -> str:
+        """The label of ``trigger`` (as taken from ``state`` when given and possible);
+        the trigger itself when the protocol does not have it."""
+        taken = [t for t in self.transitions if t.trigger == trigger]
+        here = [t for t in taken if state in self.expand_sources(t)] or taken
+        return here[0].label if here else trigger
+
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         """Transitions that can leave ``state`` (``*`` sources expanded)."""
         return [t for t in self.transitions if state in self.expand_sources(t)]

@@ -16,7 +16,13 @@ from toetreding.service.accounts import (
     token_hash,
 )
 from toetreding.service.calendar import Finding, Saved, SchoolYearRow
-from toetreding.service.cases import CaseView, DeadlineLine, deadline_line
+from toetreding.service.cases import (
+    CaseView,
+    DeadlineLine,
+    deadline_line,
+    deadline_status,
+    history_heading,
+)
 from toetreding.service.corrections import CORRECTION_ROLES, corrected_rows
 from toetreding.service.deadlines import (
     AUTOMATIC,
@@ -29,7 +35,7 @@ from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
 from toetreding.service.imports import ImportPlan
-from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn
+from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn, CaseTiming
 
 __all__ = [
     "API_TOKEN_DAYS",
@@ -45,6 +51,7 @@ __all__ = [
     "Board",
     "BoardCase",
     "BoardColumn",
+    "CaseTiming",
     "CaseView",
     "Consequence",
     "DeadlineLine",
@@ -63,6 +70,8 @@ __all__ = [
     "artefact_labels",
     "corrected_rows",
     "deadline_line",
+    "deadline_status",
+    "history_heading",
     "new_password",
     "request_digest",
     "token_hash",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from toetreding._exceptions import (
     AllowedTrigger,
@@ -287,11 +287,17 @@ class CaseService(FileService):
         return self.store.case_for_actor(case_id, person_id).roles
 
     def find_cases(
-        self, wanted: CaseFilter, *, limit: int | None = None, offset: int = 0
+        self,
+        wanted: CaseFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        by_deadline: bool = False,
     ) -> list[tuple[CaseRecord, str]]:
-        """The cases ``wanted`` describes with their school's name, newest activity first;
-        ``limit`` and ``offset`` page through them."""
-        return self.store.find_cases(wanted, limit=limit, offset=offset)
+        """The cases ``wanted`` describes with their school's name, newest activity first
+        (``by_deadline``: soonest open deadline first); ``limit`` and ``offset`` page them."""
+        order: Literal["recent", "deadline"] = "deadline" if by_deadline else "recent"
+        return self.store.find_cases(wanted, limit=limit, offset=offset, order=order)
 
     def count_cases(self, wanted: CaseFilter) -> int:
         return self.store.count_cases(wanted)
@@ -308,3 +314,46 @@ def deadline_line(spec: ProtocolSpec, record: DeadlineRecord) -> DeadlineLine:
         due=due_text(record.due_date, automatic=automatic, waiting_for=record.waiting_for),
         original=due_text(record.original_due_date, automatic=automatic) if moved else None,
     )
+
+
+# Rows the system or a person writes outside the protocol's transitions (service/deadlines.py,
+# migration 0009): their words for the history.
+_OUTSIDE_THE_PROTOCOL = {
+    "termijn_verlengen": "Termijn verlengd",
+    "termijn_laten_vervallen": "Termijn laten vervallen",
+    "termijn_herberekenen": "Termijn opnieuw berekend",
+}
+
+
+def history_heading(spec: ProtocolSpec, entry: HistoryEntry) -> str:
+    """What a history row is called: the protocol's label of the step taken, never the
+    trigger's identifier (``Oriëntatie afronden``, ``Dossier geopend``)."""
+    if entry.from_state is None:
+        return "Dossier geopend"
+    if entry.trigger in _OUTSIDE_THE_PROTOCOL:
+        return _OUTSIDE_THE_PROTOCOL[entry.trigger]
+    label = spec.trigger_label(entry.trigger, entry.from_state)
+    return label if label != entry.trigger else entry.trigger.replace("_", " ").capitalize()
+
+
+def deadline_status(record: DeadlineRecord, today: date) -> str:
+    """A deadline's state in words, the same on every page and in the CLI; a deadline met
+    after its due date was met late, and says so."""
+    if record.overdue_on(today):
+        return "te laat"
+    if record.status == "met":
+        late = (
+            record.resolved_at is not None
+            and record.due_date is not None
+            and local(record.resolved_at).date() > record.due_date
+        )
+        return "te laat gehaald" if late else "gehaald"
+    return _STATUS_WORDS.get(record.status, record.status)
+
+
+_STATUS_WORDS = {
+    "open": "loopt",
+    "missed": "gemist",
+    "waived": "vervallen (kwijtgescholden)",
+    "cancelled": "vervallen",
+}

@@ -4,23 +4,44 @@ computation for the web board, the API and ``toetreding overview``."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from toetreding.clock import local
+from toetreding.deadlines import declared_deadline, due_text
 from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
-from toetreding.store import BoardRow, PartnershipPublic, Visibility
+from toetreding.store import BoardRow, CasePulse, PartnershipPublic, Visibility
 
 NAMES_SHOWN = 12  # a column names this many schools and counts the rest
 
 
 @dataclass(frozen=True)
+class CaseTiming:
+    """How long a case has waited in its step, and what its next deadline is."""
+
+    since: date  # the day it entered the step (Dutch time)
+    days: int  # whole days since then
+    next_label: str | None  # the soonest open deadline's label (None: no open deadline)
+    next_due: date | None
+    next_text: str | None  # 'uiterlijk 31-03-2027'
+    next_late: bool  # its due date has passed
+
+    @property
+    def days_text(self) -> str:
+        return "1 dag in deze stap" if self.days == 1 else f"{self.days} dagen in deze stap"
+
+
+@dataclass(frozen=True)
 class BoardCase:
-    """A case named in a column: its number, school and whether a deadline passed."""
+    """A case named in a column: its number, school, whether a deadline passed, and how
+    long it has been in the step with its next deadline."""
 
     case_id: int
     school: str
     late: bool
+    timing: CaseTiming | None = None
 
 
 @dataclass
@@ -76,10 +97,28 @@ class OverviewService(ServiceBase):
         grouped: dict[tuple[int, str, int], list[BoardRow]] = defaultdict(list)
         for row in rows:
             grouped[row[:3]].append(row)
-        return [
+        boards = [
             self._board(partnerships[pid], self._spec(protocol, version), cases, overdue)
             for (pid, protocol, version), cases in sorted(grouped.items())
         ]
+        # only the cases named on a card get their timing: a few hundred, whatever the total
+        named = {c.case_id: b.protocol for b in boards for col in b.columns for c in col.cases}
+        timing = self.timings(named, today)
+        for board in boards:
+            for column in board.columns:
+                column.cases = [
+                    BoardCase(c.case_id, c.school, c.late, timing.get(c.case_id))
+                    for c in column.cases
+                ]
+        return boards
+
+    def timings(self, specs: Mapping[int, ProtocolSpec], today: date) -> dict[int, CaseTiming]:
+        """Per case id of ``specs`` (each with the definition it is decided by): time in
+        its step and its soonest open deadline, in the protocol's words."""
+        return {
+            case_id: _timing(specs[case_id], pulse, today)
+            for case_id, pulse in self.store.case_pulse(specs.keys()).items()
+        }
 
     def state_choices(self, visible: Visibility | None) -> list[tuple[str, list[tuple[str, str]]]]:
         """The states to filter on, per protocol version of the cases ``visible``:
@@ -121,3 +160,15 @@ class OverviewService(ServiceBase):
             if len(column.cases) < NAMES_SHOWN:
                 column.cases.append(BoardCase(case_id, school, late))
         return Board(partnership, spec, list(columns.values()))
+
+
+def _timing(spec: ProtocolSpec, pulse: CasePulse, today: date) -> CaseTiming:
+    since = local(pulse.since).date()
+    label = text = None
+    if pulse.next_due is not None and pulse.next_state and pulse.next_name:
+        declared = declared_deadline(spec, pulse.next_state, pulse.next_name)
+        label = declared.label if declared else pulse.next_name.replace("_", " ")
+        automatic = declared is not None and declared.automatic is not None
+        text = due_text(pulse.next_due, automatic=automatic)
+    late = pulse.next_due is not None and pulse.next_due < today
+    return CaseTiming(since, max((today - since).days, 0), label, pulse.next_due, text, late)

@@ -3,12 +3,16 @@ the other running cases of a school's board (for the po cluster rule)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Collection
+from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 
-from toetreding.store._common import CASES, EVENTS, SCHOOLS, visible_cases
-from toetreding.store.records import BoardRow, CaseFilter, CaseRecord, Visibility
+from toetreding.store._common import CASES, DEADLINES, EVENTS, SCHOOLS, visible_cases
+from toetreding.store.records import BoardRow, CaseFilter, CasePulse, CaseRecord, Visibility
+from toetreding.store.tables import DeadlineStatus
+
+CaseOrder = Literal["recent", "deadline"]
 
 
 class CaseListStore:
@@ -58,17 +62,33 @@ class CaseListStore:
         return self.find_cases(wanted)
 
     def find_cases(
-        self, wanted: CaseFilter, *, limit: int | None = None, offset: int = 0
+        self,
+        wanted: CaseFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: CaseOrder = "recent",
     ) -> list[tuple[CaseRecord, str]]:
-        """The cases ``wanted`` describes with their school's name, newest activity first;
+        """The cases ``wanted`` describes with their school's name, newest activity first
+        (``order="deadline"``: soonest open deadline first, cases without one last);
         ``limit`` and ``offset`` page through them."""
         query = (
             select(CASES, SCHOOLS.c.name.label("school_name"))
             .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
             .where(*_case_conditions(wanted))
-            .order_by(CASES.c.updated_at.desc(), CASES.c.id.desc())
-            .limit(limit)
-            .offset(offset)
+        )
+        if order == "deadline":
+            soonest = (
+                select(DEADLINES.c.case_id, func.min(DEADLINES.c.due_date).label("due"))
+                .where(DEADLINES.c.status == DeadlineStatus.OPEN.value)
+                .group_by(DEADLINES.c.case_id)
+                .subquery()
+            )
+            query = query.outerjoin(soonest, soonest.c.case_id == CASES.c.id).order_by(
+                soonest.c.due.is_(None), soonest.c.due
+            )
+        query = (
+            query.order_by(CASES.c.updated_at.desc(), CASES.c.id.desc()).limit(limit).offset(offset)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
@@ -78,6 +98,43 @@ class CaseListStore:
             name = data.pop("school_name")
             result.append((CaseRecord(**data), name))
         return result
+
+    def case_pulse(self, case_ids: Collection[int]) -> dict[int, CasePulse]:
+        """For each of ``case_ids``: when it entered its current state (a row that changed
+        the state, or opened the case; a deadline moved is no new step) and its soonest
+        open deadline."""
+        ids = sorted(set(case_ids))
+        if not ids:
+            return {}
+        entered = (
+            select(EVENTS.c.case_id, func.max(EVENTS.c.at))
+            .join(CASES, CASES.c.id == EVENTS.c.case_id)
+            .where(
+                EVENTS.c.case_id.in_(ids),
+                EVENTS.c.to_state == CASES.c.state,
+                or_(EVENTS.c.from_state.is_(None), EVENTS.c.from_state != EVENTS.c.to_state),
+            )
+            .group_by(EVENTS.c.case_id)
+        )
+        open_deadlines = (
+            select(DEADLINES.c.case_id, DEADLINES.c.state, DEADLINES.c.name, DEADLINES.c.due_date)
+            .where(DEADLINES.c.case_id.in_(ids), DEADLINES.c.status == DeadlineStatus.OPEN.value)
+            .order_by(DEADLINES.c.due_date.desc(), DEADLINES.c.id.desc())
+        )
+        with self.engine.connect() as connection:
+            since = {case_id: at for case_id, at in connection.execute(entered)}
+            soonest = {row.case_id: row for row in connection.execute(open_deadlines)}
+        pulses = {}
+        for case_id, at in since.items():
+            row = soonest.get(case_id)
+            pulses[case_id] = CasePulse(
+                case_id,
+                at,
+                row.state if row else None,
+                row.name if row else None,
+                row.due_date if row else None,
+            )
+        return pulses
 
     def count_cases(self, wanted: CaseFilter) -> int:
         query = (

@@ -74,6 +74,17 @@ class DeadlineRecord:
         return self.status == "open" and self.due_date is not None and self.due_date < today
 
 
+@dataclass(frozen=True)
+class CasePulse:
+    """How long a case has been in its step and its soonest open deadline."""
+
+    case_id: int
+    since: datetime  # when the case entered its current state
+    next_state: str | None  # the soonest open deadline: the state declaring it,
+    next_name: str | None  # its name,
+    next_due: date | None  # and its due date (None: no open deadline)
+
+
 BoardRow = tuple[int, str, int, str, int, str]
 """A case on the overview board: partnership id, protocol id, version, state, case id, school
 name."""

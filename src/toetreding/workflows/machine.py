@@ -182,7 +182,7 @@ class ProtocolMachine:
     ) -> Decision:
         """Check ``request`` against the protocol; raise a refusal or return the decision."""
         trigger = request.trigger
-        refuse = _Refuser(case_id, trigger, state, self._allowed_from(state))
+        refuse = _Refuser(case_id, trigger, state, self._allowed_from(state), self.spec)
         options = self._options(trigger, state)
         if not options:
             raise refuse(TriggerNotAvailable, self._why_unavailable(request.trigger, state))
@@ -233,7 +233,7 @@ class ProtocolMachine:
         label = self.spec.states[state].label if state in self.spec.states else state
         if trigger not in self.spec.triggers():
             return f"'{trigger}' bestaat niet in protocol {self.spec.id} v{self.spec.version}"
-        return f"'{trigger}' kan niet vanuit de stap '{label}'"
+        return f"'{self.spec.trigger_label(trigger, state)}' kan niet vanuit de stap '{label}'"
 
     def _pick_role(
         self,
@@ -255,10 +255,11 @@ class ProtocolMachine:
         wanted = [request.role] if request.role else [r for r in may if r in held]
         role = next((r for r in wanted if r in may), None)
         if role is None:
-            mine = ", ".join(sorted(held)) or "geen"
+            words = self.spec.roles  # the protocol's names of the roles, not identifiers
+            mine = ", ".join(words.get(r, r) for r in sorted(held)) or "geen"
             raise refuse(
                 RoleNotAllowed,
-                f"alleen {', '.join(dict.fromkeys(may))} mag dit; "
+                f"alleen {', '.join(words.get(r, r) for r in dict.fromkeys(may))} mag dit; "
                 f"{request.actor.name} heeft voor dit dossier: {mine}",
             )
         return role, [(i, t) for i, t in options if role in t.roles]
@@ -289,6 +290,7 @@ class _Refuser:
     trigger: str
     state: str
     allowed: list[AllowedTrigger]
+    spec: ProtocolSpec  # for the labels a refusal says instead of identifiers
 
     def __call__(
         self,
@@ -304,4 +306,7 @@ class _Refuser:
             trigger=self.trigger,
             state=self.state,
             allowed=self.allowed,
+            label=self.spec.trigger_label(self.trigger, self.state),
+            state_label=getattr(self.spec.states.get(self.state), "label", self.state),
+            role_labels=self.spec.roles,
         )

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from toetreding._exceptions import FileTooLarge, TransitionRefused
 from toetreding.definition import InputKind
-from toetreding.service import artefact_labels
+from toetreding.service import CaseView, artefact_labels, deadline_status, history_heading
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
 from toetreding.web.deps import Me, ctx, page, page_number, require_csrf
@@ -24,19 +24,29 @@ PAGE_SIZE = 50
 
 
 @router.get("/dossiers")
-def case_list(request: Request, me: Me, zoek: str = "", pagina: str = "1") -> Response:
-    """The cases this person sees, newest activity first, 50 to a page; ``zoek`` narrows
-    them to schools whose name contains it."""
+def case_list(
+    request: Request, me: Me, zoek: str = "", pagina: str = "1", volgorde: str = ""
+) -> Response:
+    """The cases this person sees, newest activity first (``volgorde=termijn``: soonest
+    open deadline first), 50 to a page; ``zoek`` narrows them to schools whose name
+    contains it."""
     service = ctx(request).service
     wanted = CaseFilter(school_name=zoek.strip()[:100] or None, visible=me.scope)
     total = service.count_cases(wanted)
     number, pages = page_number(pagina, total, PAGE_SIZE)
-    rows = service.find_cases(wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    by_deadline = volgorde == "termijn"
+    rows = service.find_cases(
+        wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, by_deadline=by_deadline
+    )
+    specs = {case.id: service.spec_of(case) for case, _ in rows}
+    today = service.today()
     return page(
         request,
         "cases.html",
         me,
-        rows=[(case, school, service.spec_of(case)) for case, school in rows],
+        rows=[(case, school, specs[case.id]) for case, school in rows],
+        timing=service.timings(specs, today),
+        by_deadline=by_deadline,
         zoek=zoek.strip(),
         total=total,
         number=number,
@@ -46,8 +56,10 @@ def case_list(request: Request, me: Me, zoek: str = "", pagina: str = "1") -> Re
 
 
 @router.get("/dossiers/{case_id}")
-def case_page(request: Request, case_id: int, me: Me) -> Response:
-    return _render_case(request, me, case_id)
+def case_page(request: Request, case_id: int, me: Me, gedaan: int | None = None) -> Response:
+    """The case; ``gedaan=N`` (after a step) confirms history row N, when it is this
+    person's."""
+    return _render_case(request, me, case_id, done_seq=gedaan)
 
 
 @router.post("/dossiers/{case_id}/handelingen/{trigger}")
@@ -85,7 +97,8 @@ async def fire(request: Request, case_id: int, trigger: str, me: Me) -> Response
         return _refused(request, me, case_id, trigger, exc.reason, received, 422)
     finally:
         received.discard()
-    return RedirectResponse(f"/dossiers/{case_id}", status_code=303)
+    seq = service.case(case_id).revision
+    return RedirectResponse(f"/dossiers/{case_id}?gedaan={seq}#nu", status_code=303)
 
 
 def _inputs(received: Received) -> dict[str, Any]:
@@ -125,10 +138,13 @@ def _refused(
     return response
 
 
-def _render_case(request: Request, me: Viewer, case_id: int, **extra: Any) -> Response:
+def _render_case(
+    request: Request, me: Viewer, case_id: int, done_seq: int | None = None, **extra: Any
+) -> Response:
     service = ctx(request).service
     visible_case(service, me, case_id)
     view = service.view(case_id)
+    done = _confirmation(view, me, done_seq)
     files = visible_files(service, me, case_id)
     return page(
         request,
@@ -143,5 +159,18 @@ def _render_case(request: Request, me: Viewer, case_id: int, **extra: Any) -> Re
         files_of={group.artefact: group.files for group in files},
         upload=upload_hint(service.max_upload_bytes),
         today=service.today(),
+        done=done,
+        heading_of=history_heading,
+        status_of=deadline_status,
         **{"given": {}, "chosen": {}, **extra},
     )
+
+
+def _confirmation(view: CaseView, me: Viewer, seq: int | None) -> str:
+    """'Oriëntatie afronden — nu: Zelfevaluatie' for history row ``seq`` when this person
+    took it (a link passed on confirms nothing to anyone else)."""
+    entry = next((h for h in view.history if h.seq == seq), None)
+    if entry is None or entry.actor_id != me.person_id:
+        return ""
+    state = view.spec.states.get(entry.to_state)
+    return f"{history_heading(view.spec, entry)} — nu: {state.label if state else entry.to_state}"
