@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from toetreding.clock import local
 from toetreding.service import deadline_status
 
-from .web_helpers import COORDINATOR, NOW, csrf_of, demo_client, pdf_upload, sign_in
+from .web_helpers import COORDINATOR, NOW, csrf_of, demo_client, pdf_upload, sign_in, token
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +131,37 @@ def test_a_deadline_met_after_its_due_date_says_te_laat_gehaald(reader: TestClie
     late = replace(met, resolved_at=datetime(day.year, day.month, day.day + 1, 9))
     assert deadline_status(late, NOW.date()) == "te laat gehaald"
     assert deadline_status(replace(record, status="open"), day) == "loopt"
+
+
+def test_a_wrong_address_answers_a_dutch_page_or_dutch_json(reader: TestClient) -> None:
+    sign_in(reader, COORDINATOR)
+    for path in ("/dossiers/abc", "/dossiers/abc/audit", "/bestaat-niet"):
+        page = reader.get(path)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert "<h1>Niet gevonden</h1>" in page.text, path
+        assert "Not Found" not in page.text and "Input should" not in page.text, path
+    assert "“abc” is geen dossiernummer" in reader.get("/dossiers/abc").text
+    assert "deze pagina bestaat niet" in reader.get("/bestaat-niet").text
+    wrong_method = reader.delete("/overzicht")
+    assert wrong_method.status_code == 405 and "kent deze handeling niet" in wrong_method.text
+    auth = token(reader, COORDINATOR)
+    api = reader.get("/api/dossiers/abc", headers=auth)
+    assert api.status_code == 422
+    assert api.json()["detail"] == "ongeldige aanvraag: path.case_id: is geen geheel getal ('abc')"
+    unknown = reader.get("/api/bestaat-niet", headers=auth)
+    assert unknown.status_code == 404 and unknown.json()["detail"].startswith("deze pagina")
+
+
+def test_an_unforeseen_fault_answers_a_dutch_500_without_a_traceback(reader: TestClient) -> None:
+    app = reader.app
+
+    @app.get("/kapot-voor-de-test")  # type: ignore[attr-defined, untyped-decorator]
+    def broken() -> None:
+        raise RuntimeError("geheim detail uit de code")
+
+    quiet = TestClient(app, raise_server_exceptions=False)  # type: ignore[arg-type]
+    page = quiet.get("/kapot-voor-de-test")
+    assert page.status_code == 500
+    assert "er ging aan onze kant iets mis" in page.text
+    assert "geheim detail" not in page.text and "Traceback" not in page.text

@@ -7,6 +7,7 @@ asks for is a small real PDF (generated), so a dossier looks like a full one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -139,22 +140,37 @@ SCHOOLS = [
 ]
 
 
-# The volgschool's decision falls 226 days after the start; starting 577 days before today
-# puts its re-audit deadline two weeks ahead, so the first heartbeat of the scheduler sends
-# the "14 days before" reminders into the outbox.
-DAYS_BEFORE_TODAY = 577
+STEP_DAYS = 18  # days between two steps of a demo school
+REVISION_DAYS = 9  # Het Noordik's second plan, after its last step
 
 
-def demo_start(today: date) -> datetime:
-    """When the demo's history begins, relative to ``today``."""
-    return datetime.combine(today - timedelta(days=DAYS_BEFORE_TODAY), time(9, 0), LOCAL_TZ)
+def demo_start(today: date) -> Callable[[int, DemoSchool], datetime]:
+    """Starts that date the demo relative to ``today``: each school's last step falls a
+    few days ago (the first school two days ago, the next a day earlier, …), so its open
+    deadlines lie ahead and the scheduler has nothing to send or carry out the moment the
+    app starts."""
+
+    def start(index: int, school: DemoSchool) -> datetime:
+        taken = school.steps + (1 if school.outcome else 0)
+        days = STEP_DAYS * taken + (REVISION_DAYS if school.brin == "DEMO01" else 0)
+        last = today - timedelta(days=2 + index)
+        return datetime.combine(last - timedelta(days=days), time(9, 0), LOCAL_TZ)
+
+    return start
 
 
-def seed_demo(app: Toetreding, start: datetime, protocols_dir: str | Path) -> bool:
-    """Fill an empty database with the demo partnership; returns False if data exists."""
+def seed_demo(
+    app: Toetreding,
+    start: datetime | Callable[[int, DemoSchool], datetime],
+    protocols_dir: str | Path,
+) -> bool:
+    """Fill an empty database with the demo partnership; returns False if data exists.
+    ``start``: one moment the schools start a week apart from (fixed data for tests), or
+    per school its start (:func:`demo_start`)."""
     if app.partnerships():
         return False
-    clock = FixedClock(start)
+    first = start if isinstance(start, datetime) else start(0, SCHOOLS[0])
+    clock = FixedClock(first)
     demo = app.with_clock(clock)
     desk = AuditDesk(demo, protocols_dir)
     code, name = PARTNERSHIP
@@ -162,7 +178,10 @@ def seed_demo(app: Toetreding, start: datetime, protocols_dir: str | Path) -> bo
     for person, email, role in STAFF:
         demo.add_person(person, email, partnership_ref=code, roles=(role,))
     for index, school in enumerate(SCHOOLS):
-        clock.set(start + timedelta(days=7 * index))
+        if isinstance(start, datetime):
+            clock.set(start + timedelta(days=7 * index))
+        else:
+            clock.set(start(index, school))
         _walk(desk, clock, school)
     return True
 
@@ -198,7 +217,7 @@ def _walk(desk: AuditDesk, clock: FixedClock, school: DemoSchool) -> None:
     steps = FULL_PATH[: school.steps] + ([OUTCOME[school.outcome]] if school.outcome else [])
     for trigger, who, given, note in steps:
         inputs = given
-        clock.advance(timedelta(days=18))
+        clock.advance(timedelta(days=STEP_DAYS))
         actor = contact if who == "school" else next(e for _, e, r in STAFF if r == who)
         if "auditdatum" in inputs:  # the audit takes place twelve days after it is planned
             inputs = {**inputs, "auditdatum": (clock.now() + timedelta(days=12)).date()}
@@ -206,7 +225,7 @@ def _walk(desk: AuditDesk, clock: FixedClock, school: DemoSchool) -> None:
         _audit_work(desk, case_id, trigger, school.outcome or "partner", contact)
         app.fire(case_id, trigger, actor_ref=actor, inputs=inputs, note=note)
     if school.brin == "DEMO01":  # a second version of its plan, after the steering group read it
-        clock.advance(timedelta(days=9))
+        clock.advance(timedelta(days=REVISION_DAYS))
         revised = {"plan_van_aanpak": "plan-van-aanpak-v2.pdf"}
         staged = _with_files(app, case_id, "plan_van_aanpak_indienen", revised, school)
         app.add_version(case_id, "plan_van_aanpak", [staged["plan_van_aanpak"]], actor_ref=contact)

@@ -233,7 +233,7 @@ def _orientation_talk(browser: WebDriver, sign_in: SignIn) -> None:
         },
         expect="stap 2 — Zelfevaluatie schrijven",
     )
-    assert "orientatie afronden" in shown[0]
+    assert "Genoeg aanknopingspunten: door naar de zelfevaluatie → " in shown[0]  # its label
     assert "door Ineke Bosman (Kerngroep)" in shown[0]
     assert (
         "Verslag van het oriënterend gesprek: verslag-orientatie-wierden.pdf (versie 1" in shown[0]
@@ -475,7 +475,7 @@ def _draft_report(browser: WebDriver) -> None:
     label = "Concept-toetsingsrapport met toetredingsadvies naar de school"
     to_the_case_page_for(browser, label)
     shown = take_step(browser, label, {}, expect="stap 6 — Concept-rapport bij de school")
-    assert "concept rapport opstellen" in shown[0]
+    assert "Concept-toetsingsrapport met toetredingsadvies naar de school → " in shown[0]
     assert "door Ruud Kamphuis (Auditcommissie)" in shown[0]
 
 
@@ -549,17 +549,17 @@ def _decision(browser: WebDriver, sign_in: SignIn) -> None:
         {"besluit_volgschool-motivering": reasoning},
         expect="stap 7 — Volgschool",
     )
-    assert "besluit volgschool → Volgschool" in shown[0]
+    assert "Besluit: toelaatbaar als volgschool → Volgschool" in shown[0]
     assert "door Hans Wolters (Stuurgroep)" in shown[0]
     assert reasoning in shown[0]
     assert len(shown) == 12  # the whole walk, newest first
     for row, step in zip(
         shown[:4],
         (
-            "besluit volgschool → Volgschool",
-            "rapport vaststellen → Besluitvorming in de stuurgroep",
-            "correcties indienen → Definitief rapport vaststellen",
-            "concept rapport opstellen → Concept-rapport bij de school",
+            "Besluit: toelaatbaar als volgschool → Volgschool",
+            "Definitief toetsingsrapport met advies vaststellen en versturen → Besluitvorming",
+            "School geeft feitelijke onjuistheden terug → Definitief rapport vaststellen",
+            "Concept-toetsingsrapport met toetredingsadvies naar de school → Concept-rapport",
         ),
         strict=True,
     ):

@@ -26,10 +26,12 @@ from toetreding.cli import (
     web_commands,
 )
 from toetreding.cli._common import State, console, new_app, service, state
+from toetreding.cli._dutch import install as _install_dutch
 from toetreding.cli.overview_commands import overview, print_overview
 from toetreding.demo import demo_start, seed_demo
 from toetreding.settings import Settings
 
+_install_dutch()  # click's and Typer's own words (help, usage, errors) in Dutch
 app = new_app(
     "toetreding — toelatingsprotocollen van Samen Opleiden-partnerschappen.\n\n"
     "Database: TOETREDING_DATABASE_URL (standaard sqlite:///toetreding.db)."

@@ -17,7 +17,7 @@ from toetreding.cli._common import (
     service,
     state,
 )
-from toetreding.definition import ProtocolSpec
+from toetreding.definition import ProtocolSpec, guard_sentence, kind_word
 from toetreding.definition.lints import lint_protocol_text
 from toetreding.documents import OUTCOMES
 from toetreding.frameworks import FrameworkRegistry
@@ -159,19 +159,21 @@ def _print_protocol(spec: ProtocolSpec) -> None:
         end = ("eind" + (", " + end if end else "")) if st.final else end
         marker = " (begin)" if name == spec.initial else ""
         states.add_row(
-            str(st.step or ""), f"{name}{marker}\n{st.label}", st.description.strip(), end
+            str(st.step or ""), f"{st.label}{marker}\n[dim]{name}[/]", st.description.strip(), end
         )
     console.print(states)
     moves = Table("handeling", "van → naar", "rollen", "invoer", "voorwaarde", title="Handelingen")
+    state = {"*": "elke lopende stap", **{name: st.label for name, st in spec.states.items()}}
     for t in spec.transitions:
         inputs = ", ".join(
-            f"{i.name} ({i.kind}{'' if i.required else ', optioneel'})" for i in t.inputs
+            f"{i.label} ({kind_word(i.kind)}{'' if i.required else ', niet verplicht'})"
+            for i in t.inputs
         )
         moves.add_row(
-            f"{t.trigger}\n{t.label}",
-            f"{', '.join(t.source)} → {t.dest}",
-            ", ".join(t.roles),
+            f"{t.label}\n[dim]{t.trigger}[/]",
+            f"{', '.join(state.get(s, s) for s in t.source)} → {state.get(t.dest, t.dest)}",
+            ", ".join(spec.roles.get(r, r) for r in t.roles),
             inputs,
-            t.guard or "",
+            guard_sentence(spec, t.guard) if t.guard else "",
         )
     console.print(moves)

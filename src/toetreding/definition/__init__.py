@@ -13,6 +13,7 @@ from toetreding.definition.model import (
     TransitionSpec,
 )
 from toetreding.definition.registry import ProtocolRegistry
+from toetreding.definition.sentences import guard_sentence, kind_word
 
 __all__ = [
     "ArtefactSpec",
@@ -24,6 +25,8 @@ __all__ = [
     "StateSpec",
     "StepSpec",
     "TransitionSpec",
+    "guard_sentence",
+    "kind_word",
     "load_protocol_file",
     "load_protocol_text",
 ]

@@ -6,7 +6,8 @@ rules and cohort scripts are all loaded through it.
   reading, a budget of values and depth against alias bombs). The calendar file uses it too.
 * Stage 2, the model: a format's pydantic models derive from :class:`Spec` and use the
   shared field types (:data:`Identifier`, :data:`ProtocolId`, :data:`Text`); pydantic's
-  errors become Dutch messages (``_messages.py``).
+  errors become Dutch messages (``_messages.py``); :func:`value_problem` says the same of a
+  value a person typed (a web request's part, a command's argument).
 * Stage 3, the cross-checks: a format's :data:`CrossCheck` returns ``(KeyPath, message)``
   pairs; :func:`load_document` (``_loader.py``) puts file, line and key to each, and
   :func:`locate` does the same for warnings about a file that loaded.
@@ -17,6 +18,7 @@ Other packages use only the names below.
 
 from toetreding.formats._files import YAML_SUFFIXES, Versioned, load_versioned, yaml_files
 from toetreding.formats._loader import CrossCheck, load_document, load_document_file, locate
+from toetreding.formats._messages import value_problem
 from toetreding.formats._spec import Identifier, ProtocolId, Spec, Text
 from toetreding.formats._yaml import KeyPath, YamlProblem, read_yaml, read_yaml_text
 
@@ -36,5 +38,6 @@ __all__ = [
     "locate",
     "read_yaml",
     "read_yaml_text",
+    "value_problem",
     "yaml_files",
 ]

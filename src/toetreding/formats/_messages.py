@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core.core_schema import ErrorType
 
 from toetreding.formats._spec import Spec
 from toetreding.formats._yaml import KeyPath
@@ -137,3 +138,54 @@ def _indexable(node: Any, part: str | int) -> bool:
     if isinstance(node, dict):
         return part in node
     return isinstance(node, list) and isinstance(part, int) and part < len(node)
+
+
+# pydantic's checks of a value given by a person (a request's part, a command's argument),
+# in Dutch; whoever shows it names the part before it
+_PROBLEMS = {
+    "missing": "ontbreekt",
+    "int_parsing": "is geen geheel getal",
+    "int_type": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "float_parsing": "is geen getal",
+    "bool_parsing": "moet ja of nee (true of false) zijn",
+    "bool_type": "moet ja of nee (true of false) zijn",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "is te kort of leeg",
+    "string_too_long": "is te lang",
+    "date_parsing": "is geen datum (JJJJ-MM-DD)",
+    "date_from_datetime_parsing": "is geen datum (JJJJ-MM-DD)",
+    "date_type": "is geen datum (JJJJ-MM-DD)",
+    "datetime_parsing": "is geen tijdstip (JJJJ-MM-DDTUU:MM)",
+    "datetime_from_date_parsing": "is geen tijdstip (JJJJ-MM-DDTUU:MM)",
+    "json_invalid": "is geen leesbare JSON",
+    "list_type": "moet een lijst zijn",
+    "dict_type": "moet een object (sleutel: waarde) zijn",
+    "model_attributes_type": "moet een object (sleutel: waarde) zijn",
+    "extra_forbidden": "is hier onbekend",
+}
+
+
+_PYDANTIC_TYPES = frozenset(typing.get_args(ErrorType))
+
+
+def value_problem(error: Any) -> str:
+    """One of pydantic's errors about a value a person gave, as a Dutch phrase (without
+    saying where: the caller names the field, argument or option)."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind not in _PYDANTIC_TYPES and error.get("msg"):  # toetreding's own: already Dutch
+        return str(error["msg"])
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"]).removeprefix("Value error, ")
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"moet minstens {ctx.get('ge', ctx.get('gt'))} zijn"
+    if kind in ("less_than_equal", "less_than"):
+        return f"mag hoogstens {ctx.get('le', ctx.get('lt'))} zijn"
+    if kind in ("enum", "literal_error"):
+        return (
+            f"is niet toegestaan; kies uit {str(ctx.get('expected', '')).replace(' or ', ' of ')}"
+        )
+    if kind in _PROBLEMS:
+        return _PROBLEMS[kind]
+    return "is ongeldig"

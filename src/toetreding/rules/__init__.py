@@ -15,20 +15,26 @@ from toetreding.rules._registry import (
     rule,
 )
 from toetreding.rules.expression import (
+    AllOf,
+    AnyOf,
     ExpressionError,
     Guard,
+    Not,
     RuleCall,
     parse_guard,
     rule_calls,
 )
 
 __all__ = [
+    "AllOf",
+    "AnyOf",
     "AuditFacts",
     "CaseLookups",
     "ExpressionError",
     "Guard",
     "GuardContext",
     "NoLookups",
+    "Not",
     "PastEvent",
     "Rule",
     "RuleCall",

@@ -122,7 +122,7 @@ class CaseListStore:
             .order_by(DEADLINES.c.due_date.desc(), DEADLINES.c.id.desc())
         )
         with self.engine.connect() as connection:
-            since = {case_id: at for case_id, at in connection.execute(entered)}
+            since = dict(connection.execute(entered).all())
             soonest = {row.case_id: row for row in connection.execute(open_deadlines)}
         pulses = {}
         for case_id, at in since.items():

@@ -34,6 +34,7 @@ from toetreding.files import FileEntry, describe_size, entries_of, legacy_name
 from toetreding.service import Toetreding
 from toetreding.settings import Settings, sqlite_database
 from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
+from toetreding.web.errors import install as install_error_pages
 from toetreding.web.headers import add_security_headers
 from toetreding.web.security import SessionCodec, secret_key
 
@@ -126,6 +127,8 @@ def _refuse_nul(app: FastAPI) -> None:
 
 
 def _handlers(app: FastAPI) -> None:
+    install_error_pages(app, _error)
+
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         if _wants_json(request):

@@ -25,6 +25,7 @@ from toetreding.store import MAX_ID
 from toetreding.web.access import Viewer
 from toetreding.web.api._idempotency import DESCRIPTION, HEADER, idempotent
 from toetreding.web.deps import Me, require_csrf
+from toetreding.web.errors import invalid_request
 from toetreding.web.schemas import Problem, Refusal
 from toetreding.web.security import COOKIE
 
@@ -49,7 +50,9 @@ class ApiRoute(APIRoute):
             try:
                 return await handle(request)
             except RequestValidationError as exc:
-                return JSONResponse(Problem(detail=_invalid(exc)).model_dump(), status_code=422)
+                return JSONResponse(
+                    Problem(detail=invalid_request(exc)).model_dump(), status_code=422
+                )
             except HTTPException as exc:
                 if exc.status_code != 400:
                     raise
@@ -60,17 +63,6 @@ class ApiRoute(APIRoute):
                 return JSONResponse(Refusal.of(exc).model_dump(mode="json"), status_code=422)
 
         return route_handler
-
-
-def _invalid(exc: RequestValidationError) -> str:
-    problems = []
-    for error in exc.errors():
-        where = ".".join(
-            str(part) for part in error.get("loc", ()) if part != "body" and "[" not in str(part)
-        )
-        message = str(error.get("msg", "ongeldig")).removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "ongeldige aanvraag: " + "; ".join(problems)
 
 
 _MEANING = {

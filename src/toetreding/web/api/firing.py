@@ -55,7 +55,7 @@ def fire_create(received: Received | None, raw: bytes | None) -> FireCreate:
         if received is None:
             if not raw:
                 raise RequestValidationError(
-                    [{"loc": ("body",), "msg": "de inhoud ontbreekt", "type": "missing"}]
+                    [{"loc": ("body",), "msg": "de inhoud ontbreekt", "type": "empty_body"}]
                 )
             return FireCreate.model_validate_json(raw)
         inputs = received.text("inputs")

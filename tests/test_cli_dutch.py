@@ -1,0 +1,80 @@
+"""The command line speaks Dutch everywhere a person reads it: every command's help (click's
+and Typer's own words included), errors in the arguments, and the protocol as sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from toetreding.cli import app
+from toetreding.definition import ProtocolRegistry, guard_sentence
+
+from .conftest import PROTOCOLS
+from .helpers import run
+
+ENGLISH = (
+    "Show this message",
+    "Usage:",
+    "[required]",
+    "[default:",
+    "Options ",
+    "Arguments ",
+    "Commands ",
+    "<str>",
+    "<int>",
+    "<bool>",
+    "<Path>",
+    "<list[",
+    "Install completion",
+    "Show completion",
+    "[OPTIONS]",
+)
+
+
+def _commands(group: typer.Typer, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for command in group.registered_commands:
+        name = command.name or (command.callback.__name__ if command.callback else "")
+        found.append((*path, name.replace("_", "-")))
+    for sub in group.registered_groups:
+        assert sub.typer_instance is not None and sub.name
+        found += _commands(sub.typer_instance, (*path, sub.name))
+    return found
+
+
+def test_every_help_page_is_in_dutch(db: Path) -> None:
+    commands = _commands(app)
+    assert len(commands) > 40  # every command and group of toetreding
+    for command in commands:
+        shown = run(*command, "--help")
+        leftovers = [word for word in ENGLISH if word in shown]
+        assert leftovers == [], (command, leftovers, shown)
+    root = run("--help")
+    assert "[OPTIES] OPDRACHT [ARGUMENTEN]..." in root and "Gebruik: " in root
+    assert "Toon deze hulp en stop." in root and "Opdrachten" in root
+
+
+def test_a_wrong_argument_is_refused_in_dutch(db: Path) -> None:
+    out = run("case", "show", "abc", code=2)
+    assert "Ongeldige waarde voor 'case_id': is geen geheel getal" in out
+    assert "Input should" not in out and "Invalid value" not in out
+    out = run("case", "fire", code=2)
+    assert "Ontbrekend argument 'case_id'" in out
+    assert "Onbekende opdracht 'vliegen'" in run("vliegen", code=2)
+
+
+def test_protocol_show_gives_guards_as_sentences_and_inputs_by_label(db: Path) -> None:
+    out = run("protocol", "show", "partnerschap2")
+    assert "date_reached" not in out and "report_ready" not in out
+    assert "(document)" not in out and "orientatie (begin)" not in out
+    spec = ProtocolRegistry.from_directory(PROTOCOLS).get("partnerschap2")
+    guards = {t.trigger: guard_sentence(spec, t.guard) for t in spec.transitions if t.guard}
+    assert guards["concept_rapport_opstellen"] == (
+        "De datum ‘Afgesproken datum van de interne audit’ is bereikt en de auditcommissie "
+        "heeft een concept-rapport opgesteld"
+    )
+    assert guards["besluit_volgschool"].startswith(
+        "Het dossier is nooit eerder in de stap ‘Volgschool’ geweest en het besluit volgt"
+    )
+    assert guards["zelfevaluatie_indienen"] == "‘Aantal pagina's (maximaal 10)’ is hoogstens 10"
