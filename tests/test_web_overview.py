@@ -165,3 +165,15 @@ def test_an_unforeseen_fault_answers_a_dutch_500_without_a_traceback(reader: Tes
     assert page.status_code == 500
     assert "er ging aan onze kant iets mis" in page.text
     assert "geheim detail" not in page.text and "Traceback" not in page.text
+
+
+def test_the_protocol_page_gives_each_guard_as_a_sentence(reader: TestClient) -> None:
+    sign_in(reader, COORDINATOR)
+    page = reader.get("/protocollen/partnerschap2/2").text
+    assert "date_reached(" not in page and "report_ready(" not in page and "<code>" not in page
+    assert (
+        "<td>De datum ‘Afgesproken datum van de interne audit’ is bereikt en de auditcommissie "
+        "heeft een concept-rapport opgesteld</td>"
+    ) in page
+    diagram = reader.get("/dossiers/5/protocol").text
+    assert '<script src="/static/diagram.js" defer></script>' in diagram

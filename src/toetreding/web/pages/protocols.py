@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from toetreding._exceptions import NotFoundError
+from toetreding.definition import guard_sentence
 from toetreding.definition.model import (
     ALL_ACTIVE_STATES,
     DeadlineSpec,
@@ -69,6 +70,7 @@ class TransitionView:
     sources: list[str]
     dest: str
     roles: str
+    guard: str  # the guard as a sentence ("" when the transition has none)
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -236,6 +238,7 @@ class ProtocolWords:
             sources=[self.state_label(s) for s in transition.source],
             dest=self.state_label(transition.dest),
             roles=self.roles(transition.roles),
+            guard=guard_sentence(self.spec, transition.guard) if transition.guard else "",
         )
 
     def deadlines(self, state: str) -> list[DeadlineView]:
