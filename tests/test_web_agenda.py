@@ -142,7 +142,8 @@ def test_the_feed_has_one_all_day_event_per_open_deadline(client: TestClient) ->
     assert carmel["SUMMARY"] == f"Termijn: {CARMEL_DUE} — {CARMEL}"
     assert carmel["DESCRIPTION"].startswith(f"{CARMEL_DUE}: uiterlijk 10-11-2025\n")
     assert "Stap: Concept-rapport bij de school" in carmel["DESCRIPTION"]
-    assert "http://localhost:8000/dossiers/6" in carmel["DESCRIPTION"]
+    # no TOETREDING_BASE_URL: the link follows the address the feed was asked at
+    assert "http://testserver/dossiers/6" in carmel["DESCRIPTION"]
     assert by_day["20261213"]["SUMMARY"] == f"Termijn: {HENGELO_DUE} — {HENGELO}"
     assert {event["DTSTAMP"] for event in events} == {"20261123T090000Z"}  # the app's clock
     assert len({event["UID"] for event in events}) == 2
@@ -218,8 +219,8 @@ def test_a_calendar_link_is_made_shown_once_fetched_and_revoked(client: TestClie
     sign_in(client, COORDINATOR)
     assert "niet ingesteld" in client.get("/account").text
     url = shown_secret(post_form(client, "/account/kalender/nieuw"), "kalender")
-    assert url.startswith("http://localhost:8000/kalender/") and url.endswith(".ics")
-    path = url.removeprefix("http://localhost:8000")
+    assert url.startswith("http://testserver/kalender/") and url.endswith(".ics")  # as asked
+    path = url.removeprefix("http://testserver")
     feed = client.get(path)
     assert feed.status_code == 200 and len(read_events(feed.text)) == 2
     later = client.get("/account").text
@@ -227,7 +228,7 @@ def test_a_calendar_link_is_made_shown_once_fetched_and_revoked(client: TestClie
     replaced = shown_secret(post_form(client, "/account/kalender/nieuw"), "kalender")
     assert replaced != url and client.get(path).status_code == 404  # the old link stops
     assert "Ingetrokken" in post_form(client, "/account/kalender/intrekken")
-    assert client.get(replaced.removeprefix("http://localhost:8000")).status_code == 404
+    assert client.get(replaced.removeprefix("http://testserver")).status_code == 404
 
 
 def test_account_forms_need_the_csrf_token(client: TestClient) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
+from toetreding.cli.web_commands import served_url
 from toetreding.clock import local
 from toetreding.service import deadline_status
 
@@ -177,3 +178,27 @@ def test_the_protocol_page_gives_each_guard_as_a_sentence(reader: TestClient) ->
     ) in page
     diagram = reader.get("/dossiers/5/protocol").text
     assert '<script src="/static/diagram.js" defer></script>' in diagram
+
+
+def test_links_in_the_calendar_feed_follow_the_address_unless_a_base_url_is_set(
+    reader: TestClient,
+) -> None:
+    sign_in(reader, COORDINATOR)
+    context = reader.app.state.ctx  # type: ignore[attr-defined]
+    person = context.service.store.person(COORDINATOR)
+    feed = f"/kalender/{context.accounts.issue_token(person.id, 'calendar')}.ics"
+    asked = TestClient(reader.app, base_url="http://toetreding.school.example:8123")
+    assert "http://toetreding.school.example:8123/dossiers/6" in asked.get(feed).text
+    assert "localhost:8000" not in asked.get(feed).text
+    chosen = replace(context.settings, base_url="https://toetreding.example", base_url_set=True)
+    context.settings = chosen  # as TOETREDING_BASE_URL would set it
+    try:
+        assert "https://toetreding.example/dossiers/6" in asked.get(feed).text
+    finally:
+        context.settings = replace(chosen, base_url_set=False)
+
+
+def test_serve_links_its_e_mails_to_the_address_it_serves() -> None:
+    assert served_url("127.0.0.1", 8123) == "http://127.0.0.1:8123"
+    assert served_url("0.0.0.0", 9000) == "http://localhost:9000"
+    assert served_url("::1", 9000) == "http://[::1]:9000"

@@ -61,6 +61,9 @@ class Settings:
     # None: ``outbox/`` next to the SQLite database file, else ``./outbox`` (outbox_folder()).
     outbox_dir: Path | None = None
     base_url: str = DEFAULT_BASE_URL  # links to a case: ``{base_url}/dossiers/{case_id}``
+    # False: no TOETREDING_BASE_URL; links then follow the address asked (a page, the
+    # calendar feed) or served (``serve --host/--port``, for its e-mails)
+    base_url_set: bool = False
     # Signs session cookies; None: the web app keeps one in a file next to the database.
     secret_key: str | None = field(default=None, repr=False)
     # Uploaded files (docs/architecture.md, "Files"): their bytes on disk (``files_dir``;
@@ -96,6 +99,7 @@ class Settings:
             mail_from=_mail_from(_env("TOETREDING_MAIL_FROM")),
             outbox_dir=Path(outbox_dir) if outbox_dir else None,
             base_url=_base_url(_env("TOETREDING_BASE_URL")),
+            base_url_set=_env("TOETREDING_BASE_URL") is not None,
             secret_key=_env("TOETREDING_SECRET_KEY"),
             file_store=_file_store(_env("TOETREDING_FILE_STORE")),
             files_dir=Path(files_dir) if files_dir else None,

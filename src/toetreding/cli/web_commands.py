@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import typer
 
@@ -105,8 +106,8 @@ def ensure_first_admin(ctx: typer.Context) -> None:
 
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Adres om op te luisteren"),
+    port: int = typer.Option(8000, "--port", help="Poort om op te luisteren"),
     scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler", help="Planner meedraaien"),
 ) -> None:
     """Start de webapp (en de planner voor herinneringen) en toon het adres."""
@@ -115,13 +116,24 @@ def serve(
     from toetreding.cli.reminder_commands import heartbeat_thread
     from toetreding.web import create_app
 
+    served = served_url(host, port)
+    if not state(ctx).settings.base_url_set:  # e-mails link to where the app really runs
+        state(ctx).settings = replace(state(ctx).settings, base_url=served)
     settings = state(ctx).settings
     ensure_first_admin(ctx)
     stop = threading.Event()
     if scheduler:
         heartbeat_thread(ctx, stop)
-    console.print(f"toetreding draait op [bold]http://{host}:{port}/[/] (stoppen met Ctrl-C)")
+    console.print(f"toetreding draait op [bold]{served}/[/] (stoppen met Ctrl-C)")
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
     finally:
         stop.set()
+
+
+def served_url(host: str, port: int) -> str:
+    """The address people reach ``serve --host HOST --port PORT`` at (for links)."""
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:  # an IPv6 address
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"

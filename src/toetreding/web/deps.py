@@ -48,6 +48,15 @@ def ctx(request: Request) -> WebContext:
     return context
 
 
+def link_base(request: Request) -> str:
+    """Where links in feeds and e-mails point: TOETREDING_BASE_URL when it is set, else the
+    address this request was made to (never a guessed localhost:8000)."""
+    settings = ctx(request).settings
+    if settings.base_url_set:
+        return settings.base_url
+    return str(request.base_url).rstrip("/")
+
+
 def session_of(request: Request) -> SessionData | None:
     return ctx(request).codec.load(request.cookies.get(COOKIE))
 

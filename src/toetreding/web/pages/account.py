@@ -26,6 +26,7 @@ from toetreding.web.deps import (
     Me,
     client_address,
     ctx,
+    link_base,
     page,
     require_csrf,
     session_secret,
@@ -65,7 +66,7 @@ def issue_token(
     context = ctx(request)
     if kind == "calendar":
         token = context.accounts.issue_token(me.person_id, kind)
-        return _render(request, me, issued={soort: calendar_url(context.settings.base_url, token)})
+        return _render(request, me, issued={soort: calendar_url(link_base(request), token)})
     try:
         days = int(dagen) if dagen.strip() else context.settings.api_token_days
         token = context.accounts.issue_api_token(me.person_id, naam, days)

@@ -15,7 +15,7 @@ from toetreding._exceptions import NotFoundError
 from toetreding.deadlines import DATE_FOLLOWS
 from toetreding.service import AgendaItem
 from toetreding.web.access import load_viewer
-from toetreding.web.deps import Me, ctx, page, page_number
+from toetreding.web.deps import Me, ctx, link_base, page, page_number
 from toetreding.web.ical import AllDayEvent, calendar
 
 router = APIRouter(include_in_schema=False)
@@ -88,7 +88,7 @@ def calendar_feed(request: Request, token: str) -> Response:
         raise NotFoundError("deze agenda-link bestaat niet (meer)")
     service = context.service
     me = load_viewer(service, person_id)
-    base_url = context.settings.base_url
+    base_url = link_base(request)
     agenda = service.agenda(today=service.today(), visible=me.scope)
     # a deadline without a date yet (datum volgt) has no day to be in a calendar on
     events = [event_of(item, base_url) for item in agenda if item.deadline.due_date]
