@@ -1,5 +1,6 @@
-"""The command line's own words in Dutch: click's and Typer's help and error texts (which
-they take through ``gettext``, with no Dutch catalogue) and the type names in the help.
+"""The command line's own words in Dutch: click's and Typer's help texts (which they take
+through ``gettext``, with no Dutch catalogue) and the type names in the help; a value that
+does not convert says why in Dutch. Usage errors are put in Dutch by ``_errors.py``.
 
 Installed once, when :mod:`toetreding.cli` is imported; this process runs only our CLI.
 """
@@ -23,15 +24,15 @@ import typer.rich_utils
 
 from toetreding.formats import value_problem
 
+# help texts only: usage errors are put in Dutch by _errors.py (one place)
 WORDS = {
     "Show this message and exit.": "Toon deze hulp en stop.",
     "Show the version and exit.": "Toon de versie en stop.",
     "Usage:": "Gebruik:",
     "Arguments": "Argumenten",
     "Options": "Opties",
-    "Commands": "Opdrachten",
+    "Commands": "Commando's",
     "Error": "Fout",
-    "Error: {message}": "Fout: {message}",
     "Aborted!": "Afgebroken.",
     "Aborted.": "Afgebroken.",
     "[required]": "[verplicht]",
@@ -42,42 +43,15 @@ WORDS = {
     "env var: {var}": "omgevingsvariabele: {var}",
     "(deprecated) ": "(verouderd) ",
     "deprecated": "verouderd",
-    "Missing argument": "Ontbrekend argument",
-    "Missing option": "Ontbrekende optie",
-    "Missing parameter": "Ontbrekende parameter",
-    "Missing command.": "Geef een opdracht.",
-    "Missing {param_type}": "{param_type} ontbreekt",
-    "Missing parameter: {param_name}": "Ontbrekende parameter: {param_name}",
-    "No such command {name!r}.": "Onbekende opdracht {name!r}.",
-    "No such option {name!r}.": "Onbekende optie {name!r}.",
-    "Option {name!r} does not take a value.": "Optie {name!r} neemt geen waarde.",
-    "Invalid value for {param_hint}: {message}": "Ongeldige waarde voor {param_hint}: {message}",
-    "Invalid value: {message}": "Ongeldige waarde: {message}",
     "Try '{command} {option}' for help.": "Zie '{command} {option}' voor hulp.",
     "Try [blue]'{command_path} {help_option}'[/] for help.": (
         "Zie [blue]'{command_path} {help_option}'[/] voor hulp."
-    ),
-    "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
-    "{value} is not in the range {range}.": "{value} ligt niet tussen {range}.",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} bestaat niet.",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} is een map.",
-    "{name} {filename!r} is a file.": "{name} {filename!r} is een bestand.",
-    "{name} {filename!r} is not readable.": "{name} {filename!r} is niet leesbaar.",
-    "{name} {filename!r} is not writable.": "{name} {filename!r} is niet schrijfbaar.",
-    "Could not open file {filename!r}: {message}": (
-        "Kon bestand {filename!r} niet openen: {message}"
     ),
     "file": "bestand",
     "directory": "map",
     "path": "pad",
     "Choose from:\n\t{choices}": "Kies uit:\n\t{choices}",
     "unknown error": "onbekende fout",
-    "Got unexpected extra argument ({args})": "Onverwacht extra argument ({args})",
-    "Got unexpected extra arguments ({args})": "Onverwachte extra argumenten ({args})",
-    "Option {name!r} requires an argument.": "Optie {name!r} vraagt een waarde.",
-    "Option {name!r} requires {nargs} arguments.": "Optie {name!r} vraagt {nargs} waarden.",
-    "Did you mean {possibility}?": "Bedoelt u {possibility}?",
-    "(Did you mean one of: {possibilities}?)": "(Bedoelt u een van: {possibilities}?)",
     "integer": "geheel getal",
     "float": "getal",
     "Install completion for the current shell.": (
@@ -124,7 +98,7 @@ def _dutch_types(show: Callable[[Any, Any], str | None]) -> Callable[[Any, Any],
     return display
 
 
-_PIECES = {"[OPTIONS]": "[OPTIES]", "COMMAND [ARGS]...": "OPDRACHT [ARGUMENTEN]..."}
+_PIECES = {"[OPTIONS]": "[OPTIES]", "COMMAND [ARGS]...": "COMMANDO [ARGS]..."}  # as _errors
 
 
 def _dutch_usage(collect: Callable[[Any, Any], list[str]]) -> Callable[[Any, Any], list[str]]:
@@ -133,37 +107,6 @@ def _dutch_usage(collect: Callable[[Any, Any], list[str]]) -> Callable[[Any, Any
 
     pieces._dutch = True  # type: ignore[attr-defined]
     return pieces
-
-
-# Typer's copy of click writes these in its own code: said again in Dutch where they start
-_REPHRASE = (
-    ("Invalid value for ", "Ongeldige waarde voor "),
-    ("Invalid value: ", "Ongeldige waarde: "),
-    ("Missing argument", "Ontbrekend argument"),
-    ("Missing option", "Ontbrekende optie"),
-    ("Missing parameter", "Ontbrekende parameter"),
-    ("No such option: ", "Onbekende optie: "),
-    ("Got unexpected extra argument(s)", "Onverwachte extra argumenten"),
-    ("Option '", "Optie '"),
-    (" requires an argument.", " vraagt een waarde."),
-    (" does not take a value.", " neemt geen waarde."),
-    ("Did you mean ", "Bedoelt u "),
-    ("(Possible options: ", "(mogelijke opties: "),
-)
-
-
-def rephrase(message: str) -> str:
-    for english, words in _REPHRASE:
-        message = message.replace(english, words)
-    return message
-
-
-def _dutch_message(format_message: Callable[[Any], str]) -> Callable[[Any], str]:
-    def said(self: Any) -> str:
-        return rephrase(format_message(self))
-
-    said._dutch = True  # type: ignore[attr-defined]
-    return said
 
 
 def _dutch_help_option(get: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -203,9 +146,6 @@ def install() -> None:
         _patch(command, "collect_usage_pieces", _dutch_usage)
     _patch(typer._click.core.Command, "get_help_option", _dutch_help_option)
     _patch(typer._click.formatting.HelpFormatter, "write_usage", _dutch_usage_line)
-    for error in vars(typer._click.exceptions).values():
-        if isinstance(error, type) and issubclass(error, Exception):
-            _patch(error, "format_message", _dutch_message)
     for module in (typer._coercion, typer._param_types):  # a value that does not convert
         setattr(module, "get_error_msg", _value_error)  # noqa: B010
     click = typer._click  # Typer's own copy of click: its words and usage line
