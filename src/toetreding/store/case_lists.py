@@ -118,7 +118,11 @@ class CaseListStore:
         )
         open_deadlines = (
             select(DEADLINES.c.case_id, DEADLINES.c.state, DEADLINES.c.name, DEADLINES.c.due_date)
-            .where(DEADLINES.c.case_id.in_(ids), DEADLINES.c.status == DeadlineStatus.OPEN.value)
+            .where(
+                DEADLINES.c.case_id.in_(ids),
+                DEADLINES.c.status == DeadlineStatus.OPEN.value,
+                DEADLINES.c.due_date.is_not(None),  # 'datum volgt': no date to show yet
+            )
             .order_by(DEADLINES.c.due_date.desc(), DEADLINES.c.id.desc())
         )
         with self.engine.connect() as connection:
