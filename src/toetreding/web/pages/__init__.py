@@ -8,6 +8,7 @@ from toetreding.web.pages import (
     cases,
     documents,
     files,
+    framework_admin,
     overview,
     protocol_admin,
     protocols,
@@ -17,5 +18,6 @@ from toetreding.web.pages import (
 
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
 routers += [files.router, sheets.router]
-routers += [agenda.router, account.router, protocols.router, protocol_admin.router]
+routers += [agenda.router, account.router, protocols.router]
+routers += [protocol_admin.router, framework_admin.router]
 routers += [calendar.router]

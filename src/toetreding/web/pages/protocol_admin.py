@@ -118,8 +118,8 @@ def _render(
         me,
         spec=current,
         text=text,
-        problems=_with_lines(text, problems or []),
-        warnings=_with_lines(text, warnings),
+        problems=with_lines(text, problems or []),
+        warnings=with_lines(text, warnings),
         checked=checked,
         published=published,
         refused=refused,
@@ -129,7 +129,7 @@ def _render(
     return response
 
 
-def _with_lines(text: str, found: list[DefinitionProblem]) -> list[LineProblem]:
+def with_lines(text: str, found: list[DefinitionProblem]) -> list[LineProblem]:
     lines = text.split("\n")
     return [
         LineProblem(

@@ -1,0 +1,84 @@
+"""Kaderbeheer: an administrator loads a quality framework for a partnership from text in a
+plain editor; the loader's problems come back by line and nothing is loaded on an error. A
+loaded version never changes (the same id and version with other content is refused)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from toetreding._exceptions import ConflictError, DefinitionError, DefinitionProblem
+from toetreding.frameworks import FrameworkSpec, load_framework_text
+from toetreding.web.deps import Me, ctx, page, require_csrf
+from toetreding.web.pages.protocol_admin import MAX_TEXT, with_lines
+from toetreding.web.pages.protocols import visible_frameworks
+from toetreding.web.views import require_admin
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/kaderbeheer")
+def framework_editor(request: Request, me: Me) -> Response:
+    require_admin(me)
+    return _render(request, me, "", None)
+
+
+@router.post("/kaderbeheer")
+def check_or_load(
+    request: Request,
+    me: Me,
+    csrf_token: str = Form(""),
+    tekst: str = Form(""),
+    partnerschap: str = Form(""),
+    actie: str = Form("controleren"),
+) -> Response:
+    require_admin(me)
+    require_csrf(request, csrf_token)
+    context = ctx(request)
+    text = tekst.replace("\r\n", "\n")[:MAX_TEXT]
+    chosen = int(partnerschap) if partnerschap.isascii() and partnerschap.isdigit() else None
+    known = {p.id for p in context.service.partnerships()}
+    if chosen not in known:
+        return _render(request, me, text, chosen, refused="kies het partnerschap", status=422)
+    try:
+        spec = load_framework_text(text, "kader")
+        if actie == "laden":
+            new = context.desk.frameworks.load(chosen, spec, context.service.clock.now())
+            return _render(request, me, text, chosen, loaded=spec, new=new)
+    except DefinitionError as exc:
+        return _render(request, me, text, chosen, problems=exc.problems, status=422)
+    except ConflictError as exc:
+        return _render(request, me, text, chosen, refused=str(exc), status=409)
+    return _render(request, me, text, chosen, checked=spec)
+
+
+def _render(
+    request: Request,
+    me: Me,
+    text: str,
+    chosen: int | None,
+    *,
+    problems: list[DefinitionProblem] | None = None,
+    checked: FrameworkSpec | None = None,
+    loaded: FrameworkSpec | None = None,
+    new: bool = True,
+    refused: str = "",
+    status: int = 200,
+) -> Response:
+    context = ctx(request)
+    response = page(
+        request,
+        "framework_admin.html",
+        me,
+        text=text,
+        chosen=chosen,
+        partnerships=context.service.partnerships(),
+        frameworks=visible_frameworks(context, me),
+        problems=with_lines(text, problems or []),
+        checked=checked,
+        loaded=loaded,
+        new=new,
+        refused=refused,
+    )
+    response.status_code = status
+    return response
