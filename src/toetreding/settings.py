@@ -21,6 +21,7 @@ OUTBOX_FOLDER_NAME = "outbox"
 FILES_FOLDER_NAME = "bestanden"
 DEFAULT_MAX_UPLOAD_MB = 25
 DEFAULT_MAX_YAML_KB = 1024
+DEFAULT_MAX_BODY_KB = 1024
 MAX_YAML_KB_ENV = "TOETREDING_MAX_YAML_KB"
 
 FileStoreKind = Literal["disk", "database"]
@@ -72,6 +73,9 @@ class Settings:
     files_dir: Path | None = None
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB  # per file
     api_token_days: int = DEFAULT_API_TOKEN_DAYS  # a new API token's validity, by default
+    # The largest request body the web app and API read (JSON, forms); uploads (multipart)
+    # have their own limits per file and per request.
+    max_body_kb: int = DEFAULT_MAX_BODY_KB
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -105,6 +109,7 @@ class Settings:
             files_dir=Path(files_dir) if files_dir else None,
             max_upload_mb=_max_upload_mb(_env("TOETREDING_MAX_UPLOAD_MB")),
             api_token_days=_token_days(_env("TOETREDING_API_TOKEN_DAYS")),
+            max_body_kb=_max_body_kb(_env("TOETREDING_MAX_BODY_KB")),
         )
 
     @property
@@ -221,6 +226,17 @@ def _max_upload_mb(raw: str | None) -> int:
         return int(raw)
     raise ConfigurationError(
         f"TOETREDING_MAX_UPLOAD_MB moet een geheel aantal megabytes zijn (1 tot en met 2000), "
+        f"niet '{raw}'"
+    )
+
+
+def _max_body_kb(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_MAX_BODY_KB
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 100_000:
+        return int(raw)
+    raise ConfigurationError(
+        f"TOETREDING_MAX_BODY_KB moet een geheel aantal kilobytes zijn (1 tot en met 100000), "
         f"niet '{raw}'"
     )
 

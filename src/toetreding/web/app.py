@@ -33,9 +33,11 @@ from toetreding.documents.filters import dutch_date
 from toetreding.files import FileEntry, describe_size, entries_of, legacy_name
 from toetreding.service import Toetreding
 from toetreding.settings import Settings, sqlite_database
+from toetreding.store import DATABASE_DOWN
 from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
 from toetreding.web.errors import install as install_error_pages
 from toetreding.web.headers import add_security_headers
+from toetreding.web.limits import DATABASE_DOWN_MESSAGE, RETRY_AFTER_S, BodyLimit, BodyTooLarge
 from toetreding.web.security import SessionCodec, secret_key
 
 HERE = Path(__file__).parent
@@ -74,6 +76,7 @@ def create_app(
     app.state.ctx = context
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_kb * 1024)  # innermost: see limits.py
     _refuse_nul(app)
     add_security_headers(app, https=context.secure_cookies, docs_url=app.docs_url)
     from toetreding.web.api import router as api_router
@@ -139,6 +142,18 @@ def _handlers(app: FastAPI) -> None:
     async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
         message = "het formulier is verlopen of niet van deze site; laad de pagina opnieuw"
         return _error(request, 403, message)
+
+    @app.exception_handler(BodyTooLarge)
+    async def body_too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return _error(request, 413, str(exc.detail))
+
+    async def database_down(request: Request, _exc: Exception) -> Response:
+        response = _error(request, 503, DATABASE_DOWN_MESSAGE)
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+
+    for failure in DATABASE_DOWN:
+        app.add_exception_handler(failure, database_down)
 
     @app.exception_handler(ToetredingError)
     async def refused(request: Request, exc: ToetredingError) -> Response:
