@@ -67,6 +67,18 @@ class InputSpec(Spec):
     # A document input that takes several files (e.g. a portfolio with its appendices). Left
     # out of the definition while false, so existing protocol versions keep their digest.
     multiple: bool = Field(default=False, exclude_if=lambda value: not value)
+    # The range of a number input, both ends included (e.g. a page count: min 1). Left out
+    # of the definition when not given, so existing protocol versions keep their digest.
+    min: int | None = Field(default=None, exclude_if=lambda value: value is None)
+    max: int | None = Field(default=None, exclude_if=lambda value: value is None)
+
+    @model_validator(mode="after")
+    def _range_for_numbers(self) -> InputSpec:
+        if (self.min is not None or self.max is not None) and self.kind is not InputKind.NUMBER:
+            raise ValueError("min en max horen alleen bij een invoer van soort number")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is groter dan max ({self.max})")
+        return self
 
 
 _DURATION = re.compile(

@@ -11,6 +11,10 @@ from toetreding.definition.model import InputKind, InputSpec, TransitionSpec
 from toetreding.files import Attachment, NoSuchFile
 
 _YES = {"ja", "yes", "true", "1", "akkoord", "j", "y"}
+# The longest note and named text a step takes: a history row stays readable, and a 10 MB
+# note is refused here for the CLI, the web pages and the API alike.
+MAX_NOTE_CHARS = 5_000
+MAX_TEXT_CHARS = 2_000
 
 
 class InputProblems(ValueError):
@@ -34,6 +38,8 @@ def normalise_inputs(
         if name not in declared:
             wanted = ", ".join(sorted(declared)) or "geen invoer"
             problems.append(f"onbekende invoer '{name}' (deze handeling vraagt: {wanted})")
+    if note is not None and len(note.strip()) > MAX_NOTE_CHARS:
+        problems.append(f"de toelichting is te lang: {_too_long(note.strip(), MAX_NOTE_CHARS)}")
     payload: dict[str, Any] = {}
     for spec in transition.inputs:
         raw = note if spec.kind is InputKind.NOTE else given.get(spec.name)
@@ -47,7 +53,7 @@ def normalise_inputs(
         except ValueError as exc:
             problems.append(f"'{spec.label}': {exc}")
             continue
-        if spec.kind is not InputKind.NOTE:
+        if spec.kind is not InputKind.NOTE:  # the note is checked above
             payload[spec.name] = value
     if problems:
         raise InputProblems(problems, hints)
@@ -64,7 +70,10 @@ def _parse(spec: InputSpec, raw: Any) -> Any:
     if isinstance(raw, Attachment | NoSuchFile | list | tuple):
         raise ValueError("vraagt geen bestand")
     if spec.kind in (InputKind.NOTE, InputKind.TEXT):
-        return str(raw).strip()
+        text = str(raw).strip()
+        if spec.kind is InputKind.TEXT and len(text) > MAX_TEXT_CHARS:
+            raise ValueError(_too_long(text, MAX_TEXT_CHARS))
+        return text
     if spec.kind is InputKind.CONFIRMATION:
         if raw is True or str(raw).strip().lower() in _YES:
             return True
@@ -77,15 +86,32 @@ def _parse(spec: InputSpec, raw: Any) -> Any:
         except ValueError:
             raise ValueError(f"'{raw}' is geen datum (gebruik JJJJ-MM-DD)") from None
     if spec.kind is InputKind.NUMBER:
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        try:
-            return int(str(raw).strip())
-        except ValueError:
-            raise ValueError(f"'{raw}' is geen geheel getal") from None
+        return _number(spec, raw)
     if spec.kind is InputKind.SCHOOL_YEAR:
         return SchoolYear.parse(str(raw)).name
     raise ValueError(f"onbekende soort invoer {spec.kind}")  # pragma: no cover
+
+
+def _number(spec: InputSpec, raw: Any) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        number = raw
+    else:
+        text = str(raw).strip()
+        if len(text) > 20:  # int() of thousands of digits is slow: no count is that long
+            raise ValueError(f"'{text[:20]}…' is geen geheel getal")
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValueError(f"'{raw}' is geen geheel getal") from None
+    if spec.min is not None and number < spec.min:
+        raise ValueError(f"moet minstens {spec.min} zijn, niet {number}")
+    if spec.max is not None and number > spec.max:
+        raise ValueError(f"mag hoogstens {spec.max} zijn, niet {number}")
+    return number
+
+
+def _too_long(text: str, limit: int) -> str:
+    return f"{len(text):,} tekens; ten hoogste {limit:,}".replace(",", ".")
 
 
 def _files(spec: InputSpec, raw: Any) -> list[dict[str, Any]]:
