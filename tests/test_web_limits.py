@@ -83,9 +83,18 @@ def test_a_body_without_its_length_is_counted_while_it_streams_in(client: TestCl
     assert response.status_code == 413
     assert "groter dan 1 MB" in response.json()["detail"]
     assert _state(client, 4) == "orientatie"
+    long_note = client.post(
+        "/api/dossiers/4/handelingen/stoppen",
+        json={"note": "z" * 500_000},  # read (below 1 MB), then refused by the engine
+        headers=token(client, STUURGROEP),
+    )
+    assert long_note.status_code == 422
+    assert (
+        long_note.json()["reason"] == "de toelichting is te lang: 500.000 tekens; ten hoogste 5.000"
+    )
     fine = client.post(
         "/api/dossiers/4/handelingen/stoppen",
-        json={"note": "z" * 500_000},  # below the limit: accepted as before
+        json={"note": "z" * 5_000},
         headers=token(client, STUURGROEP),
     )
     assert fine.status_code == 200, fine.text
