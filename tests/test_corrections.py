@@ -17,7 +17,7 @@ from toetreding.service import Toetreding, corrected_rows
 from toetreding.store import CaseFilter, Store
 
 from .helpers import part2_with_noordik, run, run_json
-from .web_helpers import COORDINATOR, STUURGROEP, token
+from .web_helpers import COORDINATOR, STUURGROEP, csrf_of, sign_in, token
 
 PROTOCOL = """\
 id: termijnen
@@ -193,3 +193,33 @@ def test_correct_through_the_api_once_per_idempotency_key(client: TestClient) ->
     assert again.status_code == 200 and again.json() == first.json()
     triggers = [h.trigger for h in app.history(case_id)]
     assert triggers[-2:] == [newest.trigger, "correctie"]  # corrected once
+
+
+def test_the_case_page_offers_the_correction_to_a_coordinator_with_a_confirmation(
+    client: TestClient,
+) -> None:
+    app: Toetreding = client.app.state.ctx.service  # type: ignore[attr-defined]
+    case_id = next(
+        case.id
+        for case, _ in app.find_cases(CaseFilter(running=True))
+        if app.correctable_row(case.id, app.person_id(COORDINATOR)) is not None
+    )
+    newest = app.history(case_id)[-1]
+    sign_in(client, STUURGROEP)
+    assert "Stap corrigeren" not in client.get(f"/dossiers/{case_id}").text
+    client.post("/uitloggen", data={"csrf_token": csrf_of(client.get("/").text)})
+    sign_in(client, COORDINATOR)
+    page = client.get(f"/dossiers/{case_id}").text
+    assert "Stap corrigeren" in page and f"De nieuwste stap (rij {newest.seq}" in page
+    url = f"/dossiers/{case_id}/correctie"
+    form = {"csrf_token": csrf_of(page), "reden": "Verkeerd dossier", "rij": str(newest.seq)}
+    unconfirmed = client.post(url, data=form, follow_redirects=False)
+    assert unconfirmed.status_code == 422
+    assert "vink aan dat u de stap wilt terugnemen" in unconfirmed.text
+    assert "Verkeerd dossier" in unconfirmed.text  # the reason is kept in the form
+    assert app.history(case_id)[-1] == newest
+    done = client.post(url, data={**form, "bevestigd": "ja"}, follow_redirects=False)
+    assert done.status_code == 303
+    shown = client.get(f"/dossiers/{case_id}").text
+    assert f"gecorrigeerd (zie rij {newest.seq + 1})" in shown
+    assert app.case(case_id).state == newest.from_state

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from toetreding._exceptions import ConflictError, InvalidInputError, RoleNotAllowed
 from toetreding.clock import as_aware, local
+from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
 from toetreding.store import CORRECTED, CORRECTION, HistoryEntry
 
@@ -33,8 +34,23 @@ def standing(history: list[HistoryEntry]) -> list[HistoryEntry]:
     ]
 
 
+def _is_step(spec: ProtocolSpec, entry: HistoryEntry) -> bool:
+    """Whether the row is a step of the protocol (what a correction may take back)."""
+    return entry.from_state is not None and any(
+        t.trigger == entry.trigger for t in spec.transitions
+    )
+
+
 class CorrectionService(ServiceBase):
     """Taking back the newest step of a case."""
+
+    def correctable_row(self, case_id: int, person_id: int) -> HistoryEntry | None:
+        """The newest row of the case, if this person may take it back now (to offer it)."""
+        loaded = self.store.case_for_actor(case_id, person_id)
+        if not loaded.roles & set(CORRECTION_ROLES):
+            return None
+        newest = self.store.history(case_id)[-1]
+        return newest if _is_step(self.spec_of(loaded.case), newest) else None
 
     def correct_step(
         self,
@@ -70,8 +86,7 @@ class CorrectionService(ServiceBase):
                 f"rij {seq} is niet de nieuwste stap van dossier {case_id} (dat is rij "
                 f"{newest.seq}); alleen de nieuwste stap kan worden gecorrigeerd"
             )
-        steps = {t.trigger: t.label for t in spec.transitions}
-        if newest.from_state is None or newest.trigger not in steps:
+        if not _is_step(spec, newest):
             what = (
                 "het openen van het dossier"
                 if newest.from_state is None

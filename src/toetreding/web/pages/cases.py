@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from toetreding._exceptions import FileTooLarge, TransitionRefused
+from toetreding._exceptions import (
+    ConflictError,
+    FileTooLarge,
+    InvalidInputError,
+    TransitionRefused,
+)
 from toetreding.definition import InputKind
-from toetreding.service import CaseView, artefact_labels, deadline_status, history_heading
+from toetreding.service import (
+    CaseView,
+    artefact_labels,
+    corrected_rows,
+    deadline_status,
+    history_heading,
+)
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
 from toetreding.web.deps import Me, ctx, page, page_number, require_csrf
@@ -21,6 +32,7 @@ router = APIRouter(include_in_schema=False)
 
 
 PAGE_SIZE = 50
+CORRECT_LABEL = "Stap corrigeren"
 
 
 @router.get("/dossiers")
@@ -101,6 +113,36 @@ async def fire(request: Request, case_id: int, trigger: str, me: Me) -> Response
     return RedirectResponse(f"/dossiers/{case_id}?gedaan={seq}#nu", status_code=303)
 
 
+@router.post("/dossiers/{case_id}/correctie")
+def correct(
+    request: Request,
+    case_id: int,
+    me: Me,
+    csrf_token: str = Form(""),
+    reden: str = Form(""),
+    rij: str = Form(""),
+    bevestigd: str = Form(""),
+) -> Response:
+    """Take back the newest step (the form asks for a reason and a confirmation)."""
+    require_csrf(request, csrf_token)
+    service = ctx(request).service
+    visible_case(service, me, case_id)
+    try:
+        if bevestigd != "ja":
+            raise InvalidInputError("vink aan dat u de stap wilt terugnemen")
+        seq = int(rij) if rij.strip().isascii() and rij.strip().isdigit() else None
+        service.correct_step(case_id, actor_ref=me.person_id, reason=reden[:2000], seq=seq)
+    except (InvalidInputError, ConflictError, TransitionRefused) as exc:
+        reason = exc.reason if isinstance(exc, TransitionRefused) else str(exc)
+        given = {"reden": reden}
+        response = _render_case(
+            request, me, case_id, refusal=reason, tried=CORRECT_LABEL, given=given
+        )
+        response.status_code = 409 if isinstance(exc, ConflictError) else 422
+        return response
+    return RedirectResponse(f"/dossiers/{case_id}", status_code=303)
+
+
 def _inputs(received: Received) -> dict[str, Any]:
     """The step's inputs: typed values (``invoer_``), new files (``bestand_``) and files
     already in the dossier (``bestaand_``, by number)."""
@@ -162,6 +204,9 @@ def _render_case(
         done=done,
         heading_of=history_heading,
         status_of=deadline_status,
+        corrected=corrected_rows(view.history),
+        correctable=service.correctable_row(case_id, me.person_id),
+        correct_label=CORRECT_LABEL,
         **{"given": {}, "chosen": {}, **extra},
     )
 
