@@ -6,7 +6,8 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from toetreding._exceptions import FileRefused, FileTooLarge
@@ -180,11 +181,23 @@ class CorrectionCreate(BaseModel):
         "takes back the case's newest step, with a reason; both rows stay in the history."
     ),
     responses=errors(401, 403, 404, 409, 422, refusal=True),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CorrectionCreate.model_json_schema()}},
+        }
+    },
 )
-def correct(request: Request, case_id: CaseId, body: CorrectionCreate, me: Changer) -> CaseDetail:
+async def correct(request: Request, case_id: CaseId, me: Changer) -> CaseDetail:
     app = ctx(request).service
-    visible_case(app, me, case_id)
-    app.correct_step(case_id, actor_ref=me.person_id, reason=body.reden, seq=body.rij)
+    visible_case(app, me, case_id)  # before the body: a hidden case answers as an unknown one
+    try:
+        body = CorrectionCreate.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    await run_in_threadpool(
+        partial(app.correct_step, case_id, actor_ref=me.person_id, reason=body.reden, seq=body.rij)
+    )
     return _detail(request, me, app.view(case_id))
 
 
