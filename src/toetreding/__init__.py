@@ -8,6 +8,8 @@ Public API::
     app.fire(case_id, "orientatie_afronden", actor_ref="a@b.nl", inputs={...})
 """
 
+from typing import TYPE_CHECKING
+
 from toetreding._exceptions import (
     AllowedTrigger,
     CalendarDataError,
@@ -32,9 +34,33 @@ from toetreding._exceptions import (
     TriggerNotAvailable,
 )
 from toetreding.clock import Clock, FixedClock, SystemClock
-from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
-from toetreding.service import CaseView, Toetreding
 from toetreding.settings import Settings
+
+if TYPE_CHECKING:
+    from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
+    from toetreding.service import CaseView, Toetreding
+
+# Imported on first use: every submodule import (``toetreding.cli`` for ``--help`` too) runs
+# this file first, and the service pulls in SQLAlchemy and pydantic (most of a second).
+_LAZY = {
+    "ProtocolRegistry": "toetreding.definition",
+    "ProtocolSpec": "toetreding.definition",
+    "load_protocol_file": "toetreding.definition",
+    "CaseView": "toetreding.service",
+    "Toetreding": "toetreding.service",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toetreding' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AllowedTrigger",

@@ -7,10 +7,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 
 # Typer carries its own copy of Click: its exceptions are the ones commands raise.
@@ -21,9 +20,11 @@ from toetreding._exceptions import InvalidInputError
 from toetreding.cli._errors import errors as _stderr
 from toetreding.cli._errors import fail, usage_error
 from toetreding.clock import Clock, FixedClock, SystemClock, as_aware, local
-from toetreding.definition import ProtocolRegistry
-from toetreding.service import Toetreding
 from toetreding.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: ``--help`` needs neither (see cli/__init__.py)
+    from toetreding.definition import ProtocolRegistry
+    from toetreding.service import Toetreding
 
 console = Console(soft_wrap=True)
 errors = _stderr  # the commands print their own warnings to stderr through it
@@ -80,6 +81,8 @@ class State:
     @property
     def service(self) -> Toetreding:
         if self._service is None:
+            from toetreding.service import Toetreding
+
             self._service = Toetreding.from_settings(self.settings, cli_clock())
         return self._service
 
@@ -90,6 +93,8 @@ def service(ctx: typer.Context) -> Toetreding:
 
 def registry(ctx: typer.Context) -> ProtocolRegistry:
     """The protocols from the configured folder, without opening the database."""
+    from toetreding.definition import ProtocolRegistry
+
     return ProtocolRegistry.from_directory(state(ctx).settings.protocols_dir)
 
 
@@ -159,6 +164,8 @@ def print_json(data: Any) -> None:
 
 
 def _json_default(value: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(value, datetime):
         return local(value).isoformat()
     if isinstance(value, date):

@@ -21,7 +21,6 @@ from rich.markup import escape
 from typer._click.exceptions import ClickException
 
 from toetreding._exceptions import ToetredingError, TransitionRefused
-from toetreding.store import database_problem
 
 errors = Console(stderr=True, soft_wrap=True)
 DEBUG_ENV = "TOETREDING_DEBUG"
@@ -108,6 +107,8 @@ def explain(exc: Exception, database_url: str | None) -> str:
     """What went wrong, in Dutch, without a traceback."""
     if isinstance(exc, ToetredingError):
         return str(exc)
+    from toetreding.store import database_problem  # not for --help: see cli/__init__.py
+
     problem = database_problem(exc, database_url) if database_url else None
     if problem is not None:
         return problem

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from toetreding.cli._common import JSON_HELP, console, print_json, service
+from toetreding.cli._common import JSON_HELP, console, print_json, service, state
+from toetreding.demo import demo_start, seed_demo
 from toetreding.service import Board
 
 SCHOOLS_SHOWN = 3  # a table row names this many schools and counts the rest
@@ -65,3 +66,19 @@ def print_overview(boards: list[Board]) -> None:
                 ", ".join(column.who),
             )
         console.print(table)
+
+
+def demo(ctx: typer.Context) -> None:
+    """Zet demogegevens klaar (als de database leeg is) en toon het overzicht."""
+    app = service(ctx)
+    protocols = state(ctx).settings.protocols_dir
+    if seed_demo(app, demo_start(app.clock.now().date()), protocols):
+        console.print(
+            "Demogegevens aangemaakt: partnerschap 'part2' met zeven kandidaat-scholen.\n"
+        )
+    print_overview(app.board(today=app.today()))
+    console.print(
+        "\nVerder: [bold].venv/bin/toetreding case list[/], "
+        "[bold].venv/bin/toetreding case show 1[/], "
+        "[bold].venv/bin/toetreding --help[/]"
+    )
