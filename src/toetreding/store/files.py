@@ -48,16 +48,26 @@ _INSERT_FILE = (
 _LISTED = select(CASE_FILES, PEOPLE.c.name.label("uploaded_by_name")).outerjoin(
     PEOPLE, PEOPLE.c.id == CASE_FILES.c.uploaded_by
 )
+# A step that gives a file of the dossier by number looks it up on the request's connection.
+_ONE_FILE = _LISTED.where(
+    CASE_FILES.c.id == bindparam("f_id"), CASE_FILES.c.case_id == bindparam("f_case_id")
+)
+_ONE_FILE_KEYS = tuple(_ONE_FILE.selected_columns.keys())
 
 
 @dataclass(frozen=True)
 class _Statements:
     next_version: _Prepared
     insert_file: _Prepared
+    one_file: _Prepared
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
-        return cls(_Prepared(_NEXT_VERSION, dialect), _Prepared(_INSERT_FILE, dialect))
+        return cls(
+            _Prepared(_NEXT_VERSION, dialect),
+            _Prepared(_INSERT_FILE, dialect),
+            _Prepared(_ONE_FILE, dialect),
+        )
 
 
 @dataclass(frozen=True)
@@ -91,12 +101,11 @@ class FileRecordStore:
 
     def case_file(self, case_id: int, file_id: int) -> CaseFilePublic:
         """One file of the case; NotFoundError for a file of another case, as for none."""
-        query = _LISTED.where(CASE_FILES.c.id == file_id, CASE_FILES.c.case_id == case_id)
-        with self.engine.connect() as connection:
-            row = connection.execute(query).mappings().first()
-        if row is None:
+        with self._hot.cursor() as (_, cursor):
+            rows = self._statements().one_file.rows(cursor, {"f_id": file_id, "f_case_id": case_id})
+        if not rows:
             raise NotFoundError(f"bestand {file_id} bestaat niet in dossier {case_id}")
-        return CaseFilePublic.model_validate(dict(row))
+        return CaseFilePublic.model_validate(dict(zip(_ONE_FILE_KEYS, rows[0], strict=True)))
 
     def file_content(self, record: CaseFilePublic) -> Iterator[bytes]:
         """The file's bytes in chunks, from the file store."""
