@@ -123,7 +123,10 @@ class CaseService(FileService):
         deadlines = self.deadlines.opening(
             spec, spec.initial, moment, region=lambda: str(school.region), inputs=dict
         )
-        self.store.pin_protocol(spec, moment)
+        key = (spec.id, spec.version)
+        if self._pinned.get(key) is not spec:  # once per loaded version, not per case
+            self.store.pin_protocol(spec, moment)
+            self._pinned[key] = spec  # what _spec finds for it from now on, checked
         return self.store.open_case(
             partnership_id=school.partnership_id,
             school_id=school.id,
