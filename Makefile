@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/agenda.py
 	$(BIN)/python bench/reminder_sweep.py
 	$(BIN)/python bench/web_pages.py
+	$(BIN)/python bench/engine_events.py
 	$(BIN)/python bench/engine_throughput.py
 
 ## mutate: mutation testing (mutmut) of the core packages (rules, workflows, deadlines,

@@ -179,7 +179,16 @@ def build_fixture(db: Path, n: int) -> Fixture:
     """Partnership, staff, N vo-schools with one contact each, N open cases."""
     clock = FixedClock(START - timedelta(days=1))
     app = sqlite_app(db, clock, durable=False)
-    store, now = app.store, clock.now()
+    people, cases = populate(app, n)
+    app.store.engine.dispose()
+    checkpoint(db)
+    return Fixture(db, people, cases)
+
+
+def populate(app: Toetreding, n: int) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    """Into the empty database of ``app``: the partnership, its staff, N vo-schools with one
+    contact each and N open cases; (people, cases) as ``Fixture`` holds them."""
+    store, now = app.store, app.clock.now()
     partnership = store.add_partnership("part2", "Partnerschap 2 (Almelo)", now)
     assert partnership.id is not None
     people = {}
@@ -207,9 +216,7 @@ def build_fixture(db: Path, n: int) -> Fixture:
             school_ref=school.id, protocol_id=PROTOCOL, actor_ref=people["coordinator"]
         )
         cases.append((case_id, contact.id))
-    store.engine.dispose()
-    checkpoint(db)
-    return Fixture(db, people, cases)
+    return people, cases
 
 
 def copy_of(fixture: Fixture, db: Path) -> Fixture:
@@ -221,10 +228,15 @@ def copy_of(fixture: Fixture, db: Path) -> Fixture:
 
 def schedule(fixture: Fixture) -> list[list[tuple[int, int]]]:
     """Per step, every case once, in a shuffled (but reproducible) order."""
+    return shuffled(fixture.cases)
+
+
+def shuffled(cases: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """``schedule`` for these cases."""
     rng = random.Random(SEED)
     rounds = []
     for _ in PATH:
-        order = list(fixture.cases)
+        order = list(cases)
         rng.shuffle(order)
         rounds.append(order)
     return rounds

@@ -52,9 +52,7 @@ measured.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
-import os
 import resource
 import sqlite3
 import sys
@@ -62,8 +60,7 @@ import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from itertools import zip_longest
+from datetime import date
 from pathlib import Path
 
 from _partnerschap2 import (
@@ -84,6 +81,7 @@ from _partnerschap2 import (
     source,
 )
 from _setup import arguments, protocols, sqlite_engine
+from _walk import keep_durably, same_rows, stored
 from toetreding.clock import FixedClock
 from toetreding.service import Toetreding
 from toetreding.store import DiskFileStore, Store
@@ -196,9 +194,12 @@ class PlainDriver:
         role = STAFF.get(step.actor, step.actor)
         names = documents(index)
         for case_id, contact in order:
-            stamp = _stored(at)  # bound values are converted per event, as any writer must
+            stamp = stored(at)  # bound values are converted per event, as any writer must
             actor = contact if step.actor == "school" else people[step.actor]
-            kept = {name: self._keep(document_bytes(index, name, case_id)) for name in names}
+            kept = {
+                name: keep_durably(self.files, document_bytes(index, name, case_id))
+                for name in names
+            }
             moved = connection.execute(
                 self.UPDATE,
                 (step.to_state, revision, stamp, stamp if final else None, case_id, revision - 1),
@@ -238,30 +239,8 @@ class PlainDriver:
             connection.execute(self.ADVANCE, (count + 1, next_head(head, hashed)))
             connection.commit()
 
-    def _keep(self, data: bytes) -> tuple[int, str]:
-        """Write a file as the disk store does: temporary file, fsync, rename, fsync of the
-        folder; (size, sha256)."""
-        digest = hashlib.sha256(data).hexdigest()
-        folder = self.files / digest[:2] / digest[2:4]
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{digest}.tmp"
-        with temporary.open("wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, folder / digest)
-        handle = os.open(folder, os.O_RDONLY)
-        os.fsync(handle)
-        os.close(handle)
-        return len(data), digest
-
     def close(self) -> None:
         self.connection.close()
-
-
-def _stored(moment: datetime) -> str:
-    """How SQLAlchemy's SQLite dialect stores an aware datetime (as UTC, no offset)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 @dataclass(frozen=True)
@@ -324,7 +303,11 @@ def compare(full: Fixture, due: dict[str, str], directory: Path, mode: str) -> P
     ours.close()
     plain.close()
     _verify(ours.fixture.db, len(full.cases))
-    _same_rows(ours.fixture.db, plain.fixture.db)
+    same_rows(
+        ours.fixture.db,
+        plain.fixture.db,
+        ("cases", "events", "deadlines", "case_files", "history_chain"),
+    )
     return Pair(mode, len(full.cases), spent[ours], spent[plain], ours.audit.calls, desk)
 
 
@@ -370,20 +353,6 @@ def _verify(db: Path, n: int) -> None:
             f"verification failed: {done}/{n} cases done, {rows} history rows, "
             f"{audits} audits closed with the advice '{FINAL}', {met} correction windows met"
         )
-
-
-def _same_rows(one: Path, other: Path) -> None:
-    """Both databases hold the same cases, history and deadlines: the baseline did the same
-    writes per event."""
-    first, second = sqlite3.connect(one), sqlite3.connect(other)
-    for table in ("cases", "events", "deadlines", "case_files", "history_chain"):
-        query = f"SELECT * FROM {table} ORDER BY id"
-        # Row by row, in step: the check itself holds no more than a row of each.
-        for mine, theirs in zip_longest(first.execute(query), second.execute(query)):
-            if mine != theirs:
-                raise SystemExit(f"{one.name} and {other.name} differ: {mine} != {theirs}")
-    first.close()
-    second.close()
 
 
 # --- report -------------------------------------------------------------------------------

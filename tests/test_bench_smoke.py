@@ -13,11 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import _POSTGRES_UP, POSTGRES_URL
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 # The arguments of a tiny run of each benchmark (each takes --cases N).
 TINY = {
     "agenda.py": ["--cases", "20", "--runs", "1"],
+    "engine_events.py": ["--cases", "3"],
+    "engine_postgres.py": ["--cases", "3", "--url", POSTGRES_URL],
     "engine_throughput.py": ["--cases", "3"],
     "hostile_yaml.py": ["--levels", "7", "--megabytes", "2"],
     "reminder_sweep.py": ["--cases", "50", "--due", "10"],
@@ -32,6 +36,8 @@ def test_every_benchmark_has_a_tiny_run() -> None:
 
 @pytest.mark.parametrize("script", sorted(TINY))
 def test_the_benchmark_runs_to_the_end_at_a_tiny_size(script: str, tmp_path: Path) -> None:
+    if script == "engine_postgres.py" and not _POSTGRES_UP:
+        pytest.skip(f"PostgreSQL answers not at {POSTGRES_URL}")
     command = [sys.executable, str(BENCH / script), *TINY[script]]
     done = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False

@@ -1,0 +1,48 @@
+"""What the walking benchmarks share beside the toetreding driver: how the plain drivers
+store a moment and keep a file, and the check that two databases hold the same rows."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from itertools import zip_longest
+from pathlib import Path
+
+
+def stored(moment: datetime) -> str:
+    """How SQLAlchemy's SQLite dialect stores an aware datetime (as UTC, no offset)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def keep_durably(files: Path, data: bytes) -> tuple[int, str]:
+    """Write a file as the disk store does: temporary file, fsync, rename, fsync of the
+    folder; (size, sha256)."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = files / digest[:2] / digest[2:4]
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{digest}.tmp"
+    with temporary.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, folder / digest)
+    handle = os.open(folder, os.O_RDONLY)
+    os.fsync(handle)
+    os.close(handle)
+    return len(data), digest
+
+
+def same_rows(one: Path, other: Path, tables: Iterable[str]) -> None:
+    """Both databases hold the same rows in ``tables``: the baseline did the same writes."""
+    first, second = sqlite3.connect(one), sqlite3.connect(other)
+    for table in tables:
+        query = f"SELECT * FROM {table} ORDER BY id"
+        # Row by row, in step: the check itself holds no more than a row of each.
+        for mine, theirs in zip_longest(first.execute(query), second.execute(query)):
+            if mine != theirs:
+                raise SystemExit(f"{one.name} and {other.name} differ: {mine} != {theirs}")
+    first.close()
+    second.close()
