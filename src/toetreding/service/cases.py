@@ -25,6 +25,7 @@ from toetreding.store import (
     HistoryEntry,
     PartnershipPublic,
     SchoolPublic,
+    is_id,
 )
 from toetreding.store.repository import Store
 from toetreding.workflows import Actor, Decision, FireRequest
@@ -101,18 +102,23 @@ class CaseService(FileService):
     ) -> int:
         """Open an admission case for a school on the newest (or given) protocol version."""
         partnership_id = self.partnership_id(partnership_ref)
-        school = self.store.school(school_ref, partnership_id)
+        # By numbers (as the web app and scripts give them) the look-ups below are one
+        # query; otherwise, or when one is missing, they are made one by one.
+        found = None
+        if is_id(school_ref) and is_id(actor_ref):
+            found = self.store.opening(int(school_ref), int(actor_ref))
+        school = found.school if found else self.store.school(school_ref, partnership_id)
         spec = self.protocols().get(protocol_id, version)
         if school.sector not in spec.sectors:
             sectors = ", ".join(spec.sectors)
             raise InvalidInputError(
                 f"protocol '{spec.id}' is voor {sectors}; {school.name} is {school.sector}"
             )
-        existing = self.store.open_case_of_school(school.id)
+        existing = found.open_case if found else self.store.open_case_of_school(school.id)
         if existing is not None:
             raise ConflictError(f"{school.name} heeft al een lopend dossier ({existing})")
-        person = self.store.person(actor_ref)
-        roles = self.store.roles_of(person.id, school.partnership_id)
+        person = found.person if found else self.store.person(actor_ref)
+        roles = found.roles if found else self.store.roles_of(person.id, school.partnership_id)
         role = next((r for r in spec.opened_by if r in roles), None)
         if role is None:
             raise InvalidInputError(

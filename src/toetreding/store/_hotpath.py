@@ -40,7 +40,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from toetreding.roles import SCHOOL_ROLE
-from toetreding.store._common import CASES, DEADLINES, EVENTS, MEMBERSHIPS, PEOPLE
+from toetreding.store._common import CASES, DEADLINES, EVENTS, MEMBERSHIPS, PEOPLE, SCHOOLS
 from toetreding.store.database import refuse_nul
 from toetreding.store.history_chain import ADVANCE, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
@@ -156,6 +156,32 @@ _OPEN_DEADLINE = insert(DEADLINES).values(
     next_reminder_on=bindparam("d_next"),
 )
 
+# Opening a case: the school (with its open case, if any), the person and every role they
+# hold in the school's partnership, in one query.
+_open_case_of_school = (
+    select(CASES.c.id)
+    .where(CASES.c.school_id == SCHOOLS.c.id, CASES.c.closed_at.is_(None))
+    .limit(1)
+    .scalar_subquery()
+)
+OPENING_SCHOOL = tuple(SCHOOLS.c.keys())
+OPENING_PERSON = tuple(PEOPLE.c.keys())
+_OPENING = (
+    select(
+        *SCHOOLS.c,
+        *PEOPLE.c,
+        _open_case_of_school.label("open_case"),
+        MEMBERSHIPS.c.role,
+    )
+    .select_from(SCHOOLS)
+    .join(PEOPLE, PEOPLE.c.id == bindparam("person_id"))
+    .outerjoin(
+        MEMBERSHIPS,
+        (MEMBERSHIPS.c.person_id == PEOPLE.c.id)
+        & (MEMBERSHIPS.c.partnership_id == SCHOOLS.c.partnership_id),
+    )
+    .where(SCHOOLS.c.id == bindparam("school_id"))
+)
 _Processor = Callable[[Any], Any]
 # Values of these types hold no text: the NUL check skips them (see ``_Prepared.run``).
 _NO_TEXT = (Integer, Numeric, Boolean, Date, DateTime, LargeBinary)
@@ -267,6 +293,7 @@ class _Statements:
     open_deadline: _Prepared
     link: _Prepared  # the case's previous row and the database's chain head (locked)
     advance: _Prepared  # moves the head
+    opening: _Prepared  # what opening a case checks
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
@@ -283,6 +310,7 @@ class _Statements:
                     _OPEN_DEADLINE,
                     LINK,
                     ADVANCE,
+                    _OPENING,
                 )
             )
         )

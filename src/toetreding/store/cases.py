@@ -17,11 +17,11 @@ from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
 from toetreding.definition.model import ProtocolSpec
 from toetreding.files import StagedFile
 from toetreding.store._common import CASES, DEADLINES, definition_digest
-from toetreding.store._hotpath import CASE_WIDTH, HotPath
+from toetreding.store._hotpath import CASE_WIDTH, OPENING_PERSON, OPENING_SCHOOL, HotPath
 from toetreding.store.files import FileRecordStore, Uploader
 from toetreding.store.history_chain import append_event, link
-from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry
-from toetreding.store.tables import DeadlineStatus, ProtocolVersion
+from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry, Opening
+from toetreding.store.tables import DeadlineStatus, PersonPublic, ProtocolVersion, SchoolPublic
 
 
 class CaseStore(FileRecordStore):
@@ -67,6 +67,26 @@ class CaseStore(FileRecordStore):
         return None if stored is None else (stored.digest, stored.definition)
 
     # --- cases -------------------------------------------------------------------------
+
+    def opening(self, school_id: int, person_id: int) -> Opening | None:
+        """The school and the person for opening a case, in one query; None when either
+        does not exist (the caller then looks them up one by one, for the error)."""
+        with self._hot.cursor() as (hot, cursor):
+            rows = hot.opening.rows(cursor, {"school_id": school_id, "person_id": person_id})
+        if not rows:
+            return None
+        first, width = rows[0], len(OPENING_SCHOOL)
+        end = width + len(OPENING_PERSON)
+        return Opening(
+            school=SchoolPublic.model_validate(
+                dict(zip(OPENING_SCHOOL, first[:width], strict=True))
+            ),
+            open_case=first[end],
+            person=PersonPublic.model_validate(
+                dict(zip(OPENING_PERSON, first[width:end], strict=True))
+            ),
+            roles=frozenset(row[end + 1] for row in rows if row[end + 1] is not None),
+        )
 
     def open_case(
         self,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toetreding.store.tables import PersonPublic, SchoolPublic
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,19 @@ class CaseForActor:
 
     case: CaseRecord
     actor_name: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What opening a case for a school checks, read in one query: the school's row, the
+    number of its open case (None: none), the person's row and their roles in the school's
+    partnership (as ``Store.school``, ``open_case_of_school``, ``person`` and ``roles_of``
+    give them)."""
+
+    school: SchoolPublic
+    open_case: int | None
+    person: PersonPublic
     roles: frozenset[str]
 
 
