@@ -62,7 +62,8 @@ class DeadlineStore:
             query, case_id, partnership_id, open_only, due_until, due_before, visible
         )
         with self.engine.connect() as connection:
-            return [DeadlineRecord(*row) for row in connection.execute(query)]
+            rows = connection.execute(query).all()  # fetched at once, not row by row
+        return [DeadlineRecord(*row) for row in rows]
 
     def count_deadlines(
         self,
