@@ -1,20 +1,46 @@
 """What the walking benchmarks share beside the toetreding driver: how the plain drivers
-store a moment and keep a file, and the check that two databases hold the same rows."""
+store a moment, append a chained history row and keep a file, and the check that two
+databases hold the same rows."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import zip_longest
 from pathlib import Path
+from typing import Any
+
+from toetreding.store.history_chain import HASHED, next_head, row_hash
+
+INSERT = (
+    "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor_id, role, at, "
+    "note, payload, chain_hash, chain_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# The history row's link: its case's previous row and the database's chain head.
+LINK = (
+    "SELECT (SELECT chain_hash FROM events WHERE case_id=? AND seq=?), row_count, "
+    "head_hash FROM history_chain WHERE id=1"
+)
+ADVANCE = "UPDATE history_chain SET row_count=?, head_hash=? WHERE id=1"
 
 
 def stored(moment: datetime) -> str:
     """How SQLAlchemy's SQLite dialect stores an aware datetime (as UTC, no offset)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def append_chained(connection: sqlite3.Connection, row: tuple[Any, ...]) -> None:
+    """Insert a history row (the ``events`` columns of ``HASHED``, in order, the payload a
+    dict) with its hash chained to its case's previous row, and move the database's head."""
+    case_id, seq, payload = row[0], row[1], row[-1]
+    previous, count, head = connection.execute(LINK, (case_id, seq - 1)).fetchone()
+    hashed = row_hash(previous, dict(zip(HASHED, row, strict=True)))
+    connection.execute(INSERT, (*row[:-1], json.dumps(payload), hashed, count + 1))
+    connection.execute(ADVANCE, (count + 1, next_head(head, hashed)))
 
 
 def keep_durably(files: Path, data: bytes) -> tuple[int, str]:

@@ -16,7 +16,8 @@ step, so all see the same background load and the ratios are steadier than the r
   deadline plan in one transaction);
 * **sqlite3, same schema**: plain ``sqlite3`` on the project's schema (its indexes and
   foreign keys) doing the same statements: read the case with the actor's roles, check the
-  role, the guarded update, the history row with the same payload, commit;
+  role, the guarded update, the history row with the same payload and its hash chained to
+  the case's previous row and the database's head, commit;
 * **raw loop**: the minimal work on a minimal schema (a case table and an event table, no
   indexes or foreign keys): read the state, guarded update, insert, commit;
 * **transitions**: the raw loop deciding through one shared ``transitions.Machine`` (the
@@ -30,7 +31,6 @@ Targets (issue 15): toetreding >= 0.8x plain sqlite3 on the same schema, >= 3x t
 from __future__ import annotations
 
 import gc
-import json
 import sqlite3
 import sys
 import tempfile
@@ -57,7 +57,7 @@ from _partnerschap2 import (
     source,
 )
 from _setup import arguments, protocols, sqlite_engine
-from _walk import same_rows, stored
+from _walk import append_chained, same_rows, stored
 from toetreding.clock import FixedClock
 from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
@@ -155,10 +155,6 @@ class SameSchema(_Sqlite):
     UPDATE = (
         "UPDATE cases SET state=?, revision=?, updated_at=?, closed_at=? WHERE id=? AND revision=?"
     )
-    INSERT = (
-        "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor_id, role, at, "
-        "note, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    )
     FILE = (
         "SELECT id, artefact, version, name, media_type, size, sha256 FROM case_files "
         "WHERE id = ? AND case_id = ?"
@@ -182,7 +178,6 @@ class SameSchema(_Sqlite):
                     given[key] = [dict(zip(self.ENTRY, row, strict=True))]
                 else:
                     given[key] = True if value == "ja" else value
-            payload = json.dumps(given)
             rows = execute(self.READ, (actor, case_id)).fetchall()
             state, revision = rows[0][0], rows[0][1]
             role = next(r[2] for r in rows if r[2] in allowed)
@@ -194,7 +189,7 @@ class SameSchema(_Sqlite):
             if moved.rowcount != 1:
                 raise RuntimeError(f"case {case_id} moved meanwhile")
             row = (case_id, revision + 1, step.trigger, from_state, step.to_state, actor, role)
-            execute(self.INSERT, (*row, stamp, step.note, payload))
+            append_chained(self.connection, (*row, stamp, step.note, given))
             self.connection.commit()
 
 
@@ -403,7 +398,8 @@ def _verify(directory: Path, n: int) -> None:
         connection.close()
         if (done[0], rows[0]) != (n, n * (steps + first)):
             raise SystemExit(f"{db}: {done[0]}/{n} cases at '{end}', {rows[0]} history rows")
-    same_rows(directory / "toetreding.db", directory / "sqlite3.db", ("cases", "events"))
+    tables = ("cases", "events", "history_chain")
+    same_rows(directory / "toetreding.db", directory / "sqlite3.db", tables)
 
 
 if __name__ == "__main__":

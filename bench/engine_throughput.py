@@ -52,7 +52,6 @@ measured.
 from __future__ import annotations
 
 import gc
-import json
 import resource
 import sqlite3
 import sys
@@ -81,11 +80,10 @@ from _partnerschap2 import (
     source,
 )
 from _setup import arguments, protocols, sqlite_engine
-from _walk import keep_durably, same_rows, stored
+from _walk import append_chained, keep_durably, same_rows, stored
 from toetreding.clock import FixedClock
 from toetreding.service import Toetreding
 from toetreding.store import DiskFileStore, Store
-from toetreding.store.history_chain import HASHED, next_head, row_hash
 
 TARGET = 0.5
 
@@ -136,16 +134,6 @@ class PlainDriver:
     UPDATE = (
         "UPDATE cases SET state=?, revision=?, updated_at=?, closed_at=? WHERE id=? AND revision=?"
     )
-    INSERT = (
-        "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor_id, role, at, "
-        "note, payload, chain_hash, chain_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    )
-    # The history row's link: its case's previous row and the database's chain head.
-    LINK = (
-        "SELECT (SELECT chain_hash FROM events WHERE case_id=? AND seq=?), row_count, "
-        "head_hash FROM history_chain WHERE id=1"
-    )
-    ADVANCE = "UPDATE history_chain SET row_count=?, head_hash=? WHERE id=1"
     MEET = (
         "UPDATE deadlines SET status='met', resolved_at=?, resolved_by=? "
         "WHERE case_id=? AND status='open' AND name=? AND due_date >= ?"
@@ -230,13 +218,7 @@ class PlainDriver:
                 opening = (case_id, step.to_state, name, due, due, stamp, today)
                 connection.execute(self.OPEN, opening)
             row = (case_id, revision, step.trigger, from_state, step.to_state, actor, role)
-            row += (stamp, step.note, payload)
-            previous, count, head = connection.execute(
-                self.LINK, (case_id, revision - 1)
-            ).fetchone()
-            hashed = row_hash(previous, dict(zip(HASHED, row, strict=True)))
-            connection.execute(self.INSERT, (*row[:-1], json.dumps(payload), hashed, count + 1))
-            connection.execute(self.ADVANCE, (count + 1, next_head(head, hashed)))
+            append_chained(connection, (*row, stamp, step.note, payload))
             connection.commit()
 
     def close(self) -> None:
