@@ -98,7 +98,8 @@ COMMANDS = {
     "calendar": Entry(
         "calendar_commands",
         "app",
-        "De schoolkalender: zomervakanties per regio en vrije dagen van een partnerschap, met bron.",
+        "De schoolkalender: zomervakanties per regio en vrije dagen van een partnerschap, "
+        "met bron.",
     ),
     "reminders": Entry(
         "reminder_commands",
