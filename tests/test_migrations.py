@@ -66,6 +66,8 @@ TABLES = {
     "school_vacations",
     "partnership_days_off",
     "calendar_changes",
+    "meetings",
+    "meeting_items",
 }
 
 

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 import pytest
@@ -106,6 +106,15 @@ def target(
         [uploaded] = service.add_version(
             3, "zelfevaluatie", [staged], actor_ref="contact@demo03.example"
         )
+        # A stuurgroep meeting on the day (meeting 1), with its proposed agenda.
+        service.create_meeting(
+            partnership_ref="part2",
+            body="stuurgroep",
+            day=service.today(),
+            starts_at=time(14, 0),
+            place="Almelo",
+            actor_ref=COORDINATOR,
+        )
         tokens = {}
         for email in (COORDINATOR, AUDIT_CHAIR):
             person = service.store.person(email)
@@ -135,6 +144,8 @@ SUCCESSES: list[tuple[str, str, dict[str, Any], dict[str, Any], Any, bool]] = [
     ("GET", "/api/agenda", {}, {"within_days": 365}, None, False),
     ("GET", "/api/dossiers/{case_id}/audit", {"case_id": 6}, {}, None, False),
     ("GET", "/api/protocollen", {}, {}, None, False),
+    ("GET", "/api/vergaderingen", {}, {}, None, False),
+    ("GET", "/api/vergaderingen/{meeting_id}", {"meeting_id": 1}, {}, None, False),
     (
         "GET",
         "/api/protocollen/{protocol_id}/{version}",
@@ -225,9 +236,10 @@ def test_every_api_operation_is_tested() -> None:
     operations = {
         f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
-    assert len(operations) == 15
+    assert len(operations) == 17
     assert "POST /api/dossiers/{case_id}/correctie" in operations
     assert "POST /api/protocollen" in operations  # as the coordinator: 403 or 422
+    assert "GET /api/vergaderingen/{meeting_id}" in operations
     assert "POST /api/dossiers/{case_id}/handelingen/{trigger}" in operations
     assert "PUT /api/dossiers/{case_id}/audit/scores/{criterion_id}" in operations
     assert "POST /api/dossiers/{case_id}/bestanden" in operations

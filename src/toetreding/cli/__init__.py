@@ -134,6 +134,11 @@ COMMANDS = {
         "frame_app",
         "Gesprekskaders: de vragen van bijv. het intakegesprek en de antwoorden.",
     ),
+    "meeting": Entry(
+        "meeting_commands",
+        "app",
+        "Vergaderingen van stuurgroep, bestuurdersnetwerk, auditcommissie en kerngroep.",
+    ),
     "report": Entry(
         "report_commands",
         "app",

@@ -35,6 +35,16 @@ from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
 from toetreding.service.imports import ImportPlan
+from toetreding.service.meeting_records import (
+    DecisionLine,
+    MeetingItemView,
+    MeetingView,
+    ProposedItem,
+    meeting_data,
+    meeting_title,
+    parse_day,
+    parse_time,
+)
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn, CaseTiming
 
 __all__ = [
@@ -55,12 +65,16 @@ __all__ = [
     "CaseView",
     "Consequence",
     "DeadlineLine",
+    "DecisionLine",
     "Finding",
     "Idempotency",
     "ImportKind",
     "ImportPlan",
+    "MeetingItemView",
+    "MeetingView",
     "NameOnly",
     "PlannedLine",
+    "ProposedItem",
     "RefusedRow",
     "Replay",
     "Revoked",
@@ -72,7 +86,11 @@ __all__ = [
     "deadline_line",
     "deadline_status",
     "history_heading",
+    "meeting_data",
+    "meeting_title",
     "new_password",
+    "parse_day",
+    "parse_time",
     "request_digest",
     "token_hash",
 ]

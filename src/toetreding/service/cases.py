@@ -19,6 +19,7 @@ from toetreding.rules import AuditFacts, PastEvent
 from toetreding.service.corrections import standing
 from toetreding.service.files import FileService, new_files, staged_in
 from toetreding.store import (
+    MEETING_KEY,
     CaseFilter,
     CaseRecord,
     DeadlineRecord,
@@ -154,15 +155,17 @@ class CaseService(FileService):
         note: str | None = None,
         role: str | None = None,
         at: datetime | None = None,
+        meeting: int | None = None,
     ) -> Decision:
         """Fire ``trigger`` on a case as a person. Refusals raise and change nothing.
+        ``meeting``: the meeting it was decided in, named in the history row.
 
         A ``document`` input takes uploads (:class:`~toetreding.files.StagedFile`, one or a
         list) or numbers of files already in this dossier; the uploads are kept with the
         step, in its transaction, and are discarded from staging either way.
         """
         try:
-            return self._fire(case_id, trigger, actor_ref, inputs, note, role, at)
+            return self._fire(case_id, trigger, actor_ref, inputs, note, role, at, meeting)
         finally:
             for file in staged_in(inputs):
                 file.discard()
@@ -176,6 +179,7 @@ class CaseService(FileService):
         note: str | None,
         role: str | None,
         at: datetime | None,
+        meeting: int | None = None,
     ) -> Decision:
         person_id = self.person_id(actor_ref)
         # Load, decide and apply on one pooled connection: one checkout per request. Only
@@ -188,10 +192,12 @@ class CaseService(FileService):
             spec = self._pinned.get((case.protocol_id, case.protocol_version))
             if spec is not None:
                 return self._decide_and_apply(
-                    case, actor, spec, trigger, moment, inputs, note, role
+                    case, actor, spec, trigger, moment, inputs, note, role, meeting=meeting
                 )
         spec = self.spec_of(case)
-        return self._decide_and_apply(case, actor, spec, trigger, moment, inputs, note, role)
+        return self._decide_and_apply(
+            case, actor, spec, trigger, moment, inputs, note, role, meeting=meeting
+        )
 
     def _load_for_fire(
         self, case_id: int, person_id: int, at: datetime | None
@@ -221,6 +227,7 @@ class CaseService(FileService):
         *,
         system: bool = False,
         missed: bool = False,
+        meeting: int | None = None,
     ) -> Decision:
         """Check the trigger with the protocol's machine; apply it or raise the refusal."""
         given = self.attachments(case, spec, trigger, inputs or {})
@@ -248,6 +255,9 @@ class CaseService(FileService):
             ),
             missed=missed,
         )
+        payload = decision.payload
+        if meeting is not None:
+            payload = {**payload, MEETING_KEY: meeting}
         self.store.apply(
             case,
             to_state=decision.to_state,
@@ -257,9 +267,9 @@ class CaseService(FileService):
             role=decision.role,
             at=moment,
             note=decision.note,
-            payload=decision.payload,
+            payload=payload,
             deadlines=plan,
-            files=new_files(given, decision.payload),
+            files=new_files(given, payload),
         )
         return decision
 

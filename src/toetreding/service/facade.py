@@ -15,6 +15,7 @@ from toetreding.service.directory import DirectoryService
 from toetreding.service.exports import ExportService
 from toetreding.service.idempotency import Idempotency
 from toetreding.service.imports import ImportService
+from toetreding.service.meetings import MeetingService
 from toetreding.service.overview import OverviewService
 from toetreding.service.protocols import ProtocolService
 from toetreding.settings import Settings
@@ -35,6 +36,7 @@ class Toetreding(
     DirectoryService,
     ExportService,
     CalendarService,
+    MeetingService,
     OverviewService,
     ProtocolService,
     CorrectionService,

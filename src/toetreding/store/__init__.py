@@ -35,6 +35,13 @@ from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.history_chain import ChainBreak, ChainReport
 from toetreding.store.idempotency import IdempotencyStore, StoredRequest
 from toetreding.store.ledger import Claimed, Ledger
+from toetreding.store.meetings import (
+    MEETING_KEY,
+    MeetingDecision,
+    MeetingItemRecord,
+    MeetingRecord,
+    MeetingStore,
+)
 from toetreding.store.protocols import PublishedProtocols, PublishedRecord
 from toetreding.store.records import (
     BoardRow,
@@ -163,3 +170,6 @@ __all__ += [
     "FrameAnswerPublic",
     "ReportPublic",
 ]
+
+# meetings
+__all__ += ["MEETING_KEY", "MeetingDecision", "MeetingItemRecord", "MeetingRecord", "MeetingStore"]

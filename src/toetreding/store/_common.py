@@ -49,6 +49,8 @@ FILE_CHUNKS = _core(_models.FileChunk)
 SCHOOL_VACATIONS = _core(_models.SchoolVacation)
 DAYS_OFF = _core(_models.DayOff)
 CALENDAR_CHANGES = _core(_models.CalendarChange)
+MEETINGS = _core(_models.Meeting)
+MEETING_ITEMS = _core(_models.MeetingItem)
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

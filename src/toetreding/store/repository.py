@@ -7,7 +7,8 @@ school calendar (:mod:`.calendar`), uploaded files (:mod:`.files`, bytes in
 :mod:`.filestores`), accounts and API tokens (:mod:`.accounts`), protocol versions
 published in the app (:mod:`.protocols`), sign-in sessions and failed sign-ins
 (:mod:`.sessions`), answers kept for ``Idempotency-Key`` (:mod:`.idempotency`), the reminder
-ledger (:mod:`.ledger`) and audits (:mod:`.audits`). State changes go through
+ledger (:mod:`.ledger`), audits (:mod:`.audits`) and meetings of the bodies
+(:mod:`.meetings`). State changes go through
 :meth:`Store.apply`, which updates the case only if nobody moved it meanwhile (``revision``
 check) and appends the history row in the same transaction.
 """
@@ -33,6 +34,7 @@ from toetreding.store.filestores import FileStore, default_file_store
 from toetreding.store.history_chain import ChainReport, verify
 from toetreding.store.idempotency import IdempotencyStore
 from toetreding.store.ledger import Ledger
+from toetreding.store.meetings import MeetingStore
 from toetreding.store.protocols import PublishedProtocols
 from toetreding.store.sessions import SessionStore
 
@@ -59,6 +61,7 @@ class Store(
         self.ledger = Ledger(engine)
         self.audits = AuditStore(engine)
         self.published = PublishedProtocols(engine)
+        self.meetings = MeetingStore(engine)
 
     @property
     def dialect(self) -> str:

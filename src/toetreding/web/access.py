@@ -16,7 +16,13 @@ from toetreding.audits import AuditDesk, AuditView
 from toetreding.files import entries_of
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import ArtefactFiles, Toetreding
-from toetreding.store import CaseFilePublic, CaseRecord, ReportPublic, Visibility
+from toetreding.store import (
+    CaseFilePublic,
+    CaseRecord,
+    MeetingRecord,
+    ReportPublic,
+    Visibility,
+)
 
 COMMITTEE_ROLE = "auditcommissie"
 
@@ -76,6 +82,22 @@ def visible_case(app: Toetreding, viewer: Viewer, case_id: int) -> CaseRecord:
     if case is None or not viewer.sees_case(case):
         raise NotFoundError(f"dossier {case_id} bestaat niet")
     return case
+
+
+def visible_meeting(app: Toetreding, viewer: Viewer, meeting_id: int) -> MeetingRecord:
+    """The meeting, for the people who work for its partnership (not a school's contact:
+    a meeting discusses several schools); NotFoundError otherwise, as for an unknown one."""
+    try:
+        meeting = app.meeting(meeting_id)
+    except NotFoundError:
+        meeting = None
+    if meeting is None or not viewer.sees_partnership(meeting.partnership_id):
+        raise NotFoundError(f"vergadering {meeting_id} bestaat niet")
+    return meeting
+
+
+def visible_meetings(app: Toetreding, viewer: Viewer) -> list[MeetingRecord]:
+    return app.meetings(None if viewer.is_admin else viewer.partnerships)
 
 
 def visible_reports(

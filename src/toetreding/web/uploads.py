@@ -48,6 +48,24 @@ class Received:
         values = self.fields.get(name)
         return values[0].strip() if values else ""
 
+    def step_inputs(self) -> dict[str, Any]:
+        """A step's inputs from a step form: typed values (``invoer_``), new files
+        (``bestand_``) and files already in the dossier (``bestaand_``, by number)."""
+        inputs: dict[str, Any] = {
+            key[len("invoer_") :]: self.text(key)
+            for key in self.fields
+            if key.startswith("invoer_") and self.text(key)
+        }
+        for key, files in self.files.items():
+            if key.startswith("bestand_") and files:
+                inputs[key[len("bestand_") :]] = list(files)
+        for key, values in self.fields.items():
+            chosen = [int(v) for v in values if v.strip().isascii() and v.strip().isdigit()]
+            if key.startswith("bestaand_") and chosen:
+                name = key[len("bestaand_") :]
+                inputs[name] = [*inputs.get(name, []), *chosen]
+        return inputs
+
     def staged(self) -> list[StagedFile]:
         return [file for files in self.files.values() for file in files]
 

@@ -68,6 +68,7 @@ from toetreding.store.tables.directory import (
 )
 from toetreding.store.tables.files import CaseFile, CaseFileBase, CaseFilePublic, FileChunk
 from toetreding.store.tables.frameworks import Framework, FrameworkBase, FrameworkPublic
+from toetreding.store.tables.meetings import Meeting, MeetingItem
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
 from toetreding.store.tables.requests import IdempotentRequest
 
@@ -111,6 +112,8 @@ __all__ = [
     "FrameworkPublic",
     "HistoryChain",
     "IdempotentRequest",
+    "Meeting",
+    "MeetingItem",
     "Membership",
     "MembershipPublic",
     "Partnership",

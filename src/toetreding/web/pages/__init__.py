@@ -9,6 +9,7 @@ from toetreding.web.pages import (
     documents,
     files,
     framework_admin,
+    meetings,
     overview,
     protocol_admin,
     protocols,
@@ -18,6 +19,6 @@ from toetreding.web.pages import (
 
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
 routers += [files.router, sheets.router]
-routers += [agenda.router, account.router, protocols.router]
+routers += [agenda.router, meetings.router, account.router, protocols.router]
 routers += [protocol_admin.router, framework_admin.router]
 routers += [calendar.router]

@@ -101,7 +101,7 @@ async def fire(request: Request, case_id: int, trigger: str, me: Me) -> Response
             case_id,
             trigger,
             actor_ref=me.person_id,
-            inputs=_inputs(received),
+            inputs=received.step_inputs(),
             note=received.text("toelichting") or None,
             role=received.text("rol") or None,
         )
@@ -141,25 +141,6 @@ def correct(
         response.status_code = 409 if isinstance(exc, ConflictError) else 422
         return response
     return RedirectResponse(f"/dossiers/{case_id}", status_code=303)
-
-
-def _inputs(received: Received) -> dict[str, Any]:
-    """The step's inputs: typed values (``invoer_``), new files (``bestand_``) and files
-    already in the dossier (``bestaand_``, by number)."""
-    inputs: dict[str, Any] = {
-        key[len("invoer_") :]: received.text(key)
-        for key in received.fields
-        if key.startswith("invoer_") and received.text(key)
-    }
-    for key, files in received.files.items():
-        if key.startswith("bestand_") and files:
-            inputs[key[len("bestand_") :]] = list(files)
-    for key, values in received.fields.items():
-        chosen = [int(v) for v in values if v.strip().isascii() and v.strip().isdigit()]
-        if key.startswith("bestaand_") and chosen:
-            name = key[len("bestaand_") :]
-            inputs[name] = [*inputs.get(name, []), *chosen]
-    return inputs
 
 
 def _refused(

@@ -1,0 +1,226 @@
+"""Meetings of a partnership's bodies: the meeting, its agenda (cases in order, each with
+its reason), and the history rows of decisions taken in it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.store._common import (
+    CASES,
+    EVENTS,
+    MEETING_ITEMS,
+    MEETINGS,
+    PEOPLE,
+    SCHOOLS,
+)
+from toetreding.store.records import HistoryEntry
+
+MEETING_KEY = "vergadering"  # the payload key of a history row that names its meeting
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A meeting of one body of a partnership."""
+
+    id: int
+    partnership_id: int
+    body: str
+    day: date
+    starts_at: time
+    place: str
+    present: list[int]  # people's ids
+    created_by: int
+    created_at: datetime
+    pack_version: int
+
+
+@dataclass(frozen=True)
+class MeetingItemRecord:
+    """A case on a meeting's agenda, with why it is there."""
+
+    case_id: int
+    position: int
+    reason: str
+    school_name: str
+
+
+@dataclass(frozen=True)
+class MeetingDecision:
+    """A history row of a case that names the meeting: a decision taken in it."""
+
+    case_id: int
+    school_name: str
+    entry: HistoryEntry
+
+
+class MeetingStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create(
+        self,
+        *,
+        partnership_id: int,
+        body: str,
+        day: date,
+        starts_at: time,
+        place: str,
+        present: Sequence[int],
+        created_by: int,
+        at: datetime,
+        items: Sequence[tuple[int, str]],
+    ) -> int:
+        """A new meeting with its agenda (case id, reason), in one transaction."""
+        with self.engine.begin() as connection:
+            meeting_id = connection.execute(
+                insert(MEETINGS)
+                .values(
+                    partnership_id=partnership_id,
+                    body=body,
+                    day=day,
+                    starts_at=starts_at,
+                    place=place,
+                    present=list(present),
+                    created_by=created_by,
+                    created_at=at,
+                    pack_version=0,
+                )
+                .returning(MEETINGS.c.id)
+            ).scalar_one()
+            _insert_items(connection, meeting_id, items)
+        return int(meeting_id)
+
+    def meeting(self, meeting_id: int) -> MeetingRecord:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(MEETINGS).where(MEETINGS.c.id == meeting_id)).first()
+        if row is None:
+            raise NotFoundError(f"vergadering {meeting_id} bestaat niet")
+        return MeetingRecord(**row._asdict())
+
+    def meetings(
+        self, partnership_ids: frozenset[int] | None, *, body: str | None = None
+    ) -> list[MeetingRecord]:
+        """The meetings of these partnerships (None: all), newest day first."""
+        query = select(MEETINGS).order_by(
+            MEETINGS.c.day.desc(), MEETINGS.c.starts_at.desc(), MEETINGS.c.id.desc()
+        )
+        if partnership_ids is not None:
+            query = query.where(MEETINGS.c.partnership_id.in_(partnership_ids))
+        if body is not None:
+            query = query.where(MEETINGS.c.body == body)
+        with self.engine.connect() as connection:
+            return [MeetingRecord(**row._asdict()) for row in connection.execute(query)]
+
+    def items(self, meeting_id: int) -> list[MeetingItemRecord]:
+        query = (
+            select(
+                MEETING_ITEMS.c.case_id,
+                MEETING_ITEMS.c.position,
+                MEETING_ITEMS.c.reason,
+                SCHOOLS.c.name,
+            )
+            .join(CASES, CASES.c.id == MEETING_ITEMS.c.case_id)
+            .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
+            .where(MEETING_ITEMS.c.meeting_id == meeting_id)
+            .order_by(MEETING_ITEMS.c.position)
+        )
+        with self.engine.connect() as connection:
+            return [MeetingItemRecord(*row) for row in connection.execute(query)]
+
+    def replace_items(self, meeting_id: int, items: Sequence[tuple[int, str]]) -> None:
+        """The agenda becomes ``items`` (case id, reason), in this order."""
+        with self.engine.begin() as connection:
+            found = connection.execute(
+                select(MEETINGS.c.id).where(MEETINGS.c.id == meeting_id).with_for_update()
+            ).first()
+            if found is None:
+                raise NotFoundError(f"vergadering {meeting_id} bestaat niet")
+            connection.execute(
+                delete(MEETING_ITEMS).where(MEETING_ITEMS.c.meeting_id == meeting_id)
+            )
+            _insert_items(connection, meeting_id, items)
+
+    def set_present(self, meeting_id: int, present: Sequence[int]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(MEETINGS).where(MEETINGS.c.id == meeting_id).values(present=list(present))
+            )
+
+    def next_pack_version(self, meeting_id: int) -> int:
+        """Count one more meeting pack sent; its number."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(MEETINGS)
+                .where(MEETINGS.c.id == meeting_id)
+                .values(pack_version=MEETINGS.c.pack_version + 1)
+            )
+            return int(
+                connection.execute(
+                    select(MEETINGS.c.pack_version).where(MEETINGS.c.id == meeting_id)
+                ).scalar_one()
+            )
+
+    def decisions(self, meeting_id: int) -> list[MeetingDecision]:
+        """The history rows that name this meeting, in the order they were written."""
+        query = (
+            select(
+                EVENTS.c.case_id,
+                SCHOOLS.c.name,
+                EVENTS.c.seq,
+                EVENTS.c.trigger,
+                EVENTS.c.from_state,
+                EVENTS.c.to_state,
+                EVENTS.c.actor_id,
+                PEOPLE.c.name.label("actor_name"),
+                EVENTS.c.role,
+                EVENTS.c.at,
+                EVENTS.c.note,
+                EVENTS.c.payload,
+            )
+            .join(CASES, CASES.c.id == EVENTS.c.case_id)
+            .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
+            .outerjoin(PEOPLE, PEOPLE.c.id == EVENTS.c.actor_id)
+            .where(
+                EVENTS.c.case_id.in_(
+                    select(MEETING_ITEMS.c.case_id).where(MEETING_ITEMS.c.meeting_id == meeting_id)
+                )
+            )
+            .order_by(EVENTS.c.at, EVENTS.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            MeetingDecision(row[0], row[1], HistoryEntry(*row[2:]))  # type: ignore[call-arg]
+            for row in rows
+            if row.payload.get(MEETING_KEY) == meeting_id
+        ]
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(MEETINGS)).scalar_one())
+
+
+def _insert_items(
+    connection: Connection, meeting_id: int, items: Sequence[tuple[int, str]]
+) -> None:
+    seen: set[int] = set()
+    rows: list[dict[str, object]] = []
+    for case_id, reason in items:
+        if case_id in seen:
+            raise InvalidInputError(f"dossier {case_id} staat twee keer op de agenda")
+        seen.add(case_id)
+        rows.append(
+            {
+                "meeting_id": meeting_id,
+                "case_id": case_id,
+                "position": len(rows) + 1,
+                "reason": reason[:400],
+            }
+        )
+    if rows:
+        connection.execute(insert(MEETING_ITEMS), rows)
