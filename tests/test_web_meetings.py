@@ -3,8 +3,13 @@ and do what, changing the agenda, a decision refused at its item with the form k
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import pypdfium2
 from fastapi.testclient import TestClient
 
+from .test_web_documents import pdf_text, visible
 from .web_helpers import COORDINATOR, STUURGROEP, csrf_of, pdf_upload, sign_in
 
 BORNERBROEK = 7  # demo case waiting in 'bespreking_stuurgroep'
@@ -82,3 +87,53 @@ def test_a_school_sees_no_meeting(client: TestClient) -> None:
     answer = client.get("/vergaderingen/1")
     assert answer.status_code == 404 and "Bornerbroek" not in answer.text
     assert "Vergadering plannen" not in client.get("/vergaderingen").text
+
+
+def first_page_inked(pdf: bytes) -> float:
+    """The share of page 1's pixels (rendered as an image) that are not white."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=0.5).to_pil().convert("L")
+    finally:
+        document.close()
+    pixels = list(image.getdata())
+    return sum(1 for p in pixels if p < 200) / len(pixels)
+
+
+def test_the_pack_the_decision_list_and_the_letters(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    _plan(client)
+    page = client.get("/vergaderingen/1").text
+    assert "besluitbrieven.zip" not in page  # nothing decided: no letters, no link
+    assert client.get("/vergaderingen/1/besluitbrieven.zip").status_code == 404
+    pack = client.get("/vergaderingen/1/vergaderstukken.pdf")
+    assert pack.status_code == 200 and pack.content.startswith(b"%PDF")
+    assert first_page_inked(pack.content) > 0.005
+    text = pdf_text(pack.content)
+    assert "Vergaderstukken stuurgroep" in text and "Bornerbroek College (demo)" in text
+    assert "Gevraagd besluit Stuurgroep zet het traject in en stelt voorwaarden" in text
+    html_pack = visible(client.get("/vergaderingen/1/vergaderstukken.html").text)
+    assert "In deze stap sinds" in html_pack and "Zelfevaluatie (ontwikkelportfolio)" in html_pack
+    # Twents Carmel has an audit: its advice and the table of scores are in the pack.
+    assert "Advies: Toelaatbaar als" in html_pack and "Criterium Oordeel" in html_pack
+
+    sign_in(client, STUURGROEP)
+    taken = client.post(
+        "/vergaderingen/1/besluiten/7/traject_afwijzen",
+        data={"csrf_token": csrf_of(client.get("/vergaderingen/1").text), "toelichting": "Nee."},
+        files={"bestand_besluit_stuurgroep": pdf_upload("besluit.pdf")},
+        follow_redirects=False,
+    )
+    assert taken.status_code == 303
+    page = client.get("/vergaderingen/1").text
+    decisions = visible(client.get("/vergaderingen/1/besluitenlijst.html").text)
+    assert "Bornerbroek College (demo) (dossier 7) Stuurgroep zet het traject niet in" in decisions
+    assert "Vakcollege" not in decisions and "Twents Carmel" not in decisions
+    listed = client.get("/vergaderingen/1/besluitenlijst.pdf")
+    assert "Stuurgroep zet het traject niet in" in pdf_text(listed.content)
+    assert "besluitbrieven.zip" in page
+    letters = client.get("/vergaderingen/1/besluitbrieven.zip")
+    with zipfile.ZipFile(io.BytesIO(letters.content)) as archive:
+        assert archive.namelist() == ["dossier-7-besluit-stuurgroep.pdf"]
+        letter = pdf_text(archive.read("dossier-7-besluit-stuurgroep.pdf"))
+    assert "niet ingezet" in letter

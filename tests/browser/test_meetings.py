@@ -10,6 +10,7 @@ stuurgroep from the service at the moment it plans the meeting.
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
@@ -23,6 +24,7 @@ from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
 from toetreding.store import CaseFilter, SchoolCreate
 
+from ..test_web_meetings import first_page_inked
 from ..web_helpers import COORDINATOR, KERNGROEP, STUURGROEP
 from .conftest import LiveServer, SignIn, new_page, wait
 from .test_walk import full_page_png, pdf
@@ -64,6 +66,16 @@ def _waiting_for_the_stuurgroep(app: Toetreding) -> set[int]:
         for case, _ in app.find_cases(CaseFilter(partnership_id=partnership, running=True))
         if app.body_decisions(app.spec_of(case), case.state, "stuurgroep")
     }
+
+
+def _download(browser: WebDriver, address: str) -> bytes:
+    """What ``address`` answers to this browser's session (its cookies)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(
+        urllib.request.Request(address, headers={"Cookie": cookies}), timeout=60
+    ) as answer:
+        data: bytes = answer.read()
+    return data
 
 
 def _item(browser: WebDriver, case_id: int) -> WebElement:
@@ -109,6 +121,12 @@ def test_a_stuurgroep_meeting_proposes_its_agenda_and_decides_in_one_sitting(
         assert (
             reason == "Wacht op een besluit van de stuurgroep (stap 3: Bespreking in de stuurgroep)"
         )
+
+    # The meeting pack: the link on the page gives a PDF whose first page has ink on it.
+    link = browser.find_element(By.LINK_TEXT, "PDF").get_attribute("href") or ""
+    assert link.endswith("/vergaderstukken.pdf")
+    pack = _download(browser, link)
+    assert pack.startswith(b"%PDF") and first_page_inked(pack) > 0.005
 
     # A member of the stuurgroep records the decisions. Meanwhile a colleague decided on the
     # eastern school from its case page (this page was loaded before): deciding on it here

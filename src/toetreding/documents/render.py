@@ -43,16 +43,21 @@ def render_pdf(document: Document, templates_dir: Path | None = None) -> bytes:
     Nothing outside the HTML is fetched: a template may embed images as ``data:`` URLs, and
     any other URL (``http:``, ``file:``) stops the rendering with a ConfigurationError.
     """
+    return pdf_from_html(render_html(document, templates_dir), template_name(document))
+
+
+def pdf_from_html(html: str, template: str) -> bytes:
+    """A rendered page as an A4 PDF; only ``data:`` URLs are fetched (``template`` names the
+    template in the error otherwise)."""
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    html = render_html(document, templates_dir)
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     try:
         pdf: bytes = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
     except FatalURLFetchingError as exc:
         raise ConfigurationError(
-            f"het sjabloon {template_name(document)} verwijst naar een bron buiten het "
+            f"het sjabloon {template} verwijst naar een bron buiten het "
             f"document ({exc}); alleen data:-URL's zijn toegestaan"
         ) from exc
     return pdf

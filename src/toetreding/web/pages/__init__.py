@@ -9,6 +9,7 @@ from toetreding.web.pages import (
     documents,
     files,
     framework_admin,
+    meeting_documents,
     meetings,
     overview,
     protocol_admin,
@@ -19,6 +20,6 @@ from toetreding.web.pages import (
 
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
 routers += [files.router, sheets.router]
-routers += [agenda.router, meetings.router, account.router, protocols.router]
-routers += [protocol_admin.router, framework_admin.router]
+routers += [agenda.router, meetings.router, meeting_documents.router, account.router]
+routers += [protocols.router, protocol_admin.router, framework_admin.router]
 routers += [calendar.router]

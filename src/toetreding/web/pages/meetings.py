@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from toetreding._exceptions import FileTooLarge, InvalidInputError, TransitionRefused
 from toetreding.definition import InputKind
+from toetreding.documents.meetings import meeting_letters
 from toetreding.service import parse_day, parse_time
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_files, visible_meeting, visible_meetings
@@ -203,6 +204,7 @@ def _render_meeting(request: Request, me: Viewer, meeting_id: int, **extra: Any)
         member=meeting.body in roles,
         organiser=meeting.body in roles or "coordinator" in roles,
         may_decide=service.today() >= meeting.day,
+        letters=bool(view.decisions) and bool(meeting_letters(ctx(request).desk, meeting_id)),
         addable=[(case, school) for case, school in running if case.id not in on_agenda],
         kinds=InputKind,
         upload=upload_hint(service.max_upload_bytes),
