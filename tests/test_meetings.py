@@ -188,6 +188,12 @@ def test_meeting_commands(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "Geen traject ingezet" in out
     assert [d["case_id"] for d in run_json("meeting", "decisions", "1")] == [int(case)]
     assert [m["body_label"] for m in run_json("meeting", "list")] == ["Stuurgroep"]
+    pack = tmp_path / "stukken.pdf"
+    assert "Vergaderstukken geschreven" in run("meeting", "pack", "1", "-o", str(pack))
+    assert pack.read_bytes().startswith(b"%PDF")
+    letters = tmp_path / "brieven.zip"
+    assert "1 brief/brieven" in run("meeting", "letters", "1", "-o", str(letters))
+    assert letters.read_bytes().startswith(b"PK")
     assert "geen datum" in run(
         "meeting", "create", "stuurgroep", "--date", "31-02-2027", "--time", "14:00",
         "--place", "Almelo", "--as", COORDINATOR, code=1,

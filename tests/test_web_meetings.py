@@ -9,6 +9,7 @@ import zipfile
 import pypdfium2
 from fastapi.testclient import TestClient
 
+from .test_web_agenda import feed_of, read_events
 from .test_web_documents import pdf_text, visible
 from .web_helpers import COORDINATOR, STUURGROEP, csrf_of, pdf_upload, sign_in
 
@@ -137,3 +138,19 @@ def test_the_pack_the_decision_list_and_the_letters(client: TestClient) -> None:
         assert archive.namelist() == ["dossier-7-besluit-stuurgroep.pdf"]
         letter = pdf_text(archive.read("dossier-7-besluit-stuurgroep.pdf"))
     assert "niet ingezet" in letter
+
+
+def test_a_meeting_is_in_its_members_calendar_feeds(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    _plan(client, plaats="Almelo; zaal 3")
+    meeting = {e["SUMMARY"]: e for e in read_events(client.get(feed_of(client, STUURGROEP)).text)}[
+        "Vergadering stuurgroep"
+    ]
+    # 14:00 in Almelo on 23 November is 13:00 UTC; two hours.
+    assert (meeting["DTSTART"], meeting["DTEND"]) == ("20261123T130000Z", "20261123T150000Z")
+    assert meeting["LOCATION"] == "Almelo; zaal 3"
+    assert meeting["URL"].endswith("/vergaderingen/1")
+    coordinator = read_events(client.get(feed_of(client, COORDINATOR)).text)
+    assert "Vergadering stuurgroep" in {e["SUMMARY"] for e in coordinator}
+    kerngroep = read_events(client.get(feed_of(client, "kerngroep@part2.example")).text)
+    assert "Vergadering stuurgroep" not in {e["SUMMARY"] for e in kerngroep}

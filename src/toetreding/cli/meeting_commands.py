@@ -3,11 +3,13 @@ proposed agenda, change the agenda, decide cases in it, its decision list."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
+from toetreding._exceptions import NotFoundError
 from toetreding.cli._common import (
     JSON_HELP,
     console,
@@ -15,8 +17,18 @@ from toetreding.cli._common import (
     new_app,
     print_json,
     service,
+    state,
 )
+from toetreding.cli.audit_commands import desk
 from toetreding.cli.file_commands import step_documents
+from toetreding.cli.report_commands import Format
+from toetreding.documents.meetings import (
+    letters_zip,
+    meeting_letters,
+    meeting_pack,
+    pack_html,
+    pack_pdf,
+)
 from toetreding.service import MeetingView, meeting_data, parse_day, parse_time
 
 app = new_app("Vergaderingen van stuurgroep, bestuurdersnetwerk, auditcommissie en kerngroep.")
@@ -189,3 +201,37 @@ def _print_agenda(view: MeetingView) -> None:
             "\n".join(f"{t.label} ({t.trigger})" for t in item.decisions) or "—",
         )
     console.print(table)
+
+
+@app.command("pack")
+def meeting_pack_command(
+    ctx: typer.Context,
+    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
+    form: Format = typer.Option(Format.PDF, "--format", help="html of pdf"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Bestand"),
+) -> None:
+    """Maak de vergaderstukken: de agenda en per dossier een samenvatting."""
+    pack = meeting_pack(desk(ctx), meeting_id)
+    templates = state(ctx).settings.templates_dir
+    path = output or Path(f"vergaderstukken-{meeting_id}.{form.value}")
+    if form is Format.PDF:
+        path.write_bytes(pack_pdf(pack, templates))
+    else:
+        path.write_text(pack_html(pack, templates), encoding="utf-8")
+    console.print(f"Vergaderstukken geschreven naar {path}.", highlight=False)
+
+
+@app.command("letters")
+def meeting_letters_command(
+    ctx: typer.Context,
+    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="ZIP-bestand"),
+) -> None:
+    """Maak de besluitbrieven van de besluiten in deze vergadering, in één ZIP-bestand."""
+    letters = meeting_letters(desk(ctx), meeting_id)
+    if not letters:
+        raise NotFoundError("in deze vergadering is geen besluit genomen dat een brief heeft")
+    path = output or Path(f"besluitbrieven-vergadering-{meeting_id}.zip")
+    path.write_bytes(letters_zip(letters, state(ctx).settings.templates_dir))
+    names = ", ".join(f"{name}.pdf" for name, _ in letters)
+    console.print(f"{len(letters)} brief/brieven geschreven naar {path}: {names}", highlight=False)

@@ -147,6 +147,18 @@ class MeetingService(DeadlineService):
         """Meetings of these partnerships (None: all), newest first."""
         return self.store.meetings.meetings(partnership_ids)
 
+    def meetings_of_member(self, person_id: int) -> list[MeetingRecord]:
+        """The meetings of the bodies the person is a member of (and, for a coordinator,
+        every meeting of their partnership): what their calendar shows."""
+        roles: dict[int, set[str]] = {}
+        for membership in self.store.memberships_of(person_id):
+            roles.setdefault(membership.partnership_id, set()).add(membership.role)
+        return [
+            m
+            for m in self.store.meetings.meetings(frozenset(roles))
+            if m.body in roles[m.partnership_id] or "coordinator" in roles[m.partnership_id]
+        ]
+
     def meeting(self, meeting_id: int) -> MeetingRecord:
         return self.store.meetings.meeting(meeting_id)
 

@@ -1,4 +1,5 @@
-"""A minimal iCalendar (RFC 5545) writer for the deadline feed: all-day events only.
+"""A minimal iCalendar (RFC 5545) writer for the calendar feed: all-day events (deadlines)
+and timed events in UTC (meetings).
 
 Written here rather than taken from a library because the feed needs four things: text
 escaping (section 3.3.11), line folding at 75 octets (3.1), CRLF line endings, and all-day
@@ -23,6 +24,19 @@ class AllDayEvent:
     uid: str
     day: date
     summary: str
+    description: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class TimedEvent:
+    """An event with a start and an end time, e.g. a meeting."""
+
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    location: str = ""
     description: str = ""
     url: str = ""
 
@@ -57,16 +71,28 @@ def _stamp(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
-def _event_lines(event: AllDayEvent, stamp: str) -> list[str]:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event.uid}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{_day(event.day)}",
-        f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
-        f"SUMMARY:{escape_text(event.summary)}",
-        "TRANSP:TRANSPARENT",  # a due date does not make anyone busy
-    ]
+def _event_lines(event: AllDayEvent | TimedEvent, stamp: str) -> list[str]:
+    if isinstance(event, TimedEvent):  # a meeting makes its members busy
+        lines = [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_stamp(event.start)}",
+            f"DTEND:{_stamp(event.end)}",
+            f"SUMMARY:{escape_text(event.summary)}",
+        ]
+        if event.location:
+            lines.append(f"LOCATION:{escape_text(event.location)}")
+    else:
+        lines = [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{_day(event.day)}",
+            f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
+            f"SUMMARY:{escape_text(event.summary)}",
+            "TRANSP:TRANSPARENT",  # a due date does not make anyone busy
+        ]
     if event.description:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
     if event.url:
@@ -75,7 +101,7 @@ def _event_lines(event: AllDayEvent, stamp: str) -> list[str]:
     return lines
 
 
-def calendar(events: Iterable[AllDayEvent], *, name: str, stamp: datetime) -> str:
+def calendar(events: Iterable[AllDayEvent | TimedEvent], *, name: str, stamp: datetime) -> str:
     """The whole ``VCALENDAR``: folded lines, CRLF after every line (the last one too)."""
     moment = _stamp(stamp)
     lines = [

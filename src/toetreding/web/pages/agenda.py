@@ -6,22 +6,26 @@ so the secret in the address identifies the person (made and revoked on the acco
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from toetreding._exceptions import NotFoundError
+from toetreding.clock import LOCAL_TZ
 from toetreding.deadlines import DATE_FOLLOWS
-from toetreding.service import AgendaItem
+from toetreding.service import AgendaItem, Toetreding
+from toetreding.store import MeetingRecord
 from toetreding.web.access import load_viewer
 from toetreding.web.deps import Me, ctx, link_base, page, page_number
-from toetreding.web.ical import AllDayEvent, calendar
+from toetreding.web.ical import AllDayEvent, TimedEvent, calendar
 
 router = APIRouter(include_in_schema=False)
 WINDOWS = (7, 30, 90, 365)  # the choices of "binnen" on the page, in days
 FEED_NAME = "toetreding — termijnen"
 PAGE_SIZE = 100
+MEETING_LENGTH = timedelta(hours=2)  # a meeting has a start time only
 
 
 def when(days_left: int | None) -> str:
@@ -91,12 +95,31 @@ def calendar_feed(request: Request, token: str) -> Response:
     base_url = link_base(request)
     agenda = service.agenda(today=service.today(), visible=me.scope)
     # a deadline without a date yet (datum volgt) has no day to be in a calendar on
-    events = [event_of(item, base_url) for item in agenda if item.deadline.due_date]
+    events: list[AllDayEvent | TimedEvent] = [
+        event_of(item, base_url) for item in agenda if item.deadline.due_date
+    ]
+    events += [meeting_event(service, m, base_url) for m in service.meetings_of_member(person_id)]
     body = calendar(events, name=FEED_NAME, stamp=service.clock.now())
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": 'inline; filename="toetreding.ics"'},
+    )
+
+
+def meeting_event(service: Toetreding, meeting: MeetingRecord, base_url: str) -> TimedEvent:
+    """A meeting as a timed event of two hours; its UID follows the meeting, so a moved
+    meeting moves in the calendar."""
+    start = datetime.combine(meeting.day, meeting.starts_at, LOCAL_TZ)
+    link = f"{base_url}/vergaderingen/{meeting.id}"
+    return TimedEvent(
+        uid=f"vergadering-{meeting.id}@{urlsplit(base_url).netloc or 'toetreding'}",
+        start=start,
+        end=start + MEETING_LENGTH,
+        summary=f"Vergadering {service.body_label(meeting.body).lower()}",
+        location=meeting.place,
+        description=f"Agenda en vergaderstukken: {link}",
+        url=link,
     )
 
 
