@@ -4,14 +4,14 @@ decision on its own, with every check of a step), the decision list — service 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from toetreding._exceptions import InvalidInputError, TransitionRefused
-from toetreding.clock import FixedClock
+from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.demo import demo_start, seed_demo
 from toetreding.files import sample_pdf
@@ -167,7 +167,8 @@ def test_planning_refuses_unknown_bodies_outsiders_and_non_members(demo: Toetred
 
 def test_meeting_commands(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run("demo")
-    today = date.today().strftime("%d-%m-%Y")  # the CLI runs on the system clock
+    # The CLI runs on the system clock; its days are Dutch days.
+    today = datetime.now(LOCAL_TZ).strftime("%d-%m-%Y")
     out = run(
         "meeting", "create", "stuurgroep", "--date", today, "--time", "14:00",
         "--place", "Almelo", "--as", COORDINATOR, "--present", STUURGROEP,
