@@ -88,7 +88,8 @@ class MeetingService(DeadlineService):
             partnership_id=partnership_id, open_only=True, due_before=until
         ):
             spec = self.protocol(record.protocol_id, record.protocol_version)
-            if body not in spec.roles:  # a case this body has no part in
+            # Not a case this body has a part in, or a day not known yet (datum volgt).
+            if body not in spec.roles or record.due_date is None:
                 continue
             line = deadline_line(spec, record)
             if record.due_date < day:
