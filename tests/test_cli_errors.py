@@ -29,7 +29,10 @@ NO_DATABASE = {"protocol", "framework validate", "simulate"}
 
 
 def _commands(group: typer.core.TyperGroup, prefix: tuple[str, ...] = ()) -> Iterator[tuple]:
-    for name, command in sorted(group.commands.items()):
+    # Through list_commands/get_command: the root loads its commands lazily (cli/__init__.py).
+    ctx = typer.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         if isinstance(command, typer.core.TyperGroup):
             yield from _commands(command, (*prefix, name))
         else:
