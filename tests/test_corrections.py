@@ -211,6 +211,8 @@ def test_the_case_page_offers_the_correction_to_a_coordinator_with_a_confirmatio
     sign_in(client, COORDINATOR)
     page = client.get(f"/dossiers/{case_id}").text
     assert "Stap corrigeren" in page and f"De nieuwste stap (rij {newest.seq}" in page
+    named = page.split("De nieuwste stap")[1].split("wordt teruggenomen")[0]
+    assert newest.trigger.replace("_", " ") not in named  # the step's label, not its id
     url = f"/dossiers/{case_id}/correctie"
     form = {"csrf_token": csrf_of(page), "reden": "Verkeerd dossier", "rij": str(newest.seq)}
     unconfirmed = client.post(url, data=form, follow_redirects=False)
