@@ -126,6 +126,13 @@ def test_the_pack_the_decision_list_and_the_letters(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert taken.status_code == 303
+    case_page = client.get("/dossiers/7").text
+    assert '<a href="/vergaderingen/1">Stuurgroep, 23 november 2026</a>' in case_page
+    assert "vergadering: 1" not in visible(case_page)  # the meeting by name, not its number
+    sign_in(client, "contact@demo07.example")  # the school reads it, with no link it may not use
+    school_page = client.get("/dossiers/7").text
+    assert "Stuurgroep, 23 november 2026" in school_page and "/vergaderingen/1" not in school_page
+    sign_in(client, STUURGROEP)
     page = client.get("/vergaderingen/1").text
     decisions = visible(client.get("/vergaderingen/1/besluitenlijst.html").text)
     assert "Bornerbroek College (demo) (dossier 7) Stuurgroep zet het traject niet in" in decisions

@@ -15,14 +15,16 @@ from toetreding._exceptions import (
     TransitionRefused,
 )
 from toetreding.definition import InputKind
+from toetreding.documents.filters import dutch_date
 from toetreding.service import (
     CaseView,
+    Toetreding,
     artefact_labels,
     corrected_rows,
     deadline_status,
     history_heading,
 )
-from toetreding.store import CaseFilter
+from toetreding.store import MEETING_KEY, CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
 from toetreding.web.deps import Me, ctx, page, page_number, require_csrf
 from toetreding.web.uploads import Received, receive
@@ -188,8 +190,19 @@ def _render_case(
         corrected=corrected_rows(view.history),
         correctable=service.correctable_row(case_id, me.person_id),
         correct_label=CORRECT_LABEL,
+        meeting_key=MEETING_KEY,
+        meetings_named=_meetings_named(service, view),
         **{"given": {}, "chosen": {}, **extra},
     )
+
+
+def _meetings_named(service: Toetreding, view: CaseView) -> dict[int, str]:
+    """'Stuurgroep, 10 december 2026' for each meeting a history row names (by its id)."""
+    ids = {h.payload[MEETING_KEY] for h in view.history if MEETING_KEY in (h.payload or {})}
+    named: dict[int, str] = {}
+    for meeting in (service.meeting(i) for i in ids if isinstance(i, int)):
+        named[meeting.id] = f"{service.body_label(meeting.body)}, {dutch_date(meeting.day)}"
+    return named
 
 
 def _confirmation(view: CaseView, me: Viewer, seq: int | None) -> str:
