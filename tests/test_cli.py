@@ -413,3 +413,22 @@ def test_overview_of_one_partnership_names_only_its_own_schools(db: Path) -> Non
     run("case", "open", "--school", "99ZZ", "--protocol", "partnerschap2", "--as", "anna@ander.nl")
     mine = run("overview", "-p", "part2")
     assert "Het Noordik" in mine and "Geheime School" not in mine
+
+
+def test_names_and_e_mail_addresses_are_checked_before_anything_is_stored(db: Path) -> None:
+    assert "mag niet leeg zijn" in run("partnership", "add", "part2", "  ", code=1)
+    run("partnership", "add", "part2", "P2")
+    school = ("school", "add", "-p", "part2", "--sector", "vo", "--region", "midden")
+    assert "De naam van de school mag niet leeg zijn" in run(*school, "--name", " ", code=1)
+    assert "ongeldige invoer: name is te lang" in run(*school, "--name", "x" * 201, code=1)
+    assert run_json("school", "list") == []
+    assert "'notanemail' is geen geldig e-mailadres" in run(
+        "person", "add", "--name", "Ans", "--email", "notanemail", code=1
+    )
+    assert "De naam mag niet leeg zijn" in run(
+        "person", "add", "--name", "", "--email", "ans@school.nl", code=1
+    )
+    assert run_json("person", "list") == []
+    run(*school, "--name", "  Het Lyceum  ")
+    assert [s["name"] for s in run_json("school", "list")] == ["Het Lyceum"]
+    assert "mag niet leeg zijn" in run("school", "edit", "1", "--name", " ", code=1)

@@ -116,6 +116,13 @@ def explain(exc: Exception, database_url: str | None) -> str:
         reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
         where = exc.filename if exc.filename is not None else ""
         return f"bestand of map {where}: {reason}" if where else f"bestandsfout: {reason}"
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):  # a record built from options (e.g. SchoolCreate)
+        from toetreding.formats import value_problem
+
+        parts = [f"{'.'.join(map(str, e['loc']))} {value_problem(e)}" for e in exc.errors()]
+        return "ongeldige invoer: " + "; ".join(parts)
     if isinstance(exc, MemoryError):
         return "te weinig geheugen voor deze opdracht"
     return (

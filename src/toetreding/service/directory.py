@@ -7,6 +7,7 @@ from datetime import datetime
 from toetreding._exceptions import InvalidInputError
 from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
 from toetreding.service._base import ServiceBase
+from toetreding.service.values import checked_email, checked_name
 from toetreding.store import (
     MembershipPublic,
     PartnershipPublic,
@@ -25,6 +26,7 @@ class DirectoryService(ServiceBase):
     def add_partnership(
         self, code: str, name: str, *, at: datetime | None = None
     ) -> PartnershipPublic:
+        name = checked_name(name, "De naam van het partnerschap")
         return self.store.add_partnership(code, name, at or self.clock.now())
 
     def partnerships(self) -> list[PartnershipPublic]:
@@ -35,10 +37,14 @@ class DirectoryService(ServiceBase):
         return self.store.partnership(ref)
 
     def add_school(self, data: SchoolCreate, *, at: datetime | None = None) -> SchoolPublic:
+        data = data.model_copy(update={"name": checked_name(data.name, "De naam van de school")})
         return self.store.add_school(data, at or self.clock.now())
 
     def update_school(self, school_id: int, changes: SchoolUpdate) -> SchoolPublic:
         """Change the given fields of a school; an omitted field stays as it is."""
+        if changes.name is not None:
+            name = checked_name(changes.name, "De naam van de school")
+            changes = changes.model_copy(update={"name": name})
         return self.store.update_school(school_id, changes)
 
     def schools(self, partnership_id: int | None = None) -> list[SchoolPublic]:
@@ -86,6 +92,7 @@ class DirectoryService(ServiceBase):
         school_ref: str | None = None,
     ) -> PersonPublic:
         """Register a person with roles in one partnership; every role is checked first."""
+        name, email = checked_name(name, "De naam"), checked_email(email)
         grants = [
             self._resolve_role(partnership_ref, role, school_ref if role == SCHOOL_ROLE else None)
             for role in roles

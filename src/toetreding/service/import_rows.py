@@ -6,7 +6,6 @@ is written here (see :mod:`toetreding.service.imports`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -16,6 +15,7 @@ from toetreding._exceptions import InvalidInputError
 from toetreding.calendar import Region
 from toetreding.definition import Sector
 from toetreding.roles import SCHOOL_ROLE
+from toetreding.service.values import EMAIL
 from toetreding.sheets import SheetData, SheetRow
 from toetreding.store import (
     MembershipPublic,
@@ -27,7 +27,6 @@ from toetreding.store import (
 )
 
 E = TypeVar("E", bound=StrEnum)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {"naam": 200, "brin": 20, "bestuur": 200, "e-mail": 254}
 
 
