@@ -24,6 +24,9 @@ def test_the_case_list_agenda_and_audit_scores_as_spreadsheets(db: Path, tmp_pat
     run("demo")
     cases = tmp_path / "dossiers.xlsx"
     assert "7 regel(s) geschreven" in run("case", "list", "--export", "xlsx", "-o", str(cases))
+    nowhere = str(tmp_path / "ontbreekt" / "dossiers.csv")
+    refused = run("case", "list", "--export", "csv", "-o", nowhere, code=1)
+    assert refused.startswith("Fout: bestand of map") and "bestaat niet" in refused
     rows = open_xlsx(cases)
     assert rows[0][:3] == ["Dossier", "School", "Protocol"]
     by_school = {row[1]: row for row in rows[1:]}

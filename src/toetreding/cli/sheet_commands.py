@@ -105,8 +105,5 @@ def write_export(sheet: Sheet, kind: SheetFormat, output: str | None, name: str)
         sys.stdout.flush()
         return
     target = Path(output or f"{name}.{kind.value}")
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise InvalidInputError(f"kan '{target}' niet schrijven: {exc.strerror}") from exc
+    target.write_bytes(data)  # an OSError: the CLI's one Dutch line (cli/_errors.py)
     console.print(f"{len(sheet.rows)} regel(s) geschreven naar {target}.", highlight=False)
