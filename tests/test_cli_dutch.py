@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from typer.main import get_command
 
 from toetreding.cli import app
 from toetreding.definition import ProtocolRegistry, guard_sentence
@@ -32,19 +33,21 @@ ENGLISH = (
 )
 
 
-def _commands(group: typer.Typer, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _commands(group: typer.core.TyperGroup, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    # Through list_commands/get_command: the root loads its commands lazily (cli/__init__.py).
     found = [path]
-    for command in group.registered_commands:
-        name = command.name or (command.callback.__name__ if command.callback else "")
-        found.append((*path, name.replace("_", "-")))
-    for sub in group.registered_groups:
-        assert sub.typer_instance is not None and sub.name
-        found += _commands(sub.typer_instance, (*path, sub.name))
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, typer.core.TyperGroup):
+            found += _commands(command, (*path, name))
+        else:
+            found.append((*path, name))
     return found
 
 
 def test_every_help_page_is_in_dutch(db: Path) -> None:
-    commands = _commands(app)
+    commands = _commands(get_command(app))  # type: ignore[arg-type]
     assert len(commands) > 40  # every command and group of toetreding
     for command in commands:
         shown = run(*command, "--help")
