@@ -169,10 +169,12 @@ def test_an_output_path_that_cannot_be_written_is_one_line(tmp_path: Path) -> No
         app, ["--db", db, "case", "list", "--export", "csv", "-o", str(tmp_path / "nee" / "x.csv")]
     )
     assert missing.exit_code == 1
-    assert missing.stderr.count("\n") == 1 and missing.stderr.startswith("Fout: kan '")
+    assert missing.stderr.count("\n") == 1 and missing.stderr.startswith("Fout: bestand of map")
+    assert "bestaat niet" in missing.stderr and "No such" not in missing.stderr
     assert str(tmp_path / "nee" / "x.csv") in missing.stderr
     folder = runner.invoke(
         app, ["--db", db, "case", "list", "--export", "csv", "-o", str(tmp_path)]
     )
     assert folder.exit_code == 1
-    assert folder.stderr.count("\n") == 1 and folder.stderr.startswith("Fout: kan '")
+    assert folder.stderr.count("\n") == 1 and folder.stderr.startswith("Fout: bestand of map")
+    assert "is een map" in folder.stderr
