@@ -3,6 +3,7 @@ and Typer's own words included), errors in the arguments, and the protocol as se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
@@ -53,6 +54,8 @@ def test_every_help_page_is_in_dutch(db: Path) -> None:
         shown = run(*command, "--help")
         leftovers = [word for word in ENGLISH if word in shown]
         assert leftovers == [], (command, leftovers, shown)
+        # an argument by a Dutch name, not by the Python parameter's ('{case_id}')
+        assert not re.search(r"\{[a-z_]+\}", shown), (command, shown)
     root = run("--help")
     assert "[OPTIES] COMMANDO [ARGS]..." in root and "Gebruik: " in root
     assert "Toon deze hulp en stop." in root and "Commando's" in root
@@ -60,7 +63,7 @@ def test_every_help_page_is_in_dutch(db: Path) -> None:
 
 def test_a_wrong_argument_is_refused_in_dutch(db: Path) -> None:
     out = run("case", "show", "abc", code=2)
-    assert "ongeldige waarde voor 'case_id': is geen geheel getal" in out
+    assert "ongeldige waarde voor 'DOSSIER': is geen geheel getal" in out
     assert "Input should" not in out and "Invalid value" not in out
 
 

@@ -40,7 +40,7 @@ app.add_typer(interview_app, name="interview")
 # The old name of `audit interview`, kept working for existing scripts; not in the help.
 app.add_typer(interview_app, name="session", hidden=True, deprecated=True)
 
-CASE = typer.Argument(..., help="Dossiernummer")
+CASE = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer")
 ACTOR = typer.Option(..., "--as", help="Wie het doet (e-mail of id)")
 
 
@@ -115,8 +115,10 @@ def interview_add(
 def score(
     ctx: typer.Context,
     case_id: int = CASE,
-    criterion: str = typer.Argument(..., help="Criterium, bijv. 1.2"),
-    level: str | None = typer.Argument(None, help="Score op de schaal, bijv. voldoende"),
+    criterion: str = typer.Argument(..., metavar="CRITERIUM", help="Criterium, bijv. 1.2"),
+    level: str | None = typer.Argument(
+        None, metavar="NIVEAU", help="Score op de schaal, bijv. voldoende"
+    ),
     evidence: str = typer.Option(..., "--evidence", help="Wat is gelezen of gehoord"),
     strengths: str | None = typer.Option(None, "--strengths", help="Sterke punten"),
     development: str | None = typer.Option(None, "--development", help="Ontwikkelpunten"),
@@ -280,7 +282,9 @@ frame_app = new_app("Gesprekskaders: de vragen van bijv. het intakegesprek en de
 def frame_answer(
     ctx: typer.Context,
     case_id: int = CASE,
-    question: str = typer.Argument(..., help="Nummer van de vraag, zie 'frame show'"),
+    question: str = typer.Argument(
+        ..., metavar="VRAAG", help="Nummer van de vraag, zie 'frame show'"
+    ),
     answer: str = typer.Option(..., "--answer", help="Het antwoord, zoals besproken"),
     actor: str = ACTOR,
     at: str | None = typer.Option(None, "--at", help=AT_HELP),

@@ -77,7 +77,9 @@ def show(
 @app.command("set")
 def set_year(
     ctx: typer.Context,
-    school_year: str = typer.Argument(..., help="Schooljaar, bijv. 2026-2027"),
+    school_year: str = typer.Argument(
+        ..., metavar="SCHOOLJAAR", help="Schooljaar, bijv. 2026-2027"
+    ),
     noord: str | None = typer.Option(None, "--noord", help=_PERIOD_HELP.format("noord")),
     midden: str | None = typer.Option(None, "--midden", help=_PERIOD_HELP.format("midden")),
     zuid: str | None = typer.Option(None, "--zuid", help=_PERIOD_HELP.format("zuid")),
@@ -98,7 +100,9 @@ def set_year(
 @app.command("import")
 def import_file(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="Kalenderbestand (vorm van zomervakanties.yaml)"),
+    path: Path = typer.Argument(
+        ..., metavar="PAD", help="Kalenderbestand (vorm van zomervakanties.yaml)"
+    ),
     by: str | None = typer.Option(None, "--by", help=_BY_HELP),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
@@ -134,8 +138,8 @@ def changes(
 @app.command("day-off")
 def day_off(
     ctx: typer.Context,
-    partnership: str = typer.Argument(..., help="Partnerschap (code)"),
-    day: str = typer.Argument(..., help="Datum (JJJJ-MM-DD)"),
+    partnership: str = typer.Argument(..., metavar="PARTNERSCHAP", help="Partnerschap (code)"),
+    day: str = typer.Argument(..., metavar="DAG", help="Datum (JJJJ-MM-DD)"),
     label: str | None = typer.Option(None, "--label", help="Naam van de vrije dag"),
     remove: bool = typer.Option(False, "--remove", help="Verwijder deze vrije dag"),
     source: str = typer.Option(..., "--source", help="Bron, bijv. besluit van de stuurgroep"),

@@ -107,7 +107,7 @@ def case_list(
 @app.command("show")
 def case_show(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Huidige stap, wat nu kan en door wie, en de volledige geschiedenis."""
@@ -122,8 +122,8 @@ def case_show(
 @app.command("fire")
 def case_fire(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
-    trigger: str = typer.Argument(..., help="Handeling, zie 'case show'"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
+    trigger: str = typer.Argument(..., metavar="HANDELING", help="Handeling, zie 'case show'"),
     actor: str = typer.Option(..., "--as", help="Wie handelt (e-mail of id)"),
     role: str | None = typer.Option(None, "--role", help="In welke rol, als iemand er meer heeft"),
     note: str | None = typer.Option(None, "--note", help="Toelichting of motivering"),
@@ -168,7 +168,7 @@ def case_fire(
 @app.command("correct")
 def case_correct(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
     reason: str = typer.Option(..., "--reden", help="Waarom de stap niet klopte"),
     actor: str = typer.Option(..., "--as", help="Wie corrigeert (een coördinator)"),
     row: int | None = typer.Option(

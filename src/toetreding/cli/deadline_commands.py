@@ -112,8 +112,8 @@ def _print_agenda(items: list[AgendaItem], today: date) -> None:
 @app.command("extend")
 def extend(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
-    name: str = typer.Argument(..., help="Naam van de termijn, zie 'case show'"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
+    name: str = typer.Argument(..., metavar="NAAM", help="Naam van de termijn, zie 'case show'"),
     until: str = typer.Option(..., "--until", help="Nieuwe uiterste datum (JJJJ-MM-DD)"),
     reason: str = typer.Option(..., "--reason", help="Waarom de termijn verlengd wordt"),
     actor: str = typer.Option(..., "--as", help="Wie verlengt (e-mail of id)"),
@@ -132,8 +132,8 @@ def extend(
 @app.command("waive")
 def waive(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
-    name: str = typer.Argument(..., help="Naam van de termijn, zie 'case show'"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
+    name: str = typer.Argument(..., metavar="NAAM", help="Naam van de termijn, zie 'case show'"),
     reason: str = typer.Option(..., "--reason", help="Waarom de termijn vervalt"),
     actor: str = typer.Option(..., "--as", help="Wie laat hem vervallen (e-mail of id)"),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),

@@ -38,7 +38,7 @@ NAME_ONLY = "alleen naam, geen bestand"
 @app.command("list")
 def file_list(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Alle bestanden van het dossier, per stuk de nieuwste versie eerst."""
@@ -71,8 +71,10 @@ def file_list(
 @app.command("get")
 def file_get(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
-    file_id: int = typer.Argument(..., help="Nummer van het bestand (zie 'file list')"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
+    file_id: int = typer.Argument(
+        ..., metavar="BESTANDNUMMER", help="Nummer van het bestand (zie 'file list')"
+    ),
     output: str = typer.Option(
         ..., "--output", "-o", help="Waar opslaan; '-' schrijft naar stdout"
     ),
@@ -106,9 +108,9 @@ def file_get(
 @app.command("add")
 def file_add(
     ctx: typer.Context,
-    case_id: int = typer.Argument(..., help="Dossiernummer"),
-    artefact: str = typer.Argument(..., help="Welk stuk, bijv. zelfevaluatie"),
-    paths: list[Path] = typer.Argument(..., help="Het bestand (of de bestanden)"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer"),
+    artefact: str = typer.Argument(..., metavar="STUK", help="Welk stuk, bijv. zelfevaluatie"),
+    paths: list[Path] = typer.Argument(..., metavar="PADEN", help="Het bestand (of de bestanden)"),
     actor: str = typer.Option(..., "--as", help="Wie dient het in (e-mail of id)"),
     role: str | None = typer.Option(None, "--role", help="In welke rol"),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),

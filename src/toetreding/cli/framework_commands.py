@@ -91,7 +91,9 @@ def list_frameworks(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    framework_id: str = typer.Argument(..., help="Kader-id, bijv. nvao-opleidingsschool-2009"),
+    framework_id: str = typer.Argument(
+        ..., metavar="KADER", help="Kader-id, bijv. nvao-opleidingsschool-2009"
+    ),
     version: int | None = typer.Option(None, "--version", help="Versie; standaard de nieuwste."),
     partnership: str | None = typer.Option(None, "--partnership", "-p", help=PARTNERSHIP_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -105,7 +107,9 @@ def show(
 
 
 @app.command("validate")
-def validate(files: list[Path] = typer.Argument(..., help="Kaderbestand(en)")) -> None:
+def validate(
+    files: list[Path] = typer.Argument(..., metavar="BESTANDEN", help="Kaderbestand(en)"),
+) -> None:
     """Controleer kaderbestanden; meldt elk probleem met bestand, regel en sleutel."""
     failed = False
     for file in files:
@@ -126,7 +130,7 @@ def validate(files: list[Path] = typer.Argument(..., help="Kaderbestand(en)")) -
 @app.command("load")
 def load(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Kaderbestand (YAML)"),
+    file: Path = typer.Argument(..., metavar="BESTAND", help="Kaderbestand (YAML)"),
     partnership: str = typer.Option(..., "--partnership", "-p", help="Partnerschap (code of id)"),
 ) -> None:
     """Controleer een kaderbestand en sla het op als eigen kader van een partnerschap."""

@@ -47,7 +47,7 @@ def _report(report: ChainReport, *, as_json: bool) -> None:
 
 def backup(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Nieuw bestand voor de reservekopie"),
+    file: Path = typer.Argument(..., metavar="BESTAND", help="Nieuw bestand voor de reservekopie"),
 ) -> None:
     """Maak een reservekopie van de hele database in een nieuw bestand (ook terwijl de app
     draait). Bestanden in een map (TOETREDING_FILES_DIR) zitten er niet in."""
@@ -57,7 +57,9 @@ def backup(
 
 def restore(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Een reservekopie van 'toetreding backup'"),
+    file: Path = typer.Argument(
+        ..., metavar="BESTAND", help="Een reservekopie van 'toetreding backup'"
+    ),
 ) -> None:
     """Zet een reservekopie terug in een lege database en controleer daarna de geschiedenis."""
     counts, report = service(ctx).restore(file)

@@ -37,7 +37,9 @@ app = new_app("Vergaderingen van stuurgroep, bestuurdersnetwerk, auditcommissie 
 @app.command("create")
 def meeting_create(
     ctx: typer.Context,
-    body: str = typer.Argument(..., help="Orgaan: stuurgroep, bestuurdersnetwerk, …"),
+    body: str = typer.Argument(
+        ..., metavar="ORGAAN", help="Orgaan: stuurgroep, bestuurdersnetwerk, …"
+    ),
     day: str = typer.Option(..., "--date", help="Datum, bijv. 12-03-2027"),
     starts_at: str = typer.Option(..., "--time", help="Aanvang, bijv. 14:00"),
     place: str = typer.Option(..., "--place", help="Plaats"),
@@ -97,7 +99,7 @@ def meeting_list(
 @app.command("show")
 def meeting_show(
     ctx: typer.Context,
-    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
+    meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """De vergadering: wie er waren, de agenda met wat het orgaan nu kan besluiten."""
@@ -118,7 +120,7 @@ def meeting_show(
 @app.command("agenda")
 def meeting_agenda(
     ctx: typer.Context,
-    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
+    meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
     actor: str = typer.Option(..., "--as", help="Wie de agenda wijzigt (e-mail of id)"),
     add: list[int] = typer.Option([], "--add", help="Dossier toevoegen"),
     remove: list[int] = typer.Option([], "--remove", help="Dossier van de agenda halen"),
@@ -141,9 +143,9 @@ def meeting_agenda(
 @app.command("decide")
 def meeting_decide(
     ctx: typer.Context,
-    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
-    case_id: int = typer.Argument(..., help="Dossiernummer (een agendapunt)"),
-    trigger: str = typer.Argument(..., help="Besluit, zie 'meeting show'"),
+    meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
+    case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer (een agendapunt)"),
+    trigger: str = typer.Argument(..., metavar="HANDELING", help="Besluit, zie 'meeting show'"),
     actor: str = typer.Option(..., "--as", help="Wie het besluit vastlegt (lid van het orgaan)"),
     note: str | None = typer.Option(None, "--note", help="Motivering"),
     docs: list[str] = typer.Option([], "--doc", help="Bestand dat het besluit vraagt (NAAM=PAD)"),
@@ -169,7 +171,7 @@ def meeting_decide(
 @app.command("decisions")
 def meeting_decisions(
     ctx: typer.Context,
-    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
+    meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """De besluitenlijst: wat in de vergadering is besloten."""
@@ -206,7 +208,7 @@ def _print_agenda(view: MeetingView) -> None:
 @app.command("pack")
 def meeting_pack_command(
     ctx: typer.Context,
-    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
+    meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
     form: Format = typer.Option(Format.PDF, "--format", help="html of pdf"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Bestand"),
 ) -> None:
@@ -224,7 +226,7 @@ def meeting_pack_command(
 @app.command("letters")
 def meeting_letters_command(
     ctx: typer.Context,
-    meeting_id: int = typer.Argument(..., help="Nummer van de vergadering"),
+    meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
     output: Path | None = typer.Option(None, "--output", "-o", help="ZIP-bestand"),
 ) -> None:
     """Maak de besluitbrieven van de besluiten in deze vergadering, in één ZIP-bestand."""

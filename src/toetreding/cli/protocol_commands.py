@@ -55,7 +55,9 @@ def list_protocols(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    protocol_id: str = typer.Argument(..., help="Protocol-id, bijv. partnerschap2"),
+    protocol_id: str = typer.Argument(
+        ..., metavar="PROTOCOL", help="Protocol-id, bijv. partnerschap2"
+    ),
     version: int | None = typer.Option(None, "--version", help="Versie; standaard de nieuwste."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
@@ -70,7 +72,7 @@ def show(
 @app.command("validate")
 def validate(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="Protocolbestand(en)"),
+    files: list[Path] = typer.Argument(..., metavar="BESTANDEN", help="Protocolbestand(en)"),
     strict: bool = typer.Option(
         False, "--strict", help="Waarschuwingen tellen als fout (exitcode 1)."
     ),
@@ -112,7 +114,9 @@ def validate(
 @app.command("publish")
 def publish(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Protocolbestand met de nieuwe versie"),
+    file: Path = typer.Argument(
+        ..., metavar="BESTAND", help="Protocolbestand met de nieuwe versie"
+    ),
     by: str = typer.Option(..., "--by", help="Wie publiceert (e-mailadres of nummer)."),
 ) -> None:
     """Publiceer een protocolbestand als nieuwe versie (de nieuwste + 1); de versie is daarna
@@ -138,7 +142,9 @@ def publish(
 @app.command("text")
 def text(
     ctx: typer.Context,
-    protocol_id: str = typer.Argument(..., help="Protocol-id, bijv. partnerschap2"),
+    protocol_id: str = typer.Argument(
+        ..., metavar="PROTOCOL", help="Protocol-id, bijv. partnerschap2"
+    ),
     version: int | None = typer.Option(None, "--version", help="Versie; standaard de nieuwste."),
 ) -> None:
     """De tekst (YAML) van een protocolversie, om te bewerken en opnieuw te publiceren."""

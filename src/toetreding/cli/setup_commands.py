@@ -34,8 +34,8 @@ def init(ctx: typer.Context) -> None:
 @partnership_app.command("add")
 def partnership_add(
     ctx: typer.Context,
-    code: str = typer.Argument(..., help="Korte code, bijv. part2"),
-    name: str = typer.Argument(..., help="Naam van het partnerschap"),
+    code: str = typer.Argument(..., metavar="CODE", help="Korte code, bijv. part2"),
+    name: str = typer.Argument(..., metavar="NAAM", help="Naam van het partnerschap"),
 ) -> None:
     """Registreer een partnerschap."""
     app = service(ctx)
@@ -85,7 +85,9 @@ def school_add(
 @school_app.command("edit")
 def school_edit(
     ctx: typer.Context,
-    school_id: int = typer.Argument(..., help="Id van de school (zie 'school list')"),
+    school_id: int = typer.Argument(
+        ..., metavar="SCHOOL", help="Id van de school (zie 'school list')"
+    ),
     name: str | None = typer.Option(None, "--name", help="Nieuwe naam"),
     region: Region | None = typer.Option(None, "--region", help="noord, midden of zuid"),
     brin: str | None = typer.Option(None, "--brin", help="BRIN of ander kenmerk"),
@@ -154,7 +156,7 @@ def person_add(
 @person_app.command("role")
 def person_role(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="E-mailadres of id"),
+    person: str = typer.Argument(..., metavar="PERSOON", help="E-mailadres of id"),
     partnership: str = typer.Option(..., "--partnership", "-p"),
     role: str = typer.Option(..., "--role"),
     school: str | None = typer.Option(None, "--school", help="Bij rol 'school': id of BRIN"),

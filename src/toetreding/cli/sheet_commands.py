@@ -27,7 +27,9 @@ MAX_IMPORT_BYTES = 10_000_000
 def _import(kind: ImportKind, help_text: str) -> None:
     def command(
         ctx: typer.Context,
-        path: Path = typer.Argument(..., help="CSV- of XLSX-bestand", show_default=False),
+        path: Path = typer.Argument(
+            ..., metavar="PAD", help="CSV- of XLSX-bestand", show_default=False
+        ),
         partnership: str = typer.Option(
             ..., "--partnership", "-p", help="Code van het partnerschap"
         ),

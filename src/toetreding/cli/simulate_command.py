@@ -26,7 +26,7 @@ _STATUS_STYLE = {
 
 def simulate(
     ctx: typer.Context,
-    protocol_id: str = typer.Argument(..., help="Protocol, bijv. po-groningen"),
+    protocol_id: str = typer.Argument(..., metavar="PROTOCOL", help="Protocol, bijv. po-groningen"),
     start: str = typer.Option(..., "--start", help="Eerste dag van de simulatie (JJJJ-MM-DD)"),
     script: Path = typer.Option(
         ..., "--script", help="Cohortscript (YAML): scholen en wat er wanneer gebeurt"

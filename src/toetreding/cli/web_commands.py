@@ -22,7 +22,9 @@ FIRST_ADMIN = ("Beheerder", "beheer@toetreding.local")
 def user_add(
     ctx: typer.Context,
     email: str = typer.Argument(
-        ..., help="E-mailadres (de persoon wordt aangemaakt als die nog niet bestaat)"
+        ...,
+        metavar="E-MAIL",
+        help="E-mailadres (de persoon wordt aangemaakt als die nog niet bestaat)",
     ),
     name: str | None = typer.Option(None, "--name", help="Naam, voor een nieuwe persoon"),
     admin: bool = typer.Option(False, "--admin", help="Beheerder: ziet en beheert alles"),
@@ -44,7 +46,7 @@ def user_add(
 
 @user_app.command("reset-password")
 def reset_password(
-    ctx: typer.Context, email: str = typer.Argument(..., help="E-mailadres")
+    ctx: typer.Context, email: str = typer.Argument(..., metavar="E-MAIL", help="E-mailadres")
 ) -> None:
     """Geef een account een nieuw wachtwoord (één keer getoond); alle sessies en API-tokens
     van de persoon houden meteen op."""
@@ -63,7 +65,9 @@ def reset_password(
 
 
 @user_app.command("revoke")
-def revoke(ctx: typer.Context, email: str = typer.Argument(..., help="E-mailadres")) -> None:
+def revoke(
+    ctx: typer.Context, email: str = typer.Argument(..., metavar="E-MAIL", help="E-mailadres")
+) -> None:
     """Trek alles in wat namens iemand aanmeldt: alle sessies, API-tokens en de agenda-link
     houden meteen op (het wachtwoord blijft)."""
     app = service(ctx)
