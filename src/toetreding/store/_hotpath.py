@@ -42,7 +42,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.store._common import CASES, DEADLINES, EVENTS, MEMBERSHIPS, PEOPLE, SCHOOLS
 from toetreding.store.database import refuse_nul
-from toetreding.store.history_chain import ADVANCE, LINK
+from toetreding.store.history_chain import ADVANCE, HASHED, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus
 
@@ -86,20 +86,7 @@ _MOVE_CASE = (
         closed_at=bindparam("m_closed_at"),
     )
 )
-_EVENT_COLUMNS = (
-    "case_id",
-    "seq",
-    "trigger",
-    "from_state",
-    "to_state",
-    "actor_id",
-    "role",
-    "at",
-    "note",
-    "payload",
-    "chain_hash",
-    "chain_seq",
-)
+_EVENT_COLUMNS = (*HASHED, "chain_hash", "chain_seq")  # every hashed field is written
 _APPEND_EVENT = insert(EVENTS).values({name: bindparam(f"e_{name}") for name in _EVENT_COLUMNS})
 _HISTORY = (
     select(
