@@ -20,6 +20,7 @@ from toetreding.web.security import (
     csrf_matches,
     new_session,
 )
+from toetreding.web.uploads import Received, receive
 
 
 @dataclass
@@ -98,6 +99,26 @@ def require_csrf(request: Request, given: str | None) -> None:
     token = given or request.headers.get("x-csrf-token")
     if not csrf_matches(session_of(request), token):
         raise CsrfFailed()
+
+
+async def receive_form(request: Request) -> Received:
+    """A posted form with its files staged (FileTooLarge when the whole body is too large).
+    The CSRF token is checked before any file is written, and again for a form without
+    files; on a refusal nothing staged is kept."""
+    service = ctx(request).service
+
+    def csrf(received: Received) -> None:
+        require_csrf(request, received.text("csrf_token"))
+
+    received = await receive(
+        request, service.new_upload, service.max_upload_bytes, before_files=csrf
+    )
+    try:
+        csrf(received)
+    except CsrfFailed:
+        received.discard()
+        raise
+    return received
 
 
 def sign_in_session(request: Request, response: Response, person_id: int) -> None:

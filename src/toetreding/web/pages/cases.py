@@ -26,8 +26,8 @@ from toetreding.service import (
 )
 from toetreding.store import MEETING_KEY, CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
-from toetreding.web.deps import Me, ctx, page, page_number, require_csrf
-from toetreding.web.uploads import Received, receive
+from toetreding.web.deps import Me, ctx, page, page_number, receive_form, require_csrf
+from toetreding.web.uploads import Received
 from toetreding.web.views import actions_for, upload_hint
 
 router = APIRouter(include_in_schema=False)
@@ -83,17 +83,11 @@ async def fire(request: Request, case_id: int, trigger: str, me: Me) -> Response
     service = ctx(request).service
     visible_case(service, me, case_id)
 
-    def csrf(received: Received) -> None:  # before any file is written
-        require_csrf(request, received.text("csrf_token"))
-
     try:
-        received = await receive(
-            request, service.new_upload, service.max_upload_bytes, before_files=csrf
-        )
+        received = await receive_form(request)
     except FileTooLarge as exc:
         return _refused(request, me, case_id, trigger, str(exc), Received(), 413)
     try:
-        require_csrf(request, received.text("csrf_token"))
         if received.refused:
             status = 413 if received.too_large else 422
             return _refused(

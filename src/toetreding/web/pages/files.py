@@ -14,10 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from toetreding._exceptions import FileTooLarge, InvalidInputError, NotFoundError
 from toetreding.web.access import visible_case, visible_file
-from toetreding.web.deps import Me, ctx, require_csrf
+from toetreding.web.deps import Me, ctx, receive_form
 from toetreding.web.downloads import file_response
 from toetreding.web.pages.documents import render_documents
-from toetreding.web.uploads import Received, receive
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,17 +36,11 @@ async def add_version(request: Request, case_id: int, me: Me) -> Response:
     service = ctx(request).service
     visible_case(service, me, case_id)
 
-    def csrf(received: Received) -> None:
-        require_csrf(request, received.text("csrf_token"))
-
     try:
-        received = await receive(
-            request, service.new_upload, service.max_upload_bytes, before_files=csrf
-        )
+        received = await receive_form(request)
     except FileTooLarge as exc:
         return _refused(request, me, case_id, str(exc), 413)
     try:
-        require_csrf(request, received.text("csrf_token"))
         if received.refused:
             status = 413 if received.too_large else 422
             return _refused(request, me, case_id, "; ".join(received.refused), status)

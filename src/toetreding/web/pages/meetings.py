@@ -14,8 +14,8 @@ from toetreding.documents.meetings import meeting_letters
 from toetreding.service import parse_day, parse_time
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_files, visible_meeting, visible_meetings
-from toetreding.web.deps import Me, ctx, page, require_csrf
-from toetreding.web.uploads import Received, receive
+from toetreding.web.deps import Me, ctx, page, receive_form, require_csrf
+from toetreding.web.uploads import Received
 from toetreding.web.views import upload_hint
 
 router = APIRouter(include_in_schema=False)
@@ -123,17 +123,11 @@ async def decide(request: Request, meeting_id: int, case_id: int, trigger: str, 
     service = ctx(request).service
     visible_meeting(service, me, meeting_id)
 
-    def csrf(received: Received) -> None:  # before any file is written
-        require_csrf(request, received.text("csrf_token"))
-
     try:
-        received = await receive(
-            request, service.new_upload, service.max_upload_bytes, before_files=csrf
-        )
+        received = await receive_form(request)
     except FileTooLarge as exc:
         return _refused_item(request, me, meeting_id, case_id, trigger, str(exc), Received())
     try:
-        require_csrf(request, received.text("csrf_token"))
         if received.refused:
             reason = "; ".join(received.refused)
             return _refused_item(request, me, meeting_id, case_id, trigger, reason, received)
