@@ -2,10 +2,12 @@
 (through :mod:`toetreding.formats`) and the registry of every version."""
 
 from toetreding.definition.loader import load_protocol_file, load_protocol_text
+from toetreding.definition.migration import earlier_problems
 from toetreding.definition.model import (
     ArtefactSpec,
     InputKind,
     InputSpec,
+    MigrationSpec,
     ProtocolSpec,
     Sector,
     StateSpec,
@@ -19,12 +21,14 @@ __all__ = [
     "ArtefactSpec",
     "InputKind",
     "InputSpec",
+    "MigrationSpec",
     "ProtocolRegistry",
     "ProtocolSpec",
     "Sector",
     "StateSpec",
     "StepSpec",
     "TransitionSpec",
+    "earlier_problems",
     "guard_sentence",
     "kind_word",
     "load_protocol_file",

@@ -11,6 +11,7 @@ from collections import Counter, deque
 
 from toetreding.calendar import AmbiguousDay, parse_limit
 from toetreding.definition.labels import check_labels
+from toetreding.definition.migration import check_migration
 from toetreding.definition.model import (
     ALL_ACTIVE_STATES,
     DeadlineSpec,
@@ -35,6 +36,7 @@ def check_protocol(spec: ProtocolSpec) -> list[Problem]:
         problems += _check_transition(spec, index, transition)
     problems += _check_audit(spec)
     problems += check_labels(spec)
+    problems += check_migration(spec)
     if not problems:
         problems += _check_graph(spec)
     return problems

@@ -366,6 +366,26 @@ class AuditSpec(Spec):
     finalize_in: str | None = None
 
 
+class MigrationSpec(Spec):
+    """How the running cases of an earlier version move onto this one.
+
+    A state of the earlier version that this version has under the same name maps onto it
+    without being named. ``states`` maps the others: an old state onto its new name (two
+    old states onto one new state merge them). ``removed`` names old states whose cases
+    cannot move, with the reason a coordinator reads.
+    """
+
+    from_version: int = Field(alias="from", ge=1)
+    states: dict[str, str] = Field(default_factory=dict)
+    removed: dict[str, Text] = Field(default_factory=dict)
+
+    def target(self, old_state: str) -> str | None:
+        """Where a case in ``old_state`` lands, named or implicit (None when removed)."""
+        if old_state in self.removed:
+            return None
+        return self.states.get(old_state, old_state)
+
+
 class ProtocolSpec(Spec):
     """A whole admission protocol, one version of it."""
 
@@ -383,6 +403,9 @@ class ProtocolSpec(Spec):
     states: dict[str, StateSpec] = Field(min_length=1)
     transitions: tuple[TransitionSpec, ...] = Field(min_length=1)
     audit: AuditSpec | None = None
+    # How cases of the previous version move onto this one. Left out of the definition when
+    # not given, so existing protocol versions keep their digest.
+    migration: MigrationSpec | None = Field(default=None, exclude_if=lambda value: value is None)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from toetreding._exceptions import NotFoundError
+from toetreding._exceptions import DefinitionError, NotFoundError
 from toetreding.definition.loader import load_protocol_file
+from toetreding.definition.migration import earlier_problems
 from toetreding.definition.model import ProtocolSpec
 from toetreding.formats import YAML_SUFFIXES, load_versioned
 
@@ -40,6 +41,19 @@ class ProtocolRegistry:
             files, load_protocol_file, "protocol '{id}' versie {version} staat ook in {first}"
         ).values():
             registry.add(spec, str(source))
+        problems = [
+            problem
+            for spec in registry.all()
+            if spec.migration is not None
+            for problem in earlier_problems(
+                spec,
+                registry.find(spec.id, spec.migration.from_version),
+                Path(registry._sources[spec.key]).read_text(encoding="utf-8"),
+                registry._sources[spec.key],
+            )
+        ]
+        if problems:
+            raise DefinitionError(problems)
         return registry
 
     def add(self, spec: ProtocolSpec, source: str | None = None) -> None:

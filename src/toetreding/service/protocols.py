@@ -8,7 +8,7 @@ from pathlib import Path
 
 from toetreding._exceptions import DefinitionError, NotFoundError
 from toetreding.clock import as_aware
-from toetreding.definition import ProtocolSpec, load_protocol_text
+from toetreding.definition import ProtocolSpec, earlier_problems, load_protocol_text
 from toetreding.formats import locate
 from toetreding.service._base import ServiceBase
 from toetreding.store import PublishedRecord, definition_digest
@@ -30,7 +30,7 @@ class ProtocolService(ServiceBase):
         Raises :class:`DefinitionError` (every problem with its line) and stores nothing when
         the text is wrong or its ``version`` is not the one after the newest.
         """
-        spec = load_protocol_text(text, filename)
+        spec = self.check_protocol_text(text, filename)
         newest = max((s.version for s in self.protocols().all() if s.id == spec.id), default=0)
         if spec.version != newest + 1:
             what = f"de nieuwste is {newest}" if newest else "het protocol is nieuw"
@@ -48,6 +48,23 @@ class ProtocolService(ServiceBase):
             )
         )
         return spec
+
+    def check_protocol_text(self, text: str, filename: str = "protocol") -> ProtocolSpec:
+        """Load ``text`` like a file, and check its ``migration`` against the earlier version
+        it names when that version is known here; raises :class:`DefinitionError`."""
+        spec = load_protocol_text(text, filename)
+        self.check_against_earlier(spec, text, filename)
+        return spec
+
+    def check_against_earlier(self, spec: ProtocolSpec, text: str, filename: str) -> None:
+        """Raise :class:`DefinitionError` when the ``migration`` of ``spec`` (loaded from
+        ``text``) does not fit the earlier version it names, if that version is known here."""
+        if spec.migration is None:
+            return
+        earlier = self.protocols().find(spec.id, spec.migration.from_version)
+        problems = earlier_problems(spec, earlier, text, filename)
+        if problems:
+            raise DefinitionError(problems)
 
     def protocol_text(self, protocol_id: str, version: int | None = None) -> str:
         """The text of a version (the newest when None): as published, or the shipped file."""

@@ -61,4 +61,6 @@ def protocol_warnings(
 ) -> tuple[ProtocolSpec, list[DefinitionProblem]]:
     """Load protocol text (raises ``DefinitionError``) with its domain warnings by line."""
     frameworks = {f.framework_id for f in context.desk.frameworks.list(None)}
-    return lint_protocol_text(text, filename, letters=OUTCOMES, frameworks=frameworks)
+    spec, warnings = lint_protocol_text(text, filename, letters=OUTCOMES, frameworks=frameworks)
+    context.service.check_against_earlier(spec, text, filename)
+    return spec, warnings
