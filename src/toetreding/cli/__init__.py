@@ -106,7 +106,11 @@ COMMANDS = {
         "app",
         "Herinneringen bij termijnen: één keer verstuurd, ook na een herstart.",
     ),
-    "protocol": Entry("protocol_commands", "app", "Protocollen bekijken en controleren."),
+    "protocol": Entry(
+        "protocol_commands",
+        "app",
+        "Protocollen bekijken, controleren, publiceren en dossiers overzetten.",
+    ),
     "framework": Entry(
         "framework_commands", "app", "Kwaliteitskaders bekijken, controleren en laden."
     ),

@@ -23,9 +23,18 @@ from toetreding.cli.file_commands import describe_value, step_documents
 from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
+from toetreding.roles import ROLE_LABELS
 from toetreding.service import CaseView, corrected_rows, deadline_status, history_heading
 from toetreding.sheets import SheetFormat
-from toetreding.store import CORRECTED, CORRECTION, CaseFilter, HistoryEntry
+from toetreding.store import (
+    CORRECTED,
+    CORRECTION,
+    FROM_VERSION,
+    MOVED,
+    TO_VERSION,
+    CaseFilter,
+    HistoryEntry,
+)
 
 app = new_app("Toelatingsdossiers openen, bekijken en verder zetten.")
 
@@ -294,25 +303,26 @@ def _print_view(view: CaseView, today: date) -> None:
     console.print("\n[bold]Geschiedenis[/]")
     undone = corrected_rows(view.history)
     for h in view.history:
-        console.print(_history_lines(spec, h, undone.get(h.seq)), highlight=False)
+        console.print(_history_lines(view.specs_of(h), h, undone.get(h.seq)), highlight=False)
 
 
-def _history_lines(spec: ProtocolSpec, entry: HistoryEntry, corrected_by: int | None) -> str:
-    target = spec.states[entry.to_state].label if entry.to_state in spec.states else entry.to_state
+def _history_lines(
+    specs: tuple[ProtocolSpec, ProtocolSpec], entry: HistoryEntry, corrected_by: int | None
+) -> str:
+    """A history row in the words of the versions it was written under (``specs``: the
+    one of the state it left, the one of the state it entered)."""
+    spec, after = specs
+    target = _state_words(after, entry.to_state)
     if entry.from_state is None:
         head = f"dossier geopend in '{target}'"
     else:
-        source = (
-            spec.states[entry.from_state].label
-            if entry.from_state in spec.states
-            else entry.from_state
-        )
+        source = _state_words(spec, entry.from_state)
         head = f"{history_heading(spec, entry)}: {source} → {target}"
     if entry.trigger == CORRECTION and CORRECTED in entry.payload:
         head = f"stap in rij {entry.payload[CORRECTED]} gecorrigeerd: terug naar '{target}'"
     if corrected_by is not None:
         head += f" — gecorrigeerd (zie rij {corrected_by})"
-    role = spec.roles.get(entry.role or "", entry.role or "—")
+    role = spec.roles.get(entry.role or "") or ROLE_LABELS.get(entry.role or "", entry.role or "—")
     lines = [
         f"{entry.seq:>3}. {show_time(entry.at)}  [bold]{head}[/]",
         f"     door {entry.actor_name or '—'} ({role})",
@@ -323,8 +333,17 @@ def _history_lines(spec: ProtocolSpec, entry: HistoryEntry, corrected_by: int | 
         i.name: i.label for t in spec.transitions if t.trigger == entry.trigger for i in t.inputs
     }
     for name, value in entry.payload.items():
-        if entry.trigger == CORRECTION and name == CORRECTED:
+        if (entry.trigger, name) in _SAID_IN_HEAD:
             continue
         shown = describe_value(spec, entry.trigger, name, value)
         lines.append(f"     {labels.get(name, name)}: {shown}")
     return "\n".join(lines)
+
+
+# Payload keys the row's heading already says (the corrected row, the versions of a move).
+_SAID_IN_HEAD = {(CORRECTION, CORRECTED), (MOVED, FROM_VERSION), (MOVED, TO_VERSION)}
+
+
+def _state_words(spec: ProtocolSpec, state: str) -> str:
+    found = spec.states.get(state)
+    return found.label if found else state.replace("_", " ")

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from toetreding._exceptions import DefinitionError
 from toetreding.cli._common import (
+    AT_HELP,
     JSON_HELP,
     console,
     errors,
     new_app,
+    past_moment,
     print_json,
     service,
     state,
 )
-from toetreding.definition import ProtocolSpec, guard_sentence, kind_word
+from toetreding.definition import (
+    ProtocolRegistry,
+    ProtocolSpec,
+    earlier_problems,
+    guard_sentence,
+    kind_word,
+    load_protocol_text,
+)
 from toetreding.definition.lints import lint_protocol_text
 from toetreding.documents import OUTCOMES
 from toetreding.frameworks import FrameworkRegistry
 
-app = new_app("Protocollen bekijken en controleren.")
+if TYPE_CHECKING:
+    from toetreding.service import MovePlan
+
+app = new_app("Protocollen bekijken, controleren, publiceren en dossiers overzetten.")
 
 
 @app.command("list")
@@ -80,6 +94,7 @@ def validate(
     """Controleer protocolbestanden; meldt elk probleem en elke waarschuwing met bestand,
     regel en sleutel."""
     frameworks = _framework_ids(ctx)
+    known = _known_versions(ctx, files)
     failed = False
     for file in files:
         try:
@@ -87,6 +102,10 @@ def validate(
             spec, warnings = lint_protocol_text(
                 text, str(file), letters=OUTCOMES, frameworks=frameworks
             )
+            if spec.migration is not None:
+                earlier = known.get((spec.id, spec.migration.from_version))
+                if problems := earlier_problems(spec, earlier, text, str(file)):
+                    raise DefinitionError(problems)
         except (OSError, UnicodeDecodeError) as exc:
             failed = True
             errors.print(f"[bold red]✗[/] {file}: kan het bestand niet lezen: {exc}")
@@ -151,6 +170,20 @@ def text(
     typer.echo(service(ctx).protocol_text(protocol_id, version), nl=False)
 
 
+def _known_versions(ctx: typer.Context, files: list[Path]) -> dict[tuple[str, int], ProtocolSpec]:
+    """The versions a ``migration`` may name: the shipped ones (when they load) and those of
+    the files given, so a new version is checked against the one it follows."""
+    known: dict[tuple[str, int], ProtocolSpec] = {}
+    with suppress(DefinitionError):
+        shipped = ProtocolRegistry.from_directory(state(ctx).settings.protocols_dir)
+        known.update((spec.key, spec) for spec in shipped.all())
+    for file in files:
+        with suppress(DefinitionError, OSError, UnicodeDecodeError):
+            spec = load_protocol_text(file.read_text(encoding="utf-8"), str(file))
+            known[spec.key] = spec
+    return known
+
+
 def _framework_ids(ctx: typer.Context) -> set[str]:
     return {s.id for s in FrameworkRegistry.shipped(state(ctx).settings.protocols_dir).all()}
 
@@ -183,3 +216,68 @@ def _print_protocol(spec: ProtocolSpec) -> None:
             guard_sentence(spec, t.guard) if t.guard else "",
         )
     console.print(moves)
+
+
+@app.command("migrate")
+def migrate(
+    ctx: typer.Context,
+    protocol_id: str = typer.Argument(
+        ..., metavar="PROTOCOL", help="Protocol-id, bijv. partnerschap2"
+    ),
+    from_version: int = typer.Option(..., "--from", help="De versie waarop de dossiers lopen."),
+    to_version: int = typer.Option(..., "--to", help="De nieuwere versie waarheen ze gaan."),
+    actor: str = typer.Option(..., "--as", help="Wie zet over (een coördinator of beheerder)"),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Toon alleen het plan; er verandert niets."
+    ),
+    at: str | None = typer.Option(None, "--at", help=AT_HELP),
+) -> None:
+    """Zet de lopende dossiers van een protocolversie over naar een nieuwere versie: met
+    --dry-run het plan (waar elk dossier landt, welke termijnen veranderen, wat niet over
+    kan en waarom), zonder --dry-run elk dossier in een eigen transactie."""
+    app_ = service(ctx)
+    moment = past_moment(ctx, at)
+    plan = app_.plan_move(protocol_id, from_version, to_version, by=actor, at=moment)
+    print_move_plan(plan)
+    if dry_run or not plan.movable:
+        return
+    outcomes = app_.apply_move(
+        protocol_id,
+        from_version,
+        to_version,
+        by=actor,
+        expected={m.case_id: m.revision for m in plan.moves},
+        at=moment,
+    )
+    moved = [o for o in outcomes if o.moved]
+    refused = [o for o in outcomes if not o.moved]
+    console.print(
+        f"[green]✓[/] {len(moved)} dossier(s) overgezet naar versie {to_version}"
+        + (f"; {len(refused)} geweigerd" if refused else ""),
+        highlight=False,
+    )
+    for outcome in refused:
+        errors.print(f"  dossier {outcome.case_id}: {outcome.reason}", highlight=False)
+    # A case the plan said could move and that did not (it changed meanwhile) is a failure.
+    if any(o.case_id in {m.case_id for m in plan.movable} for o in refused):
+        raise typer.Exit(1)
+
+
+def print_move_plan(plan: MovePlan) -> None:
+    """The dry run as a table: per case where it lands and what its deadlines do."""
+    table = Table(
+        "dossier", "school", "nu", "wordt", "termijnen",
+        title=f"{plan.title}: van versie {plan.from_version} naar versie {plan.to_version}",
+    )  # fmt: skip
+    for move in plan.moves:
+        deadlines = "\n".join(f"{d.change}: {d.label}, {d.due}" for d in move.deadlines)
+        landing = move.to_label if move.movable else f"[red]kan niet over:[/] {move.refusal}"
+        table.add_row(
+            str(move.case_id), move.school_name, move.from_label, landing, deadlines or "—"
+        )
+    console.print(table)
+    console.print(
+        f"{len(plan.movable)} van {len(plan.moves)} dossiers kunnen over; afgesloten dossiers "
+        f"blijven op versie {plan.from_version}.",
+        highlight=False,
+    )

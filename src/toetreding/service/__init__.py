@@ -46,6 +46,13 @@ from toetreding.service.meeting_records import (
     parse_time,
 )
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn, CaseTiming
+from toetreding.service.version_moves import (
+    MOVE_ROLES,
+    DeadlineChange,
+    MoveOutcome,
+    MovePlan,
+    PlannedMove,
+)
 
 __all__ = [
     "API_TOKEN_DAYS",
@@ -53,6 +60,7 @@ __all__ = [
     "CORRECTION_ROLES",
     "DEADLINE_ROLES",
     "MIN_PASSWORD",
+    "MOVE_ROLES",
     "NAMES_SHOWN",
     "SESSION_LIFETIME",
     "Accounts",
@@ -64,6 +72,7 @@ __all__ = [
     "CaseTiming",
     "CaseView",
     "Consequence",
+    "DeadlineChange",
     "DeadlineLine",
     "DecisionLine",
     "Finding",
@@ -72,8 +81,11 @@ __all__ = [
     "ImportPlan",
     "MeetingItemView",
     "MeetingView",
+    "MoveOutcome",
+    "MovePlan",
     "NameOnly",
     "PlannedLine",
+    "PlannedMove",
     "ProposedItem",
     "RefusedRow",
     "Replay",

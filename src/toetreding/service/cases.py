@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -19,7 +19,10 @@ from toetreding.rules import AuditFacts, PastEvent
 from toetreding.service.corrections import standing
 from toetreding.service.files import FileService, new_files, staged_in
 from toetreding.store import (
+    FROM_VERSION,
     MEETING_KEY,
+    MOVED,
+    TO_VERSION,
     CaseFilter,
     CaseRecord,
     DeadlineRecord,
@@ -56,6 +59,19 @@ class CaseView:
     history: list[HistoryEntry]
     deadlines: list[DeadlineRecord]
     deadline_lines: list[DeadlineLine]  # the same deadlines, in words
+    # Per history row (seq) the versions it was written under, before and after it: a row
+    # of an earlier version is read with that version's labels (a case moved since).
+    row_specs: Mapping[int, tuple[ProtocolSpec, ProtocolSpec]] = field(default_factory=dict)
+
+    def specs_of(self, entry: HistoryEntry) -> tuple[ProtocolSpec, ProtocolSpec]:
+        """The definitions of the row's states: the one it left and the one it entered."""
+        return self.row_specs.get(entry.seq, (self.spec, self.spec))
+
+    @property
+    def input_labels(self) -> dict[str, str]:
+        """The label of every input any version of this case asks (the newest wins)."""
+        specs = [pair[0] for pair in self.row_specs.values()] + [self.spec]
+        return {i.name: i.label for spec in specs for t in spec.transitions for i in t.inputs}
 
 
 @dataclass(frozen=True)
@@ -277,6 +293,13 @@ class CaseService(FileService):
         case = self.store.case(case_id)
         spec = self.spec_of(case)
         deadlines = self.store.deadlines(case_id=case_id)
+        history = self.store.history(case_id)
+        versions = row_versions(case.protocol_version, history)
+        row_specs = {
+            seq: (self.protocol(case.protocol_id, a), self.protocol(case.protocol_id, b))
+            for seq, (a, b) in versions.items()
+        }
+        older = [pair[0] for pair in row_specs.values() if pair[0] is not spec]
         return CaseView(
             case=case,
             school=self.store.school(case.school_id),
@@ -284,9 +307,10 @@ class CaseService(FileService):
             spec=spec,
             state=spec.states[case.state],
             allowed=self.machines.machine(spec).allowed(case.state),
-            history=self.store.history(case_id),
+            history=history,
             deadlines=deadlines,
-            deadline_lines=[deadline_line(spec, record) for record in deadlines],
+            deadline_lines=[deadline_line(spec, record, older) for record in deadlines],
+            row_specs=row_specs,
         )
 
     def case(self, case_id: int) -> CaseRecord:
@@ -322,9 +346,19 @@ class CaseService(FileService):
         return self.store.count_cases(wanted)
 
 
-def deadline_line(spec: ProtocolSpec, record: DeadlineRecord) -> DeadlineLine:
-    """``record`` in the words of ``spec``, the definition its case is decided by."""
-    declared = declared_deadline(spec, record.state, record.name)
+def deadline_line(
+    spec: ProtocolSpec, record: DeadlineRecord, older: Sequence[ProtocolSpec] = ()
+) -> DeadlineLine:
+    """``record`` in the words of ``spec``, the definition its case is decided by (or of an
+    ``older`` version the case ran on, for a deadline of a state it had there)."""
+    declared = next(
+        (
+            found
+            for version in (spec, *older)
+            if (found := declared_deadline(version, record.state, record.name)) is not None
+        ),
+        None,
+    )
     automatic = declared is not None and declared.automatic is not None
     moved = record.due_date != record.original_due_date
     return DeadlineLine(
@@ -344,11 +378,31 @@ _OUTSIDE_THE_PROTOCOL = {
 }
 
 
+def row_versions(version: int, history: Sequence[HistoryEntry]) -> dict[int, tuple[int, int]]:
+    """Per row that a case's move to another version (``MOVED``) separates from ``version``,
+    the versions of its states before and after it; rows not listed are on ``version``."""
+    found: dict[int, tuple[int, int]] = {}
+    current = version
+    for entry in reversed(history):
+        if entry.trigger == MOVED and FROM_VERSION in entry.payload:
+            earlier = int(entry.payload[FROM_VERSION])
+            found[entry.seq] = (earlier, current)
+            current = earlier
+        elif current != version:
+            found[entry.seq] = (current, current)
+    return found
+
+
 def history_heading(spec: ProtocolSpec, entry: HistoryEntry) -> str:
     """What a history row is called: the protocol's label of the step taken, never the
     trigger's identifier (``Oriëntatie afronden``, ``Dossier geopend``)."""
     if entry.from_state is None:
         return "Dossier geopend"
+    if entry.trigger == MOVED and FROM_VERSION in entry.payload:
+        return (
+            f"Overgezet van versie {entry.payload[FROM_VERSION]} naar versie "
+            f"{entry.payload.get(TO_VERSION, '?')}"
+        )
     if entry.trigger in _OUTSIDE_THE_PROTOCOL:
         return _OUTSIDE_THE_PROTOCOL[entry.trigger]
     label = spec.trigger_label(entry.trigger, entry.from_state)

@@ -8,9 +8,11 @@ from toetreding._exceptions import ConflictError, InvalidInputError, RoleNotAllo
 from toetreding.clock import as_aware, local
 from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
-from toetreding.store import CORRECTED, CORRECTION, HistoryEntry
+from toetreding.store import CORRECTED, CORRECTION, MOVED, HistoryEntry
 
 CORRECTION_ROLES = ("coordinator",)  # who may take a step back
+# What a row outside the protocol's steps is, as a refused correction names it.
+_ROW_KINDS = {CORRECTION: "een correctie", MOVED: "het overzetten naar een andere versie"}
 
 
 def corrected_rows(history: list[HistoryEntry]) -> dict[int, int]:
@@ -90,7 +92,7 @@ class CorrectionService(ServiceBase):
             what = (
                 "het openen van het dossier"
                 if newest.from_state is None
-                else ("een correctie" if newest.trigger == CORRECTION else "een termijnwijziging")
+                else _ROW_KINDS.get(newest.trigger, "een termijnwijziging")
             )
             raise InvalidInputError(
                 f"de nieuwste rij van dossier {case_id} (rij {newest.seq}) is {what}, geen "

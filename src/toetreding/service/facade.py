@@ -18,6 +18,7 @@ from toetreding.service.imports import ImportService
 from toetreding.service.meetings import MeetingService
 from toetreding.service.overview import OverviewService
 from toetreding.service.protocols import ProtocolService
+from toetreding.service.version_moves import VersionMoveService
 from toetreding.settings import Settings
 from toetreding.store import (
     AuditStore,
@@ -40,6 +41,7 @@ class Toetreding(
     OverviewService,
     ProtocolService,
     CorrectionService,
+    VersionMoveService,
 ):
     """What a coordinator, committee, school or administrator can do, over one store, the
     loaded protocols and an injected clock. Nothing here prints or reads the wall clock."""

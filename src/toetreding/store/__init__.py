@@ -88,13 +88,17 @@ from toetreding.store.tables.audits import (
     ReportPublic,
 )
 from toetreding.store.unavailable import DATABASE_DOWN, database_problem
+from toetreding.store.version_moves import FROM_VERSION, MOVED, TO_VERSION, VersionMove
 
 __all__ = [
     "CORRECTED",
     "CORRECTION",
     "DATABASE_DOWN",
     "DATED_TRIGGER",
+    "FROM_VERSION",
     "MAX_ID",
+    "MOVED",
+    "TO_VERSION",
     "AccountPublic",
     "AccountStore",
     "ApiTokenPublic",
@@ -145,6 +149,7 @@ __all__ = [
     "Uploader",
     "VacationEntry",
     "VacationRecord",
+    "VersionMove",
     "Visibility",
     "WaitingDeadline",
     "database_problem",

@@ -37,6 +37,7 @@ from toetreding.store.ledger import Ledger
 from toetreding.store.meetings import MeetingStore
 from toetreding.store.protocols import PublishedProtocols
 from toetreding.store.sessions import SessionStore
+from toetreding.store.version_moves import VersionMoveStore
 
 
 class Store(
@@ -46,6 +47,7 @@ class Store(
     CaseListStore,
     DeadlineStore,
     CorrectionStore,
+    VersionMoveStore,
     CalendarStore,
 ):
     """Reads and writes over one SQLAlchemy engine."""

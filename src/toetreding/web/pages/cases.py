@@ -16,6 +16,7 @@ from toetreding._exceptions import (
 )
 from toetreding.definition import InputKind
 from toetreding.documents.filters import dutch_date
+from toetreding.roles import ROLE_LABELS
 from toetreding.service import (
     CaseView,
     Toetreding,
@@ -24,7 +25,7 @@ from toetreding.service import (
     deadline_status,
     history_heading,
 )
-from toetreding.store import MEETING_KEY, CaseFilter
+from toetreding.store import MEETING_KEY, MOVED, CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
 from toetreding.web.deps import Me, ctx, page, page_number, receive_form, require_csrf
 from toetreding.web.uploads import Received
@@ -172,7 +173,7 @@ def _render_case(
         view=view,
         actions=actions_for(service, me, view),
         kinds=InputKind,
-        input_labels={i.name: i.label for t in view.spec.transitions for i in t.inputs},
+        input_labels=view.input_labels,
         documents=artefact_labels(view.spec),
         files=files,
         files_of={group.artefact: group.files for group in files},
@@ -185,6 +186,8 @@ def _render_case(
         correctable=service.correctable_row(case_id, me.person_id),
         correct_label=CORRECT_LABEL,
         meeting_key=MEETING_KEY,
+        moved=MOVED,
+        role_labels=ROLE_LABELS,
         meetings_named=_meetings_named(service, view),
         **{"given": {}, "chosen": {}, **extra},
     )
