@@ -68,6 +68,7 @@ TABLES = {
     "calendar_changes",
     "meetings",
     "meeting_items",
+    "meeting_pack_sendings",
 }
 
 

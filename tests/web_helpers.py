@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,12 +34,16 @@ NOW = datetime(2026, 11, 23, 10, 0)
 # Each school's contact is contact@demo0N.example (N = the case number's school).
 
 
-def demo_client(tmp_path: Path, max_upload_mb: int = 25) -> Iterator[TestClient]:
-    """The demo partnership in a SQLite file, every demo person with PASSWORD."""
+def demo_client(
+    tmp_path: Path, max_upload_mb: int = 25, **settings_given: Any
+) -> Iterator[TestClient]:
+    """The demo partnership in a SQLite file, every demo person with PASSWORD; more
+    ``Settings`` (a mail server) as given."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'web.db'}",
         protocols_dir=PROTOCOLS,
         max_upload_mb=max_upload_mb,
+        **settings_given,
     )
     app = create_app(settings, FixedClock(NOW), secret="test-secret")
     service = app.state.ctx.service

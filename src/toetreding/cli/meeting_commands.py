@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from toetreding._exceptions import NotFoundError
+from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.cli._common import (
     JSON_HELP,
     console,
@@ -29,7 +29,9 @@ from toetreding.documents.meetings import (
     pack_html,
     pack_pdf,
 )
-from toetreding.service import MeetingView, meeting_data, parse_day, parse_time
+from toetreding.reminders import channel_from_settings
+from toetreding.reminders.meeting_pack import send_meeting_pack
+from toetreding.service import MeetingView, meeting_data, names_in_words, parse_day, parse_time
 
 app = new_app("Vergaderingen van stuurgroep, bestuurdersnetwerk, auditcommissie en kerngroep.")
 
@@ -211,8 +213,24 @@ def meeting_pack_command(
     meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
     form: Format = typer.Option(Format.PDF, "--format", help="html of pdf"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Bestand"),
+    send: bool = typer.Option(
+        False, "--send", help="Stuur de stukken (PDF) per e-mail aan de leden van het orgaan"
+    ),
+    actor: str | None = typer.Option(None, "--as", help="Wie ze verstuurt (e-mail of id)"),
+    again: bool = typer.Option(
+        False, "--opnieuw", help="Met --send: ook als ze al eerder zijn verzonden"
+    ),
 ) -> None:
-    """Maak de vergaderstukken: de agenda en per dossier een samenvatting."""
+    """Maak de vergaderstukken: de agenda en per dossier een samenvatting; met --send per
+    e-mail aan de leden."""
+    if send:
+        _send_pack(ctx, meeting_id, actor, again=again)
+        if output is None:
+            return
+    elif actor is not None or again:
+        raise InvalidInputError("--as en --opnieuw horen bij --send").with_hint(
+            f"toetreding meeting pack {meeting_id} --send --as E-MAIL"
+        )
     pack = meeting_pack(desk(ctx), meeting_id)
     templates = state(ctx).settings.templates_dir
     path = output or Path(f"vergaderstukken-{meeting_id}.{form.value}")
@@ -221,6 +239,34 @@ def meeting_pack_command(
     else:
         path.write_text(pack_html(pack, templates), encoding="utf-8")
     console.print(f"Vergaderstukken geschreven naar {path}.", highlight=False)
+
+
+def _send_pack(ctx: typer.Context, meeting_id: int, actor: str | None, *, again: bool) -> None:
+    """The pack by e-mail to the body's members, through the reminders' channel."""
+    if actor is None:
+        raise InvalidInputError("zeg met --as wie de vergaderstukken verstuurt").with_hint(
+            f"toetreding meeting pack {meeting_id} --send --as E-MAIL"
+        )
+    settings = state(ctx).settings
+    result = send_meeting_pack(
+        desk(ctx),
+        meeting_id,
+        actor_ref=actor,
+        channel=channel_from_settings(settings),
+        sender=settings.mail_from,
+        base_url=settings.base_url,
+        again=again,
+        templates_dir=settings.templates_dir,
+    )
+    if result.sent:
+        names = names_in_words(list(result.sent))
+        console.print(f"Vergaderstukken verzonden aan {names}.", highlight=False)
+    for name in result.without_address:
+        console.print(f"Niet verzonden aan {name}: geen bruikbaar e-mailadres.", highlight=False)
+    for name, reason in result.failed:
+        console.print(f"Niet verzonden aan {name}: {reason}", highlight=False)
+    if result.failed:
+        raise typer.Exit(1)
 
 
 @app.command("letters")

@@ -64,6 +64,11 @@ def case_url(base_url: str, case_id: int) -> str:
     return f"{base_url.rstrip('/')}/dossiers/{case_id}"
 
 
+def meeting_url(base_url: str, meeting_id: int) -> str:
+    """The link to a meeting: ``{base_url}/vergaderingen/{meeting_id}``."""
+    return f"{base_url.rstrip('/')}/vergaderingen/{meeting_id}"
+
+
 @dataclass(frozen=True)
 class Recipient:
     """Who receives the reminder, e.g. ``Recipient("Sam Jansen", "sam@noordik.nl")``."""

@@ -35,6 +35,13 @@ from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
 from toetreding.service.imports import ImportPlan
+from toetreding.service.meeting_packs import (
+    STATUS_LABELS,
+    PackPlan,
+    PackRecipient,
+    PackRound,
+    names_in_words,
+)
 from toetreding.service.meeting_records import (
     DecisionLine,
     MeetingItemView,
@@ -63,6 +70,7 @@ __all__ = [
     "MOVE_ROLES",
     "NAMES_SHOWN",
     "SESSION_LIFETIME",
+    "STATUS_LABELS",
     "Accounts",
     "AgendaItem",
     "ArtefactFiles",
@@ -84,6 +92,9 @@ __all__ = [
     "MoveOutcome",
     "MovePlan",
     "NameOnly",
+    "PackPlan",
+    "PackRecipient",
+    "PackRound",
     "PlannedLine",
     "PlannedMove",
     "ProposedItem",
@@ -100,6 +111,7 @@ __all__ = [
     "history_heading",
     "meeting_data",
     "meeting_title",
+    "names_in_words",
     "new_password",
     "parse_day",
     "parse_time",

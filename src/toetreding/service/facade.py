@@ -15,7 +15,7 @@ from toetreding.service.directory import DirectoryService
 from toetreding.service.exports import ExportService
 from toetreding.service.idempotency import Idempotency
 from toetreding.service.imports import ImportService
-from toetreding.service.meetings import MeetingService
+from toetreding.service.meeting_packs import MeetingPackService
 from toetreding.service.overview import OverviewService
 from toetreding.service.protocols import ProtocolService
 from toetreding.service.version_moves import VersionMoveService
@@ -37,7 +37,7 @@ class Toetreding(
     DirectoryService,
     ExportService,
     CalendarService,
-    MeetingService,
+    MeetingPackService,
     OverviewService,
     ProtocolService,
     CorrectionService,

@@ -41,6 +41,7 @@ from toetreding.store.meetings import (
     MeetingItemRecord,
     MeetingRecord,
     MeetingStore,
+    PackSendingRecord,
 )
 from toetreding.store.protocols import PublishedProtocols, PublishedRecord
 from toetreding.store.records import (
@@ -177,4 +178,11 @@ __all__ += [
 ]
 
 # meetings
-__all__ += ["MEETING_KEY", "MeetingDecision", "MeetingItemRecord", "MeetingRecord", "MeetingStore"]
+__all__ += [
+    "MEETING_KEY",
+    "MeetingDecision",
+    "MeetingItemRecord",
+    "MeetingRecord",
+    "MeetingStore",
+    "PackSendingRecord",
+]

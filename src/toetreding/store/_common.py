@@ -51,6 +51,7 @@ DAYS_OFF = _core(_models.DayOff)
 CALENDAR_CHANGES = _core(_models.CalendarChange)
 MEETINGS = _core(_models.Meeting)
 MEETING_ITEMS = _core(_models.MeetingItem)
+MEETING_PACK_SENDINGS = _core(_models.MeetingPackSending)
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

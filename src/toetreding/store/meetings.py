@@ -1,5 +1,6 @@
 """Meetings of a partnership's bodies: the meeting, its agenda (cases in order, each with
-its reason), and the history rows of decisions taken in it."""
+its reason), the history rows of decisions taken in it, and the meeting pack sent to the
+members (a row per member per request)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from datetime import date, datetime, time
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding._exceptions import ConflictError, InvalidInputError, NotFoundError
 from toetreding.store._common import (
     CASES,
     EVENTS,
     MEETING_ITEMS,
+    MEETING_PACK_SENDINGS,
     MEETINGS,
     PEOPLE,
     SCHOOLS,
@@ -47,6 +49,21 @@ class MeetingItemRecord:
     position: int
     reason: str
     school_name: str
+
+
+@dataclass(frozen=True)
+class PackSendingRecord:
+    """The meeting pack of one request (``version``) for one member, and how it went."""
+
+    version: int
+    person_id: int
+    person_name: str
+    email: str  # '' when the member had no usable address
+    requested_by: str  # the name of who asked
+    requested_at: datetime
+    status: str  # pending, sent, failed, no_address
+    finished_at: datetime | None
+    problem: str | None
 
 
 @dataclass(frozen=True)
@@ -151,19 +168,94 @@ class MeetingStore:
                 update(MEETINGS).where(MEETINGS.c.id == meeting_id).values(present=list(present))
             )
 
-    def next_pack_version(self, meeting_id: int) -> int:
-        """Count one more meeting pack sent; its number."""
+    def start_pack_sending(
+        self,
+        meeting_id: int,
+        *,
+        seen_version: int,
+        requested_by: int,
+        at: datetime,
+        recipients: Sequence[tuple[int, str | None]],
+    ) -> int:
+        """Record a request to send the pack to ``recipients`` (person, address or None):
+        the meeting's ``pack_version`` goes up by one, guarded on ``seen_version`` (a
+        request seen meanwhile by someone else is refused), with a row per member
+        (``pending``, or ``no_address``), in one transaction. The new version."""
+        with self.engine.begin() as connection:
+            moved = connection.execute(
+                update(MEETINGS)
+                .where(MEETINGS.c.id == meeting_id, MEETINGS.c.pack_version == seen_version)
+                .values(pack_version=MEETINGS.c.pack_version + 1)
+            ).rowcount
+            if moved != 1:
+                raise ConflictError(
+                    "de vergaderstukken zijn intussen door iemand anders verstuurd; er is "
+                    "niets verzonden, bekijk de vergadering opnieuw"
+                )
+            version = seen_version + 1
+            if not recipients:
+                return version
+            connection.execute(
+                insert(MEETING_PACK_SENDINGS),
+                [
+                    {
+                        "meeting_id": meeting_id,
+                        "pack_version": version,
+                        "person_id": person_id,
+                        "email": email or "",
+                        "requested_by": requested_by,
+                        "requested_at": at,
+                        "status": "pending" if email else "no_address",
+                        "finished_at": None if email else at,
+                        "problem": None,
+                    }
+                    for person_id, email in recipients
+                ],
+            )
+        return version
+
+    def finish_pack_sending(
+        self, meeting_id: int, version: int, person_id: int, at: datetime, problem: str | None
+    ) -> None:
+        """The pack went to the member (``problem`` None), or not, and why."""
         with self.engine.begin() as connection:
             connection.execute(
-                update(MEETINGS)
-                .where(MEETINGS.c.id == meeting_id)
-                .values(pack_version=MEETINGS.c.pack_version + 1)
+                update(MEETING_PACK_SENDINGS)
+                .where(
+                    MEETING_PACK_SENDINGS.c.meeting_id == meeting_id,
+                    MEETING_PACK_SENDINGS.c.pack_version == version,
+                    MEETING_PACK_SENDINGS.c.person_id == person_id,
+                )
+                .values(
+                    status="sent" if problem is None else "failed",
+                    finished_at=at,
+                    problem=None if problem is None else problem[:1000],
+                )
             )
-            return int(
-                connection.execute(
-                    select(MEETINGS.c.pack_version).where(MEETINGS.c.id == meeting_id)
-                ).scalar_one()
+
+    def pack_sendings(self, meeting_id: int) -> list[PackSendingRecord]:
+        """Every member's row of every request to send the pack, newest request first."""
+        member, requester = PEOPLE.alias("member"), PEOPLE.alias("requester")
+        table = MEETING_PACK_SENDINGS
+        query = (
+            select(
+                table.c.pack_version,
+                table.c.person_id,
+                member.c.name,
+                table.c.email,
+                requester.c.name,
+                table.c.requested_at,
+                table.c.status,
+                table.c.finished_at,
+                table.c.problem,
             )
+            .join(member, member.c.id == table.c.person_id)
+            .join(requester, requester.c.id == table.c.requested_by)
+            .where(table.c.meeting_id == meeting_id)
+            .order_by(table.c.pack_version.desc(), member.c.name, table.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [PackSendingRecord(*row) for row in connection.execute(query)]
 
     def decisions(self, meeting_id: int) -> list[MeetingDecision]:
         """The history rows that name this meeting, in the order they were written."""

@@ -68,7 +68,7 @@ from toetreding.store.tables.directory import (
 )
 from toetreding.store.tables.files import CaseFile, CaseFileBase, CaseFilePublic, FileChunk
 from toetreding.store.tables.frameworks import Framework, FrameworkBase, FrameworkPublic
-from toetreding.store.tables.meetings import Meeting, MeetingItem
+from toetreding.store.tables.meetings import Meeting, MeetingItem, MeetingPackSending
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
 from toetreding.store.tables.requests import IdempotentRequest
 
@@ -114,6 +114,7 @@ __all__ = [
     "IdempotentRequest",
     "Meeting",
     "MeetingItem",
+    "MeetingPackSending",
     "Membership",
     "MembershipPublic",
     "Partnership",

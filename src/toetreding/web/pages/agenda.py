@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from toetreding._exceptions import NotFoundError
 from toetreding.clock import LOCAL_TZ
 from toetreding.deadlines import DATE_FOLLOWS
+from toetreding.reminders import meeting_url
 from toetreding.service import AgendaItem, Toetreding
 from toetreding.store import MeetingRecord
 from toetreding.web.access import load_viewer
@@ -111,7 +112,7 @@ def meeting_event(service: Toetreding, meeting: MeetingRecord, base_url: str) ->
     """A meeting as a timed event of two hours; its UID follows the meeting, so a moved
     meeting moves in the calendar."""
     start = datetime.combine(meeting.day, meeting.starts_at, LOCAL_TZ)
-    link = f"{base_url}/vergaderingen/{meeting.id}"
+    link = meeting_url(base_url, meeting.id)
     return TimedEvent(
         uid=f"vergadering-{meeting.id}@{urlsplit(base_url).netloc or 'toetreding'}",
         start=start,

@@ -7,14 +7,22 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from toetreding._exceptions import FileTooLarge, InvalidInputError, TransitionRefused
+from toetreding._exceptions import (
+    ConflictError,
+    FileTooLarge,
+    InvalidInputError,
+    TransitionRefused,
+)
 from toetreding.definition import InputKind
 from toetreding.documents.meetings import meeting_letters
-from toetreding.service import parse_day, parse_time
+from toetreding.reminders import channel_from_settings
+from toetreding.reminders.meeting_pack import send_meeting_pack
+from toetreding.service import STATUS_LABELS, parse_day, parse_time
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_files, visible_meeting, visible_meetings
-from toetreding.web.deps import Me, ctx, page, receive_form, require_csrf
+from toetreding.web.deps import Me, ctx, link_base, page, receive_form, require_csrf
 from toetreding.web.uploads import Received
 from toetreding.web.views import upload_hint
 
@@ -148,6 +156,35 @@ async def decide(request: Request, meeting_id: int, case_id: int, trigger: str, 
     return RedirectResponse(f"/vergaderingen/{meeting_id}#punt-{case_id}", status_code=303)
 
 
+@router.post("/vergaderingen/{meeting_id}/vergaderstukken/versturen")
+async def send_pack(request: Request, meeting_id: int, me: Me) -> Response:
+    """The pack by e-mail to the body's members; once sent, only again when confirmed."""
+    context = ctx(request)
+    visible_meeting(context.service, me, meeting_id)
+    form = await request.form()
+    require_csrf(request, str(form.get("csrf_token") or ""))
+    seen = str(form.get("versie") or "")
+    settings = context.settings
+    try:  # the PDF and the e-mails take seconds: not on the event loop
+        await run_in_threadpool(
+            send_meeting_pack,
+            context.desk,
+            meeting_id,
+            actor_ref=me.person_id,
+            channel=channel_from_settings(settings),
+            sender=settings.mail_from,
+            base_url=link_base(request),
+            again=form.get("opnieuw") == "ja",
+            seen_version=int(seen) if seen.isascii() and seen.isdigit() else None,
+            templates_dir=settings.templates_dir,
+        )
+    except (InvalidInputError, ConflictError) as exc:
+        response = _render_meeting(request, me, meeting_id, pack_error=str(exc))
+        response.status_code = 409 if isinstance(exc, ConflictError) else 422
+        return response
+    return RedirectResponse(f"/vergaderingen/{meeting_id}#vergaderstukken", status_code=303)
+
+
 def _refused_item(
     request: Request,
     me: Viewer,
@@ -203,5 +240,7 @@ def _render_meeting(request: Request, me: Viewer, meeting_id: int, **extra: Any)
         kinds=InputKind,
         upload=upload_hint(service.max_upload_bytes),
         files_of=files_of,
-        **{"error": None, "refused": None, "given": {}, "chosen": {}, **extra},
+        pack_rounds=service.pack_rounds(meeting_id),
+        status_labels=STATUS_LABELS,
+        **{"error": None, "pack_error": None, "refused": None, "given": {}, "chosen": {}, **extra},
     )
