@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from toetreding._exceptions import DefinitionError, InvalidInputError
+from toetreding._exceptions import AdminOnly, DefinitionError, InvalidInputError
 from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry, load_protocol_text
 from toetreding.service import Toetreding
@@ -232,7 +232,7 @@ def test_only_a_coordinator_or_an_administrator_may_move_cases(
     moving: tuple[Toetreding, dict[str, int]],
 ) -> None:
     app, _ = moving
-    with pytest.raises(InvalidInputError, match="mogen de coördinator en de beheerder"):
+    with pytest.raises(AdminOnly, match="mogen de coördinator en de beheerder"):
         app.apply_move("overgang", 1, 2, by=SCHOOL_CONTACT)
     with pytest.raises(InvalidInputError, match="niet nieuwer dan versie 2"):
         app.plan_move("overgang", 2, 1, by=COORDINATOR)

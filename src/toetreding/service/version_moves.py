@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from toetreding._exceptions import ConcurrentUpdateError, InvalidInputError
+from toetreding._exceptions import AdminOnly, ConcurrentUpdateError, InvalidInputError
 from toetreding.clock import as_aware, local
 from toetreding.deadlines import NewDeadline, declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec
@@ -202,7 +202,7 @@ class VersionMoveService(ServiceBase):
             if everywhere or set(MOVE_ROLES) & self.store.roles_of(person.id, p.id)
         }
         if not allowed:
-            raise InvalidInputError(
+            raise AdminOnly(
                 f"{person.name} mag geen dossiers naar een andere versie overzetten: dat "
                 "mogen de coördinator en de beheerder"
             )

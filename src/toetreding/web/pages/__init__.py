@@ -16,10 +16,12 @@ from toetreding.web.pages import (
     protocols,
     sheets,
     sign_in,
+    version_moves,
 )
 
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
 routers += [files.router, sheets.router]
 routers += [agenda.router, meetings.router, meeting_documents.router, account.router]
-routers += [protocols.router, protocol_admin.router, framework_admin.router]
+routers += [protocols.router, protocol_admin.router, version_moves.router]
+routers += [framework_admin.router]
 routers += [calendar.router]
