@@ -96,6 +96,23 @@ def test_a_published_version_stays_in_its_own_database(
     assert Toetreding(app.store, registry, clock).protocols().get("partnerschap2").version == 3
 
 
+def test_a_version_published_by_another_process_is_used_at_once(
+    app: Toetreding, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    """A running service keeps the protocols it knows, and sees at once a version another
+    process (the CLI beside the web app) published: its next opening uses it."""
+    with_school(app, "AA01", "BB02")
+    school = app.store.school("BB02").id
+    coco = app.store.person("c@p2.nl").id
+    first = app.open_case(school_ref="AA01", protocol_id="partnerschap2", actor_ref="c@p2.nl")
+    assert app.case(first).protocol_version == 2
+    Toetreding(app.store, registry, clock).publish_protocol(V3)  # elsewhere
+    assert app.protocols().get("partnerschap2").version == 3
+    # By numbers, as the web app opens: the one query that also counts published versions.
+    opened = app.open_case(school_ref=school or 0, protocol_id="partnerschap2", actor_ref=coco or 0)
+    assert app.case(opened).protocol_version == 3
+
+
 def test_publish_and_text_on_the_command_line(db: Path, tmp_path: Path) -> None:
     run("partnership", "add", "part2", "Partnerschap 2")
     run("person", "add", "--name", "Ad", "--email", "ad@p2.nl", "-p", "part2")

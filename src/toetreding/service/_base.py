@@ -69,21 +69,34 @@ class ServiceBase:
         # Published versions never change, so each is parsed once per service (never shared
         # between services: another database has other versions).
         self._published: dict[tuple[str, int], ProtocolSpec] = {}
+        # The registry ``protocols()`` gave, with the number of published versions it holds.
+        self._merged: tuple[int, ProtocolRegistry] | None = None
 
     def today(self) -> date:
         """Today's date in Dutch time, from the injected clock."""
         return local(self.clock.now()).date()
 
-    def protocols(self) -> ProtocolRegistry:
-        """The shipped protocol files plus the versions published in this database."""
+    def protocols(self, published: int | None = None) -> ProtocolRegistry:
+        """The shipped protocol files plus the versions published in this database.
+
+        Kept per service while the number of published versions stays the same (versions
+        are only ever added, by any process): a call reads that number, not every version.
+        ``published``: that number, when the caller read it already (opening a case does).
+        """
+        count = self.store.published.count() if published is None else published
+        known = self._merged
+        if known is not None and known[0] == count:
+            return known[1]
+        records = self.store.published.all()
         merged = ProtocolRegistry(self.registry.all())
-        for record in self.store.published.all():
+        for record in records:
             key = (record.protocol_id, record.version)
             spec = self._published.get(key)
             if spec is None:
                 spec = load_protocol_text(record.text, f"{record.protocol_id} v{record.version}")
                 self._published[key] = spec
             merged.add(spec)
+        self._merged = (len(records), merged)
         return merged
 
     def spec_of(self, case: CaseRecord) -> ProtocolSpec:

@@ -119,13 +119,29 @@ class CaseService(FileService):
     ) -> int:
         """Open an admission case for a school on the newest (or given) protocol version."""
         partnership_id = self.partnership_id(partnership_ref)
+        # One pooled connection for the look-ups and the insert (as for a step).
+        with self.store.request_scope():
+            return self._open_case(
+                school_ref, protocol_id, actor_ref, version, partnership_id, note, at
+            )
+
+    def _open_case(
+        self,
+        school_ref: str | int,
+        protocol_id: str,
+        actor_ref: str | int,
+        version: int | None,
+        partnership_id: int | None,
+        note: str | None,
+        at: datetime | None,
+    ) -> int:
         # By numbers (as the web app and scripts give them) the look-ups below are one
         # query; otherwise, or when one is missing, they are made one by one.
         found = None
         if is_id(school_ref) and is_id(actor_ref):
             found = self.store.opening(int(school_ref), int(actor_ref))
         school = found.school if found else self.store.school(school_ref, partnership_id)
-        spec = self.protocols().get(protocol_id, version)
+        spec = self.protocols(found.published if found else None).get(protocol_id, version)
         if school.sector not in spec.sectors:
             sectors = ", ".join(spec.sectors)
             raise InvalidInputError(

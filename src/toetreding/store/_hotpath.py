@@ -31,6 +31,7 @@ from sqlalchemy import (
     TypeDecorator,
     bindparam,
     case,
+    func,
     insert,
     or_,
     select,
@@ -40,7 +41,15 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from toetreding.roles import SCHOOL_ROLE
-from toetreding.store._common import CASES, DEADLINES, EVENTS, MEMBERSHIPS, PEOPLE, SCHOOLS
+from toetreding.store._common import (
+    CASES,
+    DEADLINES,
+    EVENTS,
+    MEMBERSHIPS,
+    PEOPLE,
+    PUBLISHED_PROTOCOLS,
+    SCHOOLS,
+)
 from toetreding.store.database import refuse_nul
 from toetreding.store.history_chain import ADVANCE, HASHED, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
@@ -144,7 +153,8 @@ _OPEN_DEADLINE = insert(DEADLINES).values(
 )
 
 # Opening a case: the school (with its open case, if any), the person and every role they
-# hold in the school's partnership, in one query.
+# hold in the school's partnership, and the number of published protocol versions (which
+# tells the service whether the protocols it knows are still all there are), in one query.
 _open_case_of_school = (
     select(CASES.c.id)
     .where(CASES.c.school_id == SCHOOLS.c.id, CASES.c.closed_at.is_(None))
@@ -158,6 +168,7 @@ _OPENING = (
         *SCHOOLS.c,
         *PEOPLE.c,
         _open_case_of_school.label("open_case"),
+        select(func.count()).select_from(PUBLISHED_PROTOCOLS).scalar_subquery(),
         MEMBERSHIPS.c.role,
     )
     .select_from(SCHOOLS)
@@ -168,6 +179,20 @@ _OPENING = (
         & (MEMBERSHIPS.c.partnership_id == SCHOOLS.c.partnership_id),
     )
     .where(SCHOOLS.c.id == bindparam("school_id"))
+)
+_INSERT_CASE = (
+    insert(CASES)
+    .values(
+        partnership_id=bindparam("c_partnership_id"),
+        school_id=bindparam("c_school_id"),
+        protocol_id=bindparam("c_protocol_id"),
+        protocol_version=bindparam("c_protocol_version"),
+        state=bindparam("c_state"),
+        revision=1,
+        opened_at=bindparam("c_at"),
+        updated_at=bindparam("c_at"),
+    )
+    .returning(CASES.c.id)
 )
 _Processor = Callable[[Any], Any]
 # Values of these types hold no text: the NUL check skips them (see ``_Prepared.run``).
@@ -249,6 +274,16 @@ class _Prepared:
             rows.append(tuple(processed))
         return rows
 
+    def value(self, cursor: Any, values: Mapping[str, Any]) -> Any:
+        """Execute a statement returning one value (an insert's new id); that value."""
+        try:
+            found = self.run(cursor, values).fetchone()
+        except StatementError:
+            raise
+        except Exception as error:  # while fetching
+            raise self._wrapped(error, values) from error
+        return found[0]
+
     def _wrapped(self, error: Exception, values: Mapping[str, Any]) -> BaseException:
         """The error as ``Connection.execute`` raises it: a ``StatementError`` (subclass)."""
         dialect = self._dialect
@@ -281,6 +316,7 @@ class _Statements:
     link: _Prepared  # the case's previous row and the database's chain head (locked)
     advance: _Prepared  # moves the head
     opening: _Prepared  # what opening a case checks
+    insert_case: _Prepared  # a new case (its id returned)
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
@@ -298,6 +334,7 @@ class _Statements:
                     LINK,
                     ADVANCE,
                     _OPENING,
+                    _INSERT_CASE,
                 )
             )
         )

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
@@ -16,12 +16,12 @@ from toetreding.clock import local
 from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
 from toetreding.definition.model import ProtocolSpec
 from toetreding.files import StagedFile
-from toetreding.store._common import CASES, DEADLINES, definition_digest
+from toetreding.store._common import CASES, definition_digest
 from toetreding.store._hotpath import CASE_WIDTH, OPENING_PERSON, OPENING_SCHOOL, HotPath
 from toetreding.store.files import FileRecordStore, Uploader
-from toetreding.store.history_chain import append_event, link
+from toetreding.store.history_chain import link
 from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry, Opening
-from toetreding.store.tables import DeadlineStatus, PersonPublic, ProtocolVersion, SchoolPublic
+from toetreding.store.tables import PersonPublic, ProtocolVersion, SchoolPublic
 
 
 class CaseStore(FileRecordStore):
@@ -85,7 +85,8 @@ class CaseStore(FileRecordStore):
             person=PersonPublic.model_validate(
                 dict(zip(OPENING_PERSON, first[width:end], strict=True))
             ),
-            roles=frozenset(row[end + 1] for row in rows if row[end + 1] is not None),
+            published=first[end + 1],
+            roles=frozenset(row[end + 2] for row in rows if row[end + 2] is not None),
         )
 
     def open_case(
@@ -100,40 +101,39 @@ class CaseStore(FileRecordStore):
         note: str | None,
         deadlines: Sequence[NewDeadline] = (),
     ) -> int:
-        """Create a case in the protocol's initial state with its opening history row."""
-        with self.engine.begin() as connection:
-            result = connection.execute(
-                insert(CASES).values(
-                    partnership_id=partnership_id,
-                    school_id=school_id,
-                    protocol_id=spec.id,
-                    protocol_version=spec.version,
-                    state=spec.initial,
-                    revision=1,
-                    opened_at=at,
-                    updated_at=at,
+        """Create a case in the protocol's initial state with its opening history row (and
+        the deadlines of that state), in one transaction on the request hot path."""
+        with self._hot.cursor(commit=True) as (hot, cursor):
+            case_id = int(
+                hot.insert_case.value(
+                    cursor,
+                    {
+                        "c_partnership_id": partnership_id,
+                        "c_school_id": school_id,
+                        "c_protocol_id": spec.id,
+                        "c_protocol_version": spec.version,
+                        "c_state": spec.initial,
+                        "c_at": at,
+                    },
                 )
             )
-            key = result.inserted_primary_key
-            assert key is not None
-            case_id = int(key[0])
             for new in deadlines:
-                connection.execute(
-                    insert(DEADLINES).values(
-                        case_id=case_id,
-                        state=new.state,
-                        name=new.name,
-                        due_date=new.due,
-                        original_due_date=new.due,
-                        waiting_for=new.waiting_for,
-                        status=DeadlineStatus.OPEN.value,
-                        created_at=at,
+                hot.open_deadline.run(
+                    cursor,
+                    {
+                        "d_case_id": case_id,
+                        "d_state": new.state,
+                        "d_name": new.name,
+                        "d_due": new.due,
+                        "d_waiting": new.waiting_for,
+                        "d_at": at,
                         # no ladder while the date is not known ("datum volgt")
-                        next_reminder_on=local(at).date() if new.due else None,
-                    )
+                        "d_next": local(at).date() if new.due else None,
+                    },
                 )
-            append_event(
-                connection,
+            _append_chained(
+                hot,
+                cursor,
                 {
                     "case_id": case_id,
                     "seq": 1,
@@ -237,17 +237,23 @@ class CaseStore(FileRecordStore):
                 "payload": payload,
             }
             # Last, so the chain's head stays locked only for the insert and the commit.
-            found = hot.link.rows(cursor, {"l_case_id": case.id, "l_prev": case.revision})
-            linked = link(found[0], row)
-            chained = {"chain_hash": linked.chain_hash, "chain_seq": linked.chain_seq}
-            hot.append_event.run(cursor, {f"e_{k}": v for k, v in (row | chained).items()})
-            hot.advance.run(cursor, linked.head)
+            _append_chained(hot, cursor, row)
         return revision
 
     def history(self, case_id: int) -> list[HistoryEntry]:
         with self._hot.cursor() as (hot, cursor):
             rows = hot.history.rows(cursor, {"case_id": case_id})
         return [HistoryEntry(*row) for row in rows]
+
+
+def _append_chained(hot: Any, cursor: Any, row: dict[str, Any]) -> None:
+    """Insert the history row ``row`` (``events`` columns), chained to its case's previous
+    row and the database's head, which it moves (see ``history_chain``)."""
+    found = hot.link.rows(cursor, {"l_case_id": row["case_id"], "l_prev": row["seq"] - 1})
+    linked = link(found[0], row)
+    chained = {"chain_hash": linked.chain_hash, "chain_seq": linked.chain_seq}
+    hot.append_event.run(cursor, {f"e_{k}": v for k, v in (row | chained).items()})
+    hot.advance.run(cursor, linked.head)
 
 
 def _apply_deadline_plan(

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from toetreding._exceptions import ConflictError
 from toetreding.store.tables import PublishedProtocol
@@ -55,6 +55,13 @@ class PublishedProtocols:
                 f"protocol '{record.protocol_id}' versie {record.version} is intussen al "
                 "gepubliceerd; laad de nieuwste versie en probeer het opnieuw"
             ) from None
+
+    def count(self) -> int:
+        """How many versions are published: versions are only ever added, so a count that
+        did not change means nothing changed."""
+        query = select(func.count()).select_from(PublishedProtocol)
+        with Session(self.engine) as session:
+            return session.exec(query).one()
 
     def all(self) -> list[PublishedRecord]:
         """Every published version, by id and version."""
