@@ -11,24 +11,15 @@ wrapped the same way (``StatementError`` / ``DBAPIError`` subclasses).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    ClauseElement,
-    Date,
-    DateTime,
     Dialect,
     Engine,
-    Integer,
-    LargeBinary,
-    Numeric,
-    Select,
-    TypeDecorator,
     bindparam,
     case,
     func,
@@ -37,8 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DBAPIError, StatementError
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.exc import DBAPIError
 
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.store._common import (
@@ -50,7 +40,8 @@ from toetreding.store._common import (
     PUBLISHED_PROTOCOLS,
     SCHOOLS,
 )
-from toetreding.store.database import refuse_nul
+from toetreding.store._pg_step import STEP
+from toetreding.store._prepared import Prepared
 from toetreding.store.history_chain import ADVANCE, HASHED, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus
@@ -64,6 +55,10 @@ _CASE_FOR_ACTOR = (
     select(
         *(CASES.c[f.name] for f in fields(CaseRecord)),
         PEOPLE.c.name,
+        # the hash of the case's newest history row: what its next row is chained to
+        select(EVENTS.c.chain_hash)
+        .where(EVENTS.c.case_id == CASES.c.id, EVENTS.c.seq == CASES.c.revision)
+        .scalar_subquery(),
         _wide.c.role,
         _tied.c.role.label("tied_role"),
     )
@@ -94,6 +89,9 @@ _MOVE_CASE = (
         updated_at=bindparam("m_at"),
         closed_at=bindparam("m_closed_at"),
     )
+)
+_PREVIOUS_HASH = select(EVENTS.c.chain_hash).where(
+    EVENTS.c.case_id == bindparam("l_case_id"), EVENTS.c.seq == bindparam("l_prev")
 )
 _EVENT_COLUMNS = (*HASHED, "chain_hash", "chain_seq")  # every hashed field is written
 _APPEND_EVENT = insert(EVENTS).values({name: bindparam(f"e_{name}") for name in _EVENT_COLUMNS})
@@ -194,135 +192,31 @@ _INSERT_CASE = (
     )
     .returning(CASES.c.id)
 )
-_Processor = Callable[[Any], Any]
-# Values of these types hold no text: the NUL check skips them (see ``_Prepared.run``).
-_NO_TEXT = (Integer, Numeric, Boolean, Date, DateTime, LargeBinary)
-
-
-class _Prepared:
-    """One of the statements above, compiled for one dialect, run on a DBAPI cursor."""
-
-    __slots__ = ("_dialect", "_names", "_results", "_select", "_slots", "_texts", "sql")
-
-    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        assert isinstance(compiled, SQLCompiler)  # a statement's compiler, not a DDL one
-        self.sql = compiled.string
-        self._dialect = dialect
-        escaped = compiled.escaped_bind_names
-        order = compiled.positiontup if compiled.positional else list(compiled.binds)
-        # By parameter, in the order of the SQL text: the caller's key and the bind processor
-        # of its type, or for a literal of the statement: None and its value, bound here.
-        self._slots: list[tuple[str | None, Any]] = []
-        # The caller's keys whose values may hold text: the only ones checked for NUL.
-        self._texts: list[str] = []
-        for name in order or ():
-            param = compiled.binds[name]
-            process = param.type.dialect_impl(dialect).bind_processor(dialect)
-            if param.required:
-                self._slots.append((param.key, process))
-                kind = param.type
-                if isinstance(kind, TypeDecorator):  # e.g. the aware UTC moments
-                    kind = kind.impl_instance
-                if not isinstance(kind, _NO_TEXT):
-                    self._texts.append(param.key)
-            else:
-                value = param.effective_value
-                self._slots.append((None, value if process is None else process(value)))
-        # Named parameters (psycopg) go as a dict; positional ones (sqlite3) as a list.
-        names = [escaped.get(name, name) for name in order or ()]
-        self._names = None if compiled.positional else names
-        self._select = statement if isinstance(statement, Select) else None
-        self._results: list[tuple[int, _Processor]] | None = None
-
-    def run(self, cursor: Any, values: Mapping[str, Any]) -> Any:
-        """Execute with ``values`` keyed by the bindparam keys; returns the cursor."""
-        # As the engine does for every other statement, but only for the values that may be
-        # text (ids, moments and dates are not): the JSON payload is walked once per step.
-        refuse_nul([values[key] for key in self._texts])
-        try:
-            bound = [
-                given if key is None else values[key] if given is None else given(values[key])
-                for key, given in self._slots
-            ]
-            cursor.execute(
-                self.sql,
-                bound if self._names is None else dict(zip(self._names, bound, strict=True)),
-            )
-        except Exception as error:
-            raise self._wrapped(error, values) from error
-        return cursor
-
-    def rows(self, cursor: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """Execute a select; its rows with the result processors applied."""
-        try:
-            fetched = self.run(cursor, values).fetchall()
-        except StatementError:
-            raise
-        except Exception as error:  # while fetching
-            raise self._wrapped(error, values) from error
-        results = self._results
-        if results is None:
-            results = self._results = self._result_processors(cursor.description)
-        if not results:
-            return [tuple(row) for row in fetched]
-        rows = []
-        for row in fetched:
-            processed = list(row)
-            for index, process in results:
-                processed[index] = process(processed[index])
-            rows.append(tuple(processed))
-        return rows
-
-    def value(self, cursor: Any, values: Mapping[str, Any]) -> Any:
-        """Execute a statement returning one value (an insert's new id); that value."""
-        try:
-            found = self.run(cursor, values).fetchone()
-        except StatementError:
-            raise
-        except Exception as error:  # while fetching
-            raise self._wrapped(error, values) from error
-        return found[0]
-
-    def _wrapped(self, error: Exception, values: Mapping[str, Any]) -> BaseException:
-        """The error as ``Connection.execute`` raises it: a ``StatementError`` (subclass)."""
-        dialect = self._dialect
-        return DBAPIError.instance(
-            self.sql, dict(values), error, dialect.loaded_dbapi.Error, dialect=dialect
-        )
-
-    def _result_processors(self, description: Any) -> list[tuple[int, _Processor]]:
-        assert self._select is not None
-        dialect = self._dialect
-        found: list[tuple[int, _Processor]] = []
-        for index, (column, described) in enumerate(
-            zip(self._select.selected_columns, description, strict=True)
-        ):
-            process = column.type.dialect_impl(dialect).result_processor(dialect, described[1])
-            if process is not None:
-                found.append((index, process))
-        return found
 
 
 @dataclass(frozen=True)
 class _Statements:
-    case_for_actor: _Prepared
-    move_case: _Prepared
-    append_event: _Prepared
-    history: _Prepared
-    meet_deadline: _Prepared
-    close_deadlines: _Prepared
-    open_deadline: _Prepared
-    link: _Prepared  # the case's previous row and the database's chain head (locked)
-    advance: _Prepared  # moves the head
-    opening: _Prepared  # what opening a case checks
-    insert_case: _Prepared  # a new case (its id returned)
+    step: Prepared | None  # PostgreSQL: a step as one statement (see ``_pg_step``)
+    case_for_actor: Prepared
+    move_case: Prepared
+    append_event: Prepared
+    history: Prepared
+    meet_deadline: Prepared
+    close_deadlines: Prepared
+    open_deadline: Prepared
+    link: Prepared  # the case's previous row and the database's chain head (locked)
+    advance: Prepared  # moves the head
+    opening: Prepared  # what opening a case checks
+    insert_case: Prepared  # a new case (its id returned)
+    previous_hash: Prepared  # the hash of a case's row (outside the head's lock)
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
+        step = Prepared(STEP, dialect) if dialect.name == "postgresql" else None
         return cls(
+            step,
             *(
-                _Prepared(statement, dialect)
+                Prepared(statement, dialect)
                 for statement in (
                     _CASE_FOR_ACTOR,
                     _MOVE_CASE,
@@ -335,13 +229,23 @@ class _Statements:
                     ADVANCE,
                     _OPENING,
                     _INSERT_CASE,
+                    _PREVIOUS_HASH,
                 )
-            )
+            ),
         )
 
 
+@dataclass
+class _Scope:
+    """A request's shared connection, and the chain hashes it read with its cases."""
+
+    path: HotPath
+    connection: Any
+    hashes: dict[tuple[int, int], str]  # (case id, revision) -> hash of the row of that seq
+
+
 # The connection shared by a request's hot-path calls (see ``HotPath.scope``).
-_SHARED: ContextVar[tuple[HotPath, Any] | None] = ContextVar("toetreding_shared", default=None)
+_SHARED: ContextVar[_Scope | None] = ContextVar("toetreding_shared", default=None)
 
 
 class HotPath:
@@ -350,6 +254,10 @@ class HotPath:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._statements: _Statements | None = None
+        # PostgreSQL: reads and one-statement writes run in autocommit, so no BEGIN and
+        # COMMIT go to the server for them (each is a round trip); psycopg's connection
+        # is set back to transactions before it returns to the pool.
+        self.autocommit = engine.dialect.name == "postgresql"
 
     @property
     def statements(self) -> _Statements:
@@ -366,37 +274,56 @@ class HotPath:
         own, and whatever a read left open is rolled back when the connection goes back to the pool.
         """
         shared = _SHARED.get()
-        if shared is not None and shared[0] is self:
+        if shared is not None and shared.path is self:
             yield
             return
         connection = self.engine.raw_connection()
-        token = _SHARED.set((self, connection))
+        token = _SHARED.set(_Scope(self, connection, {}))
         try:
             yield
         finally:
             _SHARED.reset(token)
-            connection.close()
+            self._release(connection)
+
+    def remember_hash(self, case_id: int, revision: int, hashed: str | None) -> None:
+        """Within a request's scope: the hash of the case's row ``revision``, as read."""
+        shared = _SHARED.get()
+        if shared is not None and shared.path is self and hashed is not None:
+            shared.hashes[case_id, revision] = hashed
+
+    def known_hash(self, case_id: int, revision: int) -> str | None:
+        """The hash ``remember_hash`` kept in this request's scope, if any."""
+        shared = _SHARED.get()
+        if shared is None or shared.path is not self:
+            return None
+        return shared.hashes.get((case_id, revision))
 
     @contextmanager
-    def cursor(self, *, commit: bool = False) -> Iterator[tuple[_Statements, Any]]:
+    def cursor(
+        self, *, commit: bool = False, single: bool = False
+    ) -> Iterator[tuple[_Statements, Any]]:
         """The hot-path statements and a cursor on a pooled DBAPI connection.
 
         With ``commit`` the block is one transaction: committed when it completes, rolled
         back when it raises (as is anything left open when the connection goes back).
+        With ``single`` the block runs one statement, its own transaction (on PostgreSQL
+        in autocommit: no ``BEGIN`` or ``COMMIT`` to wait for).
         """
         hot = self.statements
         shared = _SHARED.get()
-        if shared is not None and shared[0] is self:
-            connection, owned = shared[1], False
+        if shared is not None and shared.path is self:
+            connection, owned = shared.connection, False
         else:
             connection, owned = self.engine.raw_connection(), True
         try:
+            if self.autocommit:
+                _set_autocommit(connection, single or not commit)
             cursor = connection.cursor()
             try:
                 yield hot, cursor
             finally:
                 cursor.close()
-            if commit:
+            if commit or single:
                 try:
                     connection.commit()
                 except Exception as error:
@@ -412,4 +339,26 @@ class HotPath:
             raise
         finally:
             if owned:
-                connection.close()
+                self._release(connection)
+
+    def _release(self, connection: Any) -> None:
+        """Back to the pool, in transactions again (as SQLAlchemy hands connections out)."""
+        if self.autocommit and connection.is_valid:
+            try:
+                connection.rollback()  # nothing to roll back unless a read failed midway
+                _set_autocommit(connection, False)
+            except Exception:
+                connection.invalidate()
+        connection.close()
+
+
+def _set_autocommit(connection: Any, on: bool) -> None:
+    """Switch psycopg's autocommit (no round trip: only allowed, and done, between
+    transactions)."""
+    raw = connection.dbapi_connection
+    # Inside a transaction (a read within a write's block) the read joins it, as before.
+    if raw is not None and raw.autocommit != on and raw.info.transaction_status == _IDLE:
+        raw.autocommit = on
+
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: between transactions

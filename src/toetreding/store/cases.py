@@ -19,7 +19,7 @@ from toetreding.files import StagedFile
 from toetreding.store._common import CASES, definition_digest
 from toetreding.store._hotpath import CASE_WIDTH, OPENING_PERSON, OPENING_SCHOOL, HotPath
 from toetreding.store.files import FileRecordStore, Uploader
-from toetreding.store.history_chain import link
+from toetreding.store.history_chain import link, row_hash
 from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry, Opening
 from toetreding.store.tables import PersonPublic, ProtocolVersion, SchoolPublic
 
@@ -172,9 +172,12 @@ class CaseStore(FileRecordStore):
             raise NotFoundError(f"persoon {person_id} bestaat niet")
         first = rows[0]
         roles = frozenset(
-            role for row in rows for role in row[CASE_WIDTH + 1 :] if role is not None
+            role for row in rows for role in row[CASE_WIDTH + 2 :] if role is not None
         )
-        return CaseForActor(CaseRecord(*first[:CASE_WIDTH]), first[CASE_WIDTH], roles)
+        case = CaseRecord(*first[:CASE_WIDTH])
+        # what the case's next history row is chained to, for this request's apply
+        self._hot.remember_hash(case.id, case.revision, first[CASE_WIDTH + 1])
+        return CaseForActor(case, first[CASE_WIDTH], roles)
 
     def apply(
         self,
@@ -201,49 +204,80 @@ class CaseStore(FileRecordStore):
         """
         revision = case.revision + 1
         staged = [file for group in (files or {}).values() for file in group]
+        row = {
+            "case_id": case.id,
+            "seq": revision,
+            "trigger": trigger,
+            "from_state": case.state,
+            "to_state": to_state,
+            "actor_id": actor_id,
+            "role": role,
+            "at": at,
+            "note": note,
+            "payload": payload,
+        }
+        move = {
+            "m_id": case.id,
+            "m_revision": case.revision,
+            "m_state": to_state,
+            "m_new_revision": revision,
+            "m_at": at,
+            "m_closed_at": at if final else None,
+        }
+        if self._hot.statements.step is not None and not staged and not _writes(deadlines):
+            self._one_statement_step(case, move, row)
+            return revision
         keeping = self.file_store.keeping(staged, self.unreferenced) if staged else nullcontext()
         with keeping, self._hot.cursor(commit=True) as (hot, cursor):
-            moved = hot.move_case.run(
-                cursor,
-                {
-                    "m_id": case.id,
-                    "m_revision": case.revision,
-                    "m_state": to_state,
-                    "m_new_revision": revision,
-                    "m_at": at,
-                    "m_closed_at": at if final else None,
-                },
-            )
+            moved = hot.move_case.run(cursor, move)
             if moved.rowcount != 1:
-                raise ConcurrentUpdateError(
-                    f"dossier {case.id} is intussen door iemand anders gewijzigd; "
-                    "er is niets opgeslagen, probeer het opnieuw"
-                )
+                raise _moved_meanwhile(case.id)
             if staged and files:
                 who = Uploader(actor_id, role, at, event_seq=revision)
-                payload = self.keep_step_files(cursor, case.id, files, payload, who)
+                row["payload"] = self.keep_step_files(cursor, case.id, files, payload, who)
             if deadlines is not None:
                 _apply_deadline_plan(hot, cursor, case.id, at, actor_id, deadlines)
-            row = {
-                "case_id": case.id,
-                "seq": revision,
-                "trigger": trigger,
-                "from_state": case.state,
-                "to_state": to_state,
-                "actor_id": actor_id,
-                "role": role,
-                "at": at,
-                "note": note,
-                "payload": payload,
-            }
             # Last, so the chain's head stays locked only for the insert and the commit.
             _append_chained(hot, cursor, row)
         return revision
+
+    def _one_statement_step(
+        self, case: CaseRecord, move: dict[str, Any], row: dict[str, Any]
+    ) -> None:
+        """``apply`` on PostgreSQL for a step that changes no deadline and keeps no file:
+        one statement, its own transaction (``_pg_step``); the row's hash from the case's
+        previous row as read with the case (or read now)."""
+        previous = self._hot.known_hash(case.id, case.revision)
+        if previous is None:
+            with self._hot.cursor() as (hot, cursor):
+                found = hot.previous_hash.rows(
+                    cursor, {"l_case_id": case.id, "l_prev": case.revision}
+                )
+            previous = found[0][0] if found else None
+        values = {f"e_{k}": v for k, v in row.items()}
+        values["e_chain_hash"] = row_hash(previous, row)
+        with self._hot.cursor(single=True) as (hot, cursor):
+            assert hot.step is not None
+            added = hot.step.run(cursor, move | values)
+            if added.rowcount != 1:
+                raise _moved_meanwhile(case.id)
 
     def history(self, case_id: int) -> list[HistoryEntry]:
         with self._hot.cursor() as (hot, cursor):
             rows = hot.history.rows(cursor, {"case_id": case_id})
         return [HistoryEntry(*row) for row in rows]
+
+
+def _writes(plan: DeadlinePlan | None) -> bool:
+    """Whether applying ``plan`` runs any statement."""
+    return plan is not None and bool(plan.met or plan.close_rest or plan.new)
+
+
+def _moved_meanwhile(case_id: int) -> ConcurrentUpdateError:
+    return ConcurrentUpdateError(
+        f"dossier {case_id} is intussen door iemand anders gewijzigd; "
+        "er is niets opgeslagen, probeer het opnieuw"
+    )
 
 
 def _append_chained(hot: Any, cursor: Any, row: dict[str, Any]) -> None:

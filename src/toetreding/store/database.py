@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from toetreding._exceptions import ConfigurationError, InvalidInputError
 
@@ -78,11 +79,29 @@ def _engine(url: str, durable: bool) -> Engine:
 
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
+        event.listen(engine, "checkout", _looks_alive)
+        return engine
     raise ConfigurationError(
         f"database-URL '{url}' wordt niet ondersteund; gebruik sqlite:///bestand.db "
         "of postgresql://gebruiker@host/database"
     )
+
+
+def _looks_alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Before a pooled PostgreSQL connection is handed out: is it still open? Asked of the
+    socket, not the server (a ping is a round trip on every request): nothing arrives on an
+    idle connection unless the server closed it (a restart, an administrator ending it) or
+    has a notice. Then the pool replaces it by a new connection, unnoticed by the request.
+    """
+    if dbapi_connection.closed or dbapi_connection.pgconn.status != _CONNECTION_OK:
+        raise DisconnectionError("de verbinding met de database is gesloten")
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("de database heeft de verbinding gesloten")
+
+
+_CONNECTION_OK = 0  # psycopg.pq.ConnStatus.OK
 
 
 def _alembic_config(engine: Engine) -> Config:

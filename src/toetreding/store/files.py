@@ -18,7 +18,8 @@ from sqlalchemy import Dialect, Engine, bindparam, func, insert, select
 from toetreding._exceptions import ConflictError, NotFoundError
 from toetreding.files import StagedFile
 from toetreding.store._common import CASE_FILES, PEOPLE
-from toetreding.store._hotpath import HotPath, _Prepared
+from toetreding.store._hotpath import HotPath
+from toetreding.store._prepared import Prepared
 from toetreding.store.filestores import FileStore
 from toetreding.store.tables import CaseFilePublic
 
@@ -57,16 +58,16 @@ _ONE_FILE_KEYS = tuple(_ONE_FILE.selected_columns.keys())
 
 @dataclass(frozen=True)
 class _Statements:
-    next_version: _Prepared
-    insert_file: _Prepared
-    one_file: _Prepared
+    next_version: Prepared
+    insert_file: Prepared
+    one_file: Prepared
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
         return cls(
-            _Prepared(_NEXT_VERSION, dialect),
-            _Prepared(_INSERT_FILE, dialect),
-            _Prepared(_ONE_FILE, dialect),
+            Prepared(_NEXT_VERSION, dialect),
+            Prepared(_INSERT_FILE, dialect),
+            Prepared(_ONE_FILE, dialect),
         )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from toetreding._exceptions import ConfigurationError
 from toetreding.files import StagedFile
 from toetreding.store._common import FILE_CHUNKS
-from toetreding.store._hotpath import _Prepared as Prepared
+from toetreding.store._prepared import Prepared
 from toetreding.store.filestores.base import FileStore, Unreferenced, check_digest, missing_bytes
 
 CHUNK_BYTES = 1 << 18  # 256 KiB: a fetched chunk, hex on the wire, stays small

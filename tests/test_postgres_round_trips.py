@@ -1,0 +1,104 @@
+"""PostgreSQL: what a step costs in round trips to the server, and connections the server
+closed. Each statement, ``BEGIN`` and ``COMMIT`` waits for the server's answer, so a step
+that changes no deadline is its read and one statement; no ping before a request."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.connection import BaseConnection
+from sqlalchemy import create_engine, text
+
+from toetreding.calendar import Region
+from toetreding.clock import FixedClock
+from toetreding.definition import ProtocolRegistry, Sector
+from toetreding.files import sample_pdf
+from toetreding.service import Toetreding
+from toetreding.store import SchoolCreate, Store, make_engine, migrate
+
+from .conftest import POSTGRES_URL
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def app(postgres_url: str, registry: ProtocolRegistry, clock: FixedClock) -> Iterator[Toetreding]:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    service = Toetreding(Store(engine), registry, clock)
+    partnership = service.add_partnership("part2", "Partnerschap 2").id or 0
+    service.add_school(
+        SchoolCreate(
+            name="Erasmus College", sector=Sector.VO, region=Region.NOORD, brin="12AB",
+            partnership_id=partnership,
+        )
+    )  # fmt: skip
+    service.add_person("Carla", "carla@part2.nl", partnership_ref="part2", roles=("coordinator",))
+    yield service
+    engine.dispose()
+
+
+def opened(app: Toetreding) -> tuple[int, int, int]:
+    """A case, its coordinator, and the number of a report of the talk in its dossier."""
+    case_id = app.open_case(
+        school_ref="12AB", protocol_id="partnerschap2", actor_ref="carla@part2.nl"
+    )
+    carla = app.store.person("carla@part2.nl").id or 0
+    staged = app.stage_bytes("verslag.pdf", sample_pdf("Verslag", ["Het gesprek."]))
+    [kept] = app.add_version(case_id, "verslag_orientatie", [staged], actor_ref=carla)
+    return case_id, carla, kept.id
+
+
+def sent(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """What psycopg sends and waits for from now on: statements, and its own commands."""
+    calls: Counter[str] = Counter()
+    execute, command = psycopg.Cursor.execute, BaseConnection._exec_command
+
+    def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        calls["statement"] += 1
+        return execute(self, query, *args, **kwargs)
+
+    def counted_command(self: Any, sent: Any, *args: Any, **kwargs: Any) -> Any:
+        calls[bytes(sent).split()[0].decode().upper() if isinstance(sent, bytes) else "?"] += 1
+        return command(self, sent, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
+    monkeypatch.setattr(BaseConnection, "_exec_command", counted_command)
+    return calls
+
+
+def test_a_step_is_its_reads_and_one_statement(
+    app: Toetreding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id, carla, kept = opened(app)
+    app.protocol("partnerschap2", 2)  # the first request on a version reads it once
+    calls = sent(monkeypatch)
+    app.fire(case_id, "orientatie_afronden", actor_ref=carla, inputs={"verslag_orientatie": kept})
+    # the case with the actor's roles, the dossier's file given by number, then the move,
+    # its history row and the chain's head as one statement: no BEGIN, no COMMIT, no ping
+    assert calls == Counter(statement=3)
+    monkeypatch.undo()
+    assert app.case(case_id).state == "zelfevaluatie"
+    assert [h.trigger for h in app.history(case_id)] == ["openen", "orientatie_afronden"]
+    assert app.verify_history().broken is None
+
+
+def test_a_connection_the_server_closed_is_replaced_unnoticed(app: Toetreding) -> None:
+    case_id, carla, kept = opened(app)
+    pool = [app.store.engine.raw_connection() for _ in range(2)]
+    pids = [connection.driver_connection.info.backend_pid for connection in pool]  # type: ignore[union-attr]
+    for connection in pool:
+        connection.close()  # back to the pool, idle
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as session:  # as a restart of the server would
+        for pid in pids:
+            assert session.execute(
+                text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}
+            ).scalar()
+    admin.dispose()
+    app.fire(case_id, "orientatie_afronden", actor_ref=carla, inputs={"verslag_orientatie": kept})
+    assert app.case(case_id).state == "zelfevaluatie"
