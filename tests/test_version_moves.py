@@ -6,17 +6,20 @@ CLI. Service tests run on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from toetreding._exceptions import AdminOnly, DefinitionError, InvalidInputError
-from toetreding.clock import FixedClock
+from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import ProtocolRegistry, load_protocol_text
+from toetreding.reminders import SmtpChannel
+from toetreding.reminders.sweep import ReminderSweep
 from toetreding.service import Toetreding
 from toetreding.store import Store
 
+from .conftest import SmtpServer
 from .helpers import edit, line_of, run
 from .version_move_helpers import (
     COORDINATOR,
@@ -198,6 +201,31 @@ def test_applying_moves_exactly_the_movable_cases_each_with_a_history_row_naming
     # applying again finds nothing left to move but the removed state's case
     again = app.apply_move("overgang", 1, 2, by=COORDINATOR)
     assert [(o.case_id, o.moved) for o in again] == [(cases["orientatie"], False)]
+
+
+def test_after_the_move_the_agenda_and_the_reminders_follow_the_new_version(
+    moving: tuple[Toetreding, dict[str, int]], smtp_server: SmtpServer
+) -> None:
+    app, cases = moving
+    channel = SmtpChannel(smtp_server.host, smtp_server.port, security="none")
+    heartbeat = ReminderSweep(
+        app, channel, sender="p2 <noreply@p2.nl>", base_url="https://t.example", exclusive=True
+    )
+    day = app.today()
+    heartbeat.run(datetime.combine(day, time(7, 0), tzinfo=LOCAL_TZ))
+    app.apply_move("overgang", 1, 2, by=COORDINATOR)
+    # the withdrawn deadline left the agenda; the new ones are on it
+    on_agenda = {
+        item.label for item in app.agenda(today=day) if item.deadline.case_id == cases["besluit"]
+    }
+    assert on_agenda == {"Advies uitbrengen", "Besluit voor de zomer"}
+    while day <= date(2026, 10, 20):  # past the day 'Besluit nemen' would have reminded
+        heartbeat.run(datetime.combine(day, time(7, 0), tzinfo=LOCAL_TZ))
+        day += timedelta(days=1)
+    subjects = [str(m["Subject"]) for m in smtp_server.messages]
+    # the kept deadline follows version 2's ladder (version 1 had none for it)
+    assert any("Reactie op de intake" in s for s in subjects), subjects
+    assert not any("Besluit nemen" in s for s in subjects), subjects  # withdrawn
 
 
 def app_heading(view: object, entry: object) -> str:

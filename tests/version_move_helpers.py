@@ -35,7 +35,11 @@ states:
   besluit:
     label: Besluit van de stuurgroep
     deadlines:
-      - {name: besluit_nemen, label: Besluit nemen, met_by: [toelaten], due: {after: 6 weken}}
+      - name: besluit_nemen
+        label: Besluit nemen
+        met_by: [toelaten]
+        due: {after: 6 weken}
+        remind: [{before: 7 days, to: [coordinator]}]
   toegelaten: {label: Toegelaten, final: true}
   afgewezen: {label: Afgewezen, final: true}
 transitions:
@@ -66,7 +70,11 @@ states:
   intake:
     label: Intake
     deadlines:
-      - {name: reactie, label: Reactie op de intake, met_by: [aanmelden], due: {after: 10 werkdagen}}
+      - name: reactie
+        label: Reactie op de intake
+        met_by: [aanmelden]
+        due: {after: 10 werkdagen}
+        remind: [{before: 2 days, to: [coordinator]}]
   gesprek:
     label: Gesprekken met school en bestuur
     deadlines:

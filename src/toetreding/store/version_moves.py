@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, insert, update
+from sqlalchemy import case as when
 
 from toetreding._exceptions import ConcurrentUpdateError
 from toetreding.clock import local
@@ -97,7 +98,15 @@ class VersionMoveStore:
                 kept = connection.execute(
                     update(DEADLINES)
                     .where(still_open, DEADLINES.c.id.in_(move.kept))
-                    .values(state=move.to_state)
+                    .values(
+                        state=move.to_state,
+                        # the new version's ladder is looked at again from today (the
+                        # ledger keeps a reminder already sent from going out twice); none
+                        # while the date is not known ("datum volgt")
+                        next_reminder_on=when(
+                            (DEADLINES.c.due_date.is_(None), None), else_=local(at).date()
+                        ),
+                    )
                 )
                 if kept.rowcount != len(move.kept):
                     raise stale
