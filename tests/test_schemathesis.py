@@ -236,7 +236,8 @@ def test_every_api_operation_is_tested() -> None:
     operations = {
         f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
-    assert len(operations) == 17
+    assert len(operations) == 19
+    assert "POST /api/protocollen/{protocol_id}/overzetten" in operations
     assert "POST /api/dossiers/{case_id}/correctie" in operations
     assert "POST /api/protocollen" in operations  # as the coordinator: 403 or 422
     assert "GET /api/vergaderingen/{meeting_id}" in operations

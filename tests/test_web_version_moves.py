@@ -23,7 +23,7 @@ from .version_move_helpers import (
     cases_in_every_state,
     protocols_folder,
 )
-from .web_helpers import PASSWORD, csrf_of, sign_in
+from .web_helpers import PASSWORD, csrf_of, sign_in, token
 
 PAGE = "/protocolbeheer/overgang/overzetten"
 
@@ -102,3 +102,39 @@ def test_a_school_contact_may_not_move_cases(
 def _field(page: str) -> str:
     start = page.index('name="dossiers" value="') + len('name="dossiers" value="')
     return page[start : page.index('"', start)]
+
+
+def test_the_api_gives_the_plan_and_moves_the_cases_it_saw(
+    web: tuple[TestClient, Toetreding, dict[str, int], FixedClock],
+) -> None:
+    client, service, cases, clock = web
+    headers = token(client, COORDINATOR)
+    url = "/api/protocollen/overgang/overzetten"
+    plan = client.get(url, params={"van": 1, "naar": 2}, headers=headers)
+    assert plan.status_code == 200, plan.text
+    listed = {row["dossier"]: row for row in plan.json()["dossiers"]}
+    assert set(listed) == {
+        cases[s]
+        for s in ("aanmelding", "gesprek_school", "gesprek_bestuur", "orientatie", "besluit")
+    }
+    assert listed[cases["gesprek_bestuur"]]["wordt"] == "Gesprekken met school en bestuur"
+    assert listed[cases["orientatie"]]["kan_over"] is False
+    assert {"wijziging": "nieuw", "termijn": "Gesprekken voeren"}.items() <= listed[
+        cases["gesprek_school"]
+    ]["termijnen"][0].items()
+    clock.advance(timedelta(minutes=5))
+    service.fire(cases["besluit"], "toelaten", actor_ref=COORDINATOR)  # closed after the plan
+    seen = [
+        {"dossier": d, "revisie": row["revisie"]} for d, row in listed.items() if row["kan_over"]
+    ]
+    moved = client.post(url, json={"van": 1, "naar": 2, "dossiers": seen}, headers=headers)
+    assert moved.status_code == 200
+    outcome = {row["dossier"]: row for row in moved.json()}
+    assert outcome[cases["gesprek_school"]]["overgezet"] is True
+    assert outcome[cases["besluit"]]["overgezet"] is False
+    assert "loopt niet meer op deze versie" in outcome[cases["besluit"]]["reden"]
+    assert service.case(cases["besluit"]).protocol_version == 1
+    # a school contact may not
+    refused = client.get(url, params={"van": 1, "naar": 2}, headers=token(client, SCHOOL_CONTACT))
+    assert refused.status_code == 403
+    assert "mogen de coördinator en de beheerder" in refused.json()["detail"]

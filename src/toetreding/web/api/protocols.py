@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from toetreding._exceptions import DefinitionError
@@ -12,6 +12,7 @@ from toetreding.definition import ProtocolSpec
 from toetreding.store import MAX_ID
 from toetreding.web.api._common import ApiRoute, Changer, errors
 from toetreding.web.deps import Me, ctx
+from toetreding.web.move_schemas import MoveCreate, MoveOutcomePublic, MovePlanPublic
 from toetreding.web.schemas import (
     DefinitionProblems,
     LineMessage,
@@ -36,6 +37,56 @@ router = APIRouter(route_class=ApiRoute, tags=["protocollen"])
 )
 def protocol_list(request: Request, _me: Me) -> list[ProtocolSummary]:
     return [ProtocolSummary.of(spec) for spec in ctx(request).service.protocols().all()]
+
+
+# Before /protocollen/{protocol_id}/{version}, which would take 'overzetten' as a version.
+@router.get(
+    "/protocollen/{protocol_id}/overzetten",
+    response_model=MovePlanPublic,
+    summary="Plan om lopende dossiers naar een nieuwere versie over te zetten",
+    description=(
+        "Per lopend dossier op versie 'van': de stap waar het in versie 'naar' landt, welke "
+        "termijnen blijven, vervallen of nieuw zijn, of waarom het niet over kan. Er verandert "
+        "niets. Voor coördinatoren en beheerders. / The dry run of moving the running cases "
+        "of a version onto a newer one; nothing changes."
+    ),
+    responses=errors(401, 403, 404, 422),
+)
+def move_plan(
+    request: Request,
+    protocol_id: Annotated[str, Path(max_length=60, description="Bijv. partnerschap2")],
+    van: Annotated[int, Query(ge=1, le=MAX_ID, description="De versie van de dossiers")],
+    naar: Annotated[int, Query(ge=1, le=MAX_ID, description="De nieuwere versie")],
+    me: Me,
+) -> MovePlanPublic:
+    plan = ctx(request).service.plan_move(protocol_id, van, naar, by=me.person_id)
+    return MovePlanPublic.of(plan)
+
+
+@router.post(
+    "/protocollen/{protocol_id}/overzetten",
+    response_model=list[MoveOutcomePublic],
+    summary="Lopende dossiers naar een nieuwere versie overzetten",
+    description=(
+        "Zet elk dossier dat over kan over, elk in een eigen transactie, met een rij in de "
+        "geschiedenis die beide versies noemt; de andere worden geweigerd met de reden. "
+        "Afgesloten dossiers blijven op hun versie. Voor coördinatoren en beheerders. / Move "
+        "every movable case, each in its own transaction; the others are refused with the "
+        "reason."
+    ),
+    responses=errors(401, 403, 404, 409, 422),
+)
+def move_cases(
+    request: Request,
+    protocol_id: Annotated[str, Path(max_length=60, description="Bijv. partnerschap2")],
+    body: MoveCreate,
+    me: Changer,
+) -> list[MoveOutcomePublic]:
+    expected = None if body.dossiers is None else {c.dossier: c.revisie for c in body.dossiers}
+    outcomes = ctx(request).service.apply_move(
+        protocol_id, body.van, body.naar, by=me.person_id, expected=expected
+    )
+    return [MoveOutcomePublic.of(o) for o in outcomes]
 
 
 @router.get(
