@@ -14,18 +14,19 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from toetreding.store.history_chain import HASHED, next_head, row_hash
+from toetreding.store.history_chain import HASHED, chain_of, next_head, row_hash
 
 INSERT = (
     "INSERT INTO events (case_id, seq, trigger, from_state, to_state, actor_id, role, at, "
-    "note, payload, chain_hash, chain_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "note, payload, chain_hash, chain_id, chain_seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# The history row's link: its case's previous row and the database's chain head.
+# The history row's link: its case's previous row and the head of the case's chain.
 LINK = (
     "SELECT (SELECT chain_hash FROM events WHERE case_id=? AND seq=?), row_count, "
-    "head_hash FROM history_chain WHERE id=1"
+    "head_hash FROM history_chain WHERE id=?"
 )
-ADVANCE = "UPDATE history_chain SET row_count=?, head_hash=? WHERE id=1"
+ADVANCE = "UPDATE history_chain SET row_count=?, head_hash=? WHERE id=?"
 
 
 def stored(moment: datetime) -> str:
@@ -35,12 +36,13 @@ def stored(moment: datetime) -> str:
 
 def append_chained(connection: sqlite3.Connection, row: tuple[Any, ...]) -> None:
     """Insert a history row (the ``events`` columns of ``HASHED``, in order, the payload a
-    dict) with its hash chained to its case's previous row, and move the database's head."""
+    dict) with its hash chained to its case's previous row, and move its chain's head."""
     case_id, seq, payload = row[0], row[1], row[-1]
-    previous, count, head = connection.execute(LINK, (case_id, seq - 1)).fetchone()
+    chain = chain_of(case_id)
+    previous, count, head = connection.execute(LINK, (case_id, seq - 1, chain)).fetchone()
     hashed = row_hash(previous, dict(zip(HASHED, row, strict=True)))
-    connection.execute(INSERT, (*row[:-1], json.dumps(payload), hashed, count + 1))
-    connection.execute(ADVANCE, (count + 1, next_head(head, hashed)))
+    connection.execute(INSERT, (*row[:-1], json.dumps(payload), hashed, chain, count + 1))
+    connection.execute(ADVANCE, (count + 1, next_head(head, hashed), chain))
 
 
 def keep_durably(files: Path, data: bytes) -> tuple[int, str]:

@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             process.start()
             pipes.append((parent, process))
+        with app.store.engine.connect():  # connecting is once per process, not per event
+            pass
         _count_round_trips()
         one = two = 0.0
         for index, order in enumerate(shuffled(cases)[: len(WALK)]):

@@ -97,6 +97,41 @@ def test_a_deleted_last_row_is_noticed_even_with_the_case_put_back(
     assert "positie 3 ontbreekt" in broken.message
 
 
+def test_a_deleted_case_is_noticed(app: Toetreding, clock: FixedClock) -> None:
+    _, second = two_cases(app, clock)
+    for table, column in (("events", "case_id"), ("deadlines", "case_id"), ("cases", "id")):
+        raw(app.store.engine, f"DELETE FROM {table} WHERE {column} = {second}")
+    broken = app.verify_history().broken
+    assert broken is not None and broken.case_id is None
+    assert "positie 1 ontbreekt" in broken.message
+
+
+def test_rows_from_before_the_chains_were_split_verify_and_the_chains_go_on(
+    database_url: str, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    """Migration 0018 keeps the rows already there in the first chain; new rows go to the
+    chain of their case; back to 0017 they are one chain again."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    app = Toetreding(Store(engine), registry, clock)
+    first, second = two_cases(app, clock)
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["engine"] = engine
+    command.downgrade(config, "0017")
+    migrate(engine)
+    assert app.verify_history().broken is None
+    clock.advance(timedelta(days=1))
+    inputs = with_pdfs(app, second, "orientatie_afronden", {"verslag_orientatie": "v.pdf"})
+    app.fire(second, "orientatie_afronden", actor_ref=CARLA, inputs=inputs)
+    assert (app.verify_history().rows, app.verify_history().broken) == (5, None)
+    raw(engine, f"DELETE FROM events WHERE case_id = {first} AND seq = 3")  # the first chain
+    raw(engine, f"UPDATE cases SET revision = 2 WHERE id = {first}")
+    broken = app.verify_history().broken
+    assert broken is not None and "databaseketen 1" in broken.message
+    engine.dispose()
+
+
 def test_verify_on_the_command_line(
     tmp_path: Path, registry: ProtocolRegistry, clock: FixedClock
 ) -> None:

@@ -1,6 +1,7 @@
-"""PostgreSQL: what a step costs in round trips to the server, and connections the server
-closed. Each statement, ``BEGIN`` and ``COMMIT`` waits for the server's answer, so a step
-that changes no deadline is its read and one statement; no ping before a request."""
+"""PostgreSQL: what a step costs in round trips to the server, writers of different
+chains, and connections the server closed. Each statement, ``BEGIN`` and ``COMMIT`` waits
+for the server's answer, so a step that changes no deadline is its reads and one statement;
+no ping before a request."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import psycopg
 import pytest
 from psycopg.connection import BaseConnection
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from toetreding.calendar import Region
 from toetreding.clock import FixedClock
@@ -19,6 +21,7 @@ from toetreding.definition import ProtocolRegistry, Sector
 from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
 from toetreding.store import SchoolCreate, Store, make_engine, migrate
+from toetreding.store.history_chain import CHAINS, chain_of
 
 from .conftest import POSTGRES_URL
 
@@ -102,3 +105,28 @@ def test_a_connection_the_server_closed_is_replaced_unnoticed(app: Toetreding) -
     admin.dispose()
     app.fire(case_id, "orientatie_afronden", actor_ref=carla, inputs={"verslag_orientatie": kept})
     assert app.case(case_id).state == "zelfevaluatie"
+
+
+def test_writers_of_different_chains_do_not_wait_for_each_other(
+    app: Toetreding, postgres_url: str, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    """A step holds the head of its case's chain until it commits; a step on a case of
+    another chain goes ahead meanwhile, one of the same chain waits (here: gives up after a
+    second, as the service on this engine waits no longer for a lock)."""
+    case_id, carla, kept = opened(app)
+    impatient = make_engine(f"{postgres_url}%20-clock_timeout%3D1000")
+    service = Toetreding(Store(impatient), registry, clock)
+    other = make_engine(postgres_url)
+    step = {"actor_ref": carla, "inputs": {"verslag_orientatie": kept}}
+    lock = text("SELECT row_count FROM history_chain WHERE id = :id FOR UPDATE")
+    with other.begin() as writer:  # another step, between moving its head and its commit
+        writer.execute(lock, {"id": chain_of(case_id)})
+        with pytest.raises(OperationalError, match="lock timeout"):
+            service.fire(case_id, "orientatie_afronden", **step)
+    with other.begin() as writer:
+        writer.execute(lock, {"id": chain_of(case_id) % CHAINS + 1})
+        service.fire(case_id, "orientatie_afronden", **step)
+    assert app.case(case_id).state == "zelfevaluatie"
+    assert app.verify_history().broken is None
+    impatient.dispose()
+    other.dispose()

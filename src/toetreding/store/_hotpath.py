@@ -42,7 +42,7 @@ from toetreding.store._common import (
 )
 from toetreding.store._pg_step import STEP
 from toetreding.store._prepared import Prepared
-from toetreding.store.history_chain import ADVANCE, HASHED, LINK
+from toetreding.store.history_chain import ADVANCE, CHAIN_COLUMNS, HASHED, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus
 
@@ -93,7 +93,7 @@ _MOVE_CASE = (
 _PREVIOUS_HASH = select(EVENTS.c.chain_hash).where(
     EVENTS.c.case_id == bindparam("l_case_id"), EVENTS.c.seq == bindparam("l_prev")
 )
-_EVENT_COLUMNS = (*HASHED, "chain_hash", "chain_seq")  # every hashed field is written
+_EVENT_COLUMNS = (*HASHED, *CHAIN_COLUMNS)  # every hashed field is written
 _APPEND_EVENT = insert(EVENTS).values({name: bindparam(f"e_{name}") for name in _EVENT_COLUMNS})
 _HISTORY = (
     select(

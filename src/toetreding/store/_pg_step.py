@@ -6,7 +6,7 @@ statement run on its own (autocommit: the statement is its own transaction, all 
 nothing), built from data-modifying CTEs:
 
 * ``moved``: the guarded ``UPDATE`` of the case (``WHERE revision = :loaded``);
-* ``head``: only when the case moved, the database's chain head one row further, its new
+* ``head``: only when the case moved, the head of the case's chain one row further, its new
   hash computed by the server as ``history_chain.next_head`` computes it in Python
   (``sha256(head || '\\n' || row hash)`` as hex), which locks the head row to the commit
   that follows at once;
@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, exists, func, insert, literal, select, update
 
 from toetreding.store._common import CASES, EVENTS, HISTORY_CHAIN
-from toetreding.store.history_chain import HASHED, HEAD_ID
+from toetreding.store.history_chain import HASHED
 
 _moved = (
     update(CASES)
@@ -36,9 +36,10 @@ _moved = (
     .cte("moved")
 )
 _hashed = bindparam("e_chain_hash", type_=EVENTS.c.chain_hash.type)
+_chain = bindparam("e_chain_id", type_=EVENTS.c.chain_id.type)
 _head = (
     update(HISTORY_CHAIN)
-    .where(HISTORY_CHAIN.c.id == HEAD_ID, exists(select(_moved.c.id)))
+    .where(HISTORY_CHAIN.c.id == _chain, exists(select(_moved.c.id)))
     .values(
         row_count=HISTORY_CHAIN.c.row_count + 1,
         head_hash=func.encode(
@@ -52,10 +53,11 @@ _head = (
     .cte("head")
 )
 STEP = insert(EVENTS).from_select(
-    [*HASHED, "chain_hash", "chain_seq"],
+    [*HASHED, "chain_hash", "chain_id", "chain_seq"],
     select(
         *(bindparam(f"e_{name}", type_=EVENTS.c[name].type) for name in HASHED),
         _hashed,
+        _chain,
         _head.c.row_count,
     ),
 )

@@ -19,7 +19,7 @@ from toetreding.files import StagedFile
 from toetreding.store._common import CASES, definition_digest
 from toetreding.store._hotpath import CASE_WIDTH, OPENING_PERSON, OPENING_SCHOOL, HotPath
 from toetreding.store.files import FileRecordStore, Uploader
-from toetreding.store.history_chain import link, row_hash
+from toetreding.store.history_chain import chain_of, link, link_query, row_hash
 from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry, Opening
 from toetreding.store.tables import PersonPublic, ProtocolVersion, SchoolPublic
 
@@ -256,6 +256,7 @@ class CaseStore(FileRecordStore):
             previous = found[0][0] if found else None
         values = {f"e_{k}": v for k, v in row.items()}
         values["e_chain_hash"] = row_hash(previous, row)
+        values["e_chain_id"] = chain_of(case.id)
         with self._hot.cursor(single=True) as (hot, cursor):
             assert hot.step is not None
             added = hot.step.run(cursor, move | values)
@@ -283,10 +284,8 @@ def _moved_meanwhile(case_id: int) -> ConcurrentUpdateError:
 def _append_chained(hot: Any, cursor: Any, row: dict[str, Any]) -> None:
     """Insert the history row ``row`` (``events`` columns), chained to its case's previous
     row and the database's head, which it moves (see ``history_chain``)."""
-    found = hot.link.rows(cursor, {"l_case_id": row["case_id"], "l_prev": row["seq"] - 1})
-    linked = link(found[0], row)
-    chained = {"chain_hash": linked.chain_hash, "chain_seq": linked.chain_seq}
-    hot.append_event.run(cursor, {f"e_{k}": v for k, v in (row | chained).items()})
+    linked = link(hot.link.rows(cursor, link_query(row))[0], row)
+    hot.append_event.run(cursor, {f"e_{k}": v for k, v in (row | linked.columns()).items()})
     hot.advance.run(cursor, linked.head)
 
 

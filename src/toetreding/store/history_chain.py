@@ -1,12 +1,16 @@
 """Tamper-evident history: every history row carries a hash chained to its case's previous
-row, and the database keeps one chain over all rows (``history_chain``, one row).
+row, and the database keeps chains over all rows (``history_chain``, one row per chain).
 
 A row's hash covers what the row says (case, seq, step, states, who, role, moment, note,
 payload) and the hash of the case's previous row, so changing a byte of any row breaks its
-case's chain from that row on. The database's head hashes every row's hash in the order the
+case's chain from that row on. The database's chains hash every row's hash in the order the
 rows were added (``events.chain_seq``), with the number of rows, so a deleted row (even the
-last of a case, or a whole case) is noticed too. The head is read with ``FOR UPDATE`` in
-the transaction that adds the row, after its first write: writers take it one at a time.
+last of a case, or a whole case) is noticed too. There are ``CHAINS`` of them, a case's rows
+going to chain ``chain_of(case)`` (``events.chain_id``; rows written before migration 0018
+are in chain 1): every row is in exactly one chain, and writers of different chains do not
+wait for each other (on PostgreSQL a chain's head row stays locked until the commit). The
+head is read with ``FOR UPDATE`` in the transaction that adds the row, after its first
+write: writers of one chain take it one at a time.
 
 The hash proves nothing against someone who rewrites the rows, every later hash and the head
 together; keep backups (``toetreding backup``) to compare against.
@@ -25,7 +29,9 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from toetreding.store._common import CASES, EVENTS, HISTORY_CHAIN
 
-HEAD_ID = 1
+HEAD_ID = 1  # the first chain (the only one before migration 0018)
+CHAINS = 16  # the database's chains: rows 1 to 16 of ``history_chain``
+CHAIN_COLUMNS = ("chain_hash", "chain_id", "chain_seq")  # of ``events``, besides ``HASHED``
 GENESIS = ""  # the previous hash of a case's first row, and the head of an empty database
 HASHED = (
     "case_id",
@@ -40,7 +46,13 @@ HASHED = (
     "payload",
 )
 
-# The previous row of the case and the head, in one read; locks the head until commit.
+
+def chain_of(case_id: int) -> int:
+    """The database's chain that the rows of a case go to."""
+    return 1 + case_id % CHAINS
+
+
+# The previous row of the case and its chain's head, in one read; locks the head until commit.
 LINK = (
     select(
         select(EVENTS.c.chain_hash)
@@ -49,12 +61,12 @@ LINK = (
         HISTORY_CHAIN.c.row_count,
         HISTORY_CHAIN.c.head_hash,
     )
-    .where(HISTORY_CHAIN.c.id == HEAD_ID)
+    .where(HISTORY_CHAIN.c.id == bindparam("l_chain"))
     .with_for_update()
 )
 ADVANCE = (
     update(HISTORY_CHAIN)
-    .where(HISTORY_CHAIN.c.id == HEAD_ID)
+    .where(HISTORY_CHAIN.c.id == bindparam("h_chain"))
     .values(row_count=bindparam("h_count"), head_hash=bindparam("h_head"))
 )
 
@@ -81,28 +93,41 @@ def next_head(head: str, hashed: str) -> str:
 
 @dataclass(frozen=True)
 class Link:
-    """Where a new row goes: its columns ``chain_hash``/``chain_seq`` and the new head."""
+    """Where a new row goes: its columns ``chain_hash``/``chain_id``/``chain_seq`` and the
+    chain's new head (``ADVANCE``'s parameters)."""
 
     chain_hash: str
+    chain_id: int
     chain_seq: int
     head: dict[str, Any]
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "chain_hash": self.chain_hash,
+            "chain_id": self.chain_id,
+            "chain_seq": self.chain_seq,
+        }
+
+
+def link_query(row: Mapping[str, Any]) -> dict[str, Any]:
+    """:data:`LINK`'s parameters for the history row ``row``."""
+    case_id = row["case_id"]
+    return {"l_case_id": case_id, "l_prev": row["seq"] - 1, "l_chain": chain_of(case_id)}
 
 
 def link(found: tuple[Any, ...], row: Mapping[str, Any]) -> Link:
     """The link for ``row`` from what :data:`LINK` read (previous hash, count, head)."""
     previous, count, head = found
-    hashed = row_hash(previous, row)
-    return Link(hashed, count + 1, {"h_count": count + 1, "h_head": next_head(head, hashed)})
+    hashed, chain = row_hash(previous, row), chain_of(row["case_id"])
+    advance = {"h_chain": chain, "h_count": count + 1, "h_head": next_head(head, hashed)}
+    return Link(hashed, chain, count + 1, advance)
 
 
 def append_event(connection: Connection, row: dict[str, Any]) -> None:
     """Insert the history row ``row`` (``events`` columns) chained, in the caller's
     transaction, which must already have written (see the module's note)."""
-    found = connection.execute(LINK, {"l_case_id": row["case_id"], "l_prev": row["seq"] - 1})
-    linked = link(tuple(found.one()), row)
-    connection.execute(
-        EVENTS.insert().values(**row, chain_hash=linked.chain_hash, chain_seq=linked.chain_seq)
-    )
+    linked = link(tuple(connection.execute(LINK, link_query(row)).one()), row)
+    connection.execute(EVENTS.insert().values(**row, **linked.columns()))
     connection.execute(ADVANCE, linked.head)
 
 
@@ -178,32 +203,60 @@ def _check_cases(connection: Connection) -> tuple[int, ChainBreak | None]:
 
 
 def _check_database(connection: Connection) -> ChainBreak | None:
-    """The database's chain: every row's hash in the order rows were added, and the head."""
-    head = connection.execute(
-        select(HISTORY_CHAIN.c.row_count, HISTORY_CHAIN.c.head_hash).where(
-            HISTORY_CHAIN.c.id == HEAD_ID
+    """The database's chains: every row's hash in the order rows were added, and the heads."""
+    heads = {
+        chain: (count, head)
+        for chain, count, head in connection.execute(
+            select(HISTORY_CHAIN.c.id, HISTORY_CHAIN.c.row_count, HISTORY_CHAIN.c.head_hash)
         )
-    ).first()
-    if head is None:
-        return ChainBreak(None, None, "de kop van de databaseketen ontbreekt")
-    query = select(EVENTS.c.chain_seq, EVENTS.c.chain_hash).order_by(EVENTS.c.chain_seq)
+    }
+    for wanted in range(1, CHAINS + 1):
+        if wanted not in heads:
+            return ChainBreak(None, None, f"de kop van databaseketen {wanted} ontbreekt")
+    query = select(EVENTS.c.chain_id, EVENTS.c.chain_seq, EVENTS.c.chain_hash).order_by(
+        EVENTS.c.chain_id, EVENTS.c.chain_seq
+    )
+    # Every chain, the ones without rows too, from its first row to the end its head says.
+    ended: dict[int, tuple[str, int]] = dict.fromkeys(heads, (GENESIS, 0))
+    chain: int | None = None
     computed, count = GENESIS, 0
-    for chain_seq, hashed in connection.execution_options(
+    for chain_id, chain_seq, hashed in connection.execution_options(
         stream_results=True, yield_per=5000
     ).execute(query):
+        if chain_id != chain:
+            if chain_id not in heads:
+                return ChainBreak(None, None, f"databaseketen {chain_id} heeft geen kop")
+            chain, computed, count = chain_id, GENESIS, 0
         count += 1
         if chain_seq != count:  # a deleted row: whose it was, the chain cannot say
-            return ChainBreak(None, None, f"databaseketen: de rij op positie {count} ontbreekt")
+            return ChainBreak(
+                None, None, f"databaseketen {chain}: de rij op positie {count} ontbreekt"
+            )
         computed = next_head(computed, hashed)
-    if count != head.row_count:
+        ended[chain_id] = (computed, count)
+    for chain_id, (computed, count) in sorted(ended.items()):
+        broken = _chain_end(chain_id, heads[chain_id], computed, count)
+        if broken:
+            return broken
+    return None
+
+
+def _chain_end(chain: int, head: tuple[int, str], computed: str, count: int) -> ChainBreak | None:
+    """Whether ``chain`` ends where its head says: ``count`` rows hashing to ``computed``."""
+    recorded, head_hash = head
+    if count < recorded:
+        missing = (
+            f"de rij op positie {recorded} ontbreekt"
+            if recorded == count + 1
+            else f"de rijen op positie {count + 1} t/m {recorded} ontbreken"
+        )
         return ChainBreak(
             None,
             None,
-            f"databaseketen: {head.row_count} rijen vastgelegd, {count} gevonden; "
-            f"rijen {count + 1} t/m {head.row_count} ontbreken",
+            f"databaseketen {chain}: {missing} ({recorded} rijen vastgelegd, {count} gevonden)",
         )
-    if computed != head.head_hash:
-        return ChainBreak(None, None, "databaseketen: de kop klopt niet met de rijen")
+    if count > recorded or computed != head_hash:
+        return ChainBreak(None, None, f"databaseketen {chain}: de kop klopt niet met de rijen")
     return None
 
 

@@ -83,14 +83,16 @@ class Event(SQLModel, table=True):
     note: str | None = None
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Tamper evidence (``store/history_chain.py``): this row's hash, chained to the case's
-    # previous row, and its place in the database's chain. Written with the row.
+    # previous row, and its place in one of the database's chains. Written with the row.
     chain_hash: str | None = Field(default=None, max_length=64)
+    chain_id: int | None = None
     chain_seq: int | None = None
 
 
 class HistoryChain(SQLModel, table=True):
-    """The head of the database's chain over every history row (one row, id 1): how many
-    rows it holds and the hash of the last; moved in the transaction that adds a row."""
+    """The head of one of the database's chains over the history rows (ids 1 to
+    ``history_chain.CHAINS``): how many rows it holds and the hash over them; moved in the
+    transaction that adds a row."""
 
     __tablename__ = "history_chain"
 
