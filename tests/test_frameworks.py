@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 
 from toetreding._exceptions import ConflictError, DefinitionError, NotFoundError
 from toetreding.frameworks import FrameworkRegistry, load_framework_file, load_framework_text
-from toetreding.store import Store
+from toetreding.store import Store, definition_digest
 from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.tables import Framework
 
@@ -86,6 +86,42 @@ def test_nvao_has_the_criteria_of_the_2009_framework_in_order() -> None:
         "3 Voorzieningen",
         "4 Interne kwaliteitszorg",
     ]
+
+
+def test_nvao_criteria_the_source_names_only_by_heading_carry_a_note_not_a_text() -> None:
+    spec = FrameworkRegistry.shipped(PROTOCOLS).get(NVAO)
+    noted = {c.id: c for c in spec.criteria() if c.note}
+    assert sorted(noted) == ["1.3", "2.1", "4.1", "4.2"]
+    assert {c.asks for c in noted.values()} == {None}
+    assert {c.note for c in noted.values()} == {
+        "bron noemt alleen het onderwerp; de omschrijving staat in het NVAO-toetsingskader"
+    }
+    # No criterion's text is a remark about the file any more.
+    assert not any("bron" in (c.asks or "").lower() for c in spec.criteria())
+
+
+def test_version_1_of_nvao_keeps_its_digest() -> None:
+    """'asks' optional and 'note' new: a version written before keeps its digest, so the
+    databases that recorded it (audits scored against it) still find it unchanged."""
+    v1 = load_framework_file(Path(__file__).parent / "data" / "nvao-opleidingsschool-2009.v1.yaml")
+    assert (v1.version, v1.criterion("1.3").note) == (1, "")
+    assert definition_digest(v1) == (
+        "59d346948f76f423145debcd13de4c5dbcd079930f36faf6974234ccf3ebf464"
+    )
+
+
+def test_a_criterion_without_text_needs_a_note(write: Writer) -> None:
+    text = edit(WAARBORGEN, ", asks: Vraag bij waarborg C}", "}")
+    assert problems_of(write(text)) == [
+        (
+            line_of(text, "waarborg_c"),
+            "domains[0] (waarborgen).criteria[2] (waarborg_c)",
+            "criterium 'waarborg_c' zegt niet wat het vraagt: geef 'asks', of een 'note' die "
+            "zegt waarom dat ontbreekt (bijvoorbeeld: de bron noemt alleen het onderwerp)",
+        )
+    ]
+    noted = edit(WAARBORGEN, ", asks: Vraag bij waarborg C}", ", note: alleen de kop bekend}")
+    assert load_framework_file(write(noted, "noted.yaml")).criterion("waarborg_c").asks is None
 
 
 def test_nvao_scale_splits_onvoldoende_and_marks_what_is_sufficient() -> None:
@@ -183,7 +219,7 @@ def test_unknown_key_in_a_criterion_names_the_criterion(write: Writer) -> None:
         (
             line_of(text, "weging"),
             "domains[0] (waarborgen).criteria[1] (waarborg_b).weging",
-            "onbekende sleutel 'weging'; toegestaan zijn: id, title, asks, fields",
+            "onbekende sleutel 'weging'; toegestaan zijn: id, title, asks, note, fields",
         )
     ]
 
@@ -312,7 +348,7 @@ def test_a_partnership_sees_its_own_framework_and_the_shipped_ones(
     assert "vier-waarborgen" not in {r.framework_id for r in frameworks.list(None)}
     with pytest.raises(NotFoundError, match="'vier-waarborgen' is onbekend"):
         frameworks.get(other, "vier-waarborgen")
-    assert frameworks.get(other, NVAO).version == 1
+    assert frameworks.get(other, NVAO).version == 2
 
 
 def test_identical_reload_changes_nothing(store: Store, frameworks: FrameworkStore) -> None:

@@ -91,6 +91,12 @@ def test_the_audit_page_shows_committee_interviews_every_score_and_the_advice(
     assert "Gescoord: Voldoende (versie 1)" in criterion(text, "gerealiseerd_niveau")
     assert "Onvoldoende — reparabel op korte termijn" in criterion(text, "2.1")
     assert "Meer getrainde werkplekbegeleiders nodig." in criterion(text, "2.1")
+    # 2.1 is known by its heading only: the remark is muted apart, not the criterion's text.
+    assert (
+        '<p class="muted criterion-note">(bron noemt alleen het onderwerp; de omschrijving '
+        "staat in het NVAO-toetsingskader)</p>"
+    ) in criterion(text, "2.1")
+    assert '<p class="help">' not in criterion(text, "2.1") and "De bron van dit" not in text
     assert "Alle 12 criteria zijn gescoord." in text
     assert "Toelaatbaar als volgschool" in text
     assert "rapport-2.pdf" in text  # the final report, linked

@@ -167,12 +167,12 @@ def test_the_frameworks_page_lists_the_shipped_frameworks(client: TestClient) ->
     sign_in(client, COORDINATOR)
     page = client.get("/kaders")
     assert page.status_code == 200
-    for framework in (
-        "nvao-opleidingsschool-2009",
-        "frosk-intakegesprek",
-        "aspirant-ontwikkelplan",
+    for framework, version in (
+        ("nvao-opleidingsschool-2009", 2),
+        ("frosk-intakegesprek", 1),
+        ("aspirant-ontwikkelplan", 1),
     ):
-        assert f'href="/kaders/{framework}?versie=1"' in page.text
+        assert f'href="/kaders/{framework}?versie={version}"' in page.text
     assert "NVAO-toetsingskader opleidingsschool (2009)" in page.text
 
 
@@ -183,6 +183,13 @@ def test_a_framework_page_shows_domains_criteria_and_scale(client: TestClient) -
     assert '<span class="code">1.1</span> Relatie doelstellingen en programma' in page.text
     assert "Deel 1 — Gerealiseerd niveau" in page.text and "1 Programma" in page.text
     assert "Onvoldoende — reparabel op korte termijn" in page.text
+    # A criterion the source names only by its heading: the remark apart, muted, not as text.
+    assert (
+        '<dt><span class="code">1.3</span> Instroom</dt>\n      <dd>\n        <span class="muted '
+        'criterion-note">(bron noemt alleen het onderwerp; de omschrijving staat in het '
+        "NVAO-toetsingskader)</span>"
+    ) in page.text
+    assert "De bron van dit bestand" not in page.text
     assert client.get("/kaders/bestaat-niet").status_code == 404
     assert client.get("/kaders/nvao-opleidingsschool-2009?versie=7").status_code == 404
 

@@ -19,7 +19,8 @@ from toetreding.store import FrameAnswerCreate, FrameAnswerPublic
 class QuestionView:
     question_id: str
     title: str
-    asks: str
+    asks: str  # '' when the framework gives only a note
+    note: str  # about the text itself (shown apart, muted), or ''
     answer: FrameAnswerPublic | None  # the latest revision, if answered
 
 
@@ -103,5 +104,8 @@ class FrameDesk:
         return FrameView(
             case_id,
             framework,
-            [QuestionView(c.id, c.title, c.asks, latest.get(c.id)) for c in framework.criteria()],
+            [
+                QuestionView(c.id, c.title, c.asks or "", c.note, latest.get(c.id))
+                for c in framework.criteria()
+            ],
         )

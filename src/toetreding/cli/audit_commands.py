@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from toetreding._exceptions import InvalidInputError
@@ -317,6 +318,7 @@ def frame_show(
                         "id": q.question_id,
                         "title": q.title,
                         "asks": q.asks,
+                        "note": q.note,
                         "answer": q.answer.answer if q.answer else None,
                         "revision": q.answer.revision if q.answer else None,
                     }
@@ -328,5 +330,9 @@ def frame_show(
         return
     console.print(f"[bold]{view.framework.title}[/] — dossier {case_id}", highlight=False)
     for q in view.questions:
-        console.print(f"\n[bold]{q.question_id}. {q.title}[/]\n{q.asks}", highlight=False)
+        console.print(f"\n[bold]{q.question_id}. {q.title}[/]", highlight=False)
+        if q.asks:
+            console.print(q.asks, highlight=False, markup=False)
+        if q.note:
+            console.print(f"[dim]({escape(q.note)})[/]", highlight=False)
         console.print(q.answer.answer if q.answer else "[dim](nog niet besproken)[/]")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from toetreding._exceptions import DefinitionError
 from toetreding.cli._common import (
@@ -17,7 +18,12 @@ from toetreding.cli._common import (
     service,
     state,
 )
-from toetreding.frameworks import FrameworkRegistry, FrameworkSpec, load_framework_file
+from toetreding.frameworks import (
+    CriterionSpec,
+    FrameworkRegistry,
+    FrameworkSpec,
+    load_framework_file,
+)
 from toetreding.store import FrameworkStore
 
 app = new_app("Kwaliteitskaders bekijken, controleren en laden.")
@@ -167,7 +173,15 @@ def _print_framework(spec: FrameworkSpec) -> None:
             criteria.add_row(
                 domain.title,
                 f"{criterion.id} {criterion.title}",
-                criterion.asks,
+                _asks(criterion),
                 ", ".join(field.label for field in criterion.fields),
             )
     console.print(criteria)
+
+
+def _asks(criterion: CriterionSpec) -> Text:
+    """What the criterion asks, and a note about that text apart from it, dimmed."""
+    text = Text(criterion.asks or "")
+    if criterion.note:
+        text.append(("\n" if criterion.asks else "") + f"({criterion.note})", style="dim")
+    return text

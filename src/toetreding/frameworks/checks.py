@@ -13,7 +13,21 @@ Problem = tuple[KeyPath, str]
 
 
 def check_framework(spec: FrameworkSpec) -> list[Problem]:
-    return [*_check_ids(spec), *_check_fields(spec), *_check_scale(spec)]
+    return [*_check_ids(spec), *_check_fields(spec), *_check_asks(spec), *_check_scale(spec)]
+
+
+def _check_asks(spec: FrameworkSpec) -> list[Problem]:
+    """A criterion says what it asks, or has a note that says why it cannot."""
+    return [
+        (
+            ("domains", d, "criteria", c),
+            f"criterium '{criterion.id}' zegt niet wat het vraagt: geef 'asks', of een 'note' "
+            "die zegt waarom dat ontbreekt (bijvoorbeeld: de bron noemt alleen het onderwerp)",
+        )
+        for d, domain in enumerate(spec.domains)
+        for c, criterion in enumerate(domain.criteria)
+        if criterion.asks is None and not criterion.note.strip()
+    ]
 
 
 def _check_ids(spec: FrameworkSpec) -> list[Problem]:

@@ -66,7 +66,13 @@ class CriterionSpec(Spec):
 
     id: Code
     title: Text
-    asks: Text
+    # What the criterion asks. Only with a ``note`` may it be left out (a source that names
+    # no more than the heading). Left out of the digest when absent, like ``note``, so the
+    # versions written before either existed keep their digest.
+    asks: Text | None = Field(default=None, exclude_if=lambda value: value is None)
+    # A remark about the criterion's text itself (where it comes from, what the source
+    # lacks): shown apart from it and muted, never as what the criterion asks.
+    note: str = Field(default="", exclude_if=lambda value: not value)
     fields: tuple[FieldSpec, ...] = ()
 
 
