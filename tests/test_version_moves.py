@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from toetreding._exceptions import AdminOnly, DefinitionError, InvalidInputError
+from toetreding._exceptions import AdminOnly, DefinitionError, InvalidInputError, NotFoundError
+from toetreding.audits import AuditDesk
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import ProtocolRegistry, load_protocol_text
+from toetreding.documents import from_case
 from toetreding.reminders import SmtpChannel
 from toetreding.reminders.sweep import ReminderSweep
 from toetreding.service import Toetreding
 from toetreding.store import Store
 
-from .conftest import SmtpServer
-from .helpers import edit, line_of, run
+from .conftest import PROTOCOLS, SmtpServer
+from .helpers import edit, line_of, run, run_json
 from .version_move_helpers import (
     COORDINATOR,
     SCHOOL_CONTACT,
@@ -228,6 +230,16 @@ def test_after_the_move_the_agenda_and_the_reminders_follow_the_new_version(
     assert not any("Besluit nemen" in s for s in subjects), subjects  # withdrawn
 
 
+def test_a_moved_case_has_no_decision_letter_yet_in_dutch_not_a_crash(
+    moving: tuple[Toetreding, dict[str, int]],
+) -> None:
+    app, cases = moving
+    app.apply_move("overgang", 1, 2, by=COORDINATOR)
+    # its history holds states of version 1 that version 2 lacks ('aanmelding')
+    with pytest.raises(NotFoundError, match="heeft nog geen toelatingsbesluit"):
+        from_case.decision_letter(AuditDesk(app, PROTOCOLS), cases["gesprek_bestuur"])
+
+
 def app_heading(view: object, entry: object) -> str:
     from toetreding.service import history_heading
 
@@ -299,6 +311,14 @@ def test_cli_dry_run_shows_a_table_in_dutch_and_applying_moves_the_cases(
     assert "gesprek_bestuur" not in dry  # labels, not identifiers
     assert "4 van 5 dossiers kunnen over" in dry
 
+    planned = run_json(
+        "protocol", "migrate", "overgang", "--from", "1", "--to", "2", "--dry-run",
+        "--as", COORDINATOR,
+    )  # fmt: skip
+    assert [m["to_label"] for m in planned["plan"]["moves"]][:2] == [
+        "Intake",
+        "Gesprekken met school en bestuur",
+    ]
     done = run("protocol", "migrate", "overgang", "--from", "1", "--to", "2", "--as", COORDINATOR)
     assert "4 dossier(s) overgezet naar versie 2; 1 geweigerd" in done
     assert "vervalt in versie 2" in done

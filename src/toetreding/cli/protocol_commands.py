@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -231,6 +232,7 @@ def migrate(
         False, "--dry-run", help="Toon alleen het plan; er verandert niets."
     ),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Zet de lopende dossiers van een protocolversie over naar een nieuwere versie: met
     --dry-run het plan (waar elk dossier landt, welke termijnen veranderen, wat niet over
@@ -238,7 +240,11 @@ def migrate(
     app_ = service(ctx)
     moment = past_moment(ctx, at)
     plan = app_.plan_move(protocol_id, from_version, to_version, by=actor, at=moment)
-    print_move_plan(plan)
+    if as_json and (dry_run or not plan.movable):
+        print_json({"plan": asdict(plan), "outcomes": []})
+        return
+    if not as_json:
+        print_move_plan(plan)
     if dry_run or not plan.movable:
         return
     outcomes = app_.apply_move(
@@ -251,6 +257,9 @@ def migrate(
     )
     moved = [o for o in outcomes if o.moved]
     refused = [o for o in outcomes if not o.moved]
+    if as_json:
+        print_json({"plan": asdict(plan), "outcomes": [asdict(o) for o in outcomes]})
+        return
     console.print(
         f"[green]✓[/] {len(moved)} dossier(s) overgezet naar versie {to_version}"
         + (f"; {len(refused)} geweigerd" if refused else ""),

@@ -88,13 +88,18 @@ def audit_report(
     )
 
 
+def _outcome(view: CaseView, entry: HistoryEntry) -> str | None:
+    """The outcome of the state the row entered, in the version it was written under (a
+    case moved to another version keeps rows in its earlier version's states)."""
+    state = view.specs_of(entry)[1].states.get(entry.to_state)
+    return state.outcome if state else None
+
+
 def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter:
     """The letter for the case's latest admission decision."""
     view = desk.app.view(case_id)
-    decision = _latest(
-        view, lambda h: view.spec.states[h.to_state].outcome in OUTCOMES, "toelatingsbesluit"
-    )
-    outcome = view.spec.states[decision.to_state].outcome
+    decision = _latest(view, lambda h: _outcome(view, h) in OUTCOMES, "toelatingsbesluit")
+    outcome = _outcome(view, decision)
     assert outcome in OUTCOMES
     # The final report the decision rests on: not one of a re-audit begun since.
     found = desk.final_report_before(case_id, decision.at)

@@ -183,6 +183,11 @@ def letters_zip(letters: list[tuple[str, Document]], templates_dir: Path | None 
     return buffer.getvalue()
 
 
+def _outcome(spec: ProtocolSpec, state: str) -> str | None:
+    found = spec.states.get(state)
+    return found.outcome if found else None
+
+
 def _latest_is(history: list[HistoryEntry], spec: ProtocolSpec, at: dt.datetime, name: str) -> bool:
     """Whether the letter ``name`` is about the row written at ``at`` (the newest one of
     its kind): the argued decision follows the newest row with the stuurgroep's decision
@@ -190,5 +195,9 @@ def _latest_is(history: list[HistoryEntry], spec: ProtocolSpec, at: dt.datetime,
     if name == "besluit-stuurgroep":
         rows = [h for h in history if "besluit_stuurgroep" in h.payload]
     else:
-        rows = [h for h in history if spec.states[h.to_state].outcome in OUTCOMES]
+        # .get: a case moved from an earlier version keeps rows in that version's states,
+        # none of them an outcome (a closed case is never moved)
+        rows = [
+            h for h in history if getattr(spec.states.get(h.to_state), "outcome", None) in OUTCOMES
+        ]
     return bool(rows) and rows[-1].at == at
