@@ -138,3 +138,16 @@ def test_the_api_gives_the_plan_and_moves_the_cases_it_saw(
     refused = client.get(url, params={"van": 1, "naar": 2}, headers=token(client, SCHOOL_CONTACT))
     assert refused.status_code == 403
     assert "mogen de coördinator en de beheerder" in refused.json()["detail"]
+
+
+def test_the_protocol_page_shows_how_the_earlier_version_maps_onto_it(
+    web: tuple[TestClient, Toetreding, dict[str, int], FixedClock],
+) -> None:
+    client, _, _, _ = web
+    sign_in(client, COORDINATOR)
+    text = html.unescape(client.get("/protocollen/overgang/2").text)
+    assert "Overgang van versie 1" in text
+    assert "<td>Gesprek met het bestuur</td><td>Gesprekken met school en bestuur</td>" in text
+    assert "<td>Aanmelding ontvangen</td><td>Intake</td>" in text
+    assert "Kan niet over: stap 'Oriëntatie' vervalt in versie 2" in text
+    assert "Overgang van versie" not in client.get("/protocollen/overgang/1").text

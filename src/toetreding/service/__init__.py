@@ -59,6 +59,7 @@ from toetreding.service.version_moves import (
     MoveOutcome,
     MovePlan,
     PlannedMove,
+    StateMapping,
 )
 
 __all__ = [
@@ -103,6 +104,7 @@ __all__ = [
     "Revoked",
     "Saved",
     "SchoolYearRow",
+    "StateMapping",
     "Toetreding",
     "artefact_labels",
     "corrected_rows",

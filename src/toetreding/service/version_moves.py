@@ -94,8 +94,34 @@ class _Prepared:
     move: VersionMove | None
 
 
+@dataclass(frozen=True)
+class StateMapping:
+    """Where a running state of the earlier version goes, in labels (the protocol page)."""
+
+    old_label: str
+    new_label: str | None  # None: removed
+    reason: str  # why its cases cannot move (removed)
+
+
 class VersionMoveService(ServiceBase):
     """Plans and applies moving running cases to a newer protocol version."""
+
+    def state_mapping(self, spec: ProtocolSpec) -> list[StateMapping]:
+        """How the running states of the version ``spec`` takes cases from map onto it
+        (the version before it when it declares nothing); empty for a first version."""
+        earlier_version = spec.migration.from_version if spec.migration else spec.version - 1
+        earlier = self.protocols().find(spec.id, earlier_version)
+        if earlier is None:
+            return []
+        rows = []
+        for name, state in earlier.states.items():
+            if state.final:
+                continue
+            target, refusal = _target(earlier, spec, name)
+            rows.append(
+                StateMapping(state.label, _label(spec, target) if target else None, refusal or "")
+            )
+        return rows
 
     def plan_move(
         self,

@@ -101,6 +101,8 @@ def protocol_page(request: Request, protocol_id: str, version: int, me: Me) -> R
         transitions=[words.transition(t) for t in spec.transitions],
         kinds=KINDS,
         case=None,
+        mapping=ctx(request).service.state_mapping(spec),
+        earlier=spec.migration.from_version if spec.migration else spec.version - 1,
     )
 
 
