@@ -268,6 +268,22 @@ def test_a_case_that_changed_since_the_plan_is_refused_and_the_others_still_move
     assert app.case(cases["gesprek_school"]).protocol_version == 2
 
 
+def test_cases_move_from_a_version_whose_file_is_gone(
+    moving: tuple[Toetreding, dict[str, int]], tmp_path: Path, clock: FixedClock
+) -> None:
+    """Version 2 replaced the file of version 1 in place: the cases still know version 1
+    (stored when the first case started on it), and move from it."""
+    app, cases = moving
+    (tmp_path / "protocols" / "overgang-v1.yaml").unlink()
+    later = Toetreding(app.store, ProtocolRegistry.from_directory(tmp_path / "protocols"), clock)
+    assert later.move_versions("overgang") == ([1], [2])
+    mapping = {m.old_label: m.new_label for m in later.state_mapping(later.protocol("overgang", 2))}
+    assert mapping["Gesprek met het bestuur"] == "Gesprekken met school en bestuur"
+    outcomes = later.apply_move("overgang", 1, 2, by=COORDINATOR)
+    assert sum(o.moved for o in outcomes) == 4
+    assert later.case(cases["gesprek_school"]).state == "gesprek"
+
+
 def test_only_a_coordinator_or_an_administrator_may_move_cases(
     moving: tuple[Toetreding, dict[str, int]],
 ) -> None:

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from toetreding._exceptions import AdminOnly, ConcurrentUpdateError, InvalidInputError
+from toetreding._exceptions import (
+    AdminOnly,
+    ConcurrentUpdateError,
+    InvalidInputError,
+    NotFoundError,
+)
 from toetreding.clock import as_aware, local
 from toetreding.deadlines import NewDeadline, declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec
@@ -106,12 +111,22 @@ class StateMapping:
 class VersionMoveService(ServiceBase):
     """Plans and applies moving running cases to a newer protocol version."""
 
+    def move_versions(self, protocol_id: str) -> tuple[list[int], list[int]]:
+        """The versions cases can move from (those running cases are on, their file there
+        or not) and to (every known version), each in order."""
+        known = sorted(s.version for s in self.protocols().all() if s.id == protocol_id)
+        running = self.store.running_versions(protocol_id)
+        if not known and not running:
+            self.protocols().get(protocol_id)  # a Dutch 404 for an unknown protocol
+        return running, known
+
     def state_mapping(self, spec: ProtocolSpec) -> list[StateMapping]:
         """How the running states of the version ``spec`` takes cases from map onto it
         (the version before it when it declares nothing); empty for a first version."""
         earlier_version = spec.migration.from_version if spec.migration else spec.version - 1
-        earlier = self.protocols().find(spec.id, earlier_version)
-        if earlier is None:
+        try:  # a version whose file is gone is still known by the cases that started on it
+            earlier = self.protocol(spec.id, earlier_version)
+        except NotFoundError:
             return []
         rows = []
         for name, state in earlier.states.items():

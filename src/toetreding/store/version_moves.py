@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy import case as when
 
 from toetreding._exceptions import ConcurrentUpdateError
@@ -39,6 +39,17 @@ class VersionMove:
 
 class VersionMoveStore:
     engine: Engine
+
+    def running_versions(self, protocol_id: str) -> list[int]:
+        """The versions of the protocol that running (not closed) cases are on."""
+        query = (
+            select(CASES.c.protocol_version)
+            .where(CASES.c.protocol_id == protocol_id, CASES.c.closed_at.is_(None))
+            .distinct()
+            .order_by(CASES.c.protocol_version)
+        )
+        with self.engine.connect() as connection:
+            return [int(version) for version in connection.execute(query).scalars()]
 
     def move_version(
         self,

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from toetreding._exceptions import InvalidInputError
-from toetreding.definition import ProtocolSpec
 from toetreding.service import MoveOutcome, MovePlan
 from toetreding.web.deps import Me, ctx, page, require_csrf
 
@@ -26,10 +25,11 @@ def move_plan(
     van: int | None = None,
     naar: int | None = None,
 ) -> Response:
-    versions = _versions(request, protocol_id)
-    to_version = naar or versions[-1].version
-    from_version = van or max((v.version for v in versions if v.version < to_version), default=0)
-    return _render(request, me, versions, from_version, to_version)
+    choices = _choices(request, protocol_id)
+    running, known = choices
+    to_version = naar or (known[-1] if known else 0)
+    from_version = van or max((v for v in running if v < to_version), default=0)
+    return _render(request, me, protocol_id, choices, from_version, to_version)
 
 
 @router.post("/protocolbeheer/{protocol_id}/overzetten")
@@ -44,23 +44,22 @@ def apply_moves(
     bevestigd: str = Form(""),
 ) -> Response:
     require_csrf(request, csrf_token)
-    versions = _versions(request, protocol_id)
+    choices = _choices(request, protocol_id)
     if bevestigd != "ja":
         return _render(
-            request, me, versions, van, naar, status=422,
+            request, me, protocol_id, choices, van, naar, status=422,
             refused="vink aan dat u het plan hebt gelezen; er is niets overgezet",
         )  # fmt: skip
     expected = _expected(dossiers)
     outcomes = ctx(request).service.apply_move(
         protocol_id, van, naar, by=me.person_id, expected=expected
     )
-    return _render(request, me, versions, van, naar, outcomes=outcomes)
+    return _render(request, me, protocol_id, choices, van, naar, outcomes=outcomes)
 
 
-def _versions(request: Request, protocol_id: str) -> list[ProtocolSpec]:
-    registry = ctx(request).service.protocols()
-    newest = registry.get(protocol_id)  # a Dutch 404 for an unknown protocol
-    return [spec for spec in registry.all() if spec.id == newest.id]
+def _choices(request: Request, protocol_id: str) -> tuple[list[int], list[int]]:
+    """The versions running cases are on, and every known version."""
+    return ctx(request).service.move_versions(protocol_id)
 
 
 def _expected(text: str) -> dict[int, int]:
@@ -77,7 +76,8 @@ def _expected(text: str) -> dict[int, int]:
 def _render(
     request: Request,
     me: Me,
-    versions: list[ProtocolSpec],
+    protocol_id: str,
+    choices: tuple[list[int], list[int]],
     from_version: int,
     to_version: int,
     *,
@@ -90,7 +90,7 @@ def _render(
     if from_version:
         try:
             plan = ctx(request).service.plan_move(
-                versions[0].id, from_version, to_version, by=me.person_id
+                protocol_id, from_version, to_version, by=me.person_id
             )
         except InvalidInputError as exc:
             problem, status = str(exc), 422
@@ -98,8 +98,9 @@ def _render(
         request,
         "protocol_move.html",
         me,
-        spec=versions[-1],
-        versions=versions,
+        spec=ctx(request).service.protocols().get(protocol_id),
+        running=choices[0],
+        known=choices[1],
         from_version=from_version,
         to_version=to_version,
         plan=plan,
