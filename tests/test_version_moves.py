@@ -83,6 +83,21 @@ def test_old_states_are_checked_against_the_earlier_version_when_it_is_known(
     assert ProtocolRegistry.from_directory(folder).get("overgang").version == 2
 
 
+def test_publishing_checks_the_declaration_against_the_version_it_names(
+    store: Store, tmp_path: Path, clock: FixedClock
+) -> None:
+    app = Toetreding(store, ProtocolRegistry.from_directory(protocols_folder(tmp_path)), clock)
+    v3 = edit(V2, "version: 2\n", "version: 3\n")
+    v3 = edit(v3, "  from: 1\n", "  from: 2\n")  # v2 has 'intake', not 'aanmelding'
+    with pytest.raises(DefinitionError) as caught:
+        app.publish_protocol(v3, filename="overgang-v3")
+    assert [(p.line, p.key) for p in caught.value.problems][:1] == [
+        (line_of(v3, "    aanmelding: intake"), "migration.states.aanmelding")
+    ]
+    assert "'aanmelding' is geen stap van versie 2" in caught.value.problems[0].message
+    assert app.protocols().get("overgang").version == 2  # nothing published
+
+
 def test_a_version_without_a_declaration_keeps_its_digest() -> None:
     spec = load_protocol_text(V1)
     assert "migration" not in spec.model_dump(mode="json", by_alias=True)

@@ -61,7 +61,10 @@ class ProtocolService(ServiceBase):
         ``text``) does not fit the earlier version it names, if that version is known here."""
         if spec.migration is None:
             return
-        earlier = self.protocols().find(spec.id, spec.migration.from_version)
+        try:  # also a version whose file is gone, as its cases started on it
+            earlier: ProtocolSpec | None = self.protocol(spec.id, spec.migration.from_version)
+        except NotFoundError:
+            earlier = None
         problems = earlier_problems(spec, earlier, text, filename)
         if problems:
             raise DefinitionError(problems)
