@@ -178,6 +178,8 @@ def test_meeting_commands(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "--place", "Almelo", "--as", COORDINATOR, "--present", STUURGROEP,
     )  # fmt: skip
     assert "Vergadering 1 gepland: Stuurgroep" in out
+    table = run("meeting", "show", "1")  # labels, and apart what 'meeting decide' takes
+    assert "traject_afwijzen" in table and "(traject_afwijzen)" not in table
     shown = run_json("meeting", "show", "1")
     waiting = [a for a in shown["agenda"] if a["state"] == "bespreking_stuurgroep"]
     assert waiting and waiting[0]["reason"].startswith("Wacht op een besluit van de stuurgroep")

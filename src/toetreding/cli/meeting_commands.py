@@ -147,7 +147,9 @@ def meeting_decide(
     ctx: typer.Context,
     meeting_id: int = typer.Argument(..., metavar="VERGADERING", help="Nummer van de vergadering"),
     case_id: int = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer (een agendapunt)"),
-    trigger: str = typer.Argument(..., metavar="HANDELING", help="Besluit, zie 'meeting show'"),
+    trigger: str = typer.Argument(
+        ..., metavar="HANDELING", help="Besluit, zie 'meeting show' (kolom in 'meeting decide')"
+    ),
     actor: str = typer.Option(..., "--as", help="Wie het besluit vastlegt (lid van het orgaan)"),
     note: str | None = typer.Option(None, "--note", help="Motivering"),
     docs: list[str] = typer.Option([], "--doc", help="Bestand dat het besluit vraagt (NAAM=PAD)"),
@@ -195,15 +197,23 @@ def _print_agenda(view: MeetingView) -> None:
         console.print("De agenda is leeg.")
         return
     table = Table("Nr.", "Dossier", "School", "Stap", "Reden", "Mogelijke besluiten")
+    longest = max((len(t.trigger) for i in view.items for t in i.decisions), default=0)
+    table.add_column("in 'meeting decide'", no_wrap=True, min_width=longest)
     for item in view.items:
-        table.add_row(
+        # One line per decision, so each label stands next to what 'meeting decide' takes.
+        first = [
             str(item.item.position),
             str(item.case.id),
             item.item.school_name,
             item.state_label,
             item.item.reason,
-            "\n".join(f"{t.label} ({t.trigger})" for t in item.decisions) or "—",
-        )
+        ]
+        for index, decision in enumerate(item.decisions or [None]):
+            case_columns = first if index == 0 else [""] * len(first)
+            if decision is None:
+                table.add_row(*case_columns, "—", "")
+            else:
+                table.add_row(*case_columns, decision.label, decision.trigger)
     console.print(table)
 
 
