@@ -44,16 +44,19 @@ def test_the_protocol_diagram_opens_at_the_current_step(narrow: WebDriver, sign_
     assert narrow.execute_script("return window.scrollY") == 0  # the page itself did not move
 
 
-@pytest.mark.parametrize("page", ["/dossiers/5", "/dossiers/6", "/dossiers/6/audit"])
-def test_the_case_and_audit_pages_do_not_scroll_sideways_on_a_phone(
+@pytest.mark.parametrize(
+    "page",
+    ["/dossiers/5", "/dossiers/6", "/dossiers/6/audit", "/kaders/nvao-opleidingsschool-2009"],
+)
+def test_the_case_audit_and_framework_pages_do_not_scroll_sideways_on_a_phone(
     narrow: WebDriver, sign_in: SignIn, page: str
 ) -> None:
-    """Their tables (files, deadlines, committee, interviews, reports, scores) stack as
-    cards at 390 px, each value with its column's name."""
+    """Their tables (files, deadlines, committee, interviews, reports, scores, the scale)
+    stack as cards at 390 px, each value with its column's name."""
     sign_in(COORDINATOR, then=page)
     width = narrow.execute_script(
         "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert width[0] <= width[1], width
     stacked = narrow.find_elements(By.CSS_SELECTOR, "table.stack td[data-label]")
-    assert stacked and all(td.value_of_css_property("display") == "block" for td in stacked)
+    assert stacked and all(td.value_of_css_property("display") != "table-cell" for td in stacked)
