@@ -54,14 +54,34 @@ def _refusal(**fields: object) -> str:
 @pytest.mark.parametrize(
     ("pages", "words"),
     [
-        ("-5", "'Aantal pagina's': moet minstens 1 zijn, niet -5"),
-        ("0", "'Aantal pagina's': moet minstens 1 zijn, niet 0"),
-        ("11", "'Aantal pagina's': mag hoogstens 10 zijn, niet 11"),
+        ("-5", "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet -5"),
+        ("0", "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet 0"),
+        ("11", "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet 11"),
         ("9" * 5000, "'Aantal pagina's': '99999999999999999999…' is geen geheel getal"),
     ],
 )
 def test_a_number_outside_its_declared_range_is_refused(pages: str, words: str) -> None:
     assert words in _refusal(inputs={"paginas": pages})
+
+
+@pytest.mark.parametrize(
+    ("bound", "years", "words"),
+    [
+        ("min: 1", "0", "'Jaren': moet minstens 1 zijn, niet 0"),
+        ("max: 5", "6", "'Jaren': mag hoogstens 5 zijn, niet 6"),
+    ],
+)
+def test_a_number_beyond_its_one_declared_end_is_refused(
+    bound: str, years: str, words: str
+) -> None:
+    one_end = PROTOCOL.replace("label: Jaren, required: false}", f"label: Jaren, {bound}}}")
+    machine = ProtocolMachine(load_protocol_text(one_end))
+    request = FireRequest(
+        trigger="indienen", actor=SCHOOL, at=AT, inputs={"paginas": "3", "jaren": years}
+    )
+    with pytest.raises(MissingInput) as caught:
+        machine.decide(1, "start", request)
+    assert words in str(caught.value)
 
 
 def test_a_number_in_range_and_an_undeclared_range_are_kept() -> None:

@@ -27,7 +27,7 @@ from toetreding.definition import (
     ProtocolSpec,
     earlier_problems,
     guard_sentence,
-    kind_word,
+    input_words,
     load_protocol_text,
 )
 from toetreding.definition.lints import lint_protocol_text
@@ -205,10 +205,7 @@ def _print_protocol(spec: ProtocolSpec) -> None:
     moves = Table("handeling", "van → naar", "rollen", "invoer", "voorwaarde", title="Handelingen")
     state = {"*": "elke lopende stap", **{name: st.label for name, st in spec.states.items()}}
     for t in spec.transitions:
-        inputs = ", ".join(
-            f"{i.label} ({kind_word(i.kind)}{'' if i.required else ', niet verplicht'})"
-            for i in t.inputs
-        )
+        inputs = ", ".join(f"{i.label} ({input_words(i)})" for i in t.inputs)
         moves.add_row(
             f"{t.label}\n[dim]{t.trigger}[/]",
             f"{', '.join(state.get(s, s) for s in t.source)} → {state.get(t.dest, t.dest)}",

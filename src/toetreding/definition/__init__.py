@@ -15,7 +15,7 @@ from toetreding.definition.model import (
     TransitionSpec,
 )
 from toetreding.definition.registry import ProtocolRegistry
-from toetreding.definition.sentences import guard_sentence, kind_word
+from toetreding.definition.sentences import guard_sentence, input_words, kind_word
 
 __all__ = [
     "ArtefactSpec",
@@ -30,6 +30,7 @@ __all__ = [
     "TransitionSpec",
     "earlier_problems",
     "guard_sentence",
+    "input_words",
     "kind_word",
     "load_protocol_file",
     "load_protocol_text",

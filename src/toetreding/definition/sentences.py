@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from toetreding.definition.model import ProtocolSpec
+from toetreding.definition.model import InputSpec, ProtocolSpec
 from toetreding.rules import AllOf, ExpressionError, Guard, Not, RuleCall, parse_guard
 
 Words = Callable[[str], str]  # a name in the protocol → its label
@@ -127,3 +127,16 @@ _KIND_WORDS = {
 def kind_word(kind: str) -> str:
     """What an input holds, in a word a person reads (``bestand``, not ``document``)."""
     return _KIND_WORDS.get(str(kind), str(kind))
+
+
+def input_words(given: InputSpec) -> str:
+    """What an input asks, in words: its kind, a number's declared range and whether it may
+    be left out ("getal van 1 tot en met 10", "bestand, niet verplicht")."""
+    words = kind_word(given.kind)
+    if given.min is not None and given.max is not None:
+        words += f" van {given.min} tot en met {given.max}"
+    elif given.min is not None:
+        words += f", minstens {given.min}"
+    elif given.max is not None:
+        words += f", hoogstens {given.max}"
+    return words if given.required else f"{words}, niet verplicht"

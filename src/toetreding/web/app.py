@@ -29,6 +29,7 @@ from toetreding._exceptions import (
 )
 from toetreding.audits import AuditDesk
 from toetreding.clock import Clock, SystemClock, local
+from toetreding.definition import input_words
 from toetreding.documents.filters import dutch_date
 from toetreding.files import FileEntry, describe_size, entries_of, legacy_name
 from toetreding.service import Toetreding
@@ -50,6 +51,7 @@ def create_app(
     folder = _state_folder(settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["datum"] = dutch_date
+    templates.env.filters["invoer"] = input_words  # an input's kind and range in words
     templates.env.filters["grootte"] = describe_size
     templates.env.filters["bestanden"] = _files_in
     templates.env.filters["tijd"] = lambda moment: (

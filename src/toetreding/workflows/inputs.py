@@ -103,9 +103,13 @@ def _number(spec: InputSpec, raw: Any) -> int:
             number = int(text)
         except ValueError:
             raise ValueError(f"'{raw}' is geen geheel getal") from None
-    if spec.min is not None and number < spec.min:
+    below = spec.min is not None and number < spec.min
+    above = spec.max is not None and number > spec.max
+    if (below or above) and spec.min is not None and spec.max is not None:
+        raise ValueError(f"moet van {spec.min} tot en met {spec.max} zijn, niet {number}")
+    if below:
         raise ValueError(f"moet minstens {spec.min} zijn, niet {number}")
-    if spec.max is not None and number > spec.max:
+    if above:
         raise ValueError(f"mag hoogstens {spec.max} zijn, niet {number}")
     return number
 

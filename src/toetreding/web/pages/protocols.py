@@ -15,7 +15,6 @@ from toetreding.definition.model import (
     DeadlineSpec,
     DueSpec,
     Duration,
-    InputKind,
     ProtocolSpec,
     ReminderSpec,
     TransitionSpec,
@@ -33,15 +32,6 @@ UNITS = {
     "weeks": ("week", "weken"),
     "days": ("dag", "dagen"),
     "working_days": ("werkdag", "werkdagen"),
-}
-KINDS = {
-    InputKind.NOTE: "toelichting",
-    InputKind.TEXT: "tekst",
-    InputKind.DOCUMENT: "document",
-    InputKind.CONFIRMATION: "bevestiging",
-    InputKind.DATE: "datum",
-    InputKind.NUMBER: "getal",
-    InputKind.SCHOOL_YEAR: "schooljaar",
 }
 SCHOOL_YEARS = {
     "current": "in het schooljaar waarin de stap begon",
@@ -99,7 +89,6 @@ def protocol_page(request: Request, protocol_id: str, version: int, me: Me) -> R
         diagram=protocol_diagram(spec),
         deadlines={name: words.deadlines(name) for name in spec.states},
         transitions=[words.transition(t) for t in spec.transitions],
-        kinds=KINDS,
         case=None,
         mapping=ctx(request).service.state_mapping(spec),
         earlier=spec.migration.from_version if spec.migration else spec.version - 1,
