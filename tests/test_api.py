@@ -366,7 +366,7 @@ def test_the_overview_counts_visible_cases_per_state(client: TestClient) -> None
     [board] = client.get("/api/overzicht", headers=token(client, COORDINATOR)).json()
     assert (board["protocol_id"], board["protocol_version"], board["total"]) == (
         "partnerschap2",
-        2,
+        3,  # the demo's cases start on the newest version
         7,
     )
     counts = _counts([board])
@@ -563,12 +563,17 @@ def test_protocols_are_listed_and_shown_in_full(client: TestClient) -> None:
     listed = {
         (p["id"], p["version"]): p for p in client.get("/api/protocollen", headers=auth).json()
     }
-    assert listed[("partnerschap2", 2)]["audit"] is True
+    assert listed[("partnerschap2", 3)]["audit"] is True
+    assert listed[("partnerschap2", 2)]["audit"] is True  # kept for the cases started on it
     assert listed[("po-groningen", 3)]["sectors"] == ["po"]
-    spec = client.get("/api/protocollen/partnerschap2/2", headers=auth).json()
+    spec = client.get("/api/protocollen/partnerschap2/3", headers=auth).json()
     assert spec["initial"] == "orientatie"
     stoppen = next(t for t in spec["transitions"] if t["trigger"] == "stoppen")
     assert stoppen["to"] == "gestopt" and "orientatie" in stoppen["from"]
+    indienen = next(t for t in spec["transitions"] if t["trigger"] == "zelfevaluatie_indienen")
+    assert {"name": "paginas", "min": 1, "max": 10}.items() <= next(
+        i for i in indienen["inputs"] if i["name"] == "paginas"
+    ).items()
     missing = client.get("/api/protocollen/partnerschap2/99", headers=auth)
     assert missing.status_code == 404 and "onbekend" in missing.json()["detail"]
 

@@ -10,7 +10,7 @@ import typer
 from typer.main import get_command
 
 from toetreding.cli import app
-from toetreding.definition import ProtocolRegistry, guard_sentence
+from toetreding.definition import ProtocolRegistry, guard_sentence, input_words
 
 from .conftest import PROTOCOLS
 from .helpers import run
@@ -80,4 +80,11 @@ def test_protocol_show_gives_guards_as_sentences_and_inputs_by_label(db: Path) -
     assert guards["besluit_volgschool"].startswith(
         "Het dossier is nooit eerder in de stap ‘Volgschool’ geweest en het besluit volgt"
     )
-    assert guards["zelfevaluatie_indienen"] == "‘Aantal pagina's (maximaal 10)’ is hoogstens 10"
+    # Version 2 limits the pages with a guard; version 3 declares the input's range.
+    v2 = ProtocolRegistry.from_directory(PROTOCOLS).get("partnerschap2", 2)
+    [v2_pages] = [t.guard for t in v2.transitions if t.trigger == "zelfevaluatie_indienen"]
+    assert guard_sentence(v2, v2_pages) == "‘Aantal pagina's (maximaal 10)’ is hoogstens 10"
+    assert "zelfevaluatie_indienen" not in guards
+    inputs = {i.name: i for t in spec.transitions for i in t.inputs}
+    assert input_words(inputs["paginas"]) == "getal van 1 tot en met 10"
+    assert input_words(inputs["besluitbrief"]) == "bestand, niet verplicht"

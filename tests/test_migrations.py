@@ -436,7 +436,7 @@ def test_0009_writes_pinned_definitions_in_the_new_format_with_their_own_meaning
     # can still open on version 2.
     p2 = at_0007.pinned_protocol("partnerschap2", 2)
     assert p2 is not None
-    assert p2[0] == definition_digest(load_protocol_file(PROTOCOLS / "partnerschap2.yaml"))
+    assert p2[0] == definition_digest(load_protocol_file(PROTOCOLS / "partnerschap2-v2.yaml"))
 
 
 def test_0009_a_pinned_v2_case_reads_its_deadline_as_the_agenda_shows_it(at_0007: Store) -> None:

@@ -201,6 +201,68 @@ def test_volgschool_reaudits_and_gets_a_definitive_decision(app: Toetreding, cas
     )
 
 
+def test_a_volgschool_decision_may_record_support_and_secondment_of_expertise(
+    app: Toetreding, case_id: int
+) -> None:
+    # "Ondersteuning en detachering van expertise vanuit het partnerschap is optioneel"
+    # (seed 001, Bijlage 2, stap 7.2): recorded with the decision, in the same history row.
+    to_decision(app, case_id, advice="volgschool")
+    support = "Instituutsopleider van de pabo, vier uur per week tot de nieuwe audit"
+    assert (
+        step(
+            app,
+            case_id,
+            "besluit_volgschool",
+            STUURGROEP,
+            inputs={"ondersteuning": support, "detacheringsafspraak": "detachering.pdf"},
+            note="2.2 onvoldoende",
+        )
+        == "volgschool"
+    )
+    decision = app.store.history(case_id)[-1]
+    assert decision.payload["ondersteuning"] == support
+    [secondment] = decision.payload["detacheringsafspraak"]
+    assert secondment["name"] == "detachering.pdf"
+    # The year for a new audit runs as without the secondment.
+    assert [d.name for d in app.view(case_id).deadlines if d.resolved_at is None] == [
+        "heraudit_binnen_een_jaar"
+    ]
+
+
+def test_the_school_may_ask_for_support_with_its_plan_of_approach(
+    app: Toetreding, case_id: int
+) -> None:
+    # Stap 4: support by schoolopleiders, relatiebeheerders and instituutsopleiders is a
+    # possibility the school names in its plan, or leaves out (as to_decision does).
+    to_steering_review(app, case_id)
+    step(
+        app,
+        case_id,
+        "traject_inzetten",
+        STUURGROEP,
+        inputs={"besluit_stuurgroep": "b.pdf", "voorwaarden": "v"},
+        note="m",
+    )
+    step(
+        app,
+        case_id,
+        "voorwaarden_accepteren",
+        SCHOOL,
+        inputs={"akkoord": "ja", "akkoordverklaring": "a.pdf"},
+    )
+    wish = "Een relatiebeheerder van de hogeschool bij de opleiding van werkplekbegeleiders"
+    step(
+        app,
+        case_id,
+        "plan_van_aanpak_indienen",
+        SCHOOL,
+        inputs={"plan_van_aanpak": "p.pdf", "ondersteuning": wish},
+    )
+    assert app.store.history(case_id)[-1].payload["ondersteuning"] == wish
+    view = app.view(case_id)
+    assert "relatiebeheerders en instituutsopleiders" in view.state.description
+
+
 def test_not_admissible_school_stays_and_requests_a_new_audit(
     app: Toetreding, case_id: int
 ) -> None:
@@ -328,30 +390,33 @@ def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int
     assert app.store.history(case_id)[-1].role == "kerngroep"
 
 
-def test_guards_refuse_with_the_reason(app: Toetreding, case_id: int) -> None:
+def test_a_page_count_outside_one_to_ten_is_refused_naming_the_field(
+    app: Toetreding, case_id: int
+) -> None:
+    # "een zelfevaluatie van maximaal 10 pagina's": 0, a negative count and 11 are refused
+    # alike, with the field's label and the range, and nothing is stored.
     step(app, case_id, "orientatie_afronden", KERNGROEP, inputs={"verslag_orientatie": "v.pdf"})
     before = _snapshot(app, case_id)
-    with pytest.raises(GuardFailed, match="12, meer dan het maximum van 10"):
-        app.fire(
-            case_id,
-            "zelfevaluatie_indienen",
-            actor_ref=SCHOOL,
-            inputs=with_pdfs(
-                app, case_id, "zelfevaluatie_indienen", {"zelfevaluatie": "z.pdf", "paginas": "12"}
-            ),
-        )
-    with pytest.raises(MissingInput, match="geen geheel getal"):
-        app.fire(
-            case_id,
-            "zelfevaluatie_indienen",
-            actor_ref=SCHOOL,
-            inputs=with_pdfs(
-                app,
+    for pages, words in [
+        ("12", "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet 12"),
+        ("0", "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet 0"),
+        ("-5", "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet -5"),
+        ("tien", "'Aantal pagina's': 'tien' is geen geheel getal"),
+    ]:
+        with pytest.raises(MissingInput) as refused:
+            app.fire(
                 case_id,
                 "zelfevaluatie_indienen",
-                {"zelfevaluatie": "z.pdf", "paginas": "tien"},
-            ),
-        )
+                actor_ref=SCHOOL,
+                inputs=with_pdfs(
+                    app,
+                    case_id,
+                    "zelfevaluatie_indienen",
+                    {"zelfevaluatie": "z.pdf", "paginas": pages},
+                ),
+            )
+        assert words in str(refused.value)
+        assert "paginas" not in str(refused.value)  # the label, never the input's name
     assert _snapshot(app, case_id) == before
 
 

@@ -10,7 +10,7 @@ import pytest
 from toetreding import Toetreding
 from toetreding._exceptions import DefinitionError
 from toetreding.clock import FixedClock
-from toetreding.definition import ProtocolRegistry
+from toetreding.definition import ProtocolRegistry, load_protocol_text
 from toetreding.store import Store, make_engine, migrate
 from toetreding.store.tables import SchoolCreate
 
@@ -18,11 +18,13 @@ from .conftest import PROTOCOLS
 from .helpers import edit, line_of, run, run_json
 
 SHIPPED = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
-# Version 3 renames the orientation talk's step: what a user would see change.
-V3 = edit(SHIPPED, "version: 2\n", "version: 3\n").replace(
+CURRENT = load_protocol_text(SHIPPED).version  # the shipped file's version
+NEXT = CURRENT + 1
+# The next version renames the orientation talk's step: what a user would see change.
+NEXT_TEXT = edit(SHIPPED, f"version: {CURRENT}\n", f"version: {NEXT}\n").replace(
     'label: "Oriënterend gesprek"\n    step: 1', 'label: "Kennismakingsgesprek"\n    step: 1', 1
 )
-BROKEN = edit(V3, "  orientatie:\n", "  orientatie:\n    stap: 1\n")
+BROKEN = edit(NEXT_TEXT, "  orientatie:\n", "  orientatie:\n    stap: 1\n")
 
 
 def with_school(app: Toetreding, *brins: str) -> None:
@@ -50,50 +52,51 @@ def test_a_text_with_an_error_is_refused_on_its_line_and_nothing_is_published(
     assert problem.line == line_of(BROKEN, "    stap: 1") and "onbekende sleutel 'stap'" in str(
         problem
     )
-    assert app.protocols().get("partnerschap2").version == 2
+    assert app.protocols().get("partnerschap2").version == CURRENT
 
 
 def test_the_version_must_be_the_next_one(app: Toetreding) -> None:
-    for wrong in ("version: 2\n", "version: 4\n"):
-        text = edit(V3, "version: 3\n", wrong)
+    for wrong in (CURRENT, NEXT + 1):
+        text = edit(NEXT_TEXT, f"version: {NEXT}\n", f"version: {wrong}\n")
         with pytest.raises(DefinitionError) as refused:
             app.publish_protocol(text)
         [problem] = refused.value.problems
-        assert problem.line == line_of(text, "version:") and "moet 3 zijn" in problem.message
-    assert app.protocols().get("partnerschap2").version == 2
+        assert problem.line == line_of(text, "version:")
+        assert f"moet {NEXT} zijn" in problem.message
+    assert app.protocols().get("partnerschap2").version == CURRENT
 
 
 def test_a_published_version_is_used_by_new_cases_and_kept(app: Toetreding) -> None:
     with_school(app, "AA01", "BB02")
     old_case = app.open_case(school_ref="AA01", protocol_id="partnerschap2", actor_ref="c@p2.nl")
-    spec = app.publish_protocol(V3, by="c@p2.nl")
-    assert spec.version == 3
+    spec = app.publish_protocol(NEXT_TEXT, by="c@p2.nl")
+    assert spec.version == NEXT
     new_case = app.open_case(school_ref="BB02", protocol_id="partnerschap2", actor_ref="c@p2.nl")
-    assert app.case(old_case).protocol_version == 2
-    assert app.case(new_case).protocol_version == 3
+    assert app.case(old_case).protocol_version == CURRENT
+    assert app.case(new_case).protocol_version == NEXT
     assert app.spec_of(app.case(new_case)).states["orientatie"].label == "Kennismakingsgesprek"
-    assert app.protocol_text("partnerschap2") == V3  # as written, comments and all
-    assert app.protocol_text("partnerschap2", 2) == SHIPPED
+    assert app.protocol_text("partnerschap2") == NEXT_TEXT  # as written, comments and all
+    assert app.protocol_text("partnerschap2", CURRENT) == SHIPPED
     # Publishing the same number again is refused: a published version never changes.
     with pytest.raises(DefinitionError):
-        app.publish_protocol(V3.replace("Kennismakingsgesprek", "Anders"))
-    assert app.protocol_text("partnerschap2", 3) == V3
+        app.publish_protocol(NEXT_TEXT.replace("Kennismakingsgesprek", "Anders"))
+    assert app.protocol_text("partnerschap2", NEXT) == NEXT_TEXT
 
 
 def test_a_published_version_stays_in_its_own_database(
     app: Toetreding, registry: ProtocolRegistry, clock: FixedClock, tmp_path: Path
 ) -> None:
     before = [spec.key for spec in registry.all()]
-    app.publish_protocol(V3)
-    assert app.protocols().get("partnerschap2").version == 3
+    app.publish_protocol(NEXT_TEXT)
+    assert app.protocols().get("partnerschap2").version == NEXT
     assert [spec.key for spec in registry.all()] == before  # the shared files untouched
     engine = make_engine(f"sqlite:///{tmp_path / 'ander.db'}")
     migrate(engine)
     other = Toetreding(Store(engine), registry, clock)
-    assert other.protocols().get("partnerschap2").version == 2
+    assert other.protocols().get("partnerschap2").version == CURRENT
     engine.dispose()
     # A new service on the same database (a restart) still has it.
-    assert Toetreding(app.store, registry, clock).protocols().get("partnerschap2").version == 3
+    assert Toetreding(app.store, registry, clock).protocols().get("partnerschap2").version == NEXT
 
 
 def test_a_version_published_by_another_process_is_used_at_once(
@@ -121,14 +124,14 @@ def test_publish_and_text_on_the_command_line(db: Path, tmp_path: Path) -> None:
     out = run("protocol", "publish", str(bad), "--by", "ad@p2.nl", code=1)
     assert f"{bad}:{line_of(BROKEN, '    stap: 1')}:" in out and "onbekende sleutel" in out
     assert "Traceback" not in out
-    good = tmp_path / "v3.yaml"
-    good.write_text(V3, encoding="utf-8")
+    good = tmp_path / "volgende.yaml"
+    good.write_text(NEXT_TEXT, encoding="utf-8")
     out = run("protocol", "publish", str(good), "--by", "ad@p2.nl")
-    assert "Gepubliceerd" in out and "versie 3" in out
-    assert run("protocol", "text", "partnerschap2") == V3
-    assert run("protocol", "text", "partnerschap2", "--version", "2") == SHIPPED
+    assert "Gepubliceerd" in out and f"versie {NEXT}" in out
+    assert run("protocol", "text", "partnerschap2") == NEXT_TEXT
+    assert run("protocol", "text", "partnerschap2", "--version", str(CURRENT)) == SHIPPED
     assert any(
-        p["id"] == "partnerschap2" and p["version"] == 3 for p in run_json("protocol", "list")
+        p["id"] == "partnerschap2" and p["version"] == NEXT for p in run_json("protocol", "list")
     )
     out = run("protocol", "publish", str(tmp_path / "er-niet.yaml"), "--by", "ad@p2.nl", code=1)
     assert "kan" in out and "niet lezen" in out

@@ -8,15 +8,16 @@ import pytest
 
 from toetreding import ConflictError, RoleNotAllowed, Toetreding
 from toetreding.clock import FixedClock
-from toetreding.definition import ProtocolRegistry
+from toetreding.definition import ProtocolRegistry, load_protocol_text
 from toetreding.store import Store
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
-from .helpers import with_pdfs
+from .helpers import edit, with_pdfs
 
 ORIGINAL = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
-# Version 2 lets the kerngroep close the orientation talk; the edit takes that away.
+CURRENT = load_protocol_text(ORIGINAL).version  # the shipped file's version
+# The shipped version lets the kerngroep close the orientation talk; the edit takes that away.
 EDITED = ORIGINAL.replace(
     "    to: zelfevaluatie\n    roles: [stuurgroep, kerngroep, coordinator]",
     "    to: zelfevaluatie\n    roles: [stuurgroep, coordinator]",
@@ -57,7 +58,7 @@ def test_editing_a_version_in_place_does_not_change_running_cases(
         actor_ref="k@p2.nl",
         inputs=with_pdfs(edited, case_id, "orientatie_afronden", {"verslag_orientatie": "v"}),
     )
-    assert decision.to_state == "zelfevaluatie"  # the stored version 2 still allows the kerngroep
+    assert decision.to_state == "zelfevaluatie"  # the stored version still allows the kerngroep
     with pytest.raises(ConflictError, match="verhoog 'version'"):
         edited.open_case(school_ref="BB02", protocol_id="partnerschap2", actor_ref="c@p2.nl")
 
@@ -66,10 +67,12 @@ def test_a_new_version_applies_to_new_cases_only(
     first: tuple[Toetreding, int], store: Store, clock: FixedClock, tmp_path: Path
 ) -> None:
     _, old_case = first
-    (tmp_path / "partnerschap2-v1.yaml").write_text(ORIGINAL, encoding="utf-8")
-    app = service(store, clock, tmp_path, EDITED.replace("version: 2", "version: 3", 1))
+    (tmp_path / "partnerschap2-earlier.yaml").write_text(ORIGINAL, encoding="utf-8")
+    app = service(
+        store, clock, tmp_path, edit(EDITED, f"version: {CURRENT}\n", f"version: {CURRENT + 1}\n")
+    )
     new_case = app.open_case(school_ref="BB02", protocol_id="partnerschap2", actor_ref="c@p2.nl")
-    assert app.store.case(new_case).protocol_version == 3
+    assert app.store.case(new_case).protocol_version == CURRENT + 1
     with pytest.raises(RoleNotAllowed):
         app.fire(
             new_case,
@@ -91,7 +94,7 @@ def test_a_case_outlives_its_protocol_file(
     _, case_id = first
     without_files = Toetreding(store, ProtocolRegistry(), clock)
     view = without_files.view(case_id)
-    assert view.spec.version == 2 and view.state.label == "Oriënterend gesprek"
+    assert view.spec.version == CURRENT and view.state.label == "Oriënterend gesprek"
     assert (
         without_files.fire(
             case_id,

@@ -398,12 +398,12 @@ REFUSALS: dict[str, tuple[bool, str, str, dict[str, Any], type[ToetredingError]]
         {"zelfevaluatie": "ze.pdf", "paginas": "tien"},
         MissingInput,
     ),
-    "guard": (
+    "number out of range": (
         True,
         "zelfevaluatie_indienen",
         "zoe@erasmus.nl",
         {"zelfevaluatie": "ze.pdf", "paginas": "11"},
-        GuardFailed,
+        MissingInput,
     ),
 }
 
@@ -419,6 +419,28 @@ def test_refused_fire_changes_nothing(
     with pytest.raises(refusal):
         given = with_pdfs(app, case_id, trigger, inputs)
         app.fire(case_id, trigger, actor_ref=actor, inputs=given, note="poging")
+    assert snapshot(store, case_id) == before
+
+
+def test_refused_guard_changes_nothing(app: Toetreding, store: Store, world: World) -> None:
+    # Version 2 limits the pages with a guard (version 3 declares the input's range instead).
+    case_id = app.open_case(
+        school_ref=world.school.id or 0,
+        protocol_id="partnerschap2",
+        version=2,
+        actor_ref="carla@part2.nl",
+    )
+    to_zelfevaluatie(app, case_id)
+    before = snapshot(store, case_id)
+    with pytest.raises(GuardFailed):
+        given = {"zelfevaluatie": "ze.pdf", "paginas": "11"}
+        app.fire(
+            case_id,
+            "zelfevaluatie_indienen",
+            actor_ref="zoe@erasmus.nl",
+            inputs=with_pdfs(app, case_id, "zelfevaluatie_indienen", given),
+            note="poging",
+        )
     assert snapshot(store, case_id) == before
 
 
@@ -485,8 +507,9 @@ def pinned(spec: ProtocolSpec) -> tuple[str, dict[str, Any]]:
 
 
 def edited(registry: ProtocolRegistry, old: str, new: str) -> ProtocolSpec:
-    """partnerschap2 v2 as it would load after editing its file without a version bump."""
-    source = registry.source_of(registry.get("partnerschap2", 2))
+    """partnerschap2's newest version as it would load after editing its file without a
+    version bump."""
+    source = registry.source_of(registry.get("partnerschap2"))
     assert source is not None
     with open(source, encoding="utf-8") as file:
         text = file.read()
@@ -497,25 +520,27 @@ def edited(registry: ProtocolRegistry, old: str, new: str) -> ProtocolSpec:
 def test_pinned_definition_is_stored_when_a_case_opens(
     app: Toetreding, store: Store, registry: ProtocolRegistry, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 2)
-    assert store.pinned_protocol("partnerschap2", 2) == pinned(spec)
-    assert store.pinned_protocol("partnerschap2", 3) is None
+    spec = registry.get("partnerschap2")  # the newest: the case opened on it
+    assert store.pinned_protocol("partnerschap2", spec.version) == pinned(spec)
+    assert store.pinned_protocol("partnerschap2", spec.version - 1) is None
+    assert store.pinned_protocol("partnerschap2", spec.version + 1) is None
 
 
 def test_changed_definition_under_same_version_is_refused(
     app: Toetreding, store: Store, registry: ProtocolRegistry, world: World, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 2)
+    spec = registry.get("partnerschap2")
     # Layout and comments do not matter: the same definition pins again without complaint.
     relaid = edited(registry, "sectors: [vo, mbo]", "# herschikt\nsectors:\n  - vo\n  - mbo")
     store.pin_protocol(relaid, app.clock.now())
 
-    changed = edited(registry, "input_at_most('paginas', 10)", "input_at_most('paginas', 12)")
+    changed = edited(registry, "min: 1, max: 10", "min: 1, max: 12")
     assert changed.key == spec.key
     with pytest.raises(ConflictError) as caught:
         store.pin_protocol(changed, app.clock.now())
     assert str(caught.value) == (
-        "protocol 'partnerschap2' versie 2 is gewijzigd sinds er dossiers op zijn gestart; "
+        f"protocol 'partnerschap2' versie {spec.version} is gewijzigd sinds er dossiers op zijn "
+        "gestart; "
         "verhoog 'version' in het bestand zodat lopende dossiers hun oorspronkelijke versie houden"
     )
 
@@ -527,13 +552,13 @@ def test_changed_definition_under_same_version_is_refused(
             school_ref=other.id or 0, protocol_id="partnerschap2", actor_ref="carla@part2.nl"
         )
     assert store.open_case_of_school(other.id or 0) is None
-    assert store.pinned_protocol("partnerschap2", 2) == pinned(spec)
+    assert store.pinned_protocol("partnerschap2", spec.version) == pinned(spec)
 
 
 def test_running_case_keeps_its_definition_when_the_file_changes(
     app: Toetreding, store: Store, registry: ProtocolRegistry, world: World, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 2)
+    spec = registry.get("partnerschap2")
     changed = edited(registry, 'label: "Oriënterend gesprek"\n', 'label: "Kennismaking"\n')
     edited_app = Toetreding(store, ProtocolRegistry([changed]), app.clock)
     view = edited_app.view(case_id)
@@ -544,7 +569,7 @@ def test_running_case_keeps_its_definition_when_the_file_changes(
 def test_case_stays_readable_when_its_protocol_file_is_gone(
     app: Toetreding, store: Store, registry: ProtocolRegistry, world: World, case_id: int
 ) -> None:
-    spec = registry.get("partnerschap2", 2)
+    spec = registry.get("partnerschap2")
     without_files = Toetreding(store, ProtocolRegistry(), app.clock)
     with pytest.raises(NotFoundError):
         without_files.registry.get("partnerschap2")

@@ -47,7 +47,7 @@ def test_the_overview_shows_the_board_with_late_cases_in_red(client: TestClient)
     only_po = client.get("/overzicht", params={"sector": "po"})
     assert "Vakcollege Hengelo (demo)" not in only_po.text
     # The step filter offers the steps of the protocols on the board, by their labels.
-    assert '<optgroup label="Partnerschap 2 — protocol voor uitbreiding (v2)">' in page.text
+    assert '<optgroup label="Partnerschap 2 — protocol voor uitbreiding (v3)">' in page.text
     assert '<option value="orientatie" >Oriënterend gesprek (stap 1)</option>' in page.text
     one_step = client.get("/overzicht", params={"stap": "orientatie"}).text
     assert "Lyceum Wierden (demo)" in one_step and "Vakcollege Hengelo (demo)" not in one_step

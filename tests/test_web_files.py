@@ -95,13 +95,19 @@ def test_a_refused_step_keeps_no_file_and_the_page_keeps_what_was_typed_and_chos
         {"bestand_zelfevaluatie": pdf_upload("ze.pdf")},
     )
     assert refused.status_code == 422
-    assert "'paginas' is 12, meer dan het maximum van 10" in html.unescape(refused.text)
+    assert "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet 12" in html.unescape(
+        refused.text
+    )
     assert 'value="12"' in html.unescape(
         refused.text
     ) and "Iets te lang</textarea>" in html.unescape(refused.text)
     assert "U had gekozen: ze.pdf." in html.unescape(
         refused.text
     ) and "kies het opnieuw" in html.unescape(refused.text)
+    # The form itself gives the field the protocol's range and says it.
+    field = re.search(r'<input id="zelfevaluatie_indienen-paginas"[^>]*>', refused.text)
+    assert field and 'min="1"' in field[0] and 'max="10"' in field[0]
+    assert "Een getal van 1 tot en met 10." in refused.text
     assert kept(client) == before
     assert service(client).case(ESCH).state == "zelfevaluatie"
 

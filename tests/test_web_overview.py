@@ -60,7 +60,7 @@ def test_board_cards_show_days_in_step_and_the_next_deadline_late_in_red(
     assert "uiterlijk" not in wierden
     # one case on a board: "1 dossier", not "1 dossiers"
     one = reader.get("/overzicht", params={"stap": "orientatie"}).text
-    assert "(partnerschap2 v2, 1 dossier)" in one
+    assert "(partnerschap2 v3, 1 dossier)" in one
 
 
 def test_the_case_list_links_the_school_and_sorts_by_the_next_deadline(
@@ -170,7 +170,7 @@ def test_an_unforeseen_fault_answers_a_dutch_500_without_a_traceback(reader: Tes
 
 def test_the_protocol_page_gives_each_guard_as_a_sentence(reader: TestClient) -> None:
     sign_in(reader, COORDINATOR)
-    page = reader.get("/protocollen/partnerschap2/2").text
+    page = reader.get("/protocollen/partnerschap2/3").text
     assert "date_reached(" not in page and "report_ready(" not in page and "<code>" not in page
     assert (
         "<td>De datum ‘Afgesproken datum van de interne audit’ is bereikt en de auditcommissie "

@@ -33,7 +33,7 @@ def test_the_protocol_list_shows_the_four_shipped_protocols(client: TestClient) 
     sign_in(client, COORDINATOR)
     page = client.get("/protocollen")
     assert page.status_code == 200
-    for key in ("mbo-aansluiting/1", "partnerschap2/2", "pilot-aspirant/2", "po-groningen/3"):
+    for key in ("mbo-aansluiting/1", "partnerschap2/3", "pilot-aspirant/2", "po-groningen/3"):
         assert f'href="/protocollen/{key}"' in page.text
     assert "Partnerschap 2 — protocol voor uitbreiding" in page.text
     assert "<td>vo, mbo</td>" in page.text
@@ -43,20 +43,21 @@ def test_a_protocol_page_describes_states_moves_deadlines_and_draws_them(
     client: TestClient,
 ) -> None:
     sign_in(client, COORDINATOR)
-    page = client.get("/protocollen/partnerschap2/2")
+    page = client.get("/protocollen/partnerschap2/3")
     assert page.status_code == 200
     text = page.text
     assert "Interne audit en adviesrapport" in text  # a step
     assert "De school schrijft een zelfevaluatie in de vorm van een ontwikkelportfolio" in text
     assert "Zelfevaluatie indienen" in text and "Aanvragende school, Coördinator" in text
-    assert 'Aantal pagina&#39;s (maximaal 10) <span class="muted">(getal)' in text
+    assert 'Aantal pagina&#39;s <span class="muted">(getal van 1 tot en met 10)' in text
+    assert 'Besluitbrief <span class="muted">(bestand, niet verplicht)' in text
     assert "Termijn: Feitelijke onjuistheden terugmelden (10 werkdagen)</strong>" in text
     assert "10 werkdagen na binnenkomst in deze stap" in text
     assert "3 werkdagen vooraf: Aanvragende school" in text
     assert "Gemist: daarna automatisch School heeft geen feitelijke onjuistheden." in text
     assert "1 jaar na binnenkomst in deze stap" in text  # the volgschool's re-audit
     states = states_in(svg_of(text))
-    assert set(states) == set(ctx_of(client).service.registry.get("partnerschap2", 2).states)
+    assert set(states) == set(ctx_of(client).service.registry.get("partnerschap2", 3).states)
     assert "final" in states["partner"].attrib["class"]
     assert "final" not in states["volgschool"].attrib["class"]
     assert not any("current" in g.attrib["class"] for g in states.values())
@@ -79,12 +80,14 @@ def test_an_unknown_protocol_is_not_found_and_no_version_means_the_newest(
     assert client.get("/protocollen/bestaat-niet/1").status_code == 404
     assert client.get("/protocollen/partnerschap2/9").status_code == 404
     newest = client.get("/protocollen/partnerschap2", follow_redirects=False)
-    assert newest.headers["location"] == "/protocollen/partnerschap2/2"
+    assert newest.headers["location"] == "/protocollen/partnerschap2/3"
+    # Version 2 stays readable for the cases that started on it.
+    assert client.get("/protocollen/partnerschap2/2").status_code == 200
 
 
 def test_every_arrow_names_its_moves_in_a_tooltip(client: TestClient) -> None:
     sign_in(client, COORDINATOR)
-    svg = svg_of(client.get("/protocollen/partnerschap2/2").text)
+    svg = svg_of(client.get("/protocollen/partnerschap2/3").text)
     arrows = {
         (g.attrib["data-from"], g.attrib["data-to"]): g.findtext(f"{SVG}title")
         for g in svg.iter(f"{SVG}g")

@@ -247,10 +247,18 @@ def _self_evaluation(browser: WebDriver, sign_in: SignIn) -> None:
     form = open_action(browser, "Zelfevaluatie indienen")
     chosen = pdf("ze-wierden.pdf")
     form.find_element(By.ID, "zelfevaluatie_indienen-zelfevaluatie").send_keys(str(chosen))
-    form.find_element(By.ID, "zelfevaluatie_indienen-paginas").send_keys("14")
+    field = form.find_element(By.ID, "zelfevaluatie_indienen-paginas")
+    assert (field.get_attribute("min"), field.get_attribute("max")) == ("1", "10")
+    assert "Een getal van 1 tot en met 10." in form.text  # the protocol's range, said
+    field.send_keys("14")
+    # The browser holds 14 back itself; one that does not (or a script) reaches the server,
+    # which refuses it by the field's label and range.
+    assert browser.execute_script("return arguments[0].validity.rangeOverflow", field)
+    browser.execute_script("arguments[0].removeAttribute('max')", field)
     submit(browser, form)
     refusal = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     assert refusal.startswith("Niet gelukt (Zelfevaluatie indienen)"), refusal
+    assert "'Aantal pagina's': moet van 1 tot en met 10 zijn, niet 14" in refusal
     assert "stap 2" in now_heading(browser)
     assert len(history(browser)) == 2  # nothing stored
     # The form is open again as it was filled in; the file must be chosen again.
@@ -268,7 +276,7 @@ def _self_evaluation(browser: WebDriver, sign_in: SignIn) -> None:
         expect="stap 3 — Bespreking in de stuurgroep",
     )
     assert "Zelfevaluatie (ontwikkelportfolio): ze-wierden.pdf (versie 1" in shown[0]
-    assert "Aantal pagina's (maximaal 10): 9" in shown[0]
+    assert "Aantal pagina's: 9" in shown[0]
     assert "(Aanvragende school)" in shown[0]
 
 
