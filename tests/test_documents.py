@@ -400,6 +400,15 @@ def test_the_volgschool_letter_names_the_deficiencies_and_the_reaudit_deadline()
     assert "tot en met 23 november 2027 een nieuwe interne audit aanvragen" in text
     assert "De stuurgroep volgt het advies van de auditcommissie." in text
     assert "Afwijking van het advies" not in text
+    assert "detachering" not in text  # none offered: no word about it
+
+
+def test_the_volgschool_letter_names_the_support_the_partnership_offers() -> None:
+    # "Ondersteuning en detachering van expertise vanuit het partnerschap is optioneel."
+    offered = "een instituutsopleider van de pabo, vier uur per week tot de nieuwe audit"
+    text = text_of(render_html(decision_letter("volgschool", support=offered)))
+    assert "Ondersteuning en detachering van expertise" in text
+    assert f"ondersteuning en detachering van expertise: {offered}" in text
 
 
 def test_a_decision_against_the_advice_shows_the_advice_and_the_reason() -> None:
@@ -425,6 +434,9 @@ HOSTILE_DOCUMENTS: dict[str, Callable[[], Document]] = {
     ),
     "decision letter": lambda: decision_letter(
         "partner", school_name=HOSTILE, reasoning=HOSTILE, deviation_reason=HOSTILE
+    ),
+    "volgschool letter": lambda: decision_letter(
+        "volgschool", school_name=HOSTILE, support=HOSTILE
     ),
 }
 

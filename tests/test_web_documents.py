@@ -92,6 +92,7 @@ def test_the_decision_letters_of_a_volgschool(client: TestClient) -> None:
     assert "Vakcollege Hengelo (demo)" in text
     assert "Toelaatbaar als volgschool" in text
     assert "Kwantiteit" in text  # a deficiency: 2.1 scored insufficient
+    assert "Een instituutsopleider van de lerarenopleiding" in text  # the support offered
     pdf = client.get("/dossiers/5/documenten/traject.pdf")
     assert pdf.headers["content-disposition"].startswith("attachment")
     assert "Twee getrainde werkplekbegeleiders per sectie" in pdf_text(pdf.content)

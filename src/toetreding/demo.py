@@ -109,7 +109,7 @@ OUTCOME: dict[str, Step] = {
     "volgschool": (
         "besluit_volgschool",
         "stuurgroep",
-        {},
+        {"ondersteuning": "Een instituutsopleider van de lerarenopleiding, vier uur per week."},
         "Gerealiseerd niveau op orde; 2.1 en 4.3 nog onvoldoende.",
     ),
 }

@@ -307,7 +307,8 @@ class DecisionLetter:
     otherwise, ``deviates_from_advice`` is true and ``deviation_reason`` says why (required
     then, empty otherwise). A ``volgschool`` decision names its ``deficiencies`` and the
     ``reaudit_deadline``: the last day ("binnen een jaar") on which the school may request
-    a new internal audit; other outcomes have neither.
+    a new internal audit; other outcomes have neither. A ``volgschool`` decision may name the
+    ``support`` (and secondment of expertise) the partnership offers; empty when none.
     """
 
     letterhead: Letterhead
@@ -323,6 +324,7 @@ class DecisionLetter:
     deficiencies: tuple[Deficiency, ...] = ()
     reaudit_deadline: dt.date | None = None
     school_board: str | None = None
+    support: str = ""
 
     def __post_init__(self) -> None:
         _require(

@@ -43,6 +43,7 @@ from toetreding.store import HistoryEntry
 DECISION_DOCUMENT = "besluit_stuurgroep"  # the input that carries the step-3 decision
 CONDITIONS = "voorwaarden"
 DEVIATION = "reden_afwijking"
+SUPPORT = "ondersteuning"  # a volgschool's support and secondment of expertise (optional)
 
 
 def audit_report(
@@ -125,6 +126,7 @@ def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter:
         if outcome == "volgschool"
         else (),
         reaudit_deadline=_reaudit_deadline(view, decision) if outcome == "volgschool" else None,
+        support=str(decision.payload.get(SUPPORT) or "").strip() if outcome == "volgschool" else "",
     )
 
 
