@@ -63,7 +63,7 @@ def test_the_editor_shows_problems_on_their_lines_then_publishes(admin_client: T
     assert "/protocolbeheer/partnerschap2" in client.get("/protocolbeheer").text
     editor = client.get("/protocolbeheer/partnerschap2")
     text = html.unescape(editor.text.split('class="code-editor">')[1].split("</textarea>")[0])
-    assert "version: 3\n" in text  # ready to be the next version
+    assert "version: 4\n" in text  # ready to be the next version
     broken = edit(text, "  orientatie:\n", "  orientatie:\n    stap: 1\n")
     form = {"csrf_token": csrf_of(editor.text), "tekst": broken, "actie": "publiceren"}
     refused = client.post("/protocolbeheer/partnerschap2", data=form)
@@ -71,7 +71,7 @@ def test_the_editor_shows_problems_on_their_lines_then_publishes(admin_client: T
     assert f"Regel {line_of(broken, '    stap: 1')}" in refused.text
     assert "onbekende sleutel" in refused.text and "Niet gepubliceerd" in refused.text
     assert "stap: 1" in html.unescape(refused.text)  # the text as typed, nothing lost
-    assert versions(client) == [2]
+    assert versions(client) == [2, 3]  # version 2 kept for the cases started on it
 
     fixed = text.replace(
         'label: "Oriënterend gesprek"\n    step: 1', 'label: "Kennismaking"\n    step: 1'
@@ -82,9 +82,9 @@ def test_the_editor_shows_problems_on_their_lines_then_publishes(admin_client: T
     assert checked.status_code == 200 and "De tekst is in orde" in checked.text
     assert "<svg" in checked.text and "Kennismaking" in checked.text  # the diagram preview
     published = client.post("/protocolbeheer/partnerschap2", data={**form, "tekst": fixed})
-    assert "Gepubliceerd als versie 3" in published.text
-    assert versions(client) == [2, 3]
-    assert "Kennismaking" in client.get("/protocollen/partnerschap2/3").text
+    assert "Gepubliceerd als versie 4" in published.text
+    assert versions(client) == [2, 3, 4]
+    assert "Kennismaking" in client.get("/protocollen/partnerschap2/4").text
 
 
 def test_the_api_publishes_or_lists_the_problems(admin_client: TestClient) -> None:
