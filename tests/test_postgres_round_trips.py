@@ -78,7 +78,8 @@ def test_a_step_is_its_reads_and_one_statement(
     app: Toetreding, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case_id, carla, kept = opened(app)
-    app.protocol("partnerschap2", 2)  # the first request on a version reads it once
+    # the first request on a version reads it once
+    app.protocol("partnerschap2", app.case(case_id).protocol_version)
     calls = sent(monkeypatch)
     app.fire(case_id, "orientatie_afronden", actor_ref=carla, inputs={"verslag_orientatie": kept})
     # the case with the actor's roles, the dossier's file given by number, then the move,

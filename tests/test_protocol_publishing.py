@@ -108,12 +108,12 @@ def test_a_version_published_by_another_process_is_used_at_once(
     school = app.store.school("BB02").id
     coco = app.store.person("c@p2.nl").id
     first = app.open_case(school_ref="AA01", protocol_id="partnerschap2", actor_ref="c@p2.nl")
-    assert app.case(first).protocol_version == 2
-    Toetreding(app.store, registry, clock).publish_protocol(V3)  # elsewhere
-    assert app.protocols().get("partnerschap2").version == 3
+    assert app.case(first).protocol_version == CURRENT
+    Toetreding(app.store, registry, clock).publish_protocol(NEXT_TEXT)  # elsewhere
+    assert app.protocols().get("partnerschap2").version == NEXT
     # By numbers, as the web app opens: the one query that also counts published versions.
     opened = app.open_case(school_ref=school or 0, protocol_id="partnerschap2", actor_ref=coco or 0)
-    assert app.case(opened).protocol_version == 3
+    assert app.case(opened).protocol_version == NEXT
 
 
 def test_publish_and_text_on_the_command_line(db: Path, tmp_path: Path) -> None:
