@@ -211,6 +211,10 @@ def test_applying_moves_exactly_the_movable_cases_each_with_a_history_row_naming
         "Besluit voor de zomer",
     }
     assert app.verify_history().broken is None
+    # a renamed step is no new step: its days count from when the case entered it
+    moved_case = app.case(cases["aanmelding"])
+    (timing,) = app.timings({moved_case.id: app.spec_of(moved_case)}, app.today()).values()
+    assert timing.since == date(2026, 9, 1) < app.today()  # opened then, moved later
     # the moved case walks on in version 2
     clock.advance(timedelta(hours=1))
     app.fire(cases["gesprek_school"], "gesprekken_voeren", actor_ref=COORDINATOR)

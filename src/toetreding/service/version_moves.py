@@ -27,7 +27,7 @@ from toetreding.deadlines import NewDeadline, declared_deadline, due_text, lates
 from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
 from toetreding.service.corrections import standing
-from toetreding.store import CaseFilter, CaseRecord, DeadlineRecord, VersionMove
+from toetreding.store import MOVED, CaseFilter, CaseRecord, DeadlineRecord, VersionMove
 
 MOVE_ROLES = ("coordinator", "admin")  # who may move a partnership's cases (or an administrator)
 
@@ -285,8 +285,8 @@ class VersionMoveService(ServiceBase):
         if target is None:
             return _Prepared(planned(None, refusal), None)
         history = self.store.history(case.id)
-        entered = next(
-            (h.at for h in reversed(history) if h.to_state == case.state != h.from_state),
+        entered = next(  # when it entered its state (an earlier move renamed, no new step)
+            (h.at for h in reversed(history) if h.from_state != h.to_state and h.trigger != MOVED),
             case.opened_at,
         )
         current = [

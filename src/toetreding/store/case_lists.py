@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Engine, func, or_, select
 from toetreding.store._common import CASES, DEADLINES, EVENTS, SCHOOLS, visible_cases
 from toetreding.store.records import BoardRow, CaseFilter, CasePulse, CaseRecord, Visibility
 from toetreding.store.tables import DeadlineStatus
+from toetreding.store.version_moves import MOVED
 
 CaseOrder = Literal["recent", "deadline"]
 
@@ -101,18 +102,19 @@ class CaseListStore:
 
     def case_pulse(self, case_ids: Collection[int]) -> dict[int, CasePulse]:
         """For each of ``case_ids``: when it entered its current state (a row that changed
-        the state, or opened the case; a deadline moved is no new step) and its soonest
-        open deadline."""
+        the state, or opened the case; a deadline moved or the case moved to another protocol
+        version is no new step) and its soonest open deadline."""
         ids = sorted(set(case_ids))
         if not ids:
             return {}
+        # The newest row that changed the state entered the current one. Moving the case to
+        # another version is no new step: its state there is the one it was in, renamed.
         entered = (
             select(EVENTS.c.case_id, func.max(EVENTS.c.at))
-            .join(CASES, CASES.c.id == EVENTS.c.case_id)
             .where(
                 EVENTS.c.case_id.in_(ids),
-                EVENTS.c.to_state == CASES.c.state,
                 or_(EVENTS.c.from_state.is_(None), EVENTS.c.from_state != EVENTS.c.to_state),
+                EVENTS.c.trigger != MOVED,
             )
             .group_by(EVENTS.c.case_id)
         )
