@@ -22,7 +22,7 @@ from toetreding.service import Toetreding
 from toetreding.store import Store
 
 from .conftest import PROTOCOLS, SmtpServer
-from .helpers import edit, line_of, run, run_json
+from .helpers import edit, line_of, part2_with_noordik, run, run_json
 from .version_move_helpers import (
     COORDINATOR,
     SCHOOL_CONTACT,
@@ -301,6 +301,29 @@ def test_cases_move_from_a_version_whose_file_is_gone(
     outcomes = later.apply_move("overgang", 1, 2, by=COORDINATOR)
     assert sum(o.moved for o in outcomes) == 4
     assert later.case(cases["gesprek_school"]).state == "gesprek"
+
+
+def test_the_shipped_partnerschap2_moves_its_running_cases_from_version_2_to_3(
+    app: Toetreding, clock: FixedClock
+) -> None:
+    part2_with_noordik(app, "sam@noordik.nl")
+    app.add_person("Carla", "carla@p2.nl", partnership_ref="part2", roles=("coordinator",))
+    case_id = app.open_case(
+        school_ref="NOORD1", protocol_id="partnerschap2", version=2, actor_ref="carla@p2.nl"
+    )
+    before = [(d.name, d.due_date) for d in app.case_deadlines(case_id) if d.status == "open"]
+    clock.advance(timedelta(days=1))
+    plan = app.plan_move("partnerschap2", 2, 3, by="carla@p2.nl")
+    (move,) = plan.moves
+    assert move.movable and move.from_label == move.to_label  # every step kept its name
+    assert {d.change for d in move.deadlines} <= {"blijft"}
+    app.apply_move("partnerschap2", 2, 3, by="carla@p2.nl")
+    case = app.case(case_id)
+    assert (case.protocol_version, case.state) == (3, "orientatie")
+    assert [(d.name, d.due_date) for d in app.case_deadlines(case_id) if d.status == "open"] == (
+        before
+    )
+    assert app.verify_history().broken is None
 
 
 def test_only_a_coordinator_or_an_administrator_may_move_cases(
