@@ -91,6 +91,42 @@ def test_a_step_is_its_reads_and_one_statement(
     assert app.verify_history().broken is None
 
 
+def test_opening_and_a_step_with_an_upload_chain_their_row_in_one_statement(
+    app: Toetreding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a transaction (opening a case, a step that keeps a file or changes deadlines) the
+    history row and its chain's head are one statement, not the head's read, the insert and
+    the head's update."""
+    opened(app)  # the first opening on a version pins it, once per service
+    partnership = app.store.school("12AB").partnership_id
+    school = (
+        app.add_school(
+            SchoolCreate(
+                name="De Breul", sector=Sector.VO, region=Region.NOORD, partnership_id=partnership
+            )
+        ).id
+        or 0
+    )
+    carla = app.store.person("carla@part2.nl").id or 0
+    calls = sent(monkeypatch)
+    case_id = app.open_case(school_ref=school, protocol_id="partnerschap2", actor_ref=carla)
+    opening = Counter(calls)
+    # school, person, roles, open case and published versions in one read; then BEGIN, the
+    # case, its deadlines, the chained row, COMMIT
+    deadlines = len(app.case_deadlines(case_id))
+    assert opening == Counter(statement=1 + 1 + deadlines + 1, BEGIN=1, COMMIT=1)
+    staged = app.stage_bytes("verslag.pdf", sample_pdf("Verslag", ["Het gesprek."]))
+    calls.clear()
+    app.fire(case_id, "orientatie_afronden", actor_ref=carla, inputs={"verslag_orientatie": staged})
+    # the case; BEGIN, the move, the file's bytes (the database file store), its version
+    # and its row, then the history row with its chain's head (was: the head's read, the
+    # row, the head's update), COMMIT
+    assert calls == Counter(statement=6, BEGIN=1, COMMIT=1)
+    monkeypatch.undo()
+    assert [h.trigger for h in app.history(case_id)] == ["openen", "orientatie_afronden"]
+    assert app.verify_history().broken is None
+
+
 def test_a_connection_the_server_closed_is_replaced_unnoticed(app: Toetreding) -> None:
     case_id, carla, kept = opened(app)
     pool = [app.store.engine.raw_connection() for _ in range(2)]

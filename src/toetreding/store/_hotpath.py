@@ -40,7 +40,7 @@ from toetreding.store._common import (
     PUBLISHED_PROTOCOLS,
     SCHOOLS,
 )
-from toetreding.store._pg_step import STEP
+from toetreding.store._pg_step import CHAIN, STEP
 from toetreding.store._prepared import Prepared
 from toetreding.store.history_chain import ADVANCE, CHAIN_COLUMNS, HASHED, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
@@ -197,6 +197,7 @@ _INSERT_CASE = (
 @dataclass(frozen=True)
 class _Statements:
     step: Prepared | None  # PostgreSQL: a step as one statement (see ``_pg_step``)
+    chain: Prepared | None  # PostgreSQL: a history row and its chain's head, one statement
     case_for_actor: Prepared
     move_case: Prepared
     append_event: Prepared
@@ -212,9 +213,10 @@ class _Statements:
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
-        step = Prepared(STEP, dialect) if dialect.name == "postgresql" else None
+        postgres = dialect.name == "postgresql"
         return cls(
-            step,
+            Prepared(STEP, dialect) if postgres else None,
+            Prepared(CHAIN, dialect) if postgres else None,
             *(
                 Prepared(statement, dialect)
                 for statement in (

@@ -14,9 +14,14 @@ nothing), built from data-modifying CTEs:
   with the case) and its place in the database's chain (the head's new count).
 
 When the case moved meanwhile nothing is written and no row is inserted (``rowcount`` 0).
+
+``CHAIN`` is the same without the case: the history row and its chain's head in one
+statement, for a transaction that moved the case (or inserted it) already.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import bindparam, exists, func, insert, literal, select, update
 
@@ -37,27 +42,35 @@ _moved = (
 )
 _hashed = bindparam("e_chain_hash", type_=EVENTS.c.chain_hash.type)
 _chain = bindparam("e_chain_id", type_=EVENTS.c.chain_id.type)
-_head = (
-    update(HISTORY_CHAIN)
-    .where(HISTORY_CHAIN.c.id == _chain, exists(select(_moved.c.id)))
-    .values(
-        row_count=HISTORY_CHAIN.c.row_count + 1,
-        head_hash=func.encode(
-            func.sha256(
-                func.convert_to(HISTORY_CHAIN.c.head_hash + literal("\n") + _hashed, "UTF8")
-            ),
-            "hex",
+_advanced = update(HISTORY_CHAIN).values(
+    row_count=HISTORY_CHAIN.c.row_count + 1,
+    head_hash=func.encode(
+        func.sha256(func.convert_to(HISTORY_CHAIN.c.head_hash + literal("\n") + _hashed, "UTF8")),
+        "hex",
+    ),
+)
+
+
+def _chained(head: Any) -> Any:
+    """The history row (``e_*`` parameters), at the place in its chain ``head`` returns."""
+    return insert(EVENTS).from_select(
+        [*HASHED, "chain_hash", "chain_id", "chain_seq"],
+        select(
+            *(bindparam(f"e_{name}", type_=EVENTS.c[name].type) for name in HASHED),
+            _hashed,
+            _chain,
+            head.c.row_count,
         ),
     )
+
+
+STEP = _chained(
+    _advanced.where(HISTORY_CHAIN.c.id == _chain, exists(select(_moved.c.id)))
     .returning(HISTORY_CHAIN.c.row_count)
     .cte("head")
 )
-STEP = insert(EVENTS).from_select(
-    [*HASHED, "chain_hash", "chain_id", "chain_seq"],
-    select(
-        *(bindparam(f"e_{name}", type_=EVENTS.c[name].type) for name in HASHED),
-        _hashed,
-        _chain,
-        _head.c.row_count,
-    ),
+# The history row and its chain's head alone, in a transaction that has written already
+# (opening a case, a step with deadline changes or files): one statement, not three.
+CHAIN = _chained(
+    _advanced.where(HISTORY_CHAIN.c.id == _chain).returning(HISTORY_CHAIN.c.row_count).cte("head")
 )

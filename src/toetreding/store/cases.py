@@ -146,6 +146,8 @@ class CaseStore(FileRecordStore):
                     "note": note,
                     "payload": {},
                 },
+                None,  # the first row of its case
+                known=True,
             )
         return case_id
 
@@ -238,7 +240,8 @@ class CaseStore(FileRecordStore):
             if deadlines is not None:
                 _apply_deadline_plan(hot, cursor, case.id, at, actor_id, deadlines)
             # Last, so the chain's head stays locked only for the insert and the commit.
-            _append_chained(hot, cursor, row)
+            previous = self._hot.known_hash(case.id, case.revision)
+            _append_chained(hot, cursor, row, previous, known=previous is not None)
         return revision
 
     def _one_statement_step(
@@ -254,12 +257,9 @@ class CaseStore(FileRecordStore):
                     cursor, {"l_case_id": case.id, "l_prev": case.revision}
                 )
             previous = found[0][0] if found else None
-        values = {f"e_{k}": v for k, v in row.items()}
-        values["e_chain_hash"] = row_hash(previous, row)
-        values["e_chain_id"] = chain_of(case.id)
         with self._hot.cursor(single=True) as (hot, cursor):
             assert hot.step is not None
-            added = hot.step.run(cursor, move | values)
+            added = hot.step.run(cursor, move | _chained_values(row, previous))
             if added.rowcount != 1:
                 raise _moved_meanwhile(case.id)
 
@@ -281,9 +281,28 @@ def _moved_meanwhile(case_id: int) -> ConcurrentUpdateError:
     )
 
 
-def _append_chained(hot: Any, cursor: Any, row: dict[str, Any]) -> None:
+def _chained_values(row: dict[str, Any], previous: str | None) -> dict[str, Any]:
+    """The parameters of ``_pg_step``'s statements for the history row ``row``."""
+    values = {f"e_{k}": v for k, v in row.items()}
+    values["e_chain_hash"] = row_hash(previous, row)
+    values["e_chain_id"] = chain_of(row["case_id"])
+    return values
+
+
+def _append_chained(
+    hot: Any, cursor: Any, row: dict[str, Any], previous: str | None = None, *, known: bool
+) -> None:
     """Insert the history row ``row`` (``events`` columns), chained to its case's previous
-    row and the database's head, which it moves (see ``history_chain``)."""
+    row (``previous``, the hash of that row, when ``known``) and its chain's head, which it
+    moves (see ``history_chain``). On PostgreSQL the row and the head are one statement."""
+    if hot.chain is not None:
+        if not known:
+            found = hot.previous_hash.rows(
+                cursor, {"l_case_id": row["case_id"], "l_prev": row["seq"] - 1}
+            )
+            previous = found[0][0] if found else None
+        hot.chain.run(cursor, _chained_values(row, previous))
+        return
     linked = link(hot.link.rows(cursor, link_query(row))[0], row)
     hot.append_event.run(cursor, {f"e_{k}": v for k, v in (row | linked.columns()).items()})
     hot.advance.run(cursor, linked.head)
