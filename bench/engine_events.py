@@ -17,7 +17,7 @@ step, so all see the same background load and the ratios are steadier than the r
 * **sqlite3, same schema**: plain ``sqlite3`` on the project's schema (its indexes and
   foreign keys) doing the same statements: read the case with the actor's roles, check the
   role, the guarded update, the history row with the same payload and its hash chained to
-  the case's previous row and the database's head, commit;
+  the case's previous row and its chain's head, commit;
 * **raw loop**: the minimal work on a minimal schema (a case table and an event table, no
   indexes or foreign keys): read the state, guarded update, insert, commit;
 * **transitions**: the raw loop deciding through one shared ``transitions.Machine`` (the

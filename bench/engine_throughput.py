@@ -26,7 +26,7 @@ not events and are not in the ratio.
 
 Beside it, in the same run and on a copy of the same database, plain ``sqlite3`` executes
 the writes of every *event* with the same PRAGMAs: the guarded state update of the case, its
-history row chained to the case's previous row and the database's chain head (one read, one
+history row chained to the case's previous row and the head of its chain (one read, one
 update), the deadline writes the store makes in that transaction (the correction window
 opened on entering ``concept_rapport``; met, and the rest closed, on leaving it), the same
 file written durably (temporary file, fsync, rename, fsync of the folder) with its
