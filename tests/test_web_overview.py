@@ -87,7 +87,8 @@ def test_the_audit_page_opens_with_every_criterion_and_its_score(reader: TestCli
     table = page[page.index('id="scores-overzicht"') :].split("</table>")[0]
     assert page.index('id="scores-overzicht"') < page.index("Auditcommissie")
     rows = re.findall(
-        r'<a href="#criterium-([^"]+)">([^<]+)</a></td>\s*<td class="score">([^<]+)<', table
+        r'<a href="#criterium-([^"]+)">([^<]+)</a></td>\s*<td [^>]*class="score"[^>]*>([^<]+)<',
+        table,
     )
     assert len(rows) == 12  # every criterion of the NVAO framework
     assert ("1.2", "1.2 Samenhang", "Goed") in rows
