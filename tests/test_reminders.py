@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from toetreding import ConfigurationError, Toetreding
 from toetreding.clock import LOCAL_TZ, FixedClock
-from toetreding.reminders import SmtpChannel
+from toetreding.reminders import KEY_HEADER, SmtpChannel
 from toetreding.reminders.scheduler import single_scheduler
 from toetreding.reminders.sweep import ReminderSweep
 from toetreding.store import Ledger, make_engine
@@ -76,6 +76,11 @@ def morning(day: date) -> datetime:
     return datetime.combine(day, time(7, 0), tzinfo=LOCAL_TZ)
 
 
+def reminders(smtp_server: SmtpServer) -> list[Any]:
+    """The reminders among the messages received (not the hand-overs, see test_handovers)."""
+    return [m for m in smtp_server.messages if str(m[KEY_HEADER]).startswith("deadline-")]
+
+
 def received(smtp_server: SmtpServer) -> list[tuple[str, str]]:
     return [
         (str(m["To"]).split("<")[-1].rstrip(">"), str(m["Subject"])) for m in smtp_server.messages
@@ -99,21 +104,23 @@ def test_the_ladder_goes_out_on_its_days_to_its_people(
 
     # "Vóór 1 april": the last day is Friday 31 March 2028.
     assert days == {
+        date(2027, 11, 16): [SCHOOL],  # the hand-over: the decision is the school's now
         date(2028, 3, 1): [COORDINATOR, SCHOOL],  # 30 days before 31 March
         date(2028, 3, 24): [SCHOOL],  # a week before
         date(2028, 3, 30): [SCHOOL],  # the day before
         date(2028, 3, 31): [SCHOOL],  # on the last day
         date(2028, 4, 5): [STUURGROEP],  # three working days after (Mon 3 - Wed 5 April)
     }
-    subjects = [str(m["Subject"]) for m in smtp_server.messages]
+    assert str(smtp_server.messages[0]["Subject"]).startswith("Aan de beurt: ")
+    subjects = [str(m["Subject"]) for m in reminders(smtp_server)]
     assert subjects[0].startswith("Herinnering: Besluit over aansluiten doorgeven")
     assert "nog 30 dagen (uiterlijk 31 maart 2028)" in subjects[0]
     assert subjects[-1].startswith("Escalatie: ")
     assert (
         "https://toetreding.example/dossiers/"
-        in smtp_server.messages[0].get_body(("plain",)).get_content()
+        in reminders(smtp_server)[0].get_body(("plain",)).get_content()
     )
-    assert Ledger(app.store.engine).counts() == {"sent": 6}
+    assert Ledger(app.store.engine).counts() == {"sent": 7}
 
 
 def test_a_met_deadline_sends_no_more_reminders(
@@ -141,7 +148,11 @@ def test_a_met_deadline_sends_no_more_reminders(
     )
     for offset in range(40):
         heartbeat.run(morning(date(2028, 3, 2) + timedelta(days=offset)))
-    assert len(smtp_server.messages) == 2
+    assert len(reminders(smtp_server)) == 2
+    # The step handed the case on: its next actors were told once, nobody was reminded.
+    assert [str(m["Subject"]) for m in smtp_server.messages[2:]] == [
+        "Aan de beurt: Voorbereiding in de stuurgroep — OBS De Wilg"
+    ] * 2
 
 
 def test_after_downtime_only_what_is_still_relevant_goes_out(
@@ -210,7 +221,7 @@ def test_a_failed_reminder_is_dropped_when_the_deadline_is_met_before_its_retry(
     )
     smtp_server.accept_recipient(SCHOOL)
     report = heartbeat.run(morning(date(2028, 3, 1)) + timedelta(minutes=10))
-    assert (report.sent, report.skipped) == (0, 1)
+    assert (report.sent, report.skipped) == (2, 1)  # sent: the step's hand-overs
     [dropped] = Ledger(app.store.engine).rows(["skipped"])
     assert (dropped["email"], dropped["attempts"], dropped["skip_reason"]) == (
         SCHOOL,
@@ -218,8 +229,8 @@ def test_a_failed_reminder_is_dropped_when_the_deadline_is_met_before_its_retry(
         "de termijn is intussen gehaald of vervallen",
     )
     heartbeat.run(morning(date(2028, 3, 2)))
-    assert received(smtp_server) == [(COORDINATOR, smtp_server.messages[0]["Subject"])]
-    assert Ledger(app.store.engine).counts() == {"sent": 1, "skipped": 1}
+    assert [m["To"].addresses[0].addr_spec for m in reminders(smtp_server)] == [COORDINATOR]
+    assert Ledger(app.store.engine).counts() == {"sent": 3, "skipped": 1}
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

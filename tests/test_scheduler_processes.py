@@ -94,8 +94,12 @@ def protocols(tmp_path: Path) -> Path:
     return folder
 
 
+PER_SCHOOL = 2  # e-mails to each school: the hand-over of its opened case, one reminder
+
+
 def reminders_due_now(url: str, protocols: Path, schools: int) -> None:
-    """``schools`` cases opened now, each with one reminder to its school due today."""
+    """``schools`` cases opened now, each with one reminder to its school due today, and
+    the opening handed over to the school: :data:`PER_SCHOOL` e-mails per school."""
     engine = make_engine(url)
     migrate(engine)
     app = Toetreding(Store(engine), ProtocolRegistry.from_directory(protocols), SystemClock())
@@ -210,6 +214,8 @@ def statuses(url: str) -> dict[str, int]:
 
 
 def _key(row: dict[str, Any]) -> str:
+    if row["event_id"] is not None:  # a hand-over (the cases' last steps)
+        return f"handover-{row['event_id']}/person-{row['person_id']}"
     due: date = row["due_date"]
     return (
         f"deadline-{row['deadline_id']}/rung-{row['rung']}/person-{row['person_id']}"
@@ -265,15 +271,15 @@ def test_several_schedulers_and_a_slow_server_send_each_reminder_once(
     reminders_due_now(database_url, protocols, schools=30)
     smtp_server.delay = lambda number: 2.0 if number % 10 == 3 else 0.15
     processes = schedulers(count)
-    wait_until_all_sent(database_url, 30, processes)
+    wait_until_all_sent(database_url, 30 * PER_SCHOOL, processes)
     codes = [p.stop() for p in processes]  # a send still in flight ends before the count
     outputs = [p.output for p in processes]
 
     sent = per_key(smtp_server)
     print(f"{count} schedulers: {len(smtp_server.messages)} e-mails for {len(sent)} keys")
     assert sent == ledger_keys(database_url), outputs  # every reminder exactly once
-    assert len(sent) == 30 and set(sent.values()) == {1}
-    assert statuses(database_url) == {"sent": 30}
+    assert len(sent) == 30 * PER_SCHOOL and set(sent.values()) == {1}
+    assert statuses(database_url) == {"sent": 30 * PER_SCHOOL}
     assert codes == [0] * count, outputs
     assert all("Planner gestopt." in out for out in outputs)
     # On SQLite one sends and the others wait as standbys; on PostgreSQL all share the work.
@@ -313,7 +319,7 @@ def test_a_scheduler_killed_right_after_the_server_accepted_is_taken_over_within
     smtp_server.delay = lambda _number: 0.1
     smtp_server.after_accept = after_accept
     processes.extend(schedulers(count))
-    wait_until_all_sent(database_url, 20, processes)
+    wait_until_all_sent(database_url, 20 * PER_SCHOOL, processes)
     codes = [p.stop() for p in processes]
     outputs = [p.output for p in processes]
 
@@ -324,7 +330,7 @@ def test_a_scheduler_killed_right_after_the_server_accepted_is_taken_over_within
     in_flight = {key for key, _pid, _when in killed.values()}
     # Each reminder exactly once, but the killed senders' messages in flight: twice.
     assert sent == ledger_keys(database_url) + Counter(in_flight), outputs
-    assert len(sent) == 20 and statuses(database_url) == {"sent": 20}
+    assert len(sent) == 20 * PER_SCHOOL and statuses(database_url) == {"sent": 20 * PER_SCHOOL}
     for key, _pid, when in killed.values():
         copies = [(message_id, at) for k, message_id, at in accepted if k == key]
         assert len(copies) == 2 and copies[0][0] == copies[1][0]  # the same Message-ID
@@ -363,7 +369,7 @@ def test_a_stalled_scheduler_sends_nothing_another_took_over(
     smtp_server.delay = lambda _number: 0.1
     smtp_server.after_accept = after_accept
     processes.extend(schedulers(2))
-    wait_until_all_sent(database_url, 20, processes)
+    wait_until_all_sent(database_url, 20 * PER_SCHOOL, processes)
     [(key, pid)] = stalled.items()
     [sleeper] = [p for p in processes if p.pid == pid]
     os.kill(pid, signal.SIGCONT)
@@ -374,4 +380,4 @@ def test_a_stalled_scheduler_sends_nothing_another_took_over(
     assert f"let op:[/] {key}" in sleeper.output or f"let op: {key}" in sleeper.output
     sent = per_key(smtp_server)
     assert sent == ledger_keys(database_url) + Counter({key: 1}), sleeper.output
-    assert statuses(database_url) == {"sent": 20}
+    assert statuses(database_url) == {"sent": 20 * PER_SCHOOL}

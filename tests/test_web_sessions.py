@@ -198,7 +198,9 @@ def test_api_tokens_are_named_listed_with_their_last_use_and_revoked_one_by_one(
     page = client.get("/account").text
     assert agenda not in page and script not in page  # shown once
     rows = re.findall(
-        r"<tr>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", page
+        r"<tr>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>"
+        r"\s*<td[^>]*>([^<]+)</td>",
+        page,
     )
     assert [(name, until, used) for name, _made, until, used in rows] == [
         ("Rapportscript", "30-11-2026 10:00", "23-11-2026 10:00"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -167,7 +168,7 @@ def status(
             console.print(f"{label}: {counts[key]}", highlight=False)
     for row in failed:
         console.print(
-            f"[red]mislukt[/] {row['email']} ({row['deadline_name']}, dossier {row['case_id']}), "
+            f"[red]mislukt[/] {row['email']} ({_what(row)}, dossier {row['case_id']}), "
             f"poging {row['attempts']}, opnieuw vanaf {show_time(row['next_attempt_at'])}: "
             f"{row['last_error']}",
             highlight=False,
@@ -190,7 +191,7 @@ def list_reminders(
     for row in rows:
         table.add_row(
             str(row["case_id"]),
-            row["deadline_name"],
+            _what(row),
             row["email"],
             f"{row['send_on']:%d-%m-%Y}",
             STATUS_LABELS.get(row["status"], row["status"]),
@@ -198,6 +199,11 @@ def list_reminders(
             row["skip_reason"] or row["last_error"] or "",
         )
     console.print(table)
+
+
+def _what(row: dict[str, Any]) -> str:
+    """The deadline a ledger row reminds of, or that it tells of a hand-over."""
+    return str(row["deadline_name"] or "overdracht (aan de beurt)")
 
 
 def _print_report(report: SweepReport, *, quiet: bool) -> None:

@@ -1,4 +1,5 @@
-"""Reminders about deadlines, by e-mail (docs/reminders.md).
+"""Reminders about deadlines, and hand-overs to whoever acts next, by e-mail
+(docs/reminders.md).
 
 A :class:`ReminderMessage` is rendered into an e-mail (:func:`render_reminder`: plain text
 and HTML, Dutch) and delivered through a :class:`Channel`: :class:`SmtpChannel`, or
@@ -14,19 +15,29 @@ from toetreding.reminders.channels import (
     SmtpChannel,
     channel_from_settings,
 )
+from toetreding.reminders.handovers import HANDOVER_STALE, plan_handovers
 from toetreding.reminders.message import (
+    HandoverMessage,
     Recipient,
     ReminderMessage,
     case_url,
     meeting_url,
     reminder_message_id,
 )
-from toetreding.reminders.render import KEY_HEADER, reminder_subject, render_reminder
+from toetreding.reminders.render import (
+    KEY_HEADER,
+    handover_subject,
+    reminder_subject,
+    render_handover,
+    render_reminder,
+)
 from toetreding.reminders.sweep import ReminderSweep, SweepReport
 
 __all__ = [
+    "HANDOVER_STALE",
     "KEY_HEADER",
     "Channel",
+    "HandoverMessage",
     "OutboxChannel",
     "Recipient",
     "ReminderMessage",
@@ -35,8 +46,11 @@ __all__ = [
     "SweepReport",
     "case_url",
     "channel_from_settings",
+    "handover_subject",
     "meeting_url",
+    "plan_handovers",
     "reminder_message_id",
     "reminder_subject",
+    "render_handover",
     "render_reminder",
 ]

@@ -128,3 +128,50 @@ class ReminderMessage:
     @property
     def message_id(self) -> str:
         return reminder_message_id(self.key)
+
+
+def account_url(base_url: str) -> str:
+    """The account page, where a person turns hand-over e-mails off."""
+    return f"{base_url.rstrip('/')}/account"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandoverMessage:
+    """A case was handed to the recipient's role: what is asked of them now.
+
+    ``key`` is the ledger's (``handover-41/person-5``). The labels are the protocol's:
+    the step the case is in, what the role may do there, the documents it expects, the
+    soonest open deadline (``deadline_due`` in words, e.g. ``31 maart 2028`` or ``datum volgt
+    (…)``).
+    """
+
+    key: str
+    recipient: Recipient
+    partnership_name: str
+    school_name: str
+    case_id: int
+    step_label: str
+    step_description: str
+    role_label: str
+    actions: tuple[str, ...]
+    documents: tuple[str, ...]
+    deadline_label: str | None
+    deadline_due: str | None
+    case_url: str
+    account_url: str
+
+    def __post_init__(self) -> None:
+        check_key(self.key)
+        for url in (self.case_url, self.account_url):
+            _require(
+                url.startswith(("http://", "https://")),
+                f"bericht {self.key}: een link moet met http:// of https:// beginnen, niet '{url}'",
+            )
+        for name in ("step_label", "school_name", "partnership_name"):
+            _require(
+                bool(str(getattr(self, name)).strip()), f"bericht {self.key}: '{name}' is leeg"
+            )
+
+    @property
+    def message_id(self) -> str:
+        return reminder_message_id(self.key)

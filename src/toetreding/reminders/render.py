@@ -1,7 +1,8 @@
 """A :class:`ReminderMessage` as an e-mail: plain text and HTML, both Dutch.
 
 The e-mail is ``multipart/alternative`` with a ``text/plain`` part
-(``templates/herinnering.txt.j2``) and a ``text/html`` part (``templates/herinnering.html.j2``),
+(``templates/herinnering.txt.j2``; a hand-over: ``overdracht.txt.j2``) and a ``text/html``
+part (``templates/herinnering.html.j2``, ``overdracht.html.j2``),
 both UTF-8 in quoted-printable, so every line is 7-bit and short whatever the text.
 
 * The HTML template escapes everything it prints (autoescape); the plain-text template
@@ -29,10 +30,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from toetreding.clock import local
 from toetreding.documents.filters import dutch_date
-from toetreding.reminders.message import ReminderMessage
+from toetreding.reminders.message import (
+    HandoverMessage,
+    Recipient,
+    ReminderMessage,
+    reminder_message_id,
+)
 
-TEXT_TEMPLATE = "herinnering.txt.j2"
-HTML_TEMPLATE = "herinnering.html.j2"
 KEY_HEADER = "X-Toetreding-Key"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -84,25 +88,75 @@ def render_reminder(reminder: ReminderMessage, *, sender: str, now: dt.datetime)
     ``now`` is the moment of sending; a naive datetime is read as Dutch local time. The
     ``Date`` header is in Dutch local time.
     """
-    context = _context(reminder)
-    message = EmailMessage()
-    message["Subject"] = reminder_subject(reminder)
-    message["From"] = sender
-    message["To"] = Address(
-        display_name=one_line(reminder.recipient.name), addr_spec=reminder.recipient.email
+    return _compose(
+        "herinnering",
+        _context(reminder),
+        key=reminder.key,
+        recipient=reminder.recipient,
+        sender=sender,
+        now=now,
     )
+
+
+def handover_subject(handover: HandoverMessage) -> str:
+    """``Aan de beurt: Zelfevaluatie beoordelen — Het Noordik``."""
+    return f"Aan de beurt: {one_line(handover.step_label)} — {one_line(handover.school_name)}"
+
+
+def render_handover(handover: HandoverMessage, *, sender: str, now: dt.datetime) -> EmailMessage:
+    """The hand-over as an e-mail, built as a reminder is (headers, parts, folding)."""
+    context = {
+        "name": one_line(handover.recipient.name),
+        "partnership": one_line(handover.partnership_name),
+        "school": one_line(handover.school_name),
+        "case_id": handover.case_id,
+        "step": one_line(handover.step_label),
+        "description": one_line(handover.step_description),
+        "role": one_line(handover.role_label),
+        "actions": [one_line(a) for a in handover.actions],
+        "documents": [one_line(d) for d in handover.documents],
+        "deadline": one_line(handover.deadline_label or ""),
+        "due": one_line(handover.deadline_due or ""),
+        "url": one_line(handover.case_url),
+        "account_url": one_line(handover.account_url),
+        "subject": handover_subject(handover),
+    }
+    return _compose(
+        "overdracht",
+        context,
+        key=handover.key,
+        recipient=handover.recipient,
+        sender=sender,
+        now=now,
+    )
+
+
+def _compose(
+    template: str,
+    context: dict[str, Any],
+    *,
+    key: str,
+    recipient: Recipient,
+    sender: str,
+    now: dt.datetime,
+) -> EmailMessage:
+    """``template``.txt.j2 and .html.j2 as one ``multipart/alternative`` e-mail."""
+    message = EmailMessage()
+    message["Subject"] = context["subject"]
+    message["From"] = sender
+    message["To"] = Address(display_name=one_line(recipient.name), addr_spec=recipient.email)
     message["Date"] = format_datetime(local(now))
-    message["Message-ID"] = reminder.message_id
-    message[KEY_HEADER] = reminder.key
+    message["Message-ID"] = reminder_message_id(key)
+    message[KEY_HEADER] = key
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(
-        _environment(autoescape=False).get_template(TEXT_TEMPLATE).render(context),
+        _environment(autoescape=False).get_template(f"{template}.txt.j2").render(context),
         subtype="plain",
         charset="utf-8",
         cte="quoted-printable",
     )
     message.add_alternative(
-        _environment(autoescape=True).get_template(HTML_TEMPLATE).render(context),
+        _environment(autoescape=True).get_template(f"{template}.html.j2").render(context),
         subtype="html",
         charset="utf-8",
         cte="quoted-printable",

@@ -23,8 +23,9 @@ from toetreding.deadlines import declared_deadline
 from toetreding.deadlines.compute import reminder_day, subtract_duration
 from toetreding.definition.model import DeadlineSpec, Duration
 from toetreding.reminders.channels import Channel
+from toetreding.reminders.handovers import handover_message, plan_handovers
 from toetreding.reminders.message import Recipient, ReminderMessage, case_url
-from toetreding.reminders.render import render_reminder
+from toetreding.reminders.render import render_handover, render_reminder
 from toetreding.reminders.sending import DEFAULT_BATCH, DEFAULT_LEASE, LeaseKeeper
 from toetreding.service import Consequence, Toetreding
 from toetreding.store import Claimed, LadderDeadline, NewReminder, PlanningBatch
@@ -89,6 +90,7 @@ class ReminderSweep:
         now = as_aware(at) if at else self.app.clock.now()
         report = SweepReport(consequences=self.app.sweep_deadlines(now))
         self.plan(now, report)
+        report.planned += plan_handovers(self.app, now)
         report.skipped += self.ledger.drop_closed(now)
         self.send(now, report)
         return report
@@ -180,7 +182,11 @@ class ReminderSweep:
         report.look_again_at = self.ledger.lease_expiry()
 
     def _deliver(self, reminder: Claimed, now: datetime, report: SweepReport) -> None:
-        email = render_reminder(self._message(reminder, now), sender=self.sender, now=now)
+        if reminder.event_id is not None:
+            handover = handover_message(self.app, reminder, self.base_url)
+            email = render_handover(handover, sender=self.sender, now=now)
+        else:
+            email = render_reminder(self._message(reminder, now), sender=self.sender, now=now)
         if not self.ledger.fence(reminder, self.app.clock.now(), self.lease):
             report.taken_over += 1  # another process has it now: it is not ours to send
             return
@@ -197,6 +203,7 @@ class ReminderSweep:
 
     def _message(self, reminder: Claimed, now: datetime) -> ReminderMessage:
         spec = self.app.protocol(reminder.protocol_id, reminder.protocol_version)
+        assert reminder.deadline_state is not None and reminder.deadline_name is not None
         deadline = declared_deadline(spec, reminder.deadline_state, reminder.deadline_name)
         return ReminderMessage(
             key=reminder.key,

@@ -32,6 +32,7 @@ from toetreding.service.deadlines import (
 )
 from toetreding.service.facade import Toetreding
 from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
+from toetreding.service.handovers import HandoverBrief
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
 from toetreding.service.imports import ImportPlan
@@ -85,6 +86,7 @@ __all__ = [
     "DeadlineLine",
     "DecisionLine",
     "Finding",
+    "HandoverBrief",
     "Idempotency",
     "ImportKind",
     "ImportPlan",

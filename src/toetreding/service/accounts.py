@@ -77,6 +77,11 @@ class Accounts:
         account = self._store.account(person_id)
         return bool(account and account.is_admin)
 
+    def set_handover_mail(self, person_id: int, wanted: bool) -> None:
+        """Whether a step that hands a case to one of the person's roles e-mails them."""
+        if not self._store.set_handover_mail(person_id, wanted):
+            raise NotFoundError(f"persoon {person_id} heeft geen account")
+
     # --- passwords ------------------------------------------------------------------------
 
     def set_password(

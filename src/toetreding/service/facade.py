@@ -13,6 +13,7 @@ from toetreding.service.calendar import CalendarService
 from toetreding.service.corrections import CorrectionService
 from toetreding.service.directory import DirectoryService
 from toetreding.service.exports import ExportService
+from toetreding.service.handovers import HandoverService
 from toetreding.service.idempotency import Idempotency
 from toetreding.service.imports import ImportService
 from toetreding.service.meeting_packs import MeetingPackService
@@ -42,6 +43,7 @@ class Toetreding(
     ProtocolService,
     CorrectionService,
     VersionMoveService,
+    HandoverService,
 ):
     """What a coordinator, committee, school or administrator can do, over one store, the
     loaded protocols and an injected clock. Nothing here prints or reads the wall clock."""

@@ -32,6 +32,7 @@ from toetreding.store.filestores import (
     file_store_for,
 )
 from toetreding.store.frameworks import FrameworkStore
+from toetreding.store.handover_plan import HandoverBatch, NewHandover, SteppedCase
 from toetreding.store.history_chain import ChainBreak, ChainReport
 from toetreding.store.idempotency import IdempotencyStore, StoredRequest
 from toetreding.store.ledger import Claimed, Ledger
@@ -123,11 +124,13 @@ __all__ = [
     "FileStore",
     "FrameworkPublic",
     "FrameworkStore",
+    "HandoverBatch",
     "HistoryEntry",
     "IdempotencyStore",
     "LadderDeadline",
     "Ledger",
     "MembershipPublic",
+    "NewHandover",
     "NewMembership",
     "NewReminder",
     "PartnershipCreate",
@@ -144,6 +147,7 @@ __all__ = [
     "SchoolUpdate",
     "SessionRecord",
     "SessionStore",
+    "SteppedCase",
     "Store",
     "StoredRequest",
     "TokenKind",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import fields
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -14,7 +15,7 @@ from sqlmodel import Session, SQLModel
 
 import toetreding.store.tables as _models
 from toetreding._exceptions import ConflictError
-from toetreding.store.records import Visibility
+from toetreding.store.records import CaseRecord, Visibility
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -34,6 +35,8 @@ PROTOCOL_VERSIONS = _core(_models.ProtocolVersion)
 PUBLISHED_PROTOCOLS = _core(_models.PublishedProtocol)
 CASES = _core(_models.Case)
 EVENTS = _core(_models.Event)
+# What a CaseRecord holds, in its order (``cases`` has planner columns besides).
+CASE_RECORD = tuple(CASES.c[f.name] for f in fields(CaseRecord))
 HISTORY_CHAIN = _core(_models.HistoryChain)
 DEADLINES = _core(_models.Deadline)
 REMINDERS = _core(_models.Reminder)

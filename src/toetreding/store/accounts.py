@@ -46,6 +46,7 @@ class AccountStore:
             ACCOUNTS.c.password_changed_at,
             has_token.label("api_token"),
             ACCOUNTS.c.calendar_token_hash.is_not(None).label("calendar_token"),
+            ACCOUNTS.c.handover_mail,
         ).where(ACCOUNTS.c.person_id == person_id)
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
@@ -69,6 +70,16 @@ class AccountStore:
                         {"is_admin": False, **changes, "person_id": person_id, "created_at": at}
                     )
                 )
+
+    def set_handover_mail(self, person_id: int, wanted: bool) -> bool:
+        """Turn the person's hand-over e-mails on or off; False: they have no account."""
+        with self.engine.begin() as connection:
+            done = connection.execute(
+                update(ACCOUNTS)
+                .where(ACCOUNTS.c.person_id == person_id)
+                .values(handover_mail=wanted)
+            )
+            return bool(done.rowcount == 1)
 
     def password_hash(self, person_id: int) -> str | None:
         query = select(ACCOUNTS.c.password_hash).where(ACCOUNTS.c.person_id == person_id)

@@ -8,7 +8,7 @@ from typing import Any, Literal, cast
 
 from sqlalchemy import ColumnElement, Engine, func, or_, select
 
-from toetreding.store._common import CASES, DEADLINES, EVENTS, SCHOOLS, visible_cases
+from toetreding.store._common import CASE_RECORD, CASES, DEADLINES, EVENTS, SCHOOLS, visible_cases
 from toetreding.store.records import BoardRow, CaseFilter, CasePulse, CaseRecord, Visibility
 from toetreding.store.tables import DeadlineStatus
 from toetreding.store.version_moves import MOVED
@@ -74,7 +74,7 @@ class CaseListStore:
         (``order="deadline"``: soonest open deadline first, cases without one last);
         ``limit`` and ``offset`` page through them."""
         query = (
-            select(CASES, SCHOOLS.c.name.label("school_name"))
+            select(*CASE_RECORD, SCHOOLS.c.name.label("school_name"))
             .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
             .where(*_case_conditions(wanted))
         )

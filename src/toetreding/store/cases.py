@@ -16,7 +16,7 @@ from toetreding.clock import local
 from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
 from toetreding.definition.model import ProtocolSpec
 from toetreding.files import StagedFile
-from toetreding.store._common import CASES, definition_digest
+from toetreding.store._common import CASE_RECORD, CASES, definition_digest
 from toetreding.store._hotpath import CASE_WIDTH, OPENING_PERSON, OPENING_SCHOOL, HotPath
 from toetreding.store.files import FileRecordStore, Uploader
 from toetreding.store.history_chain import chain_of, link, link_query, row_hash
@@ -160,7 +160,7 @@ class CaseStore(FileRecordStore):
 
     def case(self, case_id: int) -> CaseRecord:
         with self.engine.connect() as connection:
-            row = connection.execute(select(CASES).where(CASES.c.id == case_id)).first()
+            row = connection.execute(select(*CASE_RECORD).where(CASES.c.id == case_id)).first()
         if row is None:
             raise NotFoundError(f"dossier {case_id} bestaat niet")
         return CaseRecord(**row._asdict())

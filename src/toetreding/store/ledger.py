@@ -24,7 +24,16 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
 
-from toetreding.store._common import CASES, DEADLINES, PARTNERSHIPS, PEOPLE, REMINDERS, SCHOOLS
+from toetreding.store._common import (
+    CASES,
+    DEADLINES,
+    EVENTS,
+    PARTNERSHIPS,
+    PEOPLE,
+    REMINDERS,
+    SCHOOLS,
+)
+from toetreding.store.handover_plan import HandoverBatch
 from toetreding.store.reminder_plan import PlanningBatch
 from toetreding.store.tables import DeadlineStatus, ReminderStatus
 
@@ -38,7 +47,7 @@ class Claimed:
     """A reminder this process claimed, with what its message needs and its claim token."""
 
     id: int
-    deadline_id: int
+    deadline_id: int | None  # None: a hand-over (``event_id``)
     rung: int
     person_id: int
     person_name: str
@@ -51,14 +60,18 @@ class Claimed:
     case_state: str
     protocol_id: str
     protocol_version: int
-    deadline_state: str
-    deadline_name: str
+    deadline_state: str | None
+    deadline_name: str | None
     school_name: str
     partnership_name: str
     token: str  # the claim: ``claimed_by`` holds it for as long as this claim lasts
+    event_id: int | None = None  # a hand-over: the history row of the step
+    event_state: str | None = None  # ... and the state it handed the case over in
 
     @property
     def key(self) -> str:
+        if self.event_id is not None:
+            return f"handover-{self.event_id}/person-{self.person_id}"
         return (
             f"deadline-{self.deadline_id}/rung-{self.rung}/person-{self.person_id}"
             f"/due-{self.due_date:%Y%m%d}"
@@ -76,6 +89,12 @@ class Ledger:
         with self.engine.begin() as connection:
             yield PlanningBatch(connection, self.postgres)
 
+    @contextmanager
+    def handovers(self) -> Iterator[HandoverBatch]:
+        """A hand-over planning transaction (see :class:`HandoverBatch`)."""
+        with self.engine.begin() as connection:
+            yield HandoverBatch(connection, self.postgres)
+
     # --- sending --------------------------------------------------------------------------
 
     def drop_closed(self, now: datetime) -> int:
@@ -91,7 +110,22 @@ class Ledger:
                     next_attempt_at=None,
                 )
             )
-            return int(dropped.rowcount)
+            # A hand-over the case has already moved on from tells nobody anything.
+            moved_on = (
+                select(EVENTS.c.id)
+                .join(CASES, CASES.c.id == EVENTS.c.case_id)
+                .where(CASES.c.revision != EVENTS.c.seq)
+            )
+            passed = connection.execute(
+                update(REMINDERS)
+                .where(REMINDERS.c.status.in_(WAITING), REMINDERS.c.event_id.in_(moved_on))
+                .values(
+                    status=ReminderStatus.SKIPPED.value,
+                    skip_reason="het dossier is intussen een stap verder",
+                    next_attempt_at=None,
+                )
+            )
+            return int(dropped.rowcount) + int(passed.rowcount)
 
     def claim(
         self,
@@ -159,10 +193,13 @@ class Ledger:
                 SCHOOLS.c.name,
                 PARTNERSHIPS.c.name,
                 REMINDERS.c.claimed_by,
+                REMINDERS.c.event_id,
+                EVENTS.c.to_state,
             )
             .join(PEOPLE, PEOPLE.c.id == REMINDERS.c.person_id)
-            .join(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
-            .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+            .outerjoin(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
+            .outerjoin(EVENTS, EVENTS.c.id == REMINDERS.c.event_id)
+            .join(CASES, CASES.c.id == func.coalesce(DEADLINES.c.case_id, EVENTS.c.case_id))
             .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
             .join(PARTNERSHIPS, PARTNERSHIPS.c.id == CASES.c.partnership_id)
             .where(REMINDERS.c.claimed_by == token, REMINDERS.c.status == SENDING)
@@ -253,17 +290,20 @@ class Ledger:
             return {str(row[0]): int(row[1]) for row in connection.execute(query)}
 
     def rows(self, statuses: Sequence[str] | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """Ledger rows with the person and deadline, newest first."""
+        """Ledger rows with the person and deadline (a hand-over: ``deadline_name`` None and
+        the step's state as ``handover_state``), newest first."""
         query = (
             select(
                 REMINDERS,
                 PEOPLE.c.name.label("person_name"),
                 PEOPLE.c.email,
                 DEADLINES.c.name.label("deadline_name"),
-                DEADLINES.c.case_id,
+                func.coalesce(DEADLINES.c.case_id, EVENTS.c.case_id).label("case_id"),
+                EVENTS.c.to_state.label("handover_state"),
             )
             .join(PEOPLE, PEOPLE.c.id == REMINDERS.c.person_id)
-            .join(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
+            .outerjoin(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
+            .outerjoin(EVENTS, EVENTS.c.id == REMINDERS.c.event_id)
             .order_by(REMINDERS.c.id.desc())
             .limit(limit)
         )

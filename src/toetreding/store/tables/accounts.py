@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Boolean, Column, Index, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 # --- accounts for the web app ---------------------------------------------------------------
@@ -28,6 +29,10 @@ class Account(SQLModel, table=True):
     calendar_token_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime
     password_changed_at: datetime
+    # An e-mail when a step hands a case to one of this person's roles (``False``: none).
+    handover_mail: bool = Field(
+        sa_column=Column(Boolean, nullable=False, server_default=sa_true()), default=True
+    )
 
 
 class AccountPublic(SQLModel):
@@ -39,6 +44,9 @@ class AccountPublic(SQLModel):
     password_changed_at: datetime
     api_token: bool = Field(description="Er is minstens één API-token")
     calendar_token: bool = Field(description="Er is een geldige agenda-link")
+    handover_mail: bool = Field(
+        default=True, description="Een e-mail wanneer een stap een dossier aan u overdraagt"
+    )
 
 
 class WebSession(SQLModel, table=True):

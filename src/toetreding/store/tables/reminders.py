@@ -21,16 +21,22 @@ class ReminderStatus(StrEnum):
 
 class Reminder(SQLModel, table=True):
     """The ledger: one row per reminder that is, was or will not be sent. The unique key
-    (deadline, rung, person, due date) is what makes a reminder go out at most once."""
+    (deadline, rung, person, due date) is what makes a reminder go out at most once.
+
+    A **hand-over** (a step gave the case to one of the person's roles) is a row with an
+    ``event_id`` (the history row of that step) and no deadline: unique on (event, person).
+    It goes out through the same claims, fence and channels as a reminder."""
 
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("deadline_id", "rung", "person_id", "due_date", name="uq_reminders_key"),
+        UniqueConstraint("event_id", "person_id", name="uq_reminders_handover"),
         Index("ix_reminders_status_attempt", "status", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    deadline_id: int = Field(foreign_key="deadlines.id")
+    deadline_id: int | None = Field(default=None, foreign_key="deadlines.id")
+    event_id: int | None = Field(default=None, foreign_key="events.id")
     rung: int
     person_id: int = Field(foreign_key="people.id")
     role: str = Field(max_length=40)

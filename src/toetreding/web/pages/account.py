@@ -100,6 +100,17 @@ def end_other_sessions(request: Request, me: Me, csrf_token: str = Form("")) -> 
     return _render(request, me, sessions_ended=ended)
 
 
+@router.post("/account/overdrachtsmail")
+def set_handover_mail(
+    request: Request, me: Me, csrf_token: str = Form(""), aan: str = Form("")
+) -> Response:
+    """Hand-over e-mails on (``aan=ja``) or off (the box not ticked)."""
+    _browser_form(request, csrf_token)
+    wanted = aan == "ja"
+    ctx(request).accounts.set_handover_mail(me.person_id, wanted)
+    return _render(request, me, handover_saved=wanted)
+
+
 @router.post("/account/wachtwoord")
 def change_password(
     request: Request,
@@ -160,6 +171,7 @@ def _render(request: Request, me: Viewer, **extra: Any) -> Response:
             "kalender": bool(account and account.calendar_token),
             "api-token": bool(account and account.api_token),
         },
+        handover_mail=account.handover_mail if account else True,
         api_tokens=accounts.api_tokens(me.person_id),
         now=context.service.clock.now(),
         token_days=context.settings.api_token_days,
