@@ -37,7 +37,7 @@ def person_id(client: TestClient, email: str) -> int:
 
 def agenda_rows(html: str) -> list[tuple[bool, str]]:
     """(shown as overdue, text) per row of the agenda table."""
-    table = re.search(r'<table class="agenda">(.*?)</table>', html, re.S)
+    table = re.search(r'<table class="agenda[^"]*">(.*?)</table>', html, re.S)
     if table is None:
         return []
     rows = re.findall(r"<tr( class=\"overdue\")?>(.*?)</tr>", table[1].split("<tbody>")[1], re.S)

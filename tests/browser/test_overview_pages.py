@@ -46,13 +46,20 @@ def test_the_protocol_diagram_opens_at_the_current_step(narrow: WebDriver, sign_
 
 @pytest.mark.parametrize(
     "page",
-    ["/dossiers/5", "/dossiers/6", "/dossiers/6/audit", "/kaders/nvao-opleidingsschool-2009"],
+    [
+        "/dossiers/5",
+        "/dossiers/6",
+        "/dossiers/6/audit",
+        "/kaders/nvao-opleidingsschool-2009",
+        "/agenda",
+        "/account",
+    ],
 )
-def test_the_case_audit_and_framework_pages_do_not_scroll_sideways_on_a_phone(
+def test_the_case_audit_framework_agenda_and_account_pages_do_not_scroll_sideways_on_a_phone(
     narrow: WebDriver, sign_in: SignIn, page: str
 ) -> None:
-    """Their tables (files, deadlines, committee, interviews, reports, scores, the scale)
-    stack as cards at 390 px, each value with its column's name."""
+    """Their tables (files, deadlines, committee, interviews, reports, scores, the scale,
+    the agenda, one's roles) stack as cards at 390 px, each value with its column's name."""
     sign_in(COORDINATOR, then=page)
     width = narrow.execute_script(
         "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
