@@ -101,10 +101,11 @@ def scheduler(
             highlight=False,
         )
 
+    # SIGTERM ends a standby, and a scheduler still starting up (a standby that just took
+    # over builds its service), cleanly: until run_forever puts its own handler in place.
     previous = signal.signal(signal.SIGTERM, _stop_waiting)
     try:
         with single_scheduler(settings.database_url, standby=standby) as exclusive:
-            signal.signal(signal.SIGTERM, previous)
             sweep = _sweep(ctx, exclusive, lease, batch)
             console.print(
                 f"Planner gestart (elke {interval:g} s, lease {lease:g} s); herinneringen via "
@@ -114,6 +115,8 @@ def scheduler(
             run_forever(lambda: _beat(sweep), interval, on_stop=sweep.stop)
     except (_Stopped, KeyboardInterrupt):
         pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     console.print("Planner gestopt.")
 
 
