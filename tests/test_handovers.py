@@ -126,7 +126,10 @@ def test_the_role_a_step_hands_the_case_to_is_told_once_and_the_actor_is_not(
         "  - School meldt dat zij aansluit als partnerschool\n"
         "  - School of bestuur besluit niet aan te sluiten\n"
     ) in text
-    assert "Termijn:    Besluit over aansluiten doorgeven, uiterlijk 31 maart 2028" in text
+    assert (
+        "\n\nTermijn:    Besluit over aansluiten doorgeven, uiterlijk 31 maart 2028\n\nSchool:"
+        in text
+    )
     assert f"https://po.example/app/dossiers/{case_id}" in text
     assert "https://po.example/app/account" in text  # where to turn these off
     for word in ("aansluiten_melden", "besluit_school", "_"):
