@@ -113,6 +113,9 @@ def _populate(engine: Engine, count: int, due: int) -> None:
                     "protocol_version": version,
                     "state": "besluit_school",
                     "revision": 3,
+                    # their steps were looked at for hand-overs long ago (as migration 0019
+                    # marks existing cases); these bulk rows have no history rows to look at
+                    "handover_seq": 3,
                     "opened_at": created,
                     "updated_at": created,
                 }
