@@ -243,6 +243,10 @@ def test_protocol_commands(db: Path, tmp_path: Path) -> None:
     shown = run_json("protocol", "show", "partnerschap2")
     assert shown["initial"] == "orientatie" and "besluitvorming" in shown["states"]
     assert "Oriënterend gesprek" in run("protocol", "show", "partnerschap2")
+    # Where cases of version 2 land when moved to version 3; version 1 of po-groningen has none.
+    mapping = run("protocol", "show", "partnerschap2").split("Overgang van versie 2")[1]
+    assert "Besluitvorming in de stuurgroep" in mapping and "stap in versie 3" in mapping
+    assert "Overgang van versie" not in run("protocol", "show", "po-groningen")
 
     good = Path(__file__).resolve().parent.parent / "protocols" / "partnerschap2.yaml"
     assert "✓" in run("protocol", "validate", str(good))

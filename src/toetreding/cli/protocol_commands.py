@@ -35,7 +35,7 @@ from toetreding.documents import OUTCOMES
 from toetreding.frameworks import FrameworkRegistry
 
 if TYPE_CHECKING:
-    from toetreding.service import MovePlan
+    from toetreding.service import MovePlan, StateMapping
 
 app = new_app("Protocollen bekijken, controleren, publiceren en dossiers overzetten.")
 
@@ -77,11 +77,13 @@ def show(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """De stappen en handelingen van een protocol."""
-    spec = service(ctx).protocols().get(protocol_id, version)
+    app_ = service(ctx)
+    spec = app_.protocols().get(protocol_id, version)
     if as_json:
         print_json(spec.model_dump(mode="json", by_alias=True))
         return
     _print_protocol(spec)
+    _print_mapping(spec, app_.state_mapping(spec))
 
 
 @app.command("validate")
@@ -214,6 +216,23 @@ def _print_protocol(spec: ProtocolSpec) -> None:
             guard_sentence(spec, t.guard) if t.guard else "",
         )
     console.print(moves)
+
+
+def _print_mapping(spec: ProtocolSpec, mapping: list[StateMapping]) -> None:
+    """Where running cases of the earlier version land when they are moved to ``spec``."""
+    if not mapping:
+        return
+    earlier = spec.migration.from_version if spec.migration else spec.version - 1
+    table = Table(
+        f"stap in versie {earlier}",
+        f"stap in versie {spec.version}",
+        title=f"Overgang van versie {earlier}",
+        caption="Met 'protocol migrate' gaan lopende dossiers zo over; afgesloten dossiers "
+        "blijven op hun versie.",
+    )
+    for row in mapping:
+        table.add_row(row.old_label, row.new_label or f"[yellow]kan niet over:[/] {row.reason}")
+    console.print(table)
 
 
 @app.command("migrate")
