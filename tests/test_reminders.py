@@ -17,7 +17,7 @@ from toetreding.store import Ledger, make_engine
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import SmtpServer
-from .helpers import with_pdfs
+from .helpers import run, run_json, with_pdfs
 
 SCHOOL = "directie@wilg.example"
 COORDINATOR = "coordinator@po.example"
@@ -121,6 +121,20 @@ def test_the_ladder_goes_out_on_its_days_to_its_people(
         in reminders(smtp_server)[0].get_body(("plain",)).get_content()
     )
     assert Ledger(app.store.engine).counts() == {"sent": 7}
+
+
+def test_the_reminder_list_names_deadlines_and_steps_in_the_protocols_words(
+    app: Toetreding, smtp_server: SmtpServer, case_id: int, database_url: str
+) -> None:
+    heartbeat = sweep(app, smtp_server)
+    for day in (date(2027, 11, 16), date(2028, 3, 1)):
+        heartbeat.run(morning(day))
+    table = run("--db", database_url, "reminders", "list")
+    assert "besluit_voor_1_april" not in table  # never the deadline's internal name
+    assert {r["about"] for r in run_json("--db", database_url, "reminders", "list")} == {
+        "Besluit over aansluiten doorgeven",
+        "overdracht (aan de beurt): School beslist over aansluiten (vóór 1 april)",
+    }
 
 
 def test_a_met_deadline_sends_no_more_reminders(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from typing import Any
 
 import typer
 from rich.table import Table
@@ -21,7 +20,7 @@ from toetreding.cli._common import (
     state,
 )
 from toetreding.clock import SystemClock, local
-from toetreding.reminders import channel_from_settings
+from toetreding.reminders import channel_from_settings, ledger_rows
 from toetreding.reminders.scheduler import (
     HEARTBEAT_SECONDS,
     run_forever,
@@ -157,9 +156,9 @@ def status(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Hoeveel herinneringen verstuurd, wachtend, mislukt of overgeslagen zijn, en waarom."""
-    ledger = service(ctx).reminder_ledger
-    counts = ledger.counts()
-    failed = ledger.rows(["failed"], limit=50)
+    app_ = service(ctx)
+    counts = app_.reminder_ledger.counts()
+    failed = ledger_rows(app_, ["failed"], limit=50)
     if as_json:
         print_json({"counts": counts, "failed": failed})
         return
@@ -171,7 +170,7 @@ def status(
             console.print(f"{label}: {counts[key]}", highlight=False)
     for row in failed:
         console.print(
-            f"[red]mislukt[/] {row['email']} ({_what(row)}, dossier {row['case_id']}), "
+            f"[red]mislukt[/] {row['email']} ({row['about']}, dossier {row['case_id']}), "
             f"poging {row['attempts']}, opnieuw vanaf {show_time(row['next_attempt_at'])}: "
             f"{row['last_error']}",
             highlight=False,
@@ -186,7 +185,7 @@ def list_reminders(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """De herinneringen, nieuwste eerst."""
-    rows = service(ctx).reminder_ledger.rows(status_ or None, limit=limit)
+    rows = ledger_rows(service(ctx), status_ or None, limit=limit)
     if as_json:
         print_json(rows)
         return
@@ -194,7 +193,7 @@ def list_reminders(
     for row in rows:
         table.add_row(
             str(row["case_id"]),
-            _what(row),
+            row["about"],
             row["email"],
             f"{row['send_on']:%d-%m-%Y}",
             STATUS_LABELS.get(row["status"], row["status"]),
@@ -202,11 +201,6 @@ def list_reminders(
             row["skip_reason"] or row["last_error"] or "",
         )
     console.print(table)
-
-
-def _what(row: dict[str, Any]) -> str:
-    """The deadline a ledger row reminds of, or that it tells of a hand-over."""
-    return str(row["deadline_name"] or "overdracht (aan de beurt)")
 
 
 def _print_report(report: SweepReport, *, quiet: bool) -> None:

@@ -16,6 +16,7 @@ from toetreding.reminders.channels import (
     channel_from_settings,
 )
 from toetreding.reminders.handovers import HANDOVER_STALE, plan_handovers
+from toetreding.reminders.listing import ledger_rows
 from toetreding.reminders.message import (
     HandoverMessage,
     Recipient,
@@ -47,6 +48,7 @@ __all__ = [
     "case_url",
     "channel_from_settings",
     "handover_subject",
+    "ledger_rows",
     "meeting_url",
     "plan_handovers",
     "reminder_message_id",

@@ -290,20 +290,26 @@ class Ledger:
             return {str(row[0]): int(row[1]) for row in connection.execute(query)}
 
     def rows(self, statuses: Sequence[str] | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """Ledger rows with the person and deadline (a hand-over: ``deadline_name`` None and
-        the step's state as ``handover_state``), newest first."""
+        """Ledger rows with the person, the deadline and its case's protocol version (a
+        hand-over: ``deadline_name`` None and the step's state as ``handover_state``), newest
+        first."""
+        case_id = func.coalesce(DEADLINES.c.case_id, EVENTS.c.case_id)
         query = (
             select(
                 REMINDERS,
                 PEOPLE.c.name.label("person_name"),
                 PEOPLE.c.email,
                 DEADLINES.c.name.label("deadline_name"),
-                func.coalesce(DEADLINES.c.case_id, EVENTS.c.case_id).label("case_id"),
+                DEADLINES.c.state.label("deadline_state"),
+                case_id.label("case_id"),
                 EVENTS.c.to_state.label("handover_state"),
+                CASES.c.protocol_id,
+                CASES.c.protocol_version,
             )
             .join(PEOPLE, PEOPLE.c.id == REMINDERS.c.person_id)
             .outerjoin(DEADLINES, DEADLINES.c.id == REMINDERS.c.deadline_id)
             .outerjoin(EVENTS, EVENTS.c.id == REMINDERS.c.event_id)
+            .outerjoin(CASES, CASES.c.id == case_id)
             .order_by(REMINDERS.c.id.desc())
             .limit(limit)
         )
