@@ -77,8 +77,24 @@ def test_protocol_show_gives_guards_as_sentences_and_inputs_by_label(db: Path) -
         "De datum ‘Afgesproken datum van de interne audit’ is bereikt en de auditcommissie "
         "heeft een concept-rapport opgesteld"
     )
-    assert guards["besluit_volgschool"].startswith(
-        "Het dossier is nooit eerder in de stap ‘Volgschool’ geweest en het besluit volgt"
+    assert guards["besluit_volgschool"] == (
+        "Het dossier is nooit eerder in de stap ‘Volgschool’ geweest en een besluit dat "
+        "afwijkt van het advies van de auditcommissie (‘Volgschool’) heeft een reden in "
+        "‘Reden om af te wijken van het advies’"
+    )
+    # Parts joined otherwise than the whole are bracketed: "A en B of C" reads two ways.
+    nested = "(date_reached('auditdatum') and report_ready('concept')) or corrections_returned()"
+    assert guard_sentence(spec, nested) == (
+        "(De datum ‘Afgesproken datum van de interne audit’ is bereikt en de auditcommissie "
+        "heeft een concept-rapport opgesteld) of de school heeft feitelijke onjuistheden in "
+        "het concept-rapport gemeld"
+    )
+    negated = (
+        "not (report_ready('concept') or corrections_returned()) and date_reached('auditdatum')"
+    )
+    assert guard_sentence(spec, negated) == (
+        "De auditcommissie heeft nog geen concept-rapport en de school heeft geen feitelijke "
+        "onjuistheden gemeld en de datum ‘Afgesproken datum van de interne audit’ is bereikt"
     )
     # Version 2 limits the pages with a guard; version 3 declares the input's range.
     v2 = ProtocolRegistry.from_directory(PROTOCOLS).get("partnerschap2", 2)

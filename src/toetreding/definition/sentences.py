@@ -61,9 +61,10 @@ def _phrases() -> dict[str, Phrase]:
             "de school heeft feitelijke onjuistheden in het concept-rapport gemeld",
             "de school heeft geen feitelijke onjuistheden gemeld",
         ),
+        # Said without "of", so that it reads as one condition beside others.
         "advice_followed_or_reason": lambda a, w: (
-            f"het besluit volgt het advies van de auditcommissie ({q(w, a[0])}), of de "
-            f"reden om af te wijken is gegeven in {q(w, a[1])}",
+            f"een besluit dat afwijkt van het advies van de auditcommissie ({q(w, a[0])}) "
+            f"heeft een reden in {q(w, a[1])}",
             f"het besluit wijkt af van het advies ({q(w, a[0])}) zonder reden",
         ),
     }
@@ -79,24 +80,30 @@ def guard_sentence(spec: ProtocolSpec, guard: str) -> str:
         tree = parse_guard(guard)
     except ExpressionError:
         return guard
-    text = _say(tree, _words_of(spec), holds=True)
-    return text[:1].upper() + text[1:]
+    text, _ = _say(tree, _words_of(spec), holds=True)
+    first = 1 if text.startswith("(") else 0
+    return text[: first + 1].upper() + text[first + 1 :]
 
 
-def _say(guard: Guard, words: Words, *, holds: bool) -> str:
+def _say(guard: Guard, words: Words, *, holds: bool) -> tuple[str, str | None]:
+    """The sentence, and the word joining its parts (None: a single condition)."""
     if isinstance(guard, RuleCall):
         phrase = _PHRASES.get(guard.rule.name)
         if phrase is None:  # a rule without a phrase: its description
             text = guard.rule.description.rstrip(".")
-            return text if holds else f"niet: {text[:1].lower()}{text[1:]}"
+            return (text if holds else f"niet: {text[:1].lower()}{text[1:]}"), None
         positive, negative = phrase(guard.args, words)
-        return positive if holds else negative
+        return (positive if holds else negative), None
     if isinstance(guard, Not):
         return _say(guard.operand, words, holds=not holds)
-    joined = [_say(op, words, holds=holds) for op in guard.operands]
     # not (a and b) = not a or not b: the joining word turns with the negation
-    both = isinstance(guard, AllOf) == holds
-    return (" en " if both else " of ").join(joined)
+    joiner = "en" if isinstance(guard, AllOf) == holds else "of"
+    parts = []
+    for operand in guard.operands:
+        text, inner = _say(operand, words, holds=holds)
+        # "A en B of C" could be read two ways: a part joined otherwise gets brackets
+        parts.append(f"({text})" if inner not in (None, joiner) else text)
+    return f" {joiner} ".join(parts), joiner
 
 
 def _words_of(spec: ProtocolSpec) -> Words:
