@@ -81,14 +81,26 @@ class HandoverBatch:
                 EVENTS.c.role,
                 EVENTS.c.at,
             )
-            .join(EVENTS, and_(EVENTS.c.case_id == CASES.c.id, EVENTS.c.seq == CASES.c.revision))
+            .outerjoin(
+                EVENTS, and_(EVENTS.c.case_id == CASES.c.id, EVENTS.c.seq == CASES.c.revision)
+            )
             .where(due)
             .order_by(CASES.c.id)
             .limit(limit)
         )
         if self.postgres:
             query = query.with_for_update(skip_locked=True, of=CASES)
-        return [SteppedCase(*tuple(row)) for row in self._connection.execute(query)]
+        rows = [tuple(row) for row in self._connection.execute(query)]
+        # A case without the history row of its last step (rows written in bulk outside the
+        # service) has nothing to hand over; left due, it would be read at every heartbeat.
+        for row in rows:
+            if row[7] is None:
+                self._connection.execute(
+                    update(CASES)
+                    .where(CASES.c.id == row[0], CASES.c.handover_seq < row[6])
+                    .values(handover_seq=row[6])
+                )
+        return [SteppedCase(*row) for row in rows if row[7] is not None]
 
     def people_to_tell(self, case: SteppedCase, roles: Collection[str]) -> list[tuple[int, str]]:
         """(person id, role) of those holding one of ``roles`` for this case (the ``school``
