@@ -21,7 +21,7 @@ Nothing here reads the wall clock; every function takes the date it is about::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -59,14 +59,20 @@ from toetreding.calendar.workdays import (
 
 @dataclass(frozen=True)
 class SchoolCalendar:
-    """School years, working days and the summer vacations of one data file together."""
+    """School years, working days and the summer vacations of one data file together;
+    ``days_off`` are a partnership's own days off, which are no working days."""
 
     vacations: SummerVacations
+    days_off: frozenset[date] = frozenset()
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> SchoolCalendar:
         """A calendar on the vacations in ``path`` (default :func:`default_vacations_file`)."""
         return cls(SummerVacations.load(path))
+
+    def with_days_off(self, days_off: frozenset[date]) -> SchoolCalendar:
+        """The same calendar with a partnership's days off (which are no working days)."""
+        return self if days_off == self.days_off else replace(self, days_off=days_off)
 
     def school_year_of(self, d: date) -> SchoolYear:
         return SchoolYear.of(d)
@@ -82,14 +88,14 @@ class SchoolCalendar:
 
     def add_working_days(self, d: date, n: int) -> date:
         """See :func:`toetreding.calendar.workdays.add_working_days`."""
-        return workdays.add_working_days(d, n)
+        return workdays.add_working_days(d, n, self.days_off)
 
     def is_working_day(self, d: date) -> bool:
-        return workdays.is_working_day(d)
+        return workdays.is_working_day(d, self.days_off)
 
     def working_days_between(self, a: date, b: date) -> int:
         """See :func:`toetreding.calendar.workdays.working_days_between`."""
-        return workdays.working_days_between(a, b)
+        return workdays.working_days_between(a, b, self.days_off)
 
     def date_in_school_year(self, month: int, day: int, year: SchoolYear) -> date:
         """The date ``day``-``month`` within school year ``year``: August-December fall in

@@ -15,12 +15,14 @@ them. What that package counts, checked against version 0.109:
   in other years 5 May is a working day (the package lists it every year only under its
   ``optional`` category, which is not used here).
 
-A working day is Monday to Friday and not such a public holiday. School vacations are not
+A working day is Monday to Friday and not such a public holiday, nor one of ``days_off``
+when given (a partnership's own days off, kept in the database). School vacations are not
 taken into account. Nothing here reads the wall clock: every function takes its date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -63,29 +65,29 @@ def is_public_holiday(d: date) -> bool:
     return holiday_name(d) is not None
 
 
-def is_working_day(d: date) -> bool:
-    """Monday to Friday and not a public holiday."""
+def is_working_day(d: date, days_off: Collection[date] = ()) -> bool:
+    """Monday to Friday, not a public holiday and not one of ``days_off``."""
     day = as_date(d)
-    return day.weekday() < _SATURDAY and not is_public_holiday(day)
+    return day.weekday() < _SATURDAY and not is_public_holiday(day) and day not in days_off
 
 
-def next_working_day(d: date) -> date:
+def next_working_day(d: date, days_off: Collection[date] = ()) -> date:
     """The first working day strictly after ``d``."""
     day = as_date(d) + _ONE_DAY
-    while not is_working_day(day):
+    while not is_working_day(day, days_off):
         day += _ONE_DAY
     return day
 
 
-def previous_working_day(d: date) -> date:
+def previous_working_day(d: date, days_off: Collection[date] = ()) -> date:
     """The last working day strictly before ``d``."""
     day = as_date(d) - _ONE_DAY
-    while not is_working_day(day):
+    while not is_working_day(day, days_off):
         day -= _ONE_DAY
     return day
 
 
-def add_working_days(d: date, n: int) -> date:
+def add_working_days(d: date, n: int, days_off: Collection[date] = ()) -> date:
     """The ``n``-th working day after ``d``; ``d`` itself does not count.
 
     ``n == 0`` gives ``d`` when it is a working day, else the next working day (a deadline
@@ -95,13 +97,13 @@ def add_working_days(d: date, n: int) -> date:
         raise ValueError(f"aantal werkdagen mag niet negatief zijn (kreeg {n})")
     day = as_date(d)
     if n == 0:
-        return day if is_working_day(day) else next_working_day(day)
+        return day if is_working_day(day, days_off) else next_working_day(day, days_off)
     for _ in range(n):
-        day = next_working_day(day)
+        day = next_working_day(day, days_off)
     return day
 
 
-def working_days_between(a: date, b: date) -> int:
+def working_days_between(a: date, b: date, days_off: Collection[date] = ()) -> int:
     """The number of working days after ``a`` up to and including ``b``.
 
     So ``working_days_between(d, add_working_days(d, n)) == n`` for ``n >= 1``. When ``b``
@@ -109,11 +111,11 @@ def working_days_between(a: date, b: date) -> int:
     """
     first, last = as_date(a), as_date(b)
     if last < first:
-        return -working_days_between(last, first)
+        return -working_days_between(last, first, days_off)
     count = 0
     day = first + _ONE_DAY
     while day <= last:
-        if is_working_day(day):
+        if is_working_day(day, days_off):
             count += 1
         day += _ONE_DAY
     return count

@@ -23,7 +23,7 @@ from toetreding.cli._common import (
     show_time,
 )
 from toetreding.clock import local
-from toetreding.service import Saved
+from toetreding.service import Saved, moved_heading
 
 app = new_app(
     "De schoolkalender: zomervakanties per regio en vrije dagen van een partnerschap, met bron."
@@ -149,9 +149,13 @@ def day_off(
     if remove == (label is not None):
         raise InvalidInputError("geef --label NAAM om toe te voegen, of --remove")
     when = parse_date(day)
-    service(ctx).set_day_off(partnership, when, label=label, source=source, by=by)
+    moved = service(ctx).set_day_off(partnership, when, label=label, source=source, by=by)
     done = "verwijderd" if remove else "opgeslagen"
-    console.print(f"Vrije dag {when:%d-%m-%Y} van {partnership} {done}.")
+    console.print(
+        f"Vrije dag {when:%d-%m-%Y} van {partnership} {done}; {moved_heading(len(moved))}."
+    )
+    for deadline in moved:
+        console.print(f"- {deadline.words}", highlight=False)
 
 
 def doctor(

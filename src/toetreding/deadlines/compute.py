@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -32,6 +32,8 @@ class CaseFacts:
     entered_at: datetime  # when the case entered the state that owns the deadline
     region: str  # the school's summer-vacation region
     inputs: Mapping[str, Any]  # latest value of every input recorded on the case
+    # the partnership's days off: no working days (read only for a deadline in working days)
+    days_off: frozenset[date] = field(default_factory=frozenset)
 
 
 def due_date(deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar) -> date:
@@ -40,7 +42,8 @@ def due_date(deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar)
     if due.input is not None:
         return _input_date(due.input, facts)
     if due.after is not None:
-        return add_duration(_anchor(due, facts), Duration.parse(due.after), calendar)
+        counted_on = calendar.with_days_off(facts.days_off)
+        return add_duration(_anchor(due, facts), Duration.parse(due.after), counted_on)
     year = _school_year(due, facts, calendar)
     limit = due.limit
     if limit is None:  # before: zomervakantie

@@ -14,6 +14,7 @@ from toetreding.deadlines.plan import DeadlinePlan, NewDeadline
 from toetreding.definition.model import DeadlineSpec, ProtocolSpec
 
 InputsLoader = Callable[[], Mapping[str, Any]]
+DaysOffLoader = Callable[[], frozenset[date]]
 
 
 class DeadlinePlanner:
@@ -36,12 +37,14 @@ class DeadlinePlanner:
         at: datetime,
         region: Callable[[], str],
         inputs: InputsLoader,
+        days_off: DaysOffLoader = frozenset,
     ) -> tuple[NewDeadline, ...]:
-        """Deadlines that start when a case enters ``state`` at ``at``."""
+        """Deadlines that start when a case enters ``state`` at ``at``; ``days_off`` are the
+        partnership's, read only when a deadline is counted in working days."""
         deadlines = spec.states[state].deadlines
         if not deadlines:
             return ()
-        facts = _LazyFacts(at, region, inputs)
+        facts = _LazyFacts(at, region, inputs, days_off)
         return tuple(self._new(state, d, facts.for_(d), self.calendar) for d in deadlines)
 
     @staticmethod
@@ -71,6 +74,7 @@ class DeadlinePlanner:
         at: datetime,
         region: Callable[[], str],
         inputs: InputsLoader,
+        days_off: DaysOffLoader = frozenset,
         missed: bool = False,
     ) -> DeadlinePlan | None:
         """The plan for moving from ``from_state`` to ``to_state``; None if nothing changes.
@@ -78,7 +82,7 @@ class DeadlinePlanner:
         ``missed``: the step is the system's consequence of a missed deadline (``on_missed``);
         it meets only deadlines not yet past due, so the one that passed stays missed."""
         leaving = spec.states[from_state].deadlines
-        new = self.opening(spec, to_state, at, region, inputs)
+        new = self.opening(spec, to_state, at, region, inputs, days_off)
         if not leaving and not new:
             return None
         met = tuple(d.name for d in leaving if trigger in d.met_by)
@@ -88,12 +92,19 @@ class DeadlinePlanner:
 
 
 class _LazyFacts:
-    """Region and inputs are looked up only for deadlines that need them."""
+    """Region, inputs and days off are looked up only for deadlines that need them."""
 
-    def __init__(self, at: datetime, region: Callable[[], str], inputs: InputsLoader) -> None:
+    def __init__(
+        self,
+        at: datetime,
+        region: Callable[[], str],
+        inputs: InputsLoader,
+        days_off: DaysOffLoader,
+    ) -> None:
         self._at = at
         self._region = region
         self._inputs = inputs
+        self._days_off = days_off
 
     def for_(self, deadline: DeadlineSpec) -> CaseFacts:
         due = deadline.due
@@ -106,6 +117,7 @@ class _LazyFacts:
             entered_at=self._at,
             region=self._region() if due.summer_vacation else "",
             inputs=self._inputs() if needs_inputs else {},
+            days_off=self._days_off() if due.in_working_days else frozenset(),
         )
 
 

@@ -210,6 +210,12 @@ class DueSpec(Spec):
         return None if self.after is None else Duration.parse(self.after)
 
     @property
+    def in_working_days(self) -> bool:
+        """Counted in working days, which skip a partnership's days off too."""
+        duration = self.duration
+        return duration is not None and duration.unit == "working_days"
+
+    @property
     def summer_vacation(self) -> bool:
         """Due on the last school day before the summer vacation of the school's region."""
         return self.before == SUMMER_VACATION

@@ -15,13 +15,18 @@ from toetreding.service.accounts import (
     new_password,
     token_hash,
 )
-from toetreding.service.calendar import Finding, Saved, SchoolYearRow
+from toetreding.service.calendar import (
+    Finding,
+    MovedDeadline,
+    Saved,
+    SchoolYearRow,
+    moved_heading,
+)
 from toetreding.service.cases import (
     CaseView,
     DeadlineLine,
     deadline_line,
     deadline_status,
-    history_heading,
 )
 from toetreding.service.corrections import CORRECTION_ROLES, corrected_rows
 from toetreding.service.deadlines import (
@@ -33,6 +38,7 @@ from toetreding.service.deadlines import (
 from toetreding.service.facade import Toetreding
 from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.handovers import HandoverBrief
+from toetreding.service.history_words import history_heading
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
 from toetreding.service.imports import ImportPlan
@@ -94,6 +100,7 @@ __all__ = [
     "MeetingView",
     "MoveOutcome",
     "MovePlan",
+    "MovedDeadline",
     "NameOnly",
     "PackPlan",
     "PackRecipient",
@@ -115,6 +122,7 @@ __all__ = [
     "history_heading",
     "meeting_data",
     "meeting_title",
+    "moved_heading",
     "names_in_words",
     "new_password",
     "parse_day",

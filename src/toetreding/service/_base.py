@@ -72,6 +72,10 @@ class ServiceBase:
         # The registry ``protocols()`` gave, with the number of published versions it holds.
         self._merged: tuple[int, ProtocolRegistry] | None = None
 
+    def days_off_of(self, partnership_id: int) -> Callable[[], frozenset[date]]:
+        """The partnership's days off, read when a deadline in working days needs them."""
+        return lambda: frozenset(d.day for d in self.store.days_off(partnership_id))
+
     def today(self) -> date:
         """Today's date in Dutch time, from the injected clock."""
         return local(self.clock.now()).date()

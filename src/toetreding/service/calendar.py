@@ -2,13 +2,15 @@
 
 Summer vacations per region are entered by administrators (web page, ``toetreding calendar``)
 with their source; every change is kept. A deadline whose date needs a vacation that is not
-there yet waits ("datum volgt"); saving the vacation dates it in the same transaction.
+there yet waits ("datum volgt"); saving the vacation dates it in the same transaction. A
+partnership's days off are no working days: adding or removing one moves that partnership's
+open deadlines counted in working days, in the same transaction.
 :meth:`CalendarService.doctor` lists what needs doing, so nothing is found out too late.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,14 +25,15 @@ from toetreding.calendar import (
 )
 from toetreding.clock import as_aware
 from toetreding.deadlines import CaseFacts, declared_deadline, due_text, latest_inputs
-from toetreding.service._base import ORIGIN
+from toetreding.definition.model import DeadlineSpec
+from toetreding.service._base import ORIGIN, stored_calendar
 from toetreding.service.deadlines import DeadlineService
 from toetreding.store import (
     CalendarChangeRecord,
     DayOffRecord,
+    OpenDeadline,
     VacationEntry,
     VacationRecord,
-    WaitingDeadline,
 )
 
 
@@ -66,6 +69,26 @@ class Saved:
     dated: int  # waiting deadlines that got their date
 
 
+@dataclass(frozen=True)
+class MovedDeadline:
+    """A deadline a day off moved: on which case, its label, from and to which date."""
+
+    case_id: int
+    label: str
+    old: date
+    new: date
+
+    @property
+    def words(self) -> str:
+        """``dossier 4: Reageren binnen 10 werkdagen 06-05-2027 → 07-05-2027``"""
+        return f"dossier {self.case_id}: {self.label} {self.old:%d-%m-%Y} → {self.new:%d-%m-%Y}"
+
+
+def moved_heading(count: int) -> str:
+    """What a change of days off did, in words: ``2 termijnen verschoven``."""
+    return f"{count} termijn{'' if count == 1 else 'en'} verschoven"
+
+
 class CalendarService(DeadlineService):
     """Reading and keeping the school calendar; the health check (doctor)."""
 
@@ -94,7 +117,7 @@ class CalendarService(DeadlineService):
     def days_off(self, partnership_ref: str | int | None = None) -> list[DayOffRecord]:
         return self.store.days_off(self.partnership_id(partnership_ref))
 
-    def waiting_deadlines(self) -> list[WaitingDeadline]:
+    def waiting_deadlines(self) -> list[OpenDeadline]:
         """Open deadlines that wait for calendar data ("datum volgt")."""
         return self.store.waiting_deadlines()
 
@@ -154,8 +177,11 @@ class CalendarService(DeadlineService):
         source: str,
         by: str | int | None,
         at: datetime | None = None,
-    ) -> None:
-        """Add a day off of one partnership (``label``), or remove it (``label`` None)."""
+    ) -> list[MovedDeadline]:
+        """Add a day off of one partnership (``label``), or remove it (``label`` None). Its
+        open deadlines counted in working days move in the same transaction (each with a
+        history row, its reminders planned for the new date); the ones moved, by case.
+        A date set by hand (an extension) and a date in the year ("vóór 1 april") stay."""
         partnership = self.store.partnership(partnership_ref)
         if label is not None and not label.strip():
             raise InvalidInputError("geef de vrije dag een naam, bijv. 'studiedag'")
@@ -163,7 +189,22 @@ class CalendarService(DeadlineService):
             raise InvalidInputError("geef de bron (bijv. het besluit van de stuurgroep)")
         if label is None and all(d.day != day for d in self.store.days_off(partnership.id)):
             raise NotFoundError(f"{partnership.code} heeft geen vrije dag op {day:%d-%m-%Y}")
-        self.store.save_day_off(
+        change = f"vrije dag {day:%d-%m-%Y} {'toegevoegd' if label else 'geschrapt'}"
+
+        def redate(
+            days_off: frozenset[date], deadlines: list[OpenDeadline]
+        ) -> dict[int, tuple[date, str]]:
+            return self._recompute(
+                deadlines,
+                stored_calendar(self.store),  # working days need no vacations
+                lambda d: d.due.in_working_days,
+                days_off,
+                lambda d, spec, due: (
+                    f"{spec.label}: {due_text(due)}, was {due_text(d.due_date)} ({change})"
+                ),
+            )
+
+        moved = self.store.save_day_off(
             partnership.id or 0,
             partnership.code,
             day,
@@ -171,7 +212,17 @@ class CalendarService(DeadlineService):
             source=source.strip(),
             person_id=self._who(by),
             at=as_aware(at) if at else self.clock.now(),
+            redate=redate,
         )
+        return [
+            MovedDeadline(
+                d.case_id,
+                self._deadline_words(d.protocol_id, d.protocol_version, d.state, d.name).label,
+                d.due_date or new,
+                new,
+            )
+            for d, new in moved
+        ]
 
     def doctor(self, today: date | None = None) -> list[Finding]:
         """What an administrator must do now: deadlines waiting for calendar data, and the
@@ -216,26 +267,45 @@ class CalendarService(DeadlineService):
         return None if by is None else self.person_id(by)
 
     def _redate(
-        self, vacations: list[VacationRecord], waiting: list[WaitingDeadline]
+        self, vacations: list[VacationRecord], waiting: list[OpenDeadline]
     ) -> dict[int, tuple[date, str]]:
         """The dates the waiting deadlines get from ``vacations`` (those it can date)."""
-        calendar = _calendar_of(vacations)
+        return self._recompute(
+            waiting,
+            _calendar_of(vacations),
+            lambda _: True,
+            frozenset(),
+            lambda d, spec, due: f"{spec.label}: {due_text(due)} (de {d.waiting_for} is ingevoerd)",
+        )
+
+    def _recompute(
+        self,
+        deadlines: list[OpenDeadline],
+        calendar: SchoolCalendar,
+        concerned: Callable[[DeadlineSpec], bool],
+        days_off: frozenset[date],
+        note: Callable[[OpenDeadline, DeadlineSpec, date], str],
+    ) -> dict[int, tuple[date, str]]:
+        """The date each ``concerned`` deadline gets on ``calendar`` and the partnership's
+        ``days_off`` (those it can date), with the note of its history row."""
         dated = {}
-        for deadline in waiting:
+        for deadline in deadlines:
             spec = self._spec(deadline.protocol_id, deadline.protocol_version)
             declared = declared_deadline(spec, deadline.state, deadline.name)
-            if declared is None:
+            if declared is None or not concerned(declared):
                 continue
             facts = CaseFacts(
-                deadline.created_at, deadline.region, latest_inputs(deadline.payloads)
+                deadline.created_at,
+                deadline.region,
+                latest_inputs(deadline.payloads),
+                days_off if declared.due.in_working_days else frozenset(),
             )
             try:
                 due = self.deadlines.date_waiting(declared, facts, calendar)
             except InvalidInputError:
                 continue  # needs an input the case lacks: it stays as it is
             if due is not None:
-                note = f"{declared.label}: {due_text(due)} (de {deadline.waiting_for} is ingevoerd)"
-                dated[deadline.id] = (due, note)
+                dated[deadline.id] = (due, note(deadline, declared, due))
         return dated
 
 

@@ -18,11 +18,9 @@ from toetreding.definition import ProtocolSpec, StateSpec
 from toetreding.rules import AuditFacts, PastEvent
 from toetreding.service.corrections import standing
 from toetreding.service.files import FileService, new_files, staged_in
+from toetreding.service.history_words import row_versions
 from toetreding.store import (
-    FROM_VERSION,
     MEETING_KEY,
-    MOVED,
-    TO_VERSION,
     CaseFilter,
     CaseRecord,
     DeadlineRecord,
@@ -160,7 +158,12 @@ class CaseService(FileService):
             )
         moment = as_aware(at) if at else self.clock.now()
         deadlines = self.deadlines.opening(
-            spec, spec.initial, moment, region=lambda: str(school.region), inputs=dict
+            spec,
+            spec.initial,
+            moment,
+            region=lambda: str(school.region),
+            inputs=dict,
+            days_off=self.days_off_of(school.partnership_id),
         )
         key = (spec.id, spec.version)
         if self._pinned.get(key) is not spec:  # once per loaded version, not per case
@@ -285,6 +288,7 @@ class CaseService(FileService):
             inputs=lambda: latest_inputs(
                 [*(h.payload for h in standing(self.store.history(case.id))), decision.payload]
             ),
+            days_off=self.days_off_of(case.partnership_id),
             missed=missed,
         )
         payload = decision.payload
@@ -383,46 +387,6 @@ def deadline_line(
         due=due_text(record.due_date, automatic=automatic, waiting_for=record.waiting_for),
         original=due_text(record.original_due_date, automatic=automatic) if moved else None,
     )
-
-
-# Rows the system or a person writes outside the protocol's transitions (service/deadlines.py,
-# migration 0009): their words for the history.
-_OUTSIDE_THE_PROTOCOL = {
-    "termijn_verlengen": "Termijn verlengd",
-    "termijn_laten_vervallen": "Termijn laten vervallen",
-    "termijn_herberekenen": "Termijn opnieuw berekend",
-}
-
-
-def row_versions(version: int, history: Sequence[HistoryEntry]) -> dict[int, tuple[int, int]]:
-    """Per row that a case's move to another version (``MOVED``) separates from ``version``,
-    the versions of its states before and after it; rows not listed are on ``version``."""
-    found: dict[int, tuple[int, int]] = {}
-    current = version
-    for entry in reversed(history):
-        if entry.trigger == MOVED and FROM_VERSION in entry.payload:
-            earlier = int(entry.payload[FROM_VERSION])
-            found[entry.seq] = (earlier, current)
-            current = earlier
-        elif current != version:
-            found[entry.seq] = (current, current)
-    return found
-
-
-def history_heading(spec: ProtocolSpec, entry: HistoryEntry) -> str:
-    """What a history row is called: the protocol's label of the step taken, never the
-    trigger's identifier (``Oriëntatie afronden``, ``Dossier geopend``)."""
-    if entry.from_state is None:
-        return "Dossier geopend"
-    if entry.trigger == MOVED and FROM_VERSION in entry.payload:
-        return (
-            f"Overgezet van versie {entry.payload[FROM_VERSION]} naar versie "
-            f"{entry.payload.get(TO_VERSION, '?')}"
-        )
-    if entry.trigger in _OUTSIDE_THE_PROTOCOL:
-        return _OUTSIDE_THE_PROTOCOL[entry.trigger]
-    label = spec.trigger_label(entry.trigger, entry.from_state)
-    return label if label != entry.trigger else entry.trigger.replace("_", " ").capitalize()
 
 
 def deadline_status(record: DeadlineRecord, today: date) -> str:

@@ -307,6 +307,7 @@ class VersionMoveService(ServiceBase):
                 moment,
                 region=lambda: str(self.store.school(case.school_id).region),
                 inputs=lambda: latest_inputs([h.payload for h in standing(history)]),
+                days_off=self.days_off_of(case.partnership_id),
             )
             if d.name not in had
         ]

@@ -9,12 +9,10 @@ from toetreding.store._common import MAX_ID, definition_digest, is_id
 from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
 from toetreding.store.audits import AuditStore
 from toetreding.store.calendar import (
-    DATED_TRIGGER,
     CalendarChangeRecord,
     DayOffRecord,
     VacationEntry,
     VacationRecord,
-    WaitingDeadline,
 )
 from toetreding.store.corrections import CORRECTED, CORRECTION
 from toetreding.store.database import (
@@ -23,6 +21,7 @@ from toetreding.store.database import (
     normalise_url,
     schema_is_current,
 )
+from toetreding.store.deadline_dates import DATED_TRIGGER, MOVED_BY_DAY_OFF, OpenDeadline
 from toetreding.store.files import Uploader
 from toetreding.store.filestores import (
     DiskFileStore,
@@ -100,6 +99,7 @@ __all__ = [
     "FROM_VERSION",
     "MAX_ID",
     "MOVED",
+    "MOVED_BY_DAY_OFF",
     "TO_VERSION",
     "AccountPublic",
     "AccountStore",
@@ -133,6 +133,7 @@ __all__ = [
     "NewHandover",
     "NewMembership",
     "NewReminder",
+    "OpenDeadline",
     "PartnershipCreate",
     "PartnershipPublic",
     "PersonCreate",
@@ -156,7 +157,6 @@ __all__ = [
     "VacationRecord",
     "VersionMove",
     "Visibility",
-    "WaitingDeadline",
     "database_problem",
     "default_file_store",
     "definition_digest",

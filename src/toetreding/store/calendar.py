@@ -1,9 +1,11 @@
 """The school calendar in the database: summer vacations, a partnership's days off, the
 audit trail of every change, and the deadlines waiting for calendar data ("datum volgt").
 
-Saving calendar data dates the waiting deadlines in the same transaction: the caller's
+Saving calendar data dates the deadlines it concerns in the same transaction: the caller's
 ``redate`` computes their dates from the data as it is then (inside the transaction), and
-each dated deadline gets a history row on its case.
+each deadline given a (new) date gets a history row on its case (``store/deadline_dates.py``).
+A summer vacation dates the deadlines waiting for it; a partnership's day off moves its
+open deadlines counted in working days.
 """
 
 from __future__ import annotations
@@ -11,27 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from toetreding._exceptions import ConcurrentUpdateError
-from toetreding.clock import local
 from toetreding.store._common import (
     CALENDAR_CHANGES,
     CASES,
     DAYS_OFF,
     DEADLINES,
-    EVENTS,
     PEOPLE,
     SCHOOL_VACATIONS,
-    SCHOOLS,
 )
-from toetreding.store.history_chain import append_event
-from toetreding.store.tables import DeadlineStatus
-
-#: The history row's trigger when calendar data gives a waiting deadline its date.
-DATED_TRIGGER = "termijn_gedateerd"
+from toetreding.store.deadline_dates import (
+    DATED_TRIGGER,
+    MOVED_BY_DAY_OFF,
+    OpenDeadline,
+    open_deadlines,
+    redate_all,
+)
 
 
 @dataclass(frozen=True)
@@ -74,24 +73,10 @@ class VacationEntry:
     source: str
 
 
-@dataclass(frozen=True)
-class WaitingDeadline:
-    """An open deadline without a date, with what its date may depend on."""
-
-    id: int
-    case_id: int
-    state: str
-    name: str
-    waiting_for: str
-    created_at: datetime
-    protocol_id: str
-    protocol_version: int
-    region: str
-    payloads: list[dict[str, Any]]  # the case's history payloads, oldest first
-
-
-#: Computes dates for waiting deadlines from the vacations as saved: id -> (due, note).
-Redate = Callable[[list[VacationRecord], list[WaitingDeadline]], dict[int, tuple[date, str]]]
+#: New dates for open deadlines from the vacations as saved: id -> (due, note).
+Redate = Callable[[list[VacationRecord], list[OpenDeadline]], dict[int, tuple[date, str]]]
+#: New dates for open deadlines from the partnership's days off as saved.
+RedateByDaysOff = Callable[[frozenset[date], list[OpenDeadline]], dict[int, tuple[date, str]]]
 
 
 def _period(start: date, end: date) -> str:
@@ -132,17 +117,20 @@ class CalendarStore:
         with self.engine.begin() as connection:
             for entry in entries:
                 changed += _save_vacation(connection, entry, person_id, at)
-            waiting = _waiting(connection)
-            dated = redate(_vacations(connection), waiting) if waiting else {}
-            by_id = {w.id: w for w in waiting}
-            for deadline_id, (due, note) in dated.items():
-                _date_deadline(connection, by_id[deadline_id], due, note, person_id, at)
+            dated = redate_all(
+                connection,
+                open_deadlines(connection, DEADLINES.c.due_date.is_(None)),
+                lambda waiting: redate(_vacations(connection), waiting),
+                DATED_TRIGGER,
+                person_id,
+                at,
+            )
         return changed, len(dated)
 
-    def waiting_deadlines(self) -> list[WaitingDeadline]:
+    def waiting_deadlines(self) -> list[OpenDeadline]:
         """Open deadlines still waiting for calendar data."""
         with self.engine.connect() as connection:
-            return _waiting(connection)
+            return open_deadlines(connection, DEADLINES.c.due_date.is_(None))
 
     def calendar_changes(self, limit: int = 50) -> list[CalendarChangeRecord]:
         """The audit trail, newest first."""
@@ -181,14 +169,16 @@ class CalendarStore:
         source: str,
         person_id: int | None,
         at: datetime,
-    ) -> None:
+        redate: RedateByDaysOff,
+    ) -> list[tuple[OpenDeadline, date]]:
         """Add or rename a day off (``label``), or remove it (``label`` None), with its audit
-        row, in one transaction."""
+        row, and move the partnership's open deadlines ``redate`` gives another date, in one
+        transaction. Returns the deadlines moved (as they were, with the new date)."""
         key = (DAYS_OFF.c.partnership_id == partnership_id, DAYS_OFF.c.day == day)
         with self.engine.begin() as connection:
             old = connection.execute(select(DAYS_OFF.c.label).where(*key)).scalar()
             if old == label:
-                return
+                return []
             connection.execute(delete(DAYS_OFF).where(*key))
             if label is not None:
                 connection.execute(
@@ -210,6 +200,28 @@ class CalendarStore:
                     new_value=label,
                     source=source,
                 )
+            )
+            if (old is None) == (label is None):
+                return []  # renamed: still a day off, no date moves
+            days_off = frozenset(
+                connection.execute(
+                    select(DAYS_OFF.c.day).where(DAYS_OFF.c.partnership_id == partnership_id)
+                ).scalars()
+            )
+            # Only a deadline due on or after the day can move; one set by hand stays.
+            affected = open_deadlines(
+                connection,
+                CASES.c.partnership_id == partnership_id,
+                DEADLINES.c.due_date >= day,
+                DEADLINES.c.due_date == DEADLINES.c.original_due_date,
+            )
+            return redate_all(
+                connection,
+                affected,
+                lambda deadlines: redate(days_off, deadlines),
+                MOVED_BY_DAY_OFF,
+                person_id,
+                at,
             )
 
 
@@ -270,89 +282,3 @@ def _save_vacation(
         )
     )
     return 1
-
-
-def _waiting(connection: Connection) -> list[WaitingDeadline]:
-    query = (
-        select(
-            DEADLINES.c.id,
-            DEADLINES.c.case_id,
-            DEADLINES.c.state,
-            DEADLINES.c.name,
-            DEADLINES.c.waiting_for,
-            DEADLINES.c.created_at,
-            CASES.c.protocol_id,
-            CASES.c.protocol_version,
-            SCHOOLS.c.region,
-        )
-        .join(CASES, CASES.c.id == DEADLINES.c.case_id)
-        .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
-        .where(DEADLINES.c.status == DeadlineStatus.OPEN.value, DEADLINES.c.due_date.is_(None))
-        .order_by(DEADLINES.c.id)
-    )
-    rows = connection.execute(query).all()
-    payloads: dict[int, list[dict[str, Any]]] = {}
-    if rows:
-        events = (
-            select(EVENTS.c.case_id, EVENTS.c.payload)
-            .where(EVENTS.c.case_id.in_({row.case_id for row in rows}))
-            .order_by(EVENTS.c.case_id, EVENTS.c.seq)
-        )
-        for case_id, payload in connection.execute(events):
-            payloads.setdefault(case_id, []).append(payload or {})
-    return [
-        WaitingDeadline(
-            *row[:4], row[4] or "", *row[5:8], str(row[8]), payloads.get(row.case_id, [])
-        )
-        for row in rows
-    ]
-
-
-def _date_deadline(
-    connection: Connection,
-    deadline: WaitingDeadline,
-    due: date,
-    note: str,
-    person_id: int | None,
-    at: datetime,
-) -> None:
-    """Give a waiting deadline its date (its reminder ladder is planned from today) and
-    write the history row on its case."""
-    connection.execute(
-        update(DEADLINES)
-        .where(DEADLINES.c.id == deadline.id)
-        .values(
-            due_date=due,
-            original_due_date=due,
-            waiting_for=None,
-            next_reminder_on=local(at).date(),
-        )
-    )
-    case = connection.execute(
-        select(CASES.c.revision, CASES.c.state).where(CASES.c.id == deadline.case_id)
-    ).one()
-    moved = connection.execute(
-        update(CASES)
-        .where(CASES.c.id == deadline.case_id, CASES.c.revision == case.revision)
-        .values(revision=case.revision + 1, updated_at=at)
-    )
-    if moved.rowcount != 1:
-        raise ConcurrentUpdateError(
-            f"dossier {deadline.case_id} is intussen gewijzigd; er is niets opgeslagen, "
-            "probeer het opnieuw"
-        )
-    append_event(  # chained like every history row (see history_chain)
-        connection,
-        {
-            "case_id": deadline.case_id,
-            "seq": case.revision + 1,
-            "trigger": DATED_TRIGGER,
-            "from_state": case.state,
-            "to_state": case.state,
-            "actor_id": person_id,
-            "role": None,
-            "at": at,
-            "note": note,
-            "payload": {"termijn": deadline.name, "nieuwe_datum": due.isoformat()},
-        },
-    )

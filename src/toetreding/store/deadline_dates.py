@@ -1,0 +1,186 @@
+"""Giving an open deadline a (new) date because the school calendar changed, with its
+history row on the case and its reminders, inside the caller's transaction.
+
+Two changes do this (``store/calendar.py``): a summer vacation entered dates the deadlines
+that waited for it ("datum volgt", ``termijn_gedateerd``), and a partnership's day off added
+or removed moves the deadlines counted in working days (``termijn_verschoven``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, exists, select, update
+
+from toetreding._exceptions import ConcurrentUpdateError
+from toetreding.clock import local
+from toetreding.store._common import CASES, DEADLINES, EVENTS, REMINDERS, SCHOOLS
+from toetreding.store.history_chain import append_event
+from toetreding.store.ledger import WAITING
+from toetreding.store.tables import DeadlineStatus, ReminderStatus
+
+#: The history row's trigger when calendar data gives a waiting deadline its date.
+DATED_TRIGGER = "termijn_gedateerd"
+#: The history row's trigger when a partnership's day off moves a deadline.
+MOVED_BY_DAY_OFF = "termijn_verschoven"
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    """An open deadline with what its date may depend on."""
+
+    id: int
+    case_id: int
+    state: str
+    name: str
+    due_date: date | None  # None: waits for calendar data ("datum volgt")
+    waiting_for: str
+    created_at: datetime
+    protocol_id: str
+    protocol_version: int
+    region: str
+    payloads: list[dict[str, Any]]  # the case's history payloads, oldest first
+
+
+#: Computes new dates for open deadlines from the calendar as saved: id -> (due, note).
+Redate = Callable[[list[OpenDeadline]], dict[int, tuple[date, str]]]
+
+
+def open_deadlines(connection: Connection, *where: ColumnElement[bool]) -> list[OpenDeadline]:
+    """The open deadlines matching ``where``, each with its case's history payloads."""
+    query = (
+        select(
+            DEADLINES.c.id,
+            DEADLINES.c.case_id,
+            DEADLINES.c.state,
+            DEADLINES.c.name,
+            DEADLINES.c.due_date,
+            DEADLINES.c.waiting_for,
+            DEADLINES.c.created_at,
+            CASES.c.protocol_id,
+            CASES.c.protocol_version,
+            SCHOOLS.c.region,
+        )
+        .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+        .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
+        .where(DEADLINES.c.status == DeadlineStatus.OPEN.value, *where)
+        .order_by(DEADLINES.c.id)
+    )
+    rows = connection.execute(query).all()
+    payloads: dict[int, list[dict[str, Any]]] = {}
+    if rows:
+        events = (
+            select(EVENTS.c.case_id, EVENTS.c.payload)
+            .where(EVENTS.c.case_id.in_({row.case_id for row in rows}))
+            .order_by(EVENTS.c.case_id, EVENTS.c.seq)
+        )
+        for case_id, payload in connection.execute(events):
+            payloads.setdefault(case_id, []).append(payload or {})
+    return [
+        OpenDeadline(*row[:5], row[5] or "", *row[6:9], str(row[9]), payloads.get(row.case_id, []))
+        for row in rows
+    ]
+
+
+def redate_all(
+    connection: Connection,
+    deadlines: list[OpenDeadline],
+    redate: Redate,
+    trigger: str,
+    person_id: int | None,
+    at: datetime,
+) -> list[tuple[OpenDeadline, date]]:
+    """Give every deadline ``redate`` dates its new date (see :func:`set_due`); the ones
+    that changed (as they were, with the new date), in order."""
+    dated = redate(deadlines) if deadlines else {}
+    changed = []
+    for deadline in deadlines:
+        found = dated.get(deadline.id)
+        if found is not None and found[0] != deadline.due_date:
+            set_due(connection, deadline, found[0], found[1], trigger, person_id, at)
+            changed.append((deadline, found[0]))
+    return changed
+
+
+def set_due(
+    connection: Connection,
+    deadline: OpenDeadline,
+    due: date,
+    note: str,
+    trigger: str,
+    person_id: int | None,
+    at: datetime,
+) -> None:
+    """Give an open deadline its (new) computed date and write the history row on its case.
+
+    Its reminder ladder is looked at again from today. The reminders already recorded for
+    the old date count for the new one (each rung reaches each person once: one not sent
+    yet goes out with the new date); one that cannot (the new date had them already) is
+    skipped if not sent yet."""
+    connection.execute(
+        update(DEADLINES)
+        .where(DEADLINES.c.id == deadline.id)
+        .values(
+            due_date=due,
+            original_due_date=due,
+            waiting_for=None,
+            next_reminder_on=local(at).date(),
+        )
+    )
+    if deadline.due_date is not None:
+        _move_reminders(connection, deadline.id, deadline.due_date, due)
+    case = connection.execute(
+        select(CASES.c.revision, CASES.c.state).where(CASES.c.id == deadline.case_id)
+    ).one()
+    moved = connection.execute(
+        update(CASES)
+        .where(CASES.c.id == deadline.case_id, CASES.c.revision == case.revision)
+        .values(revision=case.revision + 1, updated_at=at)
+    )
+    if moved.rowcount != 1:
+        raise ConcurrentUpdateError(
+            f"dossier {deadline.case_id} is intussen gewijzigd; er is niets opgeslagen, "
+            "probeer het opnieuw"
+        )
+    payload = {"termijn": deadline.name, "nieuwe_datum": due.isoformat()}
+    if deadline.due_date is not None:
+        payload["oude_datum"] = deadline.due_date.isoformat()
+    append_event(  # chained like every history row (see history_chain)
+        connection,
+        {
+            "case_id": deadline.case_id,
+            "seq": case.revision + 1,
+            "trigger": trigger,
+            "from_state": case.state,
+            "to_state": case.state,
+            "actor_id": person_id,
+            "role": None,
+            "at": at,
+            "note": note,
+            "payload": payload,
+        },
+    )
+
+
+def _move_reminders(connection: Connection, deadline_id: int, old: date, new: date) -> None:
+    same = REMINDERS.alias("same")
+    taken = exists().where(
+        same.c.deadline_id == deadline_id,
+        same.c.rung == REMINDERS.c.rung,
+        same.c.person_id == REMINDERS.c.person_id,
+        same.c.due_date == new,
+    )
+    of_old = (REMINDERS.c.deadline_id == deadline_id, REMINDERS.c.due_date == old)
+    connection.execute(update(REMINDERS).where(*of_old, ~taken).values(due_date=new))
+    connection.execute(
+        update(REMINDERS)
+        .where(*of_old, REMINDERS.c.status.in_(WAITING))
+        .values(
+            status=ReminderStatus.SKIPPED.value,
+            skip_reason=f"de termijn is verschoven naar {new:%d-%m-%Y}",
+            next_attempt_at=None,
+        )
+    )
