@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from toetreding import Toetreding
 from toetreding.clock import LOCAL_TZ, FixedClock
@@ -15,11 +16,14 @@ from toetreding.definition import ProtocolRegistry
 from toetreding.reminders import KEY_HEADER, SmtpChannel
 from toetreding.reminders.sweep import ReminderSweep
 from toetreding.service import history_heading
+from toetreding.settings import Settings
 from toetreding.store import Store
 from toetreding.store.tables import SchoolCreate
+from toetreding.web import create_app
 
 from .conftest import SmtpServer
 from .helpers import run
+from .web_helpers import PASSWORD, csrf_of, sign_in
 
 PROTOCOL = """\
 id: vrijedagen
@@ -193,3 +197,64 @@ def test_the_cli_says_which_deadlines_moved(
     refused = run(*day_off, "--remove", code=1)
     assert "po heeft geen vrije dag op 07-05-2027" in refused and "Traceback" not in refused
     app.close()
+
+
+def test_an_administrator_adds_and_removes_a_day_off_on_the_page(tmp_path: Path) -> None:
+    folder = tmp_path / "protocols"
+    folder.mkdir()
+    registry(folder)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}", protocols_dir=folder)
+    web = create_app(settings, FixedClock(OPENED), secret="test-secret")
+    app = partnerships(web.state.ctx.service)
+    admin = app.add_person("Beheerder", "beheer@po.nl")
+    app.accounts.set_password(admin.id, PASSWORD, admin=True)
+    app.accounts.set_password(app.store.person("c@po.nl").id or 0, PASSWORD)
+    case_id = open_case(app, "WILG")
+    page = "/beheer/schoolkalender"
+    with TestClient(web) as client:
+        sign_in(client, "c@po.nl")  # a coordinator: not for them, and no form to post to
+        csrf = csrf_of(client.get("/overzicht").text)
+        fields = {"partnerschap": "po", "dag": "2027-05-07", "naam": "Studiedag", "bron": SOURCE}
+        assert (
+            client.post(f"{page}/vrije-dagen", data={**fields, "csrf_token": csrf}).status_code
+            == 404
+        )
+        client.post("/uitloggen", data={"csrf_token": csrf})
+        sign_in(client, "beheer@po.nl")
+        csrf = csrf_of(client.get(page).text)
+        assert client.post(f"{page}/vrije-dagen", data=fields).status_code == 403  # no CSRF
+        refused = client.post(
+            f"{page}/vrije-dagen", data={**fields, "dag": "7 mei", "csrf_token": csrf}
+        )
+        assert refused.status_code == 422
+        assert "Niet opgeslagen: &#39;7 mei&#39; bij de dag is geen datum" in refused.text
+        assert 'value="Studiedag"' in refused.text and SOURCE in refused.text  # kept
+        assert due(app, case_id) == DUE
+
+        added = client.post(f"{page}/vrije-dagen", data={**fields, "csrf_token": csrf})
+        assert added.status_code == 200
+        said = added.text.split('id="vrije-dagen"')[1]
+        assert "Vrije dag 7 mei 2027 van Partnerschap po opgeslagen; 1 termijn verschoven:" in said
+        assert (
+            f"Dossier {case_id}</a>: Reageren binnen 10 werkdagen, 10 mei 2027 → 11 mei 2027"
+            in said
+        )
+        assert "Partnerschap po" in said and "Studiedag" in said  # the list shows it
+        assert due(app, case_id) == date(2027, 5, 11)
+        log = added.text.split('id="logboek"')[1]
+        assert "Beheerder" in log and "vrije dag po 07-05-2027" in log
+
+        gone = client.post(
+            f"{page}/vrije-dagen",
+            data={**fields, "naam": "", "verwijderen": "1", "csrf_token": csrf},
+        )
+        assert (
+            "Vrije dag 7 mei 2027 van Partnerschap po verwijderd; 1 termijn verschoven:"
+            in gone.text
+        )
+        assert "Nog geen vrije dagen." in gone.text and due(app, case_id) == DUE
+        again = client.post(
+            f"{page}/vrije-dagen",
+            data={**fields, "verwijderen": "1", "csrf_token": csrf},
+        )
+        assert again.status_code == 404 and "po heeft geen vrije dag op 07-05-2027" in again.text

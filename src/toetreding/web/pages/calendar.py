@@ -1,5 +1,7 @@
 """Beheer → Schoolkalender: administrators keep the summer vacations per region, with their
-source; saving dates every deadline that waited for them ("datum volgt")."""
+source; saving dates every deadline that waited for them ("datum volgt"). And a partnership's
+days off: adding or removing one moves its deadlines counted in working days, and the page
+says which."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.calendar import REGIONS
+from toetreding.service import moved_heading
 from toetreding.web.access import Viewer
 from toetreding.web.deps import Me, ctx, page, require_csrf
 
@@ -61,6 +64,32 @@ async def save_school_year(request: Request, me: Me, csrf_token: str = Form(""))
     return RedirectResponse(f"{PATH}?opgeslagen={year}&gedateerd={saved.dated}", status_code=303)
 
 
+@router.post(f"{PATH}/vrije-dagen")
+async def save_day_off(request: Request, me: Me, csrf_token: str = Form("")) -> Response:
+    """Add a day off (``naam`` given) or remove one (``verwijderen``) of a partnership."""
+    _admin(me)
+    require_csrf(request, csrf_token)
+    given = {key: str(value).strip() for key, value in (await request.form()).items()}
+    form = {key: value for key, value in given.items() if key != "csrf_token"}
+    remove = "verwijderen" in form
+    try:
+        day = _date(form.get("dag", ""), "de dag")
+        moved = ctx(request).service.set_day_off(
+            form.get("partnerschap", ""),
+            day,
+            label=None if remove else form.get("naam", ""),
+            source=form.get("bron", ""),
+            by=me.person_id,
+        )
+    except (InvalidInputError, NotFoundError) as exc:  # the form comes back as filled in
+        response = _render(request, me, form={}, day_off_form=form, day_off_error=str(exc))
+        response.status_code = 422 if isinstance(exc, InvalidInputError) else 404
+        return response
+    partnership = ctx(request).service.partnership(form.get("partnerschap", ""))
+    done = {"day": day, "partnership": partnership.name, "removed": remove}
+    return _render(request, me, form={}, day_off_form={}, day_off_done=done, moved=moved)
+
+
 def _periods(form: dict[str, str]) -> dict[str, tuple[date, date]]:
     periods = {}
     for region in REGIONS:
@@ -69,15 +98,17 @@ def _periods(form: dict[str, str]) -> dict[str, tuple[date, date]]:
             continue
         if not start or not end:
             raise InvalidInputError(f"geef van regio {region} zowel de eerste als de laatste dag")
-        periods[region] = (_day(start, region), _day(end, region))
+        periods[region] = (_date(start, f"regio {region}"), _date(end, f"regio {region}"))
     return periods
 
 
-def _day(text: str, region: str) -> date:
+def _date(text: str, where: str) -> date:
+    if not text:
+        raise InvalidInputError(f"geef {where} (JJJJ-MM-DD)")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError(f"'{text}' bij regio {region} is geen datum (JJJJ-MM-DD)") from None
+        raise InvalidInputError(f"'{text}' bij {where} is geen datum (JJJJ-MM-DD)") from None
 
 
 def _render(request: Request, me: Viewer, **values: Any) -> Response:
@@ -91,6 +122,8 @@ def _render(request: Request, me: Viewer, **values: Any) -> Response:
         findings=service.doctor(today),
         changes=service.calendar_changes(30),
         days_off=service.days_off(),
+        partnerships={p.id: p for p in service.partnerships()},
+        moved_heading=moved_heading,
         regions=REGIONS,
         **values,
     )
