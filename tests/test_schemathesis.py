@@ -45,6 +45,7 @@ from toetreding.web import create_app
 from .conftest import PROTOCOLS, postgres_schema
 from .web_helpers import AUDIT_CHAIR, COORDINATOR, NOW
 
+ADMIN = "beheer@part2.example"
 ZE = -1  # stands for the number of De Esch's uploaded self-evaluation (Target.ze)
 CHECKS = [
     not_a_server_error,
@@ -74,6 +75,7 @@ class Target:
     app: FastAPI
     coordinator: dict[str, str]  # ``Authorization`` headers
     chair: dict[str, str]
+    admin: dict[str, str]  # an administrator's (the school calendar)
     ze: int  # the file De Esch uploaded before taking its step
 
 
@@ -115,13 +117,16 @@ def target(
             place="Almelo",
             actor_ref=COORDINATOR,
         )
+        service.add_person("Beheerder", ADMIN)
         tokens = {}
-        for email in (COORDINATOR, AUDIT_CHAIR):
+        for email in (COORDINATOR, AUDIT_CHAIR, ADMIN):
             person = service.store.person(email)
-            accounts.set_password(person.id, "correct-horse-battery", service.clock.now())
+            accounts.set_password(
+                person.id, "correct-horse-battery", service.clock.now(), admin=email == ADMIN
+            )
             tokens[email] = {"Authorization": f"Bearer {accounts.issue_token(person.id, 'api')}"}
         with TestClient(app):  # runs the app's startup and shutdown, as a server would
-            yield Target(app, tokens[COORDINATOR], tokens[AUDIT_CHAIR], uploaded.id)
+            yield Target(app, tokens[COORDINATOR], tokens[AUDIT_CHAIR], tokens[ADMIN], uploaded.id)
         service.store.engine.dispose()
 
 
@@ -216,6 +221,55 @@ def test_a_successful_answer_matches_its_schema(
     assert response.status_code in (200, 201), response.text
 
 
+# The school calendar is for administrators: its answers, as one.
+CALENDAR: list[tuple[str, str, dict[str, Any], dict[str, Any], Any]] = [
+    ("GET", "/api/kalender", {}, {}, None),
+    (
+        "PUT",
+        "/api/kalender/{schooljaar}",
+        {"schooljaar": "2026-2027"},
+        {},
+        {"zomervakanties": {"noord": {"begin": "2027-07-10", "eind": "2027-08-22"}}, "bron": "t"},
+    ),
+    (
+        "POST",
+        "/api/kalender/vrije-dagen",
+        {},
+        {},
+        {"partnerschap": "part2", "dag": "2026-12-14", "naam": "Studiedag", "bron": "besluit"},
+    ),
+    (
+        "DELETE",
+        "/api/kalender/vrije-dagen/{partnerschap}/{dag}",
+        {"partnerschap": "part2", "dag": "2026-12-14"},
+        {"bron": "besluit"},
+        None,
+    ),
+]  # fmt: skip
+
+
+def test_the_calendar_answers_match_their_schema(target: Target) -> None:
+    for method, path, parameters, query, body in CALENDAR:
+        given = {} if body is None else {"body": body, "media_type": "application/json"}
+        case = schema[path][method].Case(path_parameters=parameters, query=query, **given)
+        response = case.call_and_validate(app=target.app, headers=target.admin, checks=CHECKS)
+        assert response.status_code in (200, 201), response.text
+
+
+@schema.include(path_regex="/kalender").parametrize()
+@settings(
+    max_examples=15,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    database=None,
+)
+def test_the_calendar_keeps_to_its_schema_for_an_administrator(
+    case: schemathesis.Case, target: Target
+) -> None:
+    case.call_and_validate(app=target.app, headers=target.admin, checks=CHECKS)
+
+
 _EXPLORE = int(os.environ.get("TOETREDING_EXPLORE", "0"))
 
 
@@ -236,7 +290,8 @@ def test_every_api_operation_is_tested() -> None:
     operations = {
         f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
-    assert len(operations) == 19
+    assert len(operations) == 23
+    assert "DELETE /api/kalender/vrije-dagen/{partnerschap}/{dag}" in operations
     assert "POST /api/protocollen/{protocol_id}/overzetten" in operations
     assert "POST /api/dossiers/{case_id}/correctie" in operations
     assert "POST /api/protocollen" in operations  # as the coordinator: 403 or 422

@@ -20,6 +20,7 @@ from toetreding.service.calendar import (
     MovedDeadline,
     Saved,
     SchoolYearRow,
+    WaitingItem,
     moved_heading,
 )
 from toetreding.service.cases import (
@@ -115,6 +116,7 @@ __all__ = [
     "SchoolYearRow",
     "StateMapping",
     "Toetreding",
+    "WaitingItem",
     "artefact_labels",
     "corrected_rows",
     "deadline_line",

@@ -89,6 +89,15 @@ def moved_heading(count: int) -> str:
     return f"{count} termijn{'' if count == 1 else 'en'} verschoven"
 
 
+@dataclass(frozen=True)
+class WaitingItem:
+    """A deadline waiting for calendar data, as people read it."""
+
+    case_id: int
+    label: str
+    waiting_for: str  # "zomervakantie 2025-2026 van regio noord"
+
+
 class CalendarService(DeadlineService):
     """Reading and keeping the school calendar; the health check (doctor)."""
 
@@ -117,9 +126,16 @@ class CalendarService(DeadlineService):
     def days_off(self, partnership_ref: str | int | None = None) -> list[DayOffRecord]:
         return self.store.days_off(self.partnership_id(partnership_ref))
 
-    def waiting_deadlines(self) -> list[OpenDeadline]:
-        """Open deadlines that wait for calendar data ("datum volgt")."""
-        return self.store.waiting_deadlines()
+    def waiting_deadlines(self) -> list[WaitingItem]:
+        """Open deadlines that wait for calendar data ("datum volgt"), with their labels."""
+        return [
+            WaitingItem(
+                d.case_id,
+                self._deadline_words(d.protocol_id, d.protocol_version, d.state, d.name).label,
+                d.waiting_for,
+            )
+            for d in self.store.waiting_deadlines()
+        ]
 
     def set_summer_vacations(
         self,

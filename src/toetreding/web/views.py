@@ -50,10 +50,11 @@ def upload_hint(max_bytes: int) -> UploadHint:
     return UploadHint(ACCEPT_ATTRIBUTE, ACCEPTED_TEXT, describe_size(max_bytes))
 
 
-def require_admin(me: Viewer) -> None:
-    """Publishing protocols is for administrators (partnerships share the protocols)."""
+def require_admin(me: Viewer, what: str = "protocollen publiceren") -> None:
+    """Publishing protocols and keeping the school calendar are for administrators
+    (partnerships share the protocols and the vacations)."""
     if not me.is_admin:
-        raise AdminOnly("alleen een beheerder mag protocollen publiceren")
+        raise AdminOnly(f"alleen een beheerder mag {what}")
 
 
 def protocol_warnings(

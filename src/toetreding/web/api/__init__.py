@@ -9,11 +9,20 @@ query parameter takes one value; a repeated one is refused with 422.
 
 from fastapi import APIRouter, Depends
 
-from toetreding.web.api import audits, cases, files, meetings, overview, people, protocols
+from toetreding.web.api import (
+    audits,
+    calendar,
+    cases,
+    files,
+    meetings,
+    overview,
+    people,
+    protocols,
+)
 from toetreding.web.api._common import AUTH, single_query_values
 
 router = APIRouter(prefix="/api", dependencies=[*AUTH, Depends(single_query_values)])
-for _module in (people, overview, cases, files, audits, meetings, protocols):
+for _module in (people, overview, cases, files, audits, meetings, protocols, calendar):
     router.include_router(_module.router)
 
 __all__ = ["router"]
