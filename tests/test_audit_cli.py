@@ -90,7 +90,9 @@ def test_interviews_are_recorded_and_findings_name_them_by_group(db: Path) -> No
 def test_the_old_session_names_still_work_but_are_not_offered(db: Path) -> None:
     case = planned_audit()
     interview = ("--group", "docenten", "--date", "2026-12-07", "--attendee", "Lotte")
-    run("audit", "session", "add", case, *interview, "--as", CHAIR)
+    out = run("audit", "session", "add", case, *interview, "--as", CHAIR)
+    assert "Let op: het commando 'session' is verouderd. Gebruik 'audit interview'." in out
+    assert "Deprecat" not in out and "deprecated" not in out
     finding = ("1.1", "goed", "--evidence", "Gezien", "--session", "docenten")
     assert "--session heet nu --interview" in run("audit", "score", case, *finding, "--as", CHAIR)
     both = ("1.2", "goed", "--evidence", "Gezien", "--session", "docenten", "--interview", "x")

@@ -16,6 +16,8 @@ import typer._click.decorators
 import typer._click.exceptions
 import typer._click.formatting
 import typer._click.parser
+import typer._click.termui
+import typer._click.utils
 import typer._coercion
 import typer._param_types
 import typer.completion
@@ -128,6 +130,26 @@ def _dutch_usage_line(write: Callable[..., None]) -> Callable[..., None]:
     return write_usage
 
 
+def _dutch_deprecation(invoke: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """click warns of a deprecated command in English ('DeprecationWarning: The command … is
+    deprecated.'), in a sentence it builds itself: say it in Dutch, then run the command."""
+
+    def run(self: Any, ctx: Any) -> Any:
+        if not self.deprecated:
+            return invoke(self, ctx)
+        advice = f" {self.deprecated}" if isinstance(self.deprecated, str) else ""
+        message = f"Let op: het commando '{self.name}' is verouderd.{advice}"
+        typer._click.utils.echo(typer._click.termui.style(message, fg="red"), err=True)
+        self.deprecated, deprecated = False, self.deprecated
+        try:
+            return invoke(self, ctx)
+        finally:
+            self.deprecated = deprecated
+
+    run._dutch = True  # type: ignore[attr-defined]
+    return run
+
+
 def _patch(owner: Any, name: str, wrap: Callable[[Any], Any]) -> None:
     """Wrap ``owner.name`` (its own or inherited) once: ``install`` may run again."""
     current = getattr(owner, name, None)
@@ -145,6 +167,7 @@ def install() -> None:
     for command in (typer._click.core.Command, typer.core.TyperGroup):
         _patch(command, "collect_usage_pieces", _dutch_usage)
     _patch(typer._click.core.Command, "get_help_option", _dutch_help_option)
+    _patch(typer._click.core.Command, "invoke", _dutch_deprecation)
     _patch(typer._click.formatting.HelpFormatter, "write_usage", _dutch_usage_line)
     for module in (typer._coercion, typer._param_types):  # a value that does not convert
         setattr(module, "get_error_msg", _value_error)  # noqa: B010

@@ -39,7 +39,13 @@ interview_app = new_app("Gesprekken met de gespreksgroepen.")
 app.add_typer(member_app, name="member")
 app.add_typer(interview_app, name="interview")
 # The old name of `audit interview`, kept working for existing scripts; not in the help.
-app.add_typer(interview_app, name="session", hidden=True, deprecated=True)
+# click takes a sentence as `deprecated` and says it after its warning; Typer types it bool.
+app.add_typer(
+    interview_app,
+    name="session",
+    hidden=True,
+    deprecated="Gebruik 'audit interview'.",  # type: ignore[arg-type]
+)
 
 CASE = typer.Argument(..., metavar="DOSSIER", help="Dossiernummer")
 ACTOR = typer.Option(..., "--as", help="Wie het doet (e-mail of id)")
