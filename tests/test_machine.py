@@ -103,7 +103,7 @@ def test_every_failed_guard_is_named_with_the_case_trigger_and_step(
         machine.decide(3, "start", request("indienen", SCHOOL, inputs={"aantal": 12, "stuk": STUK}))
     refused = caught.value
     assert refused.reason == (
-        "'aantal' is 12, meer dan het maximum van 10; 'aantal' is 12, meer dan het maximum van 5"
+        "'Aantal' is 12, meer dan het maximum van 10; 'Aantal' is 12, meer dan het maximum van 5"
     )
     assert (refused.case_id, refused.trigger, refused.state) == (3, "indienen", "start")
     assert refused.allowed == [

@@ -3,6 +3,7 @@
 from toetreding.rules import audit_rules as _audit_rules  # noqa: F401  (registers them)
 from toetreding.rules import builtin as _builtin  # noqa: F401  (registers the shipped rules)
 from toetreding.rules._registry import (
+    NO_WORDS,
     AuditFacts,
     CaseLookups,
     GuardContext,
@@ -10,6 +11,7 @@ from toetreding.rules._registry import (
     PastEvent,
     Rule,
     Verdict,
+    Words,
     all_rules,
     get_rule,
     rule,
@@ -26,6 +28,7 @@ from toetreding.rules.expression import (
 )
 
 __all__ = [
+    "NO_WORDS",
     "AllOf",
     "AnyOf",
     "AuditFacts",
@@ -39,6 +42,7 @@ __all__ = [
     "Rule",
     "RuleCall",
     "Verdict",
+    "Words",
     "all_rules",
     "get_rule",
     "parse_guard",

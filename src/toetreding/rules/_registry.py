@@ -71,11 +71,35 @@ class NoLookups:
         return None
 
 
+@dataclass(frozen=True)
+class Words:
+    """The protocol's labels for what a rule names by its identifier (an input, a state, a
+    step's trigger): a refusal says 'Einddatum van de pilot', never 'einddatum_pilot'."""
+
+    inputs: Mapping[str, str]
+    states: Mapping[str, str]
+    steps: Mapping[str, str]
+
+    def input(self, name: str) -> str:
+        return self.inputs.get(name, name)
+
+    def state(self, name: str) -> str:
+        return self.states.get(name, name)
+
+    def step(self, trigger: str) -> str:
+        return self.steps.get(trigger, trigger)
+
+
+NO_WORDS = Words({}, {}, {})  # outside a protocol (a test of one rule): the identifiers
+
+
 class GuardContext(CaseLookups, Protocol):
     """Everything a rule may look at when a trigger is fired."""
 
     @property
     def state(self) -> str: ...
+    @property
+    def words(self) -> Words: ...
     @property
     def inputs(self) -> Mapping[str, Any]: ...
     @property

@@ -47,7 +47,7 @@ def advice_followed_or_reason(context: GuardContext, outcome: str, name: str) ->
         return Verdict(
             False,
             f"het advies is {advice}; wie anders besluit, geeft de reden om af te wijken "
-            f"(invoer '{name}')",
+            f"in '{context.words.input(name)}'",
         )
     return Verdict(True, f"het besluit wijkt af van het advies {advice}, met reden")
 

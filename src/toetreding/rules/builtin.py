@@ -17,48 +17,54 @@ from toetreding.rules._registry import GuardContext, Verdict, rule
 @rule("input_at_most", "Een ingevoerd getal is niet groter dan het maximum (bijv. pagina's).")
 def input_at_most(context: GuardContext, name: str, maximum: int) -> Verdict:
     value = context.inputs.get(name)
+    label = context.words.input(name)
     if not isinstance(value, int | float):
-        return Verdict(False, f"'{name}' is niet opgegeven als getal")
+        return Verdict(False, f"'{label}' is niet opgegeven als getal")
     if value > maximum:
-        return Verdict(False, f"'{name}' is {value}, meer dan het maximum van {maximum}")
-    return Verdict(True, f"'{name}' is {value}, binnen het maximum van {maximum}")
+        return Verdict(False, f"'{label}' is {value}, meer dan het maximum van {maximum}")
+    return Verdict(True, f"'{label}' is {value}, binnen het maximum van {maximum}")
 
 
 @rule("has_document", "Het dossier bevat een document met deze naam (nu of eerder ingediend).")
 def has_document(context: GuardContext, name: str) -> Verdict:
+    label = context.words.input(name)
     if context.inputs.get(name):
-        return Verdict(True, f"document '{name}' wordt nu ingediend")
+        return Verdict(True, f"document '{label}' wordt nu ingediend")
     for event in reversed(context.history()):
         if event.payload.get(name):
-            return Verdict(True, f"document '{name}' is ingediend bij '{event.trigger}'")
-    return Verdict(False, f"document '{name}' is nog niet ingediend")
+            step = context.words.step(event.trigger)
+            return Verdict(True, f"document '{label}' is ingediend bij '{step}'")
+    return Verdict(False, f"document '{label}' is nog niet ingediend")
 
 
 @rule("has_been_in", "Het dossier is eerder in deze stap geweest.")
 def has_been_in(context: GuardContext, state: str) -> Verdict:
+    label = context.words.state(state)
     for event in context.history():
         if event.to_state == state:
-            return Verdict(True, f"het dossier is eerder in stap '{state}' geweest")
-    return Verdict(False, f"het dossier is nooit in stap '{state}' geweest")
+            return Verdict(True, f"het dossier is eerder in stap '{label}' geweest")
+    return Verdict(False, f"het dossier is nooit in stap '{label}' geweest")
 
 
 @rule("times_in_at_most", "Het dossier is hoogstens zo vaak in deze stap geweest.")
 def times_in_at_most(context: GuardContext, state: str, maximum: int) -> Verdict:
     count = sum(1 for event in context.history() if event.to_state == state)
+    label = context.words.state(state)
     if count > maximum:
-        return Verdict(False, f"het dossier was al {count} keer in stap '{state}' (max. {maximum})")
-    return Verdict(True, f"het dossier was {count} keer in stap '{state}' (max. {maximum})")
+        return Verdict(False, f"het dossier was al {count} keer in stap '{label}' (max. {maximum})")
+    return Verdict(True, f"het dossier was {count} keer in stap '{label}' (max. {maximum})")
 
 
 @rule("date_reached", "Een eerder ingevoerde datum (bijv. de auditdatum) is bereikt.")
 def date_reached(context: GuardContext, name: str) -> Verdict:
     recorded = _recorded(context, name)
+    label = context.words.input(name)
     if recorded is None:
-        return Verdict(False, f"er is geen '{name}' vastgelegd")
+        return Verdict(False, f"er is geen '{label}' vastgelegd")
     due = date.fromisoformat(str(recorded))
     if _today(context) < due:
-        return Verdict(False, f"'{name}' is {due:%d-%m-%Y}; die datum is nog niet bereikt")
-    return Verdict(True, f"'{name}' ({due:%d-%m-%Y}) is bereikt")
+        return Verdict(False, f"'{label}' is {due:%d-%m-%Y}; die datum is nog niet bereikt")
+    return Verdict(True, f"'{label}' ({due:%d-%m-%Y}) is bereikt")
 
 
 @rule("date_after", "Een ingevoerde datum ligt na een andere (bijv. het einde na de start).")
@@ -67,13 +73,12 @@ def date_after(context: GuardContext, name: str, other: str) -> Verdict:
     found = {key: _recorded(context, key) for key in (name, other)}
     missing = [key for key, value in found.items() if value is None]
     if missing:
-        return Verdict(False, f"er is geen '{missing[0]}' vastgelegd")
+        return Verdict(False, f"er is geen '{context.words.input(missing[0])}' vastgelegd")
     end, start = (date.fromisoformat(str(found[key])) for key in (name, other))
+    later, earlier = (f"'{context.words.input(key)}'" for key in (name, other))
     if end <= start:
-        return Verdict(
-            False, f"'{name}' ({end:%d-%m-%Y}) ligt niet na '{other}' ({start:%d-%m-%Y})"
-        )
-    return Verdict(True, f"'{name}' ({end:%d-%m-%Y}) ligt na '{other}' ({start:%d-%m-%Y})")
+        return Verdict(False, f"{later} ({end:%d-%m-%Y}) ligt niet na {earlier} ({start:%d-%m-%Y})")
+    return Verdict(True, f"{later} ({end:%d-%m-%Y}) ligt na {earlier} ({start:%d-%m-%Y})")
 
 
 @rule(
@@ -117,7 +122,7 @@ def school_year_started(context: GuardContext, name: str) -> Verdict:
 def cluster_at_most(context: GuardContext, name: str, maximum: int) -> Verdict:
     cluster = context.inputs.get(name)
     if cluster is None:
-        return Verdict(False, f"'{name}' is niet opgegeven")
+        return Verdict(False, f"'{context.words.input(name)}' is niet opgegeven")
     peers = list(context.peers_with(name, cluster))
     if len(peers) >= maximum:
         return Verdict(
@@ -139,7 +144,7 @@ def _recorded_year(context: GuardContext, name: str) -> SchoolYear | Verdict:
     """The school year recorded in ``name``, or the refusal saying why there is none."""
     recorded = _recorded(context, name)
     if recorded is None:
-        return Verdict(False, f"er is geen '{name}' vastgelegd")
+        return Verdict(False, f"er is geen '{context.words.input(name)}' vastgelegd")
     try:
         return SchoolYear.parse(str(recorded))
     except ValueError as exc:

@@ -23,12 +23,14 @@ from toetreding._exceptions import (
 )
 from toetreding.definition.model import ProtocolSpec, TransitionSpec
 from toetreding.rules import (
+    NO_WORDS,
     AuditFacts,
     CaseLookups,
     Guard,
     NoLookups,
     PastEvent,
     Verdict,
+    Words,
     parse_guard,
 )
 from toetreding.workflows.inputs import InputProblems, normalise_inputs
@@ -70,6 +72,20 @@ class Decision:
     final: bool
 
 
+def _words_per_trigger(spec: ProtocolSpec) -> dict[str, Words]:
+    """The labels a refusal of each trigger uses: its own inputs' labels first (an input
+    name may carry another label in another step), then those of the rest of the protocol."""
+    states = {name: state.label for name, state in spec.states.items()}
+    steps = {t.trigger: t.label for t in reversed(spec.transitions)}  # the first one wins
+    everywhere = {i.name: i.label for t in reversed(spec.transitions) for i in t.inputs}
+    own: dict[str, dict[str, str]] = {}
+    for t in spec.transitions:
+        own.setdefault(t.trigger, {}).update({i.name: i.label for i in t.inputs})
+    return {
+        trigger: Words({**everywhere, **labels}, states, steps) for trigger, labels in own.items()
+    }
+
+
 class _CaseModel:
     """The throw-away model the shared machine moves for one decision."""
 
@@ -85,6 +101,7 @@ class _GuardContext:
     inputs: Mapping[str, Any]
     now: datetime
     lookups: CaseLookups
+    words: Words = NO_WORDS
     _history: Sequence[PastEvent] | None = None
 
     def history(self) -> Sequence[PastEvent]:
@@ -130,6 +147,7 @@ class ProtocolMachine:
             for source in spec.expand_sources(t):
                 self._index.setdefault((t.trigger, source), []).append((i, t))
         self._allowed = {state: self.allowed(state) for state in spec.states}
+        self._words = _words_per_trigger(spec)
 
     def _transition(self, index: int, transition: TransitionSpec) -> dict[str, Any]:
         return {
@@ -188,7 +206,10 @@ class ProtocolMachine:
             raise refuse(TriggerNotAvailable, self._why_unavailable(request.trigger, state))
         role, options = self._pick_role(request, options, refuse)
         payloads = self._check_inputs(options, request, refuse)
-        attempt = _Attempt(payloads, _GuardContext(state, {}, request.at, lookups or NoLookups()))
+        context = _GuardContext(
+            state, {}, request.at, lookups or NoLookups(), self._words.get(trigger, NO_WORDS)
+        )
+        attempt = _Attempt(payloads, context)
         to_state = self._first_passing(trigger, state, attempt)
         if to_state is None:
             raise refuse(GuardFailed, "; ".join(attempt.refusals) or "een regel weigert")
