@@ -70,9 +70,13 @@ def test_the_pilot_ends_on_its_end_date_and_the_evaluation_starts_by_itself(
 ) -> None:
     rijnland(app)
     case_id = signed(app, "VO01")
-    assert app.view(case_id).spec.version == 2
-    with pytest.raises(GuardFailed, match="'einddatum_pilot' \\(01-08-2026\\) ligt niet na"):
+    assert app.view(case_id).spec.version == 3
+    with pytest.raises(GuardFailed) as refused:
         start(app, case_id, "2026-09-01", "2026-08-01")
+    assert (  # the inputs' labels, never their names
+        "'Einddatum van de pilot' (01-08-2026) ligt niet na 'Startdatum van de pilot' "
+        "(01-09-2026)" in refused.value.reason
+    )
     start(app, case_id, "2026-09-01", "2027-03-01")  # half a year, as in the seed
     assert due_dates(app, case_id) == {"einde_pilot": date(2027, 3, 1)}
     assert isinstance(app.clock, FixedClock)
@@ -106,17 +110,37 @@ def test_a_case_on_version_1_keeps_version_1(
     old = rijnland(Toetreding(store, ProtocolRegistry.from_directory(tmp_path), clock))
     old_case = signed(old, "VO01")
 
-    app = Toetreding(store, registry, clock)  # the shipped files: version 2
-    assert registry.get("pilot-aspirant").version == 2
+    app = Toetreding(store, registry, clock)  # the shipped files: versions 2 and 3
+    assert registry.get("pilot-aspirant").version == 3
     start(app, old_case, "2026-09-01", None)  # version 1 asks no end date
     assert app.view(old_case).spec.version == 1
     assert due_dates(app, old_case) == {}
     new_case = signed(app, "VO02")
-    assert app.view(new_case).spec.version == 2
+    assert app.view(new_case).spec.version == 3
     with pytest.raises(MissingInput, match="'Einddatum van de pilot' ontbreekt"):
         start(app, new_case, "2026-09-01", None)
 
 
-def test_the_shipped_file_is_version_2_with_the_old_one_kept_for_the_test() -> None:
-    assert ProtocolRegistry.from_directory(PROTOCOLS).get("pilot-aspirant").version == 2
+def test_the_shipped_files_are_versions_2_and_3_with_version_1_kept_for_the_test() -> None:
+    shipped = ProtocolRegistry.from_directory(PROTOCOLS)
+    assert shipped.get("pilot-aspirant").version == 3
+    assert shipped.get("pilot-aspirant", 2).version == 2
     assert "version: 1\n" in V1.read_text(encoding="utf-8")
+
+
+def test_a_pilot_has_at_least_one_student(
+    store: Store, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    app = rijnland(Toetreding(store, registry, clock))
+    case_id = signed(app, "VO01")
+    for number in ("0", "-5"):
+        inputs = {"aantal_studenten": number, "startdatum_pilot": "2026-09-01"}
+        inputs["einddatum_pilot"] = "2027-03-01"
+        with pytest.raises(MissingInput) as refused:
+            app.fire(case_id, "pilot_starten", actor_ref=STUURGROEP, inputs=inputs)
+        assert f"'Aantal studenten in de pilot': moet minstens 1 zijn, niet {number}" in str(
+            refused.value
+        )
+    assert app.view(case_id).case.state == "pilot_voorbereiden"
+    start(app, case_id, "2026-09-01", "2027-03-01")  # 5 students
+    assert app.view(case_id).case.state == "pilot"
