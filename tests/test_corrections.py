@@ -4,7 +4,7 @@ the case walks on. Refused for other roles. Service (SQLite and PostgreSQL), CLI
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,9 +13,12 @@ from fastapi.testclient import TestClient
 from toetreding._exceptions import ConflictError, InvalidInputError, RoleNotAllowed
 from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry
+from toetreding.reminders import KEY_HEADER, SmtpChannel
+from toetreding.reminders.sweep import ReminderSweep
 from toetreding.service import Toetreding, corrected_rows
-from toetreding.store import CaseFilter, Store
+from toetreding.store import CaseFilter, Ledger, Store
 
+from .conftest import SmtpServer
 from .helpers import part2_with_noordik, run, run_json
 from .web_helpers import COORDINATOR, STUURGROEP, csrf_of, sign_in, token
 
@@ -30,14 +33,30 @@ states:
   wacht:
     label: Wacht op reactie
     deadlines:
-      - {name: reactie, label: Reactie geven, met_by: [reageren], due: {after: 10 werkdagen}}
+      - name: reactie
+        label: Reactie geven
+        met_by: [reageren]
+        due: {after: 10 werkdagen}
+        remind:
+          - {before: 3 werkdagen, to: [school]}
+          - {on_due: true, to: [school]}
   beoordeling:
     label: Beoordeling
     deadlines:
-      - {name: besluit, label: Besluit nemen, met_by: [besluiten], due: {after: 5 werkdagen}}
+      - name: besluit
+        label: Besluit nemen
+        met_by: [besluiten]
+        due: {after: 5 werkdagen}
+        remind: [{before: 2 werkdagen, to: [coordinator]}]
   klaar: {label: Klaar, final: true}
 transitions:
   - {trigger: reageren, label: Reageren, from: wacht, to: beoordeling, roles: [school]}
+  - trigger: aanvullen
+    label: Gegevens aanvullen
+    from: wacht
+    to: wacht
+    roles: [school]
+    inputs: [{name: contactpersoon, kind: text, label: Contactpersoon}]
   - {trigger: besluiten, label: Besluiten, from: beoordeling, to: klaar, roles: [coordinator]}
 """
 CARLA, SAM = "carla@p2.nl", "sam@noordik.nl"
@@ -109,6 +128,107 @@ def test_a_step_that_closed_the_case_opens_it_again(app_: Toetreding, clock: Fix
     assert deadlines(app_, case_id) == {"reactie": "met", "besluit": "open"}
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_steps_are_taken_back_one_after_another(app_: Toetreding, clock: FixedClock) -> None:
+    case_id = opened(app_, clock)
+    app_.fire(case_id, "reageren", actor_ref=SAM)
+    clock.advance(timedelta(days=1))
+    app_.fire(case_id, "besluiten", actor_ref=CARLA)
+    clock.advance(timedelta(hours=1))
+    app_.correct_step(case_id, actor_ref=CARLA, reason="Besluit was voorbarig", seq=3)
+    offered = app_.correctable_row(case_id, app_.person_id(CARLA))
+    assert offered is not None and offered.seq == 2  # the step before is next
+    with pytest.raises(ConflictError, match=r"rij 3 is niet de nieuwste stap .* rij 2"):
+        app_.correct_step(case_id, actor_ref=CARLA, reason="x", seq=3)
+
+    assert app_.correct_step(case_id, actor_ref=CARLA, reason="Reactie hoorde elders", seq=2) == 5
+    case = app_.case(case_id)
+    assert (case.state, case.closed_at, case.revision) == ("wacht", None, 5)
+    assert deadlines(app_, case_id) == {"reactie": "open", "besluit": "cancelled"}
+    [besluit] = [d for d in app_.case_deadlines(case_id) if d.name == "besluit"]
+    assert besluit.reason == "ingetrokken: stap 2 gecorrigeerd"
+    assert corrected_rows(app_.history(case_id)) == {3: 4, 2: 5}
+    assert [h.to_state for h in app_.history(case_id)][-2:] == ["beoordeling", "wacht"]
+
+    clock.advance(timedelta(hours=1))
+    app_.fire(case_id, "reageren", actor_ref=SAM)  # walks on
+    assert app_.case(case_id).state == "beoordeling"
+    assert app_.verify_history().broken is None
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_step_that_stays_in_its_state_is_taken_back_with_its_new_deadline(
+    app_: Toetreding, clock: FixedClock
+) -> None:
+    case_id = opened(app_, clock)
+    [first] = app_.case_deadlines(case_id)
+    app_.fire(case_id, "aanvullen", actor_ref=SAM, inputs={"contactpersoon": "Piet"})
+    assert [(d.status, d.due_date > first.due_date) for d in app_.case_deadlines(case_id)] == [
+        ("cancelled", False),
+        ("open", True),  # the state was entered again: a new term from today
+    ]
+    clock.advance(timedelta(hours=1))
+    app_.correct_step(case_id, actor_ref=CARLA, reason="Aanvulling hoorde bij een ander dossier")
+    assert app_.case(case_id).state == "wacht"
+    assert [(d.status, d.due_date) for d in app_.case_deadlines(case_id)] == [
+        ("open", first.due_date),  # the first term again, with its date
+        ("cancelled", app_.case_deadlines(case_id)[1].due_date),
+    ]
+    assert corrected_rows(app_.history(case_id)) == {2: 3}
+
+
+def test_reminders_follow_the_deadlines_a_correction_opens_and_withdraws(
+    app_: Toetreding, clock: FixedClock, smtp_server: SmtpServer
+) -> None:
+    """The real sweep: a rung is sent once; one dropped because the step met its deadline
+    goes out when the correction opens the deadline again; a withdrawn deadline's waiting
+    reminder is never sent."""
+    channel = SmtpChannel(smtp_server.host, smtp_server.port, security="none")
+    sweep = ReminderSweep(app_, channel, sender="p2 <noreply@p2.nl>", base_url="https://t.nl")
+
+    def beat(moment: datetime) -> None:
+        clock.set(moment)
+        sweep.run(clock.now())
+
+    def sent() -> list[tuple[str, str]]:  # (to, rung)
+        return [
+            (m["To"].addresses[0].addr_spec, str(m[KEY_HEADER]).split("/")[1])
+            for m in smtp_server.messages
+            if str(m[KEY_HEADER]).startswith("deadline-")
+        ]
+
+    case_id = opened(app_, clock)  # 'reactie' due Tuesday 15 September 2026
+    smtp_server.refuse_recipient(SAM, "451 mailbox busy, try later")
+    beat(datetime(2026, 9, 10, 7, 0))  # 3 working days before: fails
+    clock.set(datetime(2026, 9, 10, 10, 0))
+    app_.fire(case_id, "reageren", actor_ref=SAM)  # meets it
+    beat(datetime(2026, 9, 10, 11, 0))  # the failed reminder is dropped
+    smtp_server.accept_recipient(SAM)
+    clock.set(datetime(2026, 9, 11, 9, 0))
+    app_.correct_step(case_id, actor_ref=CARLA, reason="Reactie van een andere school")
+    beat(datetime(2026, 9, 11, 10, 0))
+    assert sent() == [(SAM, "rung-0")]  # now it goes out, once
+    for day in (14, 15, 15):
+        beat(datetime(2026, 9, day, 7, 0))
+    assert sent() == [
+        (SAM, "rung-0"),
+        (SAM, "rung-1"),  # on the day (15 September), once
+    ]
+
+    clock.set(datetime(2026, 9, 15, 10, 0))
+    app_.fire(case_id, "reageren", actor_ref=SAM)  # 'besluit' due Tuesday 22 September
+    smtp_server.refuse_recipient(CARLA, "451 mailbox busy, try later")
+    beat(datetime(2026, 9, 18, 7, 0))  # 2 working days before: fails
+    clock.set(datetime(2026, 9, 18, 9, 0))
+    app_.correct_step(case_id, actor_ref=CARLA, reason="Toch nog niet")
+    smtp_server.accept_recipient(CARLA)
+    for day in (18, 21, 22):
+        beat(datetime(2026, 9, day, 10, 0))
+    assert [to for to, _ in sent()] == [SAM, SAM]  # the withdrawn one's reminder: never
+    [withdrawn] = [row for row in Ledger(app_.store.engine).rows(["skipped"]) if row["deadline_id"]]
+    assert withdrawn["skip_reason"] == "de termijn is ingetrokken: stap 4 gecorrigeerd"
+
+
 def test_who_and_what_may_not_be_corrected_changes_nothing(
     app_: Toetreding, clock: FixedClock
 ) -> None:
@@ -125,7 +245,7 @@ def test_who_and_what_may_not_be_corrected_changes_nothing(
         app_.correct_step(case_id, actor_ref=CARLA, reason="x", seq=1)
     assert (app_.case(case_id), app_.history(case_id), deadlines(app_, case_id)) == before
     app_.correct_step(case_id, actor_ref=CARLA, reason="Foutje")
-    with pytest.raises(InvalidInputError, match="een correctie, geen stap"):
+    with pytest.raises(InvalidInputError, match="het openen van het dossier, geen stap"):
         app_.correct_step(case_id, actor_ref=CARLA, reason="Nog eens")
 
 
@@ -159,16 +279,19 @@ def test_correct_on_the_command_line(
         "2027-01-08",
     )
     run("case", "fire", "1", "reageren", "--as", SAM, "--at", "2027-01-09")
+    run("case", "fire", "1", "besluiten", "--as", CARLA, "--at", "2027-01-09T12:00")
     refused = run("case", "correct", "1", "--reden", "Foutje", "--as", SAM, code=1)
     assert "alleen een coördinator mag een stap corrigeren" in refused
+    out = run("case", "correct", "1", "--reden", "Te vroeg besloten", "--as", CARLA)
+    assert "rij 3 gecorrigeerd (rij 4); weer in Beoordeling" in out
     out = run("case", "correct", "1", "--reden", "Verkeerde school", "--as", CARLA)
-    assert "rij 2 gecorrigeerd (rij 3); weer in Wacht op reactie" in out
+    assert "rij 2 gecorrigeerd (rij 5); weer in Wacht op reactie" in out
     shown = run("case", "show", "1")
-    assert "gecorrigeerd (zie rij 3)" in shown
+    assert "gecorrigeerd (zie rij 5)" in shown and "gecorrigeerd (zie rij 4)" in shown
     assert "stap in rij 2 gecorrigeerd: terug naar 'Wacht op reactie'" in shown
     assert "toelichting: Verkeerde school" in shown
     history = run_json("case", "show", "1")["history"]
-    assert [h["corrected_by"] for h in history] == [None, 3, None]
+    assert [h["corrected_by"] for h in history] == [None, 5, 4, None, None]
 
 
 def test_correct_through_the_api_once_per_idempotency_key(client: TestClient) -> None:

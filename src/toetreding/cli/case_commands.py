@@ -181,19 +181,23 @@ def case_correct(
     reason: str = typer.Option(..., "--reden", help="Waarom de stap niet klopte"),
     actor: str = typer.Option(..., "--as", help="Wie corrigeert (een coördinator)"),
     row: int | None = typer.Option(
-        None, "--rij", help="De rij die u bedoelt; geweigerd als die niet de nieuwste is"
+        None,
+        "--rij",
+        help="De rij die u bedoelt; geweigerd als die niet de nieuwste stap is die nog staat",
     ),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Neem de nieuwste stap van een dossier terug (met een reden): het dossier gaat terug
-    naar de stap ervoor, termijnen gaan mee; de geschiedenis houdt beide rijen."""
+    naar de stap ervoor, termijnen gaan mee; de geschiedenis houdt beide rijen. Nog eens:
+    dan de stap daarvoor."""
     app_ = service(ctx)
     seq = app_.correct_step(
         case_id, actor_ref=actor, reason=reason, seq=row, at=past_moment(ctx, at)
     )
     view = app_.view(case_id)
+    corrected = next(row for row, by in corrected_rows(view.history).items() if by == seq)
     console.print(
-        f"Dossier {case_id}: rij {seq - 1} gecorrigeerd (rij {seq}); weer in "
+        f"Dossier {case_id}: rij {corrected} gecorrigeerd (rij {seq}); weer in "
         f"[bold]{view.state.label}[/].",
         highlight=False,
     )

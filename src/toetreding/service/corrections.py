@@ -8,32 +8,18 @@ from toetreding._exceptions import ConflictError, InvalidInputError, RoleNotAllo
 from toetreding.clock import as_aware, local
 from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
-from toetreding.store import CORRECTED, CORRECTION, MOVED, HistoryEntry
+from toetreding.store import CORRECTION, MOVED, HistoryEntry, corrected_rows, standing
+
+__all__ = ["CORRECTION_ROLES", "CorrectionService", "corrected_rows", "standing"]
 
 CORRECTION_ROLES = ("coordinator",)  # who may take a step back
 # What a row outside the protocol's steps is, as a refused correction names it.
-_ROW_KINDS = {CORRECTION: "een correctie", MOVED: "het overzetten naar een andere versie"}
+_ROW_KINDS = {MOVED: "het overzetten naar een andere versie"}
 
 
-def corrected_rows(history: list[HistoryEntry]) -> dict[int, int]:
-    """Per corrected row's seq, the seq of the row that corrected it."""
-    return {
-        int(entry.payload[CORRECTED]): entry.seq
-        for entry in history
-        if entry.trigger == CORRECTION and CORRECTED in entry.payload
-    }
-
-
-def standing(history: list[HistoryEntry]) -> list[HistoryEntry]:
-    """The rows that still count for guards and deadlines: without corrected steps and
-    the corrections themselves."""
-    undone = corrected_rows(history)
-    return [
-        entry
-        for entry in history
-        if entry.seq not in undone
-        and not (entry.trigger == CORRECTION and CORRECTED in entry.payload)
-    ]
+def _newest_standing(history: list[HistoryEntry]) -> HistoryEntry:
+    """The newest row that was not taken back (and is no correction itself)."""
+    return standing(history)[-1]
 
 
 def _is_step(spec: ProtocolSpec, entry: HistoryEntry) -> bool:
@@ -44,14 +30,15 @@ def _is_step(spec: ProtocolSpec, entry: HistoryEntry) -> bool:
 
 
 class CorrectionService(ServiceBase):
-    """Taking back the newest step of a case."""
+    """Taking back the newest standing step of a case, and the one before it, and so on."""
 
     def correctable_row(self, case_id: int, person_id: int) -> HistoryEntry | None:
-        """The newest row of the case, if this person may take it back now (to offer it)."""
+        """The newest standing row of the case, if this person may take it back now (to
+        offer it)."""
         loaded = self.store.case_for_actor(case_id, person_id)
         if not loaded.roles & set(CORRECTION_ROLES):
             return None
-        newest = self.store.history(case_id)[-1]
+        newest = _newest_standing(self.store.history(case_id))
         return newest if _is_step(self.spec_of(loaded.case), newest) else None
 
     def correct_step(
@@ -63,8 +50,9 @@ class CorrectionService(ServiceBase):
         seq: int | None = None,
         at: datetime | None = None,
     ) -> int:
-        """Take back the case's newest step (``seq``, when given, must be it): the case
-        returns to the state before it, its deadlines follow; returns the correction's row."""
+        """Take back the case's newest standing step (``seq``, when given, must be it): the
+        case returns to the state before it, its deadlines follow; returns the correction's
+        row. A step taken back no longer stands, so the step before it is next."""
         reason = reason.strip()
         if not reason:
             raise InvalidInputError("geef een reden voor de correctie")
@@ -81,12 +69,11 @@ class CorrectionService(ServiceBase):
                 state=spec.states[case.state].label,
             )
         role = next(r for r in CORRECTION_ROLES if r in loaded.roles)
-        history = self.store.history(case_id)
-        newest = history[-1]
+        newest = _newest_standing(self.store.history(case_id))
         if seq is not None and seq != newest.seq:
             raise ConflictError(
-                f"rij {seq} is niet de nieuwste stap van dossier {case_id} (dat is rij "
-                f"{newest.seq}); alleen de nieuwste stap kan worden gecorrigeerd"
+                f"rij {seq} is niet de nieuwste stap van dossier {case_id} die nog staat (dat "
+                f"is rij {newest.seq}); alleen die kan worden gecorrigeerd"
             )
         if not _is_step(spec, newest):
             what = (

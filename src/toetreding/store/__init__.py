@@ -14,7 +14,7 @@ from toetreding.store.calendar import (
     VacationEntry,
     VacationRecord,
 )
-from toetreding.store.corrections import CORRECTED, CORRECTION
+from toetreding.store.corrections import CORRECTED, CORRECTION, corrected_rows, standing
 from toetreding.store.database import (
     make_engine,
     migrate,
@@ -190,3 +190,6 @@ __all__ += [
     "MeetingStore",
     "PackSendingRecord",
 ]
+
+# corrections: which history rows still stand
+__all__ += ["corrected_rows", "standing"]

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, exists, select, update
 from toetreding._exceptions import ConcurrentUpdateError
 from toetreding.clock import local
 from toetreding.store._common import CASES, DEADLINES, EVENTS, REMINDERS, SCHOOLS
+from toetreding.store.corrections import standing
 from toetreding.store.history_chain import append_event
 from toetreding.store.ledger import WAITING
 from toetreding.store.tables import DeadlineStatus, ReminderStatus
@@ -43,6 +44,13 @@ class OpenDeadline:
     protocol_version: int
     region: str
     payloads: list[dict[str, Any]]  # the case's history payloads, oldest first
+
+
+@dataclass(frozen=True)
+class _Event:
+    seq: int
+    trigger: str
+    payload: dict[str, Any]
 
 
 #: Computes new dates for open deadlines from the calendar as saved: id -> (due, note).
@@ -73,12 +81,16 @@ def open_deadlines(connection: Connection, *where: ColumnElement[bool]) -> list[
     payloads: dict[int, list[dict[str, Any]]] = {}
     if rows:
         events = (
-            select(EVENTS.c.case_id, EVENTS.c.payload)
+            select(EVENTS.c.case_id, EVENTS.c.seq, EVENTS.c.trigger, EVENTS.c.payload)
             .where(EVENTS.c.case_id.in_({row.case_id for row in rows}))
             .order_by(EVENTS.c.case_id, EVENTS.c.seq)
         )
-        for case_id, payload in connection.execute(events):
-            payloads.setdefault(case_id, []).append(payload or {})
+        history: dict[int, list[_Event]] = {}
+        for case_id, seq, trigger, payload in connection.execute(events):
+            history.setdefault(case_id, []).append(_Event(seq, trigger, payload or {}))
+        # Only the rows that still stand: a step taken back gave no input.
+        for case_id, events_of_case in history.items():
+            payloads[case_id] = [event.payload for event in standing(events_of_case)]
     return [
         OpenDeadline(*row[:5], row[5] or "", *row[6:9], str(row[9]), payloads.get(row.case_id, []))
         for row in rows

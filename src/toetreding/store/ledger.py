@@ -34,7 +34,7 @@ from toetreding.store._common import (
     SCHOOLS,
 )
 from toetreding.store.handover_plan import HandoverBatch
-from toetreding.store.reminder_plan import PlanningBatch
+from toetreding.store.reminder_plan import CLOSED_SKIP, PlanningBatch
 from toetreding.store.tables import DeadlineStatus, ReminderStatus
 
 MAX_BACKOFF = timedelta(hours=1)
@@ -106,7 +106,7 @@ class Ledger:
                 .where(REMINDERS.c.status.in_(WAITING), REMINDERS.c.deadline_id.in_(closed))
                 .values(
                     status=ReminderStatus.SKIPPED.value,
-                    skip_reason="de termijn is intussen gehaald of vervallen",
+                    skip_reason=CLOSED_SKIP,
                     next_attempt_at=None,
                 )
             )

@@ -21,6 +21,11 @@ from toetreding.clock import local
 from toetreding.store._common import CASES, DEADLINES, MEMBERSHIPS, PEOPLE, REMINDERS
 from toetreding.store.tables import DeadlineStatus, ReminderStatus
 
+#: Why a reminder not yet sent is skipped when its deadline was met, waived or closed
+#: (``Ledger.drop_closed``). Should the deadline open again (a correction took back the
+#: step that closed it), the planner may plan that reminder again.
+CLOSED_SKIP = "de termijn is intussen gehaald of vervallen"
+
 
 @dataclass(frozen=True)
 class LadderDeadline:
@@ -105,7 +110,10 @@ class PlanningBatch:
         return [(row[0], row[1]) for row in self._connection.execute(query)]
 
     def record(self, reminders: Iterable[NewReminder], at: datetime) -> None:
-        """Insert ledger rows; one that exists already (same key) is left as it is."""
+        """Insert ledger rows; one that exists already (same key) is left as it is, unless
+        it was skipped because its deadline had closed (``CLOSED_SKIP``) and the deadline
+        is open again: then it is planned anew (sent once, or skipped for today's reason).
+        A row sent, waiting or skipped for another reason stays as it is."""
         rows = [
             {
                 "deadline_id": r.deadline_id,
@@ -123,17 +131,36 @@ class PlanningBatch:
                 "next_attempt_at": None if r.skip_reason else at,
                 "created_at": at,
             }
-            for r in reminders
+            for r in _once_per_key(reminders)
         ]
         if not rows:
             return
-        insert = pg_insert if self.postgres else sqlite_insert
-        self._connection.execute(insert(REMINDERS).values(rows).on_conflict_do_nothing())
+        insert = (pg_insert if self.postgres else sqlite_insert)(REMINDERS).values(rows)
+        statement = insert.on_conflict_do_update(
+            index_elements=["deadline_id", "rung", "person_id", "due_date"],
+            set_={
+                "status": insert.excluded.status,
+                "skip_reason": insert.excluded.skip_reason,
+                "next_attempt_at": insert.excluded.next_attempt_at,
+            },
+            where=(REMINDERS.c.status == ReminderStatus.SKIPPED.value)
+            & (REMINDERS.c.skip_reason == CLOSED_SKIP),
+        )
+        self._connection.execute(statement)
 
     def set_next_look(self, deadline_id: int, day: date | None) -> None:
         self._connection.execute(
             update(DEADLINES).where(DEADLINES.c.id == deadline_id).values(next_reminder_on=day)
         )
+
+
+def _once_per_key(reminders: Iterable[NewReminder]) -> list[NewReminder]:
+    """The first of each ledger key (a person holding two roles a rung goes to gets it
+    once), as one ``INSERT … ON CONFLICT DO UPDATE`` may touch a row only once."""
+    seen: dict[tuple[int, int, int, date], NewReminder] = {}
+    for r in reminders:
+        seen.setdefault((r.deadline_id, r.rung, r.person_id, r.due_date), r)
+    return list(seen.values())
 
 
 def _local_date(moment: datetime) -> date:

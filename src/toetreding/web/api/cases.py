@@ -160,13 +160,15 @@ async def fire(
 
 
 class CorrectionCreate(BaseModel):
-    """A correction of the case's newest step."""
+    """A correction of the case's newest step that still stands."""
 
     model_config = ConfigDict(extra="forbid")
 
     reden: str = Field(min_length=1, max_length=2000, description="Waarom de stap niet klopte")
     rij: int | None = Field(
-        default=None, ge=1, description="De rij die u bedoelt; 409 als die niet de nieuwste is"
+        default=None,
+        ge=1,
+        description="De rij die u bedoelt; 409 als die niet de nieuwste stap is die nog staat",
     )
 
 
@@ -177,8 +179,9 @@ class CorrectionCreate(BaseModel):
     description=(
         "Een coördinator neemt de nieuwste stap van het dossier terug, met een reden: het "
         "dossier gaat terug naar de stap ervoor, termijnen gaan mee, en de geschiedenis houdt "
-        "de gecorrigeerde rij en de correctie. Andere rollen krijgen 422. / A coordinator "
-        "takes back the case's newest step, with a reason; both rows stay in the history."
+        "de gecorrigeerde rij en de correctie. Nog eens: dan de stap daarvoor. Andere rollen "
+        "krijgen 422. / A coordinator takes back the case's newest step that still stands, "
+        "with a reason; both rows stay in the history; again: the step before it."
     ),
     responses=errors(401, 403, 404, 409, 422, refusal=True),
     openapi_extra={
