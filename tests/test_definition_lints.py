@@ -152,7 +152,7 @@ def test_an_error_is_still_an_error_not_a_warning() -> None:
 
 def test_validate_warns_and_strict_fails(tmp_path: Path) -> None:
     file = tmp_path / "lint.yaml"
-    file.write_text(edit(CLEAN, "    outcome: partner\n", "    outcome: aangesloten\n"))
+    file.write_text(edit(CLEAN, "    outcome: partner\n", "    outcome: uitgesteld\n"))
     out = run("protocol", "validate", str(file))
     assert "1 waarschuwing" in out and f"{file}:" in out and "geen besluitbrief" in out
     assert "geen besluitbrief" in run("protocol", "validate", "--strict", str(file), code=1)

@@ -31,7 +31,7 @@ from toetreding.definition import (
     load_protocol_text,
 )
 from toetreding.definition.lints import lint_protocol_text
-from toetreding.documents import OUTCOMES
+from toetreding.documents import letter_outcomes
 from toetreding.frameworks import FrameworkRegistry
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def validate(
         try:
             text = file.read_text(encoding="utf-8")
             spec, warnings = lint_protocol_text(
-                text, str(file), letters=OUTCOMES, frameworks=frameworks
+                text, str(file), letters=letter_outcomes(), frameworks=frameworks
             )
             if spec.migration is not None:
                 earlier = known.get((spec.id, spec.migration.from_version))
@@ -155,7 +155,7 @@ def publish(
         highlight=False,
     )
     _, warnings = lint_protocol_text(
-        text, str(file), letters=OUTCOMES, frameworks=_framework_ids(ctx)
+        text, str(file), letters=letter_outcomes(), frameworks=_framework_ids(ctx)
     )
     for warning in warnings:
         console.print(f"  waarschuwing: {warning}", highlight=False, markup=False)

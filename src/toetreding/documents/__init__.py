@@ -23,10 +23,18 @@ from toetreding.documents.context import (
     Interview,
     Letterhead,
     Outcome,
+    OutcomeLetter,
+    RecordedFact,
     ScaleLevel,
     Signatory,
 )
-from toetreding.documents.render import render_html, render_pdf, template_name
+from toetreding.documents.render import (
+    letter_outcomes,
+    outcome_letters,
+    render_html,
+    render_pdf,
+    template_name,
+)
 
 __all__ = [
     "CORRECTION_ADOPTED",
@@ -46,8 +54,12 @@ __all__ = [
     "Interview",
     "Letterhead",
     "Outcome",
+    "OutcomeLetter",
+    "RecordedFact",
     "ScaleLevel",
     "Signatory",
+    "letter_outcomes",
+    "outcome_letters",
     "render_html",
     "render_pdf",
     "template_name",

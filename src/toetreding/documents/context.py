@@ -362,7 +362,43 @@ class DecisionLetter:
         return OUTCOME_LABELS[self.outcome]
 
 
-Document = ArguedDecision | AuditReport | DecisionLetter
+# --- a protocol without an internal audit: the decision letter on the step alone ----------
+
+
+@dataclass(frozen=True)
+class RecordedFact:
+    """What the decision recorded, as the reader sees it: ('Startdatum van de pilot',
+    '01-09-2026')."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutcomeLetter:
+    """The decision that led a case into an ``outcome`` of a protocol without an internal
+    audit (the mbo institution joining, the Rijnland pilot, po-Groningen): the step, its
+    note and what it recorded. One template per outcome (``uitkomstbrief_<outcome>``);
+    Partnerschap 2's :class:`DecisionLetter` rests on the audit committee's advice instead.
+    """
+
+    letterhead: Letterhead
+    school_name: str
+    case_id: int
+    date: dt.date  # the date of the letter (and of the decision)
+    outcome: str  # the outcome's name: picks the template, never printed
+    outcome_label: str  # the protocol's label of the state the decision led to
+    step_label: str  # the protocol's label of the step: 'Besluit: de instelling sluit aan'
+    signed_by: Signatory
+    reasoning: str = ""  # the step's note, when it has one
+    facts: tuple[RecordedFact, ...] = ()
+    school_board: str | None = None
+
+    def __post_init__(self) -> None:
+        _require(_filled(self.outcome_label), "de brief mist de uitkomst van het besluit")
+
+
+Document = ArguedDecision | AuditReport | DecisionLetter | OutcomeLetter
 """Anything :func:`toetreding.documents.render_html` renders."""
 
 

@@ -5,6 +5,8 @@
 * the decision letter: the case's latest decision into a state with an admission outcome,
   with the advice of the final report, the reason to deviate from it if any, and for a
   volgschool the deficiencies and the re-audit deadline;
+* the decision letter of a protocol without an audit (:class:`OutcomeLetter`): the step that
+  led to the case's latest outcome, with its note and what it recorded;
 * the steering group's argued decision (step 3): the latest step that records the
   steering group's decision document (``besluit_stuurgroep``), with its conditions
   (``voorwaarden``) when the school may start.
@@ -18,6 +20,7 @@ from typing import Any
 from toetreding._exceptions import NotFoundError
 from toetreding.audits import AdviceView, AuditDesk
 from toetreding.clock import as_aware, local
+from toetreding.definition import InputKind, ProtocolSpec
 from toetreding.documents.context import (
     CORRECTION_ADOPTED,
     CORRECTION_NOT_ADOPTED,
@@ -33,11 +36,14 @@ from toetreding.documents.context import (
     Finding,
     Interview,
     Letterhead,
+    OutcomeLetter,
+    RecordedFact,
     ScaleLevel,
     Signatory,
 )
+from toetreding.documents.render import outcome_letters
 from toetreding.frameworks import FrameworkSpec
-from toetreding.service import CaseView, Toetreding
+from toetreding.service import CaseView, Toetreding, standing
 from toetreding.store import HistoryEntry
 
 DECISION_DOCUMENT = "besluit_stuurgroep"  # the input that carries the step-3 decision
@@ -96,9 +102,12 @@ def _outcome(view: CaseView, entry: HistoryEntry) -> str | None:
     return state.outcome if state else None
 
 
-def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter:
-    """The letter for the case's latest admission decision."""
+def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter | OutcomeLetter:
+    """The letter for the case's latest admission decision: on the audit's advice when the
+    protocol has an internal audit, else on the step alone."""
     view = desk.app.view(case_id)
+    if view.spec.audit is None:
+        return outcome_letter(view)
     decision = _latest(view, lambda h: _outcome(view, h) in OUTCOMES, "toelatingsbesluit")
     outcome = _outcome(view, decision)
     assert outcome in OUTCOMES
@@ -128,6 +137,65 @@ def decision_letter(desk: AuditDesk, case_id: int) -> DecisionLetter:
         reaudit_deadline=_reaudit_deadline(view, decision) if outcome == "volgschool" else None,
         support=str(decision.payload.get(SUPPORT) or "").strip() if outcome == "volgschool" else "",
     )
+
+
+def outcome_letter(view: CaseView) -> OutcomeLetter:
+    """The letter for the step that led the case into its latest outcome (the row that
+    entered it, not a later step within it, such as po-Groningen's yearly plan)."""
+    decision = _entered_outcome(view)
+    spec = view.specs_of(decision)[1]
+    outcome = _outcome(view, decision) or ""
+    state = spec.states[decision.to_state]
+    if outcome not in outcome_letters():
+        raise NotFoundError(f"voor de uitkomst '{state.label}' is er (nog) geen besluitbrief")
+    step = next((t for t in spec.transitions if t.trigger == decision.trigger), None)
+    return OutcomeLetter(
+        letterhead=_letterhead(view),
+        school_name=view.school.name,
+        school_board=view.school.board,
+        case_id=view.case.id,
+        date=local(decision.at).date(),
+        outcome=outcome,
+        outcome_label=state.label,
+        step_label=step.label if step else state.label,
+        signed_by=_signatory(view, decision),
+        reasoning=decision.note or "",
+        facts=_recorded_facts(spec, decision),
+    )
+
+
+def _entered_outcome(view: CaseView) -> HistoryEntry:
+    rows = standing(view.history)
+    entered = [
+        row
+        for before, row in zip([None, *rows], rows, strict=False)
+        if _outcome(view, row) is not None
+        and (before is None or _outcome(view, before) != _outcome(view, row))
+    ]
+    if not entered:
+        raise NotFoundError(f"dossier {view.case.id} heeft nog geen besluit met een uitkomst")
+    return entered[-1]
+
+
+_SHOWN = {InputKind.TEXT, InputKind.DATE, InputKind.NUMBER, InputKind.SCHOOL_YEAR}
+
+
+def _recorded_facts(spec: ProtocolSpec, decision: HistoryEntry) -> tuple[RecordedFact, ...]:
+    """What the step recorded beside its note, in the order the step asks it: texts,
+    dates, numbers and school years (files and confirmations are in the dossier)."""
+    step = next((t for t in spec.transitions if t.trigger == decision.trigger), None)
+    facts = []
+    for wanted in step.inputs if step else ():
+        value = decision.payload.get(wanted.name)
+        if wanted.kind not in _SHOWN or value in (None, ""):
+            continue
+        shown = (
+            date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+            if (wanted.kind is InputKind.DATE)
+            else str(value)
+        )
+        facts.append(RecordedFact(wanted.label, shown))
+    return tuple(facts)
 
 
 def argued_decision(app: Toetreding, case_id: int) -> ArguedDecision:

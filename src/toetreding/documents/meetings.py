@@ -20,7 +20,7 @@ from toetreding.audits import AuditDesk
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
 from toetreding.documents import from_case
-from toetreding.documents.context import OUTCOMES, AuditReport, Document, Letterhead
+from toetreding.documents.context import AuditReport, Document, Letterhead
 from toetreding.documents.environment import environment
 from toetreding.documents.render import pdf_from_html, render_pdf
 from toetreding.service import MeetingView, artefact_labels
@@ -191,13 +191,11 @@ def _outcome(spec: ProtocolSpec, state: str) -> str | None:
 def _latest_is(history: list[HistoryEntry], spec: ProtocolSpec, at: dt.datetime, name: str) -> bool:
     """Whether the letter ``name`` is about the row written at ``at`` (the newest one of
     its kind): the argued decision follows the newest row with the stuurgroep's decision
-    document, the decision letter the newest row into an outcome."""
+    document, the decision letter the newest row into an outcome (any protocol's)."""
     if name == "besluit-stuurgroep":
         rows = [h for h in history if "besluit_stuurgroep" in h.payload]
     else:
         # .get: a case moved from an earlier version keeps rows in that version's states,
         # none of them an outcome (a closed case is never moved)
-        rows = [
-            h for h in history if getattr(spec.states.get(h.to_state), "outcome", None) in OUTCOMES
-        ]
+        rows = [h for h in history if getattr(spec.states.get(h.to_state), "outcome", None)]
     return bool(rows) and rows[-1].at == at

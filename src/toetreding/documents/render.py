@@ -6,13 +6,22 @@ The template follows from the document's type (and, for a decision letter, its o
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from toetreding._exceptions import ConfigurationError
-from toetreding.documents.context import ArguedDecision, AuditReport, DecisionLetter, Document
+from toetreding.documents.context import (
+    OUTCOMES,
+    ArguedDecision,
+    AuditReport,
+    DecisionLetter,
+    Document,
+    OutcomeLetter,
+)
 from toetreding.documents.environment import environment
 
 SUFFIX = ".html.j2"
+OUTCOME_LETTER = "uitkomstbrief_"  # + the outcome: the letter of a protocol without an audit
 
 
 def template_name(document: Document) -> str:
@@ -23,7 +32,26 @@ def template_name(document: Document) -> str:
         return f"toetsingsrapport{SUFFIX}"
     if isinstance(document, DecisionLetter):
         return f"besluitbrief_{document.outcome}{SUFFIX}"
+    if isinstance(document, OutcomeLetter):
+        return f"{OUTCOME_LETTER}{document.outcome}{SUFFIX}"
     raise TypeError(f"no template for {type(document).__name__}")
+
+
+def outcome_letters() -> frozenset[str]:
+    """The outcomes of protocols without an audit that the package has a letter for."""
+    folder = resources.files("toetreding.documents").joinpath("templates")
+    names = [entry.name for entry in folder.iterdir()]
+    return frozenset(
+        name.removeprefix(OUTCOME_LETTER).removesuffix(SUFFIX)
+        for name in names
+        if name.startswith(OUTCOME_LETTER) and name.endswith(SUFFIX)
+    )
+
+
+def letter_outcomes() -> frozenset[str]:
+    """Every outcome a decision letter exists for: Partnerschap 2's (on the audit's advice)
+    and those of protocols without an audit. The domain lints warn about the others."""
+    return frozenset(OUTCOMES) | outcome_letters()
 
 
 def render_html(document: Document, templates_dir: Path | None = None) -> str:

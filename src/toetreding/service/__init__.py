@@ -29,7 +29,7 @@ from toetreding.service.cases import (
     deadline_line,
     deadline_status,
 )
-from toetreding.service.corrections import CORRECTION_ROLES, corrected_rows
+from toetreding.service.corrections import CORRECTION_ROLES, corrected_rows, standing
 from toetreding.service.deadlines import (
     AUTOMATIC,
     DEADLINE_ROLES,
@@ -130,5 +130,6 @@ __all__ = [
     "parse_day",
     "parse_time",
     "request_digest",
+    "standing",
     "token_hash",
 ]

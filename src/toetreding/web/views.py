@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from toetreding._exceptions import AdminOnly, DefinitionProblem
 from toetreding.definition import ProtocolSpec, TransitionSpec
 from toetreding.definition.lints import lint_protocol_text
-from toetreding.documents import OUTCOMES
+from toetreding.documents import letter_outcomes
 from toetreding.files import ACCEPT_ATTRIBUTE, ACCEPTED_TEXT, describe_size
 from toetreding.service import CaseView, Toetreding
 from toetreding.web.access import Viewer
@@ -62,6 +62,8 @@ def protocol_warnings(
 ) -> tuple[ProtocolSpec, list[DefinitionProblem]]:
     """Load protocol text (raises ``DefinitionError``) with its domain warnings by line."""
     frameworks = {f.framework_id for f in context.desk.frameworks.list(None)}
-    spec, warnings = lint_protocol_text(text, filename, letters=OUTCOMES, frameworks=frameworks)
+    spec, warnings = lint_protocol_text(
+        text, filename, letters=letter_outcomes(), frameworks=frameworks
+    )
     context.service.check_against_earlier(spec, text, filename)
     return spec, warnings

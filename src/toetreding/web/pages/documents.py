@@ -23,6 +23,7 @@ from toetreding.documents import (
     ArguedDecision,
     DecisionLetter,
     Document,
+    OutcomeLetter,
     from_case,
     render_html,
     render_pdf,
@@ -171,7 +172,7 @@ def _letter(desk: AuditDesk, case_id: int, name: str) -> Letter | None:
 
 
 def _detail(document: Document) -> str:
-    if isinstance(document, DecisionLetter):
+    if isinstance(document, DecisionLetter | OutcomeLetter):
         return document.outcome_label
     if isinstance(document, ArguedDecision):
         return "traject ingezet" if document.admitted_to_trajectory else "traject niet ingezet"
