@@ -119,6 +119,24 @@ def part2_with_noordik(app: Toetreding, school_contact: str) -> None:
     )
 
 
+def walk_to_audit(app: Toetreding, case: int, stuurgroep: str, school: str) -> None:
+    """Walk a Partnerschap 2 case to the planned audit, today being the audit day."""
+    walk = [
+        ("orientatie_afronden", stuurgroep, {"verslag_orientatie": "v.pdf"}),
+        ("zelfevaluatie_indienen", school, {"zelfevaluatie": "z.pdf", "paginas": 8}),
+        ("traject_inzetten", stuurgroep, {"besluit_stuurgroep": "b.pdf", "voorwaarden": "v"}),
+        ("voorwaarden_accepteren", school, {"akkoord": "ja", "akkoordverklaring": "a.pdf"}),
+        ("plan_van_aanpak_indienen", school, {"plan_van_aanpak": "p.pdf"}),
+        ("audit_aanvragen", school, {"vervolgzelfevaluatie": "vz.pdf"}),
+    ]
+    for trigger, actor, inputs in walk:
+        app.fire(
+            case, trigger, actor_ref=actor, inputs=with_pdfs(app, case, trigger, inputs), note="n"
+        )
+    today = app.clock.now().date()
+    app.fire(case, "audit_inplannen", actor_ref=stuurgroep, inputs={"auditdatum": today})
+
+
 # --- uploaded files ---------------------------------------------------------------------------
 
 

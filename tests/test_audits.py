@@ -15,7 +15,13 @@ from toetreding.documents import from_case, render_html, render_pdf
 from toetreding.store.tables import SchoolUpdate
 
 from .conftest import PROTOCOLS
-from .helpers import NVAO_CRITERIA, nvao_scores, part2_with_noordik, record_audit, with_pdfs
+from .helpers import (
+    NVAO_CRITERIA,
+    nvao_scores,
+    part2_with_noordik,
+    record_audit,
+    walk_to_audit,
+)
 
 STUURGROEP = "stuurgroep@p2.example"
 CHAIR = "voorzitter@saxion.example"
@@ -45,20 +51,7 @@ def case_id(app: Toetreding) -> int:
     case = app.open_case(
         school_ref="NOORD1", protocol_id="partnerschap2", actor_ref="coordinator@p2.example"
     )
-    walk = [
-        ("orientatie_afronden", STUURGROEP, {"verslag_orientatie": "v.pdf"}),
-        ("zelfevaluatie_indienen", SCHOOL, {"zelfevaluatie": "z.pdf", "paginas": 8}),
-        ("traject_inzetten", STUURGROEP, {"besluit_stuurgroep": "b.pdf", "voorwaarden": "v"}),
-        ("voorwaarden_accepteren", SCHOOL, {"akkoord": "ja", "akkoordverklaring": "a.pdf"}),
-        ("plan_van_aanpak_indienen", SCHOOL, {"plan_van_aanpak": "p.pdf"}),
-        ("audit_aanvragen", SCHOOL, {"vervolgzelfevaluatie": "vz.pdf"}),
-    ]
-    for trigger, actor, inputs in walk:
-        app.fire(
-            case, trigger, actor_ref=actor, inputs=with_pdfs(app, case, trigger, inputs), note="n"
-        )
-    today = app.clock.now().date()
-    app.fire(case, "audit_inplannen", actor_ref=STUURGROEP, inputs={"auditdatum": today})
+    walk_to_audit(app, case, STUURGROEP, SCHOOL)
     return case
 
 

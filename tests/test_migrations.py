@@ -46,6 +46,7 @@ TABLES = {
     "events",
     "deadlines",
     "frameworks",
+    "advice_rules",
     "audits",
     "audit_members",
     "audit_interviews",

@@ -15,6 +15,7 @@ The format is in ``model.py``, its checks in ``checks.py`` (each kind of conditi
 """
 
 from toetreding.advice.checks import check_against, check_rules
+from toetreding.advice.conditions import criterion_words
 from toetreding.advice.engine import Advice, advise
 from toetreding.advice.model import AdviceId, AdviceRulesSpec, AtLeastSpec, OutcomeSpec, WhenSpec
 from toetreding.advice.registry import (
@@ -38,6 +39,7 @@ __all__ = [
     "advise",
     "check_against",
     "check_rules",
+    "criterion_words",
     "load_advice_file",
     "load_advice_text",
 ]

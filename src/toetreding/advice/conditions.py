@@ -46,7 +46,7 @@ class ScoredAudit:
     def says(self, criterion_id: str, *, required: str | None = None) -> str:
         """``2.1 Kwantiteit is onvoldoende — reparabel op korte termijn`` (+ the requirement)."""
         criterion = self.framework.criterion(criterion_id)
-        text = f"{_criterion_words(criterion)} is {self.level(self.scores[criterion_id])}"
+        text = f"{criterion_words(criterion)} is {self.level(self.scores[criterion_id])}"
         return f"{text} (ten minste {self.level(required)} vereist)" if required else text
 
 
@@ -152,7 +152,7 @@ if set(CONDITIONS) != set(WhenSpec.model_fields):  # pragma: no cover - caught o
 # --- words -----------------------------------------------------------------------------------
 
 
-def _criterion_words(criterion: CriterionSpec) -> str:
+def criterion_words(criterion: CriterionSpec) -> str:
     """``2.1 Kwantiteit``; a criterion named by its title reads as the title alone
     (``gerealiseerd niveau``)."""
     if criterion.id.replace("_", " ") == criterion.title.lower():

@@ -1,5 +1,6 @@
 """Internal audits: committee, interviews, findings per criterion, reports and corrections."""
 
+from toetreding.audits.advice_rules import PublishedAdvice, rules_name
 from toetreding.audits.advice_view import AdviceView
 from toetreding.audits.committee import committee_warnings
 from toetreding.audits.desk import AuditDesk
@@ -16,7 +17,9 @@ __all__ = [
     "FrameDesk",
     "FrameView",
     "NewFinding",
+    "PublishedAdvice",
     "ReportComparison",
     "committee_warnings",
+    "rules_name",
     "scores_sheet",
 ]

@@ -33,9 +33,19 @@ class DeskBase:
     frameworks: FrameworkStore
 
     def _advice(
-        self, audit_spec: AuditSpec, framework: FrameworkSpec, findings: dict[str, FindingPublic]
+        self,
+        audit: AuditPublic,
+        case: CaseRecord,
+        framework: FrameworkSpec,
+        findings: dict[str, FindingPublic],
     ) -> AdviceView | None:
         """The advice the findings give; AuditDesk applies the protocol's advice rules."""
+        raise NotImplementedError
+
+    def _pin_advice(
+        self, case: CaseRecord, audit_spec: AuditSpec, moment: datetime
+    ) -> tuple[str, int] | None:
+        """The advice rules an audit opens with (``advice_rules.AdviceRulesDesk``)."""
         raise NotImplementedError
 
     # --- the case and its audits ----------------------------------------------------------

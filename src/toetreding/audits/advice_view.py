@@ -12,6 +12,7 @@ class AdviceView:
     label: str
     reasons: tuple[str, ...]
     deciding: tuple[str, ...]  # criterion ids that decided it
+    rules: str = ""  # "adviesregels <titel> versie N"; empty in reports before it was kept
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -19,6 +20,7 @@ class AdviceView:
             "label": self.label,
             "reasons": list(self.reasons),
             "deciding": list(self.deciding),
+            "rules": self.rules,
         }
 
     @classmethod
@@ -28,4 +30,5 @@ class AdviceView:
             label=str(data["label"]),
             reasons=tuple(data.get("reasons", ())),
             deciding=tuple(data.get("deciding", ())),
+            rules=str(data.get("rules", "")),
         )

@@ -30,7 +30,8 @@ class CommitteeDesk(DeskBase):
                 "afgesloten met het definitieve rapport"
             )
         framework, own = self.framework_for(case, audit_spec.framework, moment)
-        return self.audits.open_audit(case_id, framework.key, own, person_id, moment)
+        rules = self._pin_advice(case, audit_spec, moment) if framework.scored else None
+        return self.audits.open_audit(case_id, framework.key, own, person_id, moment, rules)
 
     def add_member(
         self,

@@ -114,6 +114,9 @@ COMMANDS = {
     "framework": Entry(
         "framework_commands", "app", "Kwaliteitskaders bekijken, controleren en laden."
     ),
+    "advice": Entry(
+        "advice_commands", "app", "Adviesregels bekijken en per partnerschap publiceren."
+    ),
     "partnership": Entry("setup_commands", "partnership_app", "Partnerschappen beheren."),
     "school": Entry("setup_commands", "school_app", "Kandidaat-scholen beheren."),
     "person": Entry("setup_commands", "person_app", "Personen en hun rollen beheren."),

@@ -217,6 +217,8 @@ def print_advice(advice: AdviceView) -> None:
     console.print(f"[bold]Advies: {advice.label}[/]", highlight=False)
     for reason in advice.reasons:
         console.print(f"  - {reason}", highlight=False)
+    if advice.rules:
+        console.print(f"  (uit de {advice.rules})", highlight=False)
 
 
 def _print_view(view: AuditView) -> None:

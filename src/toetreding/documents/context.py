@@ -83,6 +83,7 @@ class Advice:
     outcome_label: str  # "Toelaatbaar als volgschool"
     reasons: tuple[str, ...]
     deciding_criteria: tuple[str, ...] = ()
+    rules: str = ""  # "adviesregels Toetredingsadvies … versie 1"; empty in older reports
 
 
 # --- Partnerschap 2, step 3: the steering group's argued decision ---------------------------

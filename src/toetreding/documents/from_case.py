@@ -233,7 +233,7 @@ def _latest(view: CaseView, wanted: Any, what: str) -> HistoryEntry:
 
 
 def _advice(advice: AdviceView) -> Advice:
-    return Advice(advice.label, advice.reasons, advice.deciding)
+    return Advice(advice.label, advice.reasons, advice.deciding, advice.rules)
 
 
 def _group_labels(view: CaseView) -> dict[str, str]:

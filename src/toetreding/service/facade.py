@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from toetreding.advice import AdviceRegistry
 from toetreding.clock import Clock
 from toetreding.definition import ProtocolRegistry
 from toetreding.frameworks import FrameworkRegistry
@@ -22,6 +23,7 @@ from toetreding.service.protocols import ProtocolService
 from toetreding.service.version_moves import VersionMoveService
 from toetreding.settings import Settings
 from toetreding.store import (
+    AdviceRulesStore,
     AuditStore,
     ChainReport,
     FrameworkStore,
@@ -113,3 +115,7 @@ class Toetreding(
     def framework_store(self, shipped: FrameworkRegistry) -> FrameworkStore:
         """The partnerships' own frameworks next to ``shipped`` (for ``toetreding.audits``)."""
         return FrameworkStore(self.store.engine, shipped)
+
+    def advice_store(self, shipped: AdviceRegistry) -> AdviceRulesStore:
+        """The partnerships' own advice rules next to ``shipped`` (for ``toetreding.audits``)."""
+        return AdviceRulesStore(self.store.engine, shipped.all())

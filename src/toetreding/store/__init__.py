@@ -7,6 +7,7 @@ inside. Its public API is what this module exports.
 
 from toetreding.store._common import MAX_ID, definition_digest, is_id
 from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
+from toetreding.store.advice_rules import AdviceRulesStore
 from toetreding.store.audits import AuditStore
 from toetreding.store.calendar import (
     CalendarChangeRecord,
@@ -61,6 +62,7 @@ from toetreding.store.repository import Store
 from toetreding.store.sessions import SessionRecord, SessionStore
 from toetreding.store.tables import (
     AccountPublic,
+    AdviceRulesPublic,
     ApiTokenPublic,
     CaseFilePublic,
     DeadlineStatus,
@@ -103,6 +105,8 @@ __all__ = [
     "TO_VERSION",
     "AccountPublic",
     "AccountStore",
+    "AdviceRulesPublic",
+    "AdviceRulesStore",
     "ApiTokenPublic",
     "ApiTokenRecord",
     "AuditStore",

@@ -56,6 +56,8 @@ CALENDAR_CHANGES = _core(_models.CalendarChange)
 MEETINGS = _core(_models.Meeting)
 MEETING_ITEMS = _core(_models.MeetingItem)
 MEETING_PACK_SENDINGS = _core(_models.MeetingPackSending)
+FRAMEWORKS = _core(_models.Framework)
+ADVICE_RULES = _core(_models.AdviceRules)
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

@@ -64,12 +64,15 @@ class AuditStore:
         partnership_framework: bool,
         by: int,
         at: datetime,
+        advice: tuple[str, int] | None = None,
     ) -> AuditPublic:
         audit = Audit(
             case_id=case_id,
             framework_id=framework[0],
             framework_version=framework[1],
             partnership_framework=partnership_framework,
+            advice_id=advice[0] if advice else None,
+            advice_version=advice[1] if advice else None,
             opened_at=at,
             opened_by=by,
         )

@@ -90,6 +90,7 @@ class AdvicePublic(BaseModel):
     label: str
     reasons: list[str]
     deciding: list[str] = Field(description="Criteria die het advies bepaalden")
+    rules: str = Field(description="De adviesregels waaruit het advies volgt, met versie")
 
 
 class ReportSummary(BaseModel):
@@ -186,6 +187,7 @@ def audit_detail(
                 label=view.advice.label,
                 reasons=list(view.advice.reasons),
                 deciding=list(view.advice.deciding),
+                rules=view.advice.rules,
             )
             if view.advice and findings_shown
             else None

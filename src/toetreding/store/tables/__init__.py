@@ -14,6 +14,7 @@ from toetreding.store.tables.accounts import (
     SignInAttempt,
     WebSession,
 )
+from toetreding.store.tables.advice import AdviceRules, AdviceRulesBase, AdviceRulesPublic
 from toetreding.store.tables.audits import (
     Audit,
     AuditBase,
@@ -75,6 +76,9 @@ from toetreding.store.tables.requests import IdempotentRequest
 __all__ = [
     "Account",
     "AccountPublic",
+    "AdviceRules",
+    "AdviceRulesBase",
+    "AdviceRulesPublic",
     "ApiToken",
     "ApiTokenPublic",
     "Audit",

@@ -26,6 +26,10 @@ class AuditBase(SQLModel):
     partnership_framework: bool = Field(
         default=False, description="Een eigen kader van het partnerschap (anders meegeleverd)"
     )
+    advice_id: str | None = Field(
+        default=None, max_length=60, description="De adviesregels bij het openen (leeg: geen)"
+    )
+    advice_version: int | None = None
     opened_at: datetime
     opened_by: int = Field(foreign_key="people.id")
     closed_at: datetime | None = Field(default=None, description="Definitief rapport vastgesteld")

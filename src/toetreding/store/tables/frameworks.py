@@ -11,6 +11,31 @@ from sqlmodel import Field, SQLModel
 # --- quality frameworks ---------------------------------------------------------------------
 
 
+def versions_per_partnership(table: str, id_column: str) -> tuple[Index, Index]:
+    """One row per id and version among the shipped versions recorded as used, and one per
+    partnership, id and version (NULLs are distinct in unique constraints, so shipped
+    versions need their own index)."""
+    return (
+        Index(
+            f"uq_{table}_shipped_version",
+            id_column,
+            "version",
+            unique=True,
+            sqlite_where=text("partnership_id IS NULL"),
+            postgresql_where=text("partnership_id IS NULL"),
+        ),
+        Index(
+            f"uq_{table}_partnership_version",
+            "partnership_id",
+            id_column,
+            "version",
+            unique=True,
+            sqlite_where=text("partnership_id IS NOT NULL"),
+            postgresql_where=text("partnership_id IS NOT NULL"),
+        ),
+    )
+
+
 class FrameworkBase(SQLModel):
     framework_id: str = Field(max_length=60)
     version: int
@@ -23,26 +48,7 @@ class Framework(FrameworkBase, table=True):
     unchanged; ``partnership_id`` NULL is a shipped framework recorded as used."""
 
     __tablename__ = "frameworks"
-    __table_args__ = (
-        # NULLs are distinct in unique constraints, so shipped frameworks need their own.
-        Index(
-            "uq_frameworks_shipped_version",
-            "framework_id",
-            "version",
-            unique=True,
-            sqlite_where=text("partnership_id IS NULL"),
-            postgresql_where=text("partnership_id IS NULL"),
-        ),
-        Index(
-            "uq_frameworks_partnership_version",
-            "partnership_id",
-            "framework_id",
-            "version",
-            unique=True,
-            sqlite_where=text("partnership_id IS NOT NULL"),
-            postgresql_where=text("partnership_id IS NOT NULL"),
-        ),
-    )
+    __table_args__ = versions_per_partnership("frameworks", "framework_id")
 
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int | None = Field(default=None, foreign_key="partnerships.id")

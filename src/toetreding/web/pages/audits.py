@@ -204,7 +204,11 @@ def _score_json(desk: AuditDesk, case_id: int, finding: NewFinding, me: Viewer) 
             "open": [
                 {"id": c, "label": criterion_label(audit.framework, c)} for c in audit.unscored
             ],
-            "advice": {"label": advice.label, "reasons": list(advice.reasons)} if advice else None,
+            "advice": (
+                {"label": advice.label, "reasons": list(advice.reasons), "rules": advice.rules}
+                if advice
+                else None
+            ),
         }
     )
 

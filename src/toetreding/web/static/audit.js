@@ -71,6 +71,12 @@
       list.appendChild(li);
     });
     box.appendChild(list);
+    if (advice.rules) {
+      var rules = document.createElement("p");
+      rules.className = "help";
+      rules.textContent = "Uit de " + advice.rules + ".";
+      box.appendChild(rules);
+    }
   }
 
   function saved(form, data) {

@@ -1,0 +1,142 @@
+"""Advice rules managed in the app: a partnership's administrator publishes the next version
+of its rules from text; an audit opens with its partnership's current rules and keeps them.
+
+Published versions never change (``store/advice_rules.py``). A partnership sees the shipped
+rules and its own; its own version of a shipped id (e.g. ``nvao-toetredingsadvies`` version
+2) is what its audits use from then on, while other partnerships keep the shipped one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from toetreding._exceptions import DefinitionError, InvalidInputError, NotFoundError
+from toetreding.advice import AdviceRulesSpec, load_advice_text
+from toetreding.audits._base import DeskBase
+from toetreding.definition.model import AuditSpec
+from toetreding.formats import locate
+from toetreding.store import AdviceRulesPublic, AdviceRulesStore, AuditPublic, CaseRecord
+
+# Who may publish a partnership's advice rules (besides an administrator account).
+ADVICE_ROLES = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class PublishedAdvice:
+    """Rules as published: ``new`` is False when this exact version was already there."""
+
+    spec: AdviceRulesSpec
+    new: bool
+    partnership_id: int
+
+
+def rules_name(spec: AdviceRulesSpec) -> str:
+    """How an advice names the rules it came from."""
+    return f"adviesregels {spec.title} versie {spec.version}"
+
+
+class AdviceRulesDesk(DeskBase):
+    """Publishing advice rules per partnership, and the rules an audit reads."""
+
+    advice_rules: AdviceRulesStore
+
+    def may_manage_advice(self, person_ref: str | int, partnership_id: int) -> bool:
+        """Whether the person may publish this partnership's advice rules."""
+        person_id = self.app.person_id(person_ref)
+        if self.app.accounts.is_admin(person_id):
+            return True
+        return bool(ADVICE_ROLES & self.app.roles_of(person_id, partnership_id))
+
+    def check_advice(
+        self, text: str, partnership_id: int | None, filename: str = "adviesregels"
+    ) -> AdviceRulesSpec:
+        """Load rules text like a file, against the partnership's frameworks; raises
+        :class:`DefinitionError` with every problem by line."""
+        return load_advice_text(
+            text, filename, lambda fid: self.frameworks.get(partnership_id, fid)
+        )
+
+    def publish_advice(
+        self,
+        text: str,
+        *,
+        partnership_ref: str | int,
+        by: str | int,
+        filename: str = "adviesregels",
+        at: datetime | None = None,
+    ) -> PublishedAdvice:
+        """Check ``text`` and keep it as the next version of the partnership's rules.
+
+        Refused, with nothing stored, for anyone but an administrator of the partnership
+        (:class:`InvalidInputError`), for text with problems or a ``version`` that is not
+        the newest + 1 (:class:`DefinitionError`, by line), and for an id and version that
+        holds other content (:class:`ConflictError`).
+        """
+        partnership = self.app.partnership(partnership_ref)
+        person_id = self.app.person_id(by)
+        if not self.may_manage_advice(person_id, partnership.id):
+            name = self.app.person(person_id).name
+            raise InvalidInputError(
+                f"{name} mag de adviesregels van {partnership.name} niet publiceren: dat mag "
+                "alleen een beheerder"
+            )
+        spec = self.check_advice(text, partnership.id, filename)
+        moment = self._moment(at)
+        known = [r for r in self.advice_rules.list(partnership.id) if r.rules_id == spec.id]
+        if any(r.version == spec.version for r in known):  # the same text again, or a clash
+            new = self.advice_rules.publish(partnership.id, spec, moment, text=text, by=person_id)
+            return PublishedAdvice(spec, new, partnership.id)
+        newest = max((r.version for r in known), default=0)
+        if spec.version != newest + 1:
+            what = f"de nieuwste is {newest}" if newest else "de regels zijn nieuw"
+            message = f"moet {newest + 1} zijn ({what}); een versie verandert nooit meer"
+            raise DefinitionError(locate(text, filename, [(("version",), message)]))
+        self.advice_rules.publish(partnership.id, spec, moment, text=text, by=person_id)
+        return PublishedAdvice(spec, True, partnership.id)
+
+    def advice_list(self, partnership_ref: str | int | None) -> list[AdviceRulesPublic]:
+        """The shipped rules and, for a partnership, its own, by id and version."""
+        return self.advice_rules.list(self.app.partnership_id(partnership_ref))
+
+    def advice_spec(
+        self, partnership_ref: str | int | None, rules_id: str, version: int | None = None
+    ) -> AdviceRulesSpec:
+        """Rules as a partnership sees them (the newest when no version)."""
+        return self.advice_rules.get(self.app.partnership_id(partnership_ref), rules_id, version)
+
+    def advice_text(
+        self, partnership_ref: str | int | None, rules_id: str, version: int | None = None
+    ) -> str | None:
+        """The text of a version as published in the app (None for shipped rules)."""
+        owner = self.app.partnership_id(partnership_ref)
+        return self.advice_rules.text(owner, rules_id, version)
+
+    # --- what an audit reads ---------------------------------------------------------------
+
+    def _pin_advice(
+        self, case: CaseRecord, audit_spec: AuditSpec, moment: datetime
+    ) -> tuple[str, int] | None:
+        """The rules an audit opens with: the partnership's newest (shipped ones recorded,
+        so the audit keeps exactly that text). None when the protocol names none, or names
+        rules that are not there (the advice then says so when it is asked for)."""
+        if audit_spec.advice is None:
+            return None
+        try:
+            spec = self.advice_rules.get(case.partnership_id, audit_spec.advice)
+        except NotFoundError:
+            return None
+        if not self.advice_rules.is_own(case.partnership_id, spec.id, spec.version):
+            self.advice_rules.publish(None, spec, moment)
+        return spec.key
+
+    def _rules_of(
+        self, audit: AuditPublic, case: CaseRecord, audit_spec: AuditSpec
+    ) -> AdviceRulesSpec | None:
+        """The rules the audit opened with; for an audit opened before rules were pinned,
+        the partnership's newest."""
+        if audit.advice_id is not None:
+            return self.advice_rules.get(case.partnership_id, audit.advice_id, audit.advice_version)
+        if audit_spec.advice is None:
+            return None
+        return self.advice_rules.get(case.partnership_id, audit_spec.advice)
