@@ -1,5 +1,6 @@
-"""The command line starts quickly: ``--help`` imports no database, web or PDF library, and
-the root's table of commands says what each command's own help says."""
+"""The command line starts quickly: ``--help`` imports no database, web or PDF library,
+``case show`` only what reading a case needs, and the root's table of commands says what
+each command's own help says. (The times themselves are measured by bench/cli_startup.py.)"""
 
 from __future__ import annotations
 
@@ -20,30 +21,86 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "fastapi", "starlette", "weasyprin
 OURS = ("toetreding.web", "toetreding.service", "toetreding.store", "toetreding.documents")
 
 
-def test_help_imports_no_database_web_or_pdf_library(tmp_path: Path) -> None:
+# What reading one case does not need: the web app, PDFs, migrations (the schema is
+# current), password hashing, spreadsheets, Rich's Markdown (only for help pages).
+NOT_FOR_SHOW = (
+    *("fastapi", "starlette", "uvicorn", "jinja2", "weasyprint", "alembic", "argon2"),
+    *("openpyxl", "markdown_it", "typer.rich_utils", "psycopg"),
+    *("toetreding.web", "toetreding.documents", "toetreding.reminders", "toetreding.audits"),
+    *("toetreding.demo", "toetreding.simulation"),
+)
+
+
+def _start(database: str, *args: str) -> tuple[str, list[str]]:
+    """Run ``toetreding ARGS`` as the installed command does, in a new process: its output,
+    and the modules it had loaded at the end (the garbage collector must be running again
+    by then, for whatever a command goes on to do)."""
     script = (
-        "import sys\n"
-        "from toetreding.cli import main\n"
-        "sys.argv = ['toetreding', '--help']\n"
+        "import gc, sys\n"
+        "from toetreding.__main__ import main\n"
+        f"sys.argv = ['toetreding', *{list(args)!r}]\n"
         "try:\n"
         "    main()\n"
         "except SystemExit as stop:\n"
         "    assert stop.code in (0, None), stop.code\n"
         "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+        "print('gc', gc.isenabled(), file=sys.stderr)\n"
     )
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-        "TOETREDING_DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}",
+        "TOETREDING_DATABASE_URL": database,
         "COLUMNS": "120",
     }
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
-    assert "Toelatingsdossiers openen, bekijken en verder zetten." in done.stdout
-    loaded = done.stderr.split()
+    return done.stdout, done.stderr.split()
+
+
+def test_help_imports_no_database_web_or_pdf_library(tmp_path: Path) -> None:
+    shown, loaded = _start(f"sqlite:///{tmp_path / 'never.db'}", "--help")
+    assert "Toelatingsdossiers openen, bekijken en verder zetten." in shown
+    assert "Opties" in shown  # the help in Dutch, now that Rich's help is loaded late
     assert [m for m in loaded if m.split(".")[0] in HEAVY or m.startswith(OURS)] == []
     assert not (tmp_path / "never.db").exists()  # --help opens no database
+
+
+def test_case_show_loads_only_what_reading_a_case_needs(db: Path) -> None:
+    run("partnership", "add", "part2", "Partnerschap 2")
+    run(
+        "school",
+        "add",
+        "-p",
+        "part2",
+        "--name",
+        "Het Noordik",
+        "--brin",
+        "20AB",
+        "--sector",
+        "vo",
+        "--region",
+        "midden",
+    )
+    run(
+        "person",
+        "add",
+        "--name",
+        "Carla",
+        "--email",
+        "carla@p2.nl",
+        "-p",
+        "part2",
+        "--role",
+        "coordinator",
+    )
+    run("case", "open", "--school", "20AB", "--protocol", "partnerschap2", "--as", "carla@p2.nl")
+
+    shown, loaded = _start(f"sqlite:///{db}", "case", "show", "1")
+    assert "Dossier 1 · Het Noordik" in shown and "Geschiedenis" in shown
+    assert "sqlalchemy" in loaded  # it reads the database, through the store
+    assert [m for m in loaded if m.startswith(NOT_FOR_SHOW)] == []
+    assert loaded[-2:] == ["gc", "True"]
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

@@ -266,7 +266,7 @@ def test_a_token_needs_a_name_and_a_validity_within_bounds(
 def argon2_checks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Counts the password checks (argon2 verify or hash) made from now on."""
     checks: list[str] = []
-    real = accounts_module._hasher
+    real = accounts_module._hasher()
 
     class Counting:
         def verify(self, stored: str, password: str) -> bool:
@@ -277,7 +277,7 @@ def argon2_checks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
             checks.append("hash")
             return str(real.hash(password))
 
-    monkeypatch.setattr(accounts_module, "_hasher", Counting())
+    monkeypatch.setattr(accounts_module, "_hasher", Counting)  # _hasher() gives a Counting
     yield checks
 
 

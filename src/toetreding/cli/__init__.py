@@ -9,6 +9,7 @@ them out of its import graph), and each command pays only for what it uses.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import Any
@@ -186,6 +187,7 @@ class LazyGroup(Group):
         if self._listing:
             return TyperCommand(cmd_name, help=COMMANDS[cmd_name].help)
         command = self.commands[cmd_name] = load_command(cmd_name)
+        resume_collection()
         return command
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -216,6 +218,15 @@ def _root(
     if database:
         settings = replace(settings, database_url=database)
     ctx.obj = State(settings)
+
+
+def resume_collection() -> None:
+    """Once the command's module is loaded: if start-up paused the garbage collector
+    (``toetreding.__main__``), keep everything made so far out of later collections and
+    collect again, for whatever the command goes on to make (a server runs for days)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def main() -> None:

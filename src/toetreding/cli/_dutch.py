@@ -22,9 +22,6 @@ import typer._coercion
 import typer._param_types
 import typer.completion
 import typer.core
-import typer.rich_utils
-
-from toetreding.formats import value_problem
 
 # help texts only: usage errors are put in Dutch by _errors.py (one place)
 WORDS = {
@@ -158,8 +155,49 @@ def _patch(owner: Any, name: str, wrap: Callable[[Any], Any]) -> None:
 
 
 def _value_error(exc: Any) -> str:
+    from toetreding.formats import value_problem  # pydantic's words: not needed for --help
+
     errors = exc.errors() if hasattr(exc, "errors") else []
     return value_problem(errors[0]) if errors else str(exc)
+
+
+def _use_dutch_words(module: Any) -> None:
+    if hasattr(module, "_"):
+        module._ = dutch
+    if hasattr(module, "ngettext"):
+        module.ngettext = dutch_plural
+
+
+_RICH_STRINGS = (
+    "DEPRECATED_STRING",
+    "DEFAULT_STRING",
+    "ENVVAR_STRING",
+    "REQUIRED_LONG_STRING",
+    "ARGUMENTS_PANEL_TITLE",
+    "OPTIONS_PANEL_TITLE",
+    "COMMANDS_PANEL_TITLE",
+    "ERRORS_PANEL_TITLE",
+    "ABORTED_TEXT",
+    "RICH_HELP",
+)
+
+
+def _dutch_rich_help(format_help: Callable[..., None]) -> Callable[..., None]:
+    """Typer draws help with ``typer.rich_utils`` (Rich's Markdown, 50 ms to import), which
+    it imports only then: its words are put in Dutch at that moment, not at every start."""
+
+    def help_text(self: Any, ctx: Any, formatter: Any) -> None:
+        import typer.rich_utils as rich
+
+        if not getattr(rich, "_dutch", False):
+            _use_dutch_words(rich)
+            for name in _RICH_STRINGS:  # translated when it was imported: again, in Dutch
+                setattr(rich, name, dutch(getattr(rich, name)))
+            rich._dutch = True  # type: ignore[attr-defined]
+        format_help(self, ctx, formatter)
+
+    help_text._dutch = True  # type: ignore[attr-defined]
+    return help_text
 
 
 def install() -> None:
@@ -172,33 +210,11 @@ def install() -> None:
     for module in (typer._coercion, typer._param_types):  # a value that does not convert
         setattr(module, "get_error_msg", _value_error)  # noqa: B010
     click = typer._click  # Typer's own copy of click: its words and usage line
-    for module in (
-        click.core,
-        click.decorators,
-        click.exceptions,
-        click.formatting,
-        click.parser,
-        typer.core,
-        typer.rich_utils,
-    ):
-        if hasattr(module, "_"):
-            module._ = dutch  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = dutch_plural  # type: ignore[attr-defined]
-    rich = typer.rich_utils  # its fixed strings were translated when it was imported
-    for name in (
-        "DEPRECATED_STRING",
-        "DEFAULT_STRING",
-        "ENVVAR_STRING",
-        "REQUIRED_LONG_STRING",
-        "ARGUMENTS_PANEL_TITLE",
-        "OPTIONS_PANEL_TITLE",
-        "COMMANDS_PANEL_TITLE",
-        "ERRORS_PANEL_TITLE",
-        "ABORTED_TEXT",
-        "RICH_HELP",
-    ):
-        setattr(rich, name, dutch(getattr(rich, name)))
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser):
+        _use_dutch_words(module)
+    _use_dutch_words(typer.core)
+    _patch(typer.core.TyperCommand, "format_help", _dutch_rich_help)  # help through Rich
+    _patch(typer.core.TyperGroup, "format_help", _dutch_rich_help)
     for kind in (typer.core.TyperArgument, typer.core.TyperOption):
         _patch(kind, "display_type_rich", _dutch_types)
     # the options --install-completion and --show-completion carry their help as defaults

@@ -14,9 +14,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
+from typing import TYPE_CHECKING
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.clock import Clock
@@ -31,12 +30,22 @@ from toetreding.store import (
     TokenKind,
 )
 
-_hasher = PasswordHasher()
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_PASSWORD = 10
 SESSION_LIFETIME = timedelta(hours=12)  # a working day; the cookie lives as long
 API_TOKEN_DAYS = DEFAULT_API_TOKEN_DAYS  # a new API token's validity, unless asked otherwise
 MAX_TOKEN_NAME = 60
 _SEEN_EVERY = timedelta(minutes=1)  # how often a session's or token's last use is written
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2, loaded when a password is first set or checked (not by every command)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def new_password() -> str:
@@ -99,7 +108,7 @@ class Accounts:
         if len(password) < MIN_PASSWORD:
             raise InvalidInputError(f"een wachtwoord heeft minstens {MIN_PASSWORD} tekens")
         self._store.save_password(
-            person_id, _hasher.hash(password), at or self._clock.now(), admin=admin
+            person_id, _hasher().hash(password), at or self._clock.now(), admin=admin
         )
         keep = token_hash(keep_session) if keep_session else None
         return self._sessions.end_sessions(person_id, keep=keep)
@@ -131,11 +140,13 @@ class Accounts:
         Not throttled: :meth:`sign_in` and :meth:`check_password` are."""
         found = self._store.credentials(email)
         if found is None:
-            _hasher.hash(password)  # spend the same time as a real check
+            _hasher().hash(password)  # spend the same time as a real check
             return None
         person, password_hash = found
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
-            _hasher.verify(password_hash, password)
+            _hasher().verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return None
         return person

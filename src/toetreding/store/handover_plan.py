@@ -16,11 +16,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, func, or_, select, true, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from toetreding.roles import SCHOOL_ROLE
-from toetreding.store._common import ACCOUNTS, CASES, EVENTS, MEMBERSHIPS, PEOPLE, REMINDERS
+from toetreding.store._common import (
+    ACCOUNTS,
+    CASES,
+    EVENTS,
+    MEMBERSHIPS,
+    PEOPLE,
+    REMINDERS,
+    dialect_insert,
+)
 from toetreding.store.tables import ReminderStatus
 
 HANDOVER_RUNG = 0  # a hand-over has no ladder; its rows all say rung 0
@@ -157,8 +163,8 @@ class HandoverBatch:
         ]
         if not rows:
             return 0
-        insert = pg_insert if self.postgres else sqlite_insert
-        done = self._connection.execute(insert(REMINDERS).values(rows).on_conflict_do_nothing())
+        insert = dialect_insert(self.postgres, REMINDERS).values(rows)
+        done = self._connection.execute(insert.on_conflict_do_nothing())
         return int(done.rowcount)
 
     def looked_at(self, case: SteppedCase) -> None:

@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from toetreding.clock import local
-from toetreding.store._common import CASES, DEADLINES, MEMBERSHIPS, PEOPLE, REMINDERS
+from toetreding.store._common import (
+    CASES,
+    DEADLINES,
+    MEMBERSHIPS,
+    PEOPLE,
+    REMINDERS,
+    dialect_insert,
+)
 from toetreding.store.tables import DeadlineStatus, ReminderStatus
 
 #: Why a reminder not yet sent is skipped when its deadline was met, waived or closed
@@ -135,7 +140,7 @@ class PlanningBatch:
         ]
         if not rows:
             return
-        insert = (pg_insert if self.postgres else sqlite_insert)(REMINDERS).values(rows)
+        insert = dialect_insert(self.postgres, REMINDERS).values(rows)
         statement = insert.on_conflict_do_update(
             index_elements=["deadline_id", "rung", "person_id", "due_date"],
             set_={
