@@ -53,9 +53,11 @@ lint: $(VENV)/.installed-dev
 ## bench: run every benchmark in bench/ to the end at its default size (prints figures,
 ## asserts nothing), the quick ones first: engine_throughput.py, last, should take about an
 ## hour at 10,000 cases on a 2-core machine (it took 12 minutes at --cases 2000).
-## `make test` smoke-runs each at a tiny size (tests/test_bench_smoke.py); any of them takes
-## --cases N, e.g. `.venv/bin/python bench/engine_throughput.py --cases 1000`.
+## `make test` smoke-runs each at a tiny size (tests/test_bench_smoke.py); those with a
+## database take --cases N (cli_startup.py: --runs N), e.g.
+## `.venv/bin/python bench/engine_throughput.py --cases 1000`.
 bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/cli_startup.py
 	$(BIN)/python bench/agenda.py
 	$(BIN)/python bench/reminder_sweep.py
 	$(BIN)/python bench/web_pages.py

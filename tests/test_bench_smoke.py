@@ -20,6 +20,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 # The arguments of a tiny run of each benchmark (each takes --cases N).
 TINY = {
     "agenda.py": ["--cases", "20", "--runs", "1"],
+    "cli_startup.py": ["--runs", "1"],
     "engine_events.py": ["--cases", "3"],
     "engine_postgres.py": ["--cases", "3", "--url", POSTGRES_URL],
     "engine_throughput.py": ["--cases", "3"],
