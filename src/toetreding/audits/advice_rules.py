@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from toetreding._exceptions import DefinitionError, InvalidInputError, NotFoundError
-from toetreding.advice import AdviceRulesSpec, load_advice_text
+from toetreding.advice import ADVICE_FOLDER, AdviceRulesSpec, load_advice_text
 from toetreding.audits._base import DeskBase
 from toetreding.definition.model import AuditSpec
-from toetreding.formats import locate
+from toetreding.formats import locate, yaml_files
 from toetreding.store import AdviceRulesPublic, AdviceRulesStore, AuditPublic, CaseRecord
 
 # Who may publish a partnership's advice rules (besides an administrator account).
@@ -40,6 +41,7 @@ class AdviceRulesDesk(DeskBase):
     """Publishing advice rules per partnership, and the rules an audit reads."""
 
     advice_rules: AdviceRulesStore
+    protocols_dir: Path  # the shipped rules are in its ``advice`` folder
 
     def may_manage_advice(self, person_ref: str | int, partnership_id: int) -> bool:
         """Whether the person may publish this partnership's advice rules."""
@@ -107,10 +109,18 @@ class AdviceRulesDesk(DeskBase):
 
     def advice_text(
         self, partnership_ref: str | int | None, rules_id: str, version: int | None = None
-    ) -> str | None:
-        """The text of a version as published in the app (None for shipped rules)."""
+    ) -> str:
+        """The text of a version (the newest when None): as published, or the shipped file."""
         owner = self.app.partnership_id(partnership_ref)
-        return self.advice_rules.text(owner, rules_id, version)
+        spec = self.advice_rules.get(owner, rules_id, version)
+        text = self.advice_rules.text(owner, spec.id, spec.version)
+        if text is not None:
+            return text
+        for path in yaml_files(self.protocols_dir / ADVICE_FOLDER):
+            text = path.read_text(encoding="utf-8")
+            if load_advice_text(text, path.name).key == spec.key:
+                return text
+        raise NotFoundError(f"van adviesregels '{spec.id}' versie {spec.version} is geen tekst")
 
     # --- what an audit reads ---------------------------------------------------------------
 

@@ -41,6 +41,7 @@ class AuditDesk(CommitteeDesk, ReportDesk, ReleasedReports, AdviceRulesDesk):
     def __init__(self, app: Toetreding, protocols_dir: str | Path) -> None:
         self.app = app
         self.audits = app.audit_records
+        self.protocols_dir = Path(protocols_dir)
         shipped = FrameworkRegistry.shipped(protocols_dir)
         self.frameworks = app.framework_store(shipped)
         self.advice_rules = app.advice_store(AdviceRegistry.shipped(protocols_dir, shipped.get))

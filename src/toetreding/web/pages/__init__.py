@@ -2,6 +2,7 @@
 
 from toetreding.web.pages import (
     account,
+    advice_admin,
     agenda,
     audits,
     calendar,
@@ -23,5 +24,5 @@ routers = [sign_in.router, overview.router, cases.router, audits.router, documen
 routers += [files.router, sheets.router]
 routers += [agenda.router, meetings.router, meeting_documents.router, account.router]
 routers += [protocols.router, protocol_admin.router, version_moves.router]
-routers += [framework_admin.router]
+routers += [framework_admin.router, advice_admin.router]
 routers += [calendar.router]

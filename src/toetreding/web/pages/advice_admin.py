@@ -1,0 +1,128 @@
+"""Adviesbeheer: an administrator of a partnership publishes the next version of its advice
+rules from text in a plain editor; the loader's problems come back by line and nothing is
+published on an error. A published version never changes; audits keep the version they
+opened with."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from toetreding._exceptions import (
+    AdminOnly,
+    ConflictError,
+    DefinitionError,
+    DefinitionProblem,
+    InvalidInputError,
+    NotFoundError,
+)
+from toetreding.advice import AdviceRulesSpec
+from toetreding.store import PartnershipPublic
+from toetreding.web.deps import Me, ctx, page, require_csrf
+from toetreding.web.pages.protocol_admin import MAX_TEXT, next_version_text, with_lines
+
+router = APIRouter(include_in_schema=False)
+
+FILENAME = "adviesregels"
+
+
+def _managed(request: Request, me: Me) -> list[PartnershipPublic]:
+    """The partnerships whose rules this person may publish; refused when none."""
+    context = ctx(request)
+    every = context.service.partnerships()
+    mine = [p for p in every if me.is_admin or context.desk.may_manage_advice(me.person_id, p.id)]
+    if not mine:
+        raise AdminOnly("alleen een beheerder mag adviesregels publiceren")
+    return mine
+
+
+@router.get("/adviesbeheer")
+def advice_editor(
+    request: Request,
+    me: Me,
+    partnerschap: int | None = None,
+    regels: str | None = None,
+) -> Response:
+    """The editor; with ``partnerschap`` and ``regels`` it starts from their newest text,
+    its version set to the next one."""
+    managed = _managed(request, me)
+    chosen = partnerschap if partnerschap in {p.id for p in managed} else None
+    text = ""
+    if chosen is not None and regels:
+        desk = ctx(request).desk
+        try:
+            newest = desk.advice_spec(chosen, regels)
+            text = next_version_text(desk.advice_text(chosen, regels), newest.version + 1)
+        except NotFoundError as exc:
+            return _render(request, me, managed, "", chosen, refused=str(exc), status=404)
+    return _render(request, me, managed, text, chosen)
+
+
+@router.post("/adviesbeheer")
+def check_or_publish(
+    request: Request,
+    me: Me,
+    csrf_token: str = Form(""),
+    tekst: str = Form(""),
+    partnerschap: str = Form(""),
+    actie: str = Form("controleren"),
+) -> Response:
+    managed = _managed(request, me)
+    require_csrf(request, csrf_token)
+    desk = ctx(request).desk
+    text = tekst.replace("\r\n", "\n")[:MAX_TEXT]
+    chosen = int(partnerschap) if partnerschap.isascii() and partnerschap.isdigit() else None
+    if chosen not in {p.id for p in managed}:
+        return _render(
+            request, me, managed, text, None, refused="kies het partnerschap", status=422
+        )
+    try:
+        if actie == "publiceren":
+            done = desk.publish_advice(
+                text, partnership_ref=chosen, by=me.person_id, filename=FILENAME
+            )
+            return _render(request, me, managed, text, chosen, published=done.spec, new=done.new)
+        spec = desk.check_advice(text, chosen, FILENAME)
+    except DefinitionError as exc:
+        return _render(request, me, managed, text, chosen, problems=exc.problems, status=422)
+    except InvalidInputError as exc:
+        return _render(request, me, managed, text, chosen, refused=str(exc), status=403)
+    except ConflictError as exc:
+        return _render(request, me, managed, text, chosen, refused=str(exc), status=409)
+    return _render(request, me, managed, text, chosen, checked=spec)
+
+
+def _render(
+    request: Request,
+    me: Me,
+    managed: list[PartnershipPublic],
+    text: str,
+    chosen: int | None,
+    *,
+    problems: list[DefinitionProblem] | None = None,
+    checked: AdviceRulesSpec | None = None,
+    published: AdviceRulesSpec | None = None,
+    new: bool = True,
+    refused: str = "",
+    status: int = 200,
+) -> Response:
+    desk = ctx(request).desk
+    names = {p.id: p.name for p in managed}
+    rules = {p.id: desk.advice_list(p.id) for p in managed}
+    response = page(
+        request,
+        "advice_admin.html",
+        me,
+        text=text,
+        chosen=chosen,
+        partnerships=managed,
+        names=names,
+        rules=rules,
+        problems=with_lines(text, problems or []),
+        checked=checked,
+        published=published,
+        new=new,
+        refused=refused,
+    )
+    response.status_code = status
+    return response
