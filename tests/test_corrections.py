@@ -1,6 +1,8 @@
-"""Correcting a mistaken step: a coordinator takes back the newest step with a reason; the
-case returns to the state before it, its deadlines follow, both rows stay in the history and
-the case walks on. Refused for other roles. Service (SQLite and PostgreSQL), CLI and API."""
+"""Correcting a mistaken step: a coordinator takes back the newest standing step with a
+reason, then the one before it; the case returns to the state before it, its deadlines and
+their reminders follow (the real sweep), both rows stay in the history and the case walks on.
+Taking back the opening withdraws a case opened by mistake. Refused for other roles.
+Service (SQLite; PostgreSQL where the store's SQL differs), CLI, web and API."""
 
 from __future__ import annotations
 
@@ -10,12 +12,23 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from toetreding._exceptions import ConflictError, InvalidInputError, RoleNotAllowed
+from toetreding._exceptions import (
+    ConflictError,
+    InvalidInputError,
+    RoleNotAllowed,
+    TriggerNotAvailable,
+)
 from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.reminders import KEY_HEADER, SmtpChannel
 from toetreding.reminders.sweep import ReminderSweep
-from toetreding.service import Toetreding, corrected_rows
+from toetreding.service import (
+    Toetreding,
+    corrected_rows,
+    deadline_status,
+    history_heading,
+    state_words,
+)
 from toetreding.store import CaseFilter, Ledger, Store
 
 from .conftest import SmtpServer
@@ -233,8 +246,6 @@ def test_who_and_what_may_not_be_corrected_changes_nothing(
     app_: Toetreding, clock: FixedClock
 ) -> None:
     case_id = opened(app_, clock)
-    with pytest.raises(InvalidInputError, match="het openen van het dossier"):
-        app_.correct_step(case_id, actor_ref=CARLA, reason="x")
     app_.fire(case_id, "reageren", actor_ref=SAM)
     before = (app_.case(case_id), app_.history(case_id), deadlines(app_, case_id))
     with pytest.raises(RoleNotAllowed, match="alleen een coördinator mag een stap corrigeren"):
@@ -245,8 +256,46 @@ def test_who_and_what_may_not_be_corrected_changes_nothing(
         app_.correct_step(case_id, actor_ref=CARLA, reason="x", seq=1)
     assert (app_.case(case_id), app_.history(case_id), deadlines(app_, case_id)) == before
     app_.correct_step(case_id, actor_ref=CARLA, reason="Foutje")
-    with pytest.raises(InvalidInputError, match="het openen van het dossier, geen stap"):
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_case_opened_by_mistake_is_withdrawn_and_the_school_can_start_again(
+    app_: Toetreding, clock: FixedClock
+) -> None:
+    case_id = opened(app_, clock)
+    app_.fire(case_id, "reageren", actor_ref=SAM)
+    app_.correct_step(case_id, actor_ref=CARLA, reason="Reactie hoorde elders")
+    offered = app_.correctable_row(case_id, app_.person_id(CARLA))
+    assert offered is not None and offered.seq == 1  # only the opening stands
+    with pytest.raises(RoleNotAllowed):
+        app_.correct_step(case_id, actor_ref=SAM, reason="Weg ermee")
+
+    assert app_.correct_step(case_id, actor_ref=CARLA, reason="Verkeerde school gekozen") == 4
+    view = app_.view(case_id)
+    assert view.withdrawn and view.case.closed_at is not None and view.allowed == []
+    assert state_words(view.spec, view.case) == "Ingetrokken (ten onrechte geopend)"
+    assert {(d.name, d.status, d.reason) for d in view.deadlines if d.status != "met"} == {
+        ("reactie", "cancelled", "ingetrokken: dossier ten onrechte geopend"),
+        ("besluit", "cancelled", "ingetrokken: stap 2 gecorrigeerd"),
+    }
+    assert sorted(deadline_status(d, view.case.updated_at.date()) for d in view.deadlines) == [
+        "ingetrokken (dossier ten onrechte geopend)",
+        "ingetrokken (stap 2 gecorrigeerd)",
+    ]
+    assert history_heading(view.spec, view.history[-1]) == (
+        "Dossier ingetrokken (ten onrechte geopend)"
+    )
+    assert corrected_rows(view.history) == {2: 3, 1: 4}
+    with pytest.raises(TriggerNotAvailable, match="het dossier is ingetrokken"):
+        app_.fire(case_id, "reageren", actor_ref=SAM)
+    with pytest.raises(ConflictError, match="al ingetrokken"):
         app_.correct_step(case_id, actor_ref=CARLA, reason="Nog eens")
+    assert app_.correctable_row(case_id, app_.person_id(CARLA)) is None
+    assert len(app_.history(case_id)) == 4  # the refusals wrote nothing
+
+    again = app_.open_case(school_ref="NOORD1", protocol_id="termijnen", actor_ref=CARLA)
+    assert again != case_id and app_.case(again).closed_at is None
+    assert app_.verify_history().broken is None
 
 
 def test_correct_on_the_command_line(
@@ -292,6 +341,18 @@ def test_correct_on_the_command_line(
     assert "toelichting: Verkeerde school" in shown
     history = run_json("case", "show", "1")["history"]
     assert [h["corrected_by"] for h in history] == [None, 5, 4, None, None]
+    out = run("case", "correct", "1", "--reden", "Ten onrechte geopend", "--as", CARLA)
+    assert "Dossier 1 ingetrokken (rij 6): ten onrechte geopend" in out
+    assert "dossier ingetrokken (ten onrechte geopend)" in run("case", "show", "1")
+    shown = run_json("case", "show", "1")
+    assert (shown["state_label"], shown["withdrawn"]) == (
+        "Ingetrokken (ten onrechte geopend)",
+        True,
+    )
+    refused = run("case", "fire", "1", "reageren", "--as", SAM, code=1)
+    assert "het dossier is ingetrokken" in refused and "Traceback" not in refused
+    refused = run("case", "correct", "1", "--reden", "Nog eens", "--as", CARLA, code=1)
+    assert "dossier 1 is al ingetrokken" in refused
 
 
 def test_correct_through_the_api_once_per_idempotency_key(client: TestClient) -> None:
@@ -348,3 +409,43 @@ def test_the_case_page_offers_the_correction_to_a_coordinator_with_a_confirmatio
     shown = client.get(f"/dossiers/{case_id}").text
     assert f"gecorrigeerd (zie rij {newest.seq + 1})" in shown
     assert app.case(case_id).state == newest.from_state
+
+
+def test_a_case_opened_by_mistake_is_withdrawn_on_the_case_page_and_the_api_says_so(
+    client: TestClient,
+) -> None:
+    app: Toetreding = client.app.state.ctx.service  # type: ignore[attr-defined]
+    carla = app.person_id(COORDINATOR)
+    for case, _ in app.find_cases(CaseFilter(running=True)):
+        while (row := app.correctable_row(case.id, carla)) is not None and row.from_state:
+            app.correct_step(case.id, actor_ref=carla, reason="Terug naar het begin")
+        if row is not None:
+            case_id = case.id
+            break
+    sign_in(client, COORDINATOR)
+    page = client.get(f"/dossiers/{case_id}").text
+    assert "Dossier intrekken (ten onrechte geopend)" in page
+    url = f"/dossiers/{case_id}/correctie"
+    form = {"csrf_token": csrf_of(page), "reden": "Verkeerde school", "rij": "1"}
+    assert client.post(url, data=form).status_code == 422  # not confirmed: nothing happens
+    assert app.case(case_id).closed_at is None
+    done = client.post(url, data={**form, "bevestigd": "ja"}, follow_redirects=False)
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    assert "Nu: Ingetrokken (ten onrechte geopend)" in shown
+    assert "Gelukt: Dossier ingetrokken (ten onrechte geopend)" in shown
+    assert "U hoeft in deze stap niets te doen" in shown  # no steps offered any more
+    assert "Dossier intrekken" not in shown and "Stap corrigeren" not in shown
+    assert "gecorrigeerd: " not in shown  # the correction rows say which row in their heading
+    assert "Wat er in deze stap wordt verwacht" not in shown
+
+    detail = client.get(f"/api/dossiers/{case_id}", headers=token(client, COORDINATOR)).json()
+    api = detail["case"]
+    assert (api["state_label"], api["withdrawn"]) == ("Ingetrokken (ten onrechte geopend)", True)
+    assert detail["actions"] == [] and detail["allowed"] == []
+    again = client.post(
+        f"/api/dossiers/{case_id}/correctie",
+        json={"reden": "Nog eens"},
+        headers=token(client, COORDINATOR),
+    )
+    assert again.status_code == 409 and "al ingetrokken" in again.text

@@ -24,7 +24,14 @@ from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
 from toetreding.roles import ROLE_LABELS
-from toetreding.service import CaseView, corrected_rows, deadline_status, history_heading
+from toetreding.service import (
+    CaseView,
+    corrected_rows,
+    deadline_status,
+    history_heading,
+    is_withdrawn,
+    state_words,
+)
 from toetreding.sheets import SheetFormat
 from toetreding.store import (
     CORRECTED,
@@ -196,6 +203,13 @@ def case_correct(
     )
     view = app_.view(case_id)
     corrected = next(row for row, by in corrected_rows(view.history).items() if by == seq)
+    if view.withdrawn:
+        console.print(
+            f"Dossier {case_id} ingetrokken (rij {seq}): ten onrechte geopend; de open "
+            "termijnen zijn ingetrokken en de school kan een nieuw dossier krijgen.",
+            highlight=False,
+        )
+        return
     console.print(
         f"Dossier {case_id}: rij {corrected} gecorrigeerd (rij {seq}); weer in "
         f"[bold]{view.state.label}[/].",
@@ -213,7 +227,8 @@ def _summary(spec: Any, case: Any, school_name: str) -> dict[str, Any]:
         "protocol_id": case.protocol_id,
         "protocol_version": case.protocol_version,
         "state": case.state,
-        "state_label": state.label if state else case.state,
+        "state_label": state_words(spec, case),
+        "withdrawn": is_withdrawn(spec, case),
         "step": state.step if state else None,
         "outcome": state.outcome if state else None,
         "final": bool(state and state.final),
@@ -322,7 +337,9 @@ def _history_lines(
     else:
         source = _state_words(spec, entry.from_state)
         head = f"{history_heading(spec, entry)}: {source} → {target}"
-    if entry.trigger == CORRECTION and CORRECTED in entry.payload:
+    if entry.trigger == CORRECTION and entry.payload.get(CORRECTED) == 1:
+        head = "dossier ingetrokken (ten onrechte geopend)"
+    elif entry.trigger == CORRECTION and CORRECTED in entry.payload:
         head = f"stap in rij {entry.payload[CORRECTED]} gecorrigeerd: terug naar '{target}'"
     if corrected_by is not None:
         head += f" — gecorrigeerd (zie rij {corrected_by})"

@@ -29,7 +29,14 @@ from toetreding.service.cases import (
     deadline_line,
     deadline_status,
 )
-from toetreding.service.corrections import CORRECTION_ROLES, corrected_rows, standing
+from toetreding.service.corrections import (
+    CORRECTION_ROLES,
+    WITHDRAWN,
+    corrected_rows,
+    is_withdrawn,
+    standing,
+    state_words,
+)
 from toetreding.service.deadlines import (
     AUTOMATIC,
     DEADLINE_ROLES,
@@ -80,6 +87,7 @@ __all__ = [
     "NAMES_SHOWN",
     "SESSION_LIFETIME",
     "STATUS_LABELS",
+    "WITHDRAWN",
     "Accounts",
     "AgendaItem",
     "ArtefactFiles",
@@ -122,6 +130,7 @@ __all__ = [
     "deadline_line",
     "deadline_status",
     "history_heading",
+    "is_withdrawn",
     "meeting_data",
     "meeting_title",
     "moved_heading",
@@ -131,5 +140,6 @@ __all__ = [
     "parse_time",
     "request_digest",
     "standing",
+    "state_words",
     "token_hash",
 ]

@@ -11,12 +11,13 @@ from toetreding._exceptions import (
     AllowedTrigger,
     ConflictError,
     InvalidInputError,
+    TriggerNotAvailable,
 )
 from toetreding.clock import as_aware, local
 from toetreding.deadlines import declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec, StateSpec
 from toetreding.rules import AuditFacts, PastEvent
-from toetreding.service.corrections import standing
+from toetreding.service.corrections import WITHDRAWN, is_withdrawn, standing
 from toetreding.service.files import FileService, new_files, staged_in
 from toetreding.service.history_words import row_versions
 from toetreding.store import (
@@ -60,6 +61,7 @@ class CaseView:
     # Per history row (seq) the versions it was written under, before and after it: a row
     # of an earlier version is read with that version's labels (a case moved since).
     row_specs: Mapping[int, tuple[ProtocolSpec, ProtocolSpec]] = field(default_factory=dict)
+    withdrawn: bool = False  # opened by mistake and withdrawn: no step can be taken
 
     def specs_of(self, entry: HistoryEntry) -> tuple[ProtocolSpec, ProtocolSpec]:
         """The definitions of the row's states: the one it left and the one it entered."""
@@ -265,6 +267,15 @@ class CaseService(FileService):
         meeting: int | None = None,
     ) -> Decision:
         """Check the trigger with the protocol's machine; apply it or raise the refusal."""
+        if is_withdrawn(spec, case):
+            raise TriggerNotAvailable(
+                "het dossier is ingetrokken; er kan geen stap meer worden gezet",
+                case_id=case.id,
+                trigger=trigger,
+                state=case.state,
+                label=spec.trigger_label(trigger, case.state),
+                state_label=WITHDRAWN,
+            )
         given = self.attachments(case, spec, trigger, inputs or {})
         request = FireRequest(
             trigger=trigger,
@@ -320,17 +331,19 @@ class CaseService(FileService):
             for seq, (a, b) in versions.items()
         }
         older = [pair[0] for pair in row_specs.values() if pair[0] is not spec]
+        withdrawn = is_withdrawn(spec, case)
         return CaseView(
             case=case,
             school=self.store.school(case.school_id),
             partnership=self.store.partnership(case.partnership_id),
             spec=spec,
             state=spec.states[case.state],
-            allowed=self.machines.machine(spec).allowed(case.state),
+            allowed=[] if withdrawn else self.machines.machine(spec).allowed(case.state),
             history=history,
             deadlines=deadlines,
             deadline_lines=[deadline_line(spec, record, older) for record in deadlines],
             row_specs=row_specs,
+            withdrawn=withdrawn,
         )
 
     def case(self, case_id: int) -> CaseRecord:
@@ -401,7 +414,14 @@ def deadline_status(record: DeadlineRecord, today: date) -> str:
             and local(record.resolved_at).date() > record.due_date
         )
         return "te laat gehaald" if late else "gehaald"
+    reason = record.reason or ""
+    if record.status == "cancelled" and reason.startswith(_WITHDRAWN_PREFIX):
+        # withdrawn by a correction or a move: 'ingetrokken (stap 12 gecorrigeerd)'
+        return f"ingetrokken ({reason.removeprefix(_WITHDRAWN_PREFIX)})"
     return _STATUS_WORDS.get(record.status, record.status)
+
+
+_WITHDRAWN_PREFIX = "ingetrokken: "  # the reason a withdrawn deadline's row carries
 
 
 _STATUS_WORDS = {

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from toetreding.definition import ProtocolSpec
 from toetreding.store import (
+    CORRECTED,
+    CORRECTION,
     DATED_TRIGGER,
     FROM_VERSION,
     MOVED,
@@ -51,6 +53,11 @@ def history_heading(spec: ProtocolSpec, entry: HistoryEntry) -> str:
             f"Overgezet van versie {entry.payload[FROM_VERSION]} naar versie "
             f"{entry.payload.get(TO_VERSION, '?')}"
         )
+    if entry.trigger == CORRECTION and CORRECTED in entry.payload:
+        corrected = entry.payload[CORRECTED]
+        if corrected == 1:  # the opening
+            return "Dossier ingetrokken (ten onrechte geopend)"
+        return f"Stap in rij {corrected} gecorrigeerd"
     if entry.trigger in _OUTSIDE_THE_PROTOCOL:
         return _OUTSIDE_THE_PROTOCOL[entry.trigger]
     label = spec.trigger_label(entry.trigger, entry.from_state)

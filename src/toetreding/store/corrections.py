@@ -1,7 +1,8 @@
 """Correcting a case's newest standing step: the case back to the state before it, the
 step's deadlines withdrawn (their waiting reminders skipped) and the ones it closed open
 again (their ladder looked at again), with a history row, in one transaction. The mistaken
-row stays (append-only); the correction names it. Which rows still stand is decided here
+row stays (append-only); the correction names it. Taking back the opening withdraws the
+case (``withdraw_case``). Which rows still stand is decided here
 (``corrected_rows``, ``standing``), for the service and for the store's own readers."""
 
 from __future__ import annotations
@@ -75,16 +76,7 @@ class CorrectionStore:
         assert mistaken.from_state is not None and mistaken.to_state == case.state
         seq = case.revision + 1
         with self.engine.begin() as connection:
-            moved = connection.execute(
-                update(CASES)
-                .where(CASES.c.id == case.id, CASES.c.revision == case.revision)
-                .values(state=mistaken.from_state, revision=seq, updated_at=at, closed_at=None)
-            )
-            if moved.rowcount != 1:
-                raise ConcurrentUpdateError(
-                    f"dossier {case.id} is intussen door iemand anders gewijzigd; "
-                    "er is niets opgeslagen, probeer het opnieuw"
-                )
+            _move(connection, case, at, state=mistaken.from_state, closed_at=None)
             # Both sets are read before either changes: after a step that stayed in its
             # state (from == to) the ones it closed and the ones it opened have one name.
             # The ones it opened: withdrawn (they leave the agenda, their waiting
@@ -120,22 +112,77 @@ class CorrectionStore:
                         next_reminder_on=local(at).date(),
                     )
                 )
-            append_event(
-                connection,
-                {
-                    "case_id": case.id,
-                    "seq": seq,
-                    "trigger": CORRECTION,
-                    "from_state": case.state,
-                    "to_state": mistaken.from_state,
-                    "actor_id": actor_id,
-                    "role": role,
-                    "at": at,
-                    "note": reason,
-                    "payload": {CORRECTED: mistaken.seq},
-                },
-            )
+            _append(connection, case, mistaken, mistaken.from_state, actor_id, role, at, reason)
         return seq
+
+    def withdraw_case(
+        self,
+        case: CaseRecord,
+        opening: HistoryEntry,
+        *,
+        actor_id: int,
+        role: str,
+        at: datetime,
+        reason: str,
+    ) -> int:
+        """Take back ``opening`` (the only row that still stands): the case is closed in
+        the state it is in (a closed case in a state that is not final: withdrawn), its
+        open deadlines withdrawn and their waiting reminders skipped; the new row's seq.
+        The school's next case can be opened: it has no open one any more."""
+        assert opening.from_state is None and case.closed_at is None
+        seq = case.revision + 1
+        with self.engine.begin() as connection:
+            _move(connection, case, at, closed_at=at)
+            open_ones = _ids(
+                connection,
+                DEADLINES.c.case_id == case.id,
+                DEADLINES.c.status == DeadlineStatus.OPEN.value,
+            )
+            _withdraw(connection, open_ones, at, actor_id, "dossier ten onrechte geopend")
+            _append(connection, case, opening, case.state, actor_id, role, at, reason)
+        return seq
+
+
+def _move(connection: Connection, case: CaseRecord, at: datetime, **values: Any) -> None:
+    """The guarded update of the case (its revision as loaded) to its next revision."""
+    moved = connection.execute(
+        update(CASES)
+        .where(CASES.c.id == case.id, CASES.c.revision == case.revision)
+        .values(revision=case.revision + 1, updated_at=at, **values)
+    )
+    if moved.rowcount != 1:
+        raise ConcurrentUpdateError(
+            f"dossier {case.id} is intussen door iemand anders gewijzigd; "
+            "er is niets opgeslagen, probeer het opnieuw"
+        )
+
+
+def _append(
+    connection: Connection,
+    case: CaseRecord,
+    corrected: HistoryEntry,
+    to_state: str,
+    actor_id: int,
+    role: str,
+    at: datetime,
+    reason: str,
+) -> None:
+    """The correction's history row (chained as every row), naming the row it corrects."""
+    append_event(
+        connection,
+        {
+            "case_id": case.id,
+            "seq": case.revision + 1,
+            "trigger": CORRECTION,
+            "from_state": case.state,
+            "to_state": to_state,
+            "actor_id": actor_id,
+            "role": role,
+            "at": at,
+            "note": reason,
+            "payload": {CORRECTED: corrected.seq},
+        },
+    )
 
 
 def _ids(connection: Connection, *where: Any) -> list[int]:

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from toetreding._exceptions import AllowedTrigger, DefinitionProblem, TransitionRefused
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
-from toetreding.service import AgendaItem, CaseView, DeadlineLine
+from toetreding.service import AgendaItem, CaseView, DeadlineLine, is_withdrawn, state_words
 from toetreding.store import (
     CaseRecord,
     HistoryEntry,
@@ -150,6 +150,9 @@ class CasePublic(BaseModel):
     step: int | None
     outcome: str | None
     final: bool
+    withdrawn: bool = Field(
+        default=False, description="Ten onrechte geopend en ingetrokken (gesloten)"
+    )
     opened_at: datetime
     updated_at: datetime
 
@@ -164,10 +167,11 @@ def case_public(spec: ProtocolSpec, case: CaseRecord, school_name: str) -> CaseP
         protocol_id=case.protocol_id,
         protocol_version=case.protocol_version,
         state=case.state,
-        state_label=state.label if state else case.state,
+        state_label=state_words(spec, case),
         step=state.step if state else None,
         outcome=state.outcome if state else None,
         final=bool(state and state.final),
+        withdrawn=is_withdrawn(spec, case),
         opened_at=case.opened_at,
         updated_at=case.updated_at,
     )

@@ -28,6 +28,8 @@ class Action:
 
 def actions_for(service: Toetreding, me: Viewer, view: CaseView) -> list[Action]:
     """The triggers this person may fire now (the engine checks again when they do)."""
+    if view.withdrawn:
+        return []
     roles = service.roles_for_case(view.case.id, me.person_id)
     result: list[Action] = []
     for transition in view.spec.transitions_from(view.case.state):

@@ -18,14 +18,16 @@ from toetreding.definition import InputKind
 from toetreding.documents.filters import dutch_date
 from toetreding.roles import ROLE_LABELS
 from toetreding.service import (
+    WITHDRAWN,
     CaseView,
     Toetreding,
     artefact_labels,
     corrected_rows,
     deadline_status,
     history_heading,
+    state_words,
 )
-from toetreding.store import MEETING_KEY, MOVED, CaseFilter
+from toetreding.store import CORRECTION, MEETING_KEY, MOVED, CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
 from toetreding.web.deps import Me, ctx, page, page_number, receive_form, require_csrf
 from toetreding.web.uploads import Received
@@ -36,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
 CORRECT_LABEL = "Stap corrigeren"
+WITHDRAW_LABEL = "Dossier intrekken (ten onrechte geopend)"
 
 
 @router.get("/dossiers")
@@ -67,6 +70,7 @@ def case_list(
         number=number,
         pages=pages,
         first=(number - 1) * PAGE_SIZE + 1,
+        state_words=state_words,
     )
 
 
@@ -120,7 +124,8 @@ def correct(
     rij: str = Form(""),
     bevestigd: str = Form(""),
 ) -> Response:
-    """Take back the newest step (the form asks for a reason and a confirmation)."""
+    """Take back the newest standing step, or withdraw a case opened by mistake (the form
+    asks for a reason and a confirmation)."""
     require_csrf(request, csrf_token)
     service = ctx(request).service
     visible_case(service, me, case_id)
@@ -128,7 +133,7 @@ def correct(
         if bevestigd != "ja":
             raise InvalidInputError("vink aan dat u de stap wilt terugnemen")
         seq = int(rij) if rij.strip().isascii() and rij.strip().isdigit() else None
-        service.correct_step(case_id, actor_ref=me.person_id, reason=reden[:2000], seq=seq)
+        done = service.correct_step(case_id, actor_ref=me.person_id, reason=reden[:2000], seq=seq)
     except (InvalidInputError, ConflictError, TransitionRefused) as exc:
         reason = exc.reason if isinstance(exc, TransitionRefused) else str(exc)
         given = {"reden": reden}
@@ -137,7 +142,7 @@ def correct(
         )
         response.status_code = 409 if isinstance(exc, ConflictError) else 422
         return response
-    return RedirectResponse(f"/dossiers/{case_id}", status_code=303)
+    return RedirectResponse(f"/dossiers/{case_id}?gedaan={done}#nu", status_code=303)
 
 
 def _refused(
@@ -185,8 +190,11 @@ def _render_case(
         corrected=corrected_rows(view.history),
         correctable=service.correctable_row(case_id, me.person_id),
         correct_label=CORRECT_LABEL,
+        withdraw_label=WITHDRAW_LABEL,
+        withdrawn_words=WITHDRAWN,
         meeting_key=MEETING_KEY,
         moved=MOVED,
+        correction=CORRECTION,
         role_labels=ROLE_LABELS,
         meetings_named=_meetings_named(service, view),
         **{"given": {}, "chosen": {}, **extra},
@@ -209,4 +217,5 @@ def _confirmation(view: CaseView, me: Viewer, seq: int | None) -> str:
     if entry is None or entry.actor_id != me.person_id:
         return ""
     state = view.spec.states.get(entry.to_state)
-    return f"{history_heading(view.spec, entry)} — nu: {state.label if state else entry.to_state}"
+    now = WITHDRAWN if view.withdrawn else state.label if state else entry.to_state
+    return f"{history_heading(view.spec, entry)} — nu: {now}"
