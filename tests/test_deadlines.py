@@ -183,6 +183,25 @@ def test_agenda_lists_open_deadlines_soonest_first(app: Toetreding) -> None:
     assert len(app.store.deadlines(open_only=True, due_until=date(2027, 3, 31))) == 1
 
 
+def test_the_agenda_gives_each_deadline_its_own_date(app: Toetreding) -> None:
+    """Two cases at the same deadline share its words, never its date or days left."""
+    first = open_case(app)  # from Thursday 22 April 2027: due Monday 10 May
+    partnership_id = app.store.partnership("po").id or 0
+    school = SchoolCreate(
+        partnership_id=partnership_id, name="De Es", sector="po", region="midden", brin="ES"
+    )
+    app.store.add_school(school, app.clock.now())
+    assert isinstance(app.clock, FixedClock)
+    app.clock.set(datetime(2027, 5, 3, 10, 0))
+    second = app.open_case(school_ref="ES", protocol_id="termijnen", actor_ref="c@po.nl")  # 19 May
+
+    agenda = app.agenda(today=date(2027, 5, 12))
+    assert [(i.deadline.case_id, i.label, i.due, i.days_left, i.overdue) for i in agenda] == [
+        (first, "Reageren binnen 10 werkdagen", "uiterlijk 10-05-2027", -2, True),
+        (second, "Reageren binnen 10 werkdagen", "uiterlijk 19-05-2027", 7, False),
+    ]
+
+
 ESCALATING = """\
 id: escalatie
 version: 1

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from toetreding._exceptions import ConcurrentUpdateError, InvalidInputError, NotFoundError
 from toetreding.clock import as_aware, local
 from toetreding.deadlines import declared_deadline, due_text
 from toetreding.service.cases import CaseService
-from toetreding.store import DeadlineRecord, Visibility
+from toetreding.store import AgendaDeadline, DeadlineRecord, Visibility
 from toetreding.workflows import Actor
 
 
@@ -24,11 +24,10 @@ class Consequence:
     target: str  # the trigger fired, or the role escalated to
 
 
-@dataclass(frozen=True)
-class AgendaItem:
-    """An open deadline as a steering group reads it."""
+class AgendaItem(NamedTuple):
+    """An open deadline as a steering group reads it (a tuple: the agenda lists thousands)."""
 
-    deadline: DeadlineRecord
+    deadline: AgendaDeadline
     label: str  # the protocol author's words: what must happen
     due: str  # the computed date, shown beside the label: 'uiterlijk 31-03-2027'
     state_label: str
@@ -79,8 +78,27 @@ class DeadlineService(CaseService):
         overdue ones and those due within ``within_days`` (all open ones when None);
         ``limit`` and ``offset`` page them."""
         filters = self._agenda_filters(today, partnership_ref, within_days, overdue_only)
-        records = self.store.deadlines(**filters, visible=visible, limit=limit, offset=offset)
-        return [self._agenda_item(record, today) for record in records]
+        records = self.store.agenda_deadlines(
+            **filters, visible=visible, limit=limit, offset=offset
+        )
+        # What an item says besides its record is the same for every deadline of one
+        # declared deadline due on one day: worked out once per call, not per row.
+        said: dict[tuple[Any, ...], tuple[str, str, str, tuple[str, ...], int | None]] = {}
+        items = []
+        for record in records:
+            key = (
+                record.protocol_id,
+                record.protocol_version,
+                record.state,
+                record.name,
+                record.due_date,
+                record.waiting_for,
+            )
+            words = said.get(key)
+            if words is None:
+                words = said[key] = self._agenda_words(record, today)
+            items.append(AgendaItem(record, *words))
+        return items
 
     def agenda_size(
         self,
@@ -93,7 +111,7 @@ class DeadlineService(CaseService):
     ) -> int:
         """How many items :meth:`agenda` has without a limit."""
         filters = self._agenda_filters(today, partnership_ref, within_days, overdue_only)
-        return self.store.count_deadlines(**filters, visible=visible)
+        return self.store.count_deadlines(**filters, open_only=True, visible=visible)
 
     def _agenda_filters(
         self,
@@ -104,25 +122,20 @@ class DeadlineService(CaseService):
     ) -> dict[str, Any]:
         return {
             "partnership_id": self.partnership_id(partnership_ref),
-            "open_only": True,
             "due_before": today if overdue_only else None,
             "due_until": today + timedelta(days=within_days) if within_days is not None else None,
         }
 
-    def _agenda_item(self, record: DeadlineRecord, today: date) -> AgendaItem:
+    def _agenda_words(
+        self, record: AgendaDeadline, today: date
+    ) -> tuple[str, str, str, tuple[str, ...], int | None]:
+        """An agenda item's fields after its record: label, due, state label, who, days left."""
         words = self._deadline_words(
             record.protocol_id, record.protocol_version, record.state, record.name
         )
-        return AgendaItem(
-            deadline=record,
-            label=words.label,
-            due=due_text(
-                record.due_date, automatic=words.automatic, waiting_for=record.waiting_for
-            ),
-            state_label=words.state_label,
-            who=words.who,
-            days_left=None if record.due_date is None else (record.due_date - today).days,
-        )
+        due = due_text(record.due_date, automatic=words.automatic, waiting_for=record.waiting_for)
+        days_left = None if record.due_date is None else (record.due_date - today).days
+        return words.label, due, words.state_label, words.who, days_left
 
     def _deadline_words(self, protocol_id: str, version: int, state_name: str, name: str) -> _Words:
         """What the agenda says of a deadline: its label, the step, and who acts on it."""

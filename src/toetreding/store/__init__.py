@@ -46,6 +46,7 @@ from toetreding.store.meetings import (
 )
 from toetreding.store.protocols import PublishedProtocols, PublishedRecord
 from toetreding.store.records import (
+    AgendaDeadline,
     BoardRow,
     CaseFilter,
     CaseForActor,
@@ -107,6 +108,7 @@ __all__ = [
     "AccountStore",
     "AdviceRulesPublic",
     "AdviceRulesStore",
+    "AgendaDeadline",
     "ApiTokenPublic",
     "ApiTokenRecord",
     "AuditStore",

@@ -1,14 +1,16 @@
 """A Core statement compiled once for one dialect and run on a DBAPI cursor with
-SQLAlchemy's own bind and result processors (see ``_hotpath``)."""
+SQLAlchemy's own bind and result processors (see ``_hotpath``); a long list's rows read as
+the driver's tuples (``plain_rows``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
     ClauseElement,
+    Connection,
     Date,
     DateTime,
     Dialect,
@@ -24,6 +26,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from toetreding.store.database import refuse_nul
 
 _Processor = Callable[[Any], Any]
+R = TypeVar("R")
 # Values of these types hold no text: the NUL check skips them (see ``Prepared.run``).
 _NO_TEXT = (Integer, Numeric, Boolean, Date, DateTime, LargeBinary)
 
@@ -92,7 +95,9 @@ class Prepared:
             raise self._wrapped(error, values) from error
         results = self._results
         if results is None:
-            results = self._results = self._result_processors(cursor.description)
+            assert self._select is not None
+            columns = self._select.selected_columns
+            results = self._results = result_processors(columns, cursor.description, self._dialect)
         if not results:
             return [tuple(row) for row in fetched]
         rows = []
@@ -115,19 +120,55 @@ class Prepared:
 
     def _wrapped(self, error: Exception, values: Mapping[str, Any]) -> BaseException:
         """The error as ``Connection.execute`` raises it: a ``StatementError`` (subclass)."""
-        dialect = self._dialect
-        return DBAPIError.instance(
-            self.sql, dict(values), error, dialect.loaded_dbapi.Error, dialect=dialect
-        )
+        return _wrapped(self.sql, dict(values), error, self._dialect)
 
-    def _result_processors(self, description: Any) -> list[tuple[int, _Processor]]:
-        assert self._select is not None
-        dialect = self._dialect
-        found: list[tuple[int, _Processor]] = []
-        for index, (column, described) in enumerate(
-            zip(self._select.selected_columns, description, strict=True)
-        ):
-            process = column.type.dialect_impl(dialect).result_processor(dialect, described[1])
-            if process is not None:
-                found.append((index, process))
-        return found
+
+def _wrapped(sql: str, values: Any, error: Exception, dialect: Dialect) -> BaseException:
+    return DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error, dialect=dialect)
+
+
+def result_processors(
+    columns: Iterable[Any], description: Sequence[Any], dialect: Dialect
+) -> list[tuple[int, _Processor]]:
+    """By position: SQLAlchemy's result processor of each selected column that needs one
+    on this dialect (SQLite's dates come as text; PostgreSQL's as dates, needing none)."""
+    found: list[tuple[int, _Processor]] = []
+    for index, (column, described) in enumerate(zip(columns, description, strict=True)):
+        process = column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+        if process is not None:
+            found.append((index, process))
+    return found
+
+
+def plain_rows(connection: Connection, query: Select[Any], make: Callable[[Any], R]) -> list[R]:
+    """Run a select and make each row with ``make`` from the driver's own tuple, processed
+    as SQLAlchemy would (each distinct value once: the values to process must be hashable,
+    as dates and moments from the driver are), without a ``Row`` object per row: for the
+    long lists (the agenda), where those cost time and, kept alive together, the garbage
+    collector's full passes."""
+    result = connection.execute(query)
+    cursor = result.cursor
+    assert cursor is not None and cursor.description is not None  # a select has columns
+    processors = result_processors(query.selected_columns, cursor.description, connection.dialect)
+    try:
+        fetched = cursor.fetchall()
+    except Exception as error:  # while fetching, as ``Result.all`` would raise it
+        raise _wrapped(str(query), None, error, connection.dialect) from error
+    finally:
+        result.close()
+    if not processors:
+        return list(map(make, fetched))
+    # per processed column: the driver's value -> processed (a few hundred distinct dates)
+    memos: list[tuple[int, _Processor, dict[Any, Any]]] = [(i, p, {}) for i, p in processors]
+
+    def processed(row: Sequence[Any]) -> R:
+        values = list(row)
+        for index, process, done in memos:
+            value = values[index]
+            if value in done:
+                values[index] = done[value]
+            else:
+                values[index] = done[value] = process(value)
+        return make(values)
+
+    return list(map(processed, fetched))

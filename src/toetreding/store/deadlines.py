@@ -12,8 +12,9 @@ from sqlalchemy import Engine, Select, func, select, update
 from toetreding._exceptions import ConcurrentUpdateError
 from toetreding.clock import local
 from toetreding.store._common import CASES, DEADLINES, SCHOOLS, visible_cases
+from toetreding.store._prepared import plain_rows
 from toetreding.store.history_chain import append_event
-from toetreding.store.records import CaseRecord, DeadlineRecord, Visibility
+from toetreding.store.records import AgendaDeadline, CaseRecord, DeadlineRecord, Visibility
 from toetreding.store.tables import DeadlineStatus
 
 # The columns of a DeadlineRecord in the order of its fields: a row becomes a record by
@@ -27,6 +28,10 @@ _OTHER = {
 }
 _RECORD_COLUMNS = [
     _OTHER[f.name] if f.name in _OTHER else DEADLINES.c[f.name] for f in fields(DeadlineRecord)
+]
+# The agenda's columns: only those it shows or needs for its words (an AgendaDeadline).
+_AGENDA_COLUMNS = [
+    _OTHER[name] if name in _OTHER else DEADLINES.c[name] for name in AgendaDeadline._fields
 ]
 
 
@@ -49,21 +54,30 @@ class DeadlineStore:
     ) -> list[DeadlineRecord]:
         """Deadlines with their case's school and protocol, soonest first (uses the
         ``status, due_date`` index for the agenda); ``limit`` and ``offset`` page them."""
-        query = (
-            select(*_RECORD_COLUMNS)
-            .select_from(DEADLINES)
-            .join(CASES, CASES.c.id == DEADLINES.c.case_id)
-            .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
-            .order_by(DEADLINES.c.due_date, DEADLINES.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
+        query = _agenda_query(_RECORD_COLUMNS, limit, offset)
         query = _deadline_filters(
             query, case_id, partnership_id, open_only, due_until, due_before, visible
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()  # fetched at once, not row by row
         return [DeadlineRecord(*row) for row in rows]
+
+    def agenda_deadlines(
+        self,
+        *,
+        partnership_id: int | None = None,
+        due_until: date | None = None,
+        due_before: date | None = None,
+        visible: Visibility | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[AgendaDeadline]:
+        """The open deadlines of :meth:`deadlines` with only the agenda's columns, as
+        tuples: the agenda over every open deadline reads thousands."""
+        query = _agenda_query(_AGENDA_COLUMNS, limit, offset)
+        query = _deadline_filters(query, None, partnership_id, True, due_until, due_before, visible)
+        with self.engine.connect() as connection:
+            return plain_rows(connection, query, AgendaDeadline._make)
 
     def count_deadlines(
         self,
@@ -163,6 +177,19 @@ class DeadlineStore:
                     "payload": payload,
                 },
             )
+
+
+def _agenda_query(columns: list[Any], limit: int | None, offset: int) -> Select[Any]:
+    """Deadlines with their case's school and protocol, soonest first, one page."""
+    return (
+        select(*columns)
+        .select_from(DEADLINES)
+        .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+        .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
+        .order_by(DEADLINES.c.due_date, DEADLINES.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
 
 
 def _deadline_filters(

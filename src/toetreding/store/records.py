@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from toetreding.store.tables import PersonPublic, SchoolPublic
@@ -89,6 +89,23 @@ class DeadlineRecord:
     def overdue_on(self, today: date) -> bool:
         """Derived from the due date, never stored: an open deadline past its due date."""
         return self.status == "open" and self.due_date is not None and self.due_date < today
+
+
+class AgendaDeadline(NamedTuple):
+    """An open deadline as the agenda shows it: only the columns it shows, a tuple built
+    from its row by position (the agenda lists thousands; no dict per row)."""
+
+    id: int
+    case_id: int
+    state: str
+    name: str
+    due_date: date | None  # None: "datum volgt" (``waiting_for`` says what is missing)
+    original_due_date: date | None
+    waiting_for: str | None
+    school_name: str
+    partnership_id: int
+    protocol_id: str
+    protocol_version: int
 
 
 @dataclass(frozen=True)
