@@ -47,6 +47,7 @@ TABLES = {
     "deadlines",
     "frameworks",
     "advice_rules",
+    "frame_choices",
     "audits",
     "audit_members",
     "audit_interviews",

@@ -1,5 +1,9 @@
 """Conversation frames: the questions of an unscored framework (e.g. the FROSK intake) whose
 answers are recorded during a step of the case, as the protocol's state names with ``frame``.
+
+A partnership picks its own frame: where a step names a frame, the partnership's newest
+choice (``FrameChoiceStore``) is used instead: a framework it loaded or another shipped one.
+A case keeps the frame its answers were recorded in, whatever is chosen later.
 """
 
 from __future__ import annotations
@@ -7,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from toetreding._exceptions import InvalidInputError
+from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.audits.desk import AuditDesk
 from toetreding.clock import as_aware
 from toetreding.frameworks import FrameworkSpec
 from toetreding.roles import SCHOOL_ROLE
-from toetreding.store import FrameAnswerCreate, FrameAnswerPublic
+from toetreding.store import CaseRecord, FrameAnswerCreate, FrameAnswerPublic, FrameChoiceCreate
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,106 @@ class FrameView:
         return [q.question_id for q in self.questions if q.answer is None]
 
 
+@dataclass(frozen=True)
+class FrameSlot:
+    """A frame the protocols name, and what one partnership uses for it."""
+
+    frame_id: str  # the frame the protocols name
+    frame_title: str  # its title (the shipped framework of that id)
+    used_in: list[str]  # 'Partnerschap 2 — protocol voor uitbreiding: Oriënterend gesprek'
+    framework_id: str  # what the partnership uses: its choice, else the frame itself
+    framework_title: str
+    chosen_at: datetime | None  # None: nothing chosen, the protocol's own frame
+
+
 class FrameDesk:
-    """Record and read the answers of a case's conversation frame."""
+    """Record and read the answers of a case's conversation frame; a partnership's choice
+    of frame."""
 
     def __init__(self, audits: AuditDesk) -> None:
         self.desk = audits
         self.app = audits.app
+        self.choices = audits.app.frame_choices
+
+    # --- the partnership's choice ---------------------------------------------------------
+
+    def slots(self, partnership_ref: str | int) -> list[FrameSlot]:
+        """Every frame a protocol names, with what the partnership uses for it."""
+        partnership = self.app.partnership(partnership_ref)
+        chosen = self.choices.current(partnership.id)
+        slots = []
+        for frame_id, used_in in sorted(self._frames_in_use().items()):
+            choice = chosen.get(frame_id)
+            using = choice.framework_id if choice else frame_id
+            slots.append(
+                FrameSlot(
+                    frame_id,
+                    self._title(None, frame_id),
+                    used_in,
+                    using,
+                    self._title(partnership.id, using),
+                    choice.chosen_at if choice else None,
+                )
+            )
+        return slots
+
+    def choose(
+        self,
+        partnership_ref: str | int,
+        frame_id: str,
+        framework_id: str,
+        *,
+        by: str | int,
+        at: datetime | None = None,
+    ) -> FrameSlot:
+        """From now on, where a step names ``frame_id``, this partnership's new cases use
+        ``framework_id`` (its own or a shipped framework)."""
+        partnership = self.app.partnership(partnership_ref)
+        in_use = self._frames_in_use()
+        if frame_id not in in_use:
+            known = ", ".join(f"'{f}'" for f in sorted(in_use)) or "geen"
+            raise InvalidInputError(
+                f"geen protocol noemt gesprekskader '{frame_id}'; wel genoemd: {known}"
+            )
+        self.desk.frameworks.get(partnership.id, framework_id)  # raises, naming the known ones
+        self.choices.choose(
+            FrameChoiceCreate(
+                partnership_id=partnership.id,
+                frame_id=frame_id,
+                framework_id=framework_id,
+                chosen_by=self.app.person_id(by),
+                chosen_at=as_aware(at) if at else self.app.clock.now(),
+            )
+        )
+        return next(s for s in self.slots(partnership.id) if s.frame_id == frame_id)
+
+    def _frames_in_use(self) -> dict[str, list[str]]:
+        """Per frame the protocols' steps that name it (newest version of each protocol)."""
+        used: dict[str, list[str]] = {}
+        newest = {spec.id: spec for spec in self.app.protocols().all()}  # sorted by version
+        for spec in newest.values():
+            for state in spec.states.values():
+                if state.frame:
+                    used.setdefault(state.frame, []).append(f"{spec.title}: {state.label}")
+        return used
+
+    def _title(self, partnership_id: int | None, framework_id: str) -> str:
+        try:
+            return self.desk.frameworks.get(partnership_id, framework_id).title
+        except NotFoundError:
+            return framework_id
+
+    def _frame_of(self, case: CaseRecord, named: str) -> str:
+        """The framework a case uses where its step names frame ``named``: the one its
+        answers were recorded in, else the partnership's choice, else the frame itself."""
+        choice = self.choices.current(case.partnership_id).get(named)
+        candidates = dict.fromkeys([named, *([choice.framework_id] if choice else [])])
+        for framework_id in candidates:
+            if self.desk.audits.answers(case.id, framework_id):
+                return framework_id
+        return choice.framework_id if choice else named
+
+    # --- answers --------------------------------------------------------------------------
 
     def answer(
         self,
@@ -69,7 +167,7 @@ class FrameDesk:
                 "de gesprekspartners van het partnerschap leggen het gesprek vast"
             )
         framework, _ = self.desk.framework_for(
-            case, frame_id, as_aware(at) if at else self.app.clock.now()
+            case, self._frame_of(case, frame_id), as_aware(at) if at else self.app.clock.now()
         )
         framework.criterion(question_id)  # raises, listing the questions
         if not text.strip():
@@ -96,7 +194,8 @@ class FrameDesk:
             (s.frame for s in spec.states.values() if s.frame), None
         )
         if frame_id is None:
-            raise InvalidInputError(f"protocol '{spec.id}' gebruikt geen gesprekskader")
+            raise InvalidInputError(f"protocol '{spec.title}' gebruikt geen gesprekskader")
+        frame_id = self._frame_of(case, frame_id)
         answers = self.desk.audits.answers(case_id, frame_id)
         version = answers[-1].framework_version if answers else None
         framework = self.desk.frameworks.get(case.partnership_id, frame_id, version)

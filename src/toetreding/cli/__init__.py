@@ -138,9 +138,10 @@ COMMANDS = {
         "Interne audits: commissie, gesprekken en bevindingen per criterium.",
     ),
     "frame": Entry(
-        "audit_commands",
+        "frame_commands",
         "frame_app",
-        "Gesprekskaders: de vragen van bijv. het intakegesprek en de antwoorden.",
+        "Gesprekskaders: de vragen van bijv. het intakegesprek, de antwoorden en welk kader "
+        "een partnerschap gebruikt.",
     ),
     "meeting": Entry(
         "meeting_commands",

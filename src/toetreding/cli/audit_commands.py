@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from toetreding._exceptions import InvalidInputError
@@ -13,7 +12,6 @@ from toetreding.audits import (
     AdviceView,
     AuditDesk,
     AuditView,
-    FrameDesk,
     NewFinding,
     scores_sheet,
 )
@@ -282,65 +280,3 @@ def _view_json(view: AuditView) -> dict[str, Any]:
         ],
         "warnings": view.warnings,
     }
-
-
-frame_app = new_app("Gesprekskaders: de vragen van bijv. het intakegesprek en de antwoorden.")
-
-
-@frame_app.command("answer")
-def frame_answer(
-    ctx: typer.Context,
-    case_id: int = CASE,
-    question: str = typer.Argument(
-        ..., metavar="VRAAG", help="Nummer van de vraag, zie 'frame show'"
-    ),
-    answer: str = typer.Option(..., "--answer", help="Het antwoord, zoals besproken"),
-    actor: str = ACTOR,
-    at: str | None = typer.Option(None, "--at", help=AT_HELP),
-) -> None:
-    """Leg het antwoord op een vraag van het gesprekskader vast (opnieuw: nieuwe versie)."""
-    recorded = FrameDesk(desk(ctx)).answer(
-        case_id, question, answer, actor_ref=actor, at=past_moment(ctx, at)
-    )
-    console.print(
-        f"Antwoord op vraag {recorded.question_id} vastgelegd (versie {recorded.revision}).",
-        highlight=False,
-    )
-
-
-@frame_app.command("show")
-def frame_show(
-    ctx: typer.Context,
-    case_id: int = CASE,
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
-) -> None:
-    """De vragen van het gesprekskader met de vastgelegde antwoorden."""
-    view = FrameDesk(desk(ctx)).view(case_id)
-    if as_json:
-        print_json(
-            {
-                "case_id": case_id,
-                "framework": {"id": view.framework.id, "version": view.framework.version},
-                "questions": [
-                    {
-                        "id": q.question_id,
-                        "title": q.title,
-                        "asks": q.asks,
-                        "note": q.note,
-                        "answer": q.answer.answer if q.answer else None,
-                        "revision": q.answer.revision if q.answer else None,
-                    }
-                    for q in view.questions
-                ],
-                "unanswered": view.unanswered,
-            }
-        )
-        return
-    console.print(f"[bold]{view.framework.title}[/] — dossier {case_id}", highlight=False)
-    for q in view.questions:
-        console.print(f"\n[bold]{q.question_id}. {q.title}[/]", highlight=False)
-        if q.asks:
-            console.print(q.asks, highlight=False, markup=False)
-        if q.note:
-            console.print(f"[dim]({escape(q.note)})[/]", highlight=False)
-        console.print(q.answer.answer if q.answer else "[dim](nog niet besproken)[/]")

@@ -26,6 +26,7 @@ from toetreding.store import (
     AdviceRulesStore,
     AuditStore,
     ChainReport,
+    FrameChoiceStore,
     FrameworkStore,
     Ledger,
     file_store_for,
@@ -111,6 +112,11 @@ class Toetreding(
     def audit_records(self) -> AuditStore:
         """The audits' records (for ``toetreding.audits``, which decides what may happen)."""
         return self.store.audits
+
+    @property
+    def frame_choices(self) -> FrameChoiceStore:
+        """The conversation frame each partnership chose (for ``toetreding.audits``)."""
+        return FrameChoiceStore(self.store.engine)
 
     def framework_store(self, shipped: FrameworkRegistry) -> FrameworkStore:
         """The partnerships' own frameworks next to ``shipped`` (for ``toetreding.audits``)."""

@@ -31,6 +31,7 @@ from toetreding.store.filestores import (
     default_file_store,
     file_store_for,
 )
+from toetreding.store.frame_choices import FrameChoiceStore
 from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.handover_plan import HandoverBatch, NewHandover, SteppedCase
 from toetreding.store.history_chain import ChainBreak, ChainReport
@@ -91,6 +92,7 @@ from toetreding.store.tables.audits import (
     FrameAnswerPublic,
     ReportPublic,
 )
+from toetreding.store.tables.frameworks import FrameChoiceCreate, FrameChoicePublic
 from toetreding.store.unavailable import DATABASE_DOWN, database_problem
 from toetreding.store.version_moves import FROM_VERSION, MOVED, TO_VERSION, VersionMove
 
@@ -128,6 +130,7 @@ __all__ = [
     "DirectoryBatch",
     "DiskFileStore",
     "FileStore",
+    "FrameChoiceStore",
     "FrameworkPublic",
     "FrameworkStore",
     "HandoverBatch",
@@ -184,6 +187,8 @@ __all__ += [
     "FindingPublic",
     "FrameAnswerCreate",
     "FrameAnswerPublic",
+    "FrameChoiceCreate",
+    "FrameChoicePublic",
     "ReportPublic",
 ]
 

@@ -68,7 +68,15 @@ from toetreding.store.tables.directory import (
     SchoolUpdate,
 )
 from toetreding.store.tables.files import CaseFile, CaseFileBase, CaseFilePublic, FileChunk
-from toetreding.store.tables.frameworks import Framework, FrameworkBase, FrameworkPublic
+from toetreding.store.tables.frameworks import (
+    FrameChoice,
+    FrameChoiceBase,
+    FrameChoiceCreate,
+    FrameChoicePublic,
+    Framework,
+    FrameworkBase,
+    FrameworkPublic,
+)
 from toetreding.store.tables.meetings import Meeting, MeetingItem, MeetingPackSending
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
 from toetreding.store.tables.requests import IdempotentRequest
@@ -111,6 +119,10 @@ __all__ = [
     "FrameAnswerBase",
     "FrameAnswerCreate",
     "FrameAnswerPublic",
+    "FrameChoice",
+    "FrameChoiceBase",
+    "FrameChoiceCreate",
+    "FrameChoicePublic",
     "Framework",
     "FrameworkBase",
     "FrameworkPublic",

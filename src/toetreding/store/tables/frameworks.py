@@ -62,3 +62,34 @@ class FrameworkPublic(FrameworkBase):
     scored: bool
     domains: int
     criteria: int
+
+
+# --- the conversation frame a partnership chose ---------------------------------------------
+
+
+class FrameChoiceBase(SQLModel):
+    """Where a protocol's step asks for conversation frame ``frame_id`` (e.g. the FROSK
+    intake questions), this partnership uses framework ``framework_id`` instead."""
+
+    partnership_id: int = Field(foreign_key="partnerships.id")
+    frame_id: str = Field(max_length=60, description="Het gesprekskader dat het protocol noemt")
+    framework_id: str = Field(max_length=60, description="Het kader dat het partnerschap koos")
+    chosen_by: int = Field(foreign_key="people.id")
+    chosen_at: datetime
+
+
+class FrameChoice(FrameChoiceBase, table=True):
+    """One choice; the newest per (partnership, frame) counts, the older ones are its log."""
+
+    __tablename__ = "frame_choices"
+    __table_args__ = (Index("ix_frame_choices_partnership", "partnership_id", "frame_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class FrameChoiceCreate(FrameChoiceBase):
+    """A choice to record."""
+
+
+class FrameChoicePublic(FrameChoiceBase):
+    id: int

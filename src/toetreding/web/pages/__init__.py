@@ -9,6 +9,7 @@ from toetreding.web.pages import (
     cases,
     documents,
     files,
+    frame_choices,
     framework_admin,
     meeting_documents,
     meetings,
@@ -24,5 +25,5 @@ routers = [sign_in.router, overview.router, cases.router, audits.router, documen
 routers += [files.router, sheets.router]
 routers += [agenda.router, meetings.router, meeting_documents.router, account.router]
 routers += [protocols.router, protocol_admin.router, version_moves.router]
-routers += [framework_admin.router, advice_admin.router]
+routers += [framework_admin.router, advice_admin.router, frame_choices.router]
 routers += [calendar.router]
