@@ -6,7 +6,7 @@ Service (SQLite; PostgreSQL where the store's SQL differs), CLI, web and API."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -434,11 +434,14 @@ def test_a_case_opened_by_mistake_is_withdrawn_on_the_case_page_and_the_api_says
     shown = client.get(done.headers["location"]).text
     assert "Nu: Ingetrokken (ten onrechte geopend)" in shown
     assert "Gelukt: Dossier ingetrokken (ten onrechte geopend)" in shown
+    assert "Dossier ingetrokken (ten onrechte geopend)</strong>\n      → Ingetrokken" in shown
     assert "U hoeft in deze stap niets te doen" in shown  # no steps offered any more
     assert "Dossier intrekken" not in shown and "Stap corrigeren" not in shown
     assert "gecorrigeerd: " not in shown  # the correction rows say which row in their heading
     assert "Wat er in deze stap wordt verwacht" not in shown
+    assert "Ingetrokken (ten onrechte geopend)" in client.get("/dossiers").text  # the list
 
+    rows_after = len(app.history(case_id))
     detail = client.get(f"/api/dossiers/{case_id}", headers=token(client, COORDINATOR)).json()
     api = detail["case"]
     assert (api["state_label"], api["withdrawn"]) == ("Ingetrokken (ten onrechte geopend)", True)
@@ -449,3 +452,65 @@ def test_a_case_opened_by_mistake_is_withdrawn_on_the_case_page_and_the_api_says
         headers=token(client, COORDINATOR),
     )
     assert again.status_code == 409 and "al ingetrokken" in again.text
+    trigger = app.spec_of(app.case(case_id)).transitions_from(app.case(case_id).state)[0].trigger
+    step = client.post(
+        f"/api/dossiers/{case_id}/handelingen/{trigger}",
+        json={"note": "toch"},
+        headers=token(client, COORDINATOR),
+    )
+    assert step.status_code == 422 and "het dossier is ingetrokken" in step.text
+    assert len(app.history(case_id)) == rows_after
+
+
+GESPREK = """\
+id: gesprekken
+version: 1
+title: Termijn na het gesprek
+sectors: [vo]
+roles: {coordinator: Coördinator, school: School}
+initial: wacht
+states:
+  wacht: {label: Wacht op een gesprek}
+  beoordeling:
+    label: Beoordeling
+    deadlines:
+      - name: besluit
+        label: Besluit nemen
+        met_by: [besluiten]
+        due: {after: 5 werkdagen, counted_from: gesprek}
+  klaar: {label: Klaar, final: true}
+transitions:
+  - trigger: plannen
+    label: Gesprek plannen
+    from: wacht
+    to: beoordeling
+    roles: [coordinator]
+    inputs: [{name: gesprek, kind: date, label: Datum van het gesprek}]
+  - trigger: verzetten
+    label: Gesprek verzetten
+    from: beoordeling
+    to: beoordeling
+    roles: [coordinator]
+    inputs: [{name: gesprek, kind: date, label: Datum van het gesprek}]
+  - {trigger: besluiten, label: Besluiten, from: beoordeling, to: klaar, roles: [coordinator]}
+"""
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_date_given_in_a_step_taken_back_no_longer_counts_when_a_day_off_moves_the_term(
+    app_: Toetreding, clock: FixedClock, protocols: Path
+) -> None:
+    (protocols / "gesprekken.yaml").write_text(GESPREK, encoding="utf-8")
+    app = Toetreding(app_.store, ProtocolRegistry.from_directory(protocols), clock)
+    part2_with_noordik(app, SAM)
+    app.add_person("Carla", CARLA, partnership_ref="part2", roles=("coordinator",))
+    case_id = app.open_case(school_ref="NOORD1", protocol_id="gesprekken", actor_ref=CARLA)
+    app.fire(case_id, "plannen", actor_ref=CARLA, inputs={"gesprek": "2026-09-10"})
+    app.fire(case_id, "verzetten", actor_ref=CARLA, inputs={"gesprek": "2026-09-24"})
+    app.correct_step(case_id, actor_ref=CARLA, reason="Gesprek blijft op 10 september")
+    [besluit] = [d for d in app.case_deadlines(case_id) if d.status == "open"]
+    assert besluit.due_date == date(2026, 9, 17)  # 5 working days after 10 September
+
+    app.set_day_off("part2", date(2026, 9, 14), label="Studiedag", source="jaarplan", by=CARLA)
+    [besluit] = [d for d in app.case_deadlines(case_id) if d.status == "open"]
+    assert besluit.due_date == date(2026, 9, 18)  # one day on; not counted from the 24th

@@ -27,7 +27,7 @@ from toetreding.service import (
     history_heading,
     state_words,
 )
-from toetreding.store import CORRECTION, MEETING_KEY, MOVED, CaseFilter
+from toetreding.store import CORRECTED, CORRECTION, MEETING_KEY, MOVED, CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
 from toetreding.web.deps import Me, ctx, page, page_number, receive_form, require_csrf
 from toetreding.web.uploads import Received
@@ -195,6 +195,7 @@ def _render_case(
         meeting_key=MEETING_KEY,
         moved=MOVED,
         correction=CORRECTION,
+        corrected_key=CORRECTED,
         role_labels=ROLE_LABELS,
         meetings_named=_meetings_named(service, view),
         **{"given": {}, "chosen": {}, **extra},
