@@ -290,11 +290,12 @@ def test_every_api_operation_is_tested() -> None:
     operations = {
         f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
-    assert len(operations) == 23
+    assert len(operations) == 26
     assert "DELETE /api/kalender/vrije-dagen/{partnerschap}/{dag}" in operations
     assert "POST /api/protocollen/{protocol_id}/overzetten" in operations
     assert "POST /api/dossiers/{case_id}/correctie" in operations
     assert "POST /api/protocollen" in operations  # as the coordinator: 403 or 422
+    assert "POST /api/adviesregels" in operations  # as the coordinator: 403, 404 or 422
     assert "GET /api/vergaderingen/{meeting_id}" in operations
     assert "POST /api/dossiers/{case_id}/handelingen/{trigger}" in operations
     assert "PUT /api/dossiers/{case_id}/audit/scores/{criterion_id}" in operations

@@ -10,6 +10,7 @@ query parameter takes one value; a repeated one is refused with 422.
 from fastapi import APIRouter, Depends
 
 from toetreding.web.api import (
+    advice,
     audits,
     calendar,
     cases,
@@ -22,7 +23,7 @@ from toetreding.web.api import (
 from toetreding.web.api._common import AUTH, single_query_values
 
 router = APIRouter(prefix="/api", dependencies=[*AUTH, Depends(single_query_values)])
-for _module in (people, overview, cases, files, audits, meetings, protocols, calendar):
+for _module in (people, overview, cases, files, audits, meetings, protocols, calendar, advice):
     router.include_router(_module.router)
 
 __all__ = ["router"]

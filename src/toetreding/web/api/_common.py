@@ -19,14 +19,14 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPBearer
 from starlette.exceptions import HTTPException
 
-from toetreding._exceptions import NotFoundError, TransitionRefused
+from toetreding._exceptions import DefinitionError, NotFoundError, TransitionRefused
 from toetreding.service import Toetreding
 from toetreding.store import MAX_ID
 from toetreding.web.access import Viewer
 from toetreding.web.api._idempotency import DESCRIPTION, HEADER, idempotent
 from toetreding.web.deps import Me, require_csrf
 from toetreding.web.errors import invalid_request
-from toetreding.web.schemas import Problem, Refusal
+from toetreding.web.schemas import DefinitionProblems, LineMessage, Problem, Refusal
 from toetreding.web.security import COOKIE
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Dossiernummer")]
@@ -169,3 +169,12 @@ def visible_partnership(app: Toetreding, me: Viewer, ref: str) -> int:
     if not partnership_id or not (me.sees_partnership(partnership_id) or partnership_id in schools):
         raise NotFoundError(f"partnerschap '{ref}' bestaat niet")
     return partnership_id
+
+
+def not_published(exc: DefinitionError) -> JSONResponse:
+    """422 for a definition text with problems: every problem with its line."""
+    answer = DefinitionProblems(
+        detail=f"niet gepubliceerd: {len(exc.problems)} probleem/problemen in de tekst",
+        problems=[LineMessage.of(p) for p in exc.problems],
+    )
+    return JSONResponse(answer.model_dump(), status_code=422)

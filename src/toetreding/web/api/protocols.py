@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from toetreding._exceptions import DefinitionError
 from toetreding.definition import ProtocolSpec
 from toetreding.store import MAX_ID
-from toetreding.web.api._common import ApiRoute, Changer, errors
+from toetreding.web.api._common import ApiRoute, Changer, errors, not_published
 from toetreding.web.deps import Me, ctx
 from toetreding.web.move_schemas import MoveCreate, MoveOutcomePublic, MovePlanPublic
 from toetreding.web.schemas import (
@@ -135,11 +135,7 @@ def publish(request: Request, body: ProtocolText, me: Changer) -> Response | Pub
     try:
         spec = context.service.publish_protocol(body.tekst, by=me.person_id)
     except DefinitionError as exc:
-        answer = DefinitionProblems(
-            detail=f"niet gepubliceerd: {len(exc.problems)} probleem/problemen in de tekst",
-            problems=[LineMessage.of(p) for p in exc.problems],
-        )
-        return JSONResponse(answer.model_dump(), status_code=422)
+        return not_published(exc)
     _, warnings = protocol_warnings(context, body.tekst, "protocol")
     return PublishedProtocol(
         protocol=ProtocolSummary.of(spec), warnings=[LineMessage.of(w) for w in warnings]
