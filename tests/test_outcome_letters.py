@@ -63,7 +63,7 @@ def to_decision(app: Toetreding, brin: str) -> int:
 def test_a_decision_in_the_shell_makes_a_letter_in_the_protocols_words(desk: AuditDesk) -> None:
     app = desk.app
     case_id = to_decision(app, "VO01")
-    with pytest.raises(NotFoundError, match="heeft nog geen besluit met een uitkomst"):
+    with pytest.raises(NotFoundError, match="heeft nog geen toelatingsbesluit"):
         from_case.decision_letter(desk, case_id)
 
     app.clock.set(datetime(2027, 4, 12, 10, 0))  # type: ignore[attr-defined]

@@ -173,7 +173,7 @@ def _entered_outcome(view: CaseView) -> HistoryEntry:
         and (before is None or _outcome(view, before) != _outcome(view, row))
     ]
     if not entered:
-        raise NotFoundError(f"dossier {view.case.id} heeft nog geen besluit met een uitkomst")
+        raise NotFoundError(f"dossier {view.case.id} heeft nog geen toelatingsbesluit")
     return entered[-1]
 
 
