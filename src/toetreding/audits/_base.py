@@ -36,6 +36,7 @@ class DeskBase:
         self,
         audit: AuditPublic,
         case: CaseRecord,
+        audit_spec: AuditSpec,
         framework: FrameworkSpec,
         findings: dict[str, FindingPublic],
     ) -> AdviceView | None:

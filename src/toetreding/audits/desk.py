@@ -28,6 +28,7 @@ from toetreding.audits.committee import MEMBER_ROLES, CommitteeDesk, committee_w
 from toetreding.audits.findings import NewFinding
 from toetreding.audits.released import ReleasedReports
 from toetreding.audits.reports import ReportDesk
+from toetreding.definition.model import AuditSpec
 from toetreding.frameworks import FrameworkRegistry, FrameworkSpec
 from toetreding.service import Toetreding
 from toetreding.store import AuditPublic, CaseRecord, FindingPublic
@@ -50,12 +51,13 @@ class AuditDesk(CommitteeDesk, ReportDesk, ReleasedReports, AdviceRulesDesk):
         self,
         audit: AuditPublic,
         case: CaseRecord,
+        audit_spec: AuditSpec,
         framework: FrameworkSpec,
         findings: dict[str, FindingPublic],
     ) -> AdviceView | None:
         if not framework.scored:
             return None
-        rules = self._rules_of(audit, case, self._case(case.id)[2])
+        rules = self._rules_of(audit, case, audit_spec)
         if rules is None:
             return None
         scores = {criterion: f.level for criterion, f in findings.items() if f.level}

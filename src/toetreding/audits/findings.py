@@ -67,7 +67,7 @@ class FindingDesk(DeskBase):
 
     def view(self, case_id: int, number: int | None = None) -> AuditView:
         """An audit of the case (by default the latest) as the committee reads it."""
-        case, _, _ = self._case(case_id)
+        case, _, audit_spec = self._case(case_id)
         audit = self._audit(case_id, number)
         framework = self._framework(audit, case)
         findings = self.audits.findings(audit.id)
@@ -81,7 +81,9 @@ class FindingDesk(DeskBase):
             interviews=self.audits.interviews(audit.id),
             findings=findings,
             unscored=unscored,
-            advice=self._advice(audit, case, framework, findings) if not unscored else None,
+            advice=self._advice(audit, case, audit_spec, framework, findings)
+            if not unscored
+            else None,
             reports=self.audits.reports(audit.id),
             warnings=committee_warnings(members),
         )

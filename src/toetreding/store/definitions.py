@@ -86,6 +86,9 @@ class VersionedDefinitions(Generic[S]):
         self._parse = parse
         self._shipped = list(shipped)
         self._words = words
+        # Parsed definitions by digest: a stored version never changes, so its JSON is
+        # validated once per store rather than at every lookup.
+        self._parsed: dict[str, S] = {}
 
     def store(self, partnership_id: int | None, spec: S, at: datetime, **extra: Any) -> bool:
         """Store ``spec`` for a partnership (None: record a shipped version as used), with
@@ -137,7 +140,9 @@ class VersionedDefinitions(Generic[S]):
         with self.engine.connect() as connection:
             rows = list(connection.execute(select(self._table).where(mine)).mappings())
         for row in sorted(rows, key=lambda r: r["partnership_id"] is not None):
-            spec = self._parse(row["definition"])
+            spec = self._parsed.get(row["digest"])
+            if spec is None:
+                spec = self._parsed.setdefault(row["digest"], self._parse(row["definition"]))
             entries[spec.key] = Entry(
                 spec, row["digest"], row["partnership_id"], row["loaded_at"], row.get("text")
             )
