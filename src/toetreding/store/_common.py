@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
 
 T = TypeVar("T", bound=SQLModel)
+P = TypeVar("P", bound=BaseModel)
 
 
 def _core(model: type[SQLModel]) -> Table:
@@ -82,6 +83,14 @@ def insert_row(engine: Engine, row: T, conflict: str) -> T:
             raise ConflictError(conflict) from exc
         session.refresh(row)
     return row
+
+
+def public_by_id(engine: Engine, table: Table, schema: type[P], row_id: int) -> P | None:
+    """The row with this number as ``schema`` (a ``*Public``), read with Core: a command
+    that reads no more than that pays nothing for setting up the ORM (15 ms)."""
+    with engine.connect() as connection:
+        row = connection.execute(select(table).where(table.c.id == row_id)).first()
+    return None if row is None else schema.model_validate(row._asdict())
 
 
 def row_by_ref(session: Session, model: type[T], column: Any, ref: str | int) -> T | None:

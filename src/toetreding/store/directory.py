@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toetreding._exceptions import ConflictError, NotFoundError
-from toetreding.store._common import MEMBERSHIPS, insert_row, is_id, row_by_ref
+from toetreding.store._common import (
+    MEMBERSHIPS,
+    PARTNERSHIPS,
+    SCHOOLS,
+    P,
+    insert_row,
+    is_id,
+    public_by_id,
+    row_by_ref,
+)
 from toetreding.store.tables import (
     Membership,
     MembershipPublic,
@@ -36,6 +46,12 @@ class DirectoryStore:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
+    def _public(self, schema: type[P], query: Any) -> P | None:
+        """The first row ``query`` finds, as ``schema``."""
+        with self._session() as session:
+            found = session.exec(query).scalars().first()
+        return None if found is None else schema.model_validate(found)
+
     # --- partnerships ------------------------------------------------------------------
 
     def add_partnership(self, code: str, name: str, at: datetime) -> PartnershipPublic:
@@ -53,11 +69,14 @@ class DirectoryStore:
 
     def partnership(self, ref: str | int) -> PartnershipPublic:
         """By id or by code."""
-        with self._session() as session:
-            found = row_by_ref(session, Partnership, Partnership.code, ref)
+        found = (
+            public_by_id(self.engine, PARTNERSHIPS, PartnershipPublic, int(ref))
+            if is_id(ref)
+            else self._public(PartnershipPublic, select(Partnership).where(Partnership.code == ref))  # type: ignore[arg-type]
+        )
         if found is None:
             raise NotFoundError(f"partnerschap '{ref}' bestaat niet")
-        return PartnershipPublic.model_validate(found)
+        return found
 
     # --- schools -----------------------------------------------------------------------
 
@@ -96,17 +115,16 @@ class DirectoryStore:
 
     def school(self, ref: str | int, partnership_id: int | None = None) -> SchoolPublic:
         """By id, or by BRIN within a partnership."""
-        with self._session() as session:
-            if is_id(ref):
-                found = session.get(School, int(ref))
-            else:
-                query = select(School).where(School.brin == ref)  # type: ignore[arg-type]
-                if partnership_id is not None:
-                    query = query.where(School.partnership_id == partnership_id)  # type: ignore[arg-type]
-                found = session.exec(query).scalars().first()  # type: ignore[call-overload]
+        if is_id(ref):
+            found = public_by_id(self.engine, SCHOOLS, SchoolPublic, int(ref))
+        else:
+            query = select(School).where(School.brin == ref)  # type: ignore[arg-type]
+            if partnership_id is not None:
+                query = query.where(School.partnership_id == partnership_id)  # type: ignore[arg-type]
+            found = self._public(SchoolPublic, query)
         if found is None:
             raise NotFoundError(f"school '{ref}' bestaat niet")
-        return SchoolPublic.model_validate(found)
+        return found
 
     # --- people and their roles --------------------------------------------------------
 
