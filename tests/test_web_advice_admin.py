@@ -39,6 +39,7 @@ def test_only_an_administrator_of_a_partnership_publishes_advice_rules(
     client: TestClient,
 ) -> None:
     sign_in(client, STUURGROEP)
+    assert 'href="/adviesbeheer"' not in client.get("/kaders").text
     refused = client.get("/adviesbeheer")
     assert refused.status_code == 403
     assert "alleen een beheerder mag adviesregels publiceren" in refused.text
@@ -48,6 +49,7 @@ def test_rules_are_refused_on_their_line_then_published_once_for_that_partnershi
     client: TestClient,
 ) -> None:
     sign_in(client, ADMIN)
+    assert 'href="/adviesbeheer"' in client.get("/kaders").text  # where the page is found
     editor = client.get("/adviesbeheer")
     # Only the partnership this person administers is offered.
     assert "Partnerschap 2" in editor.text and "Partnerschap 3" not in editor.text

@@ -121,6 +121,8 @@ def framework_list(request: Request, me: Me) -> Response:
         me,
         frameworks=visible_frameworks(context, me),
         partnerships=_partnership_names(context),
+        advice_admin=me.is_admin
+        or any(context.desk.may_manage_advice(me.person_id, p) for p in me.partnerships),
     )
 
 
