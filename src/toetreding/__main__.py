@@ -1,6 +1,6 @@
 """The ``toetreding`` command (also ``python -m toetreding``), started quickly.
 
-Starting a command creates some 200,000 objects that live as long as the process: modules,
+Starting a command creates some 160,000 objects that live as long as the process: modules,
 classes, the tables' SQLAlchemy and pydantic machinery. Python's garbage collector would
 walk all of them again and again while they are made, finding nothing to free; that was a
 quarter of ``toetreding case show``'s start. So it is paused until the command's module is
