@@ -17,7 +17,7 @@ from toetreding import Toetreding
 from toetreding.clock import LOCAL_TZ, FixedClock, SystemClock
 from toetreding.reminders import SmtpChannel
 from toetreding.reminders.sweep import ReminderSweep, SweepReport
-from toetreding.store import Claimed, Ledger
+from toetreding.store import Claimed, Fence, Ledger
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import SmtpServer
@@ -100,8 +100,8 @@ def test_a_claim_is_its_owners_until_its_lease_runs_out(app: Toetreding, ledger:
     taken = ledger.claim(later(app, 2), "c", LEASE, 10, due=SWEEP)  # a's lease ran out
     assert sorted(c.id for c in taken) == sorted(c.id for c in first)
     # The fence right before sending: a's claim no longer holds, so a sends nothing; c's does.
-    assert not ledger.fence(first[0], app.clock.now(), LEASE)
-    assert ledger.fence(taken[0], app.clock.now(), LEASE)
+    assert ledger.fence(first[0], app.clock.now(), LEASE) is Fence.TAKEN_OVER
+    assert ledger.fence(taken[0], app.clock.now(), LEASE) is Fence.HELD
     assert not ledger.mark_sent(first[1], app.clock.now())  # nor can a record it as sent
     assert ledger.mark_sent(taken[1], app.clock.now())
 
@@ -110,10 +110,30 @@ def test_the_fence_extends_the_lease_of_the_reminder_about_to_go_out(
     app: Toetreding, ledger: Ledger
 ) -> None:
     first = ledger.claim(app.clock.now(), "a", LEASE, 6, due=SWEEP)
-    assert ledger.fence(first[0], later(app, 25), LEASE)  # now held until +55 s
+    assert ledger.fence(first[0], later(app, 25), LEASE) is Fence.HELD  # held until +55 s
     taken = ledger.claim(later(app, 15), "b", LEASE, 10, due=SWEEP)  # +40 s
     assert sorted(c.id for c in taken) == sorted(c.id for c in first[1:])
-    assert ledger.fence(first[0], app.clock.now(), LEASE)
+    assert ledger.fence(first[0], app.clock.now(), LEASE) is Fence.HELD
+
+
+def test_a_reminder_whose_deadline_closed_after_its_claim_is_not_sent(
+    app: Toetreding, ledger: Ledger, smtp_server: SmtpServer
+) -> None:
+    """A correction (or a waiver, or the step that meets it) closes a deadline while its
+    reminders are already claimed: the fence finds it closed, records the reminder as
+    skipped and sends nothing, also when the claim is taken over later."""
+    claimed = ledger.claim(app.clock.now(), "a", LEASE, 6, due=SWEEP)
+    case_id = claimed[0].case_id
+    name = next(d.name for d in app.case_deadlines(case_id) if d.id == claimed[0].deadline_id)
+    app.waive_deadline(case_id, name, reason="besluit al genomen", actor_ref=COORDINATOR)
+    assert ledger.fence(claimed[0], app.clock.now(), LEASE) is Fence.DROPPED
+    assert ledger.fence(claimed[0], app.clock.now(), LEASE) is Fence.TAKEN_OVER  # once
+    report = SweepReport()
+    sweep(app, smtp_server, lease=LEASE).send(later(app, 31), report)  # a's lease lapsed
+    sent_for = Counter(str(m["To"]) for m in smtp_server.messages)
+    assert sum(sent_for.values()) == 4 and report.sent == 4  # two schools' two reminders
+    school = app.store.case(case_id).school_id
+    assert all(f"directie{school - 1}@" not in to for to in sent_for)  # its school: nothing
 
 
 def test_renewal_extends_every_row_of_the_claim_still_sending(

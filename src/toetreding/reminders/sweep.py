@@ -28,7 +28,7 @@ from toetreding.reminders.message import Recipient, ReminderMessage, case_url
 from toetreding.reminders.render import render_handover, render_reminder
 from toetreding.reminders.sending import DEFAULT_BATCH, DEFAULT_LEASE, LeaseKeeper
 from toetreding.service import Consequence, Toetreding
-from toetreding.store import Claimed, LadderDeadline, NewReminder, PlanningBatch
+from toetreding.store import Claimed, Fence, LadderDeadline, NewReminder, PlanningBatch
 
 PLAN_BATCH = 500  # deadlines planned per transaction
 
@@ -187,7 +187,11 @@ class ReminderSweep:
             email = render_handover(handover, sender=self.sender, now=now)
         else:
             email = render_reminder(self._message(reminder, now), sender=self.sender, now=now)
-        if not self.ledger.fence(reminder, self.app.clock.now(), self.lease):
+        fenced = self.ledger.fence(reminder, self.app.clock.now(), self.lease)
+        if fenced is Fence.DROPPED:  # its deadline closed after it was claimed
+            report.skipped += 1
+            return
+        if fenced is not Fence.HELD:
             report.taken_over += 1  # another process has it now: it is not ours to send
             return
         try:

@@ -36,7 +36,7 @@ from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.handover_plan import HandoverBatch, NewHandover, SteppedCase
 from toetreding.store.history_chain import ChainBreak, ChainReport
 from toetreding.store.idempotency import IdempotencyStore, StoredRequest
-from toetreding.store.ledger import Claimed, Ledger
+from toetreding.store.ledger import Claimed, Fence, Ledger
 from toetreding.store.meetings import (
     MEETING_KEY,
     MeetingDecision,
@@ -129,6 +129,7 @@ __all__ = [
     "DeadlineStatus",
     "DirectoryBatch",
     "DiskFileStore",
+    "Fence",
     "FileStore",
     "FrameChoiceStore",
     "FrameworkPublic",

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
@@ -40,6 +41,15 @@ from toetreding.store.tables import DeadlineStatus, ReminderStatus
 MAX_BACKOFF = timedelta(hours=1)
 SENDING = ReminderStatus.SENDING.value
 WAITING = [ReminderStatus.PENDING.value, ReminderStatus.FAILED.value]
+MOVED_ON_SKIP = "het dossier is intussen een stap verder"
+
+
+class Fence(StrEnum):
+    """What the fence right before sending found (:meth:`Ledger.fence`)."""
+
+    HELD = "held"  # still this claim's: send it
+    DROPPED = "dropped"  # still this claim's, but its deadline closed meanwhile: skipped
+    TAKEN_OVER = "taken over"  # another process has it now
 
 
 @dataclass(frozen=True)
@@ -99,29 +109,28 @@ class Ledger:
 
     def drop_closed(self, now: datetime) -> int:
         """Reminders not yet sent whose deadline was met, waived or closed: never sent."""
-        closed = select(DEADLINES.c.id).where(DEADLINES.c.status != DeadlineStatus.OPEN.value)
         with self.engine.begin() as connection:
             dropped = connection.execute(
                 update(REMINDERS)
-                .where(REMINDERS.c.status.in_(WAITING), REMINDERS.c.deadline_id.in_(closed))
+                .where(
+                    REMINDERS.c.status.in_(WAITING),
+                    REMINDERS.c.deadline_id.in_(_closed_deadlines()),
+                )
                 .values(
                     status=ReminderStatus.SKIPPED.value,
                     skip_reason=CLOSED_SKIP,
                     next_attempt_at=None,
                 )
             )
-            # A hand-over the case has already moved on from tells nobody anything.
-            moved_on = (
-                select(EVENTS.c.id)
-                .join(CASES, CASES.c.id == EVENTS.c.case_id)
-                .where(CASES.c.revision != EVENTS.c.seq)
-            )
             passed = connection.execute(
                 update(REMINDERS)
-                .where(REMINDERS.c.status.in_(WAITING), REMINDERS.c.event_id.in_(moved_on))
+                .where(
+                    REMINDERS.c.status.in_(WAITING),
+                    REMINDERS.c.event_id.in_(_moved_on_events()),
+                )
                 .values(
                     status=ReminderStatus.SKIPPED.value,
-                    skip_reason="het dossier is intussen een stap verder",
+                    skip_reason=MOVED_ON_SKIP,
                     next_attempt_at=None,
                 )
             )
@@ -208,17 +217,36 @@ class Ledger:
         with self.engine.connect() as connection:
             return [Claimed(*tuple(row)) for row in connection.execute(query)]
 
-    def fence(self, claim: Claimed, now: datetime, lease: timedelta) -> bool:
-        """Right before sending: True when the claim still holds (the row is *sending* under
-        this claim's token), and its lease now runs until ``now + lease``; False when another
-        process took the row over, and it must not be sent."""
+    def fence(self, claim: Claimed, now: datetime, lease: timedelta) -> Fence:
+        """Right before sending, in one transaction: HELD when the claim still holds (the
+        row is *sending* under this claim's token), and its lease now runs until
+        ``now + lease``; DROPPED when it holds but its deadline closed (met, waived,
+        withdrawn by a correction) or its hand-over was overtaken since the claim: the row is
+        recorded as skipped; TAKEN_OVER when another process took the row over. Only HELD
+        may be sent."""
         with self.engine.begin() as connection:
+            for stale, reason in (
+                (REMINDERS.c.deadline_id.in_(_closed_deadlines()), CLOSED_SKIP),
+                (REMINDERS.c.event_id.in_(_moved_on_events()), MOVED_ON_SKIP),
+            ):
+                dropped = connection.execute(
+                    update(REMINDERS)
+                    .where(_held(claim.id, claim.token), stale)
+                    .values(
+                        status=ReminderStatus.SKIPPED.value,
+                        skip_reason=reason,
+                        next_attempt_at=None,
+                        lease_until=None,
+                    )
+                )
+                if dropped.rowcount == 1:
+                    return Fence.DROPPED
             held = connection.execute(
                 update(REMINDERS)
                 .where(_held(claim.id, claim.token))
                 .values(lease_until=now + lease)
             )
-            return bool(held.rowcount == 1)
+            return Fence.HELD if held.rowcount == 1 else Fence.TAKEN_OVER
 
     def renew(self, tokens: Sequence[str], now: datetime, lease: timedelta) -> int:
         """Extend the leases of the rows still *sending* under these claims; how many."""
@@ -317,6 +345,20 @@ class Ledger:
             query = query.where(REMINDERS.c.status.in_(list(statuses)))
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def _closed_deadlines() -> Any:
+    """The deadlines met, waived, closed or withdrawn: their reminders are never sent."""
+    return select(DEADLINES.c.id).where(DEADLINES.c.status != DeadlineStatus.OPEN.value)
+
+
+def _moved_on_events() -> Any:
+    """Steps the case has moved on from: a hand-over about one tells nobody anything."""
+    return (
+        select(EVENTS.c.id)
+        .join(CASES, CASES.c.id == EVENTS.c.case_id)
+        .where(CASES.c.revision != EVENTS.c.seq)
+    )
 
 
 def _held(reminder_id: int, token: str) -> Any:
