@@ -50,16 +50,18 @@ def escape_text(value: str) -> str:
 def fold(line: str) -> str:
     """Split a content line into lines of at most 75 octets (UTF-8), never inside a
     character; each continuation line starts with one space (which counts as an octet)."""
+    data = line.encode("utf-8")
+    if len(data) <= MAX_OCTETS:  # most lines: a feed of 10,000 deadlines has 100,000
+        return line
     parts: list[str] = []
-    current, size, limit = "", 0, MAX_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append(current)
-            current, size, limit = "", 0, MAX_OCTETS - 1
-        current += char
-        size += width
-    parts.append(current)
+    start, limit = 0, MAX_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: the cut is inside a character
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, MAX_OCTETS - 1
+    parts.append(data[start:].decode("utf-8"))
     return (CRLF + " ").join(parts)
 
 
