@@ -1,8 +1,8 @@
 """Agenda over many open cases: how long ``toetreding agenda`` takes to answer.
 
-Run as ``.venv/bin/python bench/agenda.py [--cases N] [--runs N]`` (default 10,000 cases;
-medians of 9 service calls and of 5 commands, each after one warm-up; ``--runs N`` takes N
-of both, for a quick run).
+Run as ``.venv/bin/python bench/agenda.py [--cases N] [--runs N] [--url URL]`` (default
+10,000 cases; medians of 9 service calls and of 5 commands, each after one warm-up; ``--runs
+N`` takes N of both, for a quick run).
 
 Opens N cases of the po Groningen protocol on a real SQLite file (WAL), spread over a
 school year, and moves each to the school's decision, where the deadline "vóór 1 april"
@@ -13,7 +13,10 @@ runs. Then it times, each the median of several runs:
 * the whole command ``toetreding agenda --within 30d`` in a fresh process (Python start-up,
   settings, schema check, query and printing the first 50 rows with the total), the way a
   coordinator runs it; the same with every deadline as JSON; and ``--help`` alone, which is
-  the start-up cost every command pays.
+  the start-up cost every command pays;
+* with ``--url`` (PostgreSQL, e.g. the tests' ``postgresql+psycopg://postgres@127.0.0.1:5432/
+  test``): the service call over every open deadline again, on a copy of the same rows in a
+  schema of its own (dropped afterwards), its result checked to be the same as on SQLite.
 
 Targets: the service call over every open deadline under 100 ms (issue 15: it took 125 ms,
 most of it building a record per row); well under a second for the command. Setup is not
@@ -32,11 +35,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import insert, select
+from sqlmodel import SQLModel
+
 from _setup import arguments, positive, sqlite_app
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
-from toetreding.store import SchoolCreate
+from toetreding.store import SchoolCreate, Store, make_engine, migrate
 
 START = datetime(2027, 9, 1, 9, 0, tzinfo=LOCAL_TZ)
 TODAY = date(2028, 3, 20)
@@ -48,6 +54,7 @@ COMMAND_TARGET_MS = 1000.0
 def main() -> None:
     parser = arguments(__doc__, cases=10_000)
     parser.add_argument("--runs", type=positive, help="timed runs of each (9 and 5)")
+    parser.add_argument("--url", help="PostgreSQL: time the service call there too")
     args = parser.parse_args()
     calls, commands = (args.runs, args.runs) if args.runs else (9, 5)
     with tempfile.TemporaryDirectory(prefix="toetreding-bench-") as folder:
@@ -83,6 +90,8 @@ def main() -> None:
             target=COMMAND_TARGET_MS,
         )
         _report("command: --help (start-up alone)", lambda: _command(url, "--help"), commands)
+        if args.url:
+            _on_postgres(app, args.url, calls)
 
 
 def _populate(db: Path, cases: int) -> Toetreding:
@@ -117,6 +126,30 @@ def _populate(db: Path, cases: int) -> Toetreding:
             inputs={"verslag_directeursgesprek": app.stage_bytes("verslag.pdf", report)},
         )
     return app
+
+
+def _on_postgres(app: Toetreding, url: str, calls: int) -> None:
+    """The service call over every open deadline on PostgreSQL, on a copy of the rows."""
+    from engine_postgres import schema  # needs psycopg, only for this
+
+    with schema(url, f"agenda_bench_{os.getpid()}") as in_schema:
+        engine = make_engine(in_schema)
+        migrate(engine)
+        with app.store.engine.connect() as source, engine.begin() as target:
+            for table in SQLModel.metadata.sorted_tables:
+                rows = [row._asdict() for row in source.execute(select(table))]
+                if rows and table.name != "alembic_version":
+                    target.execute(table.delete())  # what the migrations put there
+                    target.execute(insert(table), rows)
+        postgres = Toetreding(Store(engine), app.registry, app.clock)
+        assert postgres.agenda(today=TODAY) == app.agenda(today=TODAY), "not the same agenda"
+        _report(
+            "PostgreSQL service: all open deadlines",
+            lambda: postgres.agenda(today=TODAY),
+            calls,
+            target=SERVICE_TARGET_MS,
+        )
+        engine.dispose()
 
 
 def _command(url: str, *extra: str) -> None:

@@ -19,7 +19,13 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 # The arguments of a tiny run of each benchmark (each takes --cases N).
 TINY = {
-    "agenda.py": ["--cases", "20", "--runs", "1"],
+    "agenda.py": [
+        "--cases",
+        "20",
+        "--runs",
+        "1",
+        *(["--url", POSTGRES_URL] if _POSTGRES_UP else []),
+    ],
     "cli_startup.py": ["--runs", "1"],
     "engine_events.py": ["--cases", "3"],
     "engine_postgres.py": ["--cases", "3", "--url", POSTGRES_URL],
