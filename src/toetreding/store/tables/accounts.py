@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, Column, Index, UniqueConstraint
 from sqlalchemy import true as sa_true
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from toetreding.store.tables._base import SQLModel
 
 # --- accounts for the web app ---------------------------------------------------------------
 

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from toetreding.store.tables._base import SQLModel
 from toetreding.store.tables.frameworks import versions_per_partnership
 
 

@@ -12,7 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from toetreding.store.tables._base import SQLModel
 
 # --- audits -----------------------------------------------------------------------------------
 

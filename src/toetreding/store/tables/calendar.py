@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from toetreding.store.tables._base import SQLModel
 
 
 class SchoolVacation(SQLModel, table=True):

@@ -7,7 +7,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from toetreding.store.tables._base import SQLModel
 
 # --- protocol versions in use -------------------------------------------------------------
 

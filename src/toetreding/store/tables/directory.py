@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, String, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from toetreding.calendar import Region
 from toetreding.definition.model import Sector
+from toetreding.store.tables._base import SQLModel
 
 # --- partnerships -------------------------------------------------------------------------
 

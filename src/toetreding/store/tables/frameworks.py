@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from toetreding.store.tables._base import SQLModel
 
 # --- quality frameworks ---------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from toetreding.store.tables._base import SQLModel
 
 
 class Meeting(SQLModel, table=True):

@@ -6,7 +6,9 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from toetreding.store.tables._base import SQLModel
 
 # --- reminders ------------------------------------------------------------------------------
 
