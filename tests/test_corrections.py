@@ -331,6 +331,7 @@ def test_correct_on_the_command_line(
     run("case", "fire", "1", "besluiten", "--as", CARLA, "--at", "2027-01-09T12:00")
     refused = run("case", "correct", "1", "--reden", "Foutje", "--as", SAM, code=1)
     assert "alleen een coördinator mag een stap corrigeren" in refused
+    assert "Sam heeft: School" in refused  # the protocol's name of the role, not 'school'
     out = run("case", "correct", "1", "--reden", "Te vroeg besloten", "--as", CARLA)
     assert "rij 3 gecorrigeerd (rij 4); weer in Beoordeling" in out
     out = run("case", "correct", "1", "--reden", "Verkeerde school", "--as", CARLA)

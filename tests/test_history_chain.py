@@ -90,6 +90,9 @@ def test_a_deleted_last_row_is_noticed_even_with_the_case_put_back(
     raw(app.store.engine, f"DELETE FROM events WHERE case_id = {first} AND seq = 3")
     broken = app.verify_history().broken
     assert broken is not None and (broken.case_id, broken.seq) == (first, 3)
+    assert f"dossier {first}: rij 3 en later ontbreken (het dossier telt 3 gebeurtenissen)" in (
+        broken.message
+    )
     # Covering it up on the case too leaves the database's chain one row short.
     raw(app.store.engine, f"UPDATE cases SET revision = 2 WHERE id = {first}")
     broken = app.verify_history().broken

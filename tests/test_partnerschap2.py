@@ -496,11 +496,13 @@ def test_opening_records_who_when_and_why_and_refuses_exactly(
     )
     with pytest.raises(InvalidInputError) as sector:
         app.open_case(school_ref="WILG1", protocol_id="partnerschap2", actor_ref=COORDINATOR)
-    assert str(sector.value) == "protocol 'partnerschap2' is voor vo, mbo; De Wilg is po"
+    assert str(sector.value) == (
+        "protocol 'Partnerschap 2 — protocol voor uitbreiding' is voor vo, mbo; De Wilg is po"
+    )
     with pytest.raises(InvalidInputError) as role:
         app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=KERNGROEP)
     assert str(role.value) == (
-        "alleen coordinator, stuurgroep mag een dossier openen; kerngroep heeft: kerngroep"
+        "alleen Coördinator of Stuurgroep mag een dossier openen; kerngroep heeft: Kerngroep"
     )
     app.add_person("Niemand", "niemand@p2.example", partnership_ref="part2", roles=())
     with pytest.raises(InvalidInputError) as nobody:
@@ -513,7 +515,7 @@ def test_opening_records_who_when_and_why_and_refuses_exactly(
     )
     with pytest.raises(InvalidInputError) as two:
         app.open_case(school_ref="ANDER1", protocol_id="partnerschap2", actor_ref="twee@p2.example")
-    assert str(two.value).endswith("; Twee heeft: auditcommissie, kerngroep")
+    assert str(two.value).endswith("; Twee heeft: Auditcommissie, Kerngroep")
 
     at = datetime(2026, 9, 2, 8, 15, tzinfo=LOCAL_TZ)
     opened = app.open_case(

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from toetreding.calendar import SUMMER_VACATION, DayLimit, parse_day_month
 from toetreding.formats import Identifier, ProtocolId, Spec, Text
+from toetreding.roles import ROLE_LABELS
 
 ALL_ACTIVE_STATES = "*"
 
@@ -435,6 +436,10 @@ class ProtocolSpec(Spec):
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         """Transitions that can leave ``state`` (``*`` sources expanded)."""
         return [t for t in self.transitions if state in self.expand_sources(t)]
+
+    def role_label(self, role: str) -> str:
+        """The protocol's name of a role, else toetreding's own ('Beheerder'), else the role."""
+        return self.roles.get(role) or ROLE_LABELS.get(role, role)
 
     def expand_sources(self, transition: TransitionSpec) -> tuple[str, ...]:
         if ALL_ACTIVE_STATES in transition.source:

@@ -145,7 +145,7 @@ class CaseService(FileService):
         if school.sector not in spec.sectors:
             sectors = ", ".join(spec.sectors)
             raise InvalidInputError(
-                f"protocol '{spec.id}' is voor {sectors}; {school.name} is {school.sector}"
+                f"protocol '{spec.title}' is voor {sectors}; {school.name} is {school.sector}"
             )
         existing = found.open_case if found else self.store.open_case_of_school(school.id)
         if existing is not None:
@@ -154,9 +154,10 @@ class CaseService(FileService):
         roles = found.roles if found else self.store.roles_of(person.id, school.partnership_id)
         role = next((r for r in spec.opened_by if r in roles), None)
         if role is None:
+            may = " of ".join(spec.role_label(r) for r in spec.opened_by)
+            held = ", ".join(sorted(spec.role_label(r) for r in roles)) or "geen rol"
             raise InvalidInputError(
-                f"alleen {', '.join(spec.opened_by)} mag een dossier openen; "
-                f"{person.name} heeft: {', '.join(sorted(roles)) or 'geen rol'}"
+                f"alleen {may} mag een dossier openen; {person.name} heeft: {held}"
             )
         moment = as_aware(at) if at else self.clock.now()
         deadlines = self.deadlines.opening(

@@ -89,12 +89,18 @@ class CorrectionService(ServiceBase):
         case = loaded.case
         spec = self.spec_of(case)
         if not loaded.roles & set(CORRECTION_ROLES):
+            held = ", ".join(sorted(spec.role_label(r) for r in loaded.roles)) or "geen rol"
             raise RoleNotAllowed(
                 f"alleen een coördinator mag een stap corrigeren; {loaded.actor_name} heeft: "
-                f"{', '.join(sorted(loaded.roles)) or 'geen rol'}",
+                f"{held}",
                 case_id=case_id,
                 trigger=CORRECTION,
-                state=spec.states[case.state].label,
+                state=case.state,
+                label="Stap corrigeren",
+                state_label=spec.states[case.state].label,
+                # what may happen instead: the steps of this state, by whom
+                allowed=self.machines.machine(spec).allowed(case.state),
+                role_labels={r: spec.role_label(r) for r in spec.roles},
             )
         role = next(r for r in CORRECTION_ROLES if r in loaded.roles)
         rows = standing(self.store.history(case_id))

@@ -163,13 +163,14 @@ def _check_cases(connection: Connection) -> tuple[int, ChainBreak | None]:
     breaks: list[ChainBreak] = []
 
     def ended(case: int | None, last: int) -> None:
-        if case is not None and revisions.pop(case, last) != last:
+        counted = revisions.pop(case, last) if case is not None else last
+        if counted != last:
             breaks.append(
                 ChainBreak(
-                    case,
+                    case or 0,
                     last + 1,
                     f"dossier {case}: rij {last + 1} en later ontbreken "
-                    f"(het dossier telt {revisions.get(case, '?')} gebeurtenissen)",
+                    f"(het dossier telt {counted} gebeurtenissen)",
                 )
             )
 
