@@ -371,7 +371,7 @@ def test_an_unreadable_vacation_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(CalendarDataError) as caught:
         SummerVacations.load(folder)
     assert str(caught.value).replace(str(folder), "PATH") == (
-        "kalenderbestand PATH: kan het bestand niet lezen: [Errno 21] Is a directory: 'PATH'"
+        "kalenderbestand PATH: kan het bestand niet lezen: is een map, geen bestand"
     )
     assert caught.value.file == str(folder)
 

@@ -31,6 +31,9 @@ ENGLISH = (
     "Install completion",
     "Show completion",
     "[OPTIONS]",
+    "range>",  # Typer's '<int range> [x>=1]': '<getal> [minstens 1]'
+    "x>=",
+    "<=x",
 )
 
 
@@ -59,6 +62,23 @@ def test_every_help_page_is_in_dutch(db: Path) -> None:
     root = run("--help")
     assert "[OPTIES] COMMANDO [ARGS]..." in root and "Gebruik: " in root
     assert "Toon deze hulp en stop." in root and "Commando's" in root
+
+
+def test_an_unreadable_file_is_refused_in_dutch(db: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "brief.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xad\xff")
+    for path, reason in [
+        (tmp_path / "weg.yaml", "bestaat niet"),
+        (tmp_path, "is een map, geen bestand"),
+        (binary, "is geen tekstbestand in UTF-8"),
+    ]:
+        for command in (("protocol", "validate"), ("framework", "validate")):
+            out = run(*command, str(path), code=1)
+            assert f"kan het bestand niet lezen: {reason}" in out, (command, out)
+            assert "Errno" not in out and "codec" not in out and "Traceback" not in out
+    published = run("protocol", "publish", str(tmp_path), "--by", "x@y.example", code=1)
+    assert "is een map, geen bestand" in published and "Errno" not in published
+    assert "[minstens 1]" in run("reminders", "list", "--help")
 
 
 def test_a_wrong_argument_is_refused_in_dutch(db: Path) -> None:

@@ -66,6 +66,8 @@ WORDS = {
 TYPES = {
     "<int>": "<getal>",
     "<float>": "<getal>",
+    "<int range>": "<getal>",
+    "<float range>": "<getal>",
     "<str>": "<tekst>",
     "<bool>": None,
     "<Path>": "<pad>",
@@ -200,12 +202,24 @@ def _dutch_rich_help(format_help: Callable[..., None]) -> Callable[..., None]:
     return help_text
 
 
+def dutch_range(low: float | None, high: float | None) -> str | None:
+    """An option's range in the help, in words ('minstens 1'; Typer writes 'x>=1')."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"hoogstens {high}"
+    if high is None:
+        return f"minstens {low}"
+    return f"{low} tot en met {high}"
+
+
 def install() -> None:
     """Put the Dutch words in place (idempotent)."""
     for command in (typer._click.core.Command, typer.core.TyperGroup):
         _patch(command, "collect_usage_pieces", _dutch_usage)
     _patch(typer._click.core.Command, "get_help_option", _dutch_help_option)
     _patch(typer._click.core.Command, "invoke", _dutch_deprecation)
+    setattr(typer.core, "describe_number_range", dutch_range)  # noqa: B010  (the help)
     _patch(typer._click.formatting.HelpFormatter, "write_usage", _dutch_usage_line)
     for module in (typer._coercion, typer._param_types):  # a value that does not convert
         setattr(module, "get_error_msg", _value_error)  # noqa: B010

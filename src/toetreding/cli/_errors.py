@@ -8,7 +8,6 @@ line too; ``TOETREDING_DEBUG=1`` shows the full traceback instead.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 from typing import NoReturn
@@ -25,16 +24,6 @@ from toetreding._exceptions import ToetredingError, TransitionRefused
 errors = Console(stderr=True, soft_wrap=True)
 DEBUG_ENV = "TOETREDING_DEBUG"
 
-_OS_REASONS = {
-    errno.ENOENT: "bestaat niet (of de map erboven niet)",
-    errno.EACCES: "geen toegang",
-    errno.EPERM: "geen toestemming",
-    errno.EISDIR: "is een map, geen bestand",
-    errno.ENOTDIR: "een deel van het pad is geen map",
-    errno.ENOSPC: "de schijf is vol",
-    errno.EROFS: "staat op een schijf die alleen gelezen kan worden",
-    errno.EEXIST: "bestaat al",
-}
 
 # Click's usage messages (click 8) -> Dutch; the groups are kept.
 _USAGE = (
@@ -113,7 +102,9 @@ def explain(exc: Exception, database_url: str | None) -> str:
     if problem is not None:
         return problem
     if isinstance(exc, OSError):
-        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        from toetreding.formats import file_problem
+
+        reason = file_problem(exc)
         where = exc.filename if exc.filename is not None else ""
         return f"bestand of map {where}: {reason}" if where else f"bestandsfout: {reason}"
     from pydantic import ValidationError

@@ -9,7 +9,8 @@ from rich.table import Table
 
 from toetreding.advice import AdviceRulesSpec, WhenSpec, criterion_words
 from toetreding.audits import AuditDesk
-from toetreding.cli._common import JSON_HELP, console, errors, new_app, print_json, service, state
+from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
+from toetreding.formats import read_document_text
 from toetreding.frameworks import FrameworkSpec
 
 app = new_app("Adviesregels bekijken en per partnerschap publiceren.")
@@ -74,11 +75,7 @@ def publish(
 ) -> None:
     """Publiceer adviesregels als nieuwe versie (de nieuwste + 1) voor een partnerschap; de
     versie is daarna onveranderlijk en nieuwe audits van het partnerschap gebruiken haar."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        errors.print(f"[bold red]Fout:[/] kan {file} niet lezen: {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+    text = read_document_text(file)
     desk = _desk(ctx)
     done = desk.publish_advice(text, partnership_ref=partnership, by=by, filename=str(file))
     code = desk.app.partnership(done.partnership_id).code

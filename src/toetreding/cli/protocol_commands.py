@@ -32,6 +32,7 @@ from toetreding.definition import (
 )
 from toetreding.definition.lints import lint_protocol_text
 from toetreding.documents import letter_outcomes
+from toetreding.formats import read_document_text
 from toetreding.frameworks import FrameworkRegistry
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def validate(
     failed = False
     for file in files:
         try:
-            text = file.read_text(encoding="utf-8")
+            text = read_document_text(file)  # bounded, and a Dutch reason when unreadable
             spec, warnings = lint_protocol_text(
                 text, str(file), letters=letter_outcomes(), frameworks=frameworks
             )
@@ -109,10 +110,6 @@ def validate(
                 earlier = known.get((spec.id, spec.migration.from_version))
                 if problems := earlier_problems(spec, earlier, text, str(file)):
                     raise DefinitionError(problems)
-        except (OSError, UnicodeDecodeError) as exc:
-            failed = True
-            errors.print(f"[bold red]✗[/] {file}: kan het bestand niet lezen: {exc}")
-            continue
         except DefinitionError as exc:
             failed = True
             errors.print(f"[bold red]✗[/] {file}", highlight=False)
@@ -143,11 +140,7 @@ def publish(
 ) -> None:
     """Publiceer een protocolbestand als nieuwe versie (de nieuwste + 1); de versie is daarna
     onveranderlijk en nieuwe dossiers gebruiken haar."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        errors.print(f"[bold red]Fout:[/] kan {file} niet lezen: {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+    text = read_document_text(file)
     app_ = service(ctx)
     spec = app_.publish_protocol(text, by=by, filename=str(file))
     console.print(
@@ -182,7 +175,7 @@ def _known_versions(ctx: typer.Context, files: list[Path]) -> dict[tuple[str, in
         known.update((spec.key, spec) for spec in shipped.all())
     for file in files:
         with suppress(DefinitionError, OSError, UnicodeDecodeError):
-            spec = load_protocol_text(file.read_text(encoding="utf-8"), str(file))
+            spec = load_protocol_text(read_document_text(file), str(file))
             known[spec.key] = spec
     return known
 

@@ -16,8 +16,20 @@ rules and cohort scripts are all loaded through it.
 Other packages use only the names below.
 """
 
-from toetreding.formats._files import YAML_SUFFIXES, Versioned, load_versioned, yaml_files
-from toetreding.formats._loader import CrossCheck, load_document, load_document_file, locate
+from toetreding.formats._files import (
+    YAML_SUFFIXES,
+    Versioned,
+    file_problem,
+    load_versioned,
+    yaml_files,
+)
+from toetreding.formats._loader import (
+    CrossCheck,
+    load_document,
+    load_document_file,
+    locate,
+    read_document_text,
+)
 from toetreding.formats._messages import value_problem
 from toetreding.formats._spec import Identifier, ProtocolId, Spec, Text
 from toetreding.formats._yaml import KeyPath, YamlProblem, read_yaml, read_yaml_text
@@ -32,10 +44,12 @@ __all__ = [
     "Text",
     "Versioned",
     "YamlProblem",
+    "file_problem",
     "load_document",
     "load_document_file",
     "load_versioned",
     "locate",
+    "read_document_text",
     "read_yaml",
     "read_yaml_text",
     "value_problem",

@@ -1,7 +1,9 @@
-"""Finding definition files in a folder and loading every version of them."""
+"""Finding definition files in a folder and loading every version of them; why a file
+could not be read, in Dutch."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -9,6 +11,26 @@ from typing import Protocol, TypeVar
 from toetreding._exceptions import DefinitionError, DefinitionProblem
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+_OS_REASONS = {
+    errno.ENOENT: "bestaat niet (of de map erboven niet)",
+    errno.EACCES: "geen toegang",
+    errno.EPERM: "geen toestemming",
+    errno.EISDIR: "is een map, geen bestand",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "staat op een schijf die alleen gelezen kan worden",
+    errno.EEXIST: "bestaat al",
+}
+
+
+def file_problem(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read or written, in Dutch (never Python's English)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "is geen tekstbestand in UTF-8 (een Word- of PDF-bestand?)"
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    return f"systeemfout {exc.errno}" if exc.errno else "onbekende systeemfout"
 
 
 class Versioned(Protocol):

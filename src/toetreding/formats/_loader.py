@@ -31,12 +31,18 @@ CrossCheck = Callable[[M], Iterable[tuple[KeyPath, str]]]
 
 def load_document_file(path: str | Path, model: type[M], cross_check: CrossCheck[M]) -> M:
     """Read one file and load it as ``model`` (see :func:`load_document`)."""
+    return load_document(read_document_text(path), str(path), model, cross_check)
+
+
+def read_document_text(path: str | Path) -> str:
+    """The text of a definition file, refused above the size limit before it is read, and
+    a :class:`DefinitionError` in Dutch when it cannot be read (missing, a folder, not
+    UTF-8 text)."""
     file = Path(path)
     try:
-        text = read_yaml_text(file)
+        return read_yaml_text(file)
     except YamlProblem as exc:
         raise DefinitionError([DefinitionProblem(str(file), None, "-", exc.message)]) from exc
-    return load_document(text, str(file), model, cross_check)
 
 
 def load_document(text: str, filename: str, model: type[M], cross_check: CrossCheck[M]) -> M:

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from toetreding.formats._files import file_problem
 from toetreding.settings import MAX_YAML_KB_ENV, max_yaml_bytes
 
 # The shipped protocols hold about 600 values, nested 8 deep: these budgets leave ample room
@@ -90,7 +91,7 @@ def read_yaml_text(path: Path) -> str:
         _check_size(len(data))
         return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise YamlProblem(None, (), f"kan het bestand niet lezen: {exc}") from exc
+        raise YamlProblem(None, (), f"kan het bestand niet lezen: {file_problem(exc)}") from exc
 
 
 def read_yaml(text: str) -> PositionedData:
