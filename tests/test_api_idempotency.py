@@ -200,3 +200,101 @@ def test_the_key_is_documented_on_the_changing_routes(client: TestClient) -> Non
         p["name"] != "Idempotency-Key"
         for p in paths["/api/dossiers/{case_id}"]["get"].get("parameters", [])
     )
+
+
+def multipart(boundary: str, parts: list[tuple[str, str | None, bytes]]) -> tuple[bytes, str]:
+    """A form written out by hand with its own boundary, as curl or a browser would send it
+    (each sends another random boundary every time): (name, file name or None, content)."""
+    body = b""
+    for name, filename, content in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        kind = "Content-Type: application/pdf\r\n" if filename else ""
+        head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\n{kind}\r\n"
+        body += head.encode() + content + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def versions(client: TestClient, case_id: int = 4) -> int:
+    return len(service(client).case_files(case_id))
+
+
+def send_form(
+    client: TestClient, key: str, boundary: str, parts: list[tuple[str, str | None, bytes]]
+) -> Any:
+    body, content_type = multipart(boundary, parts)
+    headers = {**keyed(token(client, COORDINATOR), key), "Content-Type": content_type}
+    return client.post(FIRE, content=body, headers=headers)
+
+
+def test_a_step_with_a_file_repeated_with_another_boundary_returns_the_first_answer(
+    client: TestClient,
+) -> None:
+    """The repeat is the same request in meaning: same fields (here in another order), same
+    file name and content; only the boundary differs, as with every real client."""
+    report = pdf_upload("verslag.pdf")[1]
+    before = versions(client)
+    first = send_form(
+        client,
+        "met-bestand",
+        "grens-een-1a2b",
+        [("note", None, b"Goed gesprek"), ("verslag_orientatie", "verslag.pdf", report)],
+    )
+    assert first.status_code == 200, first.text
+    again = send_form(
+        client,
+        "met-bestand",
+        "----WebKitFormBoundaryX9z",
+        [("verslag_orientatie", "verslag.pdf", report), ("note", None, b"Goed gesprek")],
+    )
+    assert again.status_code == 200, again.text
+    assert again.headers["idempotency-replayed"] == "true"
+    assert again.content == first.content
+    assert history(client) == ["openen", "orientatie_afronden"]
+    assert versions(client) == before + 1  # the report kept once
+    assert not list(service(client).store.file_store.staging_folder().iterdir())  # none left
+
+
+def test_the_same_key_with_another_file_is_refused_and_keeps_nothing(client: TestClient) -> None:
+    before = versions(client)
+    parts: list[tuple[str, str | None, bytes]] = [
+        ("verslag_orientatie", "verslag.pdf", pdf_upload("verslag.pdf")[1])
+    ]
+    assert send_form(client, "ander-bestand", "grens-1", parts).status_code == 200
+    other = [("verslag_orientatie", "verslag.pdf", pdf_upload("verslag.pdf", "Anders")[1])]
+    refused = send_form(client, "ander-bestand", "grens-2", other)
+    assert refused.status_code == 422
+    assert "deze Idempotency-Key is al gebruikt voor een andere aanvraag" in refused.text
+    assert "Idempotency-Replayed" not in refused.headers
+    assert history(client) == ["openen", "orientatie_afronden"]
+    assert versions(client) == before + 1
+
+
+def test_a_json_repeat_counts_by_its_meaning_not_its_spacing_or_key_order(
+    client: TestClient,
+) -> None:
+    auth = keyed(token(client, COORDINATOR), "json-anders-opgemaakt")
+    first = client.post(FIRE, json=REPORT, headers=auth)
+    assert first.status_code == 200
+    reordered = json.dumps(dict(reversed(REPORT.items())), indent=2).encode()
+    again = client.post(
+        FIRE, content=reordered, headers={**auth, "Content-Type": "application/json"}
+    )
+    assert again.status_code == 200 and again.headers["Idempotency-Replayed"] == "true"
+    assert again.content == first.content
+    assert history(client) == ["openen", "orientatie_afronden"]
+
+
+def test_an_answer_kept_under_the_raw_body_digest_is_still_given_to_a_json_repeat(
+    client: TestClient,
+) -> None:
+    """Answers kept before requests were compared by meaning hold the digest of the raw
+    body; a repeat of such a JSON request within the day still gets its answer."""
+    body = json.dumps(REPORT).encode()
+    coordinator = service(client).person_id(COORDINATOR)
+    keys = service(client).idempotency
+    assert keys.begin(coordinator, "oud", request_digest(b"POST", FIRE.encode(), b"", body)) is None
+    keys.finish(coordinator, "oud", 200, '{"eerder": true}')
+    headers = {**keyed(token(client, COORDINATOR), "oud"), "Content-Type": "application/json"}
+    again = client.post(FIRE, content=body, headers=headers)
+    assert again.status_code == 200 and again.json() == {"eerder": True}
+    assert history(client) == ["openen"]

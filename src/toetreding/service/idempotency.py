@@ -39,7 +39,8 @@ class Replay:
 
 
 def request_digest(*parts: bytes) -> str:
-    """A digest of what makes two requests the same (method, path, query, body)."""
+    """A digest of what makes two requests the same (method, path, query, and the body's
+    meaning: see ``web/api/_idempotency.py``)."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
@@ -57,10 +58,14 @@ class Idempotency:
         self._store = store
         self._clock = clock
 
-    def begin(self, person_id: int, key: str, digest: str) -> Replay | None:
+    def begin(
+        self, person_id: int, key: str, digest: str, also: str | None = None
+    ) -> Replay | None:
         """None: this request has the key now, go ahead (then :meth:`finish` or
         :meth:`abandon`). A Replay: the answer to give again. InvalidInputError: the key
-        was used for another request; ConflictError: the first is not answered (yet)."""
+        was used for another request; ConflictError: the first is not answered (yet).
+        ``also``: another digest of the same request that an earlier request may have been
+        kept under (before digests were taken of a request's meaning: its raw bytes)."""
         if not valid_key(key):
             raise InvalidInputError(
                 f"de header Idempotency-Key moet 1 tot {MAX_KEY} zichtbare ASCII-tekens zijn"
@@ -69,7 +74,7 @@ class Idempotency:
         found = self._store.reserve(person_id, key, digest, now, before=now - KEEP)
         if found is None:
             return None
-        if found.request_hash != digest:
+        if found.request_hash not in (digest, also):
             raise InvalidInputError(KEY_REUSED)
         if found.status_code is None:
             raise ConflictError(IN_PROGRESS)

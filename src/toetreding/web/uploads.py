@@ -9,7 +9,9 @@ reported in ``refused``, so the page can say so and show again what was typed; t
 the form is still read. Text fields are limited in number and size.
 
 ``before_files`` runs when the first file part begins (the pages check the form's CSRF
-token there, so nothing is written for a forged request).
+token there, so nothing is written for a forged request). ``receive_once`` keeps what was
+received on the request, so the API's ``Idempotency-Key`` check (which needs the form's
+meaning before the route runs) and the route read the body only once.
 """
 
 from __future__ import annotations
@@ -117,6 +119,16 @@ async def receive(
             raise InvalidInputError("ongeldige aanvraag: het formulier is niet leesbaar") from None
         raise
     return reader.received
+
+
+async def receive_once(request: Request, new_upload: NewUpload, max_bytes: int) -> Received:
+    """:func:`receive`, once per request: a second caller gets what the first received."""
+    found = getattr(request.state, "received", None)
+    if isinstance(found, Received):
+        return found
+    received = await receive(request, new_upload, max_bytes)
+    request.state.received = received
+    return received
 
 
 async def _plain_form(request: Request) -> Received:

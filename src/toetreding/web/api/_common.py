@@ -39,11 +39,13 @@ class ApiRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
+        content = (self.openapi_extra or {}).get("requestBody", {}).get("content", {})
+        takes_files = "multipart/form-data" in content  # read by ``uploads.receive_once``
 
         async def route_handler(request: Request) -> Response:
             key = request.headers.get(HEADER)
             if key is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
-                return await idempotent(request, key, answer)
+                return await idempotent(request, key, answer, takes_files=takes_files)
             return await answer(request)
 
         async def answer(request: Request) -> Response:

@@ -7,10 +7,20 @@ changed nothing and leaves no trace: a repeat is handled afresh. The same key wi
 request (method, address, query or body) is refused with 422; a repeat while the first is
 still being handled (or after it broke off without an answer: a crash) gets 409, and
 nothing is done: look at the case, and use a new key.
+
+Two requests are the same when they mean the same, not when their bytes are: a JSON body
+counts as its parsed value (keys sorted, spacing ignored); a form with files
+(``multipart/form-data``, on the routes that take files) as its text fields by name, and per
+file field the file names and the SHA-256 of each file's content; the boundary and the
+order of the fields do not count (every client sends another boundary each time). The form
+is received once, into staging under the upload limits, and the route takes it from there
+(``uploads.receive_once``). Answers kept before this held the digest of the raw body: a
+JSON repeat still matches it; a form repeat did not match it then either.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
@@ -22,6 +32,7 @@ from starlette.exceptions import HTTPException
 from toetreding._exceptions import ToetredingError
 from toetreding.service import request_digest
 from toetreding.web.deps import CsrfFailed, LoginRequired, ctx, viewer
+from toetreding.web.uploads import Received, receive_once
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotency-Replayed"
@@ -43,16 +54,41 @@ NOTHING_CHANGED = (
 
 
 async def idempotent(
-    request: Request, key: str, handle: Callable[[Request], Awaitable[Response]]
+    request: Request,
+    key: str,
+    handle: Callable[[Request], Awaitable[Response]],
+    *,
+    takes_files: bool = False,
 ) -> Response:
-    """Handle the request once per (person, key); a repeat gets the first answer."""
+    """Handle the request once per (person, key); a repeat gets the first answer.
+    ``takes_files``: the route reads a ``multipart/form-data`` body with ``receive_once``."""
     me = await run_in_threadpool(viewer, request)
-    body = await request.body()  # read once; the route reads the same bytes
-    digest = request_digest(
-        request.method.encode(), request.url.path.encode(), request.url.query.encode(), body
-    )
+    head = (request.method.encode(), request.url.path.encode(), request.url.query.encode())
+    received: Received | None = None
+    if takes_files and request.headers.get("content-type", "").startswith("multipart/"):
+        service = ctx(request).service
+        received = await receive_once(request, service.new_upload, service.max_upload_bytes)
+        digest, also = request_digest(*head, form_meaning(received)), None
+    else:
+        body = await request.body()  # read once; the route reads the same bytes
+        digest, also = request_digest(*head, json_meaning(body)), request_digest(*head, body)
+    try:
+        return await _once(request, me.person_id, key, digest, also, handle)
+    finally:
+        if received is not None:
+            received.discard()  # what the step kept was moved already
+
+
+async def _once(
+    request: Request,
+    person_id: int,
+    key: str,
+    digest: str,
+    also: str | None,
+    handle: Callable[[Request], Awaitable[Response]],
+) -> Response:
     keys = ctx(request).service.idempotency
-    replay = await run_in_threadpool(keys.begin, me.person_id, key, digest)
+    replay = await run_in_threadpool(keys.begin, person_id, key, digest, also)
     if replay is not None:
         return Response(
             replay.body,
@@ -63,14 +99,43 @@ async def idempotent(
     try:
         response = await handle(request)
     except NOTHING_CHANGED:
-        await run_in_threadpool(keys.abandon, me.person_id, key)
+        await run_in_threadpool(keys.abandon, person_id, key)
         raise
     # Anything else that escapes keeps the key reserved: whether it changed something is
     # unknown, so a repeat is told so (409) rather than done again.
     if 200 <= response.status_code < 300:
         await run_in_threadpool(
-            keys.finish, me.person_id, key, response.status_code, bytes(response.body).decode()
+            keys.finish, person_id, key, response.status_code, bytes(response.body).decode()
         )
     else:
-        await run_in_threadpool(keys.abandon, me.person_id, key)
+        await run_in_threadpool(keys.abandon, person_id, key)
     return response
+
+
+def json_meaning(body: bytes) -> bytes:
+    """A JSON body as its parsed value, keys sorted (any other body: its bytes)."""
+    try:
+        value = json.loads(body)
+    except ValueError:  # not JSON (nor UTF-8): the route refuses it, or reads it otherwise
+        return body
+    return _canonical(value)
+
+
+def form_meaning(received: Received) -> bytes:
+    """A form by its text fields, and per file field the names and contents of its files
+    (SHA-256); the values of one name keep their order, the names do not."""
+    return _canonical(
+        {
+            "fields": received.fields,
+            "chosen": received.chosen,  # the file names as sent
+            "files": {
+                name: [[file.name, file.sha256] for file in files]
+                for name, files in received.files.items()
+            },
+            "refused": received.refused,
+        }
+    )
+
+
+def _canonical(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

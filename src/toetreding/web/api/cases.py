@@ -32,7 +32,7 @@ from toetreding.web.schemas import (
     case_detail,
     case_public,
 )
-from toetreding.web.uploads import receive
+from toetreding.web.uploads import receive_once
 from toetreding.web.views import actions_for
 
 router = APIRouter(route_class=ApiRoute, tags=["dossiers"])
@@ -130,7 +130,7 @@ async def fire(
     visible_case(app, me, case_id)
     received = None
     if request.headers.get("content-type", "").startswith("multipart/"):
-        received = await receive(request, app.new_upload, app.max_upload_bytes)
+        received = await receive_once(request, app.new_upload, app.max_upload_bytes)
     try:
         if received is not None and received.refused:
             refusal = "; ".join(received.refused)

@@ -18,7 +18,7 @@ from toetreding.web.access import visible_case, visible_file, visible_files
 from toetreding.web.api._common import ApiRoute, CaseId, Changer, errors
 from toetreding.web.deps import Me, ctx
 from toetreding.web.downloads import file_response
-from toetreding.web.uploads import MAX_FILES, receive
+from toetreding.web.uploads import MAX_FILES, receive_once
 
 router = APIRouter(route_class=ApiRoute, tags=["bestanden"])
 
@@ -120,7 +120,7 @@ def file_content(
 async def add_version(request: Request, case_id: CaseId, me: Changer) -> Any:
     service = ctx(request).service
     visible_case(service, me, case_id)
-    received = await receive(request, service.new_upload, service.max_upload_bytes)
+    received = await receive_once(request, service.new_upload, service.max_upload_bytes)
     try:
         if received.refused:
             status = 413 if received.too_large else 422
