@@ -143,5 +143,7 @@ def test_restore_refuses_what_is_not_a_backup(sqlite_url: str, tmp_path: Path) -
     other = tmp_path / "iets.db"
     other.write_bytes(b"geen database")
     assert "geen reservekopie" in run("--db", sqlite_url, "restore", str(other), code=1)
+    folder = run("--db", sqlite_url, "restore", str(tmp_path), code=1)
+    assert "is een map, geen reservekopie" in folder
     assert Store(engine).partnerships() == []
     engine.dispose()

@@ -50,6 +50,9 @@ def test_a_file_uploaded_with_a_step_comes_back_byte_for_byte(
     assert listed["name"] == "real.pdf" and listed["artefact"] == "verslag_orientatie"
     assert listed["version"] == 1 and listed["uploaded_by_name"] == "Carla"
     back = tmp_path / "terug.pdf"
+    missing = tmp_path / "weg" / "f.pdf"
+    refused = run("file", "get", "1", str(listed["id"]), "-o", str(missing), code=1)
+    assert f"de map '{missing.parent}' bestaat niet" in refused and ".deel" not in refused
     out = run("file", "get", "1", str(listed["id"]), "-o", str(back))
     assert "opgeslagen in" in out and listed["sha256"] in out
     assert (

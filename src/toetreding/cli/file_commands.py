@@ -89,6 +89,8 @@ def file_get(
     target = Path(output)
     if target.is_dir():
         target = target / record.name
+    if not target.parent.is_dir():  # say so about the user's path, not the partial file's
+        raise InvalidInputError(f"de map '{target.parent}' bestaat niet")
     partial = target.with_name(f".{target.name}.deel")
     try:
         with partial.open("wb") as out:

@@ -106,6 +106,8 @@ def is_empty(engine: Engine) -> dict[str, int]:
 
 def restore(engine: Engine, source: Path) -> dict[str, int]:
     """Copy the backup ``source`` into the empty database of ``engine``; rows per table."""
+    if source.is_dir():
+        raise InvalidInputError(f"'{source}' is een map, geen reservekopie")
     if not source.is_file():
         raise InvalidInputError(f"reservekopie '{source}' bestaat niet")
     filled = is_empty(engine)
