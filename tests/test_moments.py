@@ -45,7 +45,7 @@ def fire_stop(at: str, code: int) -> str:
 
 def test_a_moment_in_the_future_is_refused_and_changes_nothing(case: None) -> None:
     shown = fire_stop("2099-01-01T10:00", code=1)
-    assert "tijdstip 2099-01-01 10:00 ligt in de toekomst (het is nu 2027-01-10 12:00)" in shown
+    assert "tijdstip 01-01-2099 10:00 ligt in de toekomst (het is nu 10-01-2027 12:00)" in shown
     assert "Traceback" not in shown
     assert [h["trigger"] for h in run_json("case", "show", "1")["history"]] == ["openen"]
     fire_stop("2027-01-10T12:05", code=0)  # the case walks on (5 minutes of clock skew)

@@ -141,7 +141,9 @@ def past_moment(ctx: typer.Context, value: str | None) -> datetime | None:
     now = service(ctx).clock.now()
     if moment > now + CLOCK_SKEW:
         raise InvalidInputError(
-            f"tijdstip {show_time(moment)} ligt in de toekomst (het is nu {show_time(now)}); "
+            # as the service's refusals write a moment ('ligt vóór de laatste gebeurtenis')
+            f"tijdstip {local(moment):%d-%m-%Y %H:%M} ligt in de toekomst (het is nu "
+            f"{local(now):%d-%m-%Y %H:%M}); "
             "leg vast wat al gebeurd is, op het moment dat het gebeurde"
         )
     return moment
