@@ -101,6 +101,27 @@ def test_a_body_without_its_length_is_counted_while_it_streams_in(client: TestCl
     assert _state(client, 4) == "gestopt"
 
 
+def test_multipart_to_a_route_that_takes_no_files_meets_the_body_limit(
+    client: TestClient,
+) -> None:
+    """A JSON route sent multipart would read the whole body into memory: the body limit
+    holds for it as for JSON; the routes that take files keep their own limits."""
+    files = {"reden": (None, "x" * 3_000_000)}  # a 3 MB text part
+    response = client.post(
+        "/api/dossiers/4/correctie", files=files, headers=token(client, STUURGROEP)
+    )
+    assert response.status_code == 413 and "groter dan 1 MB" in response.json()["detail"]
+    assert _state(client, 4) == "orientatie"
+    upload = client.post(  # a 2 MB file to a route that takes files: not the body limit
+        "/api/dossiers/4/bestanden",
+        files={
+            "verslag_orientatie": ("v.pdf", b"%PDF-1.4\n" + b"0" * 2_000_000, "application/pdf")
+        },
+        headers=token(client, STUURGROEP),
+    )
+    assert upload.status_code != 413, upload.text
+
+
 def test_a_huge_form_gets_a_dutch_page(client: TestClient) -> None:
     response = client.post("/inloggen", data={"email": "a@b.nl", "wachtwoord": "p" * 2_000_000})
     assert response.status_code == 413

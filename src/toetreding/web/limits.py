@@ -3,13 +3,16 @@
 * The body of a request (JSON for the API, a form for the pages) is read up to
   ``TOETREDING_MAX_BODY_KB`` (1024): a larger ``Content-Length`` is refused before one byte
   is read, and a body without one is counted while it streams in. The answer is 413 with a
-  Dutch message (a page, or JSON under /api). Uploads (multipart) have their own limits per
-  file and per request (``uploads.py``), so they pass here.
+  Dutch message (a page, or JSON under /api). Uploads (multipart to a route that takes
+  files, ``UPLOAD_PATHS``) have their own limits per file and per request (``uploads.py``),
+  so they pass here; multipart to any other route meets this limit like any body (a JSON
+  route would otherwise read it whole into memory).
 * A database that is down answers 503 with ``Retry-After``, never a traceback.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import HTTPException
@@ -21,6 +24,14 @@ RETRY_AFTER_S = 30
 DATABASE_DOWN_MESSAGE = (
     "de database is even niet bereikbaar; er is niets veranderd. Probeer het over een halve "
     "minuut opnieuw"
+)
+
+
+# The routes that take files (``uploads.receive`` or a spreadsheet form): pages and API.
+UPLOAD_PATHS = re.compile(
+    r"(/api)?/dossiers/\d+/(handelingen/[^/]+|bestanden)"
+    r"|/inlezen"
+    r"|/vergaderingen/\d+/besluiten/\d+/[^/]+"
 )
 
 
@@ -36,14 +47,15 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimit:
-    """ASGI middleware: at most ``limit`` bytes of a non-multipart request body are read."""
+    """ASGI middleware: at most ``limit`` bytes of a request body are read, but for files
+    sent to a route that takes them."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _multipart(scope):
+        if scope["type"] != "http" or _upload(scope):
             await self.app(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
@@ -72,5 +84,6 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-def _multipart(scope: Scope) -> bool:
-    return _header(scope, b"content-type").lower().startswith("multipart/form-data")
+def _upload(scope: Scope) -> bool:
+    multipart = _header(scope, b"content-type").lower().startswith("multipart/form-data")
+    return multipart and UPLOAD_PATHS.fullmatch(str(scope.get("path", ""))) is not None
