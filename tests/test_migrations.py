@@ -580,3 +580,23 @@ def test_0014_keeps_deadlines_and_their_reminders_and_a_rollback_dates_waiting_o
     assert reminders == 1
     migrate(engine)
     assert differences(engine) == []
+
+
+# --- 0022: a published protocol belongs to a partnership --------------------------------------
+
+
+def test_a_version_published_before_0022_stays_shared_by_all(
+    engine: Engine, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    alembic(engine, "0021")
+    text_ = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
+    text_ = text_.replace("version: 3\n", "version: 4\n", 1)
+    row = {"protocol_id": "partnerschap2", "version": 4, "text": text_, "digest": "x" * 64}
+    with engine.begin() as connection:
+        table = old_table("published_protocols", *row, "published_at")
+        connection.execute(table.insert().values(**row, published_at=MIGRATED_AT))
+    migrate(engine)
+    app = Toetreding(Store(engine), registry, clock)
+    other = app.store.add_partnership("ander", "Ander", MIGRATED_AT).id or 0
+    assert ("partnerschap2", 4) in {s.key for s in app.visible_protocols({other})}
+    assert differences(engine) == []

@@ -105,3 +105,27 @@ def test_the_api_publishes_or_lists_the_problems(admin_client: TestClient) -> No
     assert any("besluitbrief" in w["message"] for w in body["warnings"])
     again = client.post("/api/protocollen", json={"tekst": text}, headers=headers)
     assert again.status_code == 422 and "moet 5 zijn" in again.json()["problems"][0]["message"]
+
+
+def test_a_partnerships_own_protocol_is_hidden_from_another(client: TestClient) -> None:
+    """Published for 'ander' through the API, a new protocol is listed for an administrator
+    and not for Partnerschap 2's steering group, whose protocol page for it is a 404."""
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    service.store.add_partnership("ander", "Ander partnerschap", service.clock.now())
+    own = service.protocol_text("po-groningen").replace("id: po-groningen\n", "id: eigen\n", 1)
+    own = own.replace("version: 3\n", "version: 1\n", 1)
+    admin = token(client, ADMIN)
+    refused = client.post("/api/protocollen", json={"tekst": own}, headers=admin)
+    assert refused.status_code == 422 and "kies het partnerschap" in refused.text
+    answer = client.post(
+        "/api/protocollen", json={"tekst": own, "partnerschap": "ander"}, headers=admin
+    )
+    assert answer.status_code == 201, answer.text
+    listed = client.get("/api/protocollen", headers=admin).json()
+    assert "eigen" in {p["id"] for p in listed}
+    member = token(client, STUURGROEP)
+    listed = client.get("/api/protocollen", headers=member).json()
+    assert "eigen" not in {p["id"] for p in listed} and "po-groningen" in {p["id"] for p in listed}
+    assert client.get("/api/protocollen/eigen/1", headers=member).status_code == 404
+    sign_in(client, ADMIN)
+    assert "Ander partnerschap" in client.get("/protocolbeheer").text

@@ -137,12 +137,21 @@ def publish(
         ..., metavar="BESTAND", help="Protocolbestand met de nieuwe versie"
     ),
     by: str = typer.Option(..., "--by", help="Wie publiceert (e-mailadres of nummer)."),
+    partnership: str | None = typer.Option(
+        None,
+        "--partnership",
+        "-p",
+        help="Partnerschap (code of id) waarvoor een nieuw protocol is; alleen dat "
+        "partnerschap ziet en gebruikt het. Weglaten bij een gedeeld protocol.",
+    ),
 ) -> None:
     """Publiceer een protocolbestand als nieuwe versie (de nieuwste + 1); de versie is daarna
-    onveranderlijk en nieuwe dossiers gebruiken haar."""
+    onveranderlijk en nieuwe dossiers gebruiken haar. Een nieuw protocol is van één
+    partnerschap (--partnership); een nieuwe versie van een meegeleverd protocol geldt voor
+    iedereen."""
     text = read_document_text(file)
     app_ = service(ctx)
-    spec = app_.publish_protocol(text, by=by, filename=str(file))
+    spec = app_.publish_protocol(text, by=by, filename=str(file), partnership=partnership)
     console.print(
         f"[green]✓[/] Gepubliceerd: {spec.title} ({spec.id}) versie {spec.version}",
         highlight=False,

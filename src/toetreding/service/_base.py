@@ -3,7 +3,7 @@ machines and deadline planner, and the exact protocol definition each case is de
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date
 
 from toetreding._exceptions import NotFoundError
@@ -69,8 +69,9 @@ class ServiceBase:
         # Published versions never change, so each is parsed once per service (never shared
         # between services: another database has other versions).
         self._published: dict[tuple[str, int], ProtocolSpec] = {}
-        # The registry ``protocols()`` gave, with the number of published versions it holds.
-        self._merged: tuple[int, ProtocolRegistry] | None = None
+        # The registry ``protocols()`` gave, with the number of published versions it holds
+        # and the partnership each published protocol belongs to (None: shared).
+        self._merged: tuple[int, ProtocolRegistry, dict[str, int | None]] | None = None
 
     def days_off_of(self, partnership_id: int) -> Callable[[], frozenset[date]]:
         """The partnership's days off, read when a deadline in working days needs them."""
@@ -81,7 +82,15 @@ class ServiceBase:
         return local(self.clock.now()).date()
 
     def protocols(self, published: int | None = None) -> ProtocolRegistry:
-        """The shipped protocol files plus the versions published in this database.
+        """The shipped protocol files plus the versions published in this database (every
+        partnership's: see ``visible_protocols`` for what one person may see)."""
+        return self.protocols_and_owners(published)[0]
+
+    def protocols_and_owners(
+        self, published: int | None = None
+    ) -> tuple[ProtocolRegistry, Mapping[str, int | None]]:
+        """``protocols()`` with the partnership each protocol belongs to (absent or None:
+        shared by all, as the shipped ones).
 
         Kept per service while the number of published versions stays the same (versions
         are only ever added, by any process): a call reads that number, not every version.
@@ -90,9 +99,10 @@ class ServiceBase:
         count = self.store.published.count() if published is None else published
         known = self._merged
         if known is not None and known[0] == count:
-            return known[1]
+            return known[1], known[2]
         records = self.store.published.all()
         merged = ProtocolRegistry(self.registry.all())
+        owners: dict[str, int | None] = {}
         for record in records:
             key = (record.protocol_id, record.version)
             spec = self._published.get(key)
@@ -100,8 +110,28 @@ class ServiceBase:
                 spec = load_protocol_text(record.text, f"{record.protocol_id} v{record.version}")
                 self._published[key] = spec
             merged.add(spec)
-        self._merged = (len(records), merged)
-        return merged
+            owners.setdefault(record.protocol_id, record.partnership_id)
+        self._merged = (len(records), merged, owners)
+        return merged, owners
+
+    def visible_protocols(self, partnerships: Collection[int] | None) -> list[ProtocolSpec]:
+        """Every version a person may see: the shared ones plus those of ``partnerships``
+        (None: all, for an administrator), by id and version."""
+        registry, owners = self.protocols_and_owners()
+        return [
+            spec
+            for spec in registry.all()
+            if partnerships is None or owners.get(spec.id) in (None, *partnerships)
+        ]
+
+    def require_visible_protocol(
+        self, protocol_id: str, partnerships: Collection[int] | None
+    ) -> None:
+        """Raise the same ``NotFoundError`` as for an unknown protocol when it belongs to a
+        partnership outside ``partnerships`` (None: all may be seen)."""
+        owner = self.protocols_and_owners()[1].get(protocol_id)
+        if partnerships is not None and owner is not None and owner not in partnerships:
+            raise NotFoundError(f"protocol '{protocol_id}' is onbekend")
 
     def spec_of(self, case: CaseRecord) -> ProtocolSpec:
         return self._spec(case.protocol_id, case.protocol_version)

@@ -141,7 +141,14 @@ class CaseService(FileService):
         if is_id(school_ref) and is_id(actor_ref):
             found = self.store.opening(int(school_ref), int(actor_ref))
         school = found.school if found else self.store.school(school_ref, partnership_id)
-        spec = self.protocols(found.published if found else None).get(protocol_id, version)
+        registry, owners = self.protocols_and_owners(found.published if found else None)
+        spec = registry.get(protocol_id, version)
+        owner = owners.get(spec.id)
+        if owner is not None and owner != school.partnership_id:
+            raise InvalidInputError(
+                f"protocol '{spec.title}' is van {self.store.partnership(owner).name}; "
+                f"{school.name} hoort bij een ander partnerschap"
+            )
         if school.sector not in spec.sectors:
             sectors = ", ".join(spec.sectors)
             raise InvalidInputError(

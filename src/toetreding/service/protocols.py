@@ -1,12 +1,18 @@
 """Publishing protocol versions in the app: the next version from text an administrator
-wrote, checked like a file, kept unchanged; and the text of any version."""
+wrote, checked like a file, kept unchanged; and the text of any version.
+
+Whose protocol: a new protocol (an id neither shipped nor published) is published for one
+partnership, and all its later versions stay that partnership's (only its cases use it, only
+its people see it). A new version of a shipped protocol, or of one published before
+protocols had owners, is shared: it applies to every partnership, so it is published for
+none; a partnership that wants its own variant publishes it under a new id."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-from toetreding._exceptions import DefinitionError, NotFoundError
+from toetreding._exceptions import DefinitionError, InvalidInputError, NotFoundError
 from toetreding.clock import as_aware
 from toetreding.definition import ProtocolSpec, earlier_problems, load_protocol_text
 from toetreding.formats import locate
@@ -24,18 +30,23 @@ class ProtocolService(ServiceBase):
         by: str | int | None = None,
         filename: str = "protocol",
         at: datetime | None = None,
+        partnership: str | int | None = None,
     ) -> ProtocolSpec:
         """Check ``text`` and store it as the next version of its protocol.
 
         Raises :class:`DefinitionError` (every problem with its line) and stores nothing when
-        the text is wrong or its ``version`` is not the one after the newest.
+        the text is wrong or its ``version`` is not the one after the newest;
+        :class:`InvalidInputError` when ``partnership`` (code or id) does not fit the
+        protocol: required for a new one, the owner's for an owned one, none for a shared one.
         """
         spec = self.check_protocol_text(text, filename)
-        newest = max((s.version for s in self.protocols().all() if s.id == spec.id), default=0)
+        registry, owners = self.protocols_and_owners()
+        newest = max((s.version for s in registry.all() if s.id == spec.id), default=0)
         if spec.version != newest + 1:
             what = f"de nieuwste is {newest}" if newest else "het protocol is nieuw"
             message = f"moet {newest + 1} zijn ({what}); een versie verandert nooit meer"
             raise DefinitionError(locate(text, filename, [(("version",), message)]))
+        owner = self._owner_for(spec, newest, owners.get(spec.id), self.partnership_id(partnership))
         person = None if by is None else self.person_id(by)
         self.store.published.add(
             PublishedRecord(
@@ -45,9 +56,35 @@ class ProtocolService(ServiceBase):
                 digest=definition_digest(spec),
                 published_at=as_aware(at) if at else self.clock.now(),
                 published_by=person,
+                partnership_id=owner,
             )
         )
         return spec
+
+    def _owner_for(
+        self, spec: ProtocolSpec, newest: int, owner: int | None, given: int | None
+    ) -> int | None:
+        """The partnership the new version belongs to, or a Dutch refusal (see the module)."""
+        if newest == 0:
+            if given is None:
+                raise InvalidInputError(
+                    f"'{spec.title}' is een nieuw protocol: kies het partnerschap waarvoor "
+                    "het is (alleen dat partnerschap ziet en gebruikt het)"
+                )
+            return given
+        if owner is None and given is not None:
+            raise InvalidInputError(
+                f"protocol '{spec.title}' is gedeeld door alle partnerschappen: een nieuwe "
+                "versie geldt voor iedereen (kies geen partnerschap); een eigen variant "
+                "publiceert u onder een nieuwe id"
+            )
+        if owner is not None and given is not None and given != owner:
+            raise InvalidInputError(
+                f"protocol '{spec.title}' is van {self.store.partnership(owner).name}; alleen "
+                "dat partnerschap publiceert er nieuwe versies van (een eigen variant "
+                "publiceert u onder een nieuwe id)"
+            )
+        return owner
 
     def check_protocol_text(self, text: str, filename: str = "protocol") -> ProtocolSpec:
         """Load ``text`` like a file, and check its ``migration`` against the earlier version

@@ -28,6 +28,7 @@ class PublishedRecord:
     digest: str
     published_at: datetime
     published_by: int | None
+    partnership_id: int | None = None  # whose own protocol; None: shared by all
 
 
 class PublishedProtocols:
@@ -45,6 +46,7 @@ class PublishedProtocols:
             digest=record.digest,
             published_at=record.published_at,
             published_by=record.published_by,
+            partnership_id=record.partnership_id,
         )
         try:
             with Session(self.engine) as session:
@@ -77,6 +79,7 @@ class PublishedProtocols:
                     row.digest,
                     row.published_at,
                     row.published_by,
+                    row.partnership_id,
                 )
                 for row in session.exec(query)
             ]

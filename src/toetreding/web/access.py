@@ -35,6 +35,7 @@ class Viewer:
     is_admin: bool
     partnerships: frozenset[int]  # where they work for the partnership (not as a school)
     schools: frozenset[int]  # schools they are the contact of
+    member_of: frozenset[int] = frozenset()  # every partnership they have a role in
 
     def sees_case(self, case: CaseRecord) -> bool:
         return (
@@ -50,6 +51,11 @@ class Viewer:
     def scope(self) -> Visibility | None:
         """What a case list may show (``CaseFilter.visible``); None: everything (admin)."""
         return None if self.is_admin else (self.partnerships, self.schools)
+
+    @property
+    def protocol_scope(self) -> frozenset[int] | None:
+        """Whose own protocols they see besides the shared ones; None: all (admin)."""
+        return None if self.is_admin else self.member_of | self.partnerships
 
     @property
     def school_only(self) -> bool:
@@ -69,6 +75,7 @@ def load_viewer(app: Toetreding, person_id: int) -> Viewer:
         is_admin=app.accounts.is_admin(person_id),
         partnerships=frozenset(m.partnership_id for m in memberships if m.role != SCHOOL_ROLE),
         schools=frozenset(m.school_id for m in memberships if m.school_id is not None),
+        member_of=frozenset(m.partnership_id for m in memberships),
     )
 
 

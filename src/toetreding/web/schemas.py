@@ -384,6 +384,15 @@ class ProtocolText(BaseModel):
         max_length=500_000,
         description="De YAML-tekst van de nieuwe versie; 'version' is de nieuwste + 1",
     )
+    partnerschap: str | None = Field(
+        default=None,
+        max_length=60,
+        description=(
+            "Code van het partnerschap waarvoor een nieuw protocol is (verplicht bij een "
+            "nieuw protocol; alleen dat partnerschap ziet en gebruikt het). Leeg bij een "
+            "gedeeld protocol. / The partnership a new protocol belongs to."
+        ),
+    )
 
 
 class LineMessage(BaseModel):

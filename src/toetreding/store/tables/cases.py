@@ -28,7 +28,8 @@ class ProtocolVersion(SQLModel, table=True):
 
 class PublishedProtocol(SQLModel, table=True):
     """A protocol version an administrator published in the app: its text as written, kept
-    unchanged (a change is a new version). Files in ``protocols/`` are the shipped ones."""
+    unchanged (a change is a new version). Files in ``protocols/`` are the shipped ones.
+    Every version of one protocol has the same ``partnership_id``."""
 
     __tablename__ = "published_protocols"
 
@@ -38,6 +39,8 @@ class PublishedProtocol(SQLModel, table=True):
     digest: str = Field(max_length=64)
     published_at: datetime
     published_by: int | None = Field(default=None, foreign_key="people.id")
+    # the partnership whose own protocol this is; None: shared (shipped, or older rows)
+    partnership_id: int | None = Field(default=None, foreign_key="partnerships.id")
 
 
 # --- cases and their history --------------------------------------------------------------

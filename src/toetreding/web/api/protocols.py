@@ -30,13 +30,15 @@ router = APIRouter(route_class=ApiRoute, tags=["protocollen"])
     response_model=list[ProtocolSummary],
     summary="Protocollen",
     description=(
-        "Elke protocolversie die de toepassing kent. / Every protocol version the application "
+        "Elke protocolversie die u mag zien: de gedeelde plus die van uw eigen "
+        "partnerschappen (een beheerder ziet alles). / Every protocol version the application "
         "knows."
     ),
     responses=errors(401, 422),
 )
-def protocol_list(request: Request, _me: Me) -> list[ProtocolSummary]:
-    return [ProtocolSummary.of(spec) for spec in ctx(request).service.protocols().all()]
+def protocol_list(request: Request, me: Me) -> list[ProtocolSummary]:
+    specs = ctx(request).service.visible_protocols(me.protocol_scope)
+    return [ProtocolSummary.of(spec) for spec in specs]
 
 
 # Before /protocollen/{protocol_id}/{version}, which would take 'overzetten' as a version.
@@ -106,8 +108,9 @@ def protocol_view(
     request: Request,
     protocol_id: Annotated[str, Path(max_length=60, description="Bijv. partnerschap2")],
     version: Annotated[int, Path(ge=1, le=MAX_ID, description="Versienummer")],
-    _me: Me,
+    me: Me,
 ) -> ProtocolSpec:
+    ctx(request).service.require_visible_protocol(protocol_id, me.protocol_scope)
     return ctx(request).service.protocol(protocol_id, version)
 
 
@@ -133,7 +136,9 @@ def publish(request: Request, body: ProtocolText, me: Changer) -> Response | Pub
     require_admin(me)
     context = ctx(request)
     try:
-        spec = context.service.publish_protocol(body.tekst, by=me.person_id)
+        spec = context.service.publish_protocol(
+            body.tekst, by=me.person_id, partnership=body.partnerschap
+        )
     except DefinitionError as exc:
         return not_published(exc)
     _, warnings = protocol_warnings(context, body.tekst, "protocol")

@@ -35,9 +35,12 @@ class LineProblem:
 @router.get("/protocolbeheer")
 def admin_list(request: Request, me: Me) -> Response:
     require_admin(me)
-    specs = ctx(request).service.protocols().all()
-    newest = {spec.id: spec for spec in specs}  # sorted by id and version: the last wins
-    return page(request, "protocol_admin_list.html", me, specs=list(newest.values()))
+    service = ctx(request).service
+    registry, owners = service.protocols_and_owners()
+    newest = {spec.id: spec for spec in registry.all()}  # by id and version: the last wins
+    names = {p.id: p.name for p in service.partnerships()}
+    whose = {key: names.get(owners.get(key) or 0, "Alle partnerschappen") for key in newest}
+    return page(request, "protocol_admin_list.html", me, specs=list(newest.values()), whose=whose)
 
 
 @router.get("/protocolbeheer/{protocol_id}")

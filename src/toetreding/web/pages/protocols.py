@@ -68,17 +68,20 @@ class TransitionView:
 
 @router.get("/protocollen")
 def protocol_list(request: Request, me: Me) -> Response:
-    return page(request, "protocols.html", me, specs=ctx(request).service.protocols().all())
+    specs = ctx(request).service.visible_protocols(me.protocol_scope)
+    return page(request, "protocols.html", me, specs=specs)
 
 
 @router.get("/protocollen/{protocol_id}")
 def newest_protocol(request: Request, protocol_id: str, me: Me) -> Response:
+    ctx(request).service.require_visible_protocol(protocol_id, me.protocol_scope)
     spec = ctx(request).service.protocols().get(protocol_id)
     return RedirectResponse(f"/protocollen/{spec.id}/{spec.version}", status_code=303)
 
 
 @router.get("/protocollen/{protocol_id}/{version}")
 def protocol_page(request: Request, protocol_id: str, version: int, me: Me) -> Response:
+    ctx(request).service.require_visible_protocol(protocol_id, me.protocol_scope)
     spec = ctx(request).service.protocol(protocol_id, version)
     words = ProtocolWords(spec)
     return page(

@@ -1,0 +1,95 @@
+"""A protocol published in the app belongs to one partnership: its people see it and open
+cases on it; another partnership's do not. Shared versions (of a shipped protocol, and
+every version published before protocols had owners) stay visible to all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toetreding import Toetreding
+from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.store.tables import SchoolCreate
+
+from .conftest import PROTOCOLS
+from .helpers import edit, run
+
+SHIPPED = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
+# A partnership's own variant under its own id: version 1, so no migration from an earlier one.
+OWN = edit(
+    edit(edit(SHIPPED, "id: partnerschap2\n", "id: p2-eigen\n"), "version: 3\n", "version: 1\n"),
+    "migration:\n  from: 2\n",
+    "",
+)
+OWN_V2 = edit(OWN, "version: 1\n", "version: 2\n")
+
+
+def two_partnerships(app: Toetreding) -> dict[str, int]:
+    """Partnerships p2 and ander, each with a vo school and a coordinator."""
+    ids = {}
+    for code, brin in (("p2", "AA01"), ("ander", "BB02")):
+        partnership = app.store.add_partnership(code, code.upper(), app.clock.now())
+        ids[code] = partnership.id or 0
+        app.store.add_school(
+            SchoolCreate(
+                partnership_id=ids[code], name=f"School {brin}", sector="vo",
+                region="noord", brin=brin,
+            ),
+            app.clock.now(),
+        )  # fmt: skip
+        app.add_person(code, f"c@{code}.nl", partnership_ref=code, roles=("coordinator",))
+    return ids
+
+
+def test_an_own_protocol_is_seen_and_used_by_its_partnership_only(app: Toetreding) -> None:
+    ids = two_partnerships(app)
+    with pytest.raises(InvalidInputError, match="nieuw protocol: kies het partnerschap"):
+        app.publish_protocol(OWN)
+    assert app.protocols().find("p2-eigen", 1) is None  # nothing published
+    app.publish_protocol(OWN, partnership="p2")
+
+    def seen(partnerships: set[int] | None) -> set[str]:
+        return {spec.id for spec in app.visible_protocols(partnerships)}
+
+    assert "p2-eigen" in seen({ids["p2"]}) and "p2-eigen" in seen(None)
+    assert "p2-eigen" not in seen({ids["ander"]})
+    assert "partnerschap2" in seen({ids["ander"]})  # the shipped ones stay for everyone
+    with pytest.raises(NotFoundError):
+        app.require_visible_protocol("p2-eigen", {ids["ander"]})
+
+    case = app.open_case(school_ref="AA01", protocol_id="p2-eigen", actor_ref="c@p2.nl")
+    assert app.case(case).protocol_id == "p2-eigen"
+    with pytest.raises(InvalidInputError) as refused:
+        app.open_case(school_ref="BB02", protocol_id="p2-eigen", actor_ref="c@ander.nl")
+    assert "is van P2; School BB02 hoort bij een ander partnerschap" in str(refused.value)
+    assert app.store.open_case_of_school(app.store.school("BB02").id) is None  # nothing opened
+
+
+def test_only_the_owner_publishes_the_next_version(app: Toetreding) -> None:
+    two_partnerships(app)
+    app.publish_protocol(OWN, partnership="p2")
+    with pytest.raises(InvalidInputError, match="is van P2; alleen dat partnerschap"):
+        app.publish_protocol(OWN_V2, partnership="ander")
+    assert app.protocols().get("p2-eigen").version == 1
+    app.publish_protocol(OWN_V2)  # the owner's, as the editor of that protocol publishes it
+    assert {s.id for s in app.visible_protocols(set())} == {
+        s.id for s in app.visible_protocols(None)
+    } - {"p2-eigen"}
+    # A shipped protocol's new version is shared: it cannot be made one partnership's.
+    shared = edit(SHIPPED, "version: 3\n", "version: 4\n")
+    with pytest.raises(InvalidInputError, match="gedeeld door alle partnerschappen"):
+        app.publish_protocol(shared, partnership="p2")
+
+
+def test_publish_a_new_protocol_for_a_partnership_on_the_command_line(
+    db: Path, tmp_path: Path
+) -> None:
+    run("partnership", "add", "part2", "Partnerschap 2")
+    run("person", "add", "--name", "Ad", "--email", "ad@p2.nl", "-p", "part2")
+    own = tmp_path / "eigen.yaml"
+    own.write_text(OWN, encoding="utf-8")
+    out = run("protocol", "publish", str(own), "--by", "ad@p2.nl", code=1)
+    assert "kies het partnerschap" in out and "Traceback" not in out
+    out = run("protocol", "publish", str(own), "--by", "ad@p2.nl", "-p", "part2")
+    assert "Gepubliceerd" in out and "versie 1" in out
