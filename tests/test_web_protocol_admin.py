@@ -129,3 +129,25 @@ def test_a_partnerships_own_protocol_is_hidden_from_another(client: TestClient) 
     assert client.get("/api/protocollen/eigen/1", headers=member).status_code == 404
     sign_in(client, ADMIN)
     assert "Ander partnerschap" in client.get("/protocolbeheer").text
+
+
+def test_a_new_protocol_is_published_on_the_page_for_the_chosen_partnership(
+    admin_client: TestClient,
+) -> None:
+    client = admin_client
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    own = service.protocol_text("po-groningen").replace("id: po-groningen\n", "id: eigen\n", 1)
+    own = own.replace("version: 3\n", "version: 1\n", 1)
+    assert "/protocolbeheer/nieuw" in client.get("/protocolbeheer").text
+    form = {"csrf_token": csrf_of(client.get("/protocolbeheer/nieuw").text), "tekst": own}
+    refused = client.post("/protocolbeheer/nieuw", data=form | {"actie": "publiceren"})
+    assert refused.status_code == 422 and "kies het partnerschap" in refused.text
+    assert service.protocols().find("eigen", 1) is None
+    taken = form | {"tekst": service.protocol_text("po-groningen"), "actie": "publiceren"}
+    assert "bestaat al" in client.post("/protocolbeheer/nieuw", data=taken).text
+    part2 = str(service.partnership("part2").id)
+    published = client.post(
+        "/protocolbeheer/nieuw", data=form | {"actie": "publiceren", "partnerschap": part2}
+    )
+    assert "Gepubliceerd als versie 1" in published.text
+    assert service.protocols_and_owners()[1]["eigen"] == int(part2)

@@ -1,6 +1,7 @@
 """Protocolbeheer: an administrator edits a protocol's text in a plain editor, sees the
 loader's problems and the domain warnings by line, previews the diagram and publishes the
-text as the next version (immutable; new cases use it)."""
+text as the next version (immutable; new cases use it); and a new protocol, published for
+the partnership chosen on the page (only that partnership sees and uses it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from toetreding._exceptions import ConflictError, DefinitionError, DefinitionProblem
+from toetreding._exceptions import (
+    ConflictError,
+    DefinitionError,
+    DefinitionProblem,
+    InvalidInputError,
+)
 from toetreding.definition import ProtocolSpec
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.diagram import protocol_diagram
@@ -41,6 +47,51 @@ def admin_list(request: Request, me: Me) -> Response:
     names = {p.id: p.name for p in service.partnerships()}
     whose = {key: names.get(owners.get(key) or 0, "Alle partnerschappen") for key in newest}
     return page(request, "protocol_admin_list.html", me, specs=list(newest.values()), whose=whose)
+
+
+# Before /protocolbeheer/{protocol_id}, which would take 'nieuw' as an id.
+@router.get("/protocolbeheer/nieuw")
+def new_protocol(request: Request, me: Me) -> Response:
+    require_admin(me)
+    return _render(request, me, None, "")
+
+
+@router.post("/protocolbeheer/nieuw")
+def check_or_publish_new(
+    request: Request,
+    me: Me,
+    csrf_token: str = Form(""),
+    tekst: str = Form(""),
+    partnerschap: str = Form(""),
+    actie: str = Form("controleren"),
+) -> Response:
+    require_admin(me)
+    require_csrf(request, csrf_token)
+    service = ctx(request).service
+    text = tekst.replace("\r\n", "\n")[:MAX_TEXT]
+    known = {str(p.id): p.id for p in service.partnerships()}
+    chosen = known.get(partnerschap)
+    try:
+        spec, _ = protocol_warnings(ctx(request), text, "nieuw protocol")
+        if any(other.id == spec.id for other in service.protocols().all()):
+            raise InvalidInputError(
+                f"protocol '{spec.id}' bestaat al: publiceer een nieuwe versie via Bewerken, "
+                "of geef dit protocol een nieuwe 'id'"
+            )
+        if actie == "publiceren":
+            if chosen is None:
+                raise InvalidInputError("kies het partnerschap waarvoor dit protocol is")
+            spec = service.publish_protocol(
+                text, by=me.person_id, filename="nieuw protocol", partnership=chosen
+            )
+            return RedirectResponse(
+                f"/protocolbeheer/{spec.id}?gepubliceerd={spec.version}", status_code=303
+            )
+    except DefinitionError as exc:
+        return _render(request, me, None, text, problems=exc.problems, status=422, chosen=chosen)
+    except (InvalidInputError, ConflictError) as exc:
+        return _render(request, me, None, text, refused=str(exc), status=422, chosen=chosen)
+    return _render(request, me, None, text, checked=spec, chosen=chosen)
 
 
 @router.get("/protocolbeheer/{protocol_id}")
@@ -102,9 +153,10 @@ def next_version_text(text: str, version: int) -> str:
 def _render(
     request: Request,
     me: Me,
-    current: ProtocolSpec,
+    current: ProtocolSpec | None,  # None: a new protocol
     text: str,
     *,
+    chosen: int | None = None,
     problems: list[DefinitionProblem] | None = None,
     checked: ProtocolSpec | None = None,
     published: ProtocolSpec | None = None,
@@ -114,7 +166,7 @@ def _render(
     warnings: list[DefinitionProblem] = []
     preview = checked or published
     if preview is not None:
-        _, warnings = protocol_warnings(ctx(request), text, current.id)
+        _, warnings = protocol_warnings(ctx(request), text, preview.id)
     response = page(
         request,
         "protocol_admin.html",
@@ -126,6 +178,8 @@ def _render(
         checked=checked,
         published=published,
         refused=refused,
+        partnerships=ctx(request).service.partnerships() if current is None else [],
+        chosen=chosen,
         diagram=protocol_diagram(preview) if preview is not None else None,
     )
     response.status_code = status
