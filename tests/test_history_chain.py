@@ -43,6 +43,10 @@ def two_cases(app: Toetreding, clock: FixedClock) -> tuple[int, int]:
     return first, second
 
 
+# the state the case's second row brought it to (a cover-up puts the case back there)
+ROW_2_STATE = "(SELECT to_state FROM events WHERE case_id = {first} AND seq = 2)"
+
+
 def raw(engine: Engine, sql: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(sql))
@@ -74,6 +78,15 @@ def test_a_changed_moment_or_payload_is_noticed(app: Toetreding, clock: FixedClo
     assert broken is not None and (broken.case_id, broken.seq) == (second, 1)
 
 
+def test_a_case_moved_outside_its_history_is_noticed(app: Toetreding, clock: FixedClock) -> None:
+    _, second = two_cases(app, clock)
+    assert app.verify_history().broken is None
+    raw(app.store.engine, f"UPDATE cases SET state = 'gestopt' WHERE id = {second}")
+    broken = app.verify_history().broken
+    assert broken is not None and broken.case_id == second
+    assert "de stap van het dossier is gewijzigd buiten de geschiedenis om" in broken.message
+
+
 def test_a_deleted_row_is_noticed(app: Toetreding, clock: FixedClock) -> None:
     first, _ = two_cases(app, clock)
     raw(app.store.engine, f"DELETE FROM case_files WHERE case_id = {first}")
@@ -93,8 +106,14 @@ def test_a_deleted_last_row_is_noticed_even_with_the_case_put_back(
     assert f"dossier {first}: rij 3 en later ontbreken (het dossier telt 3 gebeurtenissen)" in (
         broken.message
     )
-    # Covering it up on the case too leaves the database's chain one row short.
+    # Covering it up on the case's count leaves it in the step the deleted row brought it to
     raw(app.store.engine, f"UPDATE cases SET revision = 2 WHERE id = {first}")
+    broken = app.verify_history().broken
+    assert broken is not None and (broken.case_id, broken.seq) == (first, 2)
+    assert "gewijzigd buiten de geschiedenis om" in broken.message
+    # and covering that up too leaves the database's chain one row short.
+    back = ROW_2_STATE.format(first=first)
+    raw(app.store.engine, f"UPDATE cases SET state = {back} WHERE id = {first}")
     broken = app.verify_history().broken
     assert broken is not None and broken.case_id is None
     assert "positie 3 ontbreekt" in broken.message
@@ -130,6 +149,7 @@ def test_rows_from_before_the_chains_were_split_verify_and_the_chains_go_on(
     assert (app.verify_history().rows, app.verify_history().broken) == (5, None)
     raw(engine, f"DELETE FROM events WHERE case_id = {first} AND seq = 3")  # the first chain
     raw(engine, f"UPDATE cases SET revision = 2 WHERE id = {first}")
+    raw(engine, f"UPDATE cases SET state = {ROW_2_STATE.format(first=first)} WHERE id = {first}")
     broken = app.verify_history().broken
     assert broken is not None and "databaseketen 1" in broken.message
     engine.dispose()

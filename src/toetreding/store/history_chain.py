@@ -158,8 +158,14 @@ def _case_rows(connection: Connection) -> Iterator[Any]:
 
 def _check_cases(connection: Connection) -> tuple[int, ChainBreak | None]:
     """Every case's chain, case by case; the number of rows and the first break."""
-    revisions = dict(connection.execute(select(CASES.c.id, CASES.c.revision)).all())
-    rows, case_id, expected, previous = 0, None, 1, GENESIS
+    cases = {
+        case: (revision, state)
+        for case, revision, state in connection.execute(
+            select(CASES.c.id, CASES.c.revision, CASES.c.state)
+        )
+    }
+    revisions = {case: revision for case, (revision, _) in cases.items()}
+    rows, case_id, expected, previous, reached = 0, None, 1, GENESIS, ""
     breaks: list[ChainBreak] = []
 
     def ended(case: int | None, last: int) -> None:
@@ -171,6 +177,16 @@ def _check_cases(connection: Connection) -> tuple[int, ChainBreak | None]:
                     last + 1,
                     f"dossier {case}: rij {last + 1} en later ontbreken "
                     f"(het dossier telt {counted} gebeurtenissen)",
+                )
+            )
+        elif case in cases and cases[case][1] != reached:
+            # every row names the state it left the case in: the case is in the last one's
+            breaks.append(
+                ChainBreak(
+                    case,
+                    last,
+                    f"dossier {case}: de stap van het dossier is gewijzigd buiten de geschiedenis "
+                    f"om (zijn laatste rij, rij {last}, bracht het in een andere stap)",
                 )
             )
 
@@ -195,7 +211,7 @@ def _check_cases(connection: Connection) -> tuple[int, ChainBreak | None]:
                 f"dossier {case_id}, rij {seq}: de rij is gewijzigd na het vastleggen "
                 "(de vingerafdruk klopt niet)",
             )
-        previous, expected = hashed, expected + 1
+        previous, expected, reached = hashed, expected + 1, values["to_state"]
     ended(case_id, expected - 1)
     if not breaks and revisions:  # cases without a single history row
         empty = min(revisions)
