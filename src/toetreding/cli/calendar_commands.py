@@ -69,9 +69,13 @@ def show(
         console.print(f"{row.school_year}: {'; '.join(cells)}", highlight=False)
         for source in sources:
             console.print(f"  bron: {source}", highlight=False, soft_wrap=True)
-    days_off = app_.days_off()
-    if days_off:
-        console.print("Vrije dagen: " + "; ".join(f"{d.day:%d-%m-%Y} {d.label}" for d in days_off))
+    names = {p.id: p.name for p in app_.partnerships()}
+    by_partnership: dict[int, list[str]] = {}
+    for d in app_.days_off():
+        by_partnership.setdefault(d.partnership_id, []).append(f"{d.day:%d-%m-%Y} {d.label}")
+    for partnership_id, days in by_partnership.items():  # whose: each has its own
+        name = names.get(partnership_id, str(partnership_id))
+        console.print(f"Vrije dagen van {name}: " + "; ".join(days), highlight=False)
 
 
 @app.command("set")
