@@ -42,7 +42,7 @@ from _setup import arguments, positive, sqlite_app
 from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
-from toetreding.store import SchoolCreate, Store, make_engine, migrate
+from toetreding.store import SchoolCreate, Store, make_engine, migrate, register_all_tables
 
 START = datetime(2027, 9, 1, 9, 0, tzinfo=LOCAL_TZ)
 TODAY = date(2028, 3, 20)
@@ -135,6 +135,7 @@ def _on_postgres(app: Toetreding, url: str, calls: int) -> None:
     with schema(url, f"agenda_bench_{os.getpid()}") as in_schema:
         engine = make_engine(in_schema)
         migrate(engine)
+        register_all_tables()
         with app.store.engine.connect() as source, engine.begin() as target:
             for table in SQLModel.metadata.sorted_tables:
                 rows = [row._asdict() for row in source.execute(select(table))]

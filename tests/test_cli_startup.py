@@ -5,6 +5,7 @@ each command's own help says. (The times themselves are measured by bench/cli_st
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 import toetreding
 from toetreding.cli import COMMANDS, load_command
+from toetreding.store import make_engine, migrate
 
 from .helpers import run
 
@@ -22,12 +24,16 @@ OURS = ("toetreding.web", "toetreding.service", "toetreding.store", "toetreding.
 
 
 # What reading one case does not need: the web app, PDFs, migrations (the schema is
-# current), password hashing, spreadsheets, Rich's Markdown (only for help pages).
+# current), password hashing, spreadsheets, Rich's Markdown (only for help pages), and the
+# rules, tables and stores of audits, quality frameworks and advice rules.
 NOT_FOR_SHOW = (
     *("fastapi", "starlette", "uvicorn", "jinja2", "weasyprint", "alembic", "argon2"),
     *("openpyxl", "markdown_it", "typer.rich_utils", "psycopg"),
     *("toetreding.web", "toetreding.documents", "toetreding.reminders", "toetreding.audits"),
-    *("toetreding.demo", "toetreding.simulation"),
+    *("toetreding.demo", "toetreding.simulation", "toetreding.advice", "toetreding.frameworks"),
+    *("toetreding.store.tables.audits", "toetreding.store.tables.frameworks"),
+    *("toetreding.store.tables.advice", "toetreding.store.audits", "toetreding.store.frameworks"),
+    *("toetreding.store.advice_rules", "toetreding.store.frame_choices"),
 )
 
 
@@ -101,6 +107,29 @@ def test_case_show_loads_only_what_reading_a_case_needs(db: Path) -> None:
     assert "sqlalchemy" in loaded  # it reads the database, through the store
     assert [m for m in loaded if m.startswith(NOT_FOR_SHOW)] == []
     assert loaded[-2:] == ["gc", "True"]
+
+
+def test_a_restore_in_a_fresh_process_puts_back_the_tables_defined_on_demand(
+    tmp_path: Path,
+) -> None:
+    """The frameworks' table is defined only when named; a restore needs it all the same."""
+    source = tmp_path / "reservekopie.db"
+    engine = make_engine(f"sqlite:///{source}")
+    migrate(engine)
+    engine.dispose()
+    with sqlite3.connect(source) as connection:
+        connection.execute(
+            "INSERT INTO frameworks (framework_id, version, title, digest, definition, loaded_at)"
+            " VALUES ('kader', 1, 'Ons kader', ?, '{}', '2027-01-04 09:00:00.000000')",
+            ("0" * 64,),
+        )
+    connection.close()
+
+    _start(f"sqlite:///{tmp_path / 'terug.db'}", "restore", str(source))
+    with sqlite3.connect(tmp_path / "terug.db") as connection:
+        titles = connection.execute("SELECT title FROM frameworks").fetchall()
+    connection.close()
+    assert titles == [("Ons kader",)]
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

@@ -18,11 +18,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, insert, inspect, text
 from sqlmodel import SQLModel
 
-import toetreding.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from toetreding.clock import FixedClock, SystemClock
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_file
 from toetreding.service import Toetreding, token_hash
-from toetreding.store import Store, definition_digest, make_engine, migrate, schema_is_current
+from toetreding.store import (
+    Store,
+    definition_digest,
+    make_engine,
+    migrate,
+    register_all_tables,
+    schema_is_current,
+)
 from toetreding.store.audits import AuditStore
 from toetreding.store.database import MIGRATIONS, schema_head
 from toetreding.store.tables import (
@@ -83,6 +89,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def differences(engine: Engine) -> list[Any]:
+    register_all_tables()  # the tables of audits, frameworks, advice are defined when used
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": True}

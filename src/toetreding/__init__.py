@@ -33,6 +33,7 @@ from toetreding._exceptions import (
     TransitionRefused,
     TriggerNotAvailable,
 )
+from toetreding._lazy import lazy_names
 from toetreding.clock import Clock, FixedClock, SystemClock
 from toetreding.settings import Settings
 
@@ -51,15 +52,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'toetreding' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [

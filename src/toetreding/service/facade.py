@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from toetreding.advice import AdviceRegistry
 from toetreding.clock import Clock
 from toetreding.definition import ProtocolRegistry
-from toetreding.frameworks import FrameworkRegistry
 from toetreding.service.accounts import Accounts
 from toetreding.service.calendar import CalendarService
 from toetreding.service.corrections import CorrectionService
@@ -23,17 +22,18 @@ from toetreding.service.protocols import ProtocolService
 from toetreding.service.version_moves import VersionMoveService
 from toetreding.settings import Settings
 from toetreding.store import (
-    AdviceRulesStore,
-    AuditStore,
     ChainReport,
-    FrameChoiceStore,
-    FrameworkStore,
     Ledger,
     file_store_for,
     make_engine,
     migrate,
 )
 from toetreding.store.repository import Store
+
+if TYPE_CHECKING:  # loaded when used: reading a case needs none of them
+    from toetreding.advice import AdviceRegistry
+    from toetreding.frameworks import FrameworkRegistry
+    from toetreding.store import AdviceRulesStore, AuditStore, FrameChoiceStore, FrameworkStore
 
 
 class Toetreding(
@@ -116,12 +116,18 @@ class Toetreding(
     @property
     def frame_choices(self) -> FrameChoiceStore:
         """The conversation frame each partnership chose (for ``toetreding.audits``)."""
+        from toetreding.store import FrameChoiceStore
+
         return FrameChoiceStore(self.store.engine)
 
     def framework_store(self, shipped: FrameworkRegistry) -> FrameworkStore:
         """The partnerships' own frameworks next to ``shipped`` (for ``toetreding.audits``)."""
+        from toetreding.store import FrameworkStore
+
         return FrameworkStore(self.store.engine, shipped)
 
     def advice_store(self, shipped: AdviceRegistry) -> AdviceRulesStore:
         """The partnerships' own advice rules next to ``shipped`` (for ``toetreding.audits``)."""
+        from toetreding.store import AdviceRulesStore
+
         return AdviceRulesStore(self.store.engine, shipped.all())

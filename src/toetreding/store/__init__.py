@@ -3,12 +3,19 @@
 Only this package speaks SQL. What it hands out are plain records (``records``) and the
 ``*Public`` schemas of its tables; the tables themselves, sessions and connections stay
 inside. Its public API is what this module exports.
+
+The stores of audits, quality frameworks and advice rules, and the schemas of their tables,
+are loaded when first named (``from toetreding.store import AuditStore``): their tables are
+defined then (see ``tables/__init__.py``), not by every command that reads a case.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from toetreding._lazy import lazy_names
 from toetreding.store._common import MAX_ID, definition_digest, is_id
 from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
-from toetreding.store.advice_rules import AdviceRulesStore
-from toetreding.store.audits import AuditStore
 from toetreding.store.calendar import (
     CalendarChangeRecord,
     DayOffRecord,
@@ -31,8 +38,6 @@ from toetreding.store.filestores import (
     default_file_store,
     file_store_for,
 )
-from toetreding.store.frame_choices import FrameChoiceStore
-from toetreding.store.frameworks import FrameworkStore
 from toetreding.store.handover_plan import HandoverBatch, NewHandover, SteppedCase
 from toetreding.store.history_chain import ChainBreak, ChainReport
 from toetreding.store.idempotency import IdempotencyStore, StoredRequest
@@ -64,11 +69,9 @@ from toetreding.store.repository import Store
 from toetreding.store.sessions import SessionRecord, SessionStore
 from toetreding.store.tables import (
     AccountPublic,
-    AdviceRulesPublic,
     ApiTokenPublic,
     CaseFilePublic,
     DeadlineStatus,
-    FrameworkPublic,
     MembershipPublic,
     PartnershipCreate,
     PartnershipPublic,
@@ -78,23 +81,53 @@ from toetreding.store.tables import (
     SchoolCreate,
     SchoolPublic,
     SchoolUpdate,
+    register_all_tables,
 )
-
-# audits
-from toetreding.store.tables.audits import (
-    AuditInterviewPublic,
-    AuditMemberPublic,
-    AuditPublic,
-    CorrectionPublic,
-    FindingCreate,
-    FindingPublic,
-    FrameAnswerCreate,
-    FrameAnswerPublic,
-    ReportPublic,
-)
-from toetreding.store.tables.frameworks import FrameChoiceCreate, FrameChoicePublic
 from toetreding.store.unavailable import DATABASE_DOWN, database_problem
 from toetreding.store.version_moves import FROM_VERSION, MOVED, TO_VERSION, VersionMove
+
+if TYPE_CHECKING:
+    from toetreding.store.advice_rules import AdviceRulesStore
+    from toetreding.store.audits import AuditStore
+    from toetreding.store.frame_choices import FrameChoiceStore
+    from toetreding.store.frameworks import FrameworkStore
+    from toetreding.store.tables import (
+        AdviceRulesPublic,
+        AuditInterviewPublic,
+        AuditMemberPublic,
+        AuditPublic,
+        CorrectionPublic,
+        FindingCreate,
+        FindingPublic,
+        FrameAnswerCreate,
+        FrameAnswerPublic,
+        FrameChoiceCreate,
+        FrameChoicePublic,
+        FrameworkPublic,
+        ReportPublic,
+    )
+
+_LATER = {  # name -> module that has it, loaded when the name is first asked for
+    "AdviceRulesStore": "advice_rules",
+    "AuditStore": "audits",
+    "FrameChoiceStore": "frame_choices",
+    "FrameworkStore": "frameworks",
+    **dict.fromkeys(
+        [
+            *("AdviceRulesPublic", "AuditInterviewPublic", "AuditMemberPublic", "AuditPublic"),
+            *("CorrectionPublic", "FindingCreate", "FindingPublic", "FrameAnswerCreate"),
+            *("FrameAnswerPublic", "FrameChoiceCreate", "FrameChoicePublic", "FrameworkPublic"),
+            "ReportPublic",
+        ],
+        "tables",
+    ),
+}
+
+
+__getattr__ = lazy_names(
+    __name__, {name: f"{__name__}.{module}" for name, module in _LATER.items()}
+)
+
 
 __all__ = [
     "CORRECTED",
@@ -175,6 +208,7 @@ __all__ = [
     "make_engine",
     "migrate",
     "normalise_url",
+    "register_all_tables",
     "schema_is_current",
 ]
 

@@ -24,44 +24,42 @@ T = TypeVar("T", bound=SQLModel)
 P = TypeVar("P", bound=BaseModel)
 
 
-def _core(model: type[SQLModel]) -> Table:
+def core_table(model: type[SQLModel]) -> Table:
     """The Core table of a table model (for statements that need no ORM objects)."""
     table = model.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it
     assert isinstance(table, Table)
     return table
 
 
-PARTNERSHIPS = _core(_models.Partnership)
-SCHOOLS = _core(_models.School)
-PEOPLE = _core(_models.Person)
-MEMBERSHIPS = _core(_models.Membership)
-PROTOCOL_VERSIONS = _core(_models.ProtocolVersion)
-PUBLISHED_PROTOCOLS = _core(_models.PublishedProtocol)
-CASES = _core(_models.Case)
-EVENTS = _core(_models.Event)
+PARTNERSHIPS = core_table(_models.Partnership)
+SCHOOLS = core_table(_models.School)
+PEOPLE = core_table(_models.Person)
+MEMBERSHIPS = core_table(_models.Membership)
+PROTOCOL_VERSIONS = core_table(_models.ProtocolVersion)
+PUBLISHED_PROTOCOLS = core_table(_models.PublishedProtocol)
+CASES = core_table(_models.Case)
+EVENTS = core_table(_models.Event)
 # What a CaseRecord holds, in its order (``cases`` has planner columns besides).
 CASE_RECORD = tuple(CASES.c[f.name] for f in fields(CaseRecord))
-HISTORY_CHAIN = _core(_models.HistoryChain)
-DEADLINES = _core(_models.Deadline)
-REMINDERS = _core(_models.Reminder)
-ACCOUNTS = _core(_models.Account)
-API_TOKENS = _core(_models.ApiToken)
-WEB_SESSIONS = _core(_models.WebSession)
-SIGN_IN_ATTEMPTS = _core(_models.SignInAttempt)
-IDEMPOTENT_REQUESTS = _core(_models.IdempotentRequest)
-AUDITS = _core(_models.Audit)
-REPORTS = _core(_models.Report)
-CORRECTIONS = _core(_models.Correction)
-CASE_FILES = _core(_models.CaseFile)
-FILE_CHUNKS = _core(_models.FileChunk)
-SCHOOL_VACATIONS = _core(_models.SchoolVacation)
-DAYS_OFF = _core(_models.DayOff)
-CALENDAR_CHANGES = _core(_models.CalendarChange)
-MEETINGS = _core(_models.Meeting)
-MEETING_ITEMS = _core(_models.MeetingItem)
-MEETING_PACK_SENDINGS = _core(_models.MeetingPackSending)
-FRAMEWORKS = _core(_models.Framework)
-ADVICE_RULES = _core(_models.AdviceRules)
+HISTORY_CHAIN = core_table(_models.HistoryChain)
+DEADLINES = core_table(_models.Deadline)
+REMINDERS = core_table(_models.Reminder)
+ACCOUNTS = core_table(_models.Account)
+API_TOKENS = core_table(_models.ApiToken)
+WEB_SESSIONS = core_table(_models.WebSession)
+SIGN_IN_ATTEMPTS = core_table(_models.SignInAttempt)
+IDEMPOTENT_REQUESTS = core_table(_models.IdempotentRequest)
+CASE_FILES = core_table(_models.CaseFile)
+FILE_CHUNKS = core_table(_models.FileChunk)
+SCHOOL_VACATIONS = core_table(_models.SchoolVacation)
+DAYS_OFF = core_table(_models.DayOff)
+CALENDAR_CHANGES = core_table(_models.CalendarChange)
+MEETINGS = core_table(_models.Meeting)
+MEETING_ITEMS = core_table(_models.MeetingItem)
+MEETING_PACK_SENDINGS = core_table(_models.MeetingPackSending)
+# The tables of audits, frameworks and advice rules are defined when first used (see
+# ``tables/__init__.py``): their Core tables are in ``audits.py``, ``frameworks.py`` and
+# ``advice_rules.py``.
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

@@ -14,9 +14,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from toetreding.advice import AdviceRulesSpec
-from toetreding.store._common import ADVICE_RULES
+from toetreding.store._common import core_table
 from toetreding.store.definitions import Entry, Key, VersionedDefinitions, Words
-from toetreding.store.tables import AdviceRulesPublic
+from toetreding.store.tables import AdviceRules, AdviceRulesPublic
+
+ADVICE_RULES = core_table(AdviceRules)
 
 
 def unknown_rules(rules_id: str, version: int | None, known: Iterable[Key]) -> str:

@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, col, select, update
 
 from toetreding._exceptions import ConcurrentUpdateError, ConflictError, NotFoundError
 from toetreding.rules import AuditFacts
-from toetreding.store._common import AUDITS, CORRECTIONS, REPORTS, insert_row
+from toetreding.store._common import core_table, insert_row
 from toetreding.store.tables import (
     Audit,
     AuditInterview,
@@ -42,6 +42,10 @@ from toetreding.store.tables import (
 )
 
 P = TypeVar("P", bound=SQLModel)
+
+AUDITS = core_table(Audit)
+REPORTS = core_table(Report)
+CORRECTIONS = core_table(Correction)
 
 
 class AuditStore:

@@ -21,10 +21,10 @@ from sqlalchemy import Connection, Engine, Table, delete, func, inspect, select,
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
-import toetreding.store.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 from toetreding._exceptions import ConflictError, InvalidInputError
 from toetreding.store._common import CALENDAR_CHANGES, HISTORY_CHAIN, SCHOOL_VACATIONS
 from toetreding.store.database import make_engine, migrate
+from toetreding.store.tables import register_all_tables
 
 BATCH = 1000
 # Rows a freshly migrated database holds already: the empty chain's head, and the school
@@ -34,6 +34,7 @@ _PRESET = {HISTORY_CHAIN.name, SCHOOL_VACATIONS.name, CALENDAR_CHANGES.name}
 
 def _tables() -> list[Table]:
     """Every table, parents before children."""
+    register_all_tables()
     return list(SQLModel.metadata.sorted_tables)
 
 

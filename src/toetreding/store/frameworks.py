@@ -14,9 +14,11 @@ from sqlalchemy import Engine
 
 from toetreding.frameworks import FrameworkRegistry, FrameworkSpec
 from toetreding.frameworks.registry import unknown_framework
-from toetreding.store._common import FRAMEWORKS
+from toetreding.store._common import core_table
 from toetreding.store.definitions import Entry, VersionedDefinitions, Words
-from toetreding.store.tables import FrameworkPublic
+from toetreding.store.tables import Framework, FrameworkPublic
+
+FRAMEWORKS = core_table(Framework)
 
 FRAMEWORK_WORDS = Words(
     noun="kader",

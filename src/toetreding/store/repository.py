@@ -15,13 +15,14 @@ check) and appends the history row in the same transaction.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from toetreding.store._hotpath import HotPath
 from toetreding.store.accounts import AccountStore
-from toetreding.store.audits import AuditStore
 from toetreding.store.backup import backup, restore
 from toetreding.store.calendar import CalendarStore
 from toetreding.store.case_lists import CaseListStore
@@ -38,6 +39,9 @@ from toetreding.store.meetings import MeetingStore
 from toetreding.store.protocols import PublishedProtocols
 from toetreding.store.sessions import SessionStore
 from toetreding.store.version_moves import VersionMoveStore
+
+if TYPE_CHECKING:
+    from toetreding.store.audits import AuditStore
 
 
 class Store(
@@ -61,9 +65,15 @@ class Store(
         self.sessions = SessionStore(engine)
         self.idempotency = IdempotencyStore(engine)
         self.ledger = Ledger(engine)
-        self.audits = AuditStore(engine)
         self.published = PublishedProtocols(engine)
         self.meetings = MeetingStore(engine)
+
+    @cached_property
+    def audits(self) -> AuditStore:
+        """Audits: loaded when first used, and their tables defined then."""
+        from toetreding.store.audits import AuditStore
+
+        return AuditStore(self.engine)
 
     @property
     def dialect(self) -> str:

@@ -8,7 +8,9 @@ from alembic import context
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
-import toetreding.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from toetreding.store.tables import register_all_tables
+
+register_all_tables()  # every table on SQLModel.metadata, for the drift check
 
 
 def _render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:

@@ -1,11 +1,22 @@
 """Database tables (SQLModel ``table=True``) and the schemas shown to users, one module per
-concern; importing this package registers every table on ``SQLModel.metadata``.
+concern; defining a table class registers it on ``SQLModel.metadata``.
 
 Following the SQLModel docs: ``*Base`` holds the shared fields, the table model adds keys
 and bookkeeping, ``*Create`` is what a user supplies and ``*Public`` what is shown.
 Times are timezone-aware and stored in UTC. Only ``toetreding.store`` imports this package.
+
+The tables of audits, quality frameworks and advice rules (a third of the time it takes to
+define them all) are defined when first named, e.g. ``tables.Audit``: reading or moving a
+case does not touch them. What needs every table on ``SQLModel.metadata`` (migrations,
+their drift check, a backup) calls :func:`register_all_tables` first.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from toetreding._lazy import lazy_names
 from toetreding.store.tables.accounts import (
     Account,
     AccountPublic,
@@ -13,32 +24,6 @@ from toetreding.store.tables.accounts import (
     ApiTokenPublic,
     SignInAttempt,
     WebSession,
-)
-from toetreding.store.tables.advice import AdviceRules, AdviceRulesBase, AdviceRulesPublic
-from toetreding.store.tables.audits import (
-    Audit,
-    AuditBase,
-    AuditInterview,
-    AuditInterviewBase,
-    AuditInterviewPublic,
-    AuditMember,
-    AuditMemberBase,
-    AuditMemberPublic,
-    AuditPublic,
-    Correction,
-    CorrectionBase,
-    CorrectionPublic,
-    Finding,
-    FindingBase,
-    FindingCreate,
-    FindingPublic,
-    FrameAnswer,
-    FrameAnswerBase,
-    FrameAnswerCreate,
-    FrameAnswerPublic,
-    Report,
-    ReportBase,
-    ReportPublic,
 )
 from toetreding.store.tables.calendar import CalendarChange, DayOff, SchoolVacation
 from toetreding.store.tables.cases import (
@@ -68,18 +53,94 @@ from toetreding.store.tables.directory import (
     SchoolUpdate,
 )
 from toetreding.store.tables.files import CaseFile, CaseFileBase, CaseFilePublic, FileChunk
-from toetreding.store.tables.frameworks import (
-    FrameChoice,
-    FrameChoiceBase,
-    FrameChoiceCreate,
-    FrameChoicePublic,
-    Framework,
-    FrameworkBase,
-    FrameworkPublic,
-)
 from toetreding.store.tables.meetings import Meeting, MeetingItem, MeetingPackSending
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
 from toetreding.store.tables.requests import IdempotentRequest
+
+if TYPE_CHECKING:
+    from toetreding.store.tables.advice import AdviceRules, AdviceRulesBase, AdviceRulesPublic
+    from toetreding.store.tables.audits import (
+        Audit,
+        AuditBase,
+        AuditInterview,
+        AuditInterviewBase,
+        AuditInterviewPublic,
+        AuditMember,
+        AuditMemberBase,
+        AuditMemberPublic,
+        AuditPublic,
+        Correction,
+        CorrectionBase,
+        CorrectionPublic,
+        Finding,
+        FindingBase,
+        FindingCreate,
+        FindingPublic,
+        FrameAnswer,
+        FrameAnswerBase,
+        FrameAnswerCreate,
+        FrameAnswerPublic,
+        Report,
+        ReportBase,
+        ReportPublic,
+    )
+    from toetreding.store.tables.frameworks import (
+        FrameChoice,
+        FrameChoiceBase,
+        FrameChoiceCreate,
+        FrameChoicePublic,
+        Framework,
+        FrameworkBase,
+        FrameworkPublic,
+    )
+
+_LATER = {  # name -> module of the tables defined when first named
+    "AdviceRules": "advice",
+    "AdviceRulesBase": "advice",
+    "AdviceRulesPublic": "advice",
+    "Audit": "audits",
+    "AuditBase": "audits",
+    "AuditInterview": "audits",
+    "AuditInterviewBase": "audits",
+    "AuditInterviewPublic": "audits",
+    "AuditMember": "audits",
+    "AuditMemberBase": "audits",
+    "AuditMemberPublic": "audits",
+    "AuditPublic": "audits",
+    "Correction": "audits",
+    "CorrectionBase": "audits",
+    "CorrectionPublic": "audits",
+    "Finding": "audits",
+    "FindingBase": "audits",
+    "FindingCreate": "audits",
+    "FindingPublic": "audits",
+    "FrameAnswer": "audits",
+    "FrameAnswerBase": "audits",
+    "FrameAnswerCreate": "audits",
+    "FrameAnswerPublic": "audits",
+    "Report": "audits",
+    "ReportBase": "audits",
+    "ReportPublic": "audits",
+    "FrameChoice": "frameworks",
+    "FrameChoiceBase": "frameworks",
+    "FrameChoiceCreate": "frameworks",
+    "FrameChoicePublic": "frameworks",
+    "Framework": "frameworks",
+    "FrameworkBase": "frameworks",
+    "FrameworkPublic": "frameworks",
+}
+
+
+__getattr__ = lazy_names(
+    __name__, {name: f"{__name__}.{module}" for name, module in _LATER.items()}
+)
+
+
+def register_all_tables() -> None:
+    """Define every table, so that ``SQLModel.metadata`` holds them all."""
+    for module in sorted(set(_LATER.values())):
+        importlib.import_module(f"{__name__}.{module}")
+
 
 __all__ = [
     "Account",
@@ -156,4 +217,5 @@ __all__ = [
     "SchoolVacation",
     "SignInAttempt",
     "WebSession",
+    "register_all_tables",
 ]
