@@ -422,6 +422,16 @@ SEMANTIC = {
         "states.start.artefacts[0] (verslag).owner",
         "rol 'bestuur' staat niet onder 'roles'",
     ),
+    "frame_by role not declared": (
+        edit(
+            MINIMAL,
+            "    label: Start\n",
+            "    label: Start\n    frame: intake\n    frame_by: [school, bestuur]\n",
+        ),
+        "frame_by: [school, bestuur]",
+        "states.start.frame_by[1]",
+        "rol 'bestuur' staat niet onder 'roles'",
+    ),
     "initial is unknown": (
         edit(MINIMAL, "initial: start", "initial: begin"),
         "initial: begin",

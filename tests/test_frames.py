@@ -130,13 +130,16 @@ def test_a_partnership_uses_the_frame_it_chose_and_a_case_keeps_its_own(
 
     # another partnership still talks with the FROSK questions
     app.store.add_partnership("rijnland", "Opleidingsschool Rijnland", app.clock.now())
-    assert [s.framework_id for s in frames.slots("rijnland")] == ["frosk-intakegesprek"]
+    slots = {s.frame_id: s.framework_id for s in frames.slots("rijnland")}
+    assert slots["frosk-intakegesprek"] == "frosk-intakegesprek"
 
 
 def test_a_choice_names_a_frame_the_protocols_use_and_a_known_framework(
     app: Toetreding, frames: FrameDesk, case_id: int
 ) -> None:
-    with pytest.raises(InvalidInputError, match="wel genoemd: 'frosk-intakegesprek'"):
+    with pytest.raises(
+        InvalidInputError, match="wel genoemd: 'basiskwaliteit-waarborgen', 'frosk-intakegesprek'"
+    ):
         frames.choose("part2", "intake", "nvao-opleidingsschool-2009", by=KERNGROEP)
     with pytest.raises(NotFoundError, match="onbekend"):
         frames.choose("part2", "frosk-intakegesprek", "bestaat-niet", by=KERNGROEP)
@@ -170,7 +173,8 @@ def test_frame_choose_and_choices_on_the_command_line(db: object, tmp_path: obje
     assert "gebruikt dit partnerschap nu 'Intakegesprek Partnerschap 2'" in out
     choices = run_json("frame", "choices", "--partnership", "part2")
     assert [(c["frame"], c["framework"]) for c in choices] == [
-        ("frosk-intakegesprek", "intake-partnerschap2")
+        ("basiskwaliteit-waarborgen", "basiskwaliteit-waarborgen"),  # nothing chosen: its own
+        ("frosk-intakegesprek", "intake-partnerschap2"),
     ]
     refused = run("frame", "choose", "x", "y", "--partnership", "part2", "--by",
                   "coordinator@part2.example", code=1)  # fmt: skip

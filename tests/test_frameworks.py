@@ -57,9 +57,14 @@ def problems_of(path: Path) -> list[tuple[int | None, str, str]]:
 # --- shipped frameworks --------------------------------------------------------------------
 
 
-def test_the_three_frameworks_are_shipped() -> None:
+def test_the_four_frameworks_are_shipped() -> None:
     ids = {spec.id for spec in FrameworkRegistry.shipped(PROTOCOLS).all()}
-    assert ids == {NVAO, "aspirant-ontwikkelplan", "frosk-intakegesprek"}
+    assert ids == {
+        NVAO,
+        "aspirant-ontwikkelplan",
+        "basiskwaliteit-waarborgen",
+        "frosk-intakegesprek",
+    }
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
@@ -340,6 +345,7 @@ def test_a_partnership_sees_its_own_framework_and_the_shipped_ones(
     assert frameworks.get(own, "vier-waarborgen").title == "Vier waarborgen (eigen kader)"
     assert [(r.framework_id, r.partnership_id) for r in frameworks.list(own)] == [
         ("aspirant-ontwikkelplan", None),
+        ("basiskwaliteit-waarborgen", None),
         ("frosk-intakegesprek", None),
         (NVAO, None),
         ("vier-waarborgen", own),

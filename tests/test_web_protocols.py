@@ -33,7 +33,7 @@ def test_the_protocol_list_shows_the_four_shipped_protocols(client: TestClient) 
     sign_in(client, COORDINATOR)
     page = client.get("/protocollen")
     assert page.status_code == 200
-    for key in ("mbo-aansluiting/2", "partnerschap2/3", "pilot-aspirant/3", "po-groningen/3"):
+    for key in ("mbo-aansluiting/3", "partnerschap2/3", "pilot-aspirant/3", "po-groningen/3"):
         assert f'href="/protocollen/{key}"' in page.text
     assert "Partnerschap 2 — protocol voor uitbreiding" in page.text
     assert "<td>vo, mbo</td>" in page.text

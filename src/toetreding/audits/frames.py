@@ -162,7 +162,13 @@ class FrameDesk:
             )
         person_id = self.app.person_id(actor_ref)
         roles = self.app.roles_for_case(case_id, person_id)
-        if not roles - {SCHOOL_ROLE}:
+        state = spec.states[case.state]
+        if state.frame_by and not roles & set(state.frame_by):
+            who = ", ".join(spec.role_label(role) for role in state.frame_by)
+            raise InvalidInputError(
+                f"in stap '{state.label}' worden de antwoorden vastgelegd door: {who}"
+            )
+        if not state.frame_by and not roles - {SCHOOL_ROLE}:
             raise InvalidInputError(
                 "de gesprekspartners van het partnerschap leggen het gesprek vast"
             )

@@ -95,6 +95,13 @@ def _check_states(spec: ProtocolSpec) -> list[Problem]:
                 (("states", name, "step"), f"stapnummer {state.step} staat niet onder 'steps'")
             )
         problems += _check_deadlines(spec, name)
+        problems += [
+            (("states", name, "frame_by", position), f"rol '{role}' staat niet onder 'roles'")
+            for position, role in enumerate(state.frame_by)
+            if role not in spec.roles
+        ]
+        if state.frame_by and not state.frame:
+            problems.append((("states", name, "frame_by"), "'frame_by' hoort bij een 'frame'"))
         for index, artefact in enumerate(state.artefacts):
             if artefact.owner and artefact.owner not in spec.roles:
                 problems.append(

@@ -323,9 +323,10 @@ class StateSpec(Spec):
     outcome: Identifier | None = None
     artefacts: tuple[ArtefactSpec, ...] = ()
     deadlines: tuple[DeadlineSpec, ...] = ()
-    # An unscored framework (e.g. an intake conversation frame) whose answers are recorded
-    # while the case is in this state.
+    # An unscored framework (e.g. an intake conversation frame) answered in this state, by
+    # the roles ``frame_by`` names (none: the partnership's roles; left out when not given).
     frame: ProtocolId | None = None
+    frame_by: tuple[Identifier, ...] = Field(default=(), exclude_if=lambda value: not value)
 
 
 class TransitionSpec(Spec):
