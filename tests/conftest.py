@@ -36,6 +36,12 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _protocol_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands keep checked protocols in a folder of this test run, not in the home."""
+    os.environ["TOETREDING_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 def _postgres_answers() -> bool:
     try:
         engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})

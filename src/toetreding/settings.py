@@ -46,6 +46,15 @@ def default_protocols_dir() -> Path:
     return package / "_bundled" / "protocols"
 
 
+def default_cache_dir() -> Path:
+    """``$TOETREDING_CACHE_DIR``, else ``$XDG_CACHE_HOME/toetreding``, else
+    ``~/.cache/toetreding``."""
+    if folder := os.environ.get("TOETREDING_CACHE_DIR"):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "toetreding"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -77,6 +86,9 @@ class Settings:
     # The largest request body the web app and API read (JSON, forms); uploads (multipart)
     # have their own limits per file and per request.
     max_body_kb: int = DEFAULT_MAX_BODY_KB
+    # Where checked protocol definitions are kept between runs (definition/cache.py); None:
+    # every start reads and checks the protocol files in full.
+    cache_dir: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -95,6 +107,7 @@ class Settings:
             protocols_dir=Path(
                 os.environ.get("TOETREDING_PROTOCOLS_DIR", str(default_protocols_dir()))
             ),
+            cache_dir=default_cache_dir(),
             templates_dir=Path(templates_dir) if templates_dir else None,
             smtp_host=_env("TOETREDING_SMTP_HOST"),
             smtp_port=_port(_env("TOETREDING_SMTP_PORT")),

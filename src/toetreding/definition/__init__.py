@@ -1,6 +1,7 @@
 """Protocol definitions: the protocol file format, its cross-checks, loading a protocol file
 (through :mod:`toetreding.formats`) and the registry of every version."""
 
+from toetreding.definition.cache import SpecCache
 from toetreding.definition.loader import load_protocol_file, load_protocol_text
 from toetreding.definition.migration import earlier_problems
 from toetreding.definition.model import (
@@ -25,6 +26,7 @@ __all__ = [
     "ProtocolRegistry",
     "ProtocolSpec",
     "Sector",
+    "SpecCache",
     "StateSpec",
     "StepSpec",
     "TransitionSpec",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toetreding._exceptions import DefinitionError, NotFoundError
+from toetreding.definition.cache import SpecCache
 from toetreding.definition.loader import load_protocol_file
 from toetreding.definition.migration import earlier_problems
 from toetreding.definition.model import ProtocolSpec
@@ -27,8 +28,12 @@ class ProtocolRegistry:
             self.add(spec)
 
     @classmethod
-    def from_directory(cls, directory: str | Path) -> ProtocolRegistry:
-        """Load every ``*.yaml`` below ``directory``; all problems of all files are reported."""
+    def from_directory(
+        cls, directory: str | Path, cache: SpecCache | None = None
+    ) -> ProtocolRegistry:
+        """Load every ``*.yaml`` below ``directory``; all problems of all files are reported.
+        With ``cache``, a file checked at an earlier load is taken from it (see
+        :mod:`.cache`)."""
         root = Path(directory)
         files = [
             p
@@ -37,9 +42,14 @@ class ProtocolRegistry:
             and not DATA_FOLDERS.intersection(p.relative_to(root).parts)
         ]
         registry = cls()
-        for spec, source in load_versioned(
-            files, load_protocol_file, "protocol '{id}' versie {version} staat ook in {first}"
-        ).values():
+        loaded = load_versioned(
+            files,
+            cache.load if cache else load_protocol_file,
+            "protocol '{id}' versie {version} staat ook in {first}",
+        )
+        if cache:
+            cache.save()
+        for spec, source in loaded.values():
             registry.add(spec, str(source))
         problems = [
             problem

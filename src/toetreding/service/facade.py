@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toetreding.clock import Clock
-from toetreding.definition import ProtocolRegistry
+from toetreding.definition import ProtocolRegistry, SpecCache
 from toetreding.service.accounts import Accounts
 from toetreding.service.calendar import CalendarService
 from toetreding.service.corrections import CorrectionService
@@ -54,7 +54,8 @@ class Toetreding(
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> Toetreding:
         """The service over the configured database (migrated to the newest schema)."""
-        registry = ProtocolRegistry.from_directory(settings.protocols_dir)
+        cache = SpecCache(settings.cache_dir) if settings.cache_dir else None
+        registry = ProtocolRegistry.from_directory(settings.protocols_dir, cache)
         engine = make_engine(settings.database_url)
         migrate(engine)
         files = file_store_for(engine, settings.file_store, settings.files_folder())
