@@ -54,6 +54,7 @@ TABLES = {
     "frameworks",
     "advice_rules",
     "frame_choices",
+    "protocol_uses",
     "audits",
     "audit_members",
     "audit_interviews",

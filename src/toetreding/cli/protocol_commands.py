@@ -34,6 +34,7 @@ from toetreding.definition.lints import lint_protocol_text
 from toetreding.documents import letter_outcomes
 from toetreding.formats import read_document_text
 from toetreding.frameworks import FrameworkRegistry
+from toetreding.service import use_words
 
 if TYPE_CHECKING:
     from toetreding.service import MovePlan, StateMapping
@@ -173,6 +174,56 @@ def text(
 ) -> None:
     """De tekst (YAML) van een protocolversie, om te bewerken en opnieuw te publiceren."""
     typer.echo(service(ctx).protocol_text(protocol_id, version), nl=False)
+
+
+_PARTNERSHIP = typer.Option(..., "--partnership", "-p", help="Partnerschap (code of id)")
+_PROTOCOL = typer.Argument(..., metavar="PROTOCOL", help="Protocol-id, bijv. po-groningen")
+
+
+@app.command("uses")
+def uses(
+    ctx: typer.Context,
+    partnership: str = _PARTNERSHIP,
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Welke gedeelde protocollen het partnerschap gebruikt voor nieuwe dossiers."""
+    found = service(ctx).protocol_uses(partnership)
+    if as_json:
+        print_json([{"protocol": s.id, "title": s.title, "used": used} for s, used in found])
+        return
+    for spec, used in found:
+        word = "gebruikt" if used else "[yellow]niet gebruikt[/]"
+        console.print(f"{spec.title} ({spec.id}): {word}", highlight=False)
+
+
+def _set_use(ctx: typer.Context, protocol_id: str, partnership: str, by: str, used: bool) -> None:
+    app_ = service(ctx)
+    changed = app_.use_protocol(partnership, protocol_id, used=used, by=by)
+    title = app_.protocols().get(protocol_id).title
+    said = use_words(app_.partnership(partnership).name, title, used)
+    console.print(said if changed else f"Niets gewijzigd: {said}", highlight=False)
+
+
+@app.command("use")
+def use(
+    ctx: typer.Context,
+    protocol_id: str = _PROTOCOL,
+    partnership: str = _PARTNERSHIP,
+    by: str = typer.Option(..., "--by", help="Wie dit kiest (e-mail of id)"),
+) -> None:
+    """Gebruik een gedeeld protocol (weer) voor nieuwe dossiers van het partnerschap."""
+    _set_use(ctx, protocol_id, partnership, by, used=True)
+
+
+@app.command("leave-out")
+def leave_out(
+    ctx: typer.Context,
+    protocol_id: str = _PROTOCOL,
+    partnership: str = _PARTNERSHIP,
+    by: str = typer.Option(..., "--by", help="Wie dit kiest (e-mail of id)"),
+) -> None:
+    """Gebruik een gedeeld protocol niet voor nieuwe dossiers; lopende dossiers gaan door."""
+    _set_use(ctx, protocol_id, partnership, by, used=False)
 
 
 def _known_versions(ctx: typer.Context, files: list[Path]) -> dict[tuple[str, int], ProtocolSpec]:

@@ -68,6 +68,7 @@ from toetreding.service.meeting_records import (
     parse_time,
 )
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn, CaseTiming
+from toetreding.service.protocols import use_words
 from toetreding.service.version_moves import (
     MOVE_ROLES,
     DeadlineChange,
@@ -142,4 +143,5 @@ __all__ = [
     "standing",
     "state_words",
     "token_hash",
+    "use_words",
 ]

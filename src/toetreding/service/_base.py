@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date
 
-from toetreding._exceptions import NotFoundError
+from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.calendar import SchoolCalendar, SchoolYear, SummerVacations
 from toetreding.clock import Clock, local
 from toetreding.deadlines import DeadlinePlanner
@@ -118,11 +118,26 @@ class ServiceBase:
         """Every version a person may see: the shared ones plus those of ``partnerships``
         (None: all, for an administrator), by id and version."""
         registry, owners = self.protocols_and_owners()
+        if partnerships is None:
+            return registry.all()
+        left_out = self.store.protocol_uses.left_out()
+        # a shared protocol none of their partnerships uses is not shown
+        unused = [left_out.get(p, set()) for p in partnerships]
+        everywhere_left = set.intersection(*unused) if unused else set()
         return [
             spec
             for spec in registry.all()
-            if partnerships is None or owners.get(spec.id) in (None, *partnerships)
+            if owners.get(spec.id) in (None, *partnerships) and spec.id not in everywhere_left
         ]
+
+    def require_used(self, spec: ProtocolSpec, partnership_id: int) -> None:
+        """Refuse a shared protocol the partnership chose not to use (a new case on it)."""
+        if spec.id in self.store.protocol_uses.left_out(partnership_id).get(partnership_id, ()):
+            name = self.store.partnership(partnership_id).name
+            raise InvalidInputError(
+                f"protocol '{spec.title}' wordt door {name} niet gebruikt; een beheerder zet "
+                "het weer aan onder Protocolbeheer (of: toetreding protocol use)"
+            )
 
     def require_visible_protocol(
         self, protocol_id: str, partnerships: Collection[int] | None

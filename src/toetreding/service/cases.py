@@ -149,6 +149,8 @@ class CaseService(FileService):
                 f"protocol '{spec.title}' is van {self.store.partnership(owner).name}; "
                 f"{school.name} hoort bij een ander partnerschap"
             )
+        if owner is None:
+            self.require_used(spec, school.partnership_id)
         if school.sector not in spec.sectors:
             sectors = ", ".join(spec.sectors)
             raise InvalidInputError(

@@ -20,6 +20,12 @@ from toetreding.service._base import ServiceBase
 from toetreding.store import PublishedRecord, definition_digest
 
 
+def use_words(partnership_name: str, title: str, used: bool) -> str:
+    """What choosing a shared protocol's use did, in one sentence (CLI and page)."""
+    now = "gebruikt" if used else "gebruikt niet langer"
+    return f"{partnership_name} {now} '{title}' voor nieuwe dossiers."
+
+
 class ProtocolService(ServiceBase):
     """Publish a protocol version; read a version's text."""
 
@@ -116,3 +122,43 @@ class ProtocolService(ServiceBase):
         if source is None:
             raise NotFoundError(f"van protocol '{spec.id}' versie {spec.version} is geen tekst")
         return Path(source).read_text(encoding="utf-8")
+
+    # --- which shared protocols a partnership uses -----------------------------------------
+
+    def protocol_uses(self, partnership_ref: str | int) -> list[tuple[ProtocolSpec, bool]]:
+        """The newest version of every shared protocol, and whether the partnership uses it
+        (its own protocols it always uses)."""
+        partnership_id = self.store.partnership(partnership_ref).id
+        registry, owners = self.protocols_and_owners()
+        left_out = self.store.protocol_uses.left_out(partnership_id).get(partnership_id, set())
+        newest = {spec.id: spec for spec in registry.all() if owners.get(spec.id) is None}
+        return [(spec, spec.id not in left_out) for _, spec in sorted(newest.items())]
+
+    def use_protocol(
+        self,
+        partnership_ref: str | int,
+        protocol_id: str,
+        *,
+        used: bool,
+        by: str | int | None = None,
+        at: datetime | None = None,
+    ) -> bool:
+        """Whether the partnership opens new cases on a shared protocol from now on; running
+        cases go on. False when that was so already."""
+        partnership_id = self.store.partnership(partnership_ref).id
+        registry, owners = self.protocols_and_owners()
+        spec = registry.get(protocol_id)  # NotFoundError, naming the known ones
+        owner = owners.get(protocol_id)
+        if owner is not None:
+            raise InvalidInputError(
+                f"protocol '{spec.title}' is een eigen protocol van "
+                f"{self.store.partnership(owner).name}; alleen gedeelde protocollen kunnen "
+                "worden aan- of uitgezet"
+            )
+        now_used = {s.id: u for s, u in self.protocol_uses(partnership_id)}[protocol_id]
+        if now_used == used:
+            return False
+        person = None if by is None else self.person_id(by)
+        moment = as_aware(at) if at else self.clock.now()
+        self.store.protocol_uses.choose(partnership_id, protocol_id, used, person, moment)
+        return True

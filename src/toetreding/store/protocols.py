@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from toetreding._exceptions import ConflictError
-from toetreding.store.tables import PublishedProtocol
+from toetreding.store.tables import ProtocolUse, PublishedProtocol
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,39 @@ class PublishedProtocols:
                 )
                 for row in session.exec(query)
             ]
+
+
+class ProtocolUses:
+    """Which shared protocols each partnership leaves out (the newest choice counts)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def choose(
+        self, partnership_id: int, protocol_id: str, used: bool, by: int | None, at: datetime
+    ) -> None:
+        row = ProtocolUse(
+            partnership_id=partnership_id,
+            protocol_id=protocol_id,
+            used=used,
+            chosen_by=by,
+            chosen_at=at,
+        )
+        with Session(self.engine) as session:
+            session.add(row)
+            session.commit()
+
+    def left_out(self, partnership_id: int | None = None) -> dict[int, set[str]]:
+        """Per partnership the shared protocols it does not use (of one, or of all)."""
+        query = select(ProtocolUse).order_by(col(ProtocolUse.id))
+        if partnership_id is not None:
+            query = query.where(ProtocolUse.partnership_id == partnership_id)
+        newest: dict[tuple[int, str], bool] = {}
+        with Session(self.engine) as session:
+            for row in session.exec(query):
+                newest[(row.partnership_id, row.protocol_id)] = row.used
+        found: dict[int, set[str]] = {}
+        for (partnership, protocol_id), used in newest.items():
+            if not used:
+                found.setdefault(partnership, set()).add(protocol_id)
+        return found

@@ -36,7 +36,7 @@ from toetreding.store.history_chain import ChainReport, verify
 from toetreding.store.idempotency import IdempotencyStore
 from toetreding.store.ledger import Ledger
 from toetreding.store.meetings import MeetingStore
-from toetreding.store.protocols import PublishedProtocols
+from toetreding.store.protocols import ProtocolUses, PublishedProtocols
 from toetreding.store.sessions import SessionStore
 from toetreding.store.version_moves import VersionMoveStore
 
@@ -66,6 +66,7 @@ class Store(
         self.idempotency = IdempotencyStore(engine)
         self.ledger = Ledger(engine)
         self.published = PublishedProtocols(engine)
+        self.protocol_uses = ProtocolUses(engine)
         self.meetings = MeetingStore(engine)
 
     @cached_property

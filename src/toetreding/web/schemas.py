@@ -6,7 +6,8 @@ client sends, ``*Public`` what it gets back. The store's ``*Public`` schemas
 ``InputSpec``, ``ProtocolSpec``) are reused where they fit. The ``from_*`` functions only
 translate records into these models; what someone may see or do is decided elsewhere
 (``web.access``, the service, the audit desk).
-The audit's models are in :mod:`toetreding.web.audit_schemas`.
+The audit's models are in :mod:`toetreding.web.audit_schemas`, the protocols' in
+:mod:`toetreding.web.protocol_schemas`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
-from toetreding._exceptions import AllowedTrigger, DefinitionProblem, TransitionRefused
+from toetreding._exceptions import AllowedTrigger, TransitionRefused
 from toetreding.definition import ProtocolSpec
-from toetreding.definition.model import ArtefactSpec, InputSpec, Sector
+from toetreding.definition.model import ArtefactSpec, InputSpec
 from toetreding.service import AgendaItem, CaseView, DeadlineLine, is_withdrawn, state_words
 from toetreding.store import (
     CaseRecord,
@@ -349,78 +350,6 @@ class AgendaItemPublic(BaseModel):
         )
 
 
-# --- protocols ------------------------------------------------------------------------------
-
-
-class ProtocolSummary(BaseModel):
-    id: str
-    version: int
-    title: str
-    description: str
-    sectors: list[Sector]
-    steps: int = Field(description="Aantal genummerde stappen")
-    audit: bool = Field(description="Of het protocol een interne audit kent")
-
-    @classmethod
-    def of(cls, spec: ProtocolSpec) -> ProtocolSummary:
-        return cls(
-            id=spec.id,
-            version=spec.version,
-            title=spec.title,
-            description=spec.description.strip(),
-            sectors=list(spec.sectors),
-            steps=len(spec.steps),
-            audit=spec.audit is not None,
-        )
-
-
-class ProtocolText(BaseModel):
-    """A protocol version to publish, as the YAML text of a protocol file."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    tekst: str = Field(
-        min_length=1,
-        max_length=500_000,
-        description="De YAML-tekst van de nieuwe versie; 'version' is de nieuwste + 1",
-    )
-    partnerschap: str | None = Field(
-        default=None,
-        max_length=60,
-        description=(
-            "Code van het partnerschap waarvoor een nieuw protocol is (verplicht bij een "
-            "nieuw protocol; alleen dat partnerschap ziet en gebruikt het). Leeg bij een "
-            "gedeeld protocol. / The partnership a new protocol belongs to."
-        ),
-    )
-
-
-class LineMessage(BaseModel):
-    """A problem or warning about a protocol text, with its line."""
-
-    line: int | None = Field(description="Regelnummer in de tekst (1 = eerste regel)")
-    key: str = Field(description="De sleutel, bijv. states.orientatie.label")
-    message: str = Field(description="Wat er mis is, in het Nederlands")
-
-    @classmethod
-    def of(cls, problem: DefinitionProblem) -> LineMessage:
-        return cls(line=problem.line, key=problem.key, message=problem.message)
-
-
-class DefinitionProblems(Problem):
-    """A protocol text that was not published, with every problem by line (none when the
-    request itself was malformed)."""
-
-    problems: list[LineMessage] = Field(default_factory=list)
-
-
-class PublishedProtocol(BaseModel):
-    """A published version, with the warnings that did not stop it."""
-
-    protocol: ProtocolSummary
-    warnings: list[LineMessage]
-
-
 __all__ = [
     "ActionPublic",
     "AgendaItemPublic",
@@ -429,19 +358,14 @@ __all__ = [
     "CaseDetail",
     "CasePublic",
     "DeadlinePublic",
-    "DefinitionProblems",
     "FireCreate",
     "FireResult",
     "InputSpec",
-    "LineMessage",
     "MePublic",
     "PartnershipPublic",
     "PartnershipRoles",
     "Problem",
     "ProtocolBoard",
-    "ProtocolSummary",
-    "ProtocolText",
-    "PublishedProtocol",
     "Refusal",
     "RolePublic",
     "SchoolPublic",

@@ -32,6 +32,7 @@ from toetreding.store.tables.cases import (
     DeadlineStatus,
     Event,
     HistoryChain,
+    ProtocolUse,
     ProtocolVersion,
     PublishedProtocol,
 )
@@ -202,6 +203,7 @@ __all__ = [
     "PersonBase",
     "PersonCreate",
     "PersonPublic",
+    "ProtocolUse",
     "ProtocolVersion",
     "PublishedProtocol",
     "Reminder",

@@ -43,6 +43,21 @@ class PublishedProtocol(SQLModel, table=True):
     partnership_id: int | None = Field(default=None, foreign_key="partnerships.id")
 
 
+class ProtocolUse(SQLModel, table=True):
+    """Whether a partnership uses a shared protocol (a shipped one, or one published for all):
+    every choice a row, the newest per (partnership, protocol) counting; none: it does."""
+
+    __tablename__ = "protocol_uses"
+    __table_args__ = (Index("ix_protocol_uses_partnership", "partnership_id", "protocol_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnerships.id")
+    protocol_id: str = Field(max_length=60)
+    used: bool
+    chosen_by: int | None = Field(default=None, foreign_key="people.id")
+    chosen_at: datetime
+
+
 # --- cases and their history --------------------------------------------------------------
 
 

@@ -26,7 +26,8 @@ from toetreding.web.access import Viewer
 from toetreding.web.api._idempotency import DESCRIPTION, HEADER, idempotent
 from toetreding.web.deps import Me, require_csrf
 from toetreding.web.errors import invalid_request
-from toetreding.web.schemas import DefinitionProblems, LineMessage, Problem, Refusal
+from toetreding.web.protocol_schemas import DefinitionProblems, LineMessage
+from toetreding.web.schemas import Problem, Refusal
 from toetreding.web.security import COOKIE
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Dossiernummer")]

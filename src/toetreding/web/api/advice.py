@@ -13,7 +13,7 @@ from toetreding.store import MAX_ID, AdviceRulesPublic
 from toetreding.web.advice_schemas import AdviceRulesText, PublishedAdviceRules
 from toetreding.web.api._common import ApiRoute, Changer, errors, not_published, visible_partnership
 from toetreding.web.deps import Me, ctx
-from toetreding.web.schemas import DefinitionProblems
+from toetreding.web.protocol_schemas import DefinitionProblems
 
 router = APIRouter(route_class=ApiRoute, tags=["adviesregels"])
 

@@ -13,7 +13,7 @@ from toetreding.store import MAX_ID
 from toetreding.web.api._common import ApiRoute, Changer, errors, not_published
 from toetreding.web.deps import Me, ctx
 from toetreding.web.move_schemas import MoveCreate, MoveOutcomePublic, MovePlanPublic
-from toetreding.web.schemas import (
+from toetreding.web.protocol_schemas import (
     DefinitionProblems,
     LineMessage,
     ProtocolSummary,

@@ -15,6 +15,7 @@ from toetreding.web.pages import (
     meetings,
     overview,
     protocol_admin,
+    protocol_uses,
     protocols,
     sheets,
     sign_in,
@@ -24,6 +25,6 @@ from toetreding.web.pages import (
 routers = [sign_in.router, overview.router, cases.router, audits.router, documents.router]
 routers += [files.router, sheets.router]
 routers += [agenda.router, meetings.router, meeting_documents.router, account.router]
-routers += [protocols.router, protocol_admin.router, version_moves.router]
+routers += [protocols.router, protocol_admin.router, protocol_uses.router, version_moves.router]
 routers += [framework_admin.router, advice_admin.router, frame_choices.router]
 routers += [calendar.router]
