@@ -438,8 +438,7 @@ class ProtocolSpec(Spec):
         """Transitions that can leave ``state`` (``*`` sources expanded)."""
         return [t for t in self.transitions if state in self.expand_sources(t)]
 
-    def role_label(self, role: str) -> str:
-        """The protocol's name of a role, else toetreding's own ('Beheerder'), else the role."""
+    def role_label(self, role: str) -> str:  # the protocol's name, else ours ('Beheerder')
         return self.roles.get(role) or ROLE_LABELS.get(role, role)
 
     def expand_sources(self, transition: TransitionSpec) -> tuple[str, ...]:
