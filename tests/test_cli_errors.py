@@ -157,6 +157,9 @@ def test_usage_errors_are_dutch_with_exit_2() -> None:
         and "Fout: argument" in missing.stderr
         and "ontbreekt" in missing.stderr
     )
+    two_names = runner.invoke(app, ["frame", "choices"])
+    assert two_names.exit_code == 2
+    assert "Fout: optie --partnership / -p ontbreekt" in two_names.stderr
     unknown = runner.invoke(app, ["zaak"])
     assert unknown.exit_code == 2 and "onbekend commando 'zaak'" in unknown.stderr
 

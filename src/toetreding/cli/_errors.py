@@ -27,10 +27,12 @@ DEBUG_ENV = "TOETREDING_DEBUG"
 
 # Click's usage messages (click 8) -> Dutch; the groups are kept.
 _USAGE = (
+    # An option with two names is quoted name by name ('--partnership' / '-p'): one quote pair.
+    (r"'(-[^' ]+)' / '(-[^' ]+)'", r"'\1 / \2'"),
     (r"No such option: (\S+)", r"onbekende optie: \1"),
     (r"No such command '(.+)'\.", r"onbekend commando '\1'"),
     (r"Missing argument '(.+)'\.", r"argument \1 ontbreekt"),
-    (r"Missing option '(.+)'\.", r"optie \1 ontbreekt"),
+    (r"Missing option '([^']+)'\.", r"optie \1 ontbreekt"),
     (r"Missing parameter: (.+)", r"\1 ontbreekt"),
     (r"Missing command\.", "geef een commando"),
     (r"Got unexpected extra arguments? \((.+)\)", r"onverwacht extra argument: \1"),
