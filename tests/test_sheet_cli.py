@@ -46,7 +46,7 @@ def test_the_case_list_agenda_and_audit_scores_as_spreadsheets(db: Path, tmp_pat
     scores = tmp_path / "audit.xlsx"
     run("audit", "show", "5", "--export", "xlsx", "-o", str(scores))
     rows = open_xlsx(scores)
-    assert rows[0][:5] == ["Domein", "Criterium", "Titel", "Score", "Onderbouwing"]
+    assert rows[0][:5] == ["Domein", "Nummer", "Criterium", "Score", "Onderbouwing"]
     assert len(rows) == 13  # the header and the twelve criteria of the NVAO framework
     assert all(row[3] for row in rows[1:])  # case 5's audit is complete: every one scored
 

@@ -72,8 +72,11 @@ def test_audit_scores_download_for_the_committee_side_never_for_the_school(
     sign_in(client, STUURGROEP)
     assert 'href="/dossiers/5/audit/scores.xlsx?nummer=1"' in client.get("/dossiers/5/audit").text
     rows = cells(client.get("/dossiers/5/audit/scores.xlsx").content)
-    assert rows[0][:4] == ["Domein", "Criterium", "Titel", "Score"]
+    assert rows[0][:4] == ["Domein", "Nummer", "Criterium", "Score"]
     assert len(rows) == 13 and all(row[3] for row in rows[1:])
+    gesprek = rows[0].index("Gesprek")
+    said = {row[gesprek] for row in rows[1:]} - {None, ""}
+    assert said and not said & {"management", "studenten", "opleiders"}, said
     client.post("/uitloggen", data={"csrf_token": csrf_of(client.get("/dossiers").text)})
     sign_in(client, "contact@demo05.example")
     assert client.get("/dossiers/5/audit/scores.xlsx").status_code == 404

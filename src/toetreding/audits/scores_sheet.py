@@ -1,16 +1,18 @@
 """An audit's scores as a spreadsheet: per criterion of the framework, in its order, the
-domain, the score in words, the evidence and when it was last recorded."""
+domain, the score in words, the evidence, the conversation (by its label) and when it was
+last recorded. Criteria are named by title; a numbered criterion ("1.2") keeps its number."""
 
 from __future__ import annotations
 
 from toetreding.audits.views import AuditView
 from toetreding.clock import local
+from toetreding.definition.model import AuditSpec
 from toetreding.sheets import Sheet
 
 SCORE_COLUMNS = [
     "Domein",
+    "Nummer",
     "Criterium",
-    "Titel",
     "Score",
     "Onderbouwing",
     "Sterke punten",
@@ -21,26 +23,34 @@ SCORE_COLUMNS = [
 ]
 
 
-def scores_sheet(view: AuditView, school_name: str) -> Sheet:
+def scores_sheet(view: AuditView, school_name: str, audit: AuditSpec | None) -> Sheet:
+    """``audit``: the audit part of the case's protocol, which names its conversation groups."""
+    groups = {g.name: g.label for g in audit.groups} if audit else {}
     framework = view.framework
     rows = []
     for domain in framework.domains:
         for criterion in domain.criteria:
             finding = view.findings.get(criterion.id)
             level = framework.level(finding.level).label if finding and finding.level else None
+            group = view.interview_group(finding.interview_id) if finding else None
             rows.append(
                 [
                     domain.title,
-                    criterion.id,
+                    criterion.id if _numbered(criterion.id) else None,
                     criterion.title,
                     level or ("nog niet gescoord" if finding is None else None),
                     finding.evidence if finding else None,
                     finding.strengths if finding else None,
                     finding.development if finding else None,
-                    view.interview_group(finding.interview_id) if finding else None,
+                    groups.get(group, group) if group else None,
                     finding.revision if finding else None,
                     local(finding.recorded_at).replace(tzinfo=None) if finding else None,
                 ]
             )
     title = f"Audit {school_name}"
     return Sheet(title, SCORE_COLUMNS, rows)
+
+
+def _numbered(criterion_id: str) -> bool:
+    """An id like "1.2" is the criterion's number; an id like "visie_en_ambitie" is ours."""
+    return criterion_id.replace(".", "").isdigit()

@@ -174,8 +174,10 @@ def show(
     """De audit: commissie, gesprekken, scores per criterium en (compleet) het advies."""
     desk_ = desk(ctx)
     if export is not None:
-        school = service(ctx).school(service(ctx).case(case_id).school_id).name
-        sheet = scores_sheet(desk_.view(case_id), school)
+        app = service(ctx)
+        case = app.case(case_id)
+        audit = app.spec_of(case).audit
+        sheet = scores_sheet(desk_.view(case_id), app.school(case.school_id).name, audit)
         write_export(sheet, export, output, f"audit-{case_id}")
         return
     if criterion is not None:
