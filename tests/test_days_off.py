@@ -193,6 +193,10 @@ def test_the_cli_says_which_deadlines_moved(
     assert "Vrije dag 07-05-2027 van po opgeslagen; 1 termijn verschoven." in out
     assert f"dossier {case_id}: Reageren binnen 10 werkdagen 10-05-2027 → 11-05-2027" in out
     assert "Vrije dagen van Partnerschap po: 07-05-2027 Studiedag" in run("calendar", "show")
+    history = run("case", "show", str(case_id)).split("Geschiedenis")[1]
+    assert "Termijn verschoven (vrije dag)" in history
+    assert "termijn: Reageren binnen 10 werkdagen" in history and "termijn: reageren" not in history
+    assert "oude datum: 10-05-2027" in history and "nieuwe datum: 11-05-2027" in history
     out = run(*day_off, "--remove")
     assert "verwijderd; 1 termijn verschoven" in out and "11-05-2027 → 10-05-2027" in out
     refused = run(*day_off, "--remove", code=1)

@@ -136,6 +136,11 @@ def test_an_administrator_enters_the_year_with_the_cli_and_doctor_agrees(
     )  # fmt: skip
     assert "1 wachtende termijn(en) kregen hun datum" in out
     assert due_words(app, case_id) == "uiterlijk 09-07-2027"
+    history = run("case", "show", str(case_id)).split("Geschiedenis")[1]
+    assert "Termijn kreeg zijn datum" in history and "termijn: Schoolopleider aangesteld" in history
+    assert "nieuwe datum: 09-07-2027" in history and "2027-07-09" not in history
+    assert "door de schoolkalender (ingevoerd door coordinator)" in history
+    assert "schoolopleider_voor_zomervakantie" not in history and "(—)" not in history
     shown = run("calendar", "show", "--at", "2026-10-02")
     assert "10-07-2027 t/m 22-08-2027" in shown and "ontbreekt" in shown  # midden, zuid
     assert "coordinator" in run("calendar", "changes")
@@ -201,7 +206,13 @@ def test_an_administrator_enters_a_school_year_on_the_page(
     saved = client.post("/beheer/schoolkalender", data={**fields, "noord_eind": "2027-08-22"})
     assert "1 wachtende termijn kreeg zijn datum" in saved.text
     assert due_words(service, case_id) == "uiterlijk 09-07-2027"
+    history = client.get(f"/dossiers/{case_id}").text.split('id="geschiedenis"')[1]
     assert "uiterlijk 09-07-2027" in client.get(f"/dossiers/{case_id}").text
+    # the history row in words: the deadline's label, the date as on every page, who did it
+    assert "termijn: Schoolopleider aangesteld" in history
+    assert "nieuwe datum: 09-07-2027" in history and "2027-07-09" not in history
+    assert "door de schoolkalender (ingevoerd door Beheerder)" in history
+    assert "schoolopleider_voor_zomervakantie" not in history
     log = saved.text.split('id="logboek"')[1]
     assert "Beheerder" in log and "zomervakantie 2026-2027 noord" in log
     assert "10-07-2027 t/m 22-08-2027" in log

@@ -23,11 +23,12 @@ from toetreding.cli.file_commands import describe_value, step_documents
 from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
-from toetreding.roles import ROLE_LABELS
 from toetreding.service import (
     CaseView,
     corrected_rows,
+    deadline_payload,
     deadline_status,
+    history_actor,
     history_heading,
     is_withdrawn,
     state_words,
@@ -343,13 +344,16 @@ def _history_lines(
         head = f"stap in rij {entry.payload[CORRECTED]} gecorrigeerd: terug naar '{target}'"
     if corrected_by is not None:
         head += f" — gecorrigeerd (zie rij {corrected_by})"
-    role = spec.roles.get(entry.role or "") or ROLE_LABELS.get(entry.role or "", entry.role or "—")
     lines = [
         f"{entry.seq:>3}. {show_time(entry.at)}  [bold]{head}[/]",
-        f"     door {entry.actor_name or '—'} ({role})",
+        f"     door {history_actor(spec, entry)}",
     ]
     if entry.note:
         lines.append(f"     toelichting: {entry.note}")
+    deadline_lines = deadline_payload(spec, entry)
+    if deadline_lines is not None:
+        lines.extend(f"     {words}: {value}" for words, value in deadline_lines)
+        return "\n".join(lines)
     labels = {
         i.name: i.label for t in spec.transitions if t.trigger == entry.trigger for i in t.inputs
     }

@@ -46,7 +46,7 @@ from toetreding.service.deadlines import (
 from toetreding.service.facade import Toetreding
 from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.handovers import HandoverBrief
-from toetreding.service.history_words import history_heading
+from toetreding.service.history_words import deadline_payload, history_actor, history_heading
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
 from toetreding.service.imports import ImportPlan
@@ -129,7 +129,9 @@ __all__ = [
     "artefact_labels",
     "corrected_rows",
     "deadline_line",
+    "deadline_payload",
     "deadline_status",
+    "history_actor",
     "history_heading",
     "is_withdrawn",
     "meeting_data",

@@ -4,8 +4,11 @@ words for a row written outside the protocol's handlings (never a trigger's iden
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from toetreding.deadlines import DATE_FOLLOWS, declared_deadline
 from toetreding.definition import ProtocolSpec
+from toetreding.roles import ROLE_LABELS
 from toetreding.store import (
     CORRECTED,
     CORRECTION,
@@ -25,6 +28,14 @@ _OUTSIDE_THE_PROTOCOL = {
     "termijn_herberekenen": "Termijn opnieuw berekend",
     DATED_TRIGGER: "Termijn kreeg zijn datum",
     MOVED_BY_DAY_OFF: "Termijn verschoven (vrije dag)",
+}
+# Rows the school calendar writes: the person who entered the data set it off.
+_BY_THE_CALENDAR = frozenset({DATED_TRIGGER, MOVED_BY_DAY_OFF})
+# What a deadline row's payload says, in the order shown (service/deadlines.py, store).
+_DEADLINE_FIELDS = {
+    "termijn": "termijn",
+    "oude_datum": "oude datum",
+    "nieuwe_datum": "nieuwe datum",
 }
 
 
@@ -62,3 +73,41 @@ def history_heading(spec: ProtocolSpec, entry: HistoryEntry) -> str:
         return _OUTSIDE_THE_PROTOCOL[entry.trigger]
     label = spec.trigger_label(entry.trigger, entry.from_state)
     return label if label != entry.trigger else entry.trigger.replace("_", " ").capitalize()
+
+
+def history_actor(spec: ProtocolSpec, entry: HistoryEntry) -> str:
+    """Who wrote a history row, after "door": a person's name with the label of the role
+    they acted in, "de schoolkalender" for a date the calendar set, never a role's id."""
+    if entry.trigger in _BY_THE_CALENDAR:
+        who = "de schoolkalender"
+        return f"{who} (ingevoerd door {entry.actor_name})" if entry.actor_name else who
+    who = entry.actor_name or "het systeem"
+    role = spec.roles.get(entry.role or "") or ROLE_LABELS.get(entry.role or "")
+    return f"{who} ({role})" if role else who
+
+
+def deadline_payload(spec: ProtocolSpec, entry: HistoryEntry) -> list[tuple[str, str]] | None:
+    """The payload of a row about a deadline (extended, waived, dated, moved) in words: the
+    deadline's label from the protocol and dates as dd-mm-jjjj. None: not such a row."""
+    if entry.trigger not in _OUTSIDE_THE_PROTOCOL:
+        return None
+    lines = []
+    for key, words in _DEADLINE_FIELDS.items():
+        if key not in entry.payload:
+            continue
+        value = entry.payload[key]
+        if key == "termijn":
+            lines.append((words, _deadline_label(spec, entry.from_state, str(value))))
+        else:
+            lines.append(
+                (words, date.fromisoformat(value).strftime("%d-%m-%Y") if value else DATE_FOLLOWS)
+            )
+    return lines
+
+
+def _deadline_label(spec: ProtocolSpec, state: str | None, name: str) -> str:
+    """The protocol's label of deadline ``name``: the one ``state`` declares, else any state's."""
+    found = declared_deadline(spec, state, name) if state else None
+    if found is None:
+        found = next((d for s in spec.states.values() for d in s.deadlines if d.name == name), None)
+    return found.label if found else name.replace("_", " ")

@@ -16,14 +16,15 @@ from toetreding._exceptions import (
 )
 from toetreding.definition import InputKind
 from toetreding.documents.filters import dutch_date
-from toetreding.roles import ROLE_LABELS
 from toetreding.service import (
     WITHDRAWN,
     CaseView,
     Toetreding,
     artefact_labels,
     corrected_rows,
+    deadline_payload,
     deadline_status,
+    history_actor,
     history_heading,
     state_words,
 )
@@ -186,6 +187,8 @@ def _render_case(
         today=service.today(),
         done=done,
         heading_of=history_heading,
+        actor_of=history_actor,
+        deadline_lines_of=deadline_payload,
         status_of=deadline_status,
         corrected=corrected_rows(view.history),
         correctable=service.correctable_row(case_id, me.person_id),
@@ -196,7 +199,6 @@ def _render_case(
         moved=MOVED,
         correction=CORRECTION,
         corrected_key=CORRECTED,
-        role_labels=ROLE_LABELS,
         meetings_named=_meetings_named(service, view),
         **{"given": {}, "chosen": {}, **extra},
     )
