@@ -183,6 +183,11 @@ def test_an_administrator_enters_a_school_year_on_the_page(
     assert "datum volgt (zomervakantie 2026-2027 van regio noord ontbreekt)" in case_page
     overview = client.get("/overzicht").text
     assert "1 termijn wacht op de zomervakantie 2026-2027 van regio noord" in overview
+    # its card on the board and its row in the case list say the date follows
+    card = overview[overview.index(">OBS De Es</a>") :]
+    assert 'Schoolopleider aangesteld <span class="due">datum volgt</span>' in card[:600]
+    listed = client.get("/dossiers").text
+    assert 'Schoolopleider aangesteld: <span class="due">datum volgt</span>' in listed
     assert client.get("/beheer/schoolkalender").status_code == 404  # administrators only
     assert "/beheer/schoolkalender" not in overview  # nor in the menu
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from toetreding.clock import local
-from toetreding.deadlines import declared_deadline, due_text
+from toetreding.deadlines import DATE_FOLLOWS, declared_deadline, due_text
 from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
 from toetreding.store import BoardRow, CasePulse, PartnershipPublic, Visibility
@@ -24,8 +24,8 @@ class CaseTiming:
     since: date  # the day it entered the step (Dutch time)
     days: int  # whole days since then
     next_label: str | None  # the soonest open deadline's label (None: no open deadline)
-    next_due: date | None
-    next_text: str | None  # 'uiterlijk 31-03-2027'
+    next_due: date | None  # None: no open deadline, or one whose date follows
+    next_text: str | None  # 'uiterlijk 31-03-2027', 'datum volgt'
     next_late: bool  # its due date has passed
 
     @property
@@ -165,10 +165,11 @@ class OverviewService(ServiceBase):
 def _timing(spec: ProtocolSpec, pulse: CasePulse, today: date) -> CaseTiming:
     since = local(pulse.since).date()
     label = text = None
-    if pulse.next_due is not None and pulse.next_state and pulse.next_name:
+    if pulse.next_state and pulse.next_name:
         declared = declared_deadline(spec, pulse.next_state, pulse.next_name)
         label = declared.label if declared else pulse.next_name.replace("_", " ")
         automatic = declared is not None and declared.automatic is not None
-        text = due_text(pulse.next_due, automatic=automatic)
+        # 'datum volgt' short on a card; the case page says what it waits for
+        text = due_text(pulse.next_due, automatic=automatic) if pulse.next_due else DATE_FOLLOWS
     late = pulse.next_due is not None and pulse.next_due < today
     return CaseTiming(since, max((today - since).days, 0), label, pulse.next_due, text, late)

@@ -119,13 +119,22 @@ class CaseListStore:
             .group_by(EVENTS.c.case_id)
         )
         open_deadlines = (
-            select(DEADLINES.c.case_id, DEADLINES.c.state, DEADLINES.c.name, DEADLINES.c.due_date)
+            select(
+                DEADLINES.c.case_id,
+                DEADLINES.c.state,
+                DEADLINES.c.name,
+                DEADLINES.c.due_date,
+            )
             .where(
                 DEADLINES.c.case_id.in_(ids),
                 DEADLINES.c.status == DeadlineStatus.OPEN.value,
-                DEADLINES.c.due_date.is_not(None),  # 'datum volgt': no date to show yet
             )
-            .order_by(DEADLINES.c.due_date.desc(), DEADLINES.c.id.desc())
+            # the last row per case wins: one waiting ('datum volgt') only without a dated one
+            .order_by(
+                DEADLINES.c.due_date.is_not(None),
+                DEADLINES.c.due_date.desc(),
+                DEADLINES.c.id.desc(),
+            )
         )
         with self.engine.connect() as connection:
             since = dict(connection.execute(entered).all())

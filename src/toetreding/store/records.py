@@ -116,7 +116,7 @@ class CasePulse:
     since: datetime  # when the case entered its current state
     next_state: str | None  # the soonest open deadline: the state declaring it,
     next_name: str | None  # its name,
-    next_due: date | None  # and its due date (None: no open deadline)
+    next_due: date | None  # and its due date (None: no open deadline, or one waiting)
 
 
 BoardRow = tuple[int, str, int, str, int, str]
