@@ -60,7 +60,9 @@ def test_only_an_administrator_manages_protocols(client: TestClient) -> None:
 
 def test_the_editor_shows_problems_on_their_lines_then_publishes(admin_client: TestClient) -> None:
     client = admin_client
-    assert "/protocolbeheer/partnerschap2" in client.get("/protocolbeheer").text
+    listing = client.get("/protocolbeheer").text
+    assert "/protocolbeheer/partnerschap2" in listing
+    assert '<table class="stack">' in listing and 'data-label="Nieuwste versie"' in listing
     editor = client.get("/protocolbeheer/partnerschap2")
     text = html.unescape(editor.text.split('class="code-editor">')[1].split("</textarea>")[0])
     assert "version: 4\n" in text  # ready to be the next version

@@ -177,6 +177,9 @@ def test_the_frameworks_page_lists_the_shipped_frameworks(client: TestClient) ->
     ):
         assert f'href="/kaders/{framework}?versie={version}"' in page.text
     assert "NVAO-toetsingskader opleidingsschool (2009)" in page.text
+    # Named by title (the link), never by our id; a narrow screen reads the list as cards.
+    assert ">aspirant-ontwikkelplan<" not in page.text and '<table class="stack">' in page.text
+    assert '">Ontwikkelplan aspirant-partnerschap</a>' in page.text
 
 
 def test_a_framework_page_shows_domains_criteria_and_scale(client: TestClient) -> None:
@@ -193,6 +196,9 @@ def test_a_framework_page_shows_domains_criteria_and_scale(client: TestClient) -
         "NVAO-toetsingskader)</span>"
     ) in page.text
     assert "De bron van dit bestand" not in page.text
+    # A criterion without a number is named by its title alone, not by our id.
+    plan = client.get("/kaders/aspirant-ontwikkelplan").text
+    assert "<dt>Visie en ambitie</dt>" in plan and "visie_en_ambitie" not in plan
     assert client.get("/kaders/bestaat-niet").status_code == 404
     assert client.get("/kaders/nvao-opleidingsschool-2009?versie=7").status_code == 404
 
