@@ -77,6 +77,8 @@ def test_the_cluster_step_is_taken_without_vacation_data_and_dated_when_entered(
     assert problems == [
         "1 termijn wacht op de zomervakantie 2025-2026 van regio noord (datum volgt)",
         "1 termijn wacht op de zomervakantie 2026-2027 van regio noord (datum volgt)",
+        # one region waiting does not hide that the others of that year are missing too
+        "de zomervakantie 2026-2027 ontbreekt voor regio midden, zuid",
     ]
 
     at(app, "2026-10-05")
@@ -126,6 +128,7 @@ def test_an_administrator_enters_the_year_with_the_cli_and_doctor_agrees(
 
     out = run("doctor", "--at", "2026-10-02", code=1)
     assert "1 termijn wacht op de zomervakantie 2026-2027 van regio noord" in out
+    assert "zomervakantie 2026-2027 ontbreekt voor regio midden, zuid" in out
     assert "toetreding calendar set 2026-2027" in out
     refused = run("calendar", "set", "2026-2027", "--noord", "10-07-2027", "--source", "x", code=1)
     assert "Fout:" in refused and "geen periode" in refused and "Traceback" not in refused

@@ -254,9 +254,15 @@ class CalendarService(DeadlineService):
             findings.append(
                 Finding(f"{cases} op de {missing} (datum volgt)", _how(missing.split()[1]))
             )
+        # the regions a waiting deadline names are said above; the others of that year too
+        said = {(text.split()[1], text.split()[-1]) for text in waiting}  # (year, region)
         for row in self.calendar_years(day)[-2:]:
-            gaps = [region for region, found in row.regions.items() if found is None]
-            if gaps and not any(row.school_year in text for text in waiting):
+            gaps = [
+                region
+                for region, found in row.regions.items()
+                if found is None and (row.school_year, region) not in said
+            ]
+            if gaps:
                 findings.append(
                     Finding(
                         f"de zomervakantie {row.school_year} ontbreekt voor regio "
