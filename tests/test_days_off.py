@@ -69,7 +69,8 @@ def partnerships(app: Toetreding) -> Toetreding:
     clock = app.clock
     for code, schools in [("po", ["WILG", "ES", "EIK"]), ("ander", ["BEUK"])]:
         partnership = app.store.add_partnership(code, f"Partnerschap {code}", clock.now())
-        app.add_person(f"Coco {code}", f"c@{code}.nl", partnership_ref=code, roles=("coordinator",))
+        roles = ("coordinator", "admin")  # the partnership's administrator: its days off
+        app.add_person(f"Coco {code}", f"c@{code}.nl", partnership_ref=code, roles=roles)
         for brin in schools:
             app.store.add_school(
                 SchoolCreate(

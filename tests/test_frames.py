@@ -111,6 +111,9 @@ def test_a_partnership_uses_the_frame_it_chose_and_a_case_keeps_its_own(
     part2 = app.partnership("part2").id
     frames.desk.frameworks.load(part2, load_framework_text(OWN_FRAME, "eigen"), app.clock.now())
 
+    with pytest.raises(InvalidInputError, match="Kim mag niet het gesprekskader kiezen"):
+        frames.choose("part2", "frosk-intakegesprek", "intake-partnerschap2", by=KERNGROEP)
+    app.accounts.set_password(app.person_id(KERNGROEP), "beheer-2026-lang", admin=True)
     slot = frames.choose("part2", "frosk-intakegesprek", "intake-partnerschap2", by=KERNGROEP)
     assert (slot.frame_title, slot.framework_title) == (
         "Gesprekskader toetreding tot de FROSK (2017)",
@@ -165,10 +168,12 @@ def _second_school(app: Toetreding) -> str:
 
 def test_frame_choose_and_choices_on_the_command_line(db: object, tmp_path: object) -> None:
     run("demo")
+    run("person", "add", "--name", "Beheer", "--email", "beheer@part2.example")
+    run("user", "add", "beheer@part2.example", "--admin")
     run("framework", "load", _own_frame_file(tmp_path), "--partnership", "part2")
     out = run(
         "frame", "choose", "frosk-intakegesprek", "intake-partnerschap2",
-        "--partnership", "part2", "--by", "coordinator@part2.example",
+        "--partnership", "part2", "--by", "beheer@part2.example",
     )  # fmt: skip
     assert "gebruikt dit partnerschap nu 'Intakegesprek Partnerschap 2'" in out
     choices = run_json("frame", "choices", "--partnership", "part2")
@@ -177,7 +182,7 @@ def test_frame_choose_and_choices_on_the_command_line(db: object, tmp_path: obje
         ("frosk-intakegesprek", "intake-partnerschap2"),
     ]
     refused = run("frame", "choose", "x", "y", "--partnership", "part2", "--by",
-                  "coordinator@part2.example", code=1)  # fmt: skip
+                  "beheer@part2.example", code=1)  # fmt: skip
     assert "geen protocol noemt gesprekskader 'x'" in refused and "Traceback" not in refused
 
 

@@ -90,6 +90,7 @@ def test_the_partnerships_chosen_waarborgen_replace_the_shipped_frame(
     partnership = app.partnership("mbo").id
     own = load_framework_text(OWN_WAARBORGEN, "eigen")
     frames.desk.frameworks.load(partnership, own, app.clock.now())
+    app.grant_role(COORDINATOR, "mbo", "admin")  # its administrator chooses
     frames.choose("mbo", "basiskwaliteit-waarborgen", "waarborgen-eigen", by=COORDINATOR)
 
     new_case = _open_in_step_2(app, "ROC002")

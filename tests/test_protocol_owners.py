@@ -66,6 +66,17 @@ def test_an_own_protocol_is_seen_and_used_by_its_partnership_only(app: Toetredin
     assert app.store.open_case_of_school(app.store.school("BB02").id) is None  # nothing opened
 
 
+def test_another_partnerships_protocol_cannot_be_planned_for_a_move(app: Toetreding) -> None:
+    two_partnerships(app)
+    app.publish_protocol(OWN, partnership="p2")
+    app.publish_protocol(OWN_V2)
+    with pytest.raises(NotFoundError, match="protocol 'p2-eigen' is onbekend"):
+        app.plan_move("p2-eigen", 1, 2, by="c@ander.nl")  # not even that it exists
+    with pytest.raises(NotFoundError):
+        app.apply_move("p2-eigen", 1, 2, by="c@ander.nl")
+    assert app.plan_move("p2-eigen", 1, 2, by="c@p2.nl").moves == []  # its own: a plan
+
+
 def test_only_the_owner_publishes_the_next_version(app: Toetreding) -> None:
     two_partnerships(app)
     app.publish_protocol(OWN, partnership="p2")
@@ -87,6 +98,7 @@ def test_publish_a_new_protocol_for_a_partnership_on_the_command_line(
 ) -> None:
     run("partnership", "add", "part2", "Partnerschap 2")
     run("person", "add", "--name", "Ad", "--email", "ad@p2.nl", "-p", "part2")
+    run("user", "add", "ad@p2.nl", "--admin")
     own = tmp_path / "eigen.yaml"
     own.write_text(OWN, encoding="utf-8")
     out = run("protocol", "publish", str(own), "--by", "ad@p2.nl", code=1)

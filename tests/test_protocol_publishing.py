@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from toetreding import Toetreding
-from toetreding._exceptions import DefinitionError
+from toetreding._exceptions import DefinitionError, InvalidInputError
 from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry, load_protocol_text
 from toetreding.store import Store, make_engine, migrate
@@ -69,6 +69,9 @@ def test_the_version_must_be_the_next_one(app: Toetreding) -> None:
 def test_a_published_version_is_used_by_new_cases_and_kept(app: Toetreding) -> None:
     with_school(app, "AA01", "BB02")
     old_case = app.open_case(school_ref="AA01", protocol_id="partnerschap2", actor_ref="c@p2.nl")
+    with pytest.raises(InvalidInputError, match="Coco mag niet protocollen publiceren"):
+        app.publish_protocol(NEXT_TEXT, by="c@p2.nl")  # a coordinator: no administrator
+    app.accounts.set_password(app.store.person("c@p2.nl").id or 0, "beheer-2026-lang", admin=True)
     spec = app.publish_protocol(NEXT_TEXT, by="c@p2.nl")
     assert spec.version == NEXT
     new_case = app.open_case(school_ref="BB02", protocol_id="partnerschap2", actor_ref="c@p2.nl")
@@ -119,6 +122,7 @@ def test_a_version_published_by_another_process_is_used_at_once(
 def test_publish_and_text_on_the_command_line(db: Path, tmp_path: Path) -> None:
     run("partnership", "add", "part2", "Partnerschap 2")
     run("person", "add", "--name", "Ad", "--email", "ad@p2.nl", "-p", "part2")
+    run("user", "add", "ad@p2.nl", "--admin")
     bad = tmp_path / "kapot.yaml"
     bad.write_text(BROKEN, encoding="utf-8")
     out = run("protocol", "publish", str(bad), "--by", "ad@p2.nl", code=1)

@@ -28,6 +28,9 @@ from .web_helpers import NOW, PASSWORD, csrf_of, sign_in
 def test_a_shared_protocol_left_out_is_not_offered_and_opens_no_case(app: Toetreding) -> None:
     ids = two_partnerships(app)
     running = app.open_case(school_ref="AA01", protocol_id="partnerschap2", actor_ref="c@p2.nl")
+    with pytest.raises(InvalidInputError, match="mag niet kiezen welke protocollen"):
+        app.use_protocol("p2", "partnerschap2", used=False, by="c@p2.nl")  # a coordinator
+    app.grant_role("c@p2.nl", "p2", "admin")  # now its administrator
     assert app.use_protocol("p2", "partnerschap2", used=False, by="c@p2.nl")
     assert not app.use_protocol("p2", "partnerschap2", used=False)  # already so
 
@@ -63,7 +66,9 @@ def test_an_own_or_unknown_protocol_cannot_be_left_out(app: Toetreding) -> None:
 
 def test_leave_out_and_use_on_the_command_line(db: Path) -> None:
     run("demo")
-    by = ("-p", "part2", "--by", "coordinator@part2.example")
+    run("person", "add", "--name", "Beheer", "--email", "beheer@part2.example")
+    run("user", "add", "beheer@part2.example", "--admin")
+    by = ("-p", "part2", "--by", "beheer@part2.example")
     out = run("protocol", "leave-out", "pilot-aspirant", *by)
     assert "gebruikt niet langer 'Aspirant partnerschap — toetreding via een pilot'" in out
     uses = {u["protocol"]: u["used"] for u in run_json("protocol", "uses", "-p", "part2")}

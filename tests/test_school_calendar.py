@@ -82,6 +82,8 @@ def test_the_cluster_step_is_taken_without_vacation_data_and_dated_when_entered(
     ]
 
     at(app, "2026-10-05")
+    coordinator = app.store.person("coordinator@po.nl").id or 0
+    app.accounts.set_password(coordinator, "beheer-wachtwoord-2026", admin=True)  # the calendar
     saved = app.set_summer_vacations(
         "2025-2026", {"noord": NOORD_2026}, source=SOURCE, by="coordinator@po.nl"
     )
@@ -133,6 +135,12 @@ def test_an_administrator_enters_the_year_with_the_cli_and_doctor_agrees(
     refused = run("calendar", "set", "2026-2027", "--noord", "10-07-2027", "--source", "x", code=1)
     assert "Fout:" in refused and "geen periode" in refused and "Traceback" not in refused
 
+    refused = run(
+        "calendar", "set", "2026-2027", "--noord", "2027-07-10:2027-08-22",
+        "--source", SOURCE, "--by", COORDINATOR, code=1,
+    )  # fmt: skip
+    assert "coordinator mag niet de schoolkalender wijzigen" in refused  # no administrator
+    run("user", "add", COORDINATOR, "--admin")
     out = run(
         "calendar", "set", "2026-2027", "--noord", "2027-07-10:2027-08-22",
         "--source", SOURCE, "--by", COORDINATOR,

@@ -66,6 +66,7 @@ def test_the_editor_shows_problems_on_their_lines_then_publishes(admin_client: T
     editor = client.get("/protocolbeheer/partnerschap2")
     text = html.unescape(editor.text.split('class="code-editor">')[1].split("</textarea>")[0])
     assert "version: 4\n" in text  # ready to be the next version
+    assert "migration:\n  from: 3\n" in text  # its cases on version 3 can move to it
     broken = edit(text, "  orientatie:\n", "  orientatie:\n    stap: 1\n")
     form = {"csrf_token": csrf_of(editor.text), "tekst": broken, "actie": "publiceren"}
     refused = client.post("/protocolbeheer/partnerschap2", data=form)
@@ -87,6 +88,8 @@ def test_the_editor_shows_problems_on_their_lines_then_publishes(admin_client: T
     assert "Gepubliceerd als versie 4" in published.text
     assert versions(client) == [2, 3, 4]
     assert "Kennismaking" in client.get("/protocollen/partnerschap2/4").text
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    assert service.plan_move("partnerschap2", 3, 4, by=ADMIN).to_version == 4  # no refusal
 
 
 def test_the_api_publishes_or_lists_the_problems(admin_client: TestClient) -> None:

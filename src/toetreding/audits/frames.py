@@ -106,7 +106,9 @@ class FrameDesk:
                 partnership_id=partnership.id,
                 frame_id=frame_id,
                 framework_id=framework_id,
-                chosen_by=self.app.person_id(by),
+                chosen_by=self.app.require_administrator(
+                    by, "het gesprekskader kiezen", partnership.id
+                ),
                 chosen_at=as_aware(at) if at else self.app.clock.now(),
             )
         )

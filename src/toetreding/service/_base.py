@@ -130,6 +130,20 @@ class ServiceBase:
             if owners.get(spec.id) in (None, *partnerships) and spec.id not in everywhere_left
         ]
 
+    def require_administrator(
+        self, by: str | int, what: str, partnership_id: int | None = None
+    ) -> int:
+        """The person's id when they may do ``what`` (e.g. "de schoolkalender wijzigen"): an
+        administrator account, or the role admin in ``partnership_id``; else refused."""
+        person = self.store.person(by)
+        person_id = person.id or 0
+        account = self.store.accounts.account(person_id)
+        if account is not None and account.is_admin:
+            return person_id
+        if partnership_id is not None and "admin" in self.store.roles_of(person_id, partnership_id):
+            return person_id
+        raise InvalidInputError(f"{person.name} mag niet {what}: dat mag alleen een beheerder")
+
     def require_used(self, spec: ProtocolSpec, partnership_id: int) -> None:
         """Refuse a shared protocol the partnership chose not to use (a new case on it)."""
         if spec.id in self.store.protocol_uses.left_out(partnership_id).get(partnership_id, ()):

@@ -226,7 +226,7 @@ class CalendarService(DeadlineService):
             day,
             label=label.strip() if label else None,
             source=source.strip(),
-            person_id=self._who(by),
+            person_id=self._who(by, partnership.id),
             at=as_aware(at) if at else self.clock.now(),
             redate=redate,
         )
@@ -285,8 +285,11 @@ class CalendarService(DeadlineService):
         )
         return Saved(changed, dated)
 
-    def _who(self, by: str | int | None) -> int | None:
-        return None if by is None else self.person_id(by)
+    def _who(self, by: str | int | None, partnership_id: int | None = None) -> int | None:
+        """Who changes the calendar: an administrator (of the partnership, for its days off)."""
+        if by is None:
+            return None
+        return self.require_administrator(by, "de schoolkalender wijzigen", partnership_id)
 
     def _redate(
         self, vacations: list[VacationRecord], waiting: list[OpenDeadline]

@@ -53,7 +53,8 @@ class ProtocolService(ServiceBase):
             message = f"moet {newest + 1} zijn ({what}); een versie verandert nooit meer"
             raise DefinitionError(locate(text, filename, [(("version",), message)]))
         owner = self._owner_for(spec, newest, owners.get(spec.id), self.partnership_id(partnership))
-        person = None if by is None else self.person_id(by)
+        what = "protocollen publiceren"
+        person = None if by is None else self.require_administrator(by, what, owner)
         self.store.published.add(
             PublishedRecord(
                 protocol_id=spec.id,
@@ -158,7 +159,8 @@ class ProtocolService(ServiceBase):
         now_used = {s.id: u for s, u in self.protocol_uses(partnership_id)}[protocol_id]
         if now_used == used:
             return False
-        person = None if by is None else self.person_id(by)
+        what = "kiezen welke protocollen het partnerschap gebruikt"
+        person = None if by is None else self.require_administrator(by, what, partnership_id)
         moment = as_aware(at) if at else self.clock.now()
         self.store.protocol_uses.choose(partnership_id, protocol_id, used, person, moment)
         return True

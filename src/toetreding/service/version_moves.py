@@ -148,6 +148,7 @@ class VersionMoveService(ServiceBase):
         at: datetime | None = None,
     ) -> MovePlan:
         """The dry run for the running cases ``by`` may move (nothing is written)."""
+        self._require_sees(protocol_id, by)
         moment = as_aware(at) if at else self.clock.now()
         old, new = self._versions(protocol_id, from_version, to_version)
         cases = self._cases_for(protocol_id, from_version, by)
@@ -167,6 +168,7 @@ class VersionMoveService(ServiceBase):
         """Move every movable case, each in its own transaction; the others are refused
         with the reason. ``expected``: case id → the revision its plan saw; a case that
         changed since, or was not in that plan, is refused (the others still move)."""
+        self._require_sees(protocol_id, by)
         moment = as_aware(at) if at else self.clock.now()
         old, new = self._versions(protocol_id, from_version, to_version)
         person_id = self.person_id(by)
@@ -229,6 +231,15 @@ class VersionMoveService(ServiceBase):
                 f"{declared.from_version}, niet van versie {from_version}"
             )
         return old, new
+
+    def _require_sees(self, protocol_id: str, by: str | int) -> None:
+        """Another partnership's protocol is unknown to ``by`` (404, as on its page)."""
+        person = self.store.person(by)
+        account = self.store.accounts.account(person.id or 0)
+        if account is not None and account.is_admin:
+            return
+        theirs = {p.id for p in self.store.partnerships() if self.store.roles_of(person.id, p.id)}
+        self.require_visible_protocol(protocol_id, theirs)
 
     def _cases_for(
         self, protocol_id: str, version: int, by: str | int

@@ -24,6 +24,7 @@ from toetreding.web.views import protocol_warnings, require_admin
 
 router = APIRouter(include_in_schema=False)
 
+_MIGRATION_BLOCK = re.compile(r"^migration:.*\n(?:[ \t]+.*\n)*", re.MULTILINE)
 _VERSION_LINE = re.compile(r"^version:[ \t]*\d+[ \t]*$", re.MULTILINE)
 MAX_TEXT = 500_000  # characters; the shipped protocols are under 30,000
 
@@ -102,7 +103,7 @@ def editor(request: Request, protocol_id: str, me: Me, gepubliceerd: int | None 
     text = service.protocol_text(spec.id, spec.version)
     published = spec if gepubliceerd == spec.version else None
     if published is None:
-        text = next_version_text(text, spec.version + 1)
+        text = next_protocol_text(text, spec.version + 1)
     return _render(request, me, spec, text, published=published)
 
 
@@ -143,6 +144,19 @@ def check_or_publish(
     except ConflictError as exc:
         return _render(request, me, current, text, refused=str(exc), status=409)
     return _render(request, me, current, text, checked=spec)
+
+
+def next_protocol_text(text: str, version: int) -> str:
+    """The text of the next protocol version: ``version`` set, and a ``migration`` block
+    (which described the move to the current version) now from the current version, every
+    state keeping its name; a state renamed or removed in the edit is mapped by its author."""
+    text = next_version_text(text, version)
+    block = (
+        f"migration:\n  from: {version - 1}\n"
+        "  # een stap hernoemd? states: {oude_naam: nieuwe_naam}\n"
+        "  # een stap geschrapt? removed: {naam: reden}\n"
+    )
+    return _MIGRATION_BLOCK.sub(block, text, count=1)
 
 
 def next_version_text(text: str, version: int) -> str:
