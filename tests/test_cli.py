@@ -235,6 +235,9 @@ def test_unknown_things_exit_1_with_a_dutch_message(db: Path) -> None:
     )
     assert "onbekende rol 'baas'" in out
     assert run_json("person", "list") == []  # nothing half-registered
+    run("person", "add", "--name", "Y", "--email", "y@y.nl", "-p", "part2", "--role", "coordinator")
+    listed = run("person", "list")
+    assert "Coördinator / programmaleiding" in listed and "coordinator" not in listed
 
 
 def test_protocol_commands(db: Path, tmp_path: Path) -> None:

@@ -131,8 +131,10 @@ def test_people_get_their_roles_and_a_school_contact_needs_a_known_school(
         (8, "geen school met BRIN 99ZZ in dit partnerschap"),
         (
             9,
-            "onbekende rol 'koning'; kies uit: coordinator, stuurgroep, kerngroep, "
-            "auditcommissie, bestuurdersnetwerk, school, admin",
+            "onbekende rol 'koning'; kies uit: coordinator (Coördinator / programmaleiding), "
+            "stuurgroep (Stuurgroep), kerngroep (Kerngroep), auditcommissie (Auditcommissie), "
+            "bestuurdersnetwerk (Bestuurdersnetwerk), school (Contactpersoon van de aanvragende "
+            "school), admin (Beheerder)",
         ),
     ]
     good = b"\n".join(data.splitlines()[:4]) + b"\n"

@@ -44,6 +44,8 @@ def test_the_overview_shows_the_board_with_late_cases_in_red(client: TestClient)
     assert "Opleidingsschool Partnerschap 2" in page.text
     assert "Vakcollege Hengelo (demo)" in page.text
     assert "te laat" in page.text  # the demo has deadlines that passed
+    # A board's heading names its protocol by title and "versie 3", not by our id.
+    assert "(partnerschap2 v3" not in page.text and '<span class="muted">(versie 3, ' in page.text
     only_po = client.get("/overzicht", params={"sector": "po"})
     assert "Vakcollege Hengelo (demo)" not in only_po.text
     # The step filter offers the steps of the protocols on the board, by their labels.

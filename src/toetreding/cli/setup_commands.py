@@ -9,6 +9,7 @@ from toetreding._exceptions import InvalidInputError
 from toetreding.calendar import Region
 from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
 from toetreding.definition import Sector
+from toetreding.roles import ROLE_LABELS
 from toetreding.store import SchoolCreate, SchoolUpdate
 
 partnership_app = new_app("Partnerschappen beheren.")
@@ -163,7 +164,8 @@ def person_role(
 ) -> None:
     """Geef een persoon een rol in een partnerschap."""
     service(ctx).grant_role(person, partnership, role, school)
-    console.print(f"Rol {role} toegekend aan {person} in {partnership}.", highlight=False)
+    label = ROLE_LABELS.get(role, role)
+    console.print(f"Rol {label} toegekend aan {person} in {partnership}.", highlight=False)
 
 
 @person_app.command("list")
@@ -196,6 +198,9 @@ def person_list(
         return
     table = Table("id", "naam", "e-mail", "rollen", title="Personen")
     for p, ms in rows:
-        roles = ", ".join(m.role + (f" (school {m.school_id})" if m.school_id else "") for m in ms)
+        roles = ", ".join(
+            ROLE_LABELS.get(m.role, m.role) + (f" (school {m.school_id})" if m.school_id else "")
+            for m in ms
+        )
         table.add_row(str(p.id), p.name, p.email, roles)
     console.print(table)

@@ -312,7 +312,8 @@ def _role(value: str, known: Known) -> str | None:
     for role, label in known.roles.items():
         if wanted in (role.casefold(), label.casefold()):
             return role
-    raise RowRefused(f"onbekende rol '{value}'; kies uit: {', '.join(known.roles)}")
+    options = ", ".join(f"{role} ({label})" for role, label in known.roles.items())
+    raise RowRefused(f"onbekende rol '{value}'; kies uit: {options}")
 
 
 def _holds(
