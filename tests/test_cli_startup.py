@@ -25,7 +25,8 @@ OURS = ("toetreding.web", "toetreding.service", "toetreding.store", "toetreding.
 
 # What reading one case does not need: the web app, PDFs, migrations (the schema is
 # current), password hashing, spreadsheets, Rich's Markdown (only for help pages), and the
-# rules, tables and stores of audits, quality frameworks and advice rules.
+# rules, tables and stores of audits, quality frameworks and advice rules, and those of
+# accounts, sign-in sessions and kept API answers.
 NOT_FOR_SHOW = (
     *("fastapi", "starlette", "uvicorn", "jinja2", "weasyprint", "alembic", "argon2"),
     *("openpyxl", "markdown_it", "typer.rich_utils", "psycopg"),
@@ -34,6 +35,8 @@ NOT_FOR_SHOW = (
     *("toetreding.store.tables.audits", "toetreding.store.tables.frameworks"),
     *("toetreding.store.tables.advice", "toetreding.store.audits", "toetreding.store.frameworks"),
     *("toetreding.store.advice_rules", "toetreding.store.frame_choices"),
+    *("toetreding.store.tables.accounts", "toetreding.store.tables.requests"),
+    *("toetreding.store.accounts", "toetreding.store.sessions", "toetreding.store.idempotency"),
 )
 
 

@@ -21,17 +21,18 @@ from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.clock import Clock
 from toetreding.service.throttle import SignInThrottle
 from toetreding.settings import DEFAULT_API_TOKEN_DAYS, MAX_API_TOKEN_DAYS
-from toetreding.store import (
-    AccountPublic,
-    AccountStore,
-    ApiTokenPublic,
-    PersonPublic,
-    SessionStore,
-    TokenKind,
-)
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+
+    from toetreding.store import (
+        AccountPublic,
+        AccountStore,
+        ApiTokenPublic,
+        PersonPublic,
+        SessionStore,
+        TokenKind,
+    )
 
 MIN_PASSWORD = 10
 SESSION_LIFETIME = timedelta(hours=12)  # a working day; the cookie lives as long

@@ -12,10 +12,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from toetreding._exceptions import ConflictError, InvalidInputError
 from toetreding.clock import Clock
-from toetreding.store import IdempotencyStore
+
+if TYPE_CHECKING:
+    from toetreding.store import IdempotencyStore
 
 KEEP = timedelta(days=1)  # how long an answer is kept for repeats
 MAX_KEY = 200

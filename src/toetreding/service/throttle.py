@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from toetreding._exceptions import TooManyAttempts
 from toetreding.clock import Clock
-from toetreding.store import SessionStore
+
+if TYPE_CHECKING:
+    from toetreding.store import SessionStore
 
 WINDOW = timedelta(minutes=1)
 LIMITS = {

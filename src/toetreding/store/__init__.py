@@ -4,9 +4,10 @@ Only this package speaks SQL. What it hands out are plain records (``records``) 
 ``*Public`` schemas of its tables; the tables themselves, sessions and connections stay
 inside. Its public API is what this module exports.
 
-The stores of audits, quality frameworks and advice rules, and the schemas of their tables,
-are loaded when first named (``from toetreding.store import AuditStore``): their tables are
-defined then (see ``tables/__init__.py``), not by every command that reads a case.
+The stores of audits, quality frameworks, advice rules, accounts, sign-in sessions and kept
+API answers, and the schemas of their tables, are loaded when first named (``from
+toetreding.store import AuditStore``): their tables are defined then (see
+``tables/__init__.py``), not by every command that reads a case.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from toetreding._lazy import lazy_names
 from toetreding.store._common import MAX_ID, definition_digest, is_id
-from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
 from toetreding.store.calendar import (
     CalendarChangeRecord,
     DayOffRecord,
@@ -40,7 +40,6 @@ from toetreding.store.filestores import (
 )
 from toetreding.store.handover_plan import HandoverBatch, NewHandover, SteppedCase
 from toetreding.store.history_chain import ChainBreak, ChainReport
-from toetreding.store.idempotency import IdempotencyStore, StoredRequest
 from toetreding.store.ledger import Claimed, Fence, Ledger
 from toetreding.store.meetings import (
     MEETING_KEY,
@@ -66,10 +65,7 @@ from toetreding.store.records import (
 )
 from toetreding.store.reminder_plan import LadderDeadline, NewReminder, PlanningBatch
 from toetreding.store.repository import Store
-from toetreding.store.sessions import SessionRecord, SessionStore
 from toetreding.store.tables import (
-    AccountPublic,
-    ApiTokenPublic,
     CaseFilePublic,
     DeadlineStatus,
     MembershipPublic,
@@ -87,12 +83,17 @@ from toetreding.store.unavailable import DATABASE_DOWN, database_problem
 from toetreding.store.version_moves import FROM_VERSION, MOVED, TO_VERSION, VersionMove
 
 if TYPE_CHECKING:
+    from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
     from toetreding.store.advice_rules import AdviceRulesStore
     from toetreding.store.audits import AuditStore
     from toetreding.store.frame_choices import FrameChoiceStore
     from toetreding.store.frameworks import FrameworkStore
+    from toetreding.store.idempotency import IdempotencyStore, StoredRequest
+    from toetreding.store.sessions import SessionRecord, SessionStore
     from toetreding.store.tables import (
+        AccountPublic,
         AdviceRulesPublic,
+        ApiTokenPublic,
         AuditInterviewPublic,
         AuditMemberPublic,
         AuditPublic,
@@ -108,12 +109,16 @@ if TYPE_CHECKING:
     )
 
 _LATER = {  # name -> module that has it, loaded when the name is first asked for
+    **dict.fromkeys(["AccountStore", "ApiTokenRecord", "TokenKind"], "accounts"),
+    **dict.fromkeys(["IdempotencyStore", "StoredRequest"], "idempotency"),
+    **dict.fromkeys(["SessionRecord", "SessionStore"], "sessions"),
     "AdviceRulesStore": "advice_rules",
     "AuditStore": "audits",
     "FrameChoiceStore": "frame_choices",
     "FrameworkStore": "frameworks",
     **dict.fromkeys(
         [
+            *("AccountPublic", "ApiTokenPublic"),
             *("AdviceRulesPublic", "AuditInterviewPublic", "AuditMemberPublic", "AuditPublic"),
             *("CorrectionPublic", "FindingCreate", "FindingPublic", "FrameAnswerCreate"),
             *("FrameAnswerPublic", "FrameChoiceCreate", "FrameChoicePublic", "FrameworkPublic"),

@@ -44,11 +44,6 @@ CASE_RECORD = tuple(CASES.c[f.name] for f in fields(CaseRecord))
 HISTORY_CHAIN = core_table(_models.HistoryChain)
 DEADLINES = core_table(_models.Deadline)
 REMINDERS = core_table(_models.Reminder)
-ACCOUNTS = core_table(_models.Account)
-API_TOKENS = core_table(_models.ApiToken)
-WEB_SESSIONS = core_table(_models.WebSession)
-SIGN_IN_ATTEMPTS = core_table(_models.SignInAttempt)
-IDEMPOTENT_REQUESTS = core_table(_models.IdempotentRequest)
 CASE_FILES = core_table(_models.CaseFile)
 FILE_CHUNKS = core_table(_models.FileChunk)
 SCHOOL_VACATIONS = core_table(_models.SchoolVacation)
@@ -57,9 +52,10 @@ CALENDAR_CHANGES = core_table(_models.CalendarChange)
 MEETINGS = core_table(_models.Meeting)
 MEETING_ITEMS = core_table(_models.MeetingItem)
 MEETING_PACK_SENDINGS = core_table(_models.MeetingPackSending)
-# The tables of audits, frameworks and advice rules are defined when first used (see
-# ``tables/__init__.py``): their Core tables are in ``audits.py``, ``frameworks.py`` and
-# ``advice_rules.py``.
+# The tables of audits, frameworks, advice rules, accounts and kept API answers are defined
+# when first used (see ``tables/__init__.py``): their Core tables are in ``audits.py``,
+# ``frameworks.py``, ``advice_rules.py``, ``accounts.py``, ``sessions.py`` and
+# ``idempotency.py``.
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

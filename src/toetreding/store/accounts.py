@@ -10,8 +10,11 @@ from typing import Literal
 
 from sqlalchemy import Engine, delete, exists, func, insert, select, update
 
-from toetreding.store._common import ACCOUNTS, API_TOKENS, PEOPLE
-from toetreding.store.tables import AccountPublic, ApiTokenPublic, PersonPublic
+from toetreding.store._common import PEOPLE, core_table
+from toetreding.store.tables import Account, AccountPublic, ApiToken, ApiTokenPublic, PersonPublic
+
+ACCOUNTS = core_table(Account)
+API_TOKENS = core_table(ApiToken)
 
 TokenKind = Literal["api", "calendar"]
 

@@ -19,7 +19,6 @@ from sqlalchemy import Connection, and_, func, or_, select, true, update
 
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.store._common import (
-    ACCOUNTS,
     CASES,
     EVENTS,
     MEMBERSHIPS,
@@ -112,6 +111,8 @@ class HandoverBatch:
         """(person id, role) of those holding one of ``roles`` for this case (the ``school``
         role: this school's contacts), one row per person (their first role in ``roles``
         order), leaving out whoever took the step and who turned these e-mails off."""
+        from toetreding.store.accounts import ACCOUNTS  # not loaded by reading a case
+
         if not roles:
             return []
         wanted = list(roles)

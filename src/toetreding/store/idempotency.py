@@ -13,7 +13,10 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from toetreding.store._common import IDEMPOTENT_REQUESTS
+from toetreding.store._common import core_table
+from toetreding.store.tables import IdempotentRequest
+
+IDEMPOTENT_REQUESTS = core_table(IdempotentRequest)
 
 
 @dataclass(frozen=True)

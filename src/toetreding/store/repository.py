@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from toetreding.store._hotpath import HotPath
-from toetreding.store.accounts import AccountStore
 from toetreding.store.backup import backup, restore
 from toetreding.store.calendar import CalendarStore
 from toetreding.store.case_lists import CaseListStore
@@ -33,15 +32,16 @@ from toetreding.store.directory import DirectoryStore
 from toetreding.store.directory_batch import DirectoryBatchStore
 from toetreding.store.filestores import FileStore, default_file_store
 from toetreding.store.history_chain import ChainReport, verify
-from toetreding.store.idempotency import IdempotencyStore
 from toetreding.store.ledger import Ledger
 from toetreding.store.meetings import MeetingStore
 from toetreding.store.protocols import ProtocolUses, PublishedProtocols
-from toetreding.store.sessions import SessionStore
 from toetreding.store.version_moves import VersionMoveStore
 
 if TYPE_CHECKING:
+    from toetreding.store.accounts import AccountStore
     from toetreding.store.audits import AuditStore
+    from toetreding.store.idempotency import IdempotencyStore
+    from toetreding.store.sessions import SessionStore
 
 
 class Store(
@@ -61,13 +61,31 @@ class Store(
         # Where uploaded files' bytes live (default: next to a SQLite file, else PostgreSQL).
         self.file_store = file_store or default_file_store(engine)
         self._hot = HotPath(engine)
-        self.accounts = AccountStore(engine)
-        self.sessions = SessionStore(engine)
-        self.idempotency = IdempotencyStore(engine)
         self.ledger = Ledger(engine)
         self.published = PublishedProtocols(engine)
         self.protocol_uses = ProtocolUses(engine)
         self.meetings = MeetingStore(engine)
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        """Accounts and API tokens: loaded when first used, and their tables defined then."""
+        from toetreding.store.accounts import AccountStore
+
+        return AccountStore(self.engine)
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        """Sign-in sessions and failed sign-ins (loaded when first used)."""
+        from toetreding.store.sessions import SessionStore
+
+        return SessionStore(self.engine)
+
+    @cached_property
+    def idempotency(self) -> IdempotencyStore:
+        """Answers kept for ``Idempotency-Key`` (loaded when first used)."""
+        from toetreding.store.idempotency import IdempotencyStore
+
+        return IdempotencyStore(self.engine)
 
     @cached_property
     def audits(self) -> AuditStore:

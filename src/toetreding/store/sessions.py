@@ -14,7 +14,11 @@ from datetime import datetime
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
-from toetreding.store._common import SIGN_IN_ATTEMPTS, WEB_SESSIONS
+from toetreding.store._common import core_table
+from toetreding.store.tables import SignInAttempt, WebSession
+
+WEB_SESSIONS = core_table(WebSession)
+SIGN_IN_ATTEMPTS = core_table(SignInAttempt)
 
 
 @dataclass(frozen=True)
