@@ -81,7 +81,10 @@ def test_a_viewer_is_loaded_with_partnerships_apart_from_schools() -> None:
         ]
     )
     loaded = load_viewer(app, 7)  # type: ignore[arg-type]
-    assert loaded == Viewer(7, "Vera", "vera@p.example", False, frozenset({1}), frozenset({20, 30}))
+    assert loaded == Viewer(
+        7, "Vera", "vera@p.example", False, frozenset({1}), frozenset({20, 30}),
+        member_of=frozenset({1, 2, 3}),  # whose own protocols they see: every partnership
+    )  # fmt: skip
     app.admins.add(7)
     assert load_viewer(app, 7).is_admin is True  # type: ignore[arg-type]
     with pytest.raises(NotFoundError) as unknown:

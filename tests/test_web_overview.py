@@ -60,7 +60,7 @@ def test_board_cards_show_days_in_step_and_the_next_deadline_late_in_red(
     assert "uiterlijk" not in wierden
     # one case on a board: "1 dossier", not "1 dossiers"
     one = reader.get("/overzicht", params={"stap": "orientatie"}).text
-    assert "(partnerschap2 v3, 1 dossier)" in one
+    assert "(versie 3, 1 dossier)" in one
 
 
 def test_the_case_list_links_the_school_and_sorts_by_the_next_deadline(

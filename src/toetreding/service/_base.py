@@ -72,6 +72,8 @@ class ServiceBase:
         # The registry ``protocols()`` gave, with the number of published versions it holds
         # and the partnership each published protocol belongs to (None: shared).
         self._merged: tuple[int, ProtocolRegistry, dict[str, int | None]] | None = None
+        # The shared protocols each partnership left out, with the number of choices read.
+        self._left_out: tuple[int, dict[int, set[str]]] | None = None
 
     def days_off_of(self, partnership_id: int) -> Callable[[], frozenset[date]]:
         """The partnership's days off, read when a deadline in working days needs them."""
@@ -120,7 +122,7 @@ class ServiceBase:
         registry, owners = self.protocols_and_owners()
         if partnerships is None:
             return registry.all()
-        left_out = self.store.protocol_uses.left_out()
+        left_out = self.left_out_protocols()
         # a shared protocol none of their partnerships uses is not shown
         unused = [left_out.get(p, set()) for p in partnerships]
         everywhere_left = set.intersection(*unused) if unused else set()
@@ -144,9 +146,20 @@ class ServiceBase:
             return person_id
         raise InvalidInputError(f"{person.name} mag niet {what}: dat mag alleen een beheerder")
 
-    def require_used(self, spec: ProtocolSpec, partnership_id: int) -> None:
+    def left_out_protocols(self, choices: int | None = None) -> dict[int, set[str]]:
+        """Per partnership the shared protocols it does not use; kept while the number of
+        choices stays the same (``choices``: that number, when the caller read it already,
+        as opening a case does: then no query at all)."""
+        count = self.store.protocol_uses.count() if choices is None else choices
+        if self._left_out is None or self._left_out[0] != count:
+            self._left_out = (count, self.store.protocol_uses.left_out())
+        return self._left_out[1]
+
+    def require_used(
+        self, spec: ProtocolSpec, partnership_id: int, choices: int | None = None
+    ) -> None:
         """Refuse a shared protocol the partnership chose not to use (a new case on it)."""
-        if spec.id in self.store.protocol_uses.left_out(partnership_id).get(partnership_id, ()):
+        if spec.id in self.left_out_protocols(choices).get(partnership_id, ()):
             name = self.store.partnership(partnership_id).name
             raise InvalidInputError(
                 f"protocol '{spec.title}' wordt door {name} niet gebruikt; een beheerder zet "

@@ -150,7 +150,7 @@ class CaseService(FileService):
                 f"{school.name} hoort bij een ander partnerschap"
             )
         if owner is None:
-            self.require_used(spec, school.partnership_id)
+            self.require_used(spec, school.partnership_id, found.choices if found else None)
         if school.sector not in spec.sectors:
             sectors = ", ".join(spec.sectors)
             raise InvalidInputError(

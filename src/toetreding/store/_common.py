@@ -37,6 +37,7 @@ PEOPLE = core_table(_models.Person)
 MEMBERSHIPS = core_table(_models.Membership)
 PROTOCOL_VERSIONS = core_table(_models.ProtocolVersion)
 PUBLISHED_PROTOCOLS = core_table(_models.PublishedProtocol)
+PROTOCOL_USES = core_table(_models.ProtocolUse)
 CASES = core_table(_models.Case)
 EVENTS = core_table(_models.Event)
 # What a CaseRecord holds, in its order (``cases`` has planner columns besides).

@@ -37,6 +37,7 @@ from toetreding.store._common import (
     EVENTS,
     MEMBERSHIPS,
     PEOPLE,
+    PROTOCOL_USES,
     PUBLISHED_PROTOCOLS,
     SCHOOLS,
 )
@@ -151,8 +152,9 @@ _OPEN_DEADLINE = insert(DEADLINES).values(
 )
 
 # Opening a case: the school (with its open case, if any), the person and every role they
-# hold in the school's partnership, and the number of published protocol versions (which
-# tells the service whether the protocols it knows are still all there are), in one query.
+# hold in the school's partnership, and the number of published protocol versions and of
+# protocol choices (which tell the service whether what it knows of them is still all there
+# is), in one query.
 _open_case_of_school = (
     select(CASES.c.id)
     .where(CASES.c.school_id == SCHOOLS.c.id, CASES.c.closed_at.is_(None))
@@ -167,6 +169,7 @@ _OPENING = (
         *PEOPLE.c,
         _open_case_of_school.label("open_case"),
         select(func.count()).select_from(PUBLISHED_PROTOCOLS).scalar_subquery(),
+        select(func.count()).select_from(PROTOCOL_USES).scalar_subquery(),
         MEMBERSHIPS.c.role,
     )
     .select_from(SCHOOLS)

@@ -90,7 +90,8 @@ class CaseStore(FileRecordStore):
                 dict(zip(OPENING_PERSON, first[width:end], strict=True))
             ),
             published=first[end + 1],
-            roles=frozenset(row[end + 2] for row in rows if row[end + 2] is not None),
+            choices=first[end + 2],
+            roles=frozenset(row[end + 3] for row in rows if row[end + 3] is not None),
         )
 
     def open_case(

@@ -105,6 +105,11 @@ class ProtocolUses:
             session.add(row)
             session.commit()
 
+    def count(self) -> int:
+        """How many choices were ever made (they are only added): a cache's key."""
+        with Session(self.engine) as session:
+            return int(session.exec(select(func.count()).select_from(ProtocolUse)).one())
+
     def left_out(self, partnership_id: int | None = None) -> dict[int, set[str]]:
         """Per partnership the shared protocols it does not use (of one, or of all)."""
         query = select(ProtocolUse).order_by(col(ProtocolUse.id))

@@ -38,13 +38,15 @@ class Opening:
     """What opening a case for a school checks, read in one query: the school's row, the
     number of its open case (None: none), the person's row and their roles in the school's
     partnership (as ``Store.school``, ``open_case_of_school``, ``person`` and ``roles_of``
-    give them), and how many protocol versions are published (``published.count()``)."""
+    give them), how many protocol versions are published (``published.count()``) and how
+    many protocol choices were made (``protocol_uses.count()``)."""
 
     school: SchoolPublic
     open_case: int | None
     person: PersonPublic
     roles: frozenset[str]
     published: int
+    choices: int = 0
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def rules_view(
         "text with errors (422) publishes nothing."
     ),
     responses={
-        **errors(401, 403, 404, 409),
+        **errors(401, 403, 404, 409, 413),
         422: {"model": DefinitionProblems, "description": "Fouten in de tekst / errors"},
     },
 )

@@ -76,7 +76,7 @@ def move_plan(
         "every movable case, each in its own transaction; the others are refused with the "
         "reason."
     ),
-    responses=errors(401, 403, 404, 409, 422),
+    responses=errors(401, 403, 404, 409, 413, 422),
 )
 def move_cases(
     request: Request,
@@ -128,7 +128,7 @@ def protocol_view(
         "version (administrators only); a text with errors (422) publishes nothing."
     ),
     responses={
-        **errors(401, 403, 409),
+        **errors(401, 403, 409, 413),  # 413: the text is larger than the body limit
         422: {"model": DefinitionProblems, "description": "Fouten in de tekst / errors"},
     },
 )
