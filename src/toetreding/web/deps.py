@@ -146,6 +146,12 @@ def set_session_cookie(request: Request, response: Response, session: SessionDat
     )
 
 
+def known_partnership(request: Request, given: str) -> int | None:
+    """The id of the partnership a form or query names by number, when it exists."""
+    number = int(given) if given.isascii() and given.isdigit() and len(given) < 10 else None
+    return number if number in {p.id for p in ctx(request).service.partnerships()} else None
+
+
 def page_number(given: str, total: int, size: int) -> tuple[int, int]:
     """The page asked for (``?pagina=``), kept within 1..pages, and how many pages there
     are for ``total`` items ``size`` to a page."""

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.audits import FrameDesk
-from toetreding.web.deps import Me, ctx, page, require_csrf
+from toetreding.web.deps import Me, ctx, known_partnership, page, require_csrf
 from toetreding.web.views import require_admin
 
 router = APIRouter(include_in_schema=False)
@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/gesprekskaders")
 def frame_choices(request: Request, me: Me, partnerschap: str = "") -> Response:
     require_admin(me)
-    return _render(request, me, _partnership(request, partnerschap))
+    return _render(request, me, known_partnership(request, partnerschap))
 
 
 @router.post("/gesprekskaders")
@@ -32,7 +32,7 @@ def choose_frame(
 ) -> Response:
     require_admin(me)
     require_csrf(request, csrf_token)
-    chosen = _partnership(request, partnerschap)
+    chosen = known_partnership(request, partnerschap)
     if chosen is None:
         return _render(request, me, None, refused="kies het partnerschap", status=422)
     desk = FrameDesk(ctx(request).desk)
@@ -42,12 +42,6 @@ def choose_frame(
         return _render(request, me, chosen, refused=str(exc), status=422)
     done = f"Waar een stap '{slot.frame_title}' noemt, gebruikt dit partnerschap nu "
     return _render(request, me, chosen, done=f"{done}'{slot.framework_title}'.")
-
-
-def _partnership(request: Request, given: str) -> int | None:
-    number = int(given) if given.isascii() and given.isdigit() else None
-    known = {p.id for p in ctx(request).service.partnerships()}
-    return number if number in known else None
 
 
 def _render(

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from toetreding._exceptions import ConflictError, DefinitionError, DefinitionProblem
 from toetreding.frameworks import FrameworkSpec, load_framework_text
-from toetreding.web.deps import Me, ctx, page, require_csrf
+from toetreding.web.deps import Me, ctx, known_partnership, page, require_csrf
 from toetreding.web.pages.protocol_admin import MAX_TEXT, with_lines
 from toetreding.web.pages.protocols import visible_frameworks
 from toetreding.web.views import require_admin
@@ -36,9 +36,8 @@ def check_or_load(
     require_csrf(request, csrf_token)
     context = ctx(request)
     text = tekst.replace("\r\n", "\n")[:MAX_TEXT]
-    chosen = int(partnerschap) if partnerschap.isascii() and partnerschap.isdigit() else None
-    known = {p.id for p in context.service.partnerships()}
-    if chosen not in known:
+    chosen = known_partnership(request, partnerschap)
+    if chosen is None:
         return _render(request, me, text, chosen, refused="kies het partnerschap", status=422)
     try:
         spec = load_framework_text(text, "kader")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
-from toetreding.web.deps import Me, ctx, page, require_csrf
+from toetreding.web.deps import Me, ctx, known_partnership, page, require_csrf
 from toetreding.web.views import require_admin
 
 router = APIRouter(include_in_schema=False)
@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/protocolgebruik")
 def protocol_uses(request: Request, me: Me, partnerschap: str = "") -> Response:
     require_admin(me)
-    return _render(request, me, _partnership(request, partnerschap))
+    return _render(request, me, known_partnership(request, partnerschap))
 
 
 @router.post("/protocolgebruik")
@@ -30,7 +30,7 @@ def set_protocol_use(
 ) -> Response:
     require_admin(me)
     require_csrf(request, csrf_token)
-    chosen = _partnership(request, partnerschap)
+    chosen = known_partnership(request, partnerschap)
     if chosen is None:
         return _render(request, me, None, refused="kies het partnerschap", status=422)
     service = ctx(request).service
@@ -45,12 +45,6 @@ def set_protocol_use(
         f"{name} {'gebruikt' if used else 'gebruikt niet langer'} '{title}' voor nieuwe dossiers."
     )
     return _render(request, me, chosen, done=done)
-
-
-def _partnership(request: Request, given: str) -> int | None:
-    number = int(given) if given.isascii() and given.isdigit() else None
-    known = {p.id for p in ctx(request).service.partnerships()}
-    return number if number in known else None
 
 
 def _render(
