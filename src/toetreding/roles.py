@@ -13,3 +13,4 @@ ROLE_LABELS: dict[str, str] = {
 }
 
 SCHOOL_ROLE = "school"
+ADMIN_ROLE = "admin"  # a partnership's administrator: its own calendar, protocols, rules

@@ -19,9 +19,6 @@ from toetreding.definition.model import AuditSpec
 from toetreding.formats import locate, yaml_files
 from toetreding.store import AdviceRulesPublic, AdviceRulesStore, AuditPublic, CaseRecord
 
-# Who may publish a partnership's advice rules (besides an administrator account).
-ADVICE_ROLES = frozenset({"admin"})
-
 
 @dataclass(frozen=True)
 class PublishedAdvice:
@@ -45,10 +42,7 @@ class AdviceRulesDesk(DeskBase):
 
     def may_manage_advice(self, person_ref: str | int, partnership_id: int) -> bool:
         """Whether the person may publish this partnership's advice rules."""
-        person_id = self.app.person_id(person_ref)
-        if self.app.accounts.is_admin(person_id):
-            return True
-        return bool(ADVICE_ROLES & self.app.roles_of(person_id, partnership_id))
+        return self.app.is_administrator(self.app.person_id(person_ref), partnership_id)
 
     def check_advice(
         self, text: str, partnership_id: int | None, filename: str = "adviesregels"

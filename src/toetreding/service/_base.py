@@ -12,6 +12,7 @@ from toetreding.clock import Clock, local
 from toetreding.deadlines import DeadlinePlanner
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_text
 from toetreding.files import DEFAULT_MAX_MB
+from toetreding.roles import ADMIN_ROLE
 from toetreding.store import CaseRecord, definition_digest
 from toetreding.store.repository import Store
 from toetreding.workflows import MachineCache
@@ -138,13 +139,18 @@ class ServiceBase:
         """The person's id when they may do ``what`` (e.g. "de schoolkalender wijzigen"): an
         administrator account, or the role admin in ``partnership_id``; else refused."""
         person = self.store.person(by)
-        person_id = person.id or 0
+        if self.is_administrator(person.id or 0, partnership_id):
+            return person.id or 0
+        raise InvalidInputError(f"{person.name} mag niet {what}: dat mag alleen een beheerder")
+
+    def is_administrator(self, person_id: int, partnership_id: int | None = None) -> bool:
+        """An administrator account, or the role admin in ``partnership_id``."""
         account = self.store.accounts.account(person_id)
         if account is not None and account.is_admin:
-            return person_id
-        if partnership_id is not None and "admin" in self.store.roles_of(person_id, partnership_id):
-            return person_id
-        raise InvalidInputError(f"{person.name} mag niet {what}: dat mag alleen een beheerder")
+            return True
+        return partnership_id is not None and ADMIN_ROLE in self.store.roles_of(
+            person_id, partnership_id
+        )
 
     def left_out_protocols(self, choices: int | None = None) -> dict[int, set[str]]:
         """Per partnership the shared protocols it does not use; kept while the number of
