@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from toetreding.clock import FixedClock
 from toetreding.settings import Settings
 from toetreding.web import create_app
+from toetreding.web.pages._editor import MAX_TEXT
 
 from .conftest import PROTOCOLS
 from .helpers import edit, line_of
@@ -75,3 +76,12 @@ def test_rules_are_refused_on_their_line_then_published_once_for_that_partnershi
     assert other.status_code == 422 and "kies het partnerschap" in other.text
     no_csrf = client.post("/adviesbeheer", data={**form, "csrf_token": "x", "tekst": STRICT})
     assert no_csrf.status_code == 403
+
+
+def test_rules_over_the_limit_are_refused_whole_not_cut_and_published(client: TestClient) -> None:
+    sign_in(client, ADMIN)
+    form = {"csrf_token": csrf_of(client.get("/adviesbeheer").text), "partnerschap": "1"}
+    padded = STRICT + "\n# " + "x" * MAX_TEXT
+    refused = client.post("/adviesbeheer", data={**form, "tekst": padded, "actie": "publiceren"})
+    assert refused.status_code == 413 and "de tekst is te lang" in refused.text
+    assert "Strenger advies" not in client.get("/adviesbeheer").text

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from toetreding.clock import FixedClock
 from toetreding.settings import Settings
 from toetreding.web import create_app
+from toetreding.web.pages._editor import MAX_TEXT
 
 from .conftest import PROTOCOLS
 from .helpers import edit, line_of
@@ -66,3 +67,15 @@ def test_a_framework_is_refused_on_its_line_then_loaded_once(client: TestClient)
         "/kaderbeheer", data={**form, "partnerschap": "", "tekst": WAARBORGEN}
     )
     assert no_partnership.status_code == 422 and "kies het partnerschap" in no_partnership.text
+
+
+def test_a_text_over_the_limit_is_refused_whole_never_cut_and_loaded(client: TestClient) -> None:
+    """A text cut at the limit could still be a valid framework and be loaded without what was
+    cut; it is refused as a whole and the editor keeps the text."""
+    sign_in(client, ADMIN)
+    form = {"csrf_token": csrf_of(client.get("/kaderbeheer").text), "partnerschap": "1"}
+    padded = WAARBORGEN + "\n# " + "x" * MAX_TEXT  # valid if cut anywhere in the comment
+    refused = client.post("/kaderbeheer", data={**form, "tekst": padded, "actie": "laden"})
+    assert refused.status_code == 413 and "de tekst is te lang" in refused.text
+    assert "hoogstens 500.000" in refused.text and "Waarborg A" in refused.text
+    assert "Vier waarborgen" not in client.get("/kaders").text

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from toetreding.clock import FixedClock
 from toetreding.settings import Settings
 from toetreding.web import create_app
+from toetreding.web.pages._editor import MAX_TEXT
 
 from .conftest import PROTOCOLS
 from .helpers import edit, line_of
@@ -156,3 +157,21 @@ def test_a_new_protocol_is_published_on_the_page_for_the_chosen_partnership(
     )
     assert "Gepubliceerd als versie 1" in published.text
     assert service.protocols_and_owners()[1]["eigen"] == int(part2)
+
+
+def test_a_new_protocol_over_the_limit_is_refused_whole_not_cut_and_published(
+    admin_client: TestClient,
+) -> None:
+    client = admin_client
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    own = service.protocol_text("po-groningen").replace("id: po-groningen\n", "id: eigen\n", 1)
+    padded = own.replace("version: 3\n", "version: 1\n", 1) + "\n# " + "x" * MAX_TEXT
+    form = {
+        "csrf_token": csrf_of(client.get("/protocolbeheer/nieuw").text),
+        "tekst": padded,
+        "actie": "publiceren",
+        "partnerschap": str(service.partnership("part2").id),
+    }
+    refused = client.post("/protocolbeheer/nieuw", data=form)
+    assert refused.status_code == 413 and "de tekst is te lang" in refused.text
+    assert service.protocols().find("eigen", 1) is None

@@ -19,7 +19,7 @@ from toetreding._exceptions import (
 from toetreding.advice import AdviceRulesSpec
 from toetreding.store import PartnershipPublic
 from toetreding.web.deps import Me, ctx, page, require_csrf
-from toetreding.web.pages.protocol_admin import MAX_TEXT, next_version_text, with_lines
+from toetreding.web.pages._editor import editor_text, next_version_text, with_lines
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,8 +70,11 @@ def check_or_publish(
     managed = _managed(request, me)
     require_csrf(request, csrf_token)
     desk = ctx(request).desk
-    text = tekst.replace("\r\n", "\n")[:MAX_TEXT]
+    sent = editor_text(tekst)
+    text = sent.text
     chosen = int(partnerschap) if partnerschap.isascii() and partnerschap.isdigit() else None
+    if sent.too_long:
+        return _render(request, me, managed, text, chosen, refused=sent.too_long, status=413)
     if chosen not in {p.id for p in managed}:
         return _render(
             request, me, managed, text, None, refused="kies het partnerschap", status=422

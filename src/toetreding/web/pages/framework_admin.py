@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from toetreding._exceptions import ConflictError, DefinitionError, DefinitionProblem
 from toetreding.frameworks import FrameworkSpec, load_framework_text
 from toetreding.web.deps import Me, ctx, known_partnership, page, require_csrf
-from toetreding.web.pages.protocol_admin import MAX_TEXT, with_lines
+from toetreding.web.pages._editor import editor_text, with_lines
 from toetreding.web.pages.protocols import visible_frameworks
 from toetreding.web.views import require_admin
 
@@ -35,8 +35,11 @@ def check_or_load(
     require_admin(me)
     require_csrf(request, csrf_token)
     context = ctx(request)
-    text = tekst.replace("\r\n", "\n")[:MAX_TEXT]
+    sent = editor_text(tekst)
+    text = sent.text
     chosen = known_partnership(request, partnerschap)
+    if sent.too_long:
+        return _render(request, me, text, chosen, refused=sent.too_long, status=413)
     if chosen is None:
         return _render(request, me, text, chosen, refused="kies het partnerschap", status=422)
     try:

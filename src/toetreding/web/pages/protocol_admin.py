@@ -6,7 +6,6 @@ the partnership chosen on the page (only that partnership sees and uses it)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -20,23 +19,12 @@ from toetreding._exceptions import (
 from toetreding.definition import ProtocolSpec
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.diagram import protocol_diagram
+from toetreding.web.pages._editor import editor_text, next_version_text, with_lines
 from toetreding.web.views import protocol_warnings, require_admin
 
 router = APIRouter(include_in_schema=False)
 
 _MIGRATION_BLOCK = re.compile(r"^migration:.*\n(?:[ \t]+.*\n)*", re.MULTILINE)
-_VERSION_LINE = re.compile(r"^version:[ \t]*\d+[ \t]*$", re.MULTILINE)
-MAX_TEXT = 500_000  # characters; the shipped protocols are under 30,000
-
-
-@dataclass(frozen=True)
-class LineProblem:
-    """A problem or warning with its line and that line's text, to show beside the editor."""
-
-    line: int | None
-    key: str
-    message: str
-    text: str
 
 
 @router.get("/protocolbeheer")
@@ -69,9 +57,12 @@ def check_or_publish_new(
     require_admin(me)
     require_csrf(request, csrf_token)
     service = ctx(request).service
-    text = tekst.replace("\r\n", "\n")[:MAX_TEXT]
+    sent = editor_text(tekst)
+    text = sent.text
     known = {str(p.id): p.id for p in service.partnerships()}
     chosen = known.get(partnerschap)
+    if sent.too_long:
+        return _render(request, me, None, text, refused=sent.too_long, status=413, chosen=chosen)
     try:
         spec, _ = protocol_warnings(ctx(request), text, "nieuw protocol")
         if any(other.id == spec.id for other in service.protocols().all()):
@@ -120,12 +111,10 @@ def check_or_publish(
     require_csrf(request, csrf_token)
     service = ctx(request).service
     current = service.protocols().get(protocol_id)
-    text = tekst.replace("\r\n", "\n")
-    if len(text) > MAX_TEXT:
-        return _render(
-            request, me, current, text[:MAX_TEXT], status=413,
-            refused=f"de tekst is te lang (meer dan {MAX_TEXT} tekens)",
-        )  # fmt: skip
+    sent = editor_text(tekst)
+    text = sent.text
+    if sent.too_long:
+        return _render(request, me, current, text, refused=sent.too_long, status=413)
     try:
         spec, _ = protocol_warnings(ctx(request), text, protocol_id)
         if spec.id != protocol_id:
@@ -157,11 +146,6 @@ def next_protocol_text(text: str, version: int) -> str:
         "  # een stap geschrapt? removed: {naam: reden}\n"
     )
     return _MIGRATION_BLOCK.sub(block, text, count=1)
-
-
-def next_version_text(text: str, version: int) -> str:
-    """The text with its top-level ``version:`` line set to ``version`` (for the editor)."""
-    return _VERSION_LINE.sub(f"version: {version}", text, count=1)
 
 
 def _render(
@@ -198,16 +182,3 @@ def _render(
     )
     response.status_code = status
     return response
-
-
-def with_lines(text: str, found: list[DefinitionProblem]) -> list[LineProblem]:
-    lines = text.split("\n")
-    return [
-        LineProblem(
-            p.line,
-            p.key,
-            p.message,
-            lines[p.line - 1].strip() if p.line and p.line <= len(lines) else "",
-        )
-        for p in found
-    ]
