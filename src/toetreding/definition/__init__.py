@@ -3,7 +3,7 @@
 
 from toetreding.definition.cache import SpecCache
 from toetreding.definition.loader import load_protocol_file, load_protocol_text
-from toetreding.definition.migration import earlier_problems
+from toetreding.definition.migration import earlier_problems, name_after_move
 from toetreding.definition.model import (
     ArtefactSpec,
     InputKind,
@@ -36,4 +36,5 @@ __all__ = [
     "kind_word",
     "load_protocol_file",
     "load_protocol_text",
+    "name_after_move",
 ]

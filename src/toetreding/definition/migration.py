@@ -114,3 +114,13 @@ def earlier_problems(
         return []
     found = check_against_earlier(spec, earlier)
     return locate(text, filename, found) if found else []
+
+
+def name_after_move(spec: ProtocolSpec, from_version: int, old_state: str) -> str:
+    """The name in ``spec`` of state ``old_state`` of version ``from_version``, for reading
+    an earlier row of a case that moved onto ``spec``: renamed or merged states by the
+    declaration, the others (kept, removed, final) by their own name."""
+    migration = spec.migration
+    if migration is None or migration.from_version != from_version:
+        return old_state  # a move without a declaration maps states by name
+    return migration.target(old_state) or old_state

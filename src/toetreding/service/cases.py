@@ -16,7 +16,7 @@ from toetreding._exceptions import (
 from toetreding.clock import as_aware, local
 from toetreding.deadlines import declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec, StateSpec
-from toetreding.rules import AuditFacts, PastEvent
+from toetreding.service.case_lookups import StoreLookups
 from toetreding.service.corrections import WITHDRAWN, is_withdrawn, standing
 from toetreding.service.files import FileService, new_files, staged_in
 from toetreding.service.history_words import row_versions
@@ -30,7 +30,6 @@ from toetreding.store import (
     SchoolPublic,
     is_id,
 )
-from toetreding.store.repository import Store
 from toetreding.workflows import Actor, Decision, FireRequest
 
 
@@ -72,33 +71,6 @@ class CaseView:
         """The label of every input any version of this case asks (the newest wins)."""
         specs = [pair[0] for pair in self.row_specs.values()] + [self.spec]
         return {i.name: i.label for spec in specs for t in spec.transitions for i in t.inputs}
-
-
-@dataclass(frozen=True)
-class _StoreLookups:
-    """What guards of one case may read from the store (see :class:`CaseLookups`)."""
-
-    store: Store
-    case: CaseRecord
-
-    def history(self) -> Sequence[PastEvent]:
-        return standing(self.store.history(self.case.id))
-
-    def peers_with(self, name: str, value: Any) -> Sequence[str]:
-        school = self.store.school(self.case.school_id)
-        if not school.board:
-            raise InvalidInputError(
-                f"van {school.name} is geen schoolbestuur vastgelegd; leg dat eerst vast"
-            ).with_hint(f"toetreding school edit {school.id} --board NAAM")
-        wanted = str(value).strip().casefold()
-        return [
-            name_
-            for name_, recorded in self.store.board_peers_with(self.case.id, name)
-            if str(recorded).strip().casefold() == wanted
-        ]
-
-    def audit(self) -> AuditFacts | None:
-        return self.store.audits.facts(self.case.id)
 
 
 class CaseService(FileService):
@@ -297,7 +269,10 @@ class CaseService(FileService):
             system=system,
         )
         decision = self.machines.machine(spec).decide(
-            case.id, case.state, request, _StoreLookups(self.store, case)
+            case.id,
+            case.state,
+            request,
+            StoreLookups(self.store, case, lambda v: self.protocol(case.protocol_id, v)),
         )
         plan = self.deadlines.transition(
             spec,
