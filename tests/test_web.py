@@ -49,11 +49,24 @@ def test_the_overview_shows_the_board_with_late_cases_in_red(client: TestClient)
     only_po = client.get("/overzicht", params={"sector": "po"})
     assert "Vakcollege Hengelo (demo)" not in only_po.text
     # The step filter offers the steps of the protocols on the board, by their labels.
-    assert '<optgroup label="Partnerschap 2 — protocol voor uitbreiding (v3)">' in page.text
+    # One version of the protocol runs: its group is named by title only, no "(v3)".
+    assert '<optgroup label="Partnerschap 2 — protocol voor uitbreiding">' in page.text
+    assert "(v3)" not in page.text
     assert '<option value="orientatie" >Oriënterend gesprek (stap 1)</option>' in page.text
     one_step = client.get("/overzicht", params={"stap": "orientatie"}).text
     assert "Lyceum Wierden (demo)" in one_step and "Vakcollege Hengelo (demo)" not in one_step
     assert 'value="orientatie" selected' in one_step
+
+
+def test_the_step_filter_says_versie_only_when_two_versions_run(client: TestClient) -> None:
+    (case_id,) = add_cases(client, 1, "Albeda", version=2)  # beside the demo's on version 3
+    sign_in(client, COORDINATOR)
+    page = client.get("/overzicht").text
+    groups = re.findall(r'<optgroup label="([^"]+)">', page)
+    title = "Partnerschap 2 — protocol voor uitbreiding"
+    assert groups == [f"{title}, versie 2", f"{title}, versie 3"]
+    # The case page names its version in words too.
+    assert f"{title}, versie 2 · dossier {case_id}" in client.get(f"/dossiers/{case_id}").text
 
 
 def test_a_full_column_names_the_first_twelve_schools_and_counts_the_rest(

@@ -83,9 +83,10 @@ def token(client: TestClient, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {context.accounts.issue_token(person.id, 'api')}"}
 
 
-def add_cases(client: TestClient, count: int, prefix: str) -> list[int]:
+def add_cases(client: TestClient, count: int, prefix: str, version: int | None = None) -> list[int]:
     """``count`` more mbo schools of the demo partnership ("{prefix} 01", ...), each with a
-    Partnerschap 2 case at the orientation talk; their case ids."""
+    Partnerschap 2 case (on ``version``, else the newest) at the orientation talk; their
+    case ids."""
     service = client.app.state.ctx.service  # type: ignore[attr-defined]
     partnership = service.store.partnership("part2")
     ids = []
@@ -100,7 +101,10 @@ def add_cases(client: TestClient, count: int, prefix: str) -> list[int]:
             service.clock.now(),
         )
         case: int = service.open_case(
-            school_ref=school.id or 0, protocol_id="partnerschap2", actor_ref=COORDINATOR
+            school_ref=school.id or 0,
+            protocol_id="partnerschap2",
+            actor_ref=COORDINATOR,
+            version=version,
         )
         ids.append(case)
     return ids

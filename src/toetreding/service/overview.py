@@ -122,15 +122,19 @@ class OverviewService(ServiceBase):
 
     def state_choices(self, visible: Visibility | None) -> list[tuple[str, list[tuple[str, str]]]]:
         """The states to filter on, per protocol version of the cases ``visible``:
-        (protocol title, [(state, label)])."""
+        (protocol title, [(state, label)]). The title says "versie N" only when cases run on
+        two versions of one protocol, where the groups would otherwise look the same."""
+        in_use = self.store.protocol_versions_in_use(visible)
+        protocols = [protocol for protocol, _ in in_use]
         choices = []
-        for protocol, version in self.store.protocol_versions_in_use(visible):
+        for protocol, version in in_use:
             spec = self._spec(protocol, version)
             states = [
                 (name, f"{state.label} (stap {state.step})" if state.step else state.label)
                 for name, state in spec.states.items()
             ]
-            choices.append((f"{spec.title} (v{spec.version})", states))
+            twice = protocols.count(protocol) > 1
+            choices.append((f"{spec.title}, versie {version}" if twice else spec.title, states))
         return choices
 
     def _board(
