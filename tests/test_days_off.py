@@ -4,6 +4,7 @@ with a history row and their reminders planned for the new date (each rung once)
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -15,9 +16,9 @@ from toetreding.clock import LOCAL_TZ, FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.reminders import KEY_HEADER, SmtpChannel
 from toetreding.reminders.sweep import ReminderSweep
-from toetreding.service import history_heading
+from toetreding.service import history_heading, history_note
 from toetreding.settings import Settings
-from toetreding.store import Store
+from toetreding.store import MOVED_BY_DAY_OFF, HistoryEntry, Store
 from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
@@ -126,10 +127,8 @@ def test_a_day_off_moves_the_working_day_deadlines_of_its_partnership_only(
     spec = app.protocol("vrijedagen", 1)
     assert history_heading(spec, last) == "Termijn verschoven (vrije dag)"
     assert last.actor_name == "Coco po"
-    assert last.note == (
-        "Reageren binnen 10 werkdagen: uiterlijk 11-05-2027, was uiterlijk 10-05-2027 "
-        "(vrije dag 07-05-2027 toegevoegd)"
-    )
+    # why it moved; the deadline and its dates are the row's payload, not said twice
+    assert last.note == "vrije dag 07-05-2027 toegevoegd"
     assert app.verify_history().broken is None  # chained like every history row
     [change] = [c for c in app.calendar_changes() if c.subject.startswith("vrije dag")]
     assert (change.subject, change.new_value, change.source) == (
@@ -145,6 +144,22 @@ def test_a_day_off_moves_the_working_day_deadlines_of_its_partnership_only(
     back = app.set_day_off("po", STUDIEDAG, label=None, source=SOURCE, by="c@po.nl")
     assert {(m.case_id, m.new) for m in back} == {(wilg, DUE), (later, DUE)}
     assert "vrije dag 07-05-2027 geschrapt" in (app.store.history(wilg)[-1].note or "")
+
+
+def test_a_row_written_before_shows_only_why_its_date_moved() -> None:
+    # history rows never change: one written with the old note still reads as the new ones
+    old_note = (
+        "Reageren binnen 10 werkdagen: uiterlijk 11-05-2027, was uiterlijk 10-05-2027 "
+        "(vrije dag 07-05-2027 toegevoegd)"
+    )
+    row = HistoryEntry(
+        2, MOVED_BY_DAY_OFF, "aanmelding", "aanmelding", None, None, None, OPENED, old_note, {}
+    )
+    assert history_note(row) == "vrije dag 07-05-2027 toegevoegd"
+    by_hand = HistoryEntry(
+        2, "termijn_verlengen", "aanmelding", "aanmelding", 1, "C", None, OPENED, "ziek (lang)", {}
+    )
+    assert history_note(by_hand) == "ziek (lang)"  # a person's reason is shown as written
 
 
 def test_reminders_follow_the_moved_date_and_each_rung_goes_out_once(
@@ -195,9 +210,13 @@ def test_the_cli_says_which_deadlines_moved(
     assert f"dossier {case_id}: Reageren binnen 10 werkdagen 10-05-2027 → 11-05-2027" in out
     assert "Vrije dagen van Partnerschap po: 07-05-2027 Studiedag" in run("calendar", "show")
     history = run("case", "show", str(case_id)).split("Geschiedenis")[1]
-    assert "Termijn verschoven (vrije dag)" in history
-    assert "termijn: Reageren binnen 10 werkdagen" in history and "termijn: reageren" not in history
-    assert "oude datum: 10-05-2027" in history and "nieuwe datum: 11-05-2027" in history
+    row = history[history.index("Termijn verschoven (vrije dag)") :]
+    # an event in the step, not a move "Aanmelding → Aanmelding"; each fact said once
+    assert row.splitlines()[0] == "Termijn verschoven (vrije dag)"
+    assert "toelichting: vrije dag 07-05-2027 toegevoegd" in row
+    assert "termijn: Reageren binnen 10 werkdagen" in row and "termijn: reageren" not in row
+    assert "oude datum: 10-05-2027" in row and "nieuwe datum: 11-05-2027" in row
+    assert row.count("11-05-2027") == 1
     out = run(*day_off, "--remove")
     assert "verwijderd; 1 termijn verschoven" in out and "11-05-2027 → 10-05-2027" in out
     refused = run(*day_off, "--remove", code=1)
@@ -247,6 +266,13 @@ def test_an_administrator_adds_and_removes_a_day_off_on_the_page(tmp_path: Path)
         )
         assert "Partnerschap po" in said and "Studiedag" in said  # the list shows it
         assert due(app, case_id) == date(2027, 5, 11)
+        # the case's history shows a deadline event: no "step → same step", dates said once
+        timeline = client.get(f"/dossiers/{case_id}").text.split('class="timeline"')[1]
+        newest = timeline.split("</ol>")[0].split("rij 1<")[0]  # newest first; not the opening
+        row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", newest))
+        assert "Termijn verschoven (vrije dag) door de schoolkalender" in row
+        assert "→" not in row and row.count("11-05-2027") == 1
+        assert "vrije dag 07-05-2027 toegevoegd" in row
         log = added.text.split('id="logboek"')[1]
         assert "Beheerder" in log and "vrije dag po 07-05-2027" in log
 

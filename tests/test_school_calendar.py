@@ -150,6 +150,9 @@ def test_an_administrator_enters_the_year_with_the_cli_and_doctor_agrees(
     history = run("case", "show", str(case_id)).split("Geschiedenis")[1]
     assert "Termijn kreeg zijn datum" in history and "termijn: Schoolopleider aangesteld" in history
     assert "nieuwe datum: 09-07-2027" in history and "2027-07-09" not in history
+    # a deadline event, not "step → same step", its new date said once, and why
+    assert "Termijn kreeg zijn datum:" not in history and history.count("09-07-2027") == 1
+    assert "toelichting: de zomervakantie 2026-2027 van regio noord is ingevoerd" in history
     assert "door de schoolkalender (ingevoerd door coordinator)" in history
     assert "schoolopleider_voor_zomervakantie" not in history and "(—)" not in history
     shown = run("calendar", "show", "--at", "2026-10-02")
@@ -227,6 +230,10 @@ def test_an_administrator_enters_a_school_year_on_the_page(
     # the history row in words: the deadline's label, the date as on every page, who did it
     assert "termijn: Schoolopleider aangesteld" in history
     assert "nieuwe datum: 09-07-2027" in history and "2027-07-09" not in history
+    # a deadline event, not "step → same step", its new date said once, and why
+    row = history.split("</li>\n  \n    <li>")[0]  # newest first
+    assert "Termijn kreeg zijn datum" in row and "→" not in row and row.count("09-07-2027") == 1
+    assert "<p>de zomervakantie 2026-2027 van regio noord is ingevoerd</p>" in row
     assert "door de schoolkalender (ingevoerd door Beheerder)" in history
     assert "schoolopleider_voor_zomervakantie" not in history
     log = saved.text.split('id="logboek"')[1]

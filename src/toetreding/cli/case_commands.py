@@ -30,8 +30,10 @@ from toetreding.service import (
     deadline_status,
     history_actor,
     history_heading,
+    history_note,
     is_withdrawn,
     state_words,
+    stays_in_step,
 )
 from toetreding.sheets import SheetFormat
 from toetreding.store import (
@@ -335,6 +337,8 @@ def _history_lines(
     target = _state_words(after, entry.to_state)
     if entry.from_state is None:
         head = f"dossier geopend in '{target}'"
+    elif stays_in_step(entry):  # a deadline set or moved: an event, not a move
+        head = history_heading(spec, entry)
     else:
         source = _state_words(spec, entry.from_state)
         head = f"{history_heading(spec, entry)}: {source} → {target}"
@@ -348,8 +352,8 @@ def _history_lines(
         f"{entry.seq:>3}. {show_time(entry.at)}  [bold]{head}[/]",
         f"     door {history_actor(spec, entry)}",
     ]
-    if entry.note:
-        lines.append(f"     toelichting: {entry.note}")
+    if note := history_note(entry):
+        lines.append(f"     toelichting: {note}")
     deadline_lines = deadline_payload(spec, entry)
     if deadline_lines is not None:
         lines.extend(f"     {words}: {value}" for words, value in deadline_lines)

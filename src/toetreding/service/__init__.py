@@ -46,7 +46,13 @@ from toetreding.service.deadlines import (
 from toetreding.service.facade import Toetreding
 from toetreding.service.files import ArtefactFiles, NameOnly, artefact_labels
 from toetreding.service.handovers import HandoverBrief
-from toetreding.service.history_words import deadline_payload, history_actor, history_heading
+from toetreding.service.history_words import (
+    deadline_payload,
+    history_actor,
+    history_heading,
+    history_note,
+    stays_in_step,
+)
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
 from toetreding.service.import_rows import ImportKind, PlannedLine, RefusedRow
 from toetreding.service.imports import ImportPlan
@@ -133,6 +139,7 @@ __all__ = [
     "deadline_status",
     "history_actor",
     "history_heading",
+    "history_note",
     "is_withdrawn",
     "meeting_data",
     "meeting_title",
@@ -144,6 +151,7 @@ __all__ = [
     "request_digest",
     "standing",
     "state_words",
+    "stays_in_step",
     "token_hash",
     "use_words",
 ]

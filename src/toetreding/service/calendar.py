@@ -24,7 +24,7 @@ from toetreding.calendar import (
     period_problems,
 )
 from toetreding.clock import as_aware
-from toetreding.deadlines import CaseFacts, declared_deadline, due_text, latest_inputs
+from toetreding.deadlines import CaseFacts, declared_deadline, latest_inputs
 from toetreding.definition.model import DeadlineSpec
 from toetreding.service._base import ORIGIN, stored_calendar
 from toetreding.service.deadlines import DeadlineService
@@ -215,9 +215,7 @@ class CalendarService(DeadlineService):
                 stored_calendar(self.store),  # working days need no vacations
                 lambda d: d.due.in_working_days,
                 days_off,
-                lambda d, spec, due: (
-                    f"{spec.label}: {due_text(due)}, was {due_text(d.due_date)} ({change})"
-                ),
+                lambda d: change,  # the deadline and its dates are the row's payload
             )
 
         moved = self.store.save_day_off(
@@ -300,7 +298,7 @@ class CalendarService(DeadlineService):
             _calendar_of(vacations),
             lambda _: True,
             frozenset(),
-            lambda d, spec, due: f"{spec.label}: {due_text(due)} (de {d.waiting_for} is ingevoerd)",
+            lambda d: f"de {d.waiting_for} is ingevoerd",
         )
 
     def _recompute(
@@ -309,10 +307,10 @@ class CalendarService(DeadlineService):
         calendar: SchoolCalendar,
         concerned: Callable[[DeadlineSpec], bool],
         days_off: frozenset[date],
-        note: Callable[[OpenDeadline, DeadlineSpec, date], str],
+        note: Callable[[OpenDeadline], str],
     ) -> dict[int, tuple[date, str]]:
         """The date each ``concerned`` deadline gets on ``calendar`` and the partnership's
-        ``days_off`` (those it can date), with the note of its history row."""
+        ``days_off`` (those it can date), with the note of its history row: why it moved."""
         dated = {}
         for deadline in deadlines:
             spec = self._spec(deadline.protocol_id, deadline.protocol_version)
@@ -330,7 +328,7 @@ class CalendarService(DeadlineService):
             except InvalidInputError:
                 continue  # needs an input the case lacks: it stays as it is
             if due is not None:
-                dated[deadline.id] = (due, note(deadline, declared, due))
+                dated[deadline.id] = (due, note(deadline))
         return dated
 
 

@@ -3,6 +3,7 @@ words for a row written outside the protocol's handlings (never a trigger's iden
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -103,6 +104,28 @@ def deadline_payload(spec: ProtocolSpec, entry: HistoryEntry) -> list[tuple[str,
                 (words, date.fromisoformat(value).strftime("%d-%m-%Y") if value else DATE_FOLLOWS)
             )
     return lines
+
+
+def stays_in_step(entry: HistoryEntry) -> bool:
+    """Whether a row left the case in the step it was in (a deadline set or moved, a step
+    that keeps the state): shown as an event, without "step → same step". A move to another
+    version and a correction say where the case went even when the name is the same."""
+    return entry.from_state == entry.to_state and entry.trigger not in (MOVED, CORRECTION)
+
+
+# A calendar row written before its note held only the cause repeated its payload first:
+# "<deadline>: uiterlijk <new>, was uiterlijk <old> (<cause>)" (history rows never change).
+_OLD_CALENDAR_NOTE = re.compile(r"^.+: .+ \((?P<cause>[^()]+)\)$")
+
+
+def history_note(entry: HistoryEntry) -> str:
+    """A row's note as shown: for a row the calendar wrote, why the date changed (its
+    deadline and dates are the payload's lines), never those lines again."""
+    note = entry.note or ""
+    if entry.trigger in _BY_THE_CALENDAR:
+        old = _OLD_CALENDAR_NOTE.match(note)
+        return old["cause"] if old else note
+    return note
 
 
 def _deadline_label(spec: ProtocolSpec, state: str | None, name: str) -> str:

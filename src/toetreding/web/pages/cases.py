@@ -26,7 +26,9 @@ from toetreding.service import (
     deadline_status,
     history_actor,
     history_heading,
+    history_note,
     state_words,
+    stays_in_step,
 )
 from toetreding.store import CORRECTED, CORRECTION, MEETING_KEY, MOVED, CaseFilter
 from toetreding.web.access import Viewer, visible_case, visible_files
@@ -188,6 +190,8 @@ def _render_case(
         done=done,
         heading_of=history_heading,
         actor_of=history_actor,
+        note_of=history_note,
+        stays=stays_in_step,
         deadline_lines_of=deadline_payload,
         status_of=deadline_status,
         corrected=corrected_rows(view.history),
