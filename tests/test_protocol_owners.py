@@ -60,9 +60,16 @@ def test_an_own_protocol_is_seen_and_used_by_its_partnership_only(app: Toetredin
 
     case = app.open_case(school_ref="AA01", protocol_id="p2-eigen", actor_ref="c@p2.nl")
     assert app.case(case).protocol_id == "p2-eigen"
-    with pytest.raises(InvalidInputError) as refused:
+    with pytest.raises(NotFoundError) as refused:
         app.open_case(school_ref="BB02", protocol_id="p2-eigen", actor_ref="c@ander.nl")
-    assert "is van P2; School BB02 hoort bij een ander partnerschap" in str(refused.value)
+    with pytest.raises(NotFoundError) as unknown:
+        app.open_case(school_ref="BB02", protocol_id="bestaat-niet", actor_ref="c@ander.nl")
+    # refused as if unknown: neither its title, its owner nor its id among the known ones
+    said = str(refused.value)
+    assert said == str(unknown.value).replace("bestaat-niet", "p2-eigen")
+    assert said.startswith("protocol 'p2-eigen' is onbekend; bekend zijn: ")
+    assert "partnerschap2 v3" in said and said.count("p2-eigen") == 1
+    assert "Partnerschap 2" not in said and "P2" not in said
     assert app.store.open_case_of_school(app.store.school("BB02").id) is None  # nothing opened
 
 
@@ -105,3 +112,37 @@ def test_publish_a_new_protocol_for_a_partnership_on_the_command_line(
     assert "kies het partnerschap" in out and "Traceback" not in out
     out = run("protocol", "publish", str(own), "--by", "ad@p2.nl", "-p", "part2")
     assert "Gepubliceerd" in out and "versie 1" in out
+    # another partnership's school: refused as for an unknown protocol, naming nothing of it
+    run("partnership", "add", "ander", "Ander")
+    run(
+        "person",
+        "add",
+        "--name",
+        "Co",
+        "--email",
+        "c@ander.nl",
+        "-p",
+        "ander",
+        "--role",
+        "coordinator",
+    )
+    run(
+        "school",
+        "add",
+        "-p",
+        "ander",
+        "--name",
+        "Es",
+        "--sector",
+        "vo",
+        "--region",
+        "noord",
+        "--brin",
+        "ES01",
+    )
+    opening = ("case", "open", "--school", "ES01", "--as", "c@ander.nl", "--protocol")
+    refused = run(*opening, "p2-eigen", code=1)
+    unknown = run(*opening, "bestaat-niet", code=1)
+    assert "protocol 'p2-eigen' is onbekend; bekend zijn:" in refused and "Traceback" not in refused
+    assert refused == unknown.replace("bestaat-niet", "p2-eigen")
+    assert "Partnerschap 2" not in refused

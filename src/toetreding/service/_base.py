@@ -133,6 +133,18 @@ class ServiceBase:
             if owners.get(spec.id) in (None, *partnerships) and spec.id not in everywhere_left
         ]
 
+    def unknown_protocol(
+        self, protocol_id: str, version: int | None, partnership_id: int
+    ) -> NotFoundError:
+        """The refusal of a protocol ``partnership_id`` cannot use: unknown, or another
+        partnership's, in the same words, naming only what it can use (never what another
+        partnership's protocol is called, nor that it exists)."""
+        known = ", ".join(
+            f"{spec.id} v{spec.version}" for spec in self.visible_protocols({partnership_id})
+        )
+        what = f"'{protocol_id}'" + (f" versie {version}" if version is not None else "")
+        return NotFoundError(f"protocol {what} is onbekend; bekend zijn: {known or 'geen'}")
+
     def require_administrator(
         self, by: str | int, what: str, partnership_id: int | None = None
     ) -> int:

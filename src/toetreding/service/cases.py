@@ -11,6 +11,7 @@ from toetreding._exceptions import (
     AllowedTrigger,
     ConflictError,
     InvalidInputError,
+    NotFoundError,
     TriggerNotAvailable,
 )
 from toetreding.clock import as_aware, local
@@ -114,13 +115,14 @@ class CaseService(FileService):
             found = self.store.opening(int(school_ref), int(actor_ref))
         school = found.school if found else self.store.school(school_ref, partnership_id)
         registry, owners = self.protocols_and_owners(found.published if found else None)
-        spec = registry.get(protocol_id, version)
-        owner = owners.get(spec.id)
-        if owner is not None and owner != school.partnership_id:
-            raise InvalidInputError(
-                f"protocol '{spec.title}' is van {self.store.partnership(owner).name}; "
-                f"{school.name} hoort bij een ander partnerschap"
-            )
+        owner = owners.get(protocol_id)
+        try:
+            spec = registry.get(protocol_id, version)
+            if owner not in (None, school.partnership_id):
+                raise NotFoundError(protocol_id)
+        except NotFoundError:
+            # another partnership's protocol is refused as if unknown: nothing about it shows
+            raise self.unknown_protocol(protocol_id, version, school.partnership_id) from None
         if owner is None:
             self.require_used(spec, school.partnership_id, found.choices if found else None)
         if school.sector not in spec.sectors:
