@@ -4,6 +4,7 @@ every version published before protocols had owners) stay visible to all."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
-from .helpers import edit, run
+from .helpers import edit, run, run_json
 
 SHIPPED = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
 # A partnership's own variant under its own id: version 1, so no migration from an earlier one.
@@ -146,3 +147,33 @@ def test_publish_a_new_protocol_for_a_partnership_on_the_command_line(
     assert "protocol 'p2-eigen' is onbekend; bekend zijn:" in refused and "Traceback" not in refused
     assert refused == unknown.replace("bestaat-niet", "p2-eigen")
     assert "Partnerschap 2" not in refused
+
+
+def test_protocol_list_shows_whose_each_protocol_is_and_what_a_partnership_can_use(
+    db: Path, tmp_path: Path
+) -> None:
+    for code, name in (("part2", "Partnerschap 2"), ("ander", "Ander")):
+        run("partnership", "add", code, name)
+    run("person", "add", "--name", "Ad", "--email", "ad@p2.nl", "-p", "part2")
+    run("user", "add", "ad@p2.nl", "--admin")
+    own = tmp_path / "eigen.yaml"
+    own.write_text(OWN, encoding="utf-8")
+    run("protocol", "publish", str(own), "--by", "ad@p2.nl", "-p", "part2")
+    run("protocol", "leave-out", "po-groningen", "-p", "ander", "--by", "ad@p2.nl")
+
+    # all of them, with whose each is and who leaves a shared one out
+    listed = {(p["id"], p["version"]): p for p in run_json("protocol", "list")}
+    assert listed["p2-eigen", 1]["owner"] == "Partnerschap 2"
+    assert listed["partnerschap2", 3]["owner"] is None
+    assert listed["po-groningen", 3]["left_out_by"] == ["Ander"]
+    table = run("protocol", "list")
+    words = " ".join(re.findall(r"[\w-]+", table))  # the table wraps cells over lines
+    assert "niet door" in words and "Ander" in words and "gedeeld" in words and "eigen" in words
+    # one partnership: what it can use, as its people see them in the web app
+    ander = {(p["id"], p["version"]) for p in run_json("protocol", "list", "-p", "ander")}
+    assert ("partnerschap2", 3) in ander
+    assert ("p2-eigen", 1) not in ander and ("po-groningen", 3) not in ander
+    part2 = run("protocol", "list", "--partnership", "part2")
+    assert "p2-eigen" in part2 and "po-groningen" in part2 and "Ander" not in part2
+    refused = run("protocol", "list", "-p", "onbekend", code=1)
+    assert "partnerschap 'onbekend' bestaat niet" in refused and "Traceback" not in refused

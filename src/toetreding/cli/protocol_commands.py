@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from toetreding._exceptions import DefinitionError
 from toetreding.cli._common import (
@@ -34,7 +34,7 @@ from toetreding.definition.lints import lint_protocol_text
 from toetreding.documents import letter_outcomes
 from toetreding.formats import read_document_text
 from toetreding.frameworks import FrameworkRegistry
-from toetreding.service import use_words
+from toetreding.service import ListedProtocol, use_words
 
 if TYPE_CHECKING:
     from toetreding.service import MovePlan, StateMapping
@@ -44,29 +44,55 @@ app = new_app("Protocollen bekijken, controleren, publiceren en dossiers overzet
 
 @app.command("list")
 def list_protocols(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
+    ctx: typer.Context,
+    partnership: str | None = typer.Option(
+        None,
+        "--partnership",
+        "-p",
+        help="Alleen de protocollen die dit partnerschap kan gebruiken (code of id)",
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """Alle protocollen met hun versies."""
-    specs = service(ctx).protocols().all()
+    """De protocollen met hun versies: van wie (een eigen protocol of gedeeld) en wie ze
+    gebruikt; met -p die een partnerschap kan gebruiken, zoals de webapp ze zijn mensen toont."""
+    listed = service(ctx).protocol_listing(partnership)
     if as_json:
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "version": s.version,
-                    "title": s.title,
-                    "sectors": list(s.sectors),
-                    "states": len(s.states),
-                    "transitions": len(s.transitions),
-                }
-                for s in specs
-            ]
-        )
+        print_json([_listed_json(item, partnership is None) for item in listed])
         return
-    table = Table("protocol", "versie", "titel", "sectoren", "stappen", title="Protocollen")
-    for s in specs:
-        table.add_row(s.id, str(s.version), s.title, ", ".join(s.sectors), str(len(s.states)))
+    columns = ["versie", "titel", "sectoren", "van"]
+    table = Table(*columns, *([] if partnership else ["gebruik"]), title="Protocollen")
+    table.columns.insert(0, Column("protocol", no_wrap=True))  # the id one types, whole
+    for item in listed:
+        s = item.spec
+        row = [s.id, str(s.version), s.title, ", ".join(s.sectors)]
+        if partnership:  # its own or shared; another partnership's choices are not its concern
+            table.add_row(*row, "eigen" if item.owner else "gedeeld")
+        else:
+            table.add_row(*row, item.owner or "gedeeld", _use_words(item))
     console.print(table)
+
+
+def _use_words(item: ListedProtocol) -> str:
+    """Who opens new cases on it: its owner; a shared one all but those that left it out."""
+    if item.owner:
+        return "eigen"
+    return f"niet door {', '.join(item.left_out_by)}" if item.left_out_by else "iedereen"
+
+
+def _listed_json(item: ListedProtocol, all_partnerships: bool) -> dict[str, object]:
+    s = item.spec
+    shown: dict[str, object] = {
+        "id": s.id,
+        "version": s.version,
+        "title": s.title,
+        "sectors": list(s.sectors),
+        "states": len(s.states),
+        "transitions": len(s.transitions),
+        "owner": item.owner,
+    }
+    if all_partnerships:
+        shown["left_out_by"] = list(item.left_out_by)
+    return shown
 
 
 @app.command("show")

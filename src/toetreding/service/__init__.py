@@ -74,7 +74,7 @@ from toetreding.service.meeting_records import (
     parse_time,
 )
 from toetreding.service.overview import NAMES_SHOWN, Board, BoardCase, BoardColumn, CaseTiming
-from toetreding.service.protocols import use_words
+from toetreding.service.protocols import ListedProtocol, use_words
 from toetreding.service.version_moves import (
     MOVE_ROLES,
     DeadlineChange,
@@ -112,6 +112,7 @@ __all__ = [
     "Idempotency",
     "ImportKind",
     "ImportPlan",
+    "ListedProtocol",
     "MeetingItemView",
     "MeetingView",
     "MoveOutcome",

@@ -9,6 +9,7 @@ none; a partnership that wants its own variant publishes it under a new id."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,16 @@ def use_words(partnership_name: str, title: str, used: bool) -> str:
     """What choosing a shared protocol's use did, in one sentence (CLI and page)."""
     now = "gebruikt" if used else "gebruikt niet langer"
     return f"{partnership_name} {now} '{title}' voor nieuwe dossiers."
+
+
+@dataclass(frozen=True)
+class ListedProtocol:
+    """A protocol version in a list: whose it is (None: shared by all) and which
+    partnerships chose not to use it (a shared one) for new cases."""
+
+    spec: ProtocolSpec
+    owner: str | None
+    left_out_by: tuple[str, ...]
 
 
 class ProtocolService(ServiceBase):
@@ -123,6 +134,24 @@ class ProtocolService(ServiceBase):
         if source is None:
             raise NotFoundError(f"van protocol '{spec.id}' versie {spec.version} is geen tekst")
         return Path(source).read_text(encoding="utf-8")
+
+    def protocol_listing(self, partnership_ref: str | int | None = None) -> list[ListedProtocol]:
+        """Every protocol version with its owner and who leaves it out; for one partnership
+        only those it can use (as its people see them: ``visible_protocols``)."""
+        names = {p.id: p.name for p in self.store.partnerships()}
+        _, owners = self.protocols_and_owners()
+        left_out = self.left_out_protocols()
+        scope = None
+        if partnership_ref is not None:
+            scope = {self.store.partnership(partnership_ref).id or 0}
+        return [
+            ListedProtocol(
+                spec,
+                None if owners.get(spec.id) is None else names.get(owners[spec.id] or 0, "?"),
+                tuple(sorted(names.get(p, "?") for p, ids in left_out.items() if spec.id in ids)),
+            )
+            for spec in self.visible_protocols(scope)
+        ]
 
     # --- which shared protocols a partnership uses -----------------------------------------
 
