@@ -7,7 +7,8 @@ from datetime import datetime
 
 from toetreding.audits._base import DeskBase
 from toetreding.clock import as_aware
-from toetreding.store import AuditPublic, HistoryEntry, ReportPublic
+from toetreding.service.case_lookups import in_current_names
+from toetreding.store import AuditPublic, CaseRecord, HistoryEntry, ReportPublic
 
 
 class ReleasedReports(DeskBase):
@@ -17,10 +18,10 @@ class ReleasedReports(DeskBase):
         """The report versions the school has been sent: the draft that was current when the
         case entered the corrections step, and the final report once the case left the step
         in which it was fixed. Other drafts are the committee's own working versions."""
-        _, _, audit_spec = self._case(case_id)
+        case, _, audit_spec = self._case(case_id)
         audit = self._audit(case_id, number)
         reports = self.audits.reports(audit.id)
-        history = self._history_of(case_id, audit, number)
+        history = self._history_of(case, audit, number)
         sent = {
             False: [as_aware(e.at) for e in history if e.to_state == audit_spec.corrections_in],
             True: [as_aware(e.at) for e in history if e.from_state == audit_spec.finalize_in],
@@ -47,15 +48,19 @@ class ReleasedReports(DeskBase):
         return found
 
     def _history_of(
-        self, case_id: int, audit: AuditPublic, number: int | None
+        self, case: CaseRecord, audit: AuditPublic, number: int | None
     ) -> list[HistoryEntry]:
-        """The audit's part of the case's history: from its opening to the next audit's."""
-        audits = self.audits_of(case_id)
+        """The audit's part of the case's history, from its opening to the next audit's,
+        in the state names of the version the case is on now (its audit steps are named so;
+        an audit runs on when its case moves to a newer version)."""
+        audits = self.audits_of(case.id)
         index = len(audits) if number is None else number
         start = as_aware(audit.opened_at)
         end = as_aware(audits[index].opened_at) if index < len(audits) else None
         return [
             e
-            for e in self.app.history(case_id)
+            for e in in_current_names(
+                self.app.history(case.id), lambda v: self.app.protocol(case.protocol_id, v)
+            )
             if start <= as_aware(e.at) and (end is None or as_aware(e.at) <= end)
         ]

@@ -376,6 +376,8 @@ def print_move_plan(plan: MovePlan) -> None:
     for move in plan.moves:
         deadlines = "\n".join(f"{d.change}: {d.label}, {d.due}" for d in move.deadlines)
         landing = move.to_label if move.movable else f"[red]kan niet over:[/] {move.refusal}"
+        if move.audit:  # a running audit keeps its framework: said per case
+            landing = f"{landing}\n{move.audit}"
         table.add_row(
             str(move.case_id), move.school_name, move.from_label, landing, deadlines or "—"
         )

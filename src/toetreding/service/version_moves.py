@@ -5,8 +5,10 @@ with the same name goes there without being named); a removed state's cases cann
 :meth:`VersionMoveService.plan_move` is the dry run: per running case where it lands and
 which of its open deadlines are withdrawn, kept or new (dated as on entering the state, at
 the moment of the move; a date that waits for calendar data is "datum volgt", never a reason
-not to move). :meth:`VersionMoveService.apply_move` moves each case in its own transaction,
-guarded on the revision the plan saw. Closed cases stay on their version.
+not to move), and what its running audit keeps or why it stops the move
+(:mod:`toetreding.service.audit_moves`). :meth:`VersionMoveService.apply_move` moves each
+case in its own transaction, guarded on the revision the plan saw. Closed cases stay on
+their version.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from toetreding.clock import as_aware, local
 from toetreding.deadlines import NewDeadline, declared_deadline, due_text, latest_inputs
 from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
+from toetreding.service.audit_moves import audit_on_move
 from toetreding.service.corrections import standing
 from toetreding.store import MOVED, CaseFilter, CaseRecord, DeadlineRecord, VersionMove
 
@@ -56,6 +59,7 @@ class PlannedMove:
     to_label: str | None
     refusal: str | None  # why the case cannot move (None: it can)
     deadlines: tuple[DeadlineChange, ...] = ()
+    audit: str = ""  # what its running audit keeps, in words (service/audit_moves.py)
 
     @property
     def movable(self) -> bool:
@@ -285,16 +289,22 @@ class VersionMoveService(ServiceBase):
         target, refusal = _target(old, new, case.state)
 
         def planned(
-            to: str | None, why: str | None, changes: tuple[DeadlineChange, ...] = ()
+            to: str | None,
+            why: str | None,
+            changes: tuple[DeadlineChange, ...] = (),
+            audit: str = "",
         ) -> PlannedMove:
             label = _label(new, to) if to else None
             return PlannedMove(
                 case.id, school_name, case.revision, case.state, from_label, to, label, why,
-                changes,
+                changes, audit,
             )  # fmt: skip
 
         if target is None:
             return _Prepared(planned(None, refusal), None)
+        audit = audit_on_move(self.store, case, old, new, target)
+        if audit.refusal is not None:
+            return _Prepared(planned(None, audit.refusal), None)
         history = self.store.history(case.id)
         entered = next(  # when it entered its state (an earlier move renamed, no new step)
             (h.at for h in reversed(history) if h.from_state != h.to_state and h.trigger != MOVED),
@@ -333,9 +343,9 @@ class VersionMoveService(ServiceBase):
             withdrawn=tuple(d.id for d in withdrawn),
             kept=tuple(d.id for d in kept),
             new=opened,
-            note=_note(changes),
+            note=_note(changes, audit.kept),
         )
-        return _Prepared(planned(target, None, changes), move)
+        return _Prepared(planned(target, None, changes, audit.kept), move)
 
 
 _GONE = (
@@ -407,9 +417,11 @@ def _new_words(spec: ProtocolSpec, state: str, new: NewDeadline) -> tuple[str, s
     )
 
 
-def _note(changes: tuple[DeadlineChange, ...]) -> str | None:
-    """The history row's note: the deadlines that changed, in words."""
-    if not changes:
-        return None
+def _note(changes: tuple[DeadlineChange, ...], audit: str) -> str | None:
+    """The history row's note: the deadlines that changed and what the running audit
+    keeps, in words."""
     parts = [f"'{c.label}' {c.change} ({c.due})" for c in changes]
-    return "Termijnen: " + "; ".join(parts) + "."
+    lines = (["Termijnen: " + "; ".join(parts) + "."] if parts else []) + (
+        [audit + "."] if audit else []
+    )
+    return " ".join(lines) or None

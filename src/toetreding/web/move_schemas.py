@@ -29,6 +29,9 @@ class PlannedMovePublic(BaseModel):
     kan_over: bool
     reden: str | None = Field(description="Waarom het dossier niet over kan")
     termijnen: list[DeadlineChangePublic]
+    audit: str | None = Field(
+        description="Wat een lopende audit houdt, bijv. \"Audit blijft op kader '…' versie 1\""
+    )
 
     @classmethod
     def of(cls, move: PlannedMove) -> PlannedMovePublic:
@@ -44,6 +47,7 @@ class PlannedMovePublic(BaseModel):
                 DeadlineChangePublic(wijziging=d.change, termijn=d.label, datum=d.due)
                 for d in move.deadlines
             ],
+            audit=move.audit or None,
         )
 
 

@@ -1,0 +1,109 @@
+"""What moving a case onto a newer protocol version does to its running audit.
+
+A running audit keeps the framework and advice rules it opened with (as it keeps its advice
+rules when they get a new version): the dry run says so per case, and the history row of
+the move repeats it. A case cannot move while its audit runs when the new version has no
+audit, or when it is in a step of the audit and lands in a step the new version's audit
+does not use (the audit could not be finished there). A finished (closed) audit is history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from toetreding._exceptions import NotFoundError
+from toetreding.definition import ProtocolSpec
+from toetreding.definition.model import AuditSpec
+from toetreding.store import AdviceRulesStore, AuditPublic, CaseRecord, FrameworkStore
+from toetreding.store.repository import Store
+
+
+@dataclass(frozen=True)
+class AuditOnMove:
+    """The running audit on a move: why the case cannot move, or what it keeps (words)."""
+
+    refusal: str | None = None
+    kept: str = ""  # 'Audit blijft op kader 'NVAO …' versie 1; …' (empty: no running audit)
+
+
+def audit_on_move(
+    store: Store, case: CaseRecord, old: ProtocolSpec, new: ProtocolSpec, target: str
+) -> AuditOnMove:
+    """What moving ``case`` from ``old`` into state ``target`` of ``new`` means for its
+    running audit (nothing when it has none)."""
+    audit = store.audits.latest_audit(case.id)
+    if audit is None or audit.closed_at is not None:
+        return AuditOnMove()
+    framework = _framework_title(store, case, audit)
+    why = _why_not(old, new, case.state, target)
+    if why:
+        return AuditOnMove(
+            f"de audit (kader '{framework}' versie {audit.framework_version}) loopt nog en "
+            f"{why}; stel eerst het definitieve rapport vast in versie {old.version}"
+        )
+    return AuditOnMove(kept=_kept(store, case, audit, framework, new))
+
+
+def _why_not(old: ProtocolSpec, new: ProtocolSpec, state: str, target: str) -> str:
+    """Why a running audit could not be finished on ``new`` (empty: it can)."""
+    if new.audit is None:
+        return f"versie {new.version} kent geen interne audit"
+    if old.audit is None:  # an audit of a version before ``old``: nothing to compare
+        return ""
+    if old.audit.finalize_in and not new.audit.finalize_in:
+        return f"versie {new.version} kent geen stap waarin het rapport wordt vastgesteld"
+    if state in _steps(old.audit) and target not in _steps(new.audit):
+        label = new.states[target].label
+        return f"stap '{label}' hoort in versie {new.version} niet bij de audit"
+    return ""
+
+
+def _steps(audit: AuditSpec) -> set[str]:
+    """The states in which audit work happens (opening to the final report)."""
+    named = (audit.corrections_in, audit.finalize_in)
+    return set(audit.open_in) | {state for state in named if state is not None}
+
+
+def _kept(
+    store: Store, case: CaseRecord, audit: AuditPublic, framework: str, new: ProtocolSpec
+) -> str:
+    words = f"Audit blijft op kader '{framework}' versie {audit.framework_version}"
+    if audit.advice_id is not None:
+        rules = _advice_title(store, case, audit)
+        words += f", adviesregels '{rules}' versie {audit.advice_version}"
+    assert new.audit is not None
+    if new.audit.framework != audit.framework_id:
+        other = _newest_title(store, case, new.audit.framework)
+        named = f"kader '{other}'" if other else "een ander kader"
+        words += f"; protocolversie {new.version} noemt {named} voor een volgende audit"
+    return words
+
+
+def _framework_title(store: Store, case: CaseRecord, audit: AuditPublic) -> str:
+    """The title of the framework version the audit is scored against (recorded when it
+    opened, so the store knows it)."""
+    owner = case.partnership_id if audit.partnership_framework else None
+    try:
+        found = FrameworkStore(store.engine).get(owner, audit.framework_id, audit.framework_version)
+    except NotFoundError:
+        return audit.framework_id.replace("-", " ")
+    return found.title
+
+
+def _advice_title(store: Store, case: CaseRecord, audit: AuditPublic) -> str:
+    assert audit.advice_id is not None
+    try:
+        found = AdviceRulesStore(store.engine).get(
+            case.partnership_id, audit.advice_id, audit.advice_version
+        )
+    except NotFoundError:
+        return audit.advice_id.replace("-", " ")
+    return found.title
+
+
+def _newest_title(store: Store, case: CaseRecord, framework_id: str) -> str | None:
+    """The title of the newest framework of that id the store knows, if any."""
+    try:
+        return FrameworkStore(store.engine).get(case.partnership_id, framework_id).title
+    except NotFoundError:
+        return None
