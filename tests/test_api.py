@@ -242,6 +242,13 @@ def test_firing_a_step_with_inputs_moves_the_case_and_records_it(client: TestCli
         "application/pdf",
     )
     assert last["note"] == "Goed gesprek"
+    # Beside the identifiers, the words the case page shows for the row.
+    assert last["label"] == "Genoeg aanknopingspunten: door naar de zelfevaluatie"
+    assert (last["from_state_label"], last["to_state_label"]) == (
+        "Oriënterend gesprek",
+        "Zelfevaluatie schrijven",
+    )
+    assert last["by"] == "Carla de Vries (Coördinator)" and last["lines"] == []
     # A number given as a number, checked by the protocol's rule (at most 10 pages); the
     # self-evaluation uploaded first, then named by its number (upload-then-reference).
     school = token(client, "contact@demo04.example")
@@ -400,6 +407,32 @@ def test_the_agenda_lists_only_visible_deadlines_soonest_first(client: TestClien
     assert {i["case_id"] for i in items if i["case_id"] == 1} == {i["case_id"] for i in own}
     too_far = client.get("/api/agenda", params={"within_days": 100000}, headers=auth)
     assert too_far.status_code == 422
+
+
+def test_a_deadline_row_in_the_history_comes_with_its_words(client: TestClient) -> None:
+    """A deadline extended: the API gives the row's words (what happened, the deadline's label,
+    both dates as on the case page) beside its raw payload."""
+    auth = token(client, COORDINATOR)
+    item = next(
+        i
+        for i in client.get("/api/agenda", headers=auth).json()
+        if i["deadline"] == "correctievenster"
+    )
+    old = date.fromisoformat(item["due_date"])
+    service(client).extend_deadline(
+        item["case_id"], "correctievenster", new_due=date(2027, 1, 15),
+        reason="school gesloten door storm", actor_ref=COORDINATOR,
+    )  # fmt: skip
+    last = client.get(f"/api/dossiers/{item['case_id']}", headers=auth).json()["history"][-1]
+    assert last["trigger"] == "termijn_verlengen" and last["label"] == "Termijn verlengd"
+    assert last["from_state_label"] == last["to_state_label"]  # an event, not a move
+    assert [(line["label"], line["value"]) for line in last["lines"]] == [
+        ("termijn", item["label"]),
+        ("oude datum", f"{old:%d-%m-%Y}"),
+        ("nieuwe datum", "15-01-2027"),
+    ]
+    assert last["payload"]["nieuwe_datum"] == "2027-01-15"  # machine data, unchanged
+    assert last["note"] == "school gesloten door storm"
 
 
 # --- the audit --------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from toetreding.definition.model import ArtefactSpec, InputSpec
 from toetreding.service import AgendaItem, CaseView, DeadlineLine, is_withdrawn, state_words
 from toetreding.store import (
     CaseRecord,
-    HistoryEntry,
     PartnershipPublic,
     SchoolPublic,
 )
+from toetreding.web.history_schemas import HistoryPublic, history_public
 
 
 def _no_nul(value: str) -> str:
@@ -226,7 +226,7 @@ class CaseDetail(BaseModel):
     actions: list[ActionPublic] = Field(description="Wat deze persoon nu kan doen")
     allowed: list[AllowedAction] = Field(description="Alles wat nu kan, met wie het mag")
     deadlines: list[DeadlinePublic]
-    history: list[HistoryEntry]
+    history: list[HistoryPublic]
 
 
 def deadline_public(line: DeadlineLine, today: date) -> DeadlinePublic:
@@ -266,7 +266,7 @@ def case_detail(view: CaseView, actions: list[ActionPublic], today: date) -> Cas
         actions=actions,
         allowed=[AllowedAction.of(a) for a in view.allowed],
         deadlines=[deadline_public(line, today) for line in view.deadline_lines],
-        history=view.history,
+        history=history_public(view),
     )
 
 
