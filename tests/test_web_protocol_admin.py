@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from toetreding.clock import FixedClock
+from toetreding.definition import load_protocol_text
 from toetreding.settings import Settings
+from toetreding.store import definition_digest
 from toetreding.web import create_app
 from toetreding.web.pages._editor import MAX_TEXT
 
@@ -175,3 +177,28 @@ def test_a_new_protocol_over_the_limit_is_refused_whole_not_cut_and_published(
     refused = client.post("/protocolbeheer/nieuw", data=form)
     assert refused.status_code == 413 and "de tekst is te lang" in refused.text
     assert service.protocols().find("eigen", 1) is None
+
+
+# Words that open the English comments the shipped files had; their Dutch ones open otherwise.
+ENGLISH = ("Source:", "Authoring guide", "Version ", "Running cases", "The seed", "Not in the seed")
+
+
+@pytest.mark.parametrize(
+    "protocol", ["partnerschap2", "mbo-aansluiting", "pilot-aspirant", "po-groningen"]
+)
+def test_a_new_version_starts_from_the_shipped_text_with_its_comments_in_dutch(
+    admin_client: TestClient, protocol: str
+) -> None:
+    editor = admin_client.get(f"/protocolbeheer/{protocol}").text
+    text = html.unescape(editor.split('class="code-editor">')[1].split("</textarea>")[0])
+    comments = [
+        line.strip()[1:].strip() for line in text.splitlines() if line.strip().startswith("#")
+    ]
+    assert any(c.startswith("Bron:") for c in comments)  # kept for the administrator, in Dutch
+    assert [c for c in comments if c.startswith(ENGLISH)] == []
+    # Comments are no part of a version's definition: cases pinned to it keep their version.
+    file_text = (PROTOCOLS / f"{protocol}.yaml").read_text(encoding="utf-8")
+    bare = "\n".join(line for line in file_text.splitlines() if not line.strip().startswith("#"))
+    assert definition_digest(load_protocol_text(bare)) == definition_digest(
+        load_protocol_text(file_text)
+    )
