@@ -53,6 +53,7 @@ from toetreding.calendar.workdays import (
     is_working_day,
     next_working_day,
     previous_working_day,
+    subtract_working_days,
     working_days_between,
 )
 
@@ -89,6 +90,10 @@ class SchoolCalendar:
     def add_working_days(self, d: date, n: int) -> date:
         """See :func:`toetreding.calendar.workdays.add_working_days`."""
         return workdays.add_working_days(d, n, self.days_off)
+
+    def subtract_working_days(self, d: date, n: int) -> date:
+        """See :func:`toetreding.calendar.workdays.subtract_working_days`."""
+        return workdays.subtract_working_days(d, n, self.days_off)
 
     def is_working_day(self, d: date) -> bool:
         return workdays.is_working_day(d, self.days_off)
@@ -129,5 +134,6 @@ __all__ = [
     "parse_limit",
     "period_problems",
     "previous_working_day",
+    "subtract_working_days",
     "working_days_between",
 ]

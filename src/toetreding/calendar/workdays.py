@@ -103,6 +103,20 @@ def add_working_days(d: date, n: int, days_off: Collection[date] = ()) -> date:
     return day
 
 
+def subtract_working_days(d: date, n: int, days_off: Collection[date] = ()) -> date:
+    """The ``n``-th working day before ``d``; ``d`` itself does not count (``n == 0``: ``d``).
+
+    A reminder "3 werkdagen" before a deadline counts back this way, on the same working days
+    as the deadline itself. ``n`` must not be negative.
+    """
+    if n < 0:
+        raise ValueError(f"aantal werkdagen mag niet negatief zijn (kreeg {n})")
+    day = as_date(d)
+    for _ in range(n):
+        day = previous_working_day(day, days_off)
+    return day
+
+
 def working_days_between(a: date, b: date, days_off: Collection[date] = ()) -> int:
     """The number of working days after ``a`` up to and including ``b``.
 

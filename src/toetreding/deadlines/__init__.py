@@ -1,6 +1,13 @@
 """Deadlines: due dates from the protocol and the school calendar, planned per transition."""
 
-from toetreding.deadlines.compute import CaseFacts, add_duration, add_months, due_date
+from toetreding.deadlines.compute import (
+    CaseFacts,
+    add_duration,
+    add_months,
+    due_date,
+    ladder_calendar,
+    rung_days,
+)
 from toetreding.deadlines.plan import (
     DATE_FOLLOWS,
     DeadlinePlan,
@@ -21,5 +28,7 @@ __all__ = [
     "declared_deadline",
     "due_date",
     "due_text",
+    "ladder_calendar",
     "latest_inputs",
+    "rung_days",
 ]

@@ -9,7 +9,7 @@ day, so a deadline is met on time when its trigger fires on or before that date 
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -96,6 +96,24 @@ def _input_date(name: str, facts: CaseFacts) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def ladder_calendar(
+    deadline: DeadlineSpec, calendar: SchoolCalendar, days_off: Callable[[], frozenset[date]]
+) -> SchoolCalendar:
+    """The calendar ``deadline``'s reminder ladder is counted on: with the partnership's
+    ``days_off`` (read only then) when a rung or ``stale_after`` counts working days, the
+    same working days as a deadline's own date (:func:`due_date`)."""
+    spans = [rung.before or rung.after for rung in deadline.remind] + [deadline.stale_after]
+    if any(span and Duration.parse(span).unit == "working_days" for span in spans):
+        return calendar.with_days_off(days_off())
+    return calendar
+
+
+def rung_days(due: date, deadline: DeadlineSpec, calendar: SchoolCalendar) -> list[date]:
+    """The day each rung of ``deadline``'s ladder goes out for ``due``, in rung order, on
+    ``calendar`` (:func:`ladder_calendar`)."""
+    return [reminder_day(due, rung, calendar) for rung in deadline.remind]
+
+
 def reminder_day(due: date, rung: ReminderSpec, calendar: SchoolCalendar) -> date:
     """The day a rung of the reminder ladder is due to go out."""
     if rung.on_due:
@@ -107,14 +125,10 @@ def reminder_day(due: date, rung: ReminderSpec, calendar: SchoolCalendar) -> dat
 
 
 def subtract_duration(end: date, duration: Duration, calendar: SchoolCalendar) -> date:
-    """The day ``duration`` before ``end`` (working days skip weekends and holidays)."""
+    """The day ``duration`` before ``end`` (working days skip weekends, holidays and the
+    calendar's days off)."""
     if duration.unit == "working_days":
-        day, left = end, duration.count
-        while left > 0:
-            day -= timedelta(days=1)
-            if calendar.is_working_day(day):
-                left -= 1
-        return day
+        return calendar.subtract_working_days(end, duration.count)
     if duration.unit in ("days", "weeks"):
         return end - timedelta(days=duration.count * (7 if duration.unit == "weeks" else 1))
     return add_months(end, -duration.count * (12 if duration.unit == "years" else 1))

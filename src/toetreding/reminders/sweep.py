@@ -19,8 +19,8 @@ from datetime import date, datetime, timedelta
 
 from toetreding._exceptions import DeliveryError
 from toetreding.clock import as_aware, local
-from toetreding.deadlines import declared_deadline
-from toetreding.deadlines.compute import reminder_day, subtract_duration
+from toetreding.deadlines import declared_deadline, ladder_calendar, rung_days
+from toetreding.deadlines.compute import subtract_duration
 from toetreding.definition.model import DeadlineSpec, Duration
 from toetreding.reminders.channels import Channel
 from toetreding.reminders.handovers import handover_message, plan_handovers
@@ -117,8 +117,11 @@ class ReminderSweep:
         spec = self._deadline_spec(ladder)
         if spec is None or not spec.remind:
             return [], None
-        calendar = self.app.deadlines.calendar
-        days = [reminder_day(ladder.due_date, rung, calendar) for rung in spec.remind]
+        # working days skip the partnership's days off, as the deadline's own date does
+        calendar = ladder_calendar(
+            spec, self.app.deadlines.calendar, lambda: batch.days_off(ladder.partnership_id)
+        )
+        days = rung_days(ladder.due_date, spec, calendar)
         came = [i for i, day in enumerate(days) if ladder.created_on <= day <= today]
         latest = max((days[i] for i in came), default=None)
         stale_before = subtract_duration(today, Duration.parse(spec.stale_after), calendar)

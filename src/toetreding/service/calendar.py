@@ -24,13 +24,20 @@ from toetreding.calendar import (
     period_problems,
 )
 from toetreding.clock import as_aware
-from toetreding.deadlines import CaseFacts, declared_deadline, latest_inputs
+from toetreding.deadlines import (
+    CaseFacts,
+    declared_deadline,
+    ladder_calendar,
+    latest_inputs,
+    rung_days,
+)
 from toetreding.definition.model import DeadlineSpec
 from toetreding.service._base import ORIGIN, stored_calendar
 from toetreding.service.deadlines import DeadlineService
 from toetreding.store import (
     CalendarChangeRecord,
     DayOffRecord,
+    Ladder,
     OpenDeadline,
     VacationEntry,
     VacationRecord,
@@ -197,7 +204,9 @@ class CalendarService(DeadlineService):
         """Add a day off of one partnership (``label``), or remove it (``label`` None). Its
         open deadlines counted in working days move in the same transaction (each with a
         history row, its reminders planned for the new date); the ones moved, by case.
-        A date set by hand (an extension) and a date in the year ("vóór 1 april") stay."""
+        A date set by hand (an extension) and a date in the year ("vóór 1 april") stay.
+        Reminder rungs counted in working days move too, in the same transaction: one not
+        sent yet goes out on its new day, one sent is not sent again."""
         partnership = self.store.partnership(partnership_ref)
         if label is not None and not label.strip():
             raise InvalidInputError("geef de vrije dag een naam, bijv. 'studiedag'")
@@ -227,6 +236,7 @@ class CalendarService(DeadlineService):
             person_id=self._who(by, partnership.id),
             at=as_aware(at) if at else self.clock.now(),
             redate=redate,
+            replan=self._rung_moves,
         )
         return [
             MovedDeadline(
@@ -330,6 +340,26 @@ class CalendarService(DeadlineService):
             if due is not None:
                 dated[deadline.id] = (due, note(deadline))
         return dated
+
+    def _rung_moves(
+        self, before: frozenset[date], after: frozenset[date], ladders: list[Ladder]
+    ) -> dict[int, list[tuple[date, date]]]:
+        """Each ladder's rung days on the days off ``before`` and ``after`` a change, counted
+        as the heartbeat counts them (:func:`toetreding.deadlines.rung_days`); only the
+        ladders with a rung that moved."""
+        calendar = self.deadlines.calendar  # working days need no vacations
+        moved = {}
+        for ladder in ladders:
+            spec = self._spec(ladder.protocol_id, ladder.protocol_version)
+            declared = declared_deadline(spec, ladder.state, ladder.name)
+            if declared is None or not declared.remind:
+                continue
+            due = ladder.due_date
+            old = rung_days(due, declared, ladder_calendar(declared, calendar, lambda: before))
+            new = rung_days(due, declared, ladder_calendar(declared, calendar, lambda: after))
+            if old != new:
+                moved[ladder.id] = list(zip(old, new, strict=True))
+        return moved
 
 
 def _school_year(text: str) -> SchoolYear:

@@ -29,7 +29,12 @@ from toetreding.store.database import (
     normalise_url,
     schema_is_current,
 )
-from toetreding.store.deadline_dates import DATED_TRIGGER, MOVED_BY_DAY_OFF, OpenDeadline
+from toetreding.store.deadline_dates import (
+    DATED_TRIGGER,
+    MOVED_BY_DAY_OFF,
+    Ladder,
+    OpenDeadline,
+)
 from toetreding.store.files import Uploader
 from toetreding.store.filestores import (
     DiskFileStore,
@@ -175,6 +180,7 @@ __all__ = [
     "HandoverBatch",
     "HistoryEntry",
     "IdempotencyStore",
+    "Ladder",
     "LadderDeadline",
     "Ledger",
     "MembershipPublic",

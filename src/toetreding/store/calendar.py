@@ -5,7 +5,7 @@ Saving calendar data dates the deadlines it concerns in the same transaction: th
 ``redate`` computes their dates from the data as it is then (inside the transaction), and
 each deadline given a (new) date gets a history row on its case (``store/deadline_dates.py``).
 A summer vacation dates the deadlines waiting for it; a partnership's day off moves its
-open deadlines counted in working days.
+open deadlines counted in working days, and the reminder rungs counted in working days.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from toetreding.store._common import (
 from toetreding.store.deadline_dates import (
     DATED_TRIGGER,
     MOVED_BY_DAY_OFF,
+    Ladder,
     OpenDeadline,
     open_deadlines,
     redate_all,
+    replan_rungs,
 )
 
 
@@ -77,6 +79,11 @@ class VacationEntry:
 Redate = Callable[[list[VacationRecord], list[OpenDeadline]], dict[int, tuple[date, str]]]
 #: New dates for open deadlines from the partnership's days off as saved.
 RedateByDaysOff = Callable[[frozenset[date], list[OpenDeadline]], dict[int, tuple[date, str]]]
+#: The rungs of open ladders that a change of days off moved, from the days off before and
+#: after it: [(old day, new day), ...] in rung order, by deadline id.
+RungMovesByDaysOff = Callable[
+    [frozenset[date], frozenset[date], list[Ladder]], dict[int, list[tuple[date, date]]]
+]
 
 
 def _period(start: date, end: date) -> str:
@@ -170,10 +177,12 @@ class CalendarStore:
         person_id: int | None,
         at: datetime,
         redate: RedateByDaysOff,
+        replan: RungMovesByDaysOff,
     ) -> list[tuple[OpenDeadline, date]]:
         """Add or rename a day off (``label``), or remove it (``label`` None), with its audit
-        row, and move the partnership's open deadlines ``redate`` gives another date, in one
-        transaction. Returns the deadlines moved (as they were, with the new date)."""
+        row, and move the partnership's open deadlines ``redate`` gives another date and the
+        reminder rungs ``replan`` says moved, in one transaction. Returns the deadlines
+        moved (as they were, with the new date)."""
         key = (DAYS_OFF.c.partnership_id == partnership_id, DAYS_OFF.c.day == day)
         with self.engine.begin() as connection:
             old = connection.execute(select(DAYS_OFF.c.label).where(*key)).scalar()
@@ -215,7 +224,7 @@ class CalendarStore:
                 DEADLINES.c.due_date >= day,
                 DEADLINES.c.due_date == DEADLINES.c.original_due_date,
             )
-            return redate_all(
+            moved = redate_all(
                 connection,
                 affected,
                 lambda deadlines: redate(days_off, deadlines),
@@ -223,6 +232,11 @@ class CalendarStore:
                 person_id,
                 at,
             )
+            before = days_off ^ {day}  # the day was added (or removed) just now
+            replan_rungs(
+                connection, partnership_id, lambda ladders: replan(before, days_off, ladders), at
+            )
+            return moved
 
 
 def _vacations(connection: Connection) -> list[VacationRecord]:

@@ -3,20 +3,22 @@ history row on the case and its reminders, inside the caller's transaction.
 
 Two changes do this (``store/calendar.py``): a summer vacation entered dates the deadlines
 that waited for it ("datum volgt", ``termijn_gedateerd``), and a partnership's day off added
-or removed moves the deadlines counted in working days (``termijn_verschoven``).
+or removed moves the deadlines counted in working days (``termijn_verschoven``). A day off
+also moves the reminder rungs counted in working days of any open deadline of the
+partnership (:func:`replan_rungs`), whether or not the deadline itself moves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, select, update
+from sqlalchemy import ColumnElement, Connection, exists, or_, select, update
 
 from toetreding._exceptions import ConcurrentUpdateError
-from toetreding.clock import local
+from toetreding.clock import LOCAL_TZ, local
 from toetreding.store._common import CASES, DEADLINES, EVENTS, REMINDERS, SCHOOLS
 from toetreding.store.corrections import standing
 from toetreding.store.history_chain import append_event
@@ -55,6 +57,23 @@ class _Event:
 
 #: Computes new dates for open deadlines from the calendar as saved: id -> (due, note).
 Redate = Callable[[list[OpenDeadline]], dict[int, tuple[date, str]]]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """An open, dated deadline whose reminder ladder still has rungs to plan or send."""
+
+    id: int
+    protocol_id: str
+    protocol_version: int
+    state: str
+    name: str
+    due_date: date
+
+
+#: The day each rung of a ladder goes out before and after a change of days off, in rung
+#: order, by deadline id: [(old day, new day), ...]; only the ladders with a rung moved.
+RungMoves = Callable[[list[Ladder]], dict[int, list[tuple[date, date]]]]
 
 
 def open_deadlines(connection: Connection, *where: ColumnElement[bool]) -> list[OpenDeadline]:
@@ -195,4 +214,70 @@ def _move_reminders(connection: Connection, deadline_id: int, old: date, new: da
             skip_reason=f"de termijn is verschoven naar {new:%d-%m-%Y}",
             next_attempt_at=None,
         )
+    )
+
+
+def replan_rungs(
+    connection: Connection, partnership_id: int, moves: RungMoves, at: datetime
+) -> int:
+    """Replan the reminders of the partnership's open ladders whose rungs ``moves`` says a
+    change of its days off moved, inside the caller's transaction; the number of ladders.
+
+    The ladder is looked at again on each moved rung's new day (today when that passed), and
+    a reminder still waiting for its rung (pending, or failed and to be retried) waits for
+    the new day. A reminder sent, being sent or skipped stays as it is: the ledger's key
+    (deadline, rung, person, due date) keeps a sent rung from going out again."""
+    waiting = exists().where(
+        REMINDERS.c.deadline_id == DEADLINES.c.id, REMINDERS.c.status.in_(WAITING)
+    )
+    rows = connection.execute(
+        select(
+            DEADLINES.c.id,
+            CASES.c.protocol_id,
+            CASES.c.protocol_version,
+            DEADLINES.c.state,
+            DEADLINES.c.name,
+            DEADLINES.c.due_date,
+            DEADLINES.c.next_reminder_on,
+        )
+        .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+        .where(
+            CASES.c.partnership_id == partnership_id,
+            DEADLINES.c.status == DeadlineStatus.OPEN.value,
+            DEADLINES.c.due_date.is_not(None),
+            or_(DEADLINES.c.next_reminder_on.is_not(None), waiting),
+        )
+        .order_by(DEADLINES.c.id)
+    ).all()
+    moved = moves([Ladder(*row[:6]) for row in rows]) if rows else {}
+    today = local(at).date()
+    for row in rows:
+        rungs = [(rung, new) for rung, (old, new) in enumerate(moved.get(row.id, [])) if old != new]
+        if not rungs:
+            continue
+        look = min(max(new, today) for _, new in rungs)
+        if row.next_reminder_on is None or look < row.next_reminder_on:
+            connection.execute(
+                update(DEADLINES).where(DEADLINES.c.id == row.id).values(next_reminder_on=look)
+            )
+        for rung, new in rungs:
+            _wait_for(connection, row.id, rung, row.due_date, new)
+    return len(moved)
+
+
+def _wait_for(connection: Connection, deadline_id: int, rung: int, due: date, day: date) -> None:
+    """A waiting reminder of a rung goes out on the rung's new ``day``, not before it."""
+    of_rung = (
+        REMINDERS.c.deadline_id == deadline_id,
+        REMINDERS.c.rung == rung,
+        REMINDERS.c.due_date == due,
+        REMINDERS.c.status.in_(WAITING),
+    )
+    connection.execute(update(REMINDERS).where(*of_rung).values(send_on=day))
+    # from the day's first heartbeat, stored in UTC as every moment
+    start = datetime.combine(day, time(), tzinfo=LOCAL_TZ).astimezone(UTC)
+    connection.execute(
+        update(REMINDERS)
+        .where(*of_rung, REMINDERS.c.next_attempt_at < start)
+        .values(next_attempt_at=start)
     )

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select, update
 from toetreding.clock import local
 from toetreding.store._common import (
     CASES,
+    DAYS_OFF,
     DEADLINES,
     MEMBERSHIPS,
     PEOPLE,
@@ -67,6 +68,7 @@ class PlanningBatch:
     def __init__(self, connection: Connection, postgres: bool) -> None:
         self._connection = connection
         self.postgres = postgres
+        self._days_off: dict[int, frozenset[date]] = {}
 
     def ladders_due(self, today: date, limit: int) -> list[LadderDeadline]:
         """Open deadlines whose ladder needs a look today (indexed on status, next day)."""
@@ -97,6 +99,15 @@ class PlanningBatch:
             LadderDeadline(*row[:9], created_on=_local_date(row[9]))
             for row in self._connection.execute(query)
         ]
+
+    def days_off(self, partnership_id: int) -> frozenset[date]:
+        """The partnership's days off (no working days for its ladders), read once a batch."""
+        found = self._days_off.get(partnership_id)
+        if found is None:
+            query = select(DAYS_OFF.c.day).where(DAYS_OFF.c.partnership_id == partnership_id)
+            found = frozenset(self._connection.execute(query).scalars())
+            self._days_off[partnership_id] = found
+        return found
 
     def people_with_role(
         self, partnership_id: int, role: str, school_id: int
