@@ -6,6 +6,9 @@ Saving calendar data dates the deadlines it concerns in the same transaction: th
 each deadline given a (new) date gets a history row on its case (``store/deadline_dates.py``).
 A summer vacation dates the deadlines waiting for it; a partnership's day off moves its
 open deadlines counted in working days, and the reminder rungs counted in working days.
+
+Changes of one partnership's days off are serialized (:func:`_lock_days_off`): each reads
+the days off and the deadlines as the one before it left them, never a stale view.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from toetreding.store._common import (
     CALENDAR_CHANGES,
@@ -84,6 +87,9 @@ RedateByDaysOff = Callable[[frozenset[date], list[OpenDeadline]], dict[int, tupl
 RungMovesByDaysOff = Callable[
     [frozenset[date], frozenset[date], list[Ladder]], dict[int, list[tuple[date, date]]]
 ]
+#: The first key of the PostgreSQL advisory lock on a partnership's days off (the second is
+#: the partnership's id); no other lock of this application uses it.
+DAYS_OFF_LOCK = 0x76726A64  # "vrjd"
 
 
 def _period(start: date, end: date) -> str:
@@ -185,6 +191,7 @@ class CalendarStore:
         moved (as they were, with the new date)."""
         key = (DAYS_OFF.c.partnership_id == partnership_id, DAYS_OFF.c.day == day)
         with self.engine.begin() as connection:
+            _lock_days_off(connection, partnership_id)
             old = connection.execute(select(DAYS_OFF.c.label).where(*key)).scalar()
             if old == label:
                 return []
@@ -237,6 +244,22 @@ class CalendarStore:
                 connection, partnership_id, lambda ladders: replan(before, days_off, ladders), at
             )
             return moved
+
+
+def _lock_days_off(connection: Connection, partnership_id: int) -> None:
+    """Serialize changes of one partnership's days off, before anything is read: a second
+    change waits until the first committed, then reads the days off and deadlines as it left
+    them (two administrators at once would otherwise each move deadlines on a stale view,
+    the later commit undoing the earlier's move).
+
+    PostgreSQL: a transaction-level advisory lock keyed on the partnership (other
+    partnerships and everything else go on). SQLite has one writer at a time; ``BEGIN
+    IMMEDIATE`` takes its write lock now, not at the first write (the driver would begin the
+    transaction only there, after the day's label was read)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(DAYS_OFF_LOCK, partnership_id)))
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _vacations(connection: Connection) -> list[VacationRecord]:
