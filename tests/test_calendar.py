@@ -22,6 +22,7 @@ from toetreding.calendar import (
     is_working_day,
     parse_day_month,
     previous_working_day,
+    subtract_working_days,
     working_days_between,
 )
 
@@ -145,6 +146,16 @@ def test_previous_working_day_skips_weekend_and_holidays() -> None:
     # Tuesday after Easter Monday 2027: back over Easter Monday, the weekend and Goede vrijdag.
     assert previous_working_day(date(2027, 3, 30)) == date(2027, 3, 25)
     assert previous_working_day(date(2027, 4, 28)) == date(2027, 4, 26)
+
+
+def test_counting_working_days_back_skips_holidays_and_the_days_off() -> None:
+    # 3 working days before Friday 30 April 2027: over Koningsdag (Tuesday 27 April)
+    assert subtract_working_days(date(2027, 4, 30), 3) == date(2027, 4, 26)
+    assert subtract_working_days(date(2027, 4, 30), 3, {date(2027, 4, 28)}) == date(2027, 4, 23)
+    assert subtract_working_days(date(2027, 4, 24), 0) == date(2027, 4, 24)  # the day itself
+    assert add_working_days(subtract_working_days(date(2027, 5, 31), 5), 5) == date(2027, 5, 31)
+    with pytest.raises(ValueError, match="negatief"):
+        subtract_working_days(date(2027, 4, 26), -1)
 
 
 def test_working_days_between_is_signed_and_excludes_the_first_day() -> None:
