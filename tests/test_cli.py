@@ -173,6 +173,7 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
     assert shown["allowed"][0]["trigger"] in {"plan_van_aanpak_indienen", "stoppen"}
 
     text = run("case", "show", "1")
+    assert "protocol voor uitbreiding, versie 3" in text and " v3" not in text.split("\n")[0]
     assert (
         "Geschiedenis" in text and "Voorwaarden tot toetreding: Schoolopleider aanstellen" in text
     )
@@ -420,6 +421,9 @@ def test_overview_of_one_partnership_names_only_its_own_schools(db: Path) -> Non
     run("case", "open", "--school", "99ZZ", "--protocol", "partnerschap2", "--as", "anna@ander.nl")
     mine = run("overview", "-p", "part2")
     assert "Het Noordik" in mine and "Geheime School" not in mine
+    # the board's protocol by title and version in words, never "(v3)"
+    assert "protocol voor uitbreiding (versie 3)" in " ".join(mine.split())
+    assert "(v3)" not in mine
 
 
 def test_names_and_e_mail_addresses_are_checked_before_anything_is_stored(db: Path) -> None:

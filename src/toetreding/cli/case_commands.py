@@ -294,7 +294,7 @@ def _print_view(view: CaseView, today: date) -> None:
     step = f"stap {st.step}: {spec.step_label(st.step)} — " if st.step else ""
     console.print(
         f"[bold]Dossier {view.case.id}[/] · {view.school.name} ({view.school.sector}, regio "
-        f"{view.school.region}) · {spec.title} v{spec.version}",
+        f"{view.school.region}) · {spec.title}, versie {spec.version}",
         highlight=False,
     )
     status = " (afgesloten)" if st.final else ""

@@ -53,7 +53,7 @@ def print_overview(boards: list[Board]) -> None:
             "#",
             "scholen",
             "aan zet",
-            title=f"{board.partnership.name}: {spec.title} (v{spec.version})",
+            title=f"{board.partnership.name}: {spec.title} (versie {spec.version})",
         )
         for column in board.columns:
             schools = [case.school for case in column.cases[:SCHOOLS_SHOWN]]
