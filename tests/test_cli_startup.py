@@ -26,10 +26,11 @@ OURS = ("toetreding.web", "toetreding.service", "toetreding.store", "toetreding.
 # What reading one case does not need: the web app, PDFs, migrations (the schema is
 # current), password hashing, spreadsheets, Rich's Markdown (only for help pages), and the
 # rules, tables and stores of audits, quality frameworks and advice rules, and those of
-# accounts, sign-in sessions and kept API answers.
+# accounts, sign-in sessions and kept API answers; and on SQLite, SQLAlchemy's PostgreSQL
+# dialect (a partial index's ``postgresql_where`` or a PostgreSQL ``insert`` would load it).
 NOT_FOR_SHOW = (
     *("fastapi", "starlette", "uvicorn", "jinja2", "weasyprint", "alembic", "argon2"),
-    *("openpyxl", "markdown_it", "typer.rich_utils", "psycopg"),
+    *("openpyxl", "markdown_it", "typer.rich_utils", "psycopg", "sqlalchemy.dialects.postgresql"),
     *("toetreding.web", "toetreding.documents", "toetreding.reminders", "toetreding.audits"),
     *("toetreding.demo", "toetreding.simulation", "toetreding.advice", "toetreding.frameworks"),
     *("toetreding.store.tables.audits", "toetreding.store.tables.frameworks"),

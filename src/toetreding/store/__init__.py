@@ -39,7 +39,6 @@ from toetreding.store.files import Uploader
 from toetreding.store.filestores import (
     DiskFileStore,
     FileStore,
-    PostgresFileStore,
     default_file_store,
     file_store_for,
 )
@@ -91,6 +90,7 @@ if TYPE_CHECKING:
     from toetreding.store.accounts import AccountStore, ApiTokenRecord, TokenKind
     from toetreding.store.advice_rules import AdviceRulesStore
     from toetreding.store.audits import AuditStore
+    from toetreding.store.filestores import PostgresFileStore
     from toetreding.store.frame_choices import FrameChoiceStore
     from toetreding.store.frameworks import FrameworkStore
     from toetreding.store.idempotency import IdempotencyStore, StoredRequest
@@ -121,6 +121,7 @@ _LATER = {  # name -> module that has it, loaded when the name is first asked fo
     "AuditStore": "audits",
     "FrameChoiceStore": "frame_choices",
     "FrameworkStore": "frameworks",
+    "PostgresFileStore": "filestores",  # loads PostgreSQL's dialect: not on SQLite
     **dict.fromkeys(
         [
             *("AccountPublic", "ApiTokenPublic"),

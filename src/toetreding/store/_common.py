@@ -98,9 +98,8 @@ def row_by_ref(session: Session, model: type[T], column: Any, ref: str | int) ->
 
 def dialect_insert(postgres: bool, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into ``table`` that can say what to do with a row whose key is taken
-    (``ON CONFLICT``), in the database's own dialect. (PostgreSQL's module is loaded at start
-    all the same: the tables' partial indexes name ``postgresql_where``, which SQLAlchemy
-    checks against that dialect.)"""
+    (``ON CONFLICT``), in the database's own dialect, whose module is loaded only here: the
+    other's is not needed (PostgreSQL's loads all its drivers)."""
     if postgres:
         from sqlalchemy.dialects import postgresql
 

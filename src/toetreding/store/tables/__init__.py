@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from toetreding._lazy import lazy_names
+from toetreding.store.tables._base import complete_partial_indexes
 from toetreding.store.tables.calendar import CalendarChange, DayOff, SchoolVacation
 from toetreding.store.tables.cases import (
     Case,
@@ -146,9 +147,11 @@ __getattr__ = lazy_names(
 
 
 def register_all_tables() -> None:
-    """Define every table, so that ``SQLModel.metadata`` holds them all."""
+    """Define every table in full, so that ``SQLModel.metadata`` holds them all, each index
+    with its condition (see ``partial_index``)."""
     for module in sorted(set(_LATER.values())):
         importlib.import_module(f"{__name__}.{module}")
+    complete_partial_indexes()
 
 
 __all__ = [

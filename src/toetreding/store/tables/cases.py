@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field
 
-from toetreding.store.tables._base import SQLModel
+from toetreding.store.tables._base import SQLModel, partial_index
 
 # --- protocol versions in use -------------------------------------------------------------
 
@@ -71,12 +71,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_protocol_state", "protocol_id", "protocol_version", "state"),
         # The cases whose last steps the reminder planner has not yet looked at for a
         # hand-over (``store/handover_plan.py``): few at any time, found by this index.
-        Index(
-            "ix_cases_handover_due",
-            "id",
-            sqlite_where=text("revision > handover_seq"),
-            postgresql_where=text("revision > handover_seq"),
-        ),
+        partial_index("ix_cases_handover_due", "id", where="revision > handover_seq"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, UniqueConstraint, text
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field
 
 from toetreding.calendar import Region
 from toetreding.definition.model import Sector
-from toetreding.store.tables._base import SQLModel
+from toetreding.store.tables._base import SQLModel, partial_index
 
 # --- partnerships -------------------------------------------------------------------------
 
@@ -109,24 +109,22 @@ class Membership(SQLModel, table=True):
     __tablename__ = "memberships"
     __table_args__ = (
         # NULLs are distinct in unique constraints, so partnership-wide roles need their own.
-        Index(
+        partial_index(
             "uq_memberships_partnership_role",
             "person_id",
             "partnership_id",
             "role",
             unique=True,
-            sqlite_where=text("school_id IS NULL"),
-            postgresql_where=text("school_id IS NULL"),
+            where="school_id IS NULL",
         ),
-        Index(
+        partial_index(
             "uq_memberships_school_role",
             "person_id",
             "partnership_id",
             "role",
             "school_id",
             unique=True,
-            sqlite_where=text("school_id IS NOT NULL"),
-            postgresql_where=text("school_id IS NOT NULL"),
+            where="school_id IS NOT NULL",
         ),
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field
 
-from toetreding.store.tables._base import SQLModel
+from toetreding.store.tables._base import SQLModel, partial_index
 
 # --- quality frameworks ---------------------------------------------------------------------
 
@@ -18,22 +18,20 @@ def versions_per_partnership(table: str, id_column: str) -> tuple[Index, Index]:
     partnership, id and version (NULLs are distinct in unique constraints, so shipped
     versions need their own index)."""
     return (
-        Index(
+        partial_index(
             f"uq_{table}_shipped_version",
             id_column,
             "version",
             unique=True,
-            sqlite_where=text("partnership_id IS NULL"),
-            postgresql_where=text("partnership_id IS NULL"),
+            where="partnership_id IS NULL",
         ),
-        Index(
+        partial_index(
             f"uq_{table}_partnership_version",
             "partnership_id",
             id_column,
             "version",
             unique=True,
-            sqlite_where=text("partnership_id IS NOT NULL"),
-            postgresql_where=text("partnership_id IS NOT NULL"),
+            where="partnership_id IS NOT NULL",
         ),
     )
 
