@@ -4,6 +4,8 @@ rules and cohort scripts are all loaded through it.
 * Stage 1, YAML (``_yaml.py``): a safe loader with YAML 1.2 booleans, a repeated key as a
   problem, and the line of every key and list item; bounded (a size limit checked before
   reading, a budget of values and depth against alias bombs). The calendar file uses it too.
+  What needs no parser (a file's text, key paths) is in ``_text.py``: PyYAML is loaded
+  only when a text is parsed.
 * Stage 2, the model: a format's pydantic models derive from :class:`Spec` and use the
   shared field types (:data:`Identifier`, :data:`ProtocolId`, :data:`Text`); pydantic's
   errors become Dutch messages (``_messages.py``); :func:`value_problem` says the same of a
@@ -32,7 +34,7 @@ from toetreding.formats._loader import (
 )
 from toetreding.formats._messages import value_problem
 from toetreding.formats._spec import Identifier, ProtocolId, Spec, Text
-from toetreding.formats._yaml import KeyPath, YamlProblem, read_yaml, read_yaml_text
+from toetreding.formats._text import KeyPath, YamlProblem, read_yaml, read_yaml_text
 
 __all__ = [
     "YAML_SUFFIXES",

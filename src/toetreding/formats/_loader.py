@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from toetreding._exceptions import DefinitionError, DefinitionProblem
 from toetreding.formats._messages import display_key, dutch_message
-from toetreding.formats._yaml import (
+from toetreding.formats._text import (
     KeyPath,
     PositionedData,
     YamlProblem,

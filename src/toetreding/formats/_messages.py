@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic_core.core_schema import ErrorType
 
 from toetreding.formats._spec import Spec
-from toetreding.formats._yaml import KeyPath
+from toetreding.formats._text import KeyPath
 
 _MESSAGES = {
     "missing": "verplichte sleutel ontbreekt",

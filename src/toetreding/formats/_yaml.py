@@ -8,32 +8,26 @@ Two things the stock ``yaml.safe_load`` gets wrong for definition files:
 * A repeated key silently overwrites the first one. Here it is a problem with its line.
 
 And it reads a hostile file safely: a file above ``TOETREDING_MAX_YAML_KB`` is refused before
-it is read, and an "alias bomb" (a few lines whose aliases name lists of lists of ... that
-expand to billions of values), a recursive alias or absurd nesting is refused after a
-bounded amount of work, with the line where the budget ran out.
+it is read (``_text.py``), and an "alias bomb" (a few lines whose aliases name lists of
+lists of ... that expand to billions of values), a recursive alias or absurd nesting is
+refused after a bounded amount of work, with the line where the budget ran out.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from toetreding.formats._files import file_problem
-from toetreding.settings import MAX_YAML_KB_ENV, max_yaml_bytes
+from toetreding.formats._text import KeyPath, PositionedData, YamlProblem, check_size
 
 # The shipped protocols hold about 600 values, nested 8 deep: these budgets leave ample room
 # and stop an alias bomb after a fraction of a second.
 MAX_VALUES = 100_000
 MAX_DEPTH = 50
-
-# Where a value sits in a file: its keys and list positions, e.g. ("states", "besluit").
-KeyPath = tuple[str | int, ...]
-
 
 # libyaml's parser when PyYAML has it: parsing definition files at start-up is 5x faster.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,48 +49,10 @@ _StrictBoolLoader.add_implicit_resolver(
 )
 
 
-class YamlProblem(Exception):
-    """A problem found while reading YAML: line (1-based) and key path."""
-
-    def __init__(self, line: int | None, path: KeyPath, message: str) -> None:
-        self.line = line
-        self.path = path
-        self.message = message
-        super().__init__(message)
-
-
-class PositionedData:
-    """Plain data read from YAML, with the line on which each key path starts."""
-
-    def __init__(self, data: Any, lines: dict[KeyPath, int]) -> None:
-        self.data = data
-        self._lines = lines
-
-    def line_of(self, path: KeyPath) -> int | None:
-        """The line of ``path``, or of its nearest ancestor that has one."""
-        for end in range(len(path), -1, -1):
-            line = self._lines.get(path[:end])
-            if line is not None:
-                return line
-        return None
-
-
-def read_yaml_text(path: Path) -> str:
-    """The text of the file at ``path``; a file above the size limit is refused unread."""
-    limit = max_yaml_bytes()
-    try:
-        _check_size(path.stat().st_size)
-        with path.open("rb") as file:
-            data = file.read(limit + 1)  # the file may have grown since stat()
-        _check_size(len(data))
-        return data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise YamlProblem(None, (), f"kan het bestand niet lezen: {file_problem(exc)}") from exc
-
-
-def read_yaml(text: str) -> PositionedData:
-    """Parse one YAML document safely, keeping the line of every key and item."""
-    _check_size(len(text.encode("utf-8")))
+def parse_yaml(text: str) -> PositionedData:
+    """Parse one YAML document safely, keeping the line of every key and item (the size
+    limit checked again: ``text`` may not come from a file)."""
+    check_size(len(text.encode("utf-8")))
     loader = _StrictBoolLoader(text)
     try:
         root = loader.get_single_node()
@@ -108,21 +64,6 @@ def read_yaml(text: str) -> PositionedData:
     finally:
         loader.dispose()
     return PositionedData(data, lines)
-
-
-def _check_size(size: int) -> None:
-    limit = max_yaml_bytes()
-    if size > limit:
-        raise YamlProblem(
-            None,
-            (),
-            f"het bestand is {_kb(size)}; meer dan {_kb(limit)} wordt niet gelezen "
-            f"(de grens staat in {MAX_YAML_KB_ENV})",
-        )
-
-
-def _kb(size: int) -> str:
-    return f"{size / 1024:,.0f} kB".replace(",", ".")
 
 
 def _error_line(exc: yaml.MarkedYAMLError) -> int | None:
