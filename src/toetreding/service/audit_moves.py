@@ -10,12 +10,20 @@ does not use (the audit could not be finished there). A finished (closed) audit 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toetreding._exceptions import NotFoundError
 from toetreding.definition import ProtocolSpec
 from toetreding.definition.model import AuditSpec
-from toetreding.store import AdviceRulesStore, AuditPublic, CaseRecord, FrameworkStore
+from toetreding.store import CaseRecord
 from toetreding.store.repository import Store
+
+if TYPE_CHECKING:
+    from toetreding.store import AuditPublic
+
+# The stores (and tables, rules) of frameworks and advice rules are imported where a case
+# with a running audit moves, not with this module: the service's import is every command's
+# start, and ``toetreding case show`` needs none of them (tests/test_cli_startup.py).
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,8 @@ def _kept(
 def _framework_title(store: Store, case: CaseRecord, audit: AuditPublic) -> str:
     """The title of the framework version the audit is scored against (recorded when it
     opened, so the store knows it)."""
+    from toetreding.store import FrameworkStore
+
     owner = case.partnership_id if audit.partnership_framework else None
     try:
         found = FrameworkStore(store.engine).get(owner, audit.framework_id, audit.framework_version)
@@ -91,6 +101,8 @@ def _framework_title(store: Store, case: CaseRecord, audit: AuditPublic) -> str:
 
 
 def _advice_title(store: Store, case: CaseRecord, audit: AuditPublic) -> str:
+    from toetreding.store import AdviceRulesStore
+
     assert audit.advice_id is not None
     try:
         found = AdviceRulesStore(store.engine).get(
@@ -103,6 +115,8 @@ def _advice_title(store: Store, case: CaseRecord, audit: AuditPublic) -> str:
 
 def _newest_title(store: Store, case: CaseRecord, framework_id: str) -> str | None:
     """The title of the newest framework of that id the store knows, if any."""
+    from toetreding.store import FrameworkStore
+
     try:
         return FrameworkStore(store.engine).get(case.partnership_id, framework_id).title
     except NotFoundError:
