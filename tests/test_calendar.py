@@ -319,8 +319,7 @@ ONE = "kalenderbestand PATH is ongeldig (1 probleem):\n  - {}\nPas PATH aan."
         (
             "format: 1\nschool_years:\n  - [\n",
             ONE.format(
-                "regel 4: geen geldige YAML: while parsing a flow node; "
-                "did not find expected node content"
+                "regel 4: geen geldige YAML in kolom 1: hier verwachtte de tekst een waarde"
             ),
             (),
         ),

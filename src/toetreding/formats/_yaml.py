@@ -23,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from toetreding.formats._text import KeyPath, PositionedData, YamlProblem, check_size
+from toetreding.formats._yaml_errors import reader_message, syntax_message
 
 # The shipped protocols hold about 600 values, nested 8 deep: these budgets leave ample room
 # and stop an alias bomb after a fraction of a second.
@@ -60,24 +61,24 @@ def parse_yaml(text: str) -> PositionedData:
         budget = _Budget(lines)
         data = budget.construct(loader, root, ()) if root is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise YamlProblem(_error_line(exc), (), _error_text(exc)) from exc
+        mark = _error_mark(exc)
+        line = mark.line + 1 if mark else None
+        raise YamlProblem(line, (), syntax_message(exc, mark, text)) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise YamlProblem(line, (), reader_message(exc)) from exc
     finally:
         loader.dispose()
     return PositionedData(data, lines)
 
 
-def _error_line(exc: yaml.MarkedYAMLError) -> int | None:
+def _error_mark(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
     """Where the author should look: for an unclosed quote or bracket PyYAML only notices
     at the end of the file, so point at where the construct began instead."""
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark and exc.problem and "end of stream" in exc.problem:
         mark = exc.context_mark
-    return mark.line + 1 if mark else None
-
-
-def _error_text(exc: yaml.MarkedYAMLError) -> str:
-    parts = [exc.context, exc.problem]
-    return "geen geldige YAML: " + ("; ".join(p for p in parts if p) or str(exc))
+    return mark
 
 
 @dataclass
