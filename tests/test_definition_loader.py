@@ -515,6 +515,8 @@ def test_valid_guard_loads(write: Writer) -> None:
         ("times_in_at_most('begin', 2)", "times_in_at_most: 'begin' is geen stap van dit protocol"),
         ("has_document('plan')", "has_document: geen handeling vraagt invoer 'plan'"),
         ("input_at_most('pagina', 10)", "input_at_most: geen handeling vraagt invoer 'pagina'"),
+        # it reads the frame of the step the case leaves: 'start' names none
+        ("frame_answered()", "frame_answered: stap 'start' noemt geen gesprekskader ('frame')"),
         # a quoted number would load, then crash comparing int and str when someone fires
         ("input_at_most('paginas', '10')", "input_at_most: het maximum moet een getal zijn"),
         ("times_in_at_most('start', 'twee')", "times_in_at_most: het maximum moet een getal zijn"),

@@ -146,6 +146,8 @@ def test_a_choice_names_a_frame_the_protocols_use_and_a_known_framework(
         frames.choose("part2", "intake", "nvao-opleidingsschool-2009", by=KERNGROEP)
     with pytest.raises(NotFoundError, match="onbekend"):
         frames.choose("part2", "frosk-intakegesprek", "bestaat-niet", by=KERNGROEP)
+    with pytest.raises(InvalidInputError, match="kader met scores voor een audit, geen gespreks"):
+        frames.choose("part2", "frosk-intakegesprek", "nvao-opleidingsschool-2009", by=KERNGROEP)
     assert frames.slots("part2")[0].chosen_at is None  # nothing recorded
 
 

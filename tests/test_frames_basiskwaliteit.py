@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toetreding import InvalidInputError, Toetreding
+from toetreding import GuardFailed, InvalidInputError, Toetreding
 from toetreding.audits import AuditDesk, FrameDesk
 from toetreding.calendar import Region
 from toetreding.definition import Sector
@@ -78,10 +78,54 @@ def test_the_institution_maps_its_basic_quality_on_the_waarborgen(
         frames.answer(case_id, "3", "Goed", actor_ref=STUURGROEP)
     assert frames.view(case_id).unanswered == ["3", "4"]
 
-    # the map is the frame's answers; the document may accompany it, no longer must
+    # the map is the frame's answers: it is submitted only once every waarborg is answered
+    before = (app.case(case_id), len(app.history(case_id)))
+    with pytest.raises(GuardFailed) as refused:
+        app.fire(case_id, "basiskwaliteit_indienen", actor_ref=CONTACT, inputs={})
+    open_ones = "'Eigen basiskwaliteit op de vier waarborgen': Waarborg 3, Waarborg 4\n"
+    assert f"nog niet beantwoord in het gesprekskader {open_ones}" in str(refused.value)
+    assert (app.case(case_id), len(app.history(case_id))) == before  # the refusal changed nothing
+
+    frames.answer(case_id, "3", "Intervisie loopt", actor_ref=CONTACT)
+    frames.answer(case_id, "4", "HR is betrokken", actor_ref=CONTACT)
+    # the document may accompany the map, no longer must
     app.fire(case_id, "basiskwaliteit_indienen", actor_ref=CONTACT, inputs={})
     assert app.case(case_id).state == "bespreking_basiskwaliteit"
     assert frames.view(case_id).questions[0].answer is not None  # still readable
+
+
+def test_the_guard_counts_the_questions_of_the_chosen_frame(
+    app: Toetreding, frames: FrameDesk, case_id: int
+) -> None:
+    """With the partnership's own waarborgen, its one question is what must be answered."""
+    partnership = app.partnership("mbo").id
+    frames.desk.frameworks.load(partnership, load_framework_text(OWN_WAARBORGEN), app.clock.now())
+    app.grant_role(COORDINATOR, "mbo", "admin")
+    frames.choose("mbo", "basiskwaliteit-waarborgen", "waarborgen-eigen", by=COORDINATOR)
+    new_case = _open_in_step_2(app, "ROC002")
+    app.add_person(
+        "Wim", "wim@roc.example", partnership_ref="mbo", roles=("school",), school_ref="ROC002"
+    )
+    with pytest.raises(GuardFailed, match="'Onze waarborgen': Eerste waarborg"):
+        app.fire(new_case, "basiskwaliteit_indienen", actor_ref="wim@roc.example", inputs={})
+    frames.answer(new_case, "1", "Op orde", actor_ref="wim@roc.example")
+    app.fire(new_case, "basiskwaliteit_indienen", actor_ref="wim@roc.example", inputs={})
+    assert app.case(new_case).state == "bespreking_basiskwaliteit"
+
+
+def test_a_form_records_only_the_changed_answers(
+    app: Toetreding, frames: FrameDesk, case_id: int
+) -> None:
+    frames.answer(case_id, "1", "Eerste beeld", actor_ref=CONTACT)
+    saved = frames.answer_all(
+        case_id, {"1": " Eerste beeld ", "2": "Nieuw", "3": "", "4": ""}, actor_ref=CONTACT
+    )
+    assert [(a.question_id, a.revision) for a in saved] == [("2", 1)]
+    with pytest.raises(InvalidInputError, match=r"'Waarborg 1'.*niet gewist"):
+        frames.answer_all(case_id, {"1": " ", "3": "Wel"}, actor_ref=CONTACT)
+    with pytest.raises(InvalidInputError, match=r"'Waarborg 3' is te lang: 5\.001 tekens"):
+        frames.answer_all(case_id, {"3": "x" * 5001}, actor_ref=CONTACT)
+    assert frames.view(case_id).unanswered == ["3", "4"]  # a refused form records nothing
 
 
 def test_the_partnerships_chosen_waarborgen_replace_the_shipped_frame(

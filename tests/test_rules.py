@@ -17,6 +17,7 @@ from toetreding.rules import (
     NO_WORDS,
     AuditFacts,
     ExpressionError,
+    FrameFacts,
     Verdict,
     Words,
     parse_guard,
@@ -45,6 +46,7 @@ class Context:
     now: datetime = NOW
     peers: Mapping[str, Sequence[str]] = field(default_factory=dict)  # value -> schools
     audit_facts: AuditFacts | None = None
+    frame_facts: FrameFacts | None = None
     words: Words = NO_WORDS
 
     def history(self) -> Sequence[Past]:
@@ -55,6 +57,9 @@ class Context:
 
     def peers_with(self, name: str, value: Any) -> Sequence[str]:
         return self.peers.get(value, ())
+
+    def frame(self, state: str) -> FrameFacts | None:
+        return self.frame_facts if state == self.state else None
 
 
 def judge(guard: str, context: Context) -> Verdict:
@@ -508,7 +513,7 @@ def test_an_unknown_rule_lists_the_known_ones_comma_separated() -> None:
     with pytest.raises(ExpressionError) as info:
         parse_guard("nope()")
     assert str(info.value).startswith("onbekende regel 'nope'; bekende regels: ")
-    assert ", date_reached, has_been_in, has_document, " in str(info.value)
+    assert ", date_reached, frame_answered, has_been_in, has_document, " in str(info.value)
 
 
 def test_nothing_recorded_is_a_refusal_not_an_error() -> None:
@@ -572,3 +577,18 @@ def test_the_first_open_year_counts_the_last_day_itself() -> None:
     assert judge("joins_in_time('jaar', 'uiterlijk 1 april')", context).fact == (
         "aansluiten in schooljaar 2026-2027 kon tot en met 01-04-2026; kies 2027-2028 of later"
     )
+
+
+# --- frame_answered ------------------------------------------------------------------------
+
+
+def test_frame_answered_names_the_open_questions_by_title() -> None:
+    waarborgen = "Eigen basiskwaliteit op de vier waarborgen"
+    open_ = judge("frame_answered()", Context(frame_facts=FrameFacts(waarborgen, ("W 3", "W 4"))))
+    assert not open_.holds
+    assert open_.fact == f"nog niet beantwoord in het gesprekskader '{waarborgen}': W 3, W 4"
+    done = judge("frame_answered()", Context(frame_facts=FrameFacts(waarborgen, ())))
+    assert (
+        done.holds and done.fact == f"elke vraag van het gesprekskader '{waarborgen}' is beantwoord"
+    )
+    assert not judge("frame_answered()", Context()).holds  # a step without a frame

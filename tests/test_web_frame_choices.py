@@ -20,6 +20,7 @@ from .test_frames import OWN_FRAME
 from .web_helpers import NOW, PASSWORD, STUURGROEP, csrf_of, sign_in
 
 ADMIN = "beheer@part2.example"
+NVAO = "nvao-opleidingsschool-2009"  # a scored framework, for an audit
 
 
 @pytest.fixture
@@ -54,6 +55,14 @@ def test_an_administrator_chooses_the_partnerships_intake_frame(client: TestClie
     )
     assert refused.status_code == 422 and "Niet gekozen" in refused.text
     assert "Nog niets gekozen" in refused.text  # nothing recorded
+    assert f'value="{NVAO}"' not in shown.text  # a scored one: not offered
+    scored = client.post(
+        "/gesprekskaders",
+        data={**form, "gesprekskader": "frosk-intakegesprek", "kader": NVAO},
+    )
+    assert scored.status_code == 422
+    assert "is een kader met scores voor een audit, geen gesprekskader" in unescape(scored.text)
+    assert "Nog niets gekozen" in scored.text
 
     chosen = client.post(
         "/gesprekskaders",

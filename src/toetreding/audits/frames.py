@@ -8,6 +8,7 @@ A case keeps the frame its answers were recorded in, whatever is chosen later.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,9 @@ from toetreding.clock import as_aware
 from toetreding.frameworks import FrameworkSpec
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.store import CaseRecord, FrameAnswerCreate, FrameAnswerPublic, FrameChoiceCreate
+
+# The longest answer, as the longest note of a step: a conversation's summary, not a report.
+MAX_ANSWER_CHARS = 5_000
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,12 @@ class FrameDesk:
             raise InvalidInputError(
                 f"geen protocol noemt gesprekskader '{frame_id}'; wel genoemd: {known}"
             )
-        self.desk.frameworks.get(partnership.id, framework_id)  # raises, naming the known ones
+        chosen = self.desk.frameworks.get(partnership.id, framework_id)  # raises, naming them
+        if chosen.scored:  # scores and levels are for an audit committee, not for a talk
+            raise InvalidInputError(
+                f"'{chosen.title}' is een kader met scores voor een audit, geen gesprekskader; "
+                "kies een kader zonder scores (vragen die in een gesprek worden beantwoord)"
+            )
         self.choices.choose(
             FrameChoiceCreate(
                 partnership_id=partnership.id,
@@ -130,16 +139,6 @@ class FrameDesk:
         except NotFoundError:
             return framework_id
 
-    def _frame_of(self, case: CaseRecord, named: str) -> str:
-        """The framework a case uses where its step names frame ``named``: the one its
-        answers were recorded in, else the partnership's choice, else the frame itself."""
-        choice = self.choices.current(case.partnership_id).get(named)
-        candidates = dict.fromkeys([named, *([choice.framework_id] if choice else [])])
-        for framework_id in candidates:
-            if self.desk.audits.answers(case.id, framework_id):
-                return framework_id
-        return choice.framework_id if choice else named
-
     # --- answers --------------------------------------------------------------------------
 
     def answer(
@@ -152,19 +151,70 @@ class FrameDesk:
         at: datetime | None = None,
     ) -> FrameAnswerPublic:
         """Record (or revise) the answer to one question, during the step that has the frame."""
+        return self.answer_all(case_id, {question_id: text}, actor_ref=actor_ref, at=at)[0]
+
+    def answer_all(
+        self,
+        case_id: int,
+        texts: Mapping[str, str],
+        *,
+        actor_ref: str | int,
+        at: datetime | None = None,
+    ) -> list[FrameAnswerPublic]:
+        """Record the answers in ``texts`` (question id → text) that differ from the latest
+        ones, each as a new revision; a question left empty that was never answered stays
+        open. Every answer is checked before any is recorded, so a refusal records none."""
         case = self.app.case(case_id)
+        person_id = self.app.person_id(actor_ref)
+        frame_id = self._recorder(case, person_id)
+        moment = as_aware(at) if at else self.app.clock.now()
+        framework, _ = self.desk.framework_for(case, self.app.frame_in_use(case, frame_id), moment)
+        latest = {a.question_id: a.answer for a in self.desk.audits.answers(case_id, framework.id)}
+        changed: dict[str, str] = {}
+        for question_id, text in texts.items():
+            title = framework.criterion(question_id).title  # raises, listing the questions
+            wanted = _checked(
+                title, text, was_answered=question_id in latest, alone=len(texts) == 1
+            )
+            if wanted is not None and wanted != latest.get(question_id):
+                changed[question_id] = wanted
+        return [
+            self.desk.audits.record_answer(
+                FrameAnswerCreate(
+                    case_id=case_id,
+                    framework_id=framework.id,
+                    framework_version=framework.version,
+                    state=case.state,
+                    question_id=question_id,
+                    answer=text,
+                    recorded_by=person_id,
+                    recorded_at=moment,
+                )
+            )
+            for question_id, text in changed.items()
+        ]
+
+    def may_answer(self, case_id: int, person_id: int) -> bool:
+        """Whether this person may record the frame's answers in the case's current step."""
+        try:
+            self._recorder(self.app.case(case_id), person_id)
+        except InvalidInputError:
+            return False
+        return True
+
+    def _recorder(self, case: CaseRecord, person_id: int) -> str:
+        """The frame the case's current step names, if this person may record its answers
+        there (its ``frame_by``, else every role but the school); refused in Dutch."""
         spec = self.app.spec_of(case)
-        frame_id = spec.states[case.state].frame
-        if frame_id is None:
+        state = spec.states[case.state]
+        if state.frame is None:
             with_frame = [s.label for s in spec.states.values() if s.frame]
             where = ", ".join(f"'{label}'" for label in with_frame) or "geen stap"
             raise InvalidInputError(
-                f"in stap '{spec.states[case.state].label}' hoort geen gesprekskader; "
+                f"in stap '{state.label}' hoort geen gesprekskader; "
                 f"antwoorden worden vastgelegd in {where}"
             )
-        person_id = self.app.person_id(actor_ref)
-        roles = self.app.roles_for_case(case_id, person_id)
-        state = spec.states[case.state]
+        roles = self.app.roles_for_case(case.id, person_id)
         if state.frame_by and not roles & set(state.frame_by):
             who = ", ".join(spec.role_label(role) for role in state.frame_by)
             raise InvalidInputError(
@@ -174,24 +224,7 @@ class FrameDesk:
             raise InvalidInputError(
                 "de gesprekspartners van het partnerschap leggen het gesprek vast"
             )
-        framework, _ = self.desk.framework_for(
-            case, self._frame_of(case, frame_id), as_aware(at) if at else self.app.clock.now()
-        )
-        framework.criterion(question_id)  # raises, listing the questions
-        if not text.strip():
-            raise InvalidInputError("geef het antwoord").with_hint("--answer TEKST")
-        return self.desk.audits.record_answer(
-            FrameAnswerCreate(
-                case_id=case_id,
-                framework_id=framework.id,
-                framework_version=framework.version,
-                state=case.state,
-                question_id=question_id,
-                answer=text.strip(),
-                recorded_by=person_id,
-                recorded_at=as_aware(at) if at else self.app.clock.now(),
-            )
-        )
+        return state.frame
 
     def view(self, case_id: int) -> FrameView:
         """The frame's questions with their latest answers (the frame of any step of the
@@ -203,7 +236,7 @@ class FrameDesk:
         )
         if frame_id is None:
             raise InvalidInputError(f"protocol '{spec.title}' gebruikt geen gesprekskader")
-        frame_id = self._frame_of(case, frame_id)
+        frame_id = self.app.frame_in_use(case, frame_id)
         answers = self.desk.audits.answers(case_id, frame_id)
         version = answers[-1].framework_version if answers else None
         framework = self.desk.frameworks.get(case.partnership_id, frame_id, version)
@@ -216,3 +249,26 @@ class FrameDesk:
                 for c in framework.criteria()
             ],
         )
+
+
+def _checked(title: str, text: str, *, was_answered: bool, alone: bool) -> str | None:
+    """The answer to record for question ``title`` (stripped); None for a question left
+    empty that was never answered (a form with every question). An answer is never emptied."""
+    answer = text.strip()
+    if not answer:
+        if was_answered or alone:
+            raise InvalidInputError(
+                f"geef het antwoord op '{title}'"
+                + (
+                    " (een gegeven antwoord kan worden herzien, niet gewist)"
+                    if was_answered
+                    else ""
+                )
+            ).with_hint("--answer TEKST")
+        return None
+    if len(answer) > MAX_ANSWER_CHARS:
+        count, limit = (f"{n:,}".replace(",", ".") for n in (len(answer), MAX_ANSWER_CHARS))
+        raise InvalidInputError(
+            f"het antwoord op '{title}' is te lang: {count} tekens; ten hoogste {limit}"
+        )
+    return answer

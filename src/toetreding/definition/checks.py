@@ -224,12 +224,24 @@ def _check_transition(spec: ProtocolSpec, index: int, transition: TransitionSpec
         except ExpressionError as exc:
             problems.append(((*at, "guard"), str(exc)))
         else:
+            calls = rule_calls(guard)
             problems += [
                 ((*at, "guard"), message)
-                for call in rule_calls(guard)
+                for call in calls
                 for message in _check_rule_arguments(spec, call)
             ]
+            if any(call.rule.name == "frame_answered" for call in calls):
+                problems += [((*at, "guard"), m) for m in _frameless_sources(spec, transition)]
     return problems
+
+
+def _frameless_sources(spec: ProtocolSpec, transition: TransitionSpec) -> list[str]:
+    """``frame_answered`` reads the frame of the step the case leaves: each must have one."""
+    return [
+        f"frame_answered: stap '{source}' noemt geen gesprekskader ('frame')"
+        for source in spec.expand_sources(transition)
+        if source in spec.states and spec.states[source].frame is None
+    ]
 
 
 def _check_rule_arguments(spec: ProtocolSpec, call: RuleCall) -> list[str]:

@@ -24,6 +24,7 @@ class ProtocolRegistry:
     ) -> None:
         self._specs: dict[tuple[str, int], ProtocolSpec] = {}
         self._sources: dict[tuple[str, int], str] = dict(sources or {})
+        self.root: Path | None = None  # the folder it was loaded from (its data folders)
         for spec in specs:
             self.add(spec)
 
@@ -42,6 +43,7 @@ class ProtocolRegistry:
             and not DATA_FOLDERS.intersection(p.relative_to(root).parts)
         ]
         registry = cls()
+        registry.root = root
         loaded = load_versioned(
             files,
             cache.load if cache else load_protocol_file,

@@ -61,6 +61,10 @@ def _phrases() -> dict[str, Phrase]:
             "de school heeft feitelijke onjuistheden in het concept-rapport gemeld",
             "de school heeft geen feitelijke onjuistheden gemeld",
         ),
+        "frame_answered": lambda a, w: (
+            "elke vraag van het gesprekskader van deze stap is beantwoord",
+            "een vraag van het gesprekskader van deze stap is nog niet beantwoord",
+        ),
         # Said without "of", so that it reads as one condition beside others.
         "advice_followed_or_reason": lambda a, w: (
             f"een besluit dat afwijkt van het advies van de auditcommissie ({q(w, a[0])}) "

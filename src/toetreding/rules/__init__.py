@@ -2,10 +2,12 @@
 
 from toetreding.rules import audit_rules as _audit_rules  # noqa: F401  (registers them)
 from toetreding.rules import builtin as _builtin  # noqa: F401  (registers the shipped rules)
+from toetreding.rules import frame_rules as _frame_rules  # noqa: F401  (registers them)
 from toetreding.rules._registry import (
     NO_WORDS,
     AuditFacts,
     CaseLookups,
+    FrameFacts,
     GuardContext,
     NoLookups,
     PastEvent,
@@ -34,6 +36,7 @@ __all__ = [
     "AuditFacts",
     "CaseLookups",
     "ExpressionError",
+    "FrameFacts",
     "Guard",
     "GuardContext",
     "NoLookups",

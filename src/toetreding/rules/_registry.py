@@ -41,6 +41,14 @@ class AuditFacts:
     corrections: int  # factual corrections the school returned on the newest draft
 
 
+@dataclass(frozen=True)
+class FrameFacts:
+    """What a rule may know of the conversation frame of the case's current step."""
+
+    title: str  # the framework the case uses for it (the partnership's choice, if any)
+    unanswered: tuple[str, ...]  # the titles of the questions without an answer, in order
+
+
 class CaseLookups(Protocol):
     """What a rule may read beyond the firing itself; read only when a rule asks."""
 
@@ -57,6 +65,10 @@ class CaseLookups(Protocol):
         """The case's latest audit, or None when it has none."""
         ...
 
+    def frame(self, state: str) -> FrameFacts | None:
+        """The conversation frame of ``state``, or None when that step has none."""
+        ...
+
 
 class NoLookups:
     """Lookups for a decision outside any store (a new case, a test): nothing recorded."""
@@ -68,6 +80,9 @@ class NoLookups:
         return ()
 
     def audit(self) -> AuditFacts | None:
+        return None
+
+    def frame(self, state: str) -> FrameFacts | None:
         return None
 
 

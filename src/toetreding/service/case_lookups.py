@@ -15,7 +15,7 @@ from typing import Any
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.definition import ProtocolSpec, name_after_move
-from toetreding.rules import AuditFacts, PastEvent
+from toetreding.rules import AuditFacts, FrameFacts, PastEvent
 from toetreding.store import (
     FROM_VERSION,
     MOVED,
@@ -70,6 +70,7 @@ class StoreLookups:
     store: Store
     case: CaseRecord
     spec_of: SpecOf
+    frames: Callable[[CaseRecord, str], FrameFacts | None]  # the service's frame_facts
 
     def history(self) -> Sequence[PastEvent]:
         return in_current_names(standing(self.store.history(self.case.id)), self.spec_of)
@@ -89,3 +90,6 @@ class StoreLookups:
 
     def audit(self) -> AuditFacts | None:
         return self.store.audits.facts(self.case.id)
+
+    def frame(self, state: str) -> FrameFacts | None:
+        return self.frames(self.case, state)

@@ -20,6 +20,7 @@ from toetreding.definition import ProtocolSpec, StateSpec
 from toetreding.service.case_lookups import StoreLookups
 from toetreding.service.corrections import WITHDRAWN, is_withdrawn, standing
 from toetreding.service.files import FileService, new_files, staged_in
+from toetreding.service.frames import FrameService
 from toetreding.service.history_words import row_versions
 from toetreding.store import (
     MEETING_KEY,
@@ -74,7 +75,7 @@ class CaseView:
         return {i.name: i.label for spec in specs for t in spec.transitions for i in t.inputs}
 
 
-class CaseService(FileService):
+class CaseService(FileService, FrameService):
     """Opening cases, taking steps, reading cases."""
 
     # --- cases -------------------------------------------------------------------------
@@ -274,7 +275,9 @@ class CaseService(FileService):
             case.id,
             case.state,
             request,
-            StoreLookups(self.store, case, lambda v: self.protocol(case.protocol_id, v)),
+            StoreLookups(
+                self.store, case, lambda v: self.protocol(case.protocol_id, v), self.frame_facts
+            ),
         )
         plan = self.deadlines.transition(
             spec,

@@ -33,7 +33,7 @@ from toetreding.store.repository import Store
 if TYPE_CHECKING:  # loaded when used: reading a case needs none of them
     from toetreding.advice import AdviceRegistry
     from toetreding.frameworks import FrameworkRegistry
-    from toetreding.store import AdviceRulesStore, AuditStore, FrameChoiceStore, FrameworkStore
+    from toetreding.store import AdviceRulesStore, AuditStore, FrameworkStore
 
 
 class Toetreding(
@@ -113,13 +113,6 @@ class Toetreding(
     def audit_records(self) -> AuditStore:
         """The audits' records (for ``toetreding.audits``, which decides what may happen)."""
         return self.store.audits
-
-    @property
-    def frame_choices(self) -> FrameChoiceStore:
-        """The conversation frame each partnership chose (for ``toetreding.audits``)."""
-        from toetreding.store import FrameChoiceStore
-
-        return FrameChoiceStore(self.store.engine)
 
     def framework_store(self, shipped: FrameworkRegistry) -> FrameworkStore:
         """The partnerships' own frameworks next to ``shipped`` (for ``toetreding.audits``)."""

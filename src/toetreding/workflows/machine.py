@@ -26,6 +26,7 @@ from toetreding.rules import (
     NO_WORDS,
     AuditFacts,
     CaseLookups,
+    FrameFacts,
     Guard,
     NoLookups,
     PastEvent,
@@ -114,6 +115,9 @@ class _GuardContext:
 
     def audit(self) -> AuditFacts | None:
         return self.lookups.audit()
+
+    def frame(self, state: str) -> FrameFacts | None:
+        return self.lookups.frame(state)
 
 
 @dataclass
