@@ -65,6 +65,7 @@ API_BODY = {
     "role": None,
     "level": "goed",
     "evidence": "Gelezen en gehoord.",
+    "answer": "Een antwoord.",
 }
 # Values for form fields of the pages, by field name; others get a short text.
 FORM_SAMPLES = {
@@ -273,6 +274,10 @@ def test_the_routes_about_one_case_are_found(world: World) -> None:
         ("POST", "/api/dossiers/{case_id}/handelingen/{trigger}"),
         ("GET", "/api/dossiers/{case_id}/audit"),
         ("PUT", "/api/dossiers/{case_id}/audit/scores/{criterion_id}"),
+        ("GET", "/dossiers/{case_id}/gesprekskader"),
+        ("POST", "/dossiers/{case_id}/gesprekskader"),
+        ("GET", "/api/dossiers/{case_id}/gesprekskader"),
+        ("PUT", "/api/dossiers/{case_id}/gesprekskader/antwoorden/{question_id}"),
         ("GET", "/dossiers/{case_id}/bestanden/{file_id}"),
         ("POST", "/dossiers/{case_id}/bestanden"),
         ("GET", "/api/dossiers/{case_id}/bestanden"),

@@ -290,7 +290,8 @@ def test_every_api_operation_is_tested() -> None:
     operations = {
         f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
     }
-    assert len(operations) == 26
+    assert len(operations) == 28
+    assert "PUT /api/dossiers/{case_id}/gesprekskader/antwoorden/{question_id}" in operations
     assert "DELETE /api/kalender/vrije-dagen/{partnerschap}/{dag}" in operations
     assert "POST /api/protocollen/{protocol_id}/overzetten" in operations
     assert "POST /api/dossiers/{case_id}/correctie" in operations

@@ -15,6 +15,7 @@ from toetreding.web.api import (
     calendar,
     cases,
     files,
+    frames,
     meetings,
     overview,
     people,
@@ -23,7 +24,8 @@ from toetreding.web.api import (
 from toetreding.web.api._common import AUTH, single_query_values
 
 router = APIRouter(prefix="/api", dependencies=[*AUTH, Depends(single_query_values)])
-for _module in (people, overview, cases, files, audits, meetings, protocols, calendar, advice):
+_MODULES = (people, overview, cases, files, audits, frames, meetings, protocols, calendar, advice)
+for _module in _MODULES:
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -6,6 +6,7 @@ from toetreding.web.pages import (
     agenda,
     audits,
     calendar,
+    case_frames,
     cases,
     documents,
     files,
@@ -27,4 +28,4 @@ routers += [files.router, sheets.router]
 routers += [agenda.router, meetings.router, meeting_documents.router, account.router]
 routers += [protocols.router, protocol_admin.router, protocol_uses.router, version_moves.router]
 routers += [framework_admin.router, advice_admin.router, frame_choices.router]
-routers += [calendar.router]
+routers += [calendar.router, case_frames.router]
