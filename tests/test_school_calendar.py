@@ -256,3 +256,20 @@ def test_doctor_warns_a_school_year_ahead_when_the_next_years_vacations_are_miss
         by=None,
     )
     assert app.doctor(date(2027, 9, 1)) == []
+
+
+def test_doctor_lists_every_missing_school_year_from_the_current_one_on(app: Toetreding) -> None:
+    # February 2026: this school year's July vacation is what "vóór de zomervakantie"
+    # deadlines need now, so it is named, not only the next year's (2027-2028 is shipped).
+    everywhere = "noord, midden, zuid"
+    assert [f.problem for f in app.doctor(date(2026, 2, 2))] == [
+        f"de zomervakantie 2025-2026 ontbreekt voor regio {everywhere}",
+        f"de zomervakantie 2026-2027 ontbreekt voor regio {everywhere}",
+    ]
+    groningen(app)
+    at_cluster_step(app, "OBS De Wilg", "2025-10-01", "2026-2027")  # waits on 2025-2026 noord
+    assert [f.problem for f in app.doctor(date(2026, 2, 2))] == [
+        "1 termijn wacht op de zomervakantie 2025-2026 van regio noord (datum volgt)",
+        "de zomervakantie 2025-2026 ontbreekt voor regio midden, zuid",
+        f"de zomervakantie 2026-2027 ontbreekt voor regio {everywhere}",
+    ]

@@ -249,9 +249,10 @@ class CalendarService(DeadlineService):
         ]
 
     def doctor(self, today: date | None = None) -> list[Finding]:
-        """What an administrator must do now: deadlines waiting for calendar data, and the
-        current and next school year's vacations that are missing (so they are entered
-        months before a deadline needs them). Empty: nothing to do."""
+        """What an administrator must do now: deadlines waiting for calendar data, and every
+        school year from the current one on whose vacations are missing (so they are entered
+        months before a deadline needs them), naming the regions. Empty: nothing to do.
+        The CLI, the overview and the calendar page all show this list."""
         day = today or self.today()
         findings = []
         waiting: dict[str, int] = {}
@@ -264,7 +265,10 @@ class CalendarService(DeadlineService):
             )
         # the regions a waiting deadline names are said above; the others of that year too
         said = {(text.split()[1], text.split()[-1]) for text in waiting}  # (year, region)
-        for row in self.calendar_years(day)[-2:]:
+        current = SchoolYear.of(day)
+        for row in self.calendar_years(day):
+            if SchoolYear.parse(row.school_year) < current:
+                continue  # a past year matters only for a deadline waiting on it (above)
             gaps = [
                 region
                 for region, found in row.regions.items()
