@@ -273,3 +273,20 @@ def test_doctor_lists_every_missing_school_year_from_the_current_one_on(app: Toe
         "de zomervakantie 2025-2026 ontbreekt voor regio midden, zuid",
         f"de zomervakantie 2026-2027 ontbreekt voor regio {everywhere}",
     ]
+
+
+def test_doctors_hint_names_the_real_menu_item_and_only_the_missing_regions(
+    web: tuple[TestClient, Toetreding],
+) -> None:
+    client, service = web
+    service.set_summer_vacations("2026-2027", {"noord": NOORD_2027}, source=SOURCE, by=None)
+    [finding] = service.doctor(date(2026, 9, 1))
+    assert finding.problem == "de zomervakantie 2026-2027 ontbreekt voor regio midden, zuid"
+    assert "calendar set 2026-2027 --midden BEGIN:EIND --zuid BEGIN:EIND --source" in (
+        finding.action
+    )
+    assert "--noord" not in finding.action and "noord" not in finding.action
+    # the hint's way on the web is the menu item an administrator really sees
+    assert "menu Schoolkalender (/beheer/schoolkalender)" in finding.action
+    sign_in(client, "beheer@po.nl")
+    assert '<a href="/beheer/schoolkalender">Schoolkalender</a>' in client.get("/overzicht").text

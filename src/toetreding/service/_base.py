@@ -18,7 +18,7 @@ from toetreding.store.repository import Store
 from toetreding.workflows import MachineCache
 
 #: Where the vacations are kept, as messages name it.
-ORIGIN = "de schoolkalender (Beheer → Schoolkalender, of toetreding calendar set)"
+ORIGIN = "de schoolkalender (menu Schoolkalender, of toetreding calendar set)"
 
 
 class _StoredPeriods(Mapping[tuple[SchoolYear, str], tuple[date, date]]):

@@ -260,9 +260,8 @@ class CalendarService(DeadlineService):
             waiting[deadline.waiting_for] = waiting.get(deadline.waiting_for, 0) + 1
         for missing, count in sorted(waiting.items()):
             cases = "1 termijn wacht" if count == 1 else f"{count} termijnen wachten"
-            findings.append(
-                Finding(f"{cases} op de {missing} (datum volgt)", _how(missing.split()[1]))
-            )
+            year, region = missing.split()[1], missing.split()[-1]
+            findings.append(Finding(f"{cases} op de {missing} (datum volgt)", _how(year, [region])))
         # the regions a waiting deadline names are said above; the others of that year too
         said = {(text.split()[1], text.split()[-1]) for text in waiting}  # (year, region)
         current = SchoolYear.of(day)
@@ -279,7 +278,7 @@ class CalendarService(DeadlineService):
                     Finding(
                         f"de zomervakantie {row.school_year} ontbreekt voor regio "
                         f"{', '.join(gaps)}",
-                        _how(row.school_year),
+                        _how(row.school_year, gaps),
                     )
                 )
         return findings
@@ -373,9 +372,12 @@ def _school_year(text: str) -> SchoolYear:
         raise InvalidInputError(str(exc)) from None
 
 
-def _how(school_year: str) -> str:
+def _how(school_year: str, regions: Sequence[str]) -> str:
+    """How to enter the missing ``regions`` of ``school_year``: the web page (its place in the
+    menu) or the command, naming only those regions."""
+    periods = " ".join(f"--{region} BEGIN:EIND" for region in regions)
     return (
-        f"voer de zomervakantie {school_year} per regio in, met de bron (rijksoverheid.nl): "
-        f"Beheer → Schoolkalender, of toetreding calendar set {school_year} --noord BEGIN:EIND "
-        "--midden BEGIN:EIND --zuid BEGIN:EIND --source URL"
+        f"voer de zomervakantie {school_year} van regio {', '.join(regions)} in, met de bron "
+        f"(rijksoverheid.nl): menu Schoolkalender (/beheer/schoolkalender), of "
+        f"toetreding calendar set {school_year} {periods} --source URL"
     )

@@ -1,7 +1,7 @@
-"""Beheer → Schoolkalender: administrators keep the summer vacations per region, with their
-source; saving dates every deadline that waited for them ("datum volgt"). And a partnership's
-days off: adding or removing one moves its deadlines counted in working days, and the page
-says which."""
+"""The Schoolkalender page (top menu, administrators only): the summer vacations per region,
+with their source; saving dates every deadline that waited for them ("datum volgt"). And a
+partnership's days off: adding or removing one moves its deadlines counted in working days, and
+the page says which."""
 
 from __future__ import annotations
 
