@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +128,26 @@ def test_a_script_with_a_misspelt_key_lists_the_allowed_keys(tmp_path: Path) -> 
     out = simulate(script=script, code=1)
     assert "onbekende sleutel 'regio'" in out
     assert "region" in out and f"{script}:2" in out
+
+
+def test_a_deadline_whose_date_follows_is_not_judged_on_time(tmp_path: Path) -> None:
+    # The example cohort two years earlier: the summer vacation 2026 is not in the calendar
+    # (only 2027-2028 is shipped), so 't Startblok's "vóór de zomervakantie" deadline has no
+    # date. It appoints its school trainer on 20-07-2026, after that vacation began in every
+    # region: "op tijd" would be a lie, and "te laat" a guess.
+    earlier = tmp_path / "cohort-2025.yaml"
+    earlier.write_text(
+        re.sub(r"\b20(2[7-9]|30)\b", lambda m: str(int(m.group()) - 2), COHORT.read_text()),
+        encoding="utf-8",
+    )
+    args = ["simulate", "po-groningen", "--start", "2025-09-01", "--script", str(earlier)]
+    result = json.loads(run(*args, "--json"))
+    [appointed] = [
+        d
+        for d in result["deadlines"]
+        if (d["school"], d["label"]) == ("OBS 't Startblok", "Schoolopleider aangesteld")
+    ]
+    assert (appointed["due"], appointed["resolved"]) == (None, "2026-07-20")
+    assert appointed["status"] == "nog niet te beoordelen (datum volgt)"
+    printed = run(*args)
+    assert "nog niet te" in printed and "beoordelen" in printed

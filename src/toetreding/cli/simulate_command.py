@@ -11,7 +11,7 @@ from rich.table import Table
 from toetreding._exceptions import InvalidInputError
 from toetreding.cli._common import JSON_HELP, console, parse_date, print_json, registry
 from toetreding.deadlines import DATE_FOLLOWS
-from toetreding.simulation import SimulationResult, run_simulation
+from toetreding.simulation import NOT_JUDGED, SimulationResult, run_simulation
 from toetreding.simulation.script import load_cohort_script
 
 _STATUS_STYLE = {
@@ -21,6 +21,7 @@ _STATUS_STYLE = {
     "open (verlopen)": "red",
     "kwijtgescholden": "dim",
     "vervallen": "dim",
+    NOT_JUDGED: "dim",
 }
 
 

@@ -1,6 +1,7 @@
 """``toetreding simulate``: a scripted cohort of schools played out on a virtual clock."""
 
 from toetreding.simulation.runner import (
+    NOT_JUDGED,
     DeadlineOutcome,
     SchoolOutcome,
     SimulationResult,
@@ -10,6 +11,7 @@ from toetreding.simulation.runner import (
 from toetreding.simulation.script import CohortScript
 
 __all__ = [
+    "NOT_JUDGED",
     "CohortScript",
     "DeadlineOutcome",
     "SchoolOutcome",

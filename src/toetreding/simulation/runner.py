@@ -38,12 +38,16 @@ class TimelineEntry:
     text: str
 
 
+#: A deadline met while its date still follows (calendar data missing): not on time, not late.
+NOT_JUDGED = "nog niet te beoordelen (datum volgt)"
+
+
 @dataclass(frozen=True)
 class DeadlineOutcome:
     school: str
     label: str
     due: date | None  # None: datum volgt
-    status: str  # op tijd, te laat, gemist, kwijtgescholden, vervallen, open, open (verlopen)
+    status: str  # op tijd, te laat, NOT_JUDGED, gemist, kwijtgescholden, vervallen, open, ...
     resolved: date | None
 
 
@@ -305,7 +309,9 @@ def _email(role: str, index: int | None = None) -> str:
 def _status(record: DeadlineRecord, resolved: date | None, until: date) -> str:
     if record.status == "met":
         due = record.due_date
-        return "op tijd" if resolved is not None and (due is None or resolved <= due) else "te laat"
+        if due is None:  # its date waits for calendar data: on time or late cannot be said yet
+            return NOT_JUDGED
+        return "op tijd" if resolved is not None and resolved <= due else "te laat"
     if record.status == "open":
         return "open (verlopen)" if record.overdue_on(until) else "open"
     return {"missed": "gemist", "waived": "kwijtgescholden", "cancelled": "vervallen"}.get(
