@@ -21,6 +21,7 @@ from .test_days_off import DUE, OPENED, SOURCE, due, open_case, partnerships, re
 DAY_OFF = {"partnerschap": "po", "dag": "2027-05-07", "naam": "Studiedag", "bron": SOURCE}
 REMOVE = f"/api/kalender/vrije-dagen/po/2027-05-07?bron={SOURCE}"
 VACATION = {"zomervakanties": {"noord": {"begin": "2027-07-10", "eind": "2027-08-22"}}}
+CITED = "https://testdata.invalid/zomervakanties-niet-officieel"  # vacations cite a web page
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_only_an_administrator_reads_or_changes_the_calendar(
     before = app.calendar_changes()
     for method, path, body in [
         ("GET", "/api/kalender", None),
-        ("PUT", "/api/kalender/2026-2027", {**VACATION, "bron": SOURCE}),
+        ("PUT", "/api/kalender/2026-2027", {**VACATION, "bron": CITED}),
         ("POST", "/api/kalender/vrije-dagen", DAY_OFF),
         ("DELETE", REMOVE, None),
     ]:
@@ -106,7 +107,7 @@ def test_an_administrator_keeps_the_calendar_through_the_api(
         "bron": None,
     }
 
-    saved = client.put("/api/kalender/2026-2027", json={**VACATION, "bron": SOURCE}, headers=admin)
+    saved = client.put("/api/kalender/2026-2027", json={**VACATION, "bron": CITED}, headers=admin)
     assert saved.json() == {"schooljaar": "2026-2027", "gewijzigd": 1, "gedateerd": 0}
     [year] = [
         y for y in client.get("/api/kalender", headers=admin).json()["schooljaren"]
@@ -129,12 +130,19 @@ def test_an_administrator_keeps_the_calendar_through_the_api(
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "words"),
     [
-        ("PUT", "/api/kalender/2026-2028", {**VACATION, "bron": SOURCE}, 422, "opeenvolgend"),
+        ("PUT", "/api/kalender/2026-2028", {**VACATION, "bron": CITED}, 422, "opeenvolgend"),
         ("PUT", "/api/kalender/2026-2027", {**VACATION, "bron": " "}, 422, "bron"),
         (
             "PUT",
             "/api/kalender/2026-2027",
-            {"zomervakanties": {"oost": VACATION["zomervakanties"]["noord"]}, "bron": SOURCE},
+            {**VACATION, "bron": "niet een url"},
+            422,
+            "geef de bron als webadres, bijv. https://www.rijksoverheid.nl/",
+        ),
+        (
+            "PUT",
+            "/api/kalender/2026-2027",
+            {"zomervakanties": {"oost": VACATION["zomervakanties"]["noord"]}, "bron": CITED},
             422,
             "zomervakanties",
         ),
@@ -143,7 +151,7 @@ def test_an_administrator_keeps_the_calendar_through_the_api(
             "/api/kalender/2026-2027",
             {
                 "zomervakanties": {"noord": {"begin": "2027-08-22", "eind": "2027-07-10"}},
-                "bron": SOURCE,
+                "bron": CITED,
             },
             422,
             "vóór het begin",

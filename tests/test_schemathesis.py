@@ -229,7 +229,7 @@ CALENDAR: list[tuple[str, str, dict[str, Any], dict[str, Any], Any]] = [
         "/api/kalender/{schooljaar}",
         {"schooljaar": "2026-2027"},
         {},
-        {"zomervakanties": {"noord": {"begin": "2027-07-10", "eind": "2027-08-22"}}, "bron": "t"},
+        {"zomervakanties": {"noord": {"begin": "2027-07-10", "eind": "2027-08-22"}}, "bron": "https://t.invalid/b"},
     ),
     (
         "POST",

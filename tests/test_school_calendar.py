@@ -14,6 +14,7 @@ from toetreding import InvalidInputError, Toetreding
 from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.settings import Settings
+from toetreding.store import VacationEntry
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS
@@ -33,7 +34,7 @@ from .web_helpers import PASSWORD, csrf_of, sign_in
 # Not official data: made-up dates of the right shape, for the tests only.
 NOORD_2026 = (date(2026, 7, 4), date(2026, 8, 16))  # Sat 4 July: last school day Fri 3 July
 NOORD_2027 = (date(2027, 7, 10), date(2027, 8, 22))  # Sat 10 July: last school day Fri 9 July
-SOURCE = "testdata (niet officieel)"
+SOURCE = "https://testdata.invalid/zomervakanties-niet-officieel"
 
 
 def groningen(app: Toetreding) -> Toetreding:
@@ -115,6 +116,10 @@ def test_wrong_calendar_input_is_refused_in_dutch_and_nothing_changes(app: Toetr
         ("2026-2027", {"noord": (NOORD_2027[1], NOORD_2027[0])}, SOURCE, "vóór het begin"),
         ("2026-2027", {"noord": NOORD_2026}, SOURCE, "ligt niet in juli 2027"),
         ("2026-2027", {"noord": NOORD_2027}, " ", "bron"),
+        # a source is the official page, as every shipped year cites one
+        ("2026-2027", {"noord": NOORD_2027}, "niet een url", "geef de bron als webadres"),
+        ("2026-2027", {"noord": NOORD_2027}, "rijksoverheid.nl", "geef de bron als webadres"),
+        ("2026-2027", {"noord": NOORD_2027}, "ftp://rijksoverheid.nl/x", "als webadres"),
     ]:
         with pytest.raises(InvalidInputError, match=words):
             app.set_summer_vacations(year, periods, source=source, by=None)
@@ -134,6 +139,12 @@ def test_an_administrator_enters_the_year_with_the_cli_and_doctor_agrees(
     assert "toetreding calendar set 2026-2027" in out
     refused = run("calendar", "set", "2026-2027", "--noord", "10-07-2027", "--source", "x", code=1)
     assert "Fout:" in refused and "geen periode" in refused and "Traceback" not in refused
+    refused = run(
+        "calendar", "set", "2026-2027", "--noord", "2027-07-10:2027-08-22",
+        "--source", "niet een url", code=1,
+    )  # fmt: skip
+    assert "geef de bron als webadres, bijv. https://www.rijksoverheid.nl/" in refused
+    assert "Traceback" not in refused
 
     refused = run(
         "calendar", "set", "2026-2027", "--noord", "2027-07-10:2027-08-22",
@@ -221,6 +232,12 @@ def test_an_administrator_enters_a_school_year_on_the_page(
     assert "Niet opgeslagen" in refused.text and "vóór het begin" in refused.text
     assert 'value="2027-07-10"' in refused.text and SOURCE in refused.text
     assert due_words(service, case_id).startswith("datum volgt")
+    no_source = client.post(
+        "/beheer/schoolkalender",
+        data={**fields, "noord_eind": "2027-08-22", "bron": "niet een url"},
+    )
+    assert no_source.status_code == 422 and "geef de bron als webadres" in no_source.text
+    assert due_words(service, case_id).startswith("datum volgt")
 
     saved = client.post("/beheer/schoolkalender", data={**fields, "noord_eind": "2027-08-22"})
     assert "1 wachtende termijn kreeg zijn datum" in saved.text
@@ -290,3 +307,34 @@ def test_doctors_hint_names_the_real_menu_item_and_only_the_missing_regions(
     assert "menu Schoolkalender (/beheer/schoolkalender)" in finding.action
     sign_in(client, "beheer@po.nl")
     assert '<a href="/beheer/schoolkalender">Schoolkalender</a>' in client.get("/overzicht").text
+
+
+def test_a_source_kept_before_web_addresses_were_required_stays_readable(app: Toetreding) -> None:
+    # Only new input is checked: a vacation saved earlier with a worded source is still shown,
+    # and doctor does not ask for it again.
+    entries = [
+        VacationEntry("2026-2027", region, *NOORD_2027, "Regeling schoolvakanties")
+        for region in ("noord", "midden", "zuid")
+    ]
+    app.store.save_vacations(
+        entries, person_id=None, at=app.clock.now(), redate=lambda vacations, waiting: {}
+    )
+    [row] = [row for row in app.calendar_years(date(2026, 9, 1)) if row.school_year == "2026-2027"]
+    assert row.complete and {v.source for v in row.regions.values() if v} == {
+        "Regeling schoolvakanties"
+    }
+    assert app.doctor(date(2026, 9, 1)) == []
+
+
+def test_a_calendar_file_whose_source_is_no_web_address_is_refused_whole(
+    app: Toetreding, tmp_path: Path
+) -> None:
+    path = tmp_path / "kalender.yaml"
+    year = '  "2028-2029":\n    source: "{}"\n    noord: {{start: 2029-07-07, end: 2029-08-19}}\n'
+    path.write_text("format: 1\nschool_years:\n" + year.format("bron"), encoding="utf-8")
+    before = app.calendar_changes()
+    with pytest.raises(InvalidInputError, match="geef de bron als webadres"):
+        app.import_calendar(path, by=None)
+    assert app.calendar_changes() == before
+    path.write_text("format: 1\nschool_years:\n" + year.format(SOURCE), encoding="utf-8")
+    assert app.import_calendar(path, by=None).changed == 1

@@ -87,7 +87,9 @@ def set_year(
     noord: str | None = typer.Option(None, "--noord", help=_PERIOD_HELP.format("noord")),
     midden: str | None = typer.Option(None, "--midden", help=_PERIOD_HELP.format("midden")),
     zuid: str | None = typer.Option(None, "--zuid", help=_PERIOD_HELP.format("zuid")),
-    source: str = typer.Option(..., "--source", help="Officiële bron, bijv. rijksoverheid.nl"),
+    source: str = typer.Option(
+        ..., "--source", help="Officiële bron als webadres, bijv. https://www.rijksoverheid.nl/…"
+    ),
     by: str | None = typer.Option(None, "--by", help=_BY_HELP),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.calendar import (
@@ -157,10 +158,7 @@ class CalendarService(DeadlineService):
         ``school_year``, with its source; every waiting deadline that can now be dated gets
         its date in the same transaction (and its reminders are planned from then on)."""
         year = _school_year(school_year)
-        if not source.strip():
-            raise InvalidInputError(
-                "geef de bron van de data (bijv. de pagina op rijksoverheid.nl)"
-            ).with_hint("--source URL")
+        source = _official_source(source)
         if not periods:
             raise InvalidInputError("geef de zomervakantie van ten minste één regio")
         entries = []
@@ -174,7 +172,7 @@ class CalendarService(DeadlineService):
                 raise InvalidInputError(
                     f"zomervakantie {year} regio {region}: {'; '.join(problems)}"
                 )
-            entries.append(VacationEntry(year.name, region, start, end, source.strip()))
+            entries.append(VacationEntry(year.name, region, start, end, source))
         return self._save(entries, by, at)
 
     def import_calendar(
@@ -184,7 +182,7 @@ class CalendarService(DeadlineService):
         ``protocols/calendar/zomervakanties.yaml``); the file is checked as a whole first."""
         vacations = SummerVacations.load(path)
         entries = [
-            VacationEntry(year.name, region, start, end, vacations.source(year))
+            VacationEntry(year.name, region, start, end, _official_source(vacations.source(year)))
             for (year, region), (start, end) in sorted(vacations.periods.items())
         ]
         if not entries:
@@ -370,6 +368,28 @@ def _school_year(text: str) -> SchoolYear:
         return SchoolYear.parse(text)
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from None
+
+
+def _official_source(text: str) -> str:
+    """``text`` as the source of vacation dates: a web address (http or https), as every
+    shipped year cites its page on rijksoverheid.nl. Only new input is checked; sources
+    already kept stay as they are."""
+    source = text.strip()
+    if not source:
+        raise InvalidInputError(
+            "geef de bron van de data (bijv. de pagina op rijksoverheid.nl)"
+        ).with_hint("--source URL")
+    try:
+        parsed = urlsplit(source)
+        address = parsed.scheme.lower() in ("http", "https") and "." in (parsed.hostname or "")
+    except ValueError:  # e.g. "http://[" : not an address either
+        address = False
+    if not address or any(c.isspace() for c in source):
+        raise InvalidInputError(
+            f"'{source}' is geen bron: geef de bron als webadres, "
+            "bijv. https://www.rijksoverheid.nl/…"
+        ).with_hint("--source URL")
+    return source
 
 
 def _how(school_year: str, regions: Sequence[str]) -> str:

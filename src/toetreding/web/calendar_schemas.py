@@ -114,7 +114,10 @@ class SchoolYearSet(BaseModel):
     zomervakanties: dict[Region, PeriodCreate] = Field(
         description="Per regio (noord, midden, zuid) de eerste en laatste vakantiedag"
     )
-    bron: Text = Field(max_length=500, description="De officiële bron, bijv. rijksoverheid.nl")
+    bron: Text = Field(
+        max_length=500,
+        description="De officiële bron als webadres, bijv. https://www.rijksoverheid.nl/…",
+    )
 
 
 class SchoolYearSaved(BaseModel):
