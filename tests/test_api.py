@@ -316,7 +316,7 @@ def test_a_malformed_request_is_a_422_with_one_dutch_detail(client: TestClient) 
     auth = token(client, COORDINATOR)
     bad_id = client.get("/api/dossiers/abc", headers=auth)
     assert bad_id.status_code == 422
-    assert bad_id.json()["detail"].startswith("ongeldige aanvraag: path.case_id")
+    assert bad_id.json()["detail"].startswith("ongeldige aanvraag: het dossiernummer in het adres")
     bad_body = client.post(
         "/api/dossiers/4/handelingen/orientatie_afronden",
         content=b"{niet: json",
@@ -328,7 +328,10 @@ def test_a_malformed_request_is_a_422_with_one_dutch_detail(client: TestClient) 
         json={"inputs": {"verslag_orientatie": {"a": 1}}},
         headers=auth,
     )
-    assert nested.status_code == 422 and "inputs.verslag_orientatie" in nested.json()["detail"]
+    assert (
+        nested.status_code == 422
+        and "het veld 'inputs.verslag_orientatie' in de inhoud" in (nested.json()["detail"])
+    )
 
 
 def test_a_repeated_query_parameter_is_refused_not_answered_for_one_of_its_values(
@@ -339,7 +342,10 @@ def test_a_repeated_query_parameter_is_refused_not_answered_for_one_of_its_value
     assert one.status_code == 200 and one.json()
     both = client.get("/api/dossiers?state=orientatie&state=besluit&open=true", headers=auth)
     assert both.status_code == 422
-    assert both.json() == {"detail": "ongeldige aanvraag: query.state: mag maar één keer voorkomen"}
+    assert both.json() == {
+        "detail": "ongeldige aanvraag: de waarde 'state' in de zoekvraag "
+        "mag maar één keer voorkomen"
+    }
 
 
 def test_text_with_a_nul_character_is_refused_before_it_reaches_the_database(

@@ -150,7 +150,9 @@ def test_a_wrong_address_answers_a_dutch_page_or_dutch_json(reader: TestClient) 
     auth = token(reader, COORDINATOR)
     api = reader.get("/api/dossiers/abc", headers=auth)
     assert api.status_code == 422
-    assert api.json()["detail"] == "ongeldige aanvraag: path.case_id: is geen geheel getal ('abc')"
+    assert api.json()["detail"] == (
+        "ongeldige aanvraag: het dossiernummer in het adres is geen geheel getal ('abc')"
+    )
     unknown = reader.get("/api/bestaat-niet", headers=auth)
     assert unknown.status_code == 404 and unknown.json()["detail"].startswith("deze pagina")
 

@@ -35,7 +35,13 @@ from toetreding.files import FileEntry, describe_size, entries_of, legacy_name
 from toetreding.service import Toetreding
 from toetreding.settings import Settings, sqlite_database
 from toetreding.store import DATABASE_DOWN
-from toetreding.web.deps import CsrfFailed, LoginRequired, WebContext
+from toetreding.web.deps import (
+    CsrfFailed,
+    LoginRequired,
+    WebContext,
+    session_of,
+    viewer_if_any,
+)
 from toetreding.web.errors import install as install_error_pages
 from toetreding.web.headers import add_security_headers
 from toetreding.web.limits import DATABASE_DOWN_MESSAGE, RETRY_AFTER_S, BodyLimit, BodyTooLarge
@@ -189,9 +195,17 @@ def _error(request: Request, status: int, message: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     context: WebContext = request.app.state.ctx
+    # The menu when the person is signed in (not for a database that is down: no lookup).
+    signed_in = viewer_if_any(request) if status != 503 else None
+    session = session_of(request) if signed_in else None
     return context.templates.TemplateResponse(
         request,
         "error.html",
-        {"viewer": None, "csrf": "", "status": status, "message": message},
+        {
+            "viewer": signed_in,
+            "csrf": session.csrf if session else "",
+            "status": status,
+            "message": message,
+        },
         status_code=status,
     )

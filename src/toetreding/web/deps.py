@@ -92,6 +92,15 @@ def viewer(request: Request) -> Viewer:
     return signed_in
 
 
+def viewer_if_any(request: Request) -> Viewer | None:
+    """The signed-in person for an error page's menu, or None. An error page must render
+    whatever went wrong, so a failure to find the person (the database down) is no menu."""
+    try:
+        return viewer(request)
+    except Exception:
+        return None
+
+
 def require_csrf(request: Request, given: str | None) -> None:
     """Refuse a session-authenticated change without the right token."""
     if getattr(request.state, "bearer", False):

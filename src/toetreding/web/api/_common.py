@@ -54,7 +54,7 @@ class ApiRoute(APIRoute):
                 return await handle(request)
             except RequestValidationError as exc:
                 return JSONResponse(
-                    Problem(detail=invalid_request(exc)).model_dump(), status_code=422
+                    Problem(detail=invalid_request(exc, self)).model_dump(), status_code=422
                 )
             except HTTPException as exc:
                 if exc.status_code != 400:
