@@ -43,6 +43,7 @@ from toetreding.store._common import (
 )
 from toetreding.store._pg_step import CHAIN, STEP
 from toetreding.store._prepared import Prepared
+from toetreding.store._thread_connections import ThreadConnections
 from toetreding.store.history_chain import ADVANCE, CHAIN_COLUMNS, HASHED, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus
@@ -263,6 +264,8 @@ class HotPath:
         # COMMIT go to the server for them (each is a round trip); psycopg's connection
         # is set back to transactions before it returns to the pool.
         self.autocommit = engine.dialect.name == "postgresql"
+        # SQLite: each thread keeps its connection (no pool checkout per request).
+        self._kept = ThreadConnections(engine) if engine.dialect.name == "sqlite" else None
 
     @property
     def statements(self) -> _Statements:
@@ -272,23 +275,32 @@ class HotPath:
 
     @contextmanager
     def scope(self) -> Iterator[None]:
-        """Let the hot-path calls within share one pooled connection.
+        """Let the hot-path calls within share one pooled connection (on SQLite: the
+        thread's), and the chain hashes they read.
 
         For a request that loads a case and moves it: one pool checkout instead of one per
         call. Transactions are unchanged: ``cursor(commit=True)`` commits (or rolls back) its
-        own, and whatever a read left open is rolled back when the connection goes back to the pool.
+        own, and whatever a read left open is rolled back when the connection goes back to
+        the pool (on SQLite: when the scope ends).
         """
         shared = _SHARED.get()
         if shared is not None and shared.path is self:
             yield
             return
-        connection = self.engine.raw_connection()
+        connection, owned = self._acquire()
         token = _SHARED.set(_Scope(self, connection, {}))
         try:
             yield
         finally:
             _SHARED.reset(token)
-            self._release(connection)
+            self._release(connection, owned)
+
+    def _acquire(self) -> tuple[Any, bool]:
+        """A connection and whether the caller releases it: on SQLite the thread's kept
+        one (see ``_thread_connections``), else one from the pool."""
+        if self._kept is not None:
+            return self._kept.acquire()
+        return self.engine.raw_connection(), True
 
     def remember_hash(self, case_id: int, revision: int, hashed: str | None) -> None:
         """Within a request's scope: the hash of the case's row ``revision``, as read."""
@@ -307,7 +319,8 @@ class HotPath:
     def cursor(
         self, *, commit: bool = False, single: bool = False
     ) -> Iterator[tuple[_Statements, Any]]:
-        """The hot-path statements and a cursor on a pooled DBAPI connection.
+        """The hot-path statements and a cursor on a pooled DBAPI connection (on SQLite:
+        the thread's, see ``_thread_connections``).
 
         With ``commit`` the block is one transaction: committed when it completes, rolled
         back when it raises (as is anything left open when the connection goes back).
@@ -316,10 +329,10 @@ class HotPath:
         """
         hot = self.statements
         shared = _SHARED.get()
-        if shared is not None and shared.path is self:
+        if self._kept is None and shared is not None and shared.path is self:
             connection, owned = shared.connection, False
         else:
-            connection, owned = self.engine.raw_connection(), True
+            connection, owned = self._acquire()  # on SQLite: the thread's, shared within
         try:
             if self.autocommit:
                 _set_autocommit(connection, single or not commit)
@@ -340,14 +353,28 @@ class HotPath:
             try:
                 connection.rollback()
             except Exception:
-                connection.invalidate()  # unusable now: the pool replaces it
+                self._broken(connection)  # unusable now: replaced by a new one
             raise
         finally:
-            if owned:
-                self._release(connection)
+            self._release(connection, owned)
 
-    def _release(self, connection: Any) -> None:
-        """Back to the pool, in transactions again (as SQLAlchemy hands connections out)."""
+    def _broken(self, connection: Any) -> None:
+        if self._kept is not None:
+            self._kept.broken()
+        else:
+            connection.invalidate()
+
+    def _release(self, connection: Any, owned: bool) -> None:
+        """Back to the pool, in transactions again (as SQLAlchemy hands connections out);
+        on SQLite the thread keeps it, with nothing left open."""
+        if self._kept is not None:
+            if owned:
+                self._kept.release()
+            else:
+                self._kept.leave()
+            return
+        if not owned:
+            return
         if self.autocommit and connection.is_valid:
             try:
                 connection.rollback()  # nothing to roll back unless a read failed midway
