@@ -23,7 +23,7 @@ from toetreding.store import CaseFilter
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
-from .helpers import nvao_scores, record_audit, with_pdfs
+from .helpers import nvao_scores, pdf, record_audit, with_pdfs
 
 COORDINATOR = "coordinator@p2.example"
 STUURGROEP = "stuurgroep@p2.example"
@@ -359,6 +359,52 @@ def test_refusals_say_why_list_allowed_triggers_and_change_nothing(
     assert says in message
     assert "Nu toegestaan: " in message and "orientatie_afronden" in message
     assert _snapshot(app, case_id) == before
+
+
+def test_a_step_takes_a_file_of_its_dossier_by_number_and_refuses_any_other(
+    app: Toetreding, case_id: int
+) -> None:
+    """A file already in the dossier is given by its number and named in the history row; a
+    file of another artefact, or of another dossier, is refused and changes nothing."""
+    mine = app.add_version(case_id, "verslag_orientatie", [pdf(app, "v.pdf")], actor_ref=KERNGROEP)
+    other = app.add_version(case_id, "zelfevaluatie", [pdf(app, "ze.pdf")], actor_ref=SCHOOL)
+    elsewhere = app.open_case(
+        school_ref="ANDER1", protocol_id="partnerschap2", actor_ref=COORDINATOR
+    )
+    theirs = app.add_version(
+        elsewhere, "verslag_orientatie", [pdf(app, "a.pdf")], actor_ref=KERNGROEP
+    )
+    before = _snapshot(app, case_id)
+    for given, says in [
+        (other[0].id, f"bestand {other[0].id} is een 'zelfevaluatie', geen 'verslag_orientatie'"),
+        (theirs[0].id, f"bestand {theirs[0].id} bestaat niet in dossier {case_id}"),
+    ]:
+        with pytest.raises(MissingInput, match=says):
+            app.fire(
+                case_id,
+                "orientatie_afronden",
+                actor_ref=KERNGROEP,
+                inputs={"verslag_orientatie": given},
+            )
+        assert _snapshot(app, case_id) == before
+    app.fire(
+        case_id,
+        "orientatie_afronden",
+        actor_ref=KERNGROEP,
+        inputs={"verslag_orientatie": mine[0].id},
+    )
+    entry = app.history(case_id)[-1].payload["verslag_orientatie"]
+    assert entry == [
+        {
+            "file_id": mine[0].id,
+            "artefact": "verslag_orientatie",
+            "version": 1,
+            "name": "v.pdf",
+            "media_type": "application/pdf",
+            "size": mine[0].size,
+            "sha256": mine[0].sha256,
+        }
+    ]
 
 
 def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int) -> None:

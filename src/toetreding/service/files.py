@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding._exceptions import InvalidInputError
 from toetreding.clock import as_aware
 from toetreding.definition import InputKind, ProtocolSpec
 from toetreding.files import (
@@ -226,21 +226,12 @@ class FileService(ServiceBase):
         """An upload, or a file of this dossier; what is not there the step refuses."""
         if isinstance(given, StagedFile):
             return Attachment.new(given)
-        try:
-            record = self.store.case_file(case.id, given)
-        except NotFoundError:
+        found = self.store.attachment_of(case.id, given)
+        if found is None:
             return NoSuchFile(f"bestand {given} bestaat niet in dossier {case.id}")
-        if record.artefact != artefact:
-            return NoSuchFile(f"bestand {given} is een '{record.artefact}', geen '{artefact}'")
-        return Attachment(
-            record.name,
-            record.media_type,
-            record.size,
-            record.sha256,
-            file_id=record.id,
-            artefact=record.artefact,
-            version=record.version,
-        )
+        if found.artefact != artefact:
+            return NoSuchFile(f"bestand {given} is een '{found.artefact}', geen '{artefact}'")
+        return found
 
 
 def new_files(inputs: Mapping[str, Any], payload: Mapping[str, Any]) -> dict[str, list[StagedFile]]:

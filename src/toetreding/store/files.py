@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Dialect, Engine, bindparam, func, insert, select
 
 from toetreding._exceptions import ConflictError, NotFoundError
-from toetreding.files import StagedFile
+from toetreding.files import Attachment, StagedFile
 from toetreding.store._common import CASE_FILES, PEOPLE
 from toetreding.store._hotpath import HotPath
 from toetreding.store._prepared import Prepared
@@ -54,6 +54,11 @@ _ONE_FILE = _LISTED.where(
     CASE_FILES.c.id == bindparam("f_id"), CASE_FILES.c.case_id == bindparam("f_case_id")
 )
 _ONE_FILE_KEYS = tuple(_ONE_FILE.selected_columns.keys())
+# What a step records of such a file (no uploader's name to join for it).
+_ATTACHED = select(
+    *(CASE_FILES.c[name] for name in ("name", "media_type", "size", "sha256", "artefact")),
+    CASE_FILES.c.version,
+).where(CASE_FILES.c.id == bindparam("f_id"), CASE_FILES.c.case_id == bindparam("f_case_id"))
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class _Statements:
     next_version: Prepared
     insert_file: Prepared
     one_file: Prepared
+    attached: Prepared
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> _Statements:
@@ -68,6 +74,7 @@ class _Statements:
             Prepared(_NEXT_VERSION, dialect),
             Prepared(_INSERT_FILE, dialect),
             Prepared(_ONE_FILE, dialect),
+            Prepared(_ATTACHED, dialect),
         )
 
 
@@ -107,6 +114,19 @@ class FileRecordStore:
         if not rows:
             raise NotFoundError(f"bestand {file_id} bestaat niet in dossier {case_id}")
         return CaseFilePublic.model_validate(dict(zip(_ONE_FILE_KEYS, rows[0], strict=True)))
+
+    def attachment_of(self, case_id: int, file_id: int) -> Attachment | None:
+        """A file of the case as a step that gives it by number records it; None for a
+        file of another case, as for none. Made from the row as read (a step's hot path:
+        no schema object is validated for it)."""
+        with self._hot.cursor() as (_, cursor):
+            rows = self._statements().attached.rows(cursor, {"f_id": file_id, "f_case_id": case_id})
+        if not rows:
+            return None
+        name, media_type, size, sha256, artefact, version = rows[0]
+        return Attachment(
+            name, media_type, size, sha256, file_id=file_id, artefact=artefact, version=version
+        )
 
     def file_content(self, record: CaseFilePublic) -> Iterator[bytes]:
         """The file's bytes in chunks, from the file store."""
