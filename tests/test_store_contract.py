@@ -478,6 +478,30 @@ def test_text_with_a_nul_character_is_refused_on_every_backend_and_changes_nothi
         store.person("nul@part2.nl")
 
 
+def test_nul_anywhere_in_a_steps_payload_is_refused_and_its_escape_as_text_is_not(
+    store: Store, world: World, case_id: int
+) -> None:
+    """NUL in a payload's value or key is refused before anything is written; the six
+    characters of its JSON escape, typed as text, are ordinary text and kept as typed."""
+    before = snapshot(store, case_id)
+    move: dict[str, Any] = {
+        "to_state": "zelfevaluatie",
+        "final": False,
+        "trigger": "orientatie_afronden",
+        "actor_id": world.coordinator.id,
+        "role": "coordinator",
+        "at": datetime(2026, 9, 2, tzinfo=UTC),
+        "note": None,
+    }
+    for payload in ({"verslag": ["a", {"b": "c\x00"}]}, {"ver\x00slag": "v.pdf"}):
+        with pytest.raises(InvalidInputError, match="NUL-teken"):
+            store.apply(before[0], **move, payload=payload)
+        assert snapshot(store, case_id) == before
+    typed = {"verslag": "C:\\u0000 en \\\\u0000"}
+    assert store.apply(before[0], **move, payload=typed) == 2
+    assert store.history(case_id)[-1].payload == typed
+
+
 def test_failing_event_insert_rolls_back_the_case(store: Store, world: World, case_id: int) -> None:
     before = snapshot(store, case_id)
     move: dict[str, Any] = {
