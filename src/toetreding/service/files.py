@@ -202,13 +202,7 @@ class FileService(ServiceBase):
         """``inputs`` with what the step's document inputs were given made attachments:
         an upload (:class:`StagedFile`) a new file, a number a file already in this dossier
         (of the same artefact). Other inputs are left as they are."""
-        documents = {
-            i.name
-            for t in spec.transitions
-            if t.trigger == trigger
-            for i in t.inputs
-            if i.kind is InputKind.DOCUMENT
-        }
+        documents = self.machines.machine(spec).document_inputs(trigger)
         result = dict(inputs)
         for name, value in inputs.items():
             items = value if isinstance(value, list | tuple) else [value]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -210,6 +210,8 @@ class CaseStore(FileRecordStore):
         references are gone again (see ``filestores.base``).
         """
         revision = case.revision + 1
+        if at.tzinfo is not None:  # once: the hash and each statement take it in UTC
+            at = at.astimezone(UTC)
         staged = [file for group in (files or {}).values() for file in group]
         row = {
             "case_id": case.id,

@@ -80,10 +80,14 @@ def _utc(moment: datetime | str) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
+# ``json.dumps`` with these options makes a new encoder on every call; one will do.
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def row_hash(previous: str | None, row: Mapping[Any, Any]) -> str:
     """The hash of a history row (keyed by the ``events`` columns) after ``previous``."""
     values = [_utc(row[name]) if name == "at" else row[name] for name in HASHED]
-    text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODE(values)
     return hashlib.sha256(f"{previous or GENESIS}\n{text}".encode()).hexdigest()
 
 

@@ -21,7 +21,7 @@ from toetreding._exceptions import (
     TransitionRefused,
     TriggerNotAvailable,
 )
-from toetreding.definition.model import ProtocolSpec, TransitionSpec
+from toetreding.definition.model import InputKind, ProtocolSpec, TransitionSpec
 from toetreding.rules import (
     NO_WORDS,
     AuditFacts,
@@ -152,6 +152,20 @@ class ProtocolMachine:
                 self._index.setdefault((t.trigger, source), []).append((i, t))
         self._allowed = {state: self.allowed(state) for state in spec.states}
         self._words = _words_per_trigger(spec)
+        self._documents: dict[str, frozenset[str]] = {
+            trigger: frozenset(
+                i.name
+                for t in spec.transitions
+                if t.trigger == trigger
+                for i in t.inputs
+                if i.kind is InputKind.DOCUMENT
+            )
+            for trigger in {t.trigger for t in spec.transitions}
+        }
+
+    def document_inputs(self, trigger: str) -> frozenset[str]:
+        """The names of the ``document`` inputs of ``trigger``'s transitions."""
+        return self._documents.get(trigger, frozenset())
 
     def _transition(self, index: int, transition: TransitionSpec) -> dict[str, Any]:
         return {
@@ -204,7 +218,7 @@ class ProtocolMachine:
     ) -> Decision:
         """Check ``request`` against the protocol; raise a refusal or return the decision."""
         trigger = request.trigger
-        refuse = _Refuser(case_id, trigger, state, self._allowed_from(state), self.spec)
+        refuse = _Refuser(case_id, trigger, state, self)  # the allowed list only on refusal
         options = self._options(trigger, state)
         if not options:
             raise refuse(TriggerNotAvailable, self._why_unavailable(request.trigger, state))
@@ -314,8 +328,7 @@ class _Refuser:
     case_id: int | None
     trigger: str
     state: str
-    allowed: list[AllowedTrigger]
-    spec: ProtocolSpec  # for the labels a refusal says instead of identifiers
+    machine: ProtocolMachine  # what is allowed, and the labels said instead of identifiers
 
     def __call__(
         self,
@@ -325,13 +338,14 @@ class _Refuser:
         | type[GuardFailed],
         reason: str,
     ) -> TransitionRefused:
+        spec = self.machine.spec
         return kind(
             reason,
             case_id=self.case_id,
             trigger=self.trigger,
             state=self.state,
-            allowed=self.allowed,
-            label=self.spec.trigger_label(self.trigger, self.state),
-            state_label=getattr(self.spec.states.get(self.state), "label", self.state),
-            role_labels=self.spec.roles,
+            allowed=self.machine._allowed_from(self.state),
+            label=spec.trigger_label(self.trigger, self.state),
+            state_label=getattr(spec.states.get(self.state), "label", self.state),
+            role_labels=spec.roles,
         )
