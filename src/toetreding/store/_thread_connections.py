@@ -56,6 +56,9 @@ class ThreadConnections:
         """This thread's connection, and whether the caller is its outermost user (who
         must ``release`` it; a block within a block shares it and calls ``leave``)."""
         held: _Held | None = getattr(self._local, "held", None)
+        if held is not None and held.depth and held.connection is not None:  # in use here
+            held.depth += 1
+            return held.connection, False
         if held is not None and held.pid == os.getpid():
             with self._lock:  # against a ``dispose`` closing it meanwhile
                 if held.connection is not None:
@@ -86,8 +89,7 @@ class ThreadConnections:
 
     def leave(self) -> None:
         """A block that is not the outermost is done (see ``acquire``)."""
-        with self._lock:
-            self._local.held.depth -= 1
+        self._local.held.depth -= 1  # still in use (``dispose`` only closes unused ones)
 
     def broken(self) -> None:
         """The connection failed beyond a rollback: closed, the thread's next use opens
