@@ -44,7 +44,7 @@ from toetreding.store._common import (
 from toetreding.store._pg_step import CHAIN, STEP
 from toetreding.store._prepared import Prepared
 from toetreding.store._thread_connections import ThreadConnections
-from toetreding.store.history_chain import ADVANCE, CHAIN_COLUMNS, HASHED, LINK
+from toetreding.store.history_chain import ADVANCE, CHAIN_COLUMNS, HASHED, HEAD, LINK
 from toetreding.store.records import CaseRecord, HistoryEntry
 from toetreding.store.tables import DeadlineStatus
 
@@ -210,6 +210,7 @@ class _Statements:
     close_deadlines: Prepared
     open_deadline: Prepared
     link: Prepared  # the case's previous row and the database's chain head (locked)
+    head: Prepared  # the chain head alone (the previous row's hash known)
     advance: Prepared  # moves the head
     opening: Prepared  # what opening a case checks
     insert_case: Prepared  # a new case (its id returned)
@@ -232,6 +233,7 @@ class _Statements:
                     _CLOSE_DEADLINES,
                     _OPEN_DEADLINE,
                     LINK,
+                    HEAD,
                     ADVANCE,
                     _OPENING,
                     _INSERT_CASE,

@@ -310,7 +310,12 @@ def _append_chained(
             previous = found[0][0] if found else None
         hot.chain.run(cursor, _chained_values(row, previous))
         return
-    linked = link(hot.link.rows(cursor, link_query(row))[0], row)
+    asked = link_query(row)
+    if known:  # only the head to read
+        found = (previous, *hot.head.rows(cursor, asked)[0])
+    else:
+        found = hot.link.rows(cursor, asked)[0]
+    linked = link(found, row)
     hot.append_event.run(cursor, {f"e_{k}": v for k, v in (row | linked.columns()).items()})
     hot.advance.run(cursor, linked.head)
 

@@ -64,6 +64,12 @@ LINK = (
     .where(HISTORY_CHAIN.c.id == bindparam("l_chain"))
     .with_for_update()
 )
+# The head alone, when the previous row's hash was read with the case (``case_for_actor``).
+HEAD = (
+    select(HISTORY_CHAIN.c.row_count, HISTORY_CHAIN.c.head_hash)
+    .where(HISTORY_CHAIN.c.id == bindparam("l_chain"))
+    .with_for_update()
+)
 ADVANCE = (
     update(HISTORY_CHAIN)
     .where(HISTORY_CHAIN.c.id == bindparam("h_chain"))
