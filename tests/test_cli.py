@@ -236,7 +236,13 @@ def test_unknown_things_exit_1_with_a_dutch_message(db: Path) -> None:
     )
     assert "onbekende rol 'baas'" in out
     assert run_json("person", "list") == []  # nothing half-registered
-    run("person", "add", "--name", "Y", "--email", "y@y.nl", "-p", "part2", "--role", "coordinator")
+    added = run(
+        "person", "add", "--name", "Y", "--email", "y@y.nl", "-p", "part2", "--role", "coordinator"
+    )
+    # the role's and the partnership's names, not the codes typed
+    assert "met rol Coördinator / programmaleiding in P2." in added
+    granted = run("person", "role", "y@y.nl", "-p", "part2", "--role", "stuurgroep")
+    assert granted.strip() == "Rol Stuurgroep toegekend aan y@y.nl in P2."
     listed = run("person", "list")
     assert "Coördinator / programmaleiding" in listed and "coordinator" not in listed
 

@@ -206,7 +206,7 @@ def test_the_cli_says_which_deadlines_moved(
     case_id = open_case(app, "WILG")
     day_off = ("calendar", "day-off", "po", "2027-05-07", "--source", SOURCE)
     out = run(*day_off, "--label", "Studiedag", "--by", "c@po.nl")
-    assert "Vrije dag 07-05-2027 van po opgeslagen; 1 termijn verschoven." in out
+    assert "Vrije dag 07-05-2027 van Partnerschap po opgeslagen; 1 termijn verschoven." in out
     assert f"dossier {case_id}: Reageren binnen 10 werkdagen 10-05-2027 → 11-05-2027" in out
     assert "Vrije dagen van Partnerschap po: 07-05-2027 Studiedag" in run("calendar", "show")
     history = run("case", "show", str(case_id)).split("Geschiedenis")[1]

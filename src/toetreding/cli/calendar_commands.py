@@ -155,11 +155,11 @@ def day_off(
     if remove == (label is not None):
         raise InvalidInputError("geef --label NAAM om toe te voegen, of --remove")
     when = parse_date(day)
-    moved = service(ctx).set_day_off(partnership, when, label=label, source=source, by=by)
+    app = service(ctx)
+    moved = app.set_day_off(partnership, when, label=label, source=source, by=by)
     done = "verwijderd" if remove else "opgeslagen"
-    console.print(
-        f"Vrije dag {when:%d-%m-%Y} van {partnership} {done}; {moved_heading(len(moved))}."
-    )
+    name = app.partnership(partnership).name  # its name, not the code typed
+    console.print(f"Vrije dag {when:%d-%m-%Y} van {name} {done}; {moved_heading(len(moved))}.")
     for deadline in moved:
         console.print(f"- {deadline.words}", highlight=False)
 

@@ -145,10 +145,14 @@ def person_add(
     ),
 ) -> None:
     """Registreer een persoon, met desgewenst rollen in een partnerschap."""
-    person = service(ctx).add_person(
+    app = service(ctx)
+    person = app.add_person(
         name, email, partnership_ref=partnership, roles=tuple(role), school_ref=school
     )
-    roles = f" met rol {', '.join(role)} in {partnership}" if role else ""
+    # what the person reads: the roles' names and the partnership's, not the codes typed
+    labels = ", ".join(ROLE_LABELS.get(r, r) for r in role)
+    where = f" in {app.partnership(partnership).name}" if partnership else ""
+    roles = f" met rol {labels}{where}" if role else ""
     console.print(
         f"{person.name} <{person.email}> toegevoegd (id {person.id}){roles}.", highlight=False
     )
@@ -163,9 +167,11 @@ def person_role(
     school: str | None = typer.Option(None, "--school", help="Bij rol 'school': id of BRIN"),
 ) -> None:
     """Geef een persoon een rol in een partnerschap."""
-    service(ctx).grant_role(person, partnership, role, school)
+    app = service(ctx)
+    app.grant_role(person, partnership, role, school)
     label = ROLE_LABELS.get(role, role)
-    console.print(f"Rol {label} toegekend aan {person} in {partnership}.", highlight=False)
+    name = app.partnership(partnership).name
+    console.print(f"Rol {label} toegekend aan {person} in {name}.", highlight=False)
 
 
 @person_app.command("list")
