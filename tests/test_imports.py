@@ -131,10 +131,9 @@ def test_people_get_their_roles_and_a_school_contact_needs_a_known_school(
         (8, "geen school met BRIN 99ZZ in dit partnerschap"),
         (
             9,
-            "onbekende rol 'koning'; kies uit: coordinator (Coördinator / programmaleiding), "
-            "stuurgroep (Stuurgroep), kerngroep (Kerngroep), auditcommissie (Auditcommissie), "
-            "bestuurdersnetwerk (Bestuurdersnetwerk), school (Contactpersoon van de aanvragende "
-            "school), admin (Beheerder)",
+            "onbekende rol 'koning'; schrijf een van: 'Coördinator / programmaleiding', "
+            "'Stuurgroep', 'Kerngroep', 'Auditcommissie', 'Bestuurdersnetwerk', "
+            "'Contactpersoon van de aanvragende school', 'Beheerder'",
         ),
     ]
     good = b"\n".join(data.splitlines()[:4]) + b"\n"

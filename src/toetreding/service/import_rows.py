@@ -312,8 +312,9 @@ def _role(value: str, known: Known) -> str | None:
     for role, label in known.roles.items():
         if wanted in (role.casefold(), label.casefold()):
             return role
-    options = ", ".join(f"{role} ({label})" for role, label in known.roles.items())
-    raise RowRefused(f"onbekende rol '{value}'; kies uit: {options}")
+    # The name is accepted as well as the code: show the names only (no internal codes).
+    options = ", ".join(f"'{label}'" for label in known.roles.values())
+    raise RowRefused(f"onbekende rol '{value}'; schrijf een van: {options}")
 
 
 def _holds(
