@@ -95,6 +95,10 @@ def test_an_outcome_without_a_letter_template() -> None:
     [found] = warnings(text)
     assert found.startswith(f"lint.yaml:{line_of(text, 'outcome: aangesloten')}: ")
     assert "uitkomst 'aangesloten' (stap 'Klaar') is er geen besluitbrief" in found
+    # the outcomes that have a letter in words, not as identifiers
+    assert found.endswith(
+        "brieven zijn er voor de uitkomsten: Niet toelaatbaar, Partner, Volgschool"
+    )
 
 
 def test_a_state_only_a_role_nobody_holds_can_move_on() -> None:

@@ -79,15 +79,24 @@ def _outcomes_without_letter(spec: ProtocolSpec, letters: Collection[str]) -> li
         if state.outcome is None or state.outcome in letters or state.outcome in seen:
             continue
         seen.add(state.outcome)
-        known = ", ".join(sorted(letters)) or "geen"
+        known = ", ".join(sorted(_outcome_words(spec, letter) for letter in letters)) or "geen"
         problems.append(
             (
                 ("states", name, "outcome"),
                 f"voor uitkomst '{state.outcome}' (stap '{state.label}') is er geen "
-                f"besluitbrief; brieven zijn er voor: {known}",
+                f"besluitbrief; brieven zijn er voor de uitkomsten: {known}",
             )
         )
     return problems
+
+
+def _outcome_words(spec: ProtocolSpec, outcome: str) -> str:
+    """An outcome as the author reads it: the label of this protocol's step that ends in
+    it, else the outcome in words ('niet_aangesloten' -> 'Niet aangesloten')."""
+    for state in spec.states.values():
+        if state.outcome == outcome:
+            return state.label
+    return outcome.replace("_", " ").capitalize()
 
 
 def _states_nobody_moves(spec: ProtocolSpec) -> list[Problem]:
