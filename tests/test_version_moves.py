@@ -295,7 +295,7 @@ def test_cases_move_from_a_version_whose_file_is_gone(
     app, cases = moving
     (tmp_path / "protocols" / "overgang-v1.yaml").unlink()
     later = Toetreding(app.store, ProtocolRegistry.from_directory(tmp_path / "protocols"), clock)
-    assert later.move_versions("overgang") == ([1], [2])
+    assert later.move_versions("overgang", by=COORDINATOR) == ([1], [2])
     mapping = {m.old_label: m.new_label for m in later.state_mapping(later.protocol("overgang", 2))}
     assert mapping["Gesprek met het bestuur"] == "Gesprekken met school en bestuur"
     outcomes = later.apply_move("overgang", 1, 2, by=COORDINATOR)

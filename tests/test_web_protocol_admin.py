@@ -202,3 +202,29 @@ def test_a_new_version_starts_from_the_shipped_text_with_its_comments_in_dutch(
     assert definition_digest(load_protocol_text(bare)) == definition_digest(
         load_protocol_text(file_text)
     )
+
+
+def test_the_move_page_of_another_partnerships_protocol_is_a_404(client: TestClient) -> None:
+    """Dossiers overzetten names the protocol even with nothing to move: for a coordinator
+    of another partnership it is unknown, as its protocol page is (page, confirm and API)."""
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    service.store.add_partnership("ander", "Ander partnerschap", service.clock.now())
+    own = service.protocol_text("po-groningen").replace("id: po-groningen\n", "id: eigen\n", 1)
+    own = own.replace("version: 3\n", "version: 1\n", 1).replace("title: ", "title: Eigen ", 1)
+    service.publish_protocol(own, partnership="ander")
+    coordinator = service.add_person(
+        "Co", "co@part2.example", partnership_ref="part2", roles=("coordinator",)
+    )
+    service.accounts.set_password(coordinator.id, PASSWORD, service.clock.now())
+    sign_in(client, "co@part2.example")
+    page = client.get("/protocolbeheer/eigen/overzetten")
+    assert page.status_code == 404 and "Eigen " not in page.text
+    form = {"csrf_token": csrf_of(client.get("/").text), "van": "1", "naar": "1"}
+    answer = client.post("/protocolbeheer/eigen/overzetten", data=form)
+    assert answer.status_code == 404 and "Eigen " not in answer.text
+    api = client.get(
+        "/api/protocollen/eigen/overzetten?van=1&naar=1", headers=token(client, "co@part2.example")
+    )
+    assert api.status_code == 404
+    sign_in(client, ADMIN)  # the owner's view (an administrator) still has the page
+    assert client.get("/protocolbeheer/eigen/overzetten").status_code == 200

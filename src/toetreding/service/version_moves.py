@@ -115,9 +115,11 @@ class StateMapping:
 class VersionMoveService(ServiceBase):
     """Plans and applies moving running cases to a newer protocol version."""
 
-    def move_versions(self, protocol_id: str) -> tuple[list[int], list[int]]:
+    def move_versions(self, protocol_id: str, *, by: str | int) -> tuple[list[int], list[int]]:
         """The versions cases can move from (those running cases are on, their file there
-        or not) and to (every known version), each in order."""
+        or not) and to (every known version), each in order; another partnership's protocol
+        is unknown to ``by`` (the page would name it even with nothing to move)."""
+        self._require_sees(protocol_id, by)
         known = sorted(s.version for s in self.protocols().all() if s.id == protocol_id)
         running = self.store.running_versions(protocol_id)
         if not known and not running:

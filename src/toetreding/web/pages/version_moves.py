@@ -25,7 +25,7 @@ def move_plan(
     van: int | None = None,
     naar: int | None = None,
 ) -> Response:
-    choices = _choices(request, protocol_id)
+    choices = _choices(request, protocol_id, me)
     running, known = choices
     to_version = naar or (known[-1] if known else 0)
     from_version = van or max((v for v in running if v < to_version), default=0)
@@ -44,7 +44,7 @@ def apply_moves(
     bevestigd: str = Form(""),
 ) -> Response:
     require_csrf(request, csrf_token)
-    choices = _choices(request, protocol_id)
+    choices = _choices(request, protocol_id, me)
     if bevestigd != "ja":
         return _render(
             request, me, protocol_id, choices, van, naar, status=422,
@@ -57,9 +57,10 @@ def apply_moves(
     return _render(request, me, protocol_id, choices, van, naar, outcomes=outcomes)
 
 
-def _choices(request: Request, protocol_id: str) -> tuple[list[int], list[int]]:
-    """The versions running cases are on, and every known version."""
-    return ctx(request).service.move_versions(protocol_id)
+def _choices(request: Request, protocol_id: str, me: Me) -> tuple[list[int], list[int]]:
+    """The versions running cases are on, and every known version (a 404 for a protocol
+    ``me`` may not see)."""
+    return ctx(request).service.move_versions(protocol_id, by=me.person_id)
 
 
 def _expected(text: str) -> dict[int, int]:
