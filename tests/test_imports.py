@@ -133,7 +133,7 @@ def test_people_get_their_roles_and_a_school_contact_needs_a_known_school(
             9,
             "onbekende rol 'koning'; schrijf een van: 'Coördinator / programmaleiding', "
             "'Stuurgroep', 'Kerngroep', 'Auditcommissie', 'Bestuurdersnetwerk', "
-            "'Contactpersoon van de aanvragende school', 'Beheerder'",
+            "'Contactpersoon van de aanvragende school'",  # no Beheerder: not a coordinator's
         ),
     ]
     good = b"\n".join(data.splitlines()[:4]) + b"\n"
@@ -213,3 +213,29 @@ def test_only_a_coordinator_or_an_administrator_may_import(part2: Toetreding) ->
     sam = part2.person(CONTACT)
     part2.accounts.set_password(sam.id, "correct-horse-battery", part2.clock.now(), admin=True)
     assert part2.plan_import(ImportKind.SCHOOLS, data, "part2", CONTACT).added == 1
+
+
+def test_only_an_administrator_gives_the_administrators_role(part2: Toetreding) -> None:
+    """A coordinator's file that makes someone Beheerder is refused on that row (by the
+    role's id or its Dutch name), and nothing is imported; an administrator may."""
+    data = csv(
+        "naam;e-mail;rol;school\n"
+        "Goed;goed@x.nl;stuurgroep;\n"
+        "Evil;evil@x.nl;admin;\n"
+        "Evil;evil@x.nl;Beheerder;\n"
+    )
+    plan = part2.plan_import(ImportKind.PEOPLE, data, "part2", COORDINATOR)
+    refused = "de rol 'Beheerder' mag alleen een beheerder geven"
+    assert [(r.number, r.reason) for r in plan.refused] == [(3, refused), (4, refused)]
+    with pytest.raises(InvalidInputError, match="2 rij\\(en\\) geweigerd"):
+        part2.run_import(ImportKind.PEOPLE, data, "part2", COORDINATOR)
+    assert "evil@x.nl" not in {p.email for p, _ in part2.people()}
+    # a partnership's own administrator (the role) and an administrator account may
+    once = data[: data.index(b"Evil;evil@x.nl;B")]  # the same role twice is refused anyway
+    part2.add_person("Ada", "ada@part2.nl", partnership_ref="part2", roles=("admin",))
+    assert part2.plan_import(ImportKind.PEOPLE, once, "part2", "ada@part2.nl").refused == []
+    sam = part2.person(CONTACT)
+    part2.accounts.set_password(sam.id, "correct-horse-battery", part2.clock.now(), admin=True)
+    part2.run_import(ImportKind.PEOPLE, once, "part2", CONTACT)
+    evil = part2.person("evil@x.nl")
+    assert [m.role for m in part2.memberships_of(evil.id)] == ["admin"]

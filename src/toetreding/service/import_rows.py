@@ -87,7 +87,8 @@ class Known:
 
     schools: list[SchoolPublic]
     people: list[tuple[PersonPublic, list[MembershipPublic]]]  # roles in this partnership
-    roles: dict[str, str]  # role id -> Dutch label
+    roles: dict[str, str]  # role id -> Dutch label, the ones the importer may give
+    withheld: dict[str, str] = field(default_factory=dict)  # known, not theirs to give
 
 
 @dataclass
@@ -312,6 +313,9 @@ def _role(value: str, known: Known) -> str | None:
     for role, label in known.roles.items():
         if wanted in (role.casefold(), label.casefold()):
             return role
+    for role, label in known.withheld.items():
+        if wanted in (role.casefold(), label.casefold()):
+            raise RowRefused(f"de rol '{label}' mag alleen een beheerder geven")
     # The name is accepted as well as the code: show the names only (no internal codes).
     options = ", ".join(f"'{label}'" for label in known.roles.values())
     raise RowRefused(f"onbekende rol '{value}'; schrijf een van: {options}")

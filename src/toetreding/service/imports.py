@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding.roles import ADMIN_ROLE
 from toetreding.service.directory import DirectoryService
 from toetreding.service.import_rows import (
     ImportKind,
@@ -18,8 +19,8 @@ from toetreding.service.import_rows import (
 from toetreding.sheets import read_sheet
 from toetreding.store import DirectoryBatch, PartnershipPublic
 
-# Who may import into a partnership (besides an administrator account).
-IMPORT_ROLES = frozenset({"coordinator", "admin"})
+# Who may import into a partnership besides an administrator (``is_administrator``).
+IMPORT_ROLE = "coordinator"
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,23 @@ class ImportService(DirectoryService):
     ) -> ImportPlan:
         """The dry run: nothing is written."""
         partnership = self.store.partnership(partnership_ref)
-        self._may_import(by_ref, partnership)
+        person_id = self._may_import(by_ref, partnership)
         sheet = read_sheet(data)
         people = self.store.people(partnership.id)
         # People without a role here are still known (an e-mail address is unique overall).
         everyone = {p.email: (p, ms) for p, ms in people}
         for person, _ in self.store.people(None):
             everyone.setdefault(person.email, (person, []))
+        roles = self.known_roles()
+        # only an administrator hands out the administrator's role (a coordinator may not)
+        withheld: dict[str, str] = {}
+        if not self.is_administrator(person_id, partnership.id):
+            withheld = {ADMIN_ROLE: roles.pop(ADMIN_ROLE)}
         known = Known(
             schools=self.store.schools(partnership.id),
             people=list(everyone.values()),
-            roles=self.known_roles(),
+            roles=roles,
+            withheld=withheld,
         )
         checked = check_rows(kind, sheet, known, partnership.id)
         batch = DirectoryBatch(
@@ -94,22 +101,22 @@ class ImportService(DirectoryService):
 
     def import_partnerships(self, person_id: int) -> list[PartnershipPublic]:
         """The partnerships this person may import into (all, for an administrator)."""
-        account = self.store.accounts.account(person_id)
-        every = self.store.partnerships()
-        if account is not None and account.is_admin:
-            return every
-        return [p for p in every if IMPORT_ROLES & self.store.roles_of(person_id, p.id)]
+        return [p for p in self.store.partnerships() if self._may_import_into(person_id, p.id)]
 
-    def _may_import(self, by_ref: str | int, partnership: PartnershipPublic) -> None:
+    def _may_import_into(self, person_id: int, partnership_id: int) -> bool:
+        return self.is_administrator(person_id, partnership_id) or (
+            IMPORT_ROLE in self.store.roles_of(person_id, partnership_id)
+        )
+
+    def _may_import(self, by_ref: str | int, partnership: PartnershipPublic) -> int:
+        """The importing person's id, when they may import into ``partnership``."""
         try:
             person = self.store.person(by_ref)
         except NotFoundError:
             raise InvalidInputError(f"persoon '{by_ref}' bestaat niet") from None
-        account = self.store.accounts.account(person.id)
-        if account is not None and account.is_admin:
-            return
-        if not IMPORT_ROLES & self.store.roles_of(person.id, partnership.id):
+        if not self._may_import_into(person.id, partnership.id):
             raise InvalidInputError(
                 f"{person.name} mag niet inlezen voor {partnership.name}: dat mogen de "
                 "coördinator en de beheerder"
             )
+        return person.id
