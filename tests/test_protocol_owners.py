@@ -96,7 +96,11 @@ def test_only_the_owner_publishes_the_next_version(app: Toetreding) -> None:
         s.id for s in app.visible_protocols(None)
     } - {"p2-eigen"}
     # A shipped protocol's new version is shared: it cannot be made one partnership's.
-    shared = edit(SHIPPED, "version: 3\n", "version: 4\n")
+    shared = edit(
+        edit(SHIPPED, "version: 3\n", "version: 4\n"),
+        "migration:\n  from: 2\n",
+        "migration:\n  from: 3\n",
+    )
     with pytest.raises(InvalidInputError, match="gedeeld door alle partnerschappen"):
         app.publish_protocol(shared, partnership="p2")
 

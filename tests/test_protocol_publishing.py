@@ -21,7 +21,11 @@ SHIPPED = (PROTOCOLS / "partnerschap2.yaml").read_text(encoding="utf-8")
 CURRENT = load_protocol_text(SHIPPED).version  # the shipped file's version
 NEXT = CURRENT + 1
 # The next version renames the orientation talk's step: what a user would see change.
-NEXT_TEXT = edit(SHIPPED, f"version: {CURRENT}\n", f"version: {NEXT}\n").replace(
+NEXT_TEXT = edit(
+    edit(SHIPPED, f"version: {CURRENT}\n", f"version: {NEXT}\n"),
+    "migration:\n  from: 2\n",
+    f"migration:\n  from: {CURRENT}\n",  # its cases on the newest version can move on
+).replace(
     'label: "Oriënterend gesprek"\n    step: 1', 'label: "Kennismakingsgesprek"\n    step: 1', 1
 )
 BROKEN = edit(NEXT_TEXT, "  orientatie:\n", "  orientatie:\n    stap: 1\n")
@@ -56,13 +60,24 @@ def test_a_text_with_an_error_is_refused_on_its_line_and_nothing_is_published(
 
 
 def test_the_version_must_be_the_next_one(app: Toetreding) -> None:
-    for wrong in (CURRENT, NEXT + 1):
-        text = edit(NEXT_TEXT, f"version: {NEXT}\n", f"version: {wrong}\n")
+    # the newest version again (as shipped), and one skipping a number
+    for text in (SHIPPED, edit(NEXT_TEXT, f"version: {NEXT}\n", f"version: {NEXT + 1}\n")):
         with pytest.raises(DefinitionError) as refused:
             app.publish_protocol(text)
         [problem] = refused.value.problems
         assert problem.line == line_of(text, "version:")
         assert f"moet {NEXT} zijn" in problem.message
+    assert app.protocols().get("partnerschap2").version == CURRENT
+
+
+def test_a_new_version_moves_cases_from_the_newest_version_only(app: Toetreding) -> None:
+    """From an older version, the running cases on the newest one could never move."""
+    text = edit(NEXT_TEXT, f"migration:\n  from: {CURRENT}\n", "migration:\n  from: 2\n")
+    with pytest.raises(DefinitionError) as refused:
+        app.publish_protocol(text)
+    [problem] = refused.value.problems
+    assert problem.line == line_of(text, "  from: 2")
+    assert f"moet {CURRENT} zijn, de nieuwste versie" in problem.message
     assert app.protocols().get("partnerschap2").version == CURRENT
 
 

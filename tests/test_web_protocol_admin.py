@@ -228,3 +228,34 @@ def test_the_move_page_of_another_partnerships_protocol_is_a_404(client: TestCli
     assert api.status_code == 404
     sign_in(client, ADMIN)  # the owner's view (an administrator) still has the page
     assert client.get("/protocolbeheer/eigen/overzetten").status_code == 200
+
+
+V3_AGAIN = (("version: 4\n", "version: 3\n"), ("  from: 3\n", "  from: 2\n"))  # as shipped
+
+
+@pytest.mark.parametrize(
+    ("edits", "key", "said"),
+    [
+        ((("version: 4\n", "version: 7\n"),), "version: 7", "<code>version</code>: moet 4 zijn"),
+        (V3_AGAIN, "version: 3", "<code>version</code>: moet 4 zijn"),
+        ((("  from: 3\n", "  from: 2\n"),), "  from: 2", "<code>migration.from</code>: moet 3"),
+    ],
+)
+def test_checking_refuses_what_publishing_would_refuse(
+    admin_client: TestClient, edits: tuple[tuple[str, str], ...], key: str, said: str
+) -> None:
+    """Controleren says the version number (or the version cases move from) is wrong, on
+    its line, instead of 'in orde' followed by Publiceren refusing it."""
+    editor = admin_client.get("/protocolbeheer/partnerschap2")
+    wrong = html.unescape(editor.text.split('class="code-editor">')[1].split("</textarea>")[0])
+    for old, new in edits:
+        wrong = edit(wrong, old, new)
+    form = {"csrf_token": csrf_of(editor.text), "tekst": wrong, "actie": "controleren"}
+    checked = admin_client.post("/protocolbeheer/partnerschap2", data=form)
+    assert checked.status_code == 422 and "De tekst is in orde" not in checked.text
+    assert f"Regel {line_of(wrong, key)}</strong>" in checked.text and said in checked.text
+    published = admin_client.post(
+        "/protocolbeheer/partnerschap2", data={**form, "actie": "publiceren"}
+    )
+    assert published.status_code == 422 and said in published.text  # the same words
+    assert versions(admin_client) == [2, 3]

@@ -16,7 +16,7 @@ from pathlib import Path
 from toetreding._exceptions import DefinitionError, InvalidInputError, NotFoundError
 from toetreding.clock import as_aware
 from toetreding.definition import ProtocolSpec, earlier_problems, load_protocol_text
-from toetreding.formats import locate
+from toetreding.formats import KeyPath, locate
 from toetreding.service._base import ServiceBase
 from toetreding.store import PublishedRecord, definition_digest
 
@@ -57,12 +57,8 @@ class ProtocolService(ServiceBase):
         protocol: required for a new one, the owner's for an owned one, none for a shared one.
         """
         spec = self.check_protocol_text(text, filename)
-        registry, owners = self.protocols_and_owners()
-        newest = max((s.version for s in registry.all() if s.id == spec.id), default=0)
-        if spec.version != newest + 1:
-            what = f"de nieuwste is {newest}" if newest else "het protocol is nieuw"
-            message = f"moet {newest + 1} zijn ({what}); een versie verandert nooit meer"
-            raise DefinitionError(locate(text, filename, [(("version",), message)]))
+        newest = self.check_next_version(spec, text, filename)
+        owners = self.protocols_and_owners()[1]
         owner = self._owner_for(spec, newest, owners.get(spec.id), self.partnership_id(partnership))
         what = "protocollen publiceren"
         person = None if by is None else self.require_administrator(by, what, owner)
@@ -78,6 +74,27 @@ class ProtocolService(ServiceBase):
             )
         )
         return spec
+
+    def check_next_version(self, spec: ProtocolSpec, text: str, filename: str) -> int:
+        """The newest version of the protocol of ``spec`` (0: none), when ``spec`` may be
+        published after it: the next number, moving cases from the newest (else those cases
+        could never move on). Raises :class:`DefinitionError` on the line; Protocolbeheer's
+        check calls this too, so it passes exactly what publishing accepts."""
+        newest = max((s.version for s in self.protocols().all() if s.id == spec.id), default=0)
+        found: list[tuple[KeyPath, str]] = []
+        if spec.version != newest + 1:
+            what = f"de nieuwste is {newest}" if newest else "het protocol is nieuw"
+            message = f"moet {newest + 1} zijn ({what}); een versie verandert nooit meer"
+            found.append((("version",), message))
+        elif newest and spec.migration and spec.migration.from_version != newest:
+            found.append((
+                ("migration", "from"),
+                f"moet {newest} zijn, de nieuwste versie: anders kunnen de lopende dossiers op "
+                f"versie {newest} nooit naar versie {spec.version} over",
+            ))  # fmt: skip
+        if found:
+            raise DefinitionError(locate(text, filename, found))
+        return newest
 
     def _owner_for(
         self, spec: ProtocolSpec, newest: int, owner: int | None, given: int | None

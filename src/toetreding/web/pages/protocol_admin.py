@@ -70,6 +70,7 @@ def check_or_publish_new(
                 f"protocol '{spec.id}' bestaat al: publiceer een nieuwe versie via Bewerken, "
                 "of geef dit protocol een nieuwe 'id'"
             )
+        service.check_next_version(spec, text, "nieuw protocol")  # as publishing will
         if actie == "publiceren":
             if chosen is None:
                 raise InvalidInputError("kies het partnerschap waarvoor dit protocol is")
@@ -123,6 +124,7 @@ def check_or_publish(
                 refused=f"de tekst is van protocol '{spec.id}', niet van '{protocol_id}'; "
                 "pas 'id' aan of publiceer het bij dat protocol",
             )  # fmt: skip
+        service.check_next_version(spec, text, protocol_id)  # as publishing will
         if actie == "publiceren":
             spec = service.publish_protocol(text, by=me.person_id, filename=protocol_id)
             return RedirectResponse(
