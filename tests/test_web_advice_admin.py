@@ -85,3 +85,17 @@ def test_rules_over_the_limit_are_refused_whole_not_cut_and_published(client: Te
     refused = client.post("/adviesbeheer", data={**form, "tekst": padded, "actie": "publiceren"})
     assert refused.status_code == 413 and "de tekst is te lang" in refused.text
     assert "Strenger advies" not in client.get("/adviesbeheer").text
+
+
+def test_checking_refuses_a_version_number_publishing_would_refuse(client: TestClient) -> None:
+    """Controleren says the version is wrong, on its line, as Publiceren then does."""
+    sign_in(client, ADMIN)
+    editor = client.get("/adviesbeheer")
+    wrong = edit(STRICT, "version: 2", "version: 7")
+    form = {"csrf_token": csrf_of(editor.text), "partnerschap": "1", "tekst": wrong}
+    for action in ("controleren", "publiceren"):
+        answer = client.post("/adviesbeheer", data={**form, "actie": action})
+        assert answer.status_code == 422 and "De tekst is in orde" not in answer.text
+        assert f"Regel {line_of(wrong, 'version: 7')}</strong>" in answer.text
+        assert "<code>version</code>: moet 2 zijn (de nieuwste is 1)" in answer.text
+    assert "Strenger advies" not in client.get("/adviesbeheer").text

@@ -47,11 +47,23 @@ class AdviceRulesDesk(DeskBase):
     def check_advice(
         self, text: str, partnership_id: int | None, filename: str = "adviesregels"
     ) -> AdviceRulesSpec:
-        """Load rules text like a file, against the partnership's frameworks; raises
+        """Load rules text like a file, against the partnership's frameworks, with the
+        version rule of publishing (so a check passes what publishing accepts); raises
         :class:`DefinitionError` with every problem by line."""
-        return load_advice_text(
+        spec = load_advice_text(
             text, filename, lambda fid: self.frameworks.get(partnership_id, fid)
         )
+        if partnership_id is not None:
+            known = [
+                r.version for r in self.advice_rules.list(partnership_id) if r.rules_id == spec.id
+            ]
+            newest = max(known, default=0)
+            # an existing version is the same text again, or a clash (ConflictError)
+            if spec.version not in known and spec.version != newest + 1:
+                what = f"de nieuwste is {newest}" if newest else "de regels zijn nieuw"
+                message = f"moet {newest + 1} zijn ({what}); een versie verandert nooit meer"
+                raise DefinitionError(locate(text, filename, [(("version",), message)]))
+        return spec
 
     def publish_advice(
         self,
@@ -79,17 +91,9 @@ class AdviceRulesDesk(DeskBase):
             )
         spec = self.check_advice(text, partnership.id, filename)
         moment = self._moment(at)
-        known = [r for r in self.advice_rules.list(partnership.id) if r.rules_id == spec.id]
-        if any(r.version == spec.version for r in known):  # the same text again, or a clash
-            new = self.advice_rules.publish(partnership.id, spec, moment, text=text, by=person_id)
-            return PublishedAdvice(spec, new, partnership.id)
-        newest = max((r.version for r in known), default=0)
-        if spec.version != newest + 1:
-            what = f"de nieuwste is {newest}" if newest else "de regels zijn nieuw"
-            message = f"moet {newest + 1} zijn ({what}); een versie verandert nooit meer"
-            raise DefinitionError(locate(text, filename, [(("version",), message)]))
-        self.advice_rules.publish(partnership.id, spec, moment, text=text, by=person_id)
-        return PublishedAdvice(spec, True, partnership.id)
+        # a version that exists: the same text again (not new), or a clash (ConflictError)
+        new = self.advice_rules.publish(partnership.id, spec, moment, text=text, by=person_id)
+        return PublishedAdvice(spec, new, partnership.id)
 
     def advice_list(self, partnership_ref: str | int | None) -> list[AdviceRulesPublic]:
         """The shipped rules and, for a partnership, its own, by id and version."""
