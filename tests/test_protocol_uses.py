@@ -58,10 +58,18 @@ def test_a_shared_protocol_left_out_is_not_offered_and_opens_no_case(app: Toetre
 def test_an_own_or_unknown_protocol_cannot_be_left_out(app: Toetreding) -> None:
     two_partnerships(app)
     app.publish_protocol(OWN, partnership="p2")
-    with pytest.raises(InvalidInputError, match="is een eigen protocol van P2"):
+    with pytest.raises(InvalidInputError, match="is een eigen protocol van dit partnerschap"):
         app.use_protocol("p2", "p2-eigen", used=False)
     with pytest.raises(NotFoundError, match="onbekend"):
         app.use_protocol("p2", "bestaat-niet", used=False)
+    # Another partnership's own protocol is as unknown to it: neither its title nor its owner.
+    with pytest.raises(NotFoundError) as other:
+        app.use_protocol("ander", "p2-eigen", used=False)
+    assert str(other.value) == "protocol 'p2-eigen' is onbekend"
+    # Someone who may not choose gets the same refusal for it as for any protocol.
+    for protocol_id in ("p2-eigen", "partnerschap2"):
+        with pytest.raises(InvalidInputError, match="^ander mag niet kiezen welke protocollen"):
+            app.use_protocol("ander", protocol_id, used=False, by="c@ander.nl")
 
 
 def test_leave_out_and_use_on_the_command_line(db: Path) -> None:

@@ -192,21 +192,22 @@ class ProtocolService(ServiceBase):
     ) -> bool:
         """Whether the partnership opens new cases on a shared protocol from now on; running
         cases go on. False when that was so already."""
-        partnership_id = self.store.partnership(partnership_ref).id
+        partnership_id = self.store.partnership(partnership_ref).id or 0
+        # Who may comes first: a refusal must not tell whether another partnership has a
+        # protocol of that name, nor its title.
+        what = "kiezen welke protocollen het partnerschap gebruikt"
+        person = None if by is None else self.require_administrator(by, what, partnership_id)
+        self.require_visible_protocol(protocol_id, {partnership_id})
         registry, owners = self.protocols_and_owners()
-        spec = registry.get(protocol_id)  # NotFoundError, naming the known ones
-        owner = owners.get(protocol_id)
-        if owner is not None:
+        spec = registry.get(protocol_id)  # NotFoundError
+        if owners.get(protocol_id) is not None:
             raise InvalidInputError(
-                f"protocol '{spec.title}' is een eigen protocol van "
-                f"{self.store.partnership(owner).name}; alleen gedeelde protocollen kunnen "
-                "worden aan- of uitgezet"
+                f"protocol '{spec.title}' is een eigen protocol van dit partnerschap; alleen "
+                "gedeelde protocollen kunnen worden aan- of uitgezet"
             )
         now_used = {s.id: u for s, u in self.protocol_uses(partnership_id)}[protocol_id]
         if now_used == used:
             return False
-        what = "kiezen welke protocollen het partnerschap gebruikt"
-        person = None if by is None else self.require_administrator(by, what, partnership_id)
         moment = as_aware(at) if at else self.clock.now()
         self.store.protocol_uses.choose(partnership_id, protocol_id, used, person, moment)
         return True
