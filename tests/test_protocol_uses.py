@@ -68,7 +68,7 @@ def test_an_own_or_unknown_protocol_cannot_be_left_out(app: Toetreding) -> None:
     assert str(other.value) == "protocol 'p2-eigen' is onbekend"
     # Someone who may not choose gets the same refusal for it as for any protocol.
     for protocol_id in ("p2-eigen", "partnerschap2"):
-        with pytest.raises(InvalidInputError, match="^ander mag niet kiezen welke protocollen"):
+        with pytest.raises(InvalidInputError, match=r"^ander mag niet kiezen welke protocollen"):
             app.use_protocol("ander", protocol_id, used=False, by="c@ander.nl")
 
 
