@@ -113,3 +113,10 @@ def add_cases(client: TestClient, count: int, prefix: str, version: int | None =
 def pdf_upload(name: str, text: str | None = None) -> tuple[str, bytes, str]:
     """A real PDF as a form's file field (``files=`` of the test client)."""
     return (name, sample_pdf(text or name), "application/pdf")
+
+
+def main_of(page: str) -> str:
+    """The page's own content: what lies in <main>, without the menu (which names the
+    signed-in person)."""
+    assert "<main" in page and "</main>" in page, "not a page with a <main>"
+    return page.split("<main", 1)[1].split("</main>", 1)[0]
