@@ -82,10 +82,12 @@ def meeting_pack(desk: AuditDesk, meeting_id: int) -> MeetingPack:
     app = desk.app
     view = app.meeting_view(meeting_id)
     today = app.today()
+    # time in the step as the board counts it: a move to another version is no new step
+    timings = app.timings({item.case.id: app.spec_of(item.case) for item in view.items}, today)
     cases = []
     for item in view.items:
         case_view = app.view(item.case.id)
-        since = _in_state_since(case_view.history, item.case.state, item.case.opened_at)
+        timing = timings[item.case.id]
         step = f"stap {item.step}: {item.state_label}" if item.step else item.state_label
         labels = artefact_labels(case_view.spec)
         cases.append(
@@ -94,8 +96,8 @@ def meeting_pack(desk: AuditDesk, meeting_id: int) -> MeetingPack:
                 case_id=item.case.id,
                 school=item.item.school_name,
                 step=step,
-                since=since,
-                days_in_step=(today - since).days,
+                since=timing.since,
+                days_in_step=timing.days,
                 reason=item.item.reason,
                 asked=tuple(t.label for t in item.decisions),
                 audit=_newest_report(desk, item.case.id),
@@ -117,15 +119,6 @@ def meeting_pack(desk: AuditDesk, meeting_id: int) -> MeetingPack:
         )
     letterhead = Letterhead(view.partnership.name, view.partnership.code)
     return MeetingPack(letterhead, view, today, tuple(cases))
-
-
-def _in_state_since(history: list[HistoryEntry], state: str, opened_at: dt.datetime) -> dt.date:
-    """When the case entered its current state (a history row that changed state)."""
-    moment = opened_at
-    for entry in history:
-        if entry.to_state == state and entry.from_state != state:
-            moment = entry.at
-    return local(moment).date()
 
 
 def _newest_report(desk: AuditDesk, case_id: int) -> AuditReport | None:
