@@ -12,7 +12,7 @@ from toetreding.frameworks import load_framework_text
 from toetreding.store.tables import SchoolCreate
 
 from .conftest import PROTOCOLS
-from .helpers import with_pdfs
+from .helpers import run, with_pdfs
 
 COORDINATOR = "coordinator@p.example"
 STUURGROEP = "stuurgroep@p.example"
@@ -141,3 +141,18 @@ def test_the_partnerships_chosen_waarborgen_replace_the_shipped_frame(
     assert [q.title for q in frames.view(new_case).questions] == ["Eerste waarborg"]
     frames.answer(new_case, "1", "Op orde", actor_ref=COORDINATOR)
     assert frames.view(new_case).unanswered == []
+
+
+def test_the_command_line_refusal_names_the_command_that_answers(
+    app: Toetreding, case_id: int, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOETREDING_DATABASE_URL", database_url)
+    fire = ("case", "fire", str(case_id), "basiskwaliteit_indienen", "--as", CONTACT)
+    refused = run(*fire, code=1)
+    assert "Geweigerd:" in refused and "Waarborg 1, Waarborg 2" in refused
+    assert (
+        f"Tip: beantwoord de vragen met 'toetreding frame answer {case_id} VRAAG --answer "
+        f"TEKST --as {CONTACT}' (de vragen: 'toetreding frame show {case_id}')"
+    ) in " ".join(refused.split())
+    other = run("case", "fire", str(case_id), "verkenning_afronden", "--as", CONTACT, code=1)
+    assert "Geweigerd:" in other and "frame answer" not in other

@@ -44,6 +44,12 @@ def _text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
+def _alert(html: str) -> str:
+    """The refusal at the top of the case page."""
+    found = re.search(r'<p class="error" role="alert">(.*?)</p>', html, re.S)
+    return _text(found.group(1)) if found else ""
+
+
 def test_the_school_maps_its_basic_quality_in_the_browser(client: TestClient) -> None:
     case = _mbo_case_in_step_2(client)
     sign_in(client, CONTACT)
@@ -109,6 +115,33 @@ def test_the_submit_waits_for_every_waarborg_on_the_case_page(client: TestClient
     assert refused.status_code == 422
     assert "nog niet beantwoord in het gesprekskader" in _text(refused.text)
     assert "Waarborg 2, Waarborg 3, Waarborg 4" in _text(refused.text)
+    # the refusal leads to where they are answered
+    assert (
+        f'<a href="/dossiers/{case}/gesprekskader">Beantwoord de vragen van het gesprekskader</a>'
+        in refused.text
+    )
+    assert "Beantwoord de vragen" in _alert(refused.text)
+    # so does the API's, in a field of its own
+    api = client.post(
+        f"/api/dossiers/{case}/handelingen/basiskwaliteit_indienen",
+        json={},
+        headers=token(client, CONTACT),
+    )
+    assert api.status_code == 422 and "Waarborg 2" in api.json()["reason"]
+    assert api.json()["frame"] == {
+        "page": f"/dossiers/{case}/gesprekskader",
+        "api": f"/api/dossiers/{case}/gesprekskader",
+    }
+    # a refusal for another reason does not
+    other = client.post(f"/dossiers/{case}/handelingen/verkenning_afronden", data=form)
+    assert other.status_code == 422 and "Niet gelukt" in _alert(other.text)
+    assert "gesprekskader" not in _alert(other.text)
+    api_other = client.post(
+        f"/api/dossiers/{case}/handelingen/verkenning_afronden",
+        json={},
+        headers=token(client, CONTACT),
+    )
+    assert api_other.status_code == 422 and api_other.json()["frame"] is None
     answers = {f"antwoord-{n}": f"Waarborg {n} in kaart" for n in (2, 3, 4)}
     client.post(f"/dossiers/{case}/gesprekskader", data={**form, **answers})
     client.post(f"/dossiers/{case}/handelingen/basiskwaliteit_indienen", data=form)

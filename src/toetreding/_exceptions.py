@@ -176,7 +176,12 @@ class AllowedTrigger:
 
 
 class TransitionRefused(ToetredingError):
-    """A trigger was refused. Carries the reason and the triggers allowed now."""
+    """A trigger was refused. Carries the reason and the triggers allowed now.
+
+    ``open_frame``: a rule refused because questions of the step's conversation frame are
+    unanswered; each interface then says where they are answered."""
+
+    open_frame: bool = False
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from toetreding._exceptions import TransitionRefused
 from toetreding.cli._common import (
     AT_HELP,
     JSON_HELP,
@@ -165,15 +166,23 @@ def case_fire(
     inputs: dict[str, Any] = key_values(values, "--input")
     inputs.update(dict.fromkeys(confirms, True))
     inputs.update(step_documents(app_, case_id, trigger, docs))  # uploads: last, kept or dropped
-    decision = app_.fire(
-        case_id,
-        trigger,
-        actor_ref=actor,
-        inputs=inputs,
-        note=note,
-        role=role,
-        at=past_moment(ctx, at),
-    )
+    try:
+        decision = app_.fire(
+            case_id,
+            trigger,
+            actor_ref=actor,
+            inputs=inputs,
+            note=note,
+            role=role,
+            at=past_moment(ctx, at),
+        )
+    except TransitionRefused as exc:
+        if exc.open_frame:  # the command that answers them, and the one that lists them
+            exc.with_hint(
+                f"beantwoord de vragen met 'toetreding frame answer {case_id} VRAAG --answer "
+                f"TEKST --as {actor}' (de vragen: 'toetreding frame show {case_id}')"
+            )
+        raise
     spec = app_.spec_of(app_.case(case_id))
     console.print(
         f"Dossier {case_id}: {spec.states[decision.from_state].label} → "

@@ -15,6 +15,7 @@ class Verdict:
 
     holds: bool
     fact: str
+    open_frame: bool = False  # refused because questions of the step's frame are unanswered
 
 
 class PastEvent(Protocol):

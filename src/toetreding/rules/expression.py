@@ -44,9 +44,10 @@ class AllOf:
 
     def evaluate(self, context: GuardContext) -> Verdict:
         verdicts = [op.evaluate(context) for op in self.operands]
-        failed = [v.fact for v in verdicts if not v.holds]
+        failed = [v for v in verdicts if not v.holds]
         if failed:
-            return Verdict(False, "; ".join(failed))
+            open_frame = any(v.open_frame for v in failed)
+            return Verdict(False, "; ".join(v.fact for v in failed), open_frame)
         return Verdict(True, "; ".join(v.fact for v in verdicts))
 
 
@@ -59,7 +60,8 @@ class AnyOf:
         held = [v.fact for v in verdicts if v.holds]
         if held:
             return Verdict(True, held[0])
-        return Verdict(False, " en ".join(v.fact for v in verdicts))
+        open_frame = any(v.open_frame for v in verdicts)
+        return Verdict(False, " en ".join(v.fact for v in verdicts), open_frame)
 
 
 Guard = RuleCall | Not | AllOf | AnyOf

@@ -21,5 +21,6 @@ def frame_answered(context: GuardContext) -> Verdict:
             False,
             f"nog niet beantwoord in het gesprekskader '{facts.title}': "
             + ", ".join(facts.unanswered),
+            open_frame=True,
         )
     return Verdict(True, f"elke vraag van het gesprekskader '{facts.title}' is beantwoord")

@@ -60,6 +60,13 @@ class AllowedAction(BaseModel):
         return cls(trigger=allowed.trigger, label=allowed.label, roles=list(allowed.roles))
 
 
+class FrameAddress(BaseModel):
+    """Where the questions of a case's conversation frame are answered."""
+
+    page: str = Field(description="De pagina, bijv. /dossiers/12/gesprekskader")
+    api: str = Field(description="Het API-adres, bijv. /api/dossiers/12/gesprekskader")
+
+
 class Refusal(Problem):
     """A step the protocol refused: nothing was changed. ``reason`` is the Dutch reason,
     ``allowed`` what may happen now (absent for other unacceptable requests)."""
@@ -70,6 +77,13 @@ class Refusal(Problem):
     allowed: list[AllowedAction] = Field(
         default_factory=list, description="Wat nu wel kan, en door wie"
     )
+    frame: FrameAddress | None = Field(
+        default=None,
+        description=(
+            "Bij een weigering omdat vragen van het gesprekskader nog open staan: waar u ze "
+            "beantwoordt"
+        ),
+    )
 
     @classmethod
     def of(cls, refused: TransitionRefused) -> Refusal:
@@ -79,7 +93,15 @@ class Refusal(Problem):
             trigger=refused.trigger,
             state=refused.state,
             allowed=[AllowedAction.of(a) for a in refused.allowed],
+            frame=_frame_address(refused),
         )
+
+
+def _frame_address(refused: TransitionRefused) -> FrameAddress | None:
+    if not refused.open_frame or refused.case_id is None:
+        return None
+    page = f"/dossiers/{refused.case_id}/gesprekskader"
+    return FrameAddress(page=page, api=f"/api{page}")
 
 
 # --- the signed-in person -------------------------------------------------------------------

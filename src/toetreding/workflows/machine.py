@@ -127,6 +127,7 @@ class _Attempt:
     payloads: dict[int, dict[str, Any]]  # normalised inputs per candidate transition
     context: _GuardContext
     refusals: list[str] = field(default_factory=list)
+    open_frame: bool = False  # a refusal names unanswered questions of the step's frame
 
 
 class ProtocolMachine:
@@ -188,6 +189,7 @@ class ProtocolMachine:
             verdict: Verdict = guard.evaluate(attempt.context)
             if not verdict.holds:
                 attempt.refusals.append(verdict.fact)
+                attempt.open_frame = attempt.open_frame or verdict.open_frame
             return verdict.holds
 
         return condition
@@ -230,7 +232,9 @@ class ProtocolMachine:
         attempt = _Attempt(payloads, context)
         to_state = self._first_passing(trigger, state, attempt)
         if to_state is None:
-            raise refuse(GuardFailed, "; ".join(attempt.refusals) or "een regel weigert")
+            refused = refuse(GuardFailed, "; ".join(attempt.refusals) or "een regel weigert")
+            refused.open_frame = attempt.open_frame
+            raise refused
         fired = next(i for i, t in options if i in payloads and t.dest == to_state)
         return Decision(
             trigger=trigger,

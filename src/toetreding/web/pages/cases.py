@@ -110,7 +110,9 @@ async def fire(request: Request, case_id: int, trigger: str, me: Me) -> Response
             role=received.text("rol") or None,
         )
     except TransitionRefused as exc:
-        return _refused(request, me, case_id, trigger, exc.reason, received, 422)
+        return _refused(
+            request, me, case_id, trigger, exc.reason, received, 422, open_frame=exc.open_frame
+        )
     finally:
         received.discard()
     seq = service.case(case_id).revision
@@ -156,11 +158,22 @@ def _refused(
     reason: str,
     received: Received,
     status: int,
+    *,
+    open_frame: bool = False,
 ) -> Response:
-    """The case page again, the refusal on top, the form as the person filled it in."""
+    """The case page again, the refusal on top, the form as the person filled it in; a
+    refusal for unanswered questions of the step's frame links to the frame page (which
+    everyone who sees the case may open)."""
     given = {key: received.text(key) for key in received.fields}
     response = _render_case(
-        request, me, case_id, refusal=reason, tried=trigger, given=given, chosen=received.chosen
+        request,
+        me,
+        case_id,
+        refusal=reason,
+        tried=trigger,
+        given=given,
+        chosen=received.chosen,
+        frame_link=f"/dossiers/{case_id}/gesprekskader" if open_frame else None,
     )
     response.status_code = status
     return response
@@ -204,7 +217,7 @@ def _render_case(
         correction=CORRECTION,
         corrected_key=CORRECTED,
         meetings_named=_meetings_named(service, view),
-        **{"given": {}, "chosen": {}, **extra},
+        **{"given": {}, "chosen": {}, "frame_link": None, **extra},
     )
 
 
