@@ -67,7 +67,10 @@ def planned_audit() -> str:
     run("case", "fire", case, "audit_aanvragen", "--as", school, "--doc", str(follow_up))
     planned = ("--input", "auditdatum=2026-12-07")
     run("case", "fire", case, "audit_inplannen", "--as", STUURGROEP, *planned)
-    run("audit", "open", case, "--as", STUURGROEP)
+    opened = run("audit", "open", case, "--as", STUURGROEP)
+    # the framework by its title and "versie", never "nvao-opleidingsschool-2009 v2"
+    assert "op kader 'NVAO-toetsingskader opleidingsschool (2009)' versie 2." in opened
+    assert "nvao-" not in opened
     member = ("--person", CHAIR, "--partner", "Saxion")
     run("audit", "member", "add", case, *member, "--as", STUURGROEP)
     return case

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from toetreding.files import sample_pdf
 
+from .conftest import PROTOCOLS
 from .helpers import run, run_json
 
 
@@ -269,6 +271,29 @@ def test_protocol_commands(db: Path, tmp_path: Path) -> None:
     )
     out = run("protocol", "validate", str(bad), code=1)
     assert f"{bad}:" in out and "onbekende sleutel 'stap'" in out and "toegestaan zijn" in out
+
+
+def test_protocols_and_cases_are_named_by_title_and_versie_not_by_id_v(db: Path) -> None:
+    """`protocol show/validate`, `init`, `case open` and `case list` name a protocol by its
+    title and "versie 3"; its code only where one types it, as "(code: ...)"."""
+    title = "Partnerschap 2 — protocol voor uitbreiding"
+    said = {
+        "show": run("protocol", "show", "partnerschap2"),
+        "validate": run("protocol", "validate", str(PROTOCOLS / "partnerschap2.yaml")),
+        "init": run("init"),
+    }
+    register(db)
+    said["open"] = run(
+        "case", "open", "--school", "20AB", "--protocol", "partnerschap2", "--as", "carla@p2.nl"
+    )
+    said["list"] = " ".join(run("case", "list").split())
+    assert f"{title} versie 3 (code: partnerschap2;" in said["show"]
+    assert f"'{title}' versie 3 (code: partnerschap2) —" in said["validate"]
+    assert f"'{title}' versie 3 (code: partnerschap2)" in said["init"]
+    assert f"geopend voor Het Noordik op '{title}' versie 3;" in said["open"]
+    assert "(versie 3)" in said["list"] and "partnerschap2" not in said["list"]
+    for words in said.values():
+        assert re.search(r" v\d", words) is None, words
 
 
 def test_demo_seeds_once_and_shows_the_overview(db: Path) -> None:

@@ -459,7 +459,11 @@ def test_cli_loads_a_partnership_framework_and_lists_it_for_that_partnership_onl
     run("partnership", "add", "frosk", "FROSK")
     path = write(WAARBORGEN)
     out = run("framework", "load", str(path), "--partnership", "part2")
-    assert "Kader vier-waarborgen v1 (1 domein, 4 criteria, 2 niveaus) geladen" in out
+    assert (
+        "Kader 'Vier waarborgen (eigen kader)' versie 1 (code: vier-waarborgen; 1 domein, "
+        "4 criteria, 2 niveaus) geladen" in out
+    )
+    assert " v1" not in out  # the title and "versie 1", never "id v1"
     assert ("vier-waarborgen", "part2") in listed("--partnership", "part2")
     assert "vier-waarborgen" not in {fid for fid, _ in listed("--partnership", "frosk")}
     assert "vier-waarborgen" not in {fid for fid, _ in listed()}
@@ -501,7 +505,11 @@ def test_cli_validate_says_in_orde_with_counts_or_lists_every_problem(
 ) -> None:
     good = write(WAARBORGEN, "goed.yaml")
     out = run("framework", "validate", str(good))
-    assert "vier-waarborgen v1 in orde — 1 domein, 4 criteria, 2 niveaus" in out
+    assert (
+        "'Vier waarborgen (eigen kader)' versie 1 (code: vier-waarborgen) in orde — 1 domein, "
+        "4 criteria, 2 niveaus" in out
+    )
+    assert " v1" not in out
     start, end = WAARBORGEN.index("scale:"), WAARBORGEN.index("domains:")
     text = edit(WAARBORGEN[:start] + WAARBORGEN[end:], "title: Vier", "titel: Vier")
     bad = write(text, "fout.yaml")
@@ -518,7 +526,8 @@ def test_cli_show_prints_scale_and_criteria(db: Path) -> None:
 
 def test_cli_show_of_an_unknown_framework_names_the_known_ones(db: Path) -> None:
     out = run("framework", "show", "onbekend-kader", code=1)
-    assert "kader 'onbekend-kader' is onbekend; bekend zijn: aspirant-ontwikkelplan v1" in out
+    known = "bekend zijn: aspirant-ontwikkelplan (versie 1)"
+    assert f"kader 'onbekend-kader' is onbekend; {known}" in out
 
 
 def test_cli_reports_a_broken_shipped_framework_with_its_line(

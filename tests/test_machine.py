@@ -115,7 +115,7 @@ def test_every_failed_guard_is_named_with_the_case_trigger_and_step(
 def test_an_unknown_or_unavailable_trigger(machine: ProtocolMachine) -> None:
     with pytest.raises(TriggerNotAvailable) as unknown:
         machine.decide(3, "verder", request("vliegen", SCHOOL))
-    assert unknown.value.reason == "'vliegen' bestaat niet in protocol machine v1"
+    assert unknown.value.reason == "'vliegen' bestaat niet in protocol 'Machine' versie 1"
     assert (unknown.value.trigger, unknown.value.state) == ("vliegen", "verder")
     with pytest.raises(TriggerNotAvailable) as elsewhere:
         machine.decide(None, "verder", request("indienen", SCHOOL))

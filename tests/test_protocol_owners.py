@@ -69,7 +69,7 @@ def test_an_own_protocol_is_seen_and_used_by_its_partnership_only(app: Toetredin
     said = str(refused.value)
     assert said == str(unknown.value).replace("bestaat-niet", "p2-eigen")
     assert said.startswith("protocol 'p2-eigen' is onbekend; bekend zijn: ")
-    assert "partnerschap2 v3" in said and said.count("p2-eigen") == 1
+    assert "partnerschap2 (versie 2, 3)" in said and said.count("p2-eigen") == 1
     assert "Partnerschap 2" not in said and "P2" not in said
     assert app.store.open_case_of_school(app.store.school("BB02").id) is None  # nothing opened
 

@@ -88,6 +88,8 @@ def test_the_printout_tells_the_year_in_three_tables(db: Path) -> None:
     out = simulate()
     assert "Simulatie Groningen – kop van Drenthe (po)" in out
     assert "01-09-2027 t/m 31-08-2028, 4 scholen" in out
+    assert "schoolbesturen en scholen (versie 3)," in " ".join(out.split())  # not "(v3)"
+    assert "(v3)" not in out
     for title in ("Tijdlijn", "Termijnen", "Stand op 31-08-2028"):
         assert title in out
     assert not db.exists()  # the user's own database is left alone

@@ -11,6 +11,7 @@ from toetreding.advice.conditions import Problem
 from toetreding.advice.model import AdviceRulesSpec
 from toetreding.formats import (
     CrossCheck,
+    known_codes,
     load_document,
     load_document_file,
     load_versioned,
@@ -88,7 +89,7 @@ class AdviceRegistry:
             version = max((v for rid, v in self._specs if rid == rules_id), default=0)
         spec = self._specs.get((rules_id, version))
         if spec is None:
-            known = ", ".join(f"{rid} v{v}" for rid, v in sorted(self._specs)) or "geen"
+            known = known_codes(self._specs)
             what = f"'{rules_id}'" + (f" versie {version}" if version else "")
             raise NotFoundError(f"adviesregels {what} zijn onbekend; bekend zijn: {known}")
         return spec

@@ -29,6 +29,7 @@ from toetreding.cli._common import (
     state,
 )
 from toetreding.cli.sheet_commands import OUTPUT_HELP, write_export
+from toetreding.formats import version_words
 from toetreding.sheets import SheetFormat
 
 app = new_app("Interne audits: commissie, gesprekken en bevindingen per criterium.")
@@ -61,10 +62,12 @@ def audit_open(
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Open de interne audit van een dossier (op het kader dat het protocol noemt)."""
-    audit = desk(ctx).open(case_id, actor_ref=actor, at=past_moment(ctx, at))
+    audits = desk(ctx)
+    audit = audits.open(case_id, actor_ref=actor, at=past_moment(ctx, at))
+    framework = audits.view(case_id).framework
     console.print(
         f"Audit {audit.id} geopend voor dossier {case_id} op kader "
-        f"{audit.framework_id} v{audit.framework_version}. Voeg de commissie toe met "
+        f"{version_words(framework.title, framework.version)}. Voeg de commissie toe met "
         f"'toetreding audit member add {case_id} ...'.",
         highlight=False,
     )
@@ -226,7 +229,7 @@ def _print_view(view: AuditView) -> None:
     status = "afgesloten" if audit.closed_at else "lopend"
     console.print(
         f"[bold]Audit {audit.id}[/] van dossier {view.case_id} ({status}), kader "
-        f"{framework.title} v{framework.version}",
+        f"{version_words(framework.title, framework.version)}",
         highlight=False,
     )
     for member in view.members:

@@ -24,6 +24,7 @@ from toetreding.cli.file_commands import describe_value, step_documents
 from toetreding.cli.sheet_commands import EXPORT_HELP, OUTPUT_HELP, write_export
 from toetreding.clock import local
 from toetreding.definition import ProtocolSpec
+from toetreding.formats import version_words
 from toetreding.service import (
     CaseView,
     corrected_rows,
@@ -79,7 +80,7 @@ def case_open(
     view = app_.view(case_id)
     console.print(
         f"Dossier {case_id} geopend voor {view.school.name} "
-        f"op {view.spec.id} v{view.spec.version}; eerste stap: {view.state.label}.",
+        f"op {version_words(view.spec.title, view.spec.version)}; eerste stap: {view.state.label}.",
         highlight=False,
     )
 
@@ -105,18 +106,21 @@ def case_list(
         write_export(app_.cases_sheet(wanted), export, output, "dossiers")
         return
     rows = app_.find_cases(wanted)
-    summaries = [_summary(app_.spec_of(case), case, school) for case, school in rows]
+    specs = [app_.spec_of(case) for case, _ in rows]
+    summaries = [
+        _summary(spec, case, school) for spec, (case, school) in zip(specs, rows, strict=True)
+    ]
     if as_json:
         print_json(summaries)
         return
     table = Table(
         "dossier", "school", "protocol", "stap", "toestand", "laatst gewijzigd", title="Dossiers"
     )
-    for s in summaries:
+    for spec, s in zip(specs, summaries, strict=True):
         table.add_row(
             str(s["id"]),
             s["school_name"],
-            f"{s['protocol_id']} v{s['protocol_version']}",
+            f"{spec.title} (versie {spec.version})",
             str(s["step"] or ""),
             s["state_label"],
             show_time(s["updated_at"]),

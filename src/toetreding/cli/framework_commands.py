@@ -18,6 +18,7 @@ from toetreding.cli._common import (
     service,
     state,
 )
+from toetreding.formats import version_words
 from toetreding.frameworks import (
     CriterionSpec,
     FrameworkRegistry,
@@ -126,7 +127,8 @@ def validate(
             _print_problems(str(file), exc)
             continue
         console.print(
-            f"[green]✓[/] {file}: {spec.id} v{spec.version} in orde — {_summary(spec)}",
+            f"[green]✓[/] {file}: {version_words(spec.title, spec.version, spec.id)} in orde — "
+            f"{_summary(spec)}",
             highlight=False,
         )
     if failed:
@@ -145,7 +147,7 @@ def load(
     owner = app_.partnership(partnership)
     assert owner.id is not None
     stored = _store(ctx).load(owner.id, spec, app_.clock.now())
-    what = f"Kader {spec.id} v{spec.version} ({_summary(spec)})"
+    what = f"Kader {version_words(spec.title, spec.version)} (code: {spec.id}; {_summary(spec)})"
     if stored:
         console.print(f"{what} geladen voor partnerschap {owner.code}.", highlight=False)
     else:
@@ -157,7 +159,9 @@ def load(
 
 def _print_framework(spec: FrameworkSpec) -> None:
     scored = "gescoord" if spec.scored else "niet gescoord"
-    console.print(f"[bold]{spec.title}[/] ({spec.id} v{spec.version}; {scored})", highlight=False)
+    console.print(
+        f"[bold]{spec.title}[/] versie {spec.version} (code: {spec.id}; {scored})", highlight=False
+    )
     console.print(f"Bron: {spec.source}", highlight=False)
     if spec.description:
         console.print(spec.description.strip(), highlight=False)

@@ -32,7 +32,7 @@ from toetreding.definition import (
 )
 from toetreding.definition.lints import lint_protocol_text
 from toetreding.documents import letter_outcomes
-from toetreding.formats import read_document_text
+from toetreding.formats import read_document_text, version_words
 from toetreding.frameworks import FrameworkRegistry
 from toetreding.service import ListedProtocol, use_words
 
@@ -146,7 +146,8 @@ def validate(
         failed = failed or (strict and bool(warnings))
         mark = "[yellow]![/]" if warnings else "[green]✓[/]"
         console.print(
-            f"{mark} {file}: {spec.id} v{spec.version} — {len(spec.states)} stappen, "
+            f"{mark} {file}: {version_words(spec.title, spec.version, spec.id)} — "
+            f"{len(spec.states)} stappen, "
             f"{len(spec.transitions)} handelingen"
             + (f", {len(warnings)} waarschuwing(en)" if warnings else ""),
             highlight=False,
@@ -271,7 +272,10 @@ def _framework_ids(ctx: typer.Context) -> set[str]:
 
 
 def _print_protocol(spec: ProtocolSpec) -> None:
-    console.print(f"[bold]{spec.title}[/] ({spec.id} v{spec.version}; {', '.join(spec.sectors)})")
+    console.print(
+        f"[bold]{spec.title}[/] versie {spec.version} (code: {spec.id}; {', '.join(spec.sectors)})",
+        highlight=False,
+    )
     if spec.source:
         console.print(f"Bron: {spec.source}", highlight=False)
     states = Table("stap", "toestand", "omschrijving", "einde", title="Toestanden")

@@ -9,6 +9,7 @@ from toetreding._exceptions import InvalidInputError
 from toetreding.calendar import Region
 from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
 from toetreding.definition import Sector
+from toetreding.formats import version_words
 from toetreding.roles import ROLE_LABELS
 from toetreding.store import SchoolCreate, SchoolUpdate
 
@@ -24,7 +25,7 @@ def init(ctx: typer.Context) -> None:
     console.print(f"Database klaar: {settings.database_url}", highlight=False)
     console.print(
         f"Protocollen ({settings.protocols_dir}): "
-        + ", ".join(f"{s.id} v{s.version}" for s in app.registry.all()),
+        + ", ".join(version_words(s.title, s.version, s.id) for s in app.registry.all()),
         highlight=False,
     )
 

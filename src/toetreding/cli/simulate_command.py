@@ -70,7 +70,7 @@ def simulate(
 def _print(result: SimulationResult) -> None:
     spec = result.protocol
     console.print(
-        f"[bold]Simulatie {spec.title}[/] (v{spec.version}), "
+        f"[bold]Simulatie {spec.title}[/] (versie {spec.version}), "
         f"{result.start:%d-%m-%Y} t/m {result.until:%d-%m-%Y}, {len(result.schools)} scholen\n"
     )
     timeline = Table("datum", "school", "wat", title="Tijdlijn", title_justify="left")

@@ -10,7 +10,7 @@ from toetreding.definition.cache import SpecCache
 from toetreding.definition.loader import load_protocol_file
 from toetreding.definition.migration import earlier_problems
 from toetreding.definition.model import ProtocolSpec
-from toetreding.formats import YAML_SUFFIXES, load_versioned
+from toetreding.formats import YAML_SUFFIXES, known_codes, load_versioned
 
 # Subfolders of the protocols folder that hold other data: quality frameworks, the calendar.
 DATA_FOLDERS = frozenset({"frameworks", "calendar", "advice"})
@@ -95,6 +95,6 @@ class ProtocolRegistry:
         return [self._specs[key] for key in sorted(self._specs)]
 
     def _unknown(self, protocol_id: str, version: int | None = None) -> str:
-        known = ", ".join(f"{pid} v{v}" for pid, v in sorted(self._specs)) or "geen"
+        known = known_codes(self._specs)
         what = f"'{protocol_id}'" + (f" versie {version}" if version is not None else "")
         return f"protocol {what} is onbekend; bekend zijn: {known}"

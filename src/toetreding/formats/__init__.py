@@ -32,7 +32,7 @@ from toetreding.formats._loader import (
     locate,
     read_document_text,
 )
-from toetreding.formats._messages import value_problem
+from toetreding.formats._messages import known_codes, value_problem, version_words
 from toetreding.formats._spec import Identifier, ProtocolId, Spec, Text
 from toetreding.formats._text import KeyPath, YamlProblem, read_yaml, read_yaml_text
 
@@ -47,6 +47,7 @@ __all__ = [
     "Versioned",
     "YamlProblem",
     "file_problem",
+    "known_codes",
     "load_document",
     "load_document_file",
     "load_versioned",
@@ -55,5 +56,6 @@ __all__ = [
     "read_yaml",
     "read_yaml_text",
     "value_problem",
+    "version_words",
     "yaml_files",
 ]

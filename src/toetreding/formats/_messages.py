@@ -189,3 +189,26 @@ def value_problem(error: Any) -> str:
     if kind in _PROBLEMS:
         return _PROBLEMS[kind]
     return "is ongeldig"
+
+
+def version_words(title: str, version: int, code: str | None = None) -> str:
+    """A version of a protocol, framework or advice rules as people read it: its title and
+    ``versie 3``; with ``code``, the identifier a command asks for after it, as the CLI
+    shows it where one must be typed (``(code: mbo-aansluiting)``), never ``id v3``."""
+    named = f"'{title}' versie {version}"
+    return f"{named} (code: {code})" if code else named
+
+
+def known_codes(keys: Iterable[tuple[str, int]]) -> str:
+    """What a refusal of an unknown code lists as known: each code to type once, with its
+    versions in words (``mbo-aansluiting (versie 1, 2), po-groningen (versie 1)``)."""
+    versions: dict[str, list[int]] = {}
+    for code, version in sorted(keys):
+        versions.setdefault(code, []).append(version)
+    return (
+        ", ".join(
+            f"{code} (versie {', '.join(str(v) for v in found)})"
+            for code, found in versions.items()
+        )
+        or "geen"
+    )

@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toetreding._exceptions import NotFoundError
-from toetreding.formats import load_document, load_document_file, load_versioned, yaml_files
+from toetreding.formats import (
+    known_codes,
+    load_document,
+    load_document_file,
+    load_versioned,
+    yaml_files,
+)
 from toetreding.frameworks.checks import check_framework
 from toetreding.frameworks.model import FrameworkSpec
 
@@ -65,6 +71,6 @@ def unknown_framework(
     framework_id: str, version: int | None, known: Iterable[tuple[str, int]]
 ) -> str:
     """The Dutch message for a framework that is not there, naming those that are."""
-    names = ", ".join(f"{fid} v{v}" for fid, v in sorted(known)) or "geen"
+    names = known_codes(known)
     what = f"'{framework_id}'" + (f" versie {version}" if version is not None else "")
     return f"kader {what} is onbekend; bekend zijn: {names}"

@@ -12,6 +12,7 @@ from toetreding.clock import Clock, local
 from toetreding.deadlines import DeadlinePlanner
 from toetreding.definition import ProtocolRegistry, ProtocolSpec, load_protocol_text
 from toetreding.files import DEFAULT_MAX_MB
+from toetreding.formats import known_codes
 from toetreding.roles import ADMIN_ROLE
 from toetreding.store import CaseRecord, definition_digest
 from toetreding.store.repository import Store
@@ -110,7 +111,9 @@ class ServiceBase:
             key = (record.protocol_id, record.version)
             spec = self._published.get(key)
             if spec is None:
-                spec = load_protocol_text(record.text, f"{record.protocol_id} v{record.version}")
+                spec = load_protocol_text(
+                    record.text, f"opgeslagen protocol {record.protocol_id} versie {record.version}"
+                )
                 self._published[key] = spec
             merged.add(spec)
             owners.setdefault(record.protocol_id, record.partnership_id)
@@ -139,11 +142,9 @@ class ServiceBase:
         """The refusal of a protocol ``partnership_id`` cannot use: unknown, or another
         partnership's, in the same words, naming only what it can use (never what another
         partnership's protocol is called, nor that it exists)."""
-        known = ", ".join(
-            f"{spec.id} v{spec.version}" for spec in self.visible_protocols({partnership_id})
-        )
+        known = known_codes(spec.key for spec in self.visible_protocols({partnership_id}))
         what = f"'{protocol_id}'" + (f" versie {version}" if version is not None else "")
-        return NotFoundError(f"protocol {what} is onbekend; bekend zijn: {known or 'geen'}")
+        return NotFoundError(f"protocol {what} is onbekend; bekend zijn: {known}")
 
     def require_administrator(
         self, by: str | int, what: str, partnership_id: int | None = None

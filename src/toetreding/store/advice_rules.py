@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from toetreding.advice import AdviceRulesSpec
+from toetreding.formats import known_codes
 from toetreding.store._common import core_table
 from toetreding.store.definitions import Entry, Key, VersionedDefinitions, Words
 from toetreding.store.tables import AdviceRules, AdviceRulesPublic
@@ -23,7 +24,7 @@ ADVICE_RULES = core_table(AdviceRules)
 
 def unknown_rules(rules_id: str, version: int | None, known: Iterable[Key]) -> str:
     """The Dutch message for rules that are not there, naming those that are."""
-    names = ", ".join(f"{rid} v{v}" for rid, v in sorted(known)) or "geen"
+    names = known_codes(known)
     what = f"'{rules_id}'" + (f" versie {version}" if version is not None else "")
     return f"adviesregels {what} zijn onbekend; bekend zijn: {names}"
 

@@ -22,6 +22,7 @@ from toetreding._exceptions import (
     TriggerNotAvailable,
 )
 from toetreding.definition.model import InputKind, ProtocolSpec, TransitionSpec
+from toetreding.formats import version_words
 from toetreding.rules import (
     NO_WORDS,
     AuditFacts,
@@ -275,7 +276,8 @@ class ProtocolMachine:
     def _why_unavailable(self, trigger: str, state: str) -> str:
         label = self.spec.states[state].label if state in self.spec.states else state
         if trigger not in self.spec.triggers():
-            return f"'{trigger}' bestaat niet in protocol {self.spec.id} v{self.spec.version}"
+            named = version_words(self.spec.title, self.spec.version)
+            return f"'{trigger}' bestaat niet in protocol {named}"
         return f"'{self.spec.trigger_label(trigger, state)}' kan niet vanuit de stap '{label}'"
 
     def _pick_role(
