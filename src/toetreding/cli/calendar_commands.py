@@ -172,6 +172,7 @@ def doctor(
     """Gezondheidscontrole: wat een beheerder moet doen. Exitstatus 1 als er iets te doen is."""
     app_ = service(ctx)
     findings = app_.doctor(local(parse_at(at) or app_.clock.now()).date())
+    findings += app_.version_tasks()  # running cases a newer protocol version is ready for
     if as_json:
         print_json([{"problem": f.problem, "action": f.action} for f in findings])
     elif not findings:

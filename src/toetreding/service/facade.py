@@ -20,6 +20,7 @@ from toetreding.service.meeting_packs import MeetingPackService
 from toetreding.service.overview import OverviewService
 from toetreding.service.protocols import ProtocolService
 from toetreding.service.version_moves import VersionMoveService
+from toetreding.service.version_tasks import VersionTaskService
 from toetreding.settings import Settings
 from toetreding.store import (
     ChainReport,
@@ -46,6 +47,7 @@ class Toetreding(
     ProtocolService,
     CorrectionService,
     VersionMoveService,
+    VersionTaskService,
     HandoverService,
 ):
     """What a coordinator, committee, school or administrator can do, over one store, the

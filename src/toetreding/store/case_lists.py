@@ -217,6 +217,19 @@ class CaseListStore:
         with self.engine.connect() as connection:
             return sorted((str(p), int(v)) for p, v in connection.execute(query))
 
+    def running_per_version(self, visible: Visibility | None) -> list[tuple[str, int, int]]:
+        """(protocol id, version, number of running cases) of the cases ``visible`` (None:
+        all), sorted."""
+        query = (
+            select(CASES.c.protocol_id, CASES.c.protocol_version, func.count())
+            .where(CASES.c.closed_at.is_(None))
+            .group_by(CASES.c.protocol_id, CASES.c.protocol_version)
+        )
+        if visible is not None:
+            query = query.where(visible_cases(visible))
+        with self.engine.connect() as connection:
+            return sorted((str(p), int(v), int(n)) for p, v, n in connection.execute(query))
+
 
 def _case_conditions(wanted: CaseFilter) -> list[ColumnElement[bool]]:
     equal = {

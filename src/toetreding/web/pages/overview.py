@@ -31,4 +31,6 @@ def overview(
         today=today,
         # what an administrator must do about the school calendar (datum volgt, missing years)
         calendar_todo=[] if me.school_only else service.doctor(today),
+        # running cases a newer protocol version is ready to take (in the cases this person sees)
+        version_todo=[] if me.school_only else service.version_tasks(me.scope),
     )
