@@ -280,7 +280,10 @@ def test_a_role_the_person_does_not_hold_is_refused_and_changes_nothing(
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["reason"].endswith("heeft de rol 'kerngroep' niet voor dit dossier (wel: school)")
+    # the roles by the protocol's names, never their codes
+    assert body["reason"].endswith(
+        "heeft de rol 'Kerngroep' niet voor dit dossier (wel: Aanvragende school)"
+    )
     assert (body["trigger"], body["state"]) == ("orientatie_afronden", "orientatie")
     case = client.get("/api/dossiers/4", headers=auth).json()
     assert case["state"]["name"] == "orientatie" and len(case["history"]) == 1

@@ -218,7 +218,7 @@ def test_firing_in_a_role_the_person_does_not_hold_is_refused(db: Path) -> None:
         code=1,
     )
     assert "Geweigerd: " in out
-    assert "Sam heeft de rol 'coordinator' niet voor dit dossier (wel: school)" in out
+    assert "Sam heeft de rol 'Coördinator' niet voor dit dossier (wel: Aanvragende school)" in out
     shown = run_json("case", "show", "1")
     assert shown["state"] == "orientatie"
     assert [h["trigger"] for h in shown["history"]] == ["openen"]

@@ -126,8 +126,16 @@ def test_people_get_their_roles_and_a_school_contact_needs_a_known_school(
     plan = part2.plan_import(ImportKind.PEOPLE, data, "part2", COORDINATOR)
     assert [(r.number, r.reason) for r in plan.refused] == [
         (5, "'geen-adres' is geen e-mailadres"),
-        (6, "de rol 'school' hoort bij een school: vul de kolom school (BRIN) in"),
-        (7, "alleen de rol 'school' hoort bij een school; laat de kolom school leeg"),
+        (
+            6,
+            "de rol 'Contactpersoon van de aanvragende school' hoort bij een school: vul de "
+            "kolom school (BRIN) in",
+        ),
+        (
+            7,
+            "alleen de rol 'Contactpersoon van de aanvragende school' hoort bij een school; "
+            "laat de kolom school leeg",
+        ),
         (8, "geen school met BRIN 99ZZ in dit partnerschap"),
         (
             9,

@@ -132,7 +132,7 @@ def test_who_may_fire_and_in_which_role(machine: ProtocolMachine) -> None:
     assert school.value.reason == "alleen Stuurgroep mag dit; Sam heeft voor dit dossier: School"
     with pytest.raises(RoleNotAllowed) as not_held:
         machine.decide(3, "verder", request("stoppen", NOBODY, role="school"))
-    assert not_held.value.reason == "Nina heeft de rol 'school' niet voor dit dossier (wel: geen)"
+    assert not_held.value.reason == "Nina heeft de rol 'School' niet voor dit dossier (wel: geen)"
     with pytest.raises(RoleNotAllowed) as not_here:
         machine.decide(3, "start", request("indienen", STEERING, role="stuurgroep"))
     assert not_here.value.reason == (
@@ -260,5 +260,6 @@ def test_a_role_not_held_names_every_role_held(machine: ProtocolMachine) -> None
     with pytest.raises(RoleNotAllowed) as caught:
         machine.decide(3, "start", request("stoppen", STEERING, role="school"))
     assert caught.value.reason == (
-        "Stef heeft de rol 'school' niet voor dit dossier (wel: coordinator, stuurgroep)"
+        "Stef heeft de rol 'School' niet voor dit dossier "
+        "(wel: Coördinator, Stuurgroep)"  # names, never role codes
     )

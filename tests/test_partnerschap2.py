@@ -420,7 +420,7 @@ def test_a_role_the_actor_does_not_hold_is_refused(app: Toetreding, case_id: int
             inputs=with_pdfs(app, case_id, "orientatie_afronden", {"verslag_orientatie": "v.pdf"}),
         )
     assert caught.value.reason == (
-        "Sam heeft de rol 'kerngroep' niet voor dit dossier (wel: school)"
+        "Sam heeft de rol 'Kerngroep' niet voor dit dossier (wel: Aanvragende school)"
     )
     assert (caught.value.case_id, caught.value.state) == (case_id, "orientatie")
     assert _snapshot(app, case_id) == before

@@ -4,6 +4,7 @@ page (upload, dry run, confirm) with its refusals."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -141,3 +142,14 @@ def test_the_import_page_refuses_in_dutch_without_a_traceback(client: TestClient
         files={"bestand": ("s.csv", b"naam;brin;sector;regio\nx;1;vo;noord\n", CSV)},
     )
     assert forged.status_code == 422 and "waarvoor u mag inlezen" in forged.text
+
+
+def test_a_refused_person_row_names_the_role_by_its_dutch_name(client: TestClient) -> None:
+    sign_in(client, COORDINATOR)
+    people = b"naam,e-mail,rol,school\nRia,ria@example.nl,school,\n"
+    refused = html.unescape(upload(client, people, kind="people").text)
+    assert (
+        "de rol 'Contactpersoon van de aanvragende school' hoort bij een school: vul de kolom "
+        "school (BRIN) in" in refused
+    )
+    assert "de rol 'school'" not in refused

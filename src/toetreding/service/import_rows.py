@@ -14,7 +14,7 @@ from typing import TypeVar
 from toetreding._exceptions import InvalidInputError
 from toetreding.calendar import Region
 from toetreding.definition import Sector
-from toetreding.roles import SCHOOL_ROLE
+from toetreding.roles import ROLE_LABELS, SCHOOL_ROLE
 from toetreding.service.values import EMAIL
 from toetreding.sheets import SheetData, SheetRow
 from toetreding.store import (
@@ -296,10 +296,11 @@ def _person(values: dict[str, str], number: int, seen: _Seen, known: Known, out:
 
 def _school_of_role(role: str | None, brin: str | None, known: Known, out: Checked) -> str | None:
     """The BRIN a school contact is tied to (known, or added by the same import)."""
+    school_role = f"de rol '{ROLE_LABELS[SCHOOL_ROLE]}'"  # its name, never our code
     if role == SCHOOL_ROLE and brin is None:
-        raise RowRefused("de rol 'school' hoort bij een school: vul de kolom school (BRIN) in")
+        raise RowRefused(f"{school_role} hoort bij een school: vul de kolom school (BRIN) in")
     if role != SCHOOL_ROLE and brin is not None:
-        raise RowRefused("alleen de rol 'school' hoort bij een school; laat de kolom school leeg")
+        raise RowRefused(f"alleen {school_role} hoort bij een school; laat de kolom school leeg")
     if brin is not None and _school_by_brin(known, brin) is None:
         raise RowRefused(f"geen school met BRIN {brin} in dit partnerschap")
     return brin

@@ -291,10 +291,11 @@ class ProtocolMachine:
         may = [r for _, t in options for r in t.roles]
         held = request.actor.roles
         if request.role is not None and request.role not in held:
-            mine = ", ".join(sorted(held)) or "geen"
+            mine = ", ".join(sorted(self.spec.role_label(r) for r in held)) or "geen"
             raise refuse(
                 RoleNotAllowed,
-                f"{request.actor.name} heeft de rol '{request.role}' niet voor dit dossier "
+                f"{request.actor.name} heeft de rol '{self.spec.role_label(request.role)}' "
+                "niet voor dit dossier "
                 f"(wel: {mine})",
             )
         wanted = [request.role] if request.role else [r for r in may if r in held]
