@@ -179,6 +179,9 @@ def test_a_coordinator_registers_and_moves_a_case(db: Path) -> None:
     assert (
         "Geschiedenis" in text and "Voorwaarden tot toetreding: Schoolopleider aanstellen" in text
     )
+    # the history names the steps by their labels, never by their identifiers
+    assert "dossier geopend in 'Oriënterend gesprek'" in text
+    assert "Oriënterend gesprek → Zelfevaluatie schrijven" in text
 
     listed = run_json("case", "list", "--state", "plan_van_aanpak")
     assert [c["school_name"] for c in listed] == ["Het Noordik"]

@@ -34,6 +34,7 @@ from toetreding.service import (
     history_heading,
     history_note,
     is_withdrawn,
+    state_label,
     state_words,
     stays_in_step,
 )
@@ -347,13 +348,13 @@ def _history_lines(
     """A history row in the words of the versions it was written under (``specs``: the
     one of the state it left, the one of the state it entered)."""
     spec, after = specs
-    target = _state_words(after, entry.to_state)
+    target = state_label(after, entry.to_state)
     if entry.from_state is None:
         head = f"dossier geopend in '{target}'"
     elif stays_in_step(entry):  # a deadline set or moved: an event, not a move
         head = history_heading(spec, entry)
     else:
-        source = _state_words(spec, entry.from_state)
+        source = state_label(spec, entry.from_state)
         head = f"{history_heading(spec, entry)}: {source} → {target}"
     if entry.trigger == CORRECTION and entry.payload.get(CORRECTED) == 1:
         head = "dossier ingetrokken (ten onrechte geopend)"
@@ -384,8 +385,3 @@ def _history_lines(
 
 # Payload keys the row's heading already says (the corrected row, the versions of a move).
 _SAID_IN_HEAD = {(CORRECTION, CORRECTED), (MOVED, FROM_VERSION), (MOVED, TO_VERSION)}
-
-
-def _state_words(spec: ProtocolSpec, state: str) -> str:
-    found = spec.states.get(state)
-    return found.label if found else state.replace("_", " ")

@@ -51,6 +51,7 @@ from toetreding.service.history_words import (
     history_actor,
     history_heading,
     history_note,
+    state_label,
     stays_in_step,
 )
 from toetreding.service.idempotency import Idempotency, Replay, request_digest
@@ -151,6 +152,7 @@ __all__ = [
     "parse_time",
     "request_digest",
     "standing",
+    "state_label",
     "state_words",
     "stays_in_step",
     "token_hash",

@@ -55,6 +55,13 @@ def row_versions(version: int, history: Sequence[HistoryEntry]) -> dict[int, tup
     return found
 
 
+def state_label(spec: ProtocolSpec, state: str) -> str:
+    """A state in words: its label in ``spec``, else its name without underscores (a state
+    the version does not know, never shown as an identifier)."""
+    found = spec.states.get(state)
+    return found.label if found else state.replace("_", " ")
+
+
 def history_heading(spec: ProtocolSpec, entry: HistoryEntry) -> str:
     """What a history row is called: the protocol's label of the step taken, never the
     trigger's identifier (``Oriëntatie afronden``, ``Dossier geopend``)."""

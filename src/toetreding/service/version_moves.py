@@ -30,6 +30,7 @@ from toetreding.definition import ProtocolSpec
 from toetreding.service._base import ServiceBase
 from toetreding.service.audit_moves import audit_on_move
 from toetreding.service.corrections import standing
+from toetreding.service.history_words import state_label
 from toetreding.store import MOVED, CaseFilter, CaseRecord, DeadlineRecord, VersionMove
 
 MOVE_ROLES = ("coordinator", "admin")  # who may move a partnership's cases (or an administrator)
@@ -140,7 +141,9 @@ class VersionMoveService(ServiceBase):
                 continue
             target, refusal = _target(earlier, spec, name)
             rows.append(
-                StateMapping(state.label, _label(spec, target) if target else None, refusal or "")
+                StateMapping(
+                    state.label, state_label(spec, target) if target else None, refusal or ""
+                )
             )
         return rows
 
@@ -287,7 +290,7 @@ class VersionMoveService(ServiceBase):
         moment: datetime,
     ) -> _Prepared:
         """Where ``case`` lands on ``new`` and what happens to its deadlines."""
-        from_label = _label(old, case.state)
+        from_label = state_label(old, case.state)
         target, refusal = _target(old, new, case.state)
 
         def planned(
@@ -296,7 +299,7 @@ class VersionMoveService(ServiceBase):
             changes: tuple[DeadlineChange, ...] = (),
             audit: str = "",
         ) -> PlannedMove:
-            label = _label(new, to) if to else None
+            label = state_label(new, to) if to else None
             return PlannedMove(
                 case.id, school_name, case.revision, case.state, from_label, to, label, why,
                 changes, audit,
@@ -376,7 +379,7 @@ def _changed_since(case: CaseRecord, expected: Mapping[int, int] | None) -> str:
 
 def _target(old: ProtocolSpec, new: ProtocolSpec, state: str) -> tuple[str | None, str | None]:
     """The state of ``new`` a case in ``state`` of ``old`` lands in, or why it cannot move."""
-    label = _label(old, state)
+    label = state_label(old, state)
     migration = new.migration
     if migration is not None and state in migration.removed:
         reason = migration.removed[state]
@@ -393,11 +396,6 @@ def _target(old: ProtocolSpec, new: ProtocolSpec, state: str) -> tuple[str | Non
             "wordt niet naar een einde overgezet"
         )
     return target, None
-
-
-def _label(spec: ProtocolSpec, state: str) -> str:
-    found = spec.states.get(state)
-    return found.label if found else state.replace("_", " ")
 
 
 def _words(spec: ProtocolSpec, record: DeadlineRecord, state: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from toetreding.service import (
     history_actor,
     history_heading,
     history_note,
+    state_label,
 )
 from toetreding.store import HistoryEntry
 
@@ -57,9 +58,11 @@ def _row(specs: tuple[ProtocolSpec, ProtocolSpec], entry: HistoryEntry) -> Histo
         trigger=entry.trigger,
         label=history_heading(before, entry),
         from_state=entry.from_state,
-        from_state_label=None if entry.from_state is None else _label(before, entry.from_state),
+        from_state_label=None
+        if entry.from_state is None
+        else state_label(before, entry.from_state),
         to_state=entry.to_state,
-        to_state_label=_label(after, entry.to_state),
+        to_state_label=state_label(after, entry.to_state),
         actor_id=entry.actor_id,
         actor_name=entry.actor_name,
         role=entry.role,
@@ -69,8 +72,3 @@ def _row(specs: tuple[ProtocolSpec, ProtocolSpec], entry: HistoryEntry) -> Histo
         payload=entry.payload,
         lines=[HistoryLine(label=k, value=v) for k, v in deadline_payload(before, entry) or []],
     )
-
-
-def _label(spec: ProtocolSpec, state: str) -> str:
-    found = spec.states.get(state)
-    return found.label if found else state.replace("_", " ")

@@ -27,6 +27,7 @@ from toetreding.service import (
     history_actor,
     history_heading,
     history_note,
+    state_label,
     state_words,
     stays_in_step,
 )
@@ -205,6 +206,7 @@ def _render_case(
         actor_of=history_actor,
         note_of=history_note,
         stays=stays_in_step,
+        state_of=state_label,
         deadline_lines_of=deadline_payload,
         status_of=deadline_status,
         corrected=corrected_rows(view.history),
