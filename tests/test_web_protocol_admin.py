@@ -179,6 +179,26 @@ def test_a_new_protocol_over_the_limit_is_refused_whole_not_cut_and_published(
     assert service.protocols().find("eigen", 1) is None
 
 
+def test_the_text_of_another_protocol_is_refused_in_its_editor_and_kept(
+    admin_client: TestClient,
+) -> None:
+    client = admin_client
+    service = client.app.state.ctx.service  # type: ignore[attr-defined]
+    other = service.protocol_text("po-groningen")
+    before = versions(client)
+    form = {
+        "csrf_token": csrf_of(client.get("/protocolbeheer/partnerschap2").text),
+        "tekst": other,
+        "actie": "publiceren",
+    }
+    refused = client.post("/protocolbeheer/partnerschap2", data=form)
+    shown = html.unescape(refused.text)
+    assert refused.status_code == 422
+    assert "de tekst is van protocol 'po-groningen', niet van 'partnerschap2'" in shown
+    assert other in shown  # the text typed, shown again
+    assert versions(client) == before  # nothing published
+
+
 # Words that open the English comments the shipped files had; their Dutch ones open otherwise.
 ENGLISH = ("Source:", "Authoring guide", "Version ", "Running cases", "The seed", "Not in the seed")
 

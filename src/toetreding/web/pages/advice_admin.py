@@ -5,13 +5,14 @@ opened with."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from toetreding._exceptions import (
     AdminOnly,
     ConflictError,
-    DefinitionError,
     DefinitionProblem,
     InvalidInputError,
     NotFoundError,
@@ -19,7 +20,8 @@ from toetreding._exceptions import (
 from toetreding.advice import AdviceRulesSpec
 from toetreding.store import PartnershipPublic
 from toetreding.web.deps import Me, ctx, page, require_csrf
-from toetreding.web.pages._editor import editor_text, next_version_text, with_lines
+from toetreding.web.pages._editor import next_version_text, with_lines
+from toetreding.web.pages._editor_post import editor_post
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,29 +72,25 @@ def check_or_publish(
     managed = _managed(request, me)
     require_csrf(request, csrf_token)
     desk = ctx(request).desk
-    sent = editor_text(tekst)
-    text = sent.text
     chosen = int(partnerschap) if partnerschap.isascii() and partnerschap.isdigit() else None
-    if sent.too_long:
-        return _render(request, me, managed, text, chosen, refused=sent.too_long, status=413)
     if chosen not in {p.id for p in managed}:
-        return _render(
-            request, me, managed, text, None, refused="kies het partnerschap", status=422
+        chosen = None
+
+    def publish(text: str) -> Response:
+        # never 0: editor_post refuses a missing partnership before it publishes
+        done = desk.publish_advice(
+            text, partnership_ref=chosen or 0, by=me.person_id, filename=FILENAME
         )
-    try:
-        if actie == "publiceren":
-            done = desk.publish_advice(
-                text, partnership_ref=chosen, by=me.person_id, filename=FILENAME
-            )
-            return _render(request, me, managed, text, chosen, published=done.spec, new=done.new)
-        spec = desk.check_advice(text, chosen, FILENAME)
-    except DefinitionError as exc:
-        return _render(request, me, managed, text, chosen, problems=exc.problems, status=422)
-    except InvalidInputError as exc:
-        return _render(request, me, managed, text, chosen, refused=str(exc), status=403)
-    except ConflictError as exc:
-        return _render(request, me, managed, text, chosen, refused=str(exc), status=409)
-    return _render(request, me, managed, text, chosen, checked=spec)
+        return _render(request, me, managed, text, chosen, published=done.spec, new=done.new)
+
+    return editor_post(
+        tekst,
+        partial(_render, request, me, managed, chosen=chosen),
+        check=lambda text: desk.check_advice(text, chosen, FILENAME),
+        publish=publish if actie == "publiceren" else None,
+        refusals=((InvalidInputError, 403), (ConflictError, 409)),
+        missing="kies het partnerschap" if chosen is None else "",
+    )
 
 
 def _render(

@@ -4,13 +4,16 @@ loaded version never changes (the same id and version with other content is refu
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from toetreding._exceptions import ConflictError, DefinitionError, DefinitionProblem
+from toetreding._exceptions import ConflictError, DefinitionProblem
 from toetreding.frameworks import FrameworkSpec, load_framework_text
 from toetreding.web.deps import Me, ctx, known_partnership, page, require_csrf
-from toetreding.web.pages._editor import editor_text, with_lines
+from toetreding.web.pages._editor import with_lines
+from toetreding.web.pages._editor_post import editor_post
 from toetreding.web.pages.protocols import visible_frameworks
 from toetreding.web.views import require_admin
 
@@ -35,23 +38,21 @@ def check_or_load(
     require_admin(me)
     require_csrf(request, csrf_token)
     context = ctx(request)
-    sent = editor_text(tekst)
-    text = sent.text
     chosen = known_partnership(request, partnerschap)
-    if sent.too_long:
-        return _render(request, me, text, chosen, refused=sent.too_long, status=413)
-    if chosen is None:
-        return _render(request, me, text, chosen, refused="kies het partnerschap", status=422)
-    try:
+
+    def load(text: str) -> Response:
         spec = load_framework_text(text, "kader")
-        if actie == "laden":
-            new = context.desk.frameworks.load(chosen, spec, context.service.clock.now())
-            return _render(request, me, text, chosen, loaded=spec, new=new)
-    except DefinitionError as exc:
-        return _render(request, me, text, chosen, problems=exc.problems, status=422)
-    except ConflictError as exc:
-        return _render(request, me, text, chosen, refused=str(exc), status=409)
-    return _render(request, me, text, chosen, checked=spec)
+        new = context.desk.frameworks.load(chosen, spec, context.service.clock.now())
+        return _render(request, me, text, chosen, loaded=spec, new=new)
+
+    return editor_post(
+        tekst,
+        partial(_render, request, me, chosen=chosen),
+        check=lambda text: load_framework_text(text, "kader"),
+        publish=load if actie == "laden" else None,
+        refusals=((ConflictError, 409),),
+        missing="kies het partnerschap" if chosen is None else "",
+    )
 
 
 def _render(

@@ -6,20 +6,17 @@ the partnership chosen on the page (only that partnership sees and uses it)."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from toetreding._exceptions import (
-    ConflictError,
-    DefinitionError,
-    DefinitionProblem,
-    InvalidInputError,
-)
+from toetreding._exceptions import ConflictError, DefinitionProblem, InvalidInputError
 from toetreding.definition import ProtocolSpec
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.diagram import protocol_diagram
-from toetreding.web.pages._editor import editor_text, next_version_text, with_lines
+from toetreding.web.pages._editor import next_version_text, with_lines
+from toetreding.web.pages._editor_post import Refused, editor_post
 from toetreding.web.views import protocol_warnings, require_admin
 
 router = APIRouter(include_in_schema=False)
@@ -57,13 +54,10 @@ def check_or_publish_new(
     require_admin(me)
     require_csrf(request, csrf_token)
     service = ctx(request).service
-    sent = editor_text(tekst)
-    text = sent.text
     known = {str(p.id): p.id for p in service.partnerships()}
     chosen = known.get(partnerschap)
-    if sent.too_long:
-        return _render(request, me, None, text, refused=sent.too_long, status=413, chosen=chosen)
-    try:
+
+    def check(text: str) -> ProtocolSpec:
         spec, _ = protocol_warnings(ctx(request), text, "nieuw protocol")
         if any(other.id == spec.id for other in service.protocols().all()):
             raise InvalidInputError(
@@ -71,20 +65,24 @@ def check_or_publish_new(
                 "of geef dit protocol een nieuwe 'id'"
             )
         service.check_next_version(spec, text, "nieuw protocol")  # as publishing will
-        if actie == "publiceren":
-            if chosen is None:
-                raise InvalidInputError("kies het partnerschap waarvoor dit protocol is")
-            spec = service.publish_protocol(
-                text, by=me.person_id, filename="nieuw protocol", partnership=chosen
-            )
-            return RedirectResponse(
-                f"/protocolbeheer/{spec.id}?gepubliceerd={spec.version}", status_code=303
-            )
-    except DefinitionError as exc:
-        return _render(request, me, None, text, problems=exc.problems, status=422, chosen=chosen)
-    except (InvalidInputError, ConflictError) as exc:
-        return _render(request, me, None, text, refused=str(exc), status=422, chosen=chosen)
-    return _render(request, me, None, text, checked=spec, chosen=chosen)
+        return spec
+
+    def publish(text: str) -> Response:
+        check(text)
+        if chosen is None:
+            raise InvalidInputError("kies het partnerschap waarvoor dit protocol is")
+        spec = service.publish_protocol(
+            text, by=me.person_id, filename="nieuw protocol", partnership=chosen
+        )
+        return _published(spec)
+
+    return editor_post(
+        tekst,
+        partial(_render, request, me, None, chosen=chosen),
+        check=check,
+        publish=publish if actie == "publiceren" else None,
+        refusals=((InvalidInputError, 422), (ConflictError, 422)),
+    )
 
 
 @router.get("/protocolbeheer/{protocol_id}")
@@ -112,29 +110,35 @@ def check_or_publish(
     require_csrf(request, csrf_token)
     service = ctx(request).service
     current = service.protocols().get(protocol_id)
-    sent = editor_text(tekst)
-    text = sent.text
-    if sent.too_long:
-        return _render(request, me, current, text, refused=sent.too_long, status=413)
-    try:
+
+    def check(text: str) -> ProtocolSpec:
         spec, _ = protocol_warnings(ctx(request), text, protocol_id)
         if spec.id != protocol_id:
-            return _render(
-                request, me, current, text, status=422,
-                refused=f"de tekst is van protocol '{spec.id}', niet van '{protocol_id}'; "
-                "pas 'id' aan of publiceer het bij dat protocol",
-            )  # fmt: skip
-        service.check_next_version(spec, text, protocol_id)  # as publishing will
-        if actie == "publiceren":
-            spec = service.publish_protocol(text, by=me.person_id, filename=protocol_id)
-            return RedirectResponse(
-                f"/protocolbeheer/{spec.id}?gepubliceerd={spec.version}", status_code=303
+            raise Refused(
+                f"de tekst is van protocol '{spec.id}', niet van '{protocol_id}'; "
+                "pas 'id' aan of publiceer het bij dat protocol"
             )
-    except DefinitionError as exc:
-        return _render(request, me, current, text, problems=exc.problems, status=422)
-    except ConflictError as exc:
-        return _render(request, me, current, text, refused=str(exc), status=409)
-    return _render(request, me, current, text, checked=spec)
+        service.check_next_version(spec, text, protocol_id)  # as publishing will
+        return spec
+
+    def publish(text: str) -> Response:
+        check(text)
+        return _published(service.publish_protocol(text, by=me.person_id, filename=protocol_id))
+
+    return editor_post(
+        tekst,
+        partial(_render, request, me, current),
+        check=check,
+        publish=publish if actie == "publiceren" else None,
+        refusals=((ConflictError, 409),),
+    )
+
+
+def _published(spec: ProtocolSpec) -> Response:
+    """After publishing: the editor of the protocol, saying which version was published."""
+    return RedirectResponse(
+        f"/protocolbeheer/{spec.id}?gepubliceerd={spec.version}", status_code=303
+    )
 
 
 def next_protocol_text(text: str, version: int) -> str:
