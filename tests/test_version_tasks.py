@@ -90,6 +90,8 @@ def test_the_overview_shows_it_to_the_partnership_and_not_to_the_school(
     assert "Protocolversies: dossiers om over te zetten" in page
     assert TASK in unescape(page)
     assert 'href="/protocolbeheer/mbo-aansluiting/overzetten?van=3&amp;naar=4"' in page
+    plan = client.get("/protocolbeheer/mbo-aansluiting/overzetten?van=3&naar=4")
+    assert plan.status_code == 200 and "ROC Oud" in plan.text  # the link leads to its plan
 
     sign_in(client, "contact@demo01.example")  # a school's contact: not its task
     assert "over te zetten" not in _main(client.get("/overzicht").text)

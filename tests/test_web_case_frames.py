@@ -13,7 +13,16 @@ from toetreding import Toetreding
 from toetreding.store.tables import SchoolCreate
 
 from .helpers import with_pdfs
-from .web_helpers import COORDINATOR, PASSWORD, STUURGROEP, client, csrf_of, sign_in, token
+from .web_helpers import (
+    COORDINATOR,
+    KERNGROEP,
+    PASSWORD,
+    STUURGROEP,
+    client,
+    csrf_of,
+    sign_in,
+    token,
+)
 
 __all__ = ["client"]  # the demo client fixture
 
@@ -200,3 +209,23 @@ def test_the_api_records_one_answer_at_a_time(client: TestClient) -> None:
     refused = client.put(f"{url}/antwoorden/2", json={"answer": "x"}, headers=stuurgroep)
     assert refused.status_code == 422 and "vastgelegd door" in refused.json()["detail"]
     assert client.get("/api/dossiers/1/gesprekskader", headers=stuurgroep).status_code == 200
+
+
+def test_the_school_reads_its_intake_answers_and_the_form_says_so(client: TestClient) -> None:
+    """Decision (issue 13): the school takes part in the intake talk, so it reads the FROSK
+    answers on its own case; the form warns the partnership's staff before they write."""
+    case = 4  # Lyceum Wierden, at the orientation talk (FROSK)
+    sign_in(client, KERNGROEP)
+    shown = client.get(f"/dossiers/{case}/gesprekskader")
+    warning = "De school kan deze antwoorden lezen."
+    assert warning in _text(shown.text)
+    assert shown.text.index(warning) < shown.text.index('class="frame-form"')  # above the form
+    form = {"csrf_token": csrf_of(shown.text)}
+    typed = {"antwoord-1": "Twee schoolopleiders, een derde in opleiding"}
+    client.post(f"/dossiers/{case}/gesprekskader", data={**form, **typed})
+
+    sign_in(client, "contact@demo04.example")  # the school's contact
+    read = client.get(f"/dossiers/{case}/gesprekskader")
+    assert read.status_code == 200
+    assert "Twee schoolopleiders, een derde in opleiding" in read.text
+    assert "<textarea" not in read.text  # reads, does not write
