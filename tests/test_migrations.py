@@ -646,3 +646,40 @@ def test_a_version_published_before_0022_stays_shared_by_all(
     other = app.store.add_partnership("ander", "Ander", MIGRATED_AT).id or 0
     assert ("partnerschap2", 4) in {s.key for s in app.visible_protocols({other})}
     assert differences(engine) == []
+
+
+# --- 0024: what a waiting deadline waits for, as data ------------------------------------------
+
+
+def test_deadlines_waiting_before_0024_carry_their_year_and_region_afterwards(
+    engine: Engine, registry: ProtocolRegistry, clock: FixedClock
+) -> None:
+    alembic(engine, "0023")
+    store = Store(engine)
+    store.add_partnership("groningen", "Po Groningen", MIGRATED_AT)
+    wilg = po_case(store, "OBS De Wilg", entered=MIGRATED_AT, due=date(2027, 3, 31))
+    es = po_case(store, "OBS De Es", entered=MIGRATED_AT, due=date(2027, 3, 31))
+    with engine.begin() as connection:  # both wait for their date, as 0023 wrote it in words
+        for case_id, words in [
+            (wilg, "zomervakantie 2026-2027 van regio noord"),
+            (es, "de vakantie van het noorden"),  # words no revision wrote: left as they are
+        ]:
+            connection.execute(
+                text(
+                    "UPDATE deadlines SET due_date = NULL, original_due_date = NULL, "
+                    "waiting_for = :words WHERE case_id = :case_id"
+                ),
+                {"words": words, "case_id": case_id},
+            )
+    migrate(engine)
+    assert differences(engine) == []
+    waiting = {d.case_id: (d.waiting_year, d.waiting_region) for d in store.waiting_deadlines()}
+    assert waiting == {wilg: ("2026-2027", "noord"), es: (None, None)}
+    # doctor names the year and region of the one, and the words of the other
+    problems = [f.problem for f in Toetreding(store, registry, clock).doctor(date(2026, 11, 23))]
+    assert "1 termijn wacht op de zomervakantie 2026-2027 van regio noord (datum volgt)" in problems
+    assert "1 termijn wacht op: de vakantie van het noorden (datum volgt)" in problems
+    alembic(engine, "0023", down=True)
+    assert "waiting_year" not in {c["name"] for c in inspect(engine).get_columns("deadlines")}
+    migrate(engine)
+    assert differences(engine) == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from toetreding import InvalidInputError, Toetreding
 from toetreding.clock import FixedClock
@@ -290,6 +291,25 @@ def test_doctor_lists_every_missing_school_year_from_the_current_one_on(app: Toe
         "de zomervakantie 2025-2026 ontbreekt voor regio midden, zuid",
         f"de zomervakantie 2026-2027 ontbreekt voor regio {everywhere}",
     ]
+
+
+def test_doctor_reads_what_a_deadline_waits_for_from_its_data_not_its_words(
+    app: Toetreding,
+) -> None:
+    groningen(app)
+    case_id = at_cluster_step(app, "OBS De Wilg", "2025-10-01", "2026-2027")
+    with app.store.engine.begin() as connection:  # the words as another version wrote them
+        connection.execute(
+            text("UPDATE deadlines SET waiting_for = :words WHERE case_id = :case_id"),
+            {"words": "de vakantiedata van het noorden voor 2025/26", "case_id": case_id},
+        )
+    assert "de vakantiedata van het noorden voor 2025/26" in due_words(app, case_id)
+    [waiting, *_] = app.doctor(date(2026, 2, 2))
+    assert waiting.problem == (
+        "1 termijn wacht op de zomervakantie 2025-2026 van regio noord (datum volgt)"
+    )
+    assert "toetreding calendar set 2025-2026 --noord BEGIN:EIND --source" in waiting.action
+    assert "--midden" not in waiting.action
 
 
 def test_doctors_hint_names_the_real_menu_item_and_only_the_missing_regions(

@@ -99,8 +99,12 @@ class MissingCalendarData(CalendarDataError):
     @property
     def missing(self) -> str:
         """What is missing, in words: ``zomervakantie 2025-2026 van regio noord``."""
-        region = f" van regio {self.region}" if self.region else ""
-        return f"zomervakantie {self.school_year}{region}"
+        return missing_vacation(self.school_year, self.region)
+
+
+def missing_vacation(school_year: str, region: str | None) -> str:
+    """The summer vacation of ``school_year`` (of ``region``, if named), in words."""
+    return f"zomervakantie {school_year}" + (f" van regio {region}" if region else "")
 
 
 class NotFoundError(ToetredingError):

@@ -15,6 +15,8 @@ class NewDeadline:
     name: str
     due: date | None  # None: "datum volgt", the calendar data it needs is missing
     waiting_for: str | None = None  # what is missing, in words
+    waiting_year: str | None = None  # the same as data: the school year whose vacation is missing
+    waiting_region: str | None = None  # and its region (None: the year as a whole)
 
 
 @dataclass(frozen=True)

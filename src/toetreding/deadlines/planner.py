@@ -56,7 +56,9 @@ class DeadlinePlanner:
         try:
             return NewDeadline(state, deadline.name, due_date(deadline, facts, calendar))
         except MissingCalendarData as missing:
-            return NewDeadline(state, deadline.name, None, missing.missing)
+            return NewDeadline(
+                state, deadline.name, None, missing.missing, missing.school_year, missing.region
+            )
 
     def date_waiting(
         self, deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar

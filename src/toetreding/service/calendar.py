@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from toetreding._exceptions import InvalidInputError, NotFoundError
+from toetreding._exceptions import InvalidInputError, NotFoundError, missing_vacation
 from toetreding.calendar import (
     REGIONS,
     SchoolCalendar,
@@ -253,15 +253,27 @@ class CalendarService(DeadlineService):
         The CLI, the overview and the calendar page all show this list."""
         day = today or self.today()
         findings = []
-        waiting: dict[str, int] = {}
+        # what each waiting deadline waits for, as it carries it: (year, region) or its words
+        waiting: dict[tuple[str, str | None] | str, int] = {}
         for deadline in self.store.waiting_deadlines():
-            waiting[deadline.waiting_for] = waiting.get(deadline.waiting_for, 0) + 1
-        for missing, count in sorted(waiting.items()):
+            key = (
+                (deadline.waiting_year, deadline.waiting_region)
+                if deadline.waiting_year
+                else deadline.waiting_for  # words of a form no migration could read
+            )
+            waiting[key] = waiting.get(key, 0) + 1
+        # (year, region): the regions a waiting deadline names are said here
+        said: set[tuple[str, str]] = set()
+        for key, count in sorted(waiting.items(), key=lambda item: str(item[0])):
             cases = "1 termijn wacht" if count == 1 else f"{count} termijnen wachten"
-            year, region = missing.split()[1], missing.split()[-1]
-            findings.append(Finding(f"{cases} op de {missing} (datum volgt)", _how(year, [region])))
-        # the regions a waiting deadline names are said above; the others of that year too
-        said = {(text.split()[1], text.split()[-1]) for text in waiting}  # (year, region)
+            if isinstance(key, str):
+                findings.append(Finding(f"{cases} op: {key} (datum volgt)", _HOW_ANY))
+                continue
+            year, region = key
+            regions = [region] if region else list(REGIONS)
+            said.update((year, r) for r in regions)
+            problem = f"{cases} op de {missing_vacation(year, region)} (datum volgt)"
+            findings.append(Finding(problem, _how(year, regions)))
         current = SchoolYear.of(day)
         for row in self.calendar_years(day):
             if SchoolYear.parse(row.school_year) < current:
@@ -390,6 +402,9 @@ def _official_source(text: str) -> str:
             "bijv. https://www.rijksoverheid.nl/…"
         ).with_hint("--source URL")
     return source
+
+
+_HOW_ANY = "voer de ontbrekende data in, met de bron: menu Schoolkalender (/beheer/schoolkalender)"
 
 
 def _how(school_year: str, regions: Sequence[str]) -> str:

@@ -131,6 +131,8 @@ class CaseStore(FileRecordStore):
                         "d_name": new.name,
                         "d_due": new.due,
                         "d_waiting": new.waiting_for,
+                        "d_waiting_year": new.waiting_year,
+                        "d_waiting_region": new.waiting_region,
                         "d_at": at,
                         # no ladder while the date is not known ("datum volgt")
                         "d_next": local(at).date() if new.due else None,
@@ -338,6 +340,8 @@ def _apply_deadline_plan(
                 "d_name": new.name,
                 "d_due": new.due,
                 "d_waiting": new.waiting_for,
+                "d_waiting_year": new.waiting_year,
+                "d_waiting_region": new.waiting_region,
                 "d_next": plan.today if new.due else None,
             },
         )

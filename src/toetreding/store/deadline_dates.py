@@ -46,6 +46,8 @@ class OpenDeadline:
     protocol_version: int
     region: str
     payloads: list[dict[str, Any]]  # the case's history payloads, oldest first
+    waiting_year: str | None = None  # the school year whose summer vacation it waits for
+    waiting_region: str | None = None  # and its region (None: the year as a whole)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ def open_deadlines(connection: Connection, *where: ColumnElement[bool]) -> list[
             CASES.c.protocol_id,
             CASES.c.protocol_version,
             SCHOOLS.c.region,
+            DEADLINES.c.waiting_year,
+            DEADLINES.c.waiting_region,
         )
         .join(CASES, CASES.c.id == DEADLINES.c.case_id)
         .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
@@ -111,7 +115,14 @@ def open_deadlines(connection: Connection, *where: ColumnElement[bool]) -> list[
         for case_id, events_of_case in history.items():
             payloads[case_id] = [event.payload for event in standing(events_of_case)]
     return [
-        OpenDeadline(*row[:5], row[5] or "", *row[6:9], str(row[9]), payloads.get(row.case_id, []))
+        OpenDeadline(
+            *row[:5],
+            row[5] or "",
+            *row[6:9],
+            str(row[9]),
+            payloads.get(row.case_id, []),
+            *row[10:12],
+        )
         for row in rows
     ]
 
@@ -158,6 +169,8 @@ def set_due(
             due_date=due,
             original_due_date=due,
             waiting_for=None,
+            waiting_year=None,
+            waiting_region=None,
             next_reminder_on=local(at).date(),
         )
     )

@@ -138,7 +138,8 @@ class DeadlineStore:
             values["resolved_by"] = actor_id
         else:  # the reminder ladder starts again from the new due date
             values |= {"due_date": new_due, "next_reminder_on": local(at).date()}
-            values["waiting_for"] = None  # a date set by hand no longer waits for the calendar
+            # a date set by hand no longer waits for the calendar
+            values |= {"waiting_for": None, "waiting_year": None, "waiting_region": None}
         old = deadline.due_date.isoformat() if deadline.due_date else None  # None: datum volgt
         payload = {"termijn": deadline.name, "oude_datum": old}
         if new_due is not None:

@@ -130,6 +130,8 @@ class VersionMoveStore:
                         due_date=new.due,
                         original_due_date=new.due,
                         waiting_for=new.waiting_for,
+                        waiting_year=new.waiting_year,
+                        waiting_region=new.waiting_region,
                         status=DeadlineStatus.OPEN.value,
                         created_at=at,
                         next_reminder_on=local(at).date() if new.due else None,

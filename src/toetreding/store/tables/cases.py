@@ -159,6 +159,10 @@ class Deadline(SQLModel, table=True):
     due_date: date | None = None
     original_due_date: date | None = None
     waiting_for: str | None = Field(default=None, max_length=120)
+    # What it waits for as data (migration 0024): the school year whose summer vacation is
+    # missing, and the region (None: the year as a whole). ``toetreding doctor`` reads these.
+    waiting_year: str | None = Field(default=None, max_length=9)
+    waiting_region: str | None = Field(default=None, max_length=20)
     status: str = Field(default=DeadlineStatus.OPEN, max_length=12)
     created_at: datetime
     resolved_at: datetime | None = None
