@@ -8,7 +8,7 @@ from dataclasses import replace
 import typer
 
 from toetreding._exceptions import NotFoundError
-from toetreding.cli._common import console, new_app, service, state
+from toetreding.cli._common import cli_clock, console, new_app, service, state
 from toetreding.service import new_password
 
 user_app = new_app(
@@ -130,7 +130,9 @@ def serve(
         heartbeat_thread(ctx, stop)
     console.print(f"toetreding draait op [bold]{served}/[/] (stoppen met Ctrl-C)")
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        # the clock of every other command: TOETREDING_NOW, if set, is "now" on the pages too
+        web_app = create_app(settings, cli_clock())
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
     finally:
         stop.set()
 
