@@ -48,6 +48,7 @@ class Context:
     audit_facts: AuditFacts | None = None
     frame_facts: FrameFacts | None = None
     words: Words = NO_WORDS
+    earlier_steps: Mapping[str, str] = field(default_factory=dict)  # labels of earlier versions
 
     def history(self) -> Sequence[Past]:
         return self.events
@@ -60,6 +61,9 @@ class Context:
 
     def frame(self, state: str) -> FrameFacts | None:
         return self.frame_facts if state == self.state else None
+
+    def earlier_step(self, trigger: str) -> str | None:
+        return self.earlier_steps.get(trigger)
 
 
 def judge(guard: str, context: Context) -> Verdict:
@@ -105,14 +109,32 @@ def test_has_document_submitted_now() -> None:
     assert verdict == Verdict(True, "document 'plan' wordt nu ingediend")
 
 
+STEPS = Words(
+    {}, {}, {"heraudit_aanvragen": "Heraudit aanvragen", "plan_indienen": "Plan indienen"}
+)
+
+
 def test_has_document_submitted_earlier_names_the_latest_submission() -> None:
-    verdict = judge("has_document('plan')", Context(events=HISTORY))
-    assert verdict == Verdict(True, "document 'plan' is ingediend bij 'heraudit_aanvragen'")
+    verdict = judge("has_document('plan')", Context(events=HISTORY, words=STEPS))
+    assert verdict == Verdict(True, "document 'plan' is ingediend bij 'Heraudit aanvragen'")
 
 
 def test_has_document_found_in_an_older_event() -> None:
+    verdict = judge("has_document('plan')", Context(events=HISTORY[:3], words=STEPS))
+    assert verdict == Verdict(True, "document 'plan' is ingediend bij 'Plan indienen'")
+
+
+def test_has_document_names_a_step_this_version_dropped_by_its_earlier_label() -> None:
+    """The case moved onto a version without the step it gave the document in: the label
+    of the version it took the step in, else words; never the step's identifier."""
+    earlier = Context(events=HISTORY[:3], earlier_steps={"plan_indienen": "Plan opsturen"})
+    verdict = judge("has_document('plan')", earlier)
+    assert verdict == Verdict(True, "document 'plan' is ingediend bij 'Plan opsturen'")
     verdict = judge("has_document('plan')", Context(events=HISTORY[:3]))
-    assert verdict == Verdict(True, "document 'plan' is ingediend bij 'plan_indienen'")
+    assert verdict == Verdict(
+        True, "document 'plan' is ingediend bij een stap van een eerdere versie van het protocol"
+    )
+    assert "plan_indienen" not in verdict.fact
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ from toetreding.service import Toetreding
 from toetreding.store import Store
 from toetreding.store.tables import SchoolCreate
 
+from .helpers import with_pdfs
+
 COORDINATOR = "carla@p2.nl"
 
 V1 = """\
@@ -131,3 +133,70 @@ def test_the_move_itself_is_no_new_stay_in_the_state(app: Toetreding, clock: Fix
     clock.advance(timedelta(hours=1))
     app.fire(case_id, "nog_eens", actor_ref=COORDINATOR)  # at most once in 'b': holds
     assert app.case(case_id).state == "c"
+
+
+# Version 2 of 'bewijs' drops the step that took the plan ('plan_indienen' is now
+# 'plan_opsturen'); going back is only for a case without a plan.
+_DOC_STEP = "    inputs: [{name: plan, kind: document, label: Plan van aanpak}]\n"
+DOC_V1 = f"""\
+id: bewijs
+version: 1
+title: Toetreding met een plan
+sectors: [vo]
+roles: {{coordinator: Coördinator}}
+initial: start
+states:
+  start: {{label: Aanmelding}}
+  plan: {{label: Plan beoordelen}}
+  klaar: {{label: Afgerond, final: true}}
+transitions:
+  - trigger: plan_indienen
+    label: Plan indienen
+    from: start
+    to: plan
+    roles: [coordinator]
+{_DOC_STEP}  - {{trigger: afronden, label: Afronden, from: plan, to: klaar, roles: [coordinator]}}
+"""
+DOC_V2 = (
+    DOC_V1.replace("version: 1", "version: 2\nmigration: {from: 1}")
+    .replace("trigger: plan_indienen", "trigger: plan_opsturen")
+    .replace("label: Plan indienen", "label: Plan opsturen")
+    + "  - {trigger: opnieuw, label: Opnieuw beginnen, from: plan, to: start, "
+    "roles: [coordinator], guard: \"not has_document('plan')\"}\n"
+)
+
+
+def test_a_document_given_in_a_step_the_new_version_dropped_is_named_by_its_old_label(
+    store: Store, tmp_path: Path, clock: FixedClock
+) -> None:
+    folder = tmp_path / "protocols"
+    folder.mkdir()
+    (folder / "bewijs-v1.yaml").write_text(DOC_V1, encoding="utf-8")
+    (folder / "bewijs-v2.yaml").write_text(DOC_V2, encoding="utf-8")
+    app = Toetreding(store, ProtocolRegistry.from_directory(folder), clock)
+    partnership = app.store.add_partnership("part2", "Partnerschap 2", clock.now())
+    app.add_person("Carla", COORDINATOR, partnership_ref="part2", roles=("coordinator",))
+    app.store.add_school(
+        SchoolCreate(
+            partnership_id=partnership.id or 0,
+            name="School 1",
+            sector=Sector.VO,
+            region=Region.MIDDEN,
+            brin="SCH1",
+        ),
+        clock.now(),
+    )
+    case_id = app.open_case(
+        school_ref="SCH1", protocol_id="bewijs", version=1, actor_ref=COORDINATOR
+    )
+    plan = with_pdfs(app, case_id, "plan_indienen", {"plan": "plan.pdf"})
+    app.fire(case_id, "plan_indienen", actor_ref=COORDINATOR, inputs=plan)
+    clock.advance(timedelta(hours=1))
+    (outcome,) = app.apply_move("bewijs", 1, 2, by=COORDINATOR)
+    assert outcome.moved
+    with pytest.raises(GuardFailed) as refused:
+        app.fire(case_id, "opnieuw", actor_ref=COORDINATOR)
+    said = str(refused.value.reason)
+    assert said == "document 'Plan van aanpak' is ingediend bij 'Plan indienen'"
+    assert "plan_indienen" not in said
+    assert app.case(case_id).state == "plan"

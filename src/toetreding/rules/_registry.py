@@ -70,6 +70,11 @@ class CaseLookups(Protocol):
         """The conversation frame of ``state``, or None when that step has none."""
         ...
 
+    def earlier_step(self, trigger: str) -> str | None:
+        """The label an earlier version of the case's protocol gave step ``trigger``, for a
+        step the case took before it moved onto a version without it; None: none did."""
+        ...
+
 
 class NoLookups:
     """Lookups for a decision outside any store (a new case, a test): nothing recorded."""
@@ -84,6 +89,9 @@ class NoLookups:
         return None
 
     def frame(self, state: str) -> FrameFacts | None:
+        return None
+
+    def earlier_step(self, trigger: str) -> str | None:
         return None
 
 
@@ -101,9 +109,6 @@ class Words:
 
     def state(self, name: str) -> str:
         return self.states.get(name, name)
-
-    def step(self, trigger: str) -> str:
-        return self.steps.get(trigger, trigger)
 
 
 NO_WORDS = Words({}, {}, {})  # outside a protocol (a test of one rule): the identifiers

@@ -11,7 +11,7 @@ from typing import Any
 
 from toetreding.calendar import DayLimit, SchoolYear, parse_limit
 from toetreding.clock import LOCAL_TZ
-from toetreding.rules._registry import GuardContext, Verdict, rule
+from toetreding.rules._registry import GuardContext, PastEvent, Verdict, rule
 
 
 @rule("input_at_most", "Een ingevoerd getal is niet groter dan het maximum (bijv. pagina's).")
@@ -32,9 +32,19 @@ def has_document(context: GuardContext, name: str) -> Verdict:
         return Verdict(True, f"document '{label}' wordt nu ingediend")
     for event in reversed(context.history()):
         if event.payload.get(name):
-            step = context.words.step(event.trigger)
-            return Verdict(True, f"document '{label}' is ingediend bij '{step}'")
+            return Verdict(True, f"document '{label}' is ingediend bij {_step(context, event)}")
     return Verdict(False, f"document '{label}' is nog niet ingediend")
+
+
+# A step the case took before it moved onto this version, which no version it was on names.
+_EARLIER_STEP = "een stap van een eerdere versie van het protocol"
+
+
+def _step(context: GuardContext, event: PastEvent) -> str:
+    """The step ``event`` took, in the protocol's words: this version's label, else the one
+    of the earlier version the case took it in (a version move dropped it), never its id."""
+    label = context.words.steps.get(event.trigger) or context.earlier_step(event.trigger)
+    return f"'{label}'" if label else _EARLIER_STEP
 
 
 @rule("has_been_in", "Het dossier is eerder in deze stap geweest.")

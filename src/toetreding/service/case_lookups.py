@@ -93,3 +93,16 @@ class StoreLookups:
 
     def frame(self, state: str) -> FrameFacts | None:
         return self.frames(self.case, state)
+
+    def earlier_step(self, trigger: str) -> str | None:
+        for entry in reversed(self.store.history(self.case.id)):  # the latest version first
+            if entry.trigger != MOVED or FROM_VERSION not in entry.payload:
+                continue
+            try:
+                spec = self.spec_of(int(entry.payload[FROM_VERSION]))
+            except NotFoundError:  # a version no longer known
+                continue
+            label = spec.trigger_label(trigger)
+            if label != trigger:
+                return label
+        return None

@@ -120,6 +120,9 @@ class _GuardContext:
     def frame(self, state: str) -> FrameFacts | None:
         return self.lookups.frame(state)
 
+    def earlier_step(self, trigger: str) -> str | None:
+        return self.lookups.earlier_step(trigger)
+
 
 @dataclass
 class _Attempt:
