@@ -128,7 +128,8 @@ PATHS = {
 NVAO = "kader 'NVAO-toetsingskader opleidingsschool (2009)' versie 2"
 KEPT = (
     f"Audit blijft op {NVAO}, adviesregels 'Toetredingsadvies Partnerschap 2 (NVAO-kader)' "
-    "versie 1; protocolversie 2 noemt een ander kader voor een volgende audit"
+    "versie 1; protocolversie 2 noemt kader 'Eigen basiskwaliteit op de vier waarborgen' "
+    "voor een volgende audit"
 )
 
 
@@ -324,3 +325,23 @@ def test_the_plan_page_and_the_api_say_what_the_audit_keeps(folder: Path, tmp_pa
             headers=token(client, COORDINATOR),
         ).json()
         assert [m["audit"] for m in plan["dossiers"]] == [None, KEPT, KEPT, KEPT, None]
+
+
+def test_a_framework_toetreding_does_not_have_yet_is_named_for_the_administrator(
+    store: Store, folder: Path, clock: FixedClock
+) -> None:
+    """Version 2 names a framework neither stored nor shipped: the plan says which one is
+    missing and where an administrator adds it, not "een ander kader"."""
+    text = (folder / "auditverhuis-v2.yaml").read_text(encoding="utf-8")
+    later = text.replace("framework: basiskwaliteit-waarborgen", "framework: kader-2030")
+    (folder / "auditverhuis-v2.yaml").write_text(later, encoding="utf-8")
+    app = Toetreding(store, ProtocolRegistry.from_directory(folder), clock)
+    cases = cases_on_v1(app, AuditDesk(app, folder), clock)
+    plan = app.plan_move("auditverhuis", 1, 2, by=COORDINATOR)
+    said = {m.case_id: m.audit for m in plan.moves}[cases["audit"]]
+    assert said.endswith(
+        "protocolversie 2 noemt een kader dat toetreding nog niet kent (code 'kader-2030': "
+        "laad het op Kaderbeheer of met 'toetreding framework load', of zet het bestand bij "
+        "de meegeleverde kaders) voor een volgende audit"
+    )
+    assert "een ander kader" not in said

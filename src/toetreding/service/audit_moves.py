@@ -10,6 +10,7 @@ does not use (the audit could not be finished there). A finished (closed) audit 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toetreding._exceptions import NotFoundError
@@ -35,10 +36,16 @@ class AuditOnMove:
 
 
 def audit_on_move(
-    store: Store, case: CaseRecord, old: ProtocolSpec, new: ProtocolSpec, target: str
+    store: Store,
+    case: CaseRecord,
+    old: ProtocolSpec,
+    new: ProtocolSpec,
+    target: str,
+    shipped: Path | None = None,
 ) -> AuditOnMove:
     """What moving ``case`` from ``old`` into state ``target`` of ``new`` means for its
-    running audit (nothing when it has none)."""
+    running audit (nothing when it has none). ``shipped``: the protocols folder, whose
+    ``frameworks`` folder holds the shipped frameworks a new version may name."""
     audit = store.audits.latest_audit(case.id)
     if audit is None or audit.closed_at is not None:
         return AuditOnMove()
@@ -49,7 +56,7 @@ def audit_on_move(
             f"de audit (kader '{framework}' versie {audit.framework_version}) loopt nog en "
             f"{why}; stel eerst het definitieve rapport vast in versie {old.version}"
         )
-    return AuditOnMove(kept=_kept(store, case, audit, framework, new))
+    return AuditOnMove(kept=_kept(store, case, audit, framework, new, shipped))
 
 
 def _why_not(old: ProtocolSpec, new: ProtocolSpec, state: str, target: str) -> str:
@@ -73,7 +80,12 @@ def _steps(audit: AuditSpec) -> set[str]:
 
 
 def _kept(
-    store: Store, case: CaseRecord, audit: AuditPublic, framework: str, new: ProtocolSpec
+    store: Store,
+    case: CaseRecord,
+    audit: AuditPublic,
+    framework: str,
+    new: ProtocolSpec,
+    shipped: Path | None,
 ) -> str:
     words = f"Audit blijft op kader '{framework}' versie {audit.framework_version}"
     if audit.advice_id is not None:
@@ -81,8 +93,8 @@ def _kept(
         words += f", adviesregels '{rules}' versie {audit.advice_version}"
     assert new.audit is not None
     if new.audit.framework != audit.framework_id:
-        other = _newest_title(store, case, new.audit.framework)
-        named = f"kader '{other}'" if other else "een ander kader"
+        other = _newest_title(store, case, new.audit.framework, shipped)
+        named = f"kader '{other}'" if other else _missing(new.audit.framework)
         words += f"; protocolversie {new.version} noemt {named} voor een volgende audit"
     return words
 
@@ -113,11 +125,26 @@ def _advice_title(store: Store, case: CaseRecord, audit: AuditPublic) -> str:
     return found.title
 
 
-def _newest_title(store: Store, case: CaseRecord, framework_id: str) -> str | None:
-    """The title of the newest framework of that id the store knows, if any."""
+def _newest_title(
+    store: Store, case: CaseRecord, framework_id: str, shipped: Path | None
+) -> str | None:
+    """The title of the newest framework of that id: the partnership's own or one stored,
+    else one shipped in the protocols folder (not stored until an audit uses it)."""
+    from toetreding.frameworks import FrameworkRegistry
     from toetreding.store import FrameworkStore
 
+    registry = FrameworkRegistry.shipped(shipped) if shipped else FrameworkRegistry()
     try:
-        return FrameworkStore(store.engine).get(case.partnership_id, framework_id).title
+        return FrameworkStore(store.engine, registry).get(case.partnership_id, framework_id).title
     except NotFoundError:
         return None
+
+
+def _missing(framework_id: str) -> str:
+    """A framework the new version names that toetreding does not have, in an
+    administrator's words: its code is what they load or ship it under."""
+    return (
+        f"een kader dat toetreding nog niet kent (code '{framework_id}': laad het op "
+        "Kaderbeheer of met 'toetreding framework load', of zet het bestand bij de "
+        "meegeleverde kaders)"
+    )

@@ -307,7 +307,7 @@ class VersionMoveService(ServiceBase):
 
         if target is None:
             return _Prepared(planned(None, refusal), None)
-        audit = audit_on_move(self.store, case, old, new, target)
+        audit = audit_on_move(self.store, case, old, new, target, self.registry.root)
         if audit.refusal is not None:
             return _Prepared(planned(None, audit.refusal), None)
         history = self.store.history(case.id)
