@@ -9,12 +9,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The editable install leaves src/ uncompiled, and PYTHONDONTWRITEBYTECODE (set by some
+# environments) keeps Python from caching bytecode: every command would compile our modules
+# from source. compileall writes the .pyc files all the same, as pip does for an install.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m compileall -q src
 	touch $@ $(VENV)/.installed-run
 
 ## run: set up the demo database (toetreding.db), then serve the web app with the scheduler
