@@ -113,5 +113,9 @@ def test_an_administrator_sets_a_partnerships_protocols_on_the_page(client: Test
     )
     refused = client.post("/protocolgebruik", data={**form, "protocol": "bestaat-niet"})
     assert refused.status_code == 422 and "Niet gewijzigd" in refused.text
+    unknown = client.post("/protocolgebruik", data={**form, "partnerschap": "99", "protocol": "x"})
+    assert unknown.status_code == 422 and "Niet gewijzigd:</strong> kies het partnerschap" in (
+        unknown.text
+    )
     sign_in(client, "c@p2.nl")
     assert "Partnerschap 2 — protocol voor uitbreiding" not in client.get("/protocollen").text

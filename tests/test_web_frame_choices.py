@@ -55,6 +55,13 @@ def test_an_administrator_chooses_the_partnerships_intake_frame(client: TestClie
     )
     assert refused.status_code == 422 and "Niet gekozen" in refused.text
     assert "Nog niets gekozen" in refused.text  # nothing recorded
+    unpicked = client.post(
+        "/gesprekskaders",
+        data={**form, "partnerschap": "", "gesprekskader": "frosk-intakegesprek", "kader": "x"},
+    )
+    assert unpicked.status_code == 422 and "Niet gekozen:</strong> kies het partnerschap" in (
+        unpicked.text
+    )
     assert f'value="{NVAO}"' not in shown.text  # a scored one: not offered
     scored = client.post(
         "/gesprekskaders",
