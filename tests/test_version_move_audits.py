@@ -14,20 +14,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from toetreding.audits import AuditDesk
-from toetreding.calendar import Region
 from toetreding.clock import FixedClock
-from toetreding.definition import ProtocolRegistry, Sector
+from toetreding.definition import ProtocolRegistry
 from toetreding.service import Toetreding
 from toetreding.settings import Settings
 from toetreding.store import Store
-from toetreding.store.tables import SchoolCreate
 from toetreding.web import create_app
 
 from .conftest import PROTOCOLS
 from .helpers import AUDIT_GROUPS, nvao_scores, record_audit, run
+from .version_move_helpers import COORDINATOR, case_per_state, partnership_with_schools
 from .web_helpers import PASSWORD, sign_in, token
 
-COORDINATOR = "carla@p2.nl"
 CHAIR = "voorzitter@saxion.example"
 
 _GROUPS = "\n".join(f"    - {{name: {g}, label: Groep {g}}}" for g in AUDIT_GROUPS)
@@ -156,43 +154,30 @@ def moving(
 def cases_on_v1(app: Toetreding, desk: AuditDesk, clock: FixedClock) -> dict[str, int]:
     """A case on version 1 in each state of PATHS: from 'audit' on with an audit opened,
     from 'concept' on scored and its draft sent to the school, in 'besluit' finalized."""
-    partnership = app.store.add_partnership("part2", "Partnerschap 2", clock.now())
-    app.add_person("Carla", COORDINATOR, partnership_ref="part2", roles=("coordinator",))
+    partnership_with_schools(app, clock, len(PATHS))
     app.add_person("Vera", CHAIR, partnership_ref="part2", roles=("auditcommissie",))
-    cases: dict[str, int] = {}
-    for number, state in enumerate(PATHS, start=1):
-        app.store.add_school(
-            SchoolCreate(
-                partnership_id=partnership.id or 0,
-                name=f"School {number}",
-                sector=Sector.VO,
-                region=Region.MIDDEN,
-                brin=f"SCH{number}",
-            ),
-            clock.now(),
-        )
-        case_id = app.open_case(
-            school_ref=f"SCH{number}", protocol_id="auditverhuis", version=1, actor_ref=COORDINATOR
-        )
-        for trigger in PATHS[state]:
-            clock.advance(timedelta(hours=1))
-            if trigger == "vastgesteld":
-                desk.finalize(case_id, actor_ref=CHAIR)
-            if trigger == "concept_sturen":
-                record_audit(
-                    desk,
-                    case_id,
-                    organiser=COORDINATOR,
-                    members=[(CHAIR, "Saxion")],
-                    scores=nvao_scores("partner"),
-                )
-                desk.draft_report(case_id, actor_ref=CHAIR)
-                clock.advance(timedelta(minutes=5))
-            actor = CHAIR if trigger in ("concept_sturen", "vastgesteld") else COORDINATOR
-            app.fire(case_id, trigger, actor_ref=actor)
+
+    def take(case_id: int, trigger: str) -> None:
+        if trigger == "vastgesteld":
+            desk.finalize(case_id, actor_ref=CHAIR)
+        if trigger == "concept_sturen":
+            record_audit(
+                desk,
+                case_id,
+                organiser=COORDINATOR,
+                members=[(CHAIR, "Saxion")],
+                scores=nvao_scores("partner"),
+            )
+            desk.draft_report(case_id, actor_ref=CHAIR)
+            clock.advance(timedelta(minutes=5))
+        actor = CHAIR if trigger in ("concept_sturen", "vastgesteld") else COORDINATOR
+        app.fire(case_id, trigger, actor_ref=actor)
+
+    def arrived(case_id: int, state: str) -> None:
         if state == "audit":
             desk.open(case_id, actor_ref=COORDINATOR)
-        cases[state] = case_id
+
+    cases = case_per_state(app, clock, "auditverhuis", PATHS, take, arrived)
     clock.advance(timedelta(days=1))
     return cases
 

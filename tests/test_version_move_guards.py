@@ -11,16 +11,13 @@ from pathlib import Path
 import pytest
 
 from toetreding._exceptions import GuardFailed
-from toetreding.calendar import Region
 from toetreding.clock import FixedClock
-from toetreding.definition import ProtocolRegistry, Sector
+from toetreding.definition import ProtocolRegistry
 from toetreding.service import Toetreding
 from toetreding.store import Store
-from toetreding.store.tables import SchoolCreate
 
 from .helpers import with_pdfs
-
-COORDINATOR = "carla@p2.nl"
+from .version_move_helpers import COORDINATOR, partnership_with_schools
 
 V1 = """\
 id: hernoemd
@@ -74,19 +71,7 @@ def app(store: Store, tmp_path: Path, clock: FixedClock) -> Toetreding:
     (folder / "hernoemd-v1.yaml").write_text(V1, encoding="utf-8")
     (folder / "hernoemd-v2.yaml").write_text(V2, encoding="utf-8")
     app = Toetreding(store, ProtocolRegistry.from_directory(folder), clock)
-    partnership = app.store.add_partnership("part2", "Partnerschap 2", clock.now())
-    app.add_person("Carla", COORDINATOR, partnership_ref="part2", roles=("coordinator",))
-    for number in (1, 2):
-        app.store.add_school(
-            SchoolCreate(
-                partnership_id=partnership.id or 0,
-                name=f"School {number}",
-                sector=Sector.VO,
-                region=Region.MIDDEN,
-                brin=f"SCH{number}",
-            ),
-            clock.now(),
-        )
+    partnership_with_schools(app, clock, 2)
     return app
 
 
@@ -174,18 +159,7 @@ def test_a_document_given_in_a_step_the_new_version_dropped_is_named_by_its_old_
     (folder / "bewijs-v1.yaml").write_text(DOC_V1, encoding="utf-8")
     (folder / "bewijs-v2.yaml").write_text(DOC_V2, encoding="utf-8")
     app = Toetreding(store, ProtocolRegistry.from_directory(folder), clock)
-    partnership = app.store.add_partnership("part2", "Partnerschap 2", clock.now())
-    app.add_person("Carla", COORDINATOR, partnership_ref="part2", roles=("coordinator",))
-    app.store.add_school(
-        SchoolCreate(
-            partnership_id=partnership.id or 0,
-            name="School 1",
-            sector=Sector.VO,
-            region=Region.MIDDEN,
-            brin="SCH1",
-        ),
-        clock.now(),
-    )
+    partnership_with_schools(app, clock, 1)
     case_id = app.open_case(
         school_ref="SCH1", protocol_id="bewijs", version=1, actor_ref=COORDINATOR
     )

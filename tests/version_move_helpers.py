@@ -5,6 +5,7 @@ merges two, removes one, withdraws a deadline and adds two (one waits for the ca
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -116,12 +117,11 @@ def protocols_folder(root: Path, *, with_v2: bool = True) -> Path:
     return folder
 
 
-def cases_in_every_state(app: Toetreding, clock: FixedClock) -> dict[str, int]:
-    """Partnership part2 with a school per state of version 1 and a case in that state."""
+def partnership_with_schools(app: Toetreding, clock: FixedClock, count: int) -> None:
+    """Partnership part2 with its coordinator Carla and schools SCH1 to SCH<count>."""
     partnership = app.store.add_partnership("part2", "Partnerschap 2", clock.now())
     app.add_person("Carla", COORDINATOR, partnership_ref="part2", roles=("coordinator",))
-    cases: dict[str, int] = {}
-    for number, state in enumerate(PATHS, start=1):
+    for number in range(1, count + 1):
         app.store.add_school(
             SchoolCreate(
                 partnership_id=partnership.id or 0,
@@ -132,13 +132,40 @@ def cases_in_every_state(app: Toetreding, clock: FixedClock) -> dict[str, int]:
             ),
             clock.now(),
         )
+
+
+def case_per_state(
+    app: Toetreding,
+    clock: FixedClock,
+    protocol: str,
+    paths: Mapping[str, Sequence[str]],
+    take: Callable[[int, str], None] | None = None,
+    arrived: Callable[[int, str], None] | None = None,
+) -> dict[str, int]:
+    """A case on version 1 of ``protocol`` in each state of ``paths`` (the Nth at school
+    SCH<N>), taken there along its triggers an hour apart: ``take(case_id, trigger)``, by
+    default the coordinator fires the trigger; then ``arrived(case_id, state)``."""
+    cases: dict[str, int] = {}
+    for number, (state, path) in enumerate(paths.items(), start=1):
         case_id = app.open_case(
-            school_ref=f"SCH{number}", protocol_id="overgang", version=1, actor_ref=COORDINATOR
+            school_ref=f"SCH{number}", protocol_id=protocol, version=1, actor_ref=COORDINATOR
         )
-        for trigger in PATHS[state]:
+        for trigger in path:
             clock.advance(timedelta(hours=1))
-            app.fire(case_id, trigger, actor_ref=COORDINATOR)
+            if take is None:
+                app.fire(case_id, trigger, actor_ref=COORDINATOR)
+            else:
+                take(case_id, trigger)
+        if arrived is not None:
+            arrived(case_id, state)
         cases[state] = case_id
+    return cases
+
+
+def cases_in_every_state(app: Toetreding, clock: FixedClock) -> dict[str, int]:
+    """Partnership part2 with a school per state of version 1 and a case in that state."""
+    partnership_with_schools(app, clock, len(PATHS))
+    cases = case_per_state(app, clock, "overgang", PATHS)
     app.add_person(
         "Sam", SCHOOL_CONTACT, partnership_ref="part2", roles=("school",), school_ref="SCH1"
     )
