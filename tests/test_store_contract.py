@@ -478,11 +478,33 @@ def test_text_with_a_nul_character_is_refused_on_every_backend_and_changes_nothi
         store.person("nul@part2.nl")
 
 
-def test_nul_anywhere_in_a_steps_payload_is_refused_and_its_escape_as_text_is_not(
-    store: Store, world: World, case_id: int
+_TYPED_ESCAPE = {"verslag": "C:\\u0000 en \\\\u0000"}  # six characters, typed as text
+
+
+@pytest.mark.parametrize(
+    ("refused", "error", "retry"),
+    [
+        # NUL in a payload's value or key is refused before anything is written; the six
+        # characters of its JSON escape, typed as text, are ordinary text and kept as typed.
+        ({"verslag": ["a", {"b": "c\x00"}]}, InvalidInputError, _TYPED_ESCAPE),
+        ({"ver\x00slag": "v.pdf"}, InvalidInputError, _TYPED_ESCAPE),
+        # The case update succeeds, then the event cannot be written: neither may remain.
+        (
+            {"verslag_orientatie": object()},
+            (TypeError, StatementError),
+            {"verslag_orientatie": "v.pdf"},
+        ),
+    ],
+    ids=["nul-in-a-value", "nul-in-a-key", "event-insert-fails"],
+)
+def test_a_refused_step_leaves_the_case_as_it_was_and_a_correct_retry_goes_through(
+    store: Store,
+    world: World,
+    case_id: int,
+    refused: dict[str, Any],
+    error: type[Exception] | tuple[type[Exception], ...],
+    retry: dict[str, Any],
 ) -> None:
-    """NUL in a payload's value or key is refused before anything is written; the six
-    characters of its JSON escape, typed as text, are ordinary text and kept as typed."""
     before = snapshot(store, case_id)
     move: dict[str, Any] = {
         "to_state": "zelfevaluatie",
@@ -493,33 +515,13 @@ def test_nul_anywhere_in_a_steps_payload_is_refused_and_its_escape_as_text_is_no
         "at": datetime(2026, 9, 2, tzinfo=UTC),
         "note": None,
     }
-    for payload in ({"verslag": ["a", {"b": "c\x00"}]}, {"ver\x00slag": "v.pdf"}):
-        with pytest.raises(InvalidInputError, match="NUL-teken"):
-            store.apply(before[0], **move, payload=payload)
-        assert snapshot(store, case_id) == before
-    typed = {"verslag": "C:\\u0000 en \\\\u0000"}
-    assert store.apply(before[0], **move, payload=typed) == 2
-    assert store.history(case_id)[-1].payload == typed
-
-
-def test_failing_event_insert_rolls_back_the_case(store: Store, world: World, case_id: int) -> None:
-    before = snapshot(store, case_id)
-    move: dict[str, Any] = {
-        "to_state": "zelfevaluatie",
-        "final": False,
-        "trigger": "orientatie_afronden",
-        "actor_id": world.coordinator.id,
-        "role": "coordinator",
-        "at": datetime(2026, 9, 2, tzinfo=UTC),
-        "note": None,
-    }
-    # The case update succeeds, then the event cannot be written: neither may remain.
-    with pytest.raises((TypeError, StatementError)):
-        store.apply(before[0], **move, payload={"verslag_orientatie": object()})
+    with pytest.raises(error, match="NUL-teken" if error is InvalidInputError else None):
+        store.apply(before[0], **move, payload=refused)
     assert snapshot(store, case_id) == before
-    # the loaded revision is still current, so a correct retry goes through
-    assert store.apply(before[0], **move, payload={"verslag_orientatie": "v.pdf"}) == 2
+    # the loaded revision is still current, so a correct retry goes through, kept as sent
+    assert store.apply(before[0], **move, payload=retry) == 2
     assert [e.trigger for e in store.history(case_id)] == ["openen", "orientatie_afronden"]
+    assert store.history(case_id)[-1].payload == retry
 
 
 # --- protocol versions ---------------------------------------------------------------------
