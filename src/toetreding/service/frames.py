@@ -23,9 +23,12 @@ if TYPE_CHECKING:  # loaded when used: reading a case needs no framework
 class FrameService(ServiceBase):
     """The frame a case uses in a step and its open questions."""
 
-    @property
+    @cached_property
     def frame_choices(self) -> FrameChoiceStore:
-        """The conversation frame each partnership chose (for ``toetreding.audits``)."""
+        """The conversation frame each partnership chose (for ``toetreding.audits``). Made
+        once per service (which lives as long as the app, across requests and threads): the
+        store holds only the engine, which the service never changes, and reads every choice
+        from the database in a session of its own, so a choice is seen at once."""
         from toetreding.store import FrameChoiceStore
 
         return FrameChoiceStore(self.store.engine)
