@@ -338,9 +338,9 @@ class VersionMoveService(ServiceBase):
             if d.name not in had
         ]
         changes = (
-            *(DeadlineChange("ingetrokken", *_words(old, d, d.state)) for d in withdrawn),
-            *(DeadlineChange("blijft", *_words(new, d, target)) for d in kept),
-            *(DeadlineChange("nieuw", *_new_words(new, target, d)) for d in opened),
+            *(DeadlineChange("ingetrokken", *_words(old, d.state, d)) for d in withdrawn),
+            *(DeadlineChange("blijft", *_words(new, target, d)) for d in kept),
+            *(DeadlineChange("nieuw", *_words(new, target, d)) for d in opened),
         )
         move = VersionMove(
             to_version=new.version,
@@ -398,22 +398,17 @@ def _target(old: ProtocolSpec, new: ProtocolSpec, state: str) -> tuple[str | Non
     return target, None
 
 
-def _words(spec: ProtocolSpec, record: DeadlineRecord, state: str) -> tuple[str, str]:
-    """A deadline row's label and due date in the words of ``spec`` (its ``state``)."""
-    declared = declared_deadline(spec, state, record.name)
+def _words(
+    spec: ProtocolSpec, state: str, deadline: DeadlineRecord | NewDeadline
+) -> tuple[str, str]:
+    """A deadline's label and due date in the words of ``spec`` (its ``state``): a stored
+    one the move keeps or withdraws, or one the move opens."""
+    declared = declared_deadline(spec, state, deadline.name)
     automatic = declared is not None and declared.automatic is not None
+    due = deadline.due if isinstance(deadline, NewDeadline) else deadline.due_date
     return (
-        declared.label if declared else record.name.replace("_", " "),
-        due_text(record.due_date, automatic=automatic, waiting_for=record.waiting_for),
-    )
-
-
-def _new_words(spec: ProtocolSpec, state: str, new: NewDeadline) -> tuple[str, str]:
-    declared = declared_deadline(spec, state, new.name)
-    automatic = declared is not None and declared.automatic is not None
-    return (
-        declared.label if declared else new.name.replace("_", " "),
-        due_text(new.due, automatic=automatic, waiting_for=new.waiting_for),
+        declared.label if declared else deadline.name.replace("_", " "),
+        due_text(due, automatic=automatic, waiting_for=deadline.waiting_for),
     )
 
 
