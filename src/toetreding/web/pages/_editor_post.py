@@ -3,17 +3,21 @@ Adviesbeheer): a text too long is refused whole (413), a missing choice is refus
 anything is read (422), the loader's problems come back beside their lines (422), and a
 refusal is said above the text with its status; the text typed is always shown again. Each
 handler states only what differs: how its text is checked, how it is published, which
-refusals it expects."""
+refusals it expects. ``editor_page`` shows the page: the text, its problems by line, the
+status."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from fastapi import Request
 from fastapi.responses import Response
 
-from toetreding._exceptions import DefinitionError
-from toetreding.web.pages._editor import editor_text
+from toetreding._exceptions import DefinitionError, DefinitionProblem
+from toetreding.web.access import Viewer
+from toetreding.web.deps import page
+from toetreding.web.pages._editor import editor_text, with_lines
 
 
 class Render(Protocol):
@@ -59,3 +63,22 @@ def editor_post(
         status = next(code for kind, code in refusals if isinstance(exc, kind))
         return render(text, refused=str(exc), status=status)
     return render(text, checked=checked)
+
+
+def editor_page(
+    request: Request,
+    me: Viewer,
+    template: str,
+    text: str,
+    *,
+    problems: list[DefinitionProblem] | None = None,
+    status: int = 200,
+    **values: Any,
+) -> Response:
+    """An editor's page ``template`` with ``text``, its ``problems`` beside their lines, and
+    what else the page shows."""
+    response = page(
+        request, template, me, text=text, problems=with_lines(text, problems or []), **values
+    )
+    response.status_code = status
+    return response

@@ -19,9 +19,9 @@ from toetreding._exceptions import (
 )
 from toetreding.advice import AdviceRulesSpec
 from toetreding.store import PartnershipPublic
-from toetreding.web.deps import Me, ctx, page, require_csrf
-from toetreding.web.pages._editor import next_version_text, with_lines
-from toetreding.web.pages._editor_post import editor_post
+from toetreding.web.deps import Me, ctx, require_csrf
+from toetreding.web.pages._editor import next_version_text
+from toetreding.web.pages._editor_post import editor_page, editor_post
 
 router = APIRouter(include_in_schema=False)
 
@@ -110,20 +110,19 @@ def _render(
     desk = ctx(request).desk
     names = {p.id: p.name for p in managed}
     rules = {p.id: desk.advice_list(p.id) for p in managed}
-    response = page(
+    return editor_page(
         request,
-        "advice_admin.html",
         me,
-        text=text,
+        "advice_admin.html",
+        text,
+        problems=problems,
+        status=status,
         chosen=chosen,
         partnerships=managed,
         names=names,
         rules=rules,
-        problems=with_lines(text, problems or []),
         checked=checked,
         published=published,
         new=new,
         refused=refused,
     )
-    response.status_code = status
-    return response

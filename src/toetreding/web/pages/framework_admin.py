@@ -11,9 +11,8 @@ from fastapi.responses import Response
 
 from toetreding._exceptions import ConflictError, DefinitionProblem
 from toetreding.frameworks import FrameworkSpec, load_framework_text
-from toetreding.web.deps import Me, ctx, known_partnership, page, require_csrf
-from toetreding.web.pages._editor import with_lines
-from toetreding.web.pages._editor_post import editor_post
+from toetreding.web.deps import Me, ctx, known_partnership, require_csrf
+from toetreding.web.pages._editor_post import editor_page, editor_post
 from toetreding.web.pages.protocols import visible_frameworks
 from toetreding.web.views import require_admin
 
@@ -69,19 +68,18 @@ def _render(
     status: int = 200,
 ) -> Response:
     context = ctx(request)
-    response = page(
+    return editor_page(
         request,
-        "framework_admin.html",
         me,
-        text=text,
+        "framework_admin.html",
+        text,
+        problems=problems,
+        status=status,
         chosen=chosen,
         partnerships=context.service.partnerships(),
         frameworks=visible_frameworks(context, me),
-        problems=with_lines(text, problems or []),
         checked=checked,
         loaded=loaded,
         new=new,
         refused=refused,
     )
-    response.status_code = status
-    return response

@@ -16,7 +16,7 @@ from toetreding.definition import ProtocolSpec
 from toetreding.web.deps import Me, ctx, page, require_csrf
 from toetreding.web.diagram import protocol_diagram
 from toetreding.web.pages._editor import next_version_text, with_lines
-from toetreding.web.pages._editor_post import Refused, editor_post
+from toetreding.web.pages._editor_post import Refused, editor_page, editor_post
 from toetreding.web.views import protocol_warnings, require_admin
 
 router = APIRouter(include_in_schema=False)
@@ -171,13 +171,14 @@ def _render(
     preview = checked or published
     if preview is not None:
         _, warnings = protocol_warnings(ctx(request), text, preview.id)
-    response = page(
+    return editor_page(
         request,
-        "protocol_admin.html",
         me,
+        "protocol_admin.html",
+        text,
+        problems=problems,
+        status=status,
         spec=current,
-        text=text,
-        problems=with_lines(text, problems or []),
         warnings=with_lines(text, warnings),
         checked=checked,
         published=published,
@@ -186,5 +187,3 @@ def _render(
         chosen=chosen,
         diagram=protocol_diagram(preview) if preview is not None else None,
     )
-    response.status_code = status
-    return response
