@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from toetreding.audits import AuditDesk
 from toetreding.clock import FixedClock
-from toetreding.definition import ProtocolRegistry
+from toetreding.definition import GroupLabels, ProtocolRegistry, load_protocol_text
 from toetreding.service import Toetreding
 from toetreding.settings import Settings
 from toetreding.store import Store
@@ -330,3 +330,46 @@ def test_a_framework_toetreding_does_not_have_yet_is_named_for_the_administrator
         "de meegeleverde kaders) voor een volgende audit"
     )
     assert "een ander kader" not in said
+
+
+def _drop_docenten(folder: Path) -> None:
+    """Version 2 without the group 'docenten' (its interviews were held on version 1)."""
+    v2 = folder / "auditverhuis-v2.yaml"
+    text = v2.read_text(encoding="utf-8")
+    v2.write_text(text.replace("    - {name: docenten, label: Groep docenten}\n", ""), "utf-8")
+
+
+def test_an_interview_with_a_group_the_new_version_dropped_keeps_its_label(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the audit page, in the API and in `audit show`: the label version 1
+    gave the group, never its name."""
+    _drop_docenten(folder)
+    clock = FixedClock(datetime(2026, 9, 1, 9, 0))
+    db = tmp_path / "web.db"
+    settings = Settings(database_url=f"sqlite:///{db}", protocols_dir=folder)
+    web = create_app(settings, clock, secret="test-secret")
+    service: Toetreding = web.state.ctx.service
+    case_id = cases_on_v1(service, AuditDesk(service, folder), clock)["concept"]
+    service.apply_move("auditverhuis", 1, 2, by=COORDINATOR)
+    assert service.view(case_id).group_labels["docenten"] == "Groep docenten"
+    service.accounts.set_password(service.store.person(COORDINATOR).id, PASSWORD, clock.now())
+    with TestClient(web) as client:
+        sign_in(client, COORDINATOR)
+        page = html.unescape(client.get(f"/dossiers/{case_id}/audit").text)
+        assert '<td data-label="Gespreksgroep">Groep docenten</td>' in page
+        assert '<td data-label="Gespreksgroep">docenten</td>' not in page
+        detail = client.get(f"/api/dossiers/{case_id}/audit", headers=token(client, COORDINATOR))
+        labels = {i["group"]: i["group_label"] for i in detail.json()["interviews"]}
+        assert labels["docenten"] == "Groep docenten"
+    monkeypatch.setenv("TOETREDING_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("TOETREDING_PROTOCOLS_DIR", str(folder))
+    shown = run("audit", "show", str(case_id))
+    assert "gesprek Groep docenten op" in shown and "gesprek docenten" not in shown
+
+
+def test_a_group_no_known_version_names_is_named_in_words() -> None:
+    without = load_protocol_text(V2.replace("    - {name: docenten, label: Groep docenten}\n", ""))
+    assert GroupLabels(without, [load_protocol_text(V1)])["docenten"] == "Groep docenten"
+    assert GroupLabels(without)["docenten"] == "een gespreksgroep die het protocol niet meer noemt"
+    assert list(GroupLabels(without, [load_protocol_text(V1)])) == ["management", "begeleiders"]

@@ -4,9 +4,10 @@ last recorded. Criteria are named by title; a numbered criterion ("1.2") keeps i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from toetreding.audits.views import AuditView
 from toetreding.clock import local
-from toetreding.definition.model import AuditSpec
 from toetreding.sheets import Sheet
 
 SCORE_COLUMNS = [
@@ -23,9 +24,9 @@ SCORE_COLUMNS = [
 ]
 
 
-def scores_sheet(view: AuditView, school_name: str, audit: AuditSpec | None) -> Sheet:
-    """``audit``: the audit part of the case's protocol, which names its conversation groups."""
-    groups = {g.name: g.label for g in audit.groups} if audit else {}
+def scores_sheet(view: AuditView, school_name: str, groups: Mapping[str, str]) -> Sheet:
+    """``groups``: the labels of the conversation groups (``CaseView.group_labels``, which
+    also names those of an earlier version of the case's protocol)."""
     framework = view.framework
     rows = []
     for domain in framework.domains:
@@ -42,7 +43,7 @@ def scores_sheet(view: AuditView, school_name: str, audit: AuditSpec | None) -> 
                     finding.evidence if finding else None,
                     finding.strengths if finding else None,
                     finding.development if finding else None,
-                    groups.get(group, group) if group else None,
+                    groups[group] if group else None,
                     finding.revision if finding else None,
                     local(finding.recorded_at).replace(tzinfo=None) if finding else None,
                 ]

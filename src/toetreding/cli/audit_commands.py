@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import typer
@@ -112,8 +113,9 @@ def interview_add(
         notes=notes,
         actor_ref=actor,
     )
+    group = service(ctx).view(case_id).group_labels[interview.group_name]
     console.print(
-        f"Gesprek met '{interview.group_name}' op {interview.held_on:%d-%m-%Y} vastgelegd "
+        f"Gesprek met '{group}' op {interview.held_on:%d-%m-%Y} vastgelegd "
         f"({len(interview.attendees)} deelnemers).",
         highlight=False,
     )
@@ -179,8 +181,8 @@ def show(
     if export is not None:
         app = service(ctx)
         case = app.case(case_id)
-        audit = app.spec_of(case).audit
-        sheet = scores_sheet(desk_.view(case_id), app.school(case.school_id).name, audit)
+        groups = app.view(case_id).group_labels
+        sheet = scores_sheet(desk_.view(case_id), app.school(case.school_id).name, groups)
         write_export(sheet, export, output, f"audit-{case_id}")
         return
     if criterion is not None:
@@ -199,7 +201,7 @@ def show(
     if as_json:
         print_json(_view_json(view))
         return
-    _print_view(view)
+    _print_view(view, service(ctx).view(case_id).group_labels)
 
 
 @app.command("advise")
@@ -224,7 +226,7 @@ def print_advice(advice: AdviceView) -> None:
         console.print(f"  (uit de {advice.rules})", highlight=False)
 
 
-def _print_view(view: AuditView) -> None:
+def _print_view(view: AuditView, groups: Mapping[str, str]) -> None:
     audit, framework = view.audit, view.framework
     status = "afgesloten" if audit.closed_at else "lopend"
     console.print(
@@ -238,7 +240,7 @@ def _print_view(view: AuditView) -> None:
         console.print(f"[yellow]Let op:[/] {warning}", highlight=False)
     for interview in view.interviews:
         console.print(
-            f"  gesprek {interview.group_name} op {interview.held_on:%d-%m-%Y}: "
+            f"  gesprek {groups[interview.group_name]} op {interview.held_on:%d-%m-%Y}: "
             + ", ".join(interview.attendees),
             highlight=False,
         )

@@ -2,6 +2,7 @@
 (through :mod:`toetreding.formats`) and the registry of every version."""
 
 from toetreding.definition.cache import SpecCache
+from toetreding.definition.groups import GROUP_NOT_NAMED, GroupLabels
 from toetreding.definition.loader import load_protocol_file, load_protocol_text
 from toetreding.definition.migration import earlier_problems, name_after_move
 from toetreding.definition.model import (
@@ -19,7 +20,9 @@ from toetreding.definition.registry import ProtocolRegistry
 from toetreding.definition.sentences import guard_sentence, input_words, kind_word
 
 __all__ = [
+    "GROUP_NOT_NAMED",
     "ArtefactSpec",
+    "GroupLabels",
     "InputKind",
     "InputSpec",
     "MigrationSpec",

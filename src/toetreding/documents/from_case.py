@@ -61,7 +61,7 @@ def audit_report(
     report = desk.report(case_id, version, number)
     framework = audit.framework
     content = report.content
-    groups = _group_labels(view)
+    groups = view.group_labels
     corrections = tuple(
         FactualCorrection(
             text=c["text"],
@@ -84,9 +84,7 @@ def audit_report(
         scale=tuple(ScaleLevel(level.name, level.label) for level in framework.scale),
         committee=tuple(CommitteeMember(m.name, m.partner, m.role) for m in audit.members),
         interviews=tuple(
-            Interview(
-                i.group_name, groups.get(i.group_name, i.group_name), i.held_on, tuple(i.attendees)
-            )
+            Interview(i.group_name, groups[i.group_name], i.held_on, tuple(i.attendees))
             for i in audit.interviews
         ),
         domains=_domains(framework, content["findings"], {i.group_name for i in audit.interviews}),
@@ -234,11 +232,6 @@ def _latest(view: CaseView, wanted: Any, what: str) -> HistoryEntry:
 
 def _advice(advice: AdviceView) -> Advice:
     return Advice(advice.label, advice.reasons, advice.deciding, advice.rules)
-
-
-def _group_labels(view: CaseView) -> dict[str, str]:
-    audit = view.spec.audit
-    return {g.name: g.label for g in audit.groups} if audit else {}
 
 
 def _domains(

@@ -16,7 +16,7 @@ from toetreding._exceptions import (
 )
 from toetreding.clock import as_aware, local
 from toetreding.deadlines import declared_deadline, due_text, latest_inputs
-from toetreding.definition import ProtocolSpec, StateSpec
+from toetreding.definition import GroupLabels, ProtocolSpec, StateSpec
 from toetreding.service.case_lookups import StoreLookups
 from toetreding.service.corrections import WITHDRAWN, is_withdrawn, standing
 from toetreding.service.files import FileService, new_files, staged_in
@@ -73,6 +73,12 @@ class CaseView:
         """The label of every input any version of this case asks (the newest wins)."""
         specs = [pair[0] for pair in self.row_specs.values()] + [self.spec]
         return {i.name: i.label for spec in specs for t in spec.transitions for i in t.inputs}
+
+    @property
+    def group_labels(self) -> GroupLabels:
+        """The audit's conversation groups by label, also those only an earlier version of
+        this case named (its interviews keep the group they were held with)."""
+        return GroupLabels(self.spec, (pair[0] for pair in self.row_specs.values()))
 
 
 class CaseService(FileService, FrameService):

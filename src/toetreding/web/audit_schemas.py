@@ -9,6 +9,7 @@ records; who may see or do what is decided by ``web.access`` and the desk.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -136,7 +137,7 @@ def finding_public(view: AuditView, finding: StoredFinding) -> FindingPublic:
 
 
 def audit_detail(
-    view: AuditView, group_labels: dict[str, str], *, findings_shown: bool
+    view: AuditView, group_labels: Mapping[str, str], *, findings_shown: bool
 ) -> AuditDetail:
     """The audit; without the committee's working findings (and the advice they give so
     far) when ``findings_shown`` is False."""
@@ -163,7 +164,7 @@ def audit_detail(
             InterviewPublic(
                 id=i.id,
                 group=i.group_name,
-                group_label=group_labels.get(i.group_name, i.group_name),
+                group_label=group_labels[i.group_name],
                 held_on=i.held_on,
                 attendees=list(i.attendees),
                 notes=i.notes,

@@ -48,8 +48,8 @@ def audit_view(
     ] = None,
 ) -> AuditDetail:
     context = ctx(request)
-    audit_spec = _audit_of(context.service, me, case_id)
-    labels = {group.name: group.label for group in audit_spec.groups}
+    _audit_of(context.service, me, case_id)
+    labels = context.service.view(case_id).group_labels  # also those of earlier versions
     view = visible_audit(context.desk, me, case_id, number)
     # As on the audit page: the school reads the reports, not the committee's working notes.
     return audit_detail(view, labels, findings_shown=not me.school_only)
@@ -93,5 +93,5 @@ def _audit_of(app: Toetreding, me: Viewer, case_id: int) -> AuditSpec:
     """The audit section of a visible case's protocol; 404 when it has none."""
     spec = app.spec_of(visible_case(app, me, case_id))
     if spec.audit is None:
-        raise NotFoundError(f"dossier {case_id} kent geen interne audit (protocol '{spec.id}')")
+        raise NotFoundError(f"dossier {case_id} kent geen interne audit (protocol '{spec.title}')")
     return spec.audit

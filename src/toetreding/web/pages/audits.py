@@ -362,7 +362,7 @@ def _render(
         number=number or len(audits),
         report_base=f"/dossiers/{case_id}/documenten/" + (f"audit-{number}/" if number else ""),
         may=earlier if number else _may(request, me, view, spec, audit),
-        groups={g.name: g.label for g in spec.groups},
+        groups=view.group_labels,
         corrections=desk.corrections(case_id, number) if audit else [],
         member_roles=MEMBER_ROLES,
         actions=actions_for(ctx(request).service, me, view),

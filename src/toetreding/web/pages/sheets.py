@@ -78,8 +78,8 @@ def scores_download(request: Request, case_id: int, fmt: str, me: Me, nummer: st
         raise NotFoundError(f"audit '{nummer}' bestaat niet")
     view = visible_audit(context.desk, me, case_id, int(nummer) if nummer else None)
     school = context.service.school(case.school_id).name
-    audit = context.service.spec_of(case).audit
-    return _download(scores_sheet(view, school, audit), fmt, f"audit-scores-dossier-{case_id}")
+    groups = context.service.view(case.id).group_labels
+    return _download(scores_sheet(view, school, groups), fmt, f"audit-scores-dossier-{case_id}")
 
 
 # --- import -------------------------------------------------------------------------------
