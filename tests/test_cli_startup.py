@@ -26,7 +26,7 @@ OURS = ("toetreding.web", "toetreding.service", "toetreding.store", "toetreding.
 # What reading one case does not need: the web app, PDFs, migrations (the schema is
 # current), password hashing, spreadsheets, Rich's Markdown (only for help pages), and the
 # rules, tables and stores of audits, quality frameworks and advice rules, and those of
-# accounts, sign-in sessions and kept API answers; and on SQLite, SQLAlchemy's PostgreSQL
+# accounts, sign-in sessions, kept API answers and meetings; and on SQLite, SQLAlchemy's PostgreSQL
 # dialect (a partial index's ``postgresql_where`` or a PostgreSQL ``insert`` would load it).
 NOT_FOR_SHOW = (
     *("fastapi", "starlette", "uvicorn", "jinja2", "weasyprint", "alembic", "argon2"),
@@ -39,6 +39,7 @@ NOT_FOR_SHOW = (
     *("toetreding.store.advice_rules", "toetreding.store.frame_choices"),
     *("toetreding.store.tables.accounts", "toetreding.store.tables.requests"),
     *("toetreding.store.accounts", "toetreding.store.sessions", "toetreding.store.idempotency"),
+    *("toetreding.store.tables.meetings", "toetreding.store.meetings"),
 )
 
 

@@ -45,12 +45,11 @@ from toetreding.store.filestores import (
 from toetreding.store.handover_plan import HandoverBatch, NewHandover, SteppedCase
 from toetreding.store.history_chain import ChainBreak, ChainReport
 from toetreding.store.ledger import Claimed, Fence, Ledger
-from toetreding.store.meetings import (
+from toetreding.store.meeting_records import (
     MEETING_KEY,
     MeetingDecision,
     MeetingItemRecord,
     MeetingRecord,
-    MeetingStore,
     PackSendingRecord,
 )
 from toetreding.store.protocols import PublishedProtocols, PublishedRecord
@@ -94,6 +93,7 @@ if TYPE_CHECKING:
     from toetreding.store.frame_choices import FrameChoiceStore
     from toetreding.store.frameworks import FrameworkStore
     from toetreding.store.idempotency import IdempotencyStore, StoredRequest
+    from toetreding.store.meetings import MeetingStore
     from toetreding.store.sessions import SessionRecord, SessionStore
     from toetreding.store.tables import (
         AccountPublic,
@@ -121,6 +121,7 @@ _LATER = {  # name -> module that has it, loaded when the name is first asked fo
     "AuditStore": "audits",
     "FrameChoiceStore": "frame_choices",
     "FrameworkStore": "frameworks",
+    "MeetingStore": "meetings",
     "PostgresFileStore": "filestores",  # loads PostgreSQL's dialect: not on SQLite
     **dict.fromkeys(
         [

@@ -50,13 +50,10 @@ FILE_CHUNKS = core_table(_models.FileChunk)
 SCHOOL_VACATIONS = core_table(_models.SchoolVacation)
 DAYS_OFF = core_table(_models.DayOff)
 CALENDAR_CHANGES = core_table(_models.CalendarChange)
-MEETINGS = core_table(_models.Meeting)
-MEETING_ITEMS = core_table(_models.MeetingItem)
-MEETING_PACK_SENDINGS = core_table(_models.MeetingPackSending)
-# The tables of audits, frameworks, advice rules, accounts and kept API answers are defined
-# when first used (see ``tables/__init__.py``): their Core tables are in ``audits.py``,
-# ``frameworks.py``, ``advice_rules.py``, ``accounts.py``, ``sessions.py`` and
-# ``idempotency.py``.
+# The tables of meetings, audits, frameworks, advice rules, accounts and kept API answers are
+# defined when first used (see ``tables/__init__.py``): their Core tables are in
+# ``meetings.py``, ``audits.py``, ``frameworks.py``, ``advice_rules.py``, ``accounts.py``,
+# ``sessions.py`` and ``idempotency.py``.
 
 MAX_ID = 2**31 - 1  # the databases' integer keys
 

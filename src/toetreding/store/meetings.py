@@ -5,74 +5,35 @@ members (a row per member per request)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from toetreding._exceptions import ConflictError, InvalidInputError, NotFoundError
-from toetreding.store._common import (
-    CASES,
-    EVENTS,
-    MEETING_ITEMS,
-    MEETING_PACK_SENDINGS,
-    MEETINGS,
-    PEOPLE,
-    SCHOOLS,
+from toetreding.store._common import CASES, EVENTS, PEOPLE, SCHOOLS, core_table
+from toetreding.store.meeting_records import (
+    MEETING_KEY,
+    MeetingDecision,
+    MeetingItemRecord,
+    MeetingRecord,
+    PackSendingRecord,
 )
 from toetreding.store.records import HistoryEntry
+from toetreding.store.tables import Meeting, MeetingItem, MeetingPackSending
 
-MEETING_KEY = "vergadering"  # the payload key of a history row that names its meeting
+# Defined when this module is loaded (``Store.meetings`` on first use), not by every command.
+MEETINGS = core_table(Meeting)
+MEETING_ITEMS = core_table(MeetingItem)
+MEETING_PACK_SENDINGS = core_table(MeetingPackSending)
 
-
-@dataclass(frozen=True)
-class MeetingRecord:
-    """A meeting of one body of a partnership."""
-
-    id: int
-    partnership_id: int
-    body: str
-    day: date
-    starts_at: time
-    place: str
-    present: list[int]  # people's ids
-    created_by: int
-    created_at: datetime
-    pack_version: int
-
-
-@dataclass(frozen=True)
-class MeetingItemRecord:
-    """A case on a meeting's agenda, with why it is there."""
-
-    case_id: int
-    position: int
-    reason: str
-    school_name: str
-
-
-@dataclass(frozen=True)
-class PackSendingRecord:
-    """The meeting pack of one request (``version``) for one member, and how it went."""
-
-    version: int
-    person_id: int
-    person_name: str
-    email: str  # '' when the member had no usable address
-    requested_by: str  # the name of who asked
-    requested_at: datetime
-    status: str  # pending, sent, failed, no_address
-    finished_at: datetime | None
-    problem: str | None
-
-
-@dataclass(frozen=True)
-class MeetingDecision:
-    """A history row of a case that names the meeting: a decision taken in it."""
-
-    case_id: int
-    school_name: str
-    entry: HistoryEntry
+__all__ = [
+    "MEETING_KEY",
+    "MeetingDecision",
+    "MeetingItemRecord",
+    "MeetingRecord",
+    "MeetingStore",
+    "PackSendingRecord",
+]
 
 
 class MeetingStore:

@@ -33,7 +33,6 @@ from toetreding.store.directory_batch import DirectoryBatchStore
 from toetreding.store.filestores import FileStore, default_file_store
 from toetreding.store.history_chain import ChainReport, verify
 from toetreding.store.ledger import Ledger
-from toetreding.store.meetings import MeetingStore
 from toetreding.store.protocols import ProtocolUses, PublishedProtocols
 from toetreding.store.version_moves import VersionMoveStore
 
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from toetreding.store.accounts import AccountStore
     from toetreding.store.audits import AuditStore
     from toetreding.store.idempotency import IdempotencyStore
+    from toetreding.store.meetings import MeetingStore
     from toetreding.store.sessions import SessionStore
 
 
@@ -64,7 +64,6 @@ class Store(
         self.ledger = Ledger(engine)
         self.published = PublishedProtocols(engine)
         self.protocol_uses = ProtocolUses(engine)
-        self.meetings = MeetingStore(engine)
 
     @cached_property
     def accounts(self) -> AccountStore:
@@ -86,6 +85,13 @@ class Store(
         from toetreding.store.idempotency import IdempotencyStore
 
         return IdempotencyStore(self.engine)
+
+    @cached_property
+    def meetings(self) -> MeetingStore:
+        """Meetings of the bodies: loaded when first used, and their tables defined then."""
+        from toetreding.store.meetings import MeetingStore
+
+        return MeetingStore(self.engine)
 
     @cached_property
     def audits(self) -> AuditStore:

@@ -48,7 +48,6 @@ from toetreding.store.tables.directory import (
     SchoolUpdate,
 )
 from toetreding.store.tables.files import CaseFile, CaseFileBase, CaseFilePublic, FileChunk
-from toetreding.store.tables.meetings import Meeting, MeetingItem, MeetingPackSending
 from toetreding.store.tables.reminders import Reminder, ReminderStatus
 
 if TYPE_CHECKING:
@@ -95,6 +94,7 @@ if TYPE_CHECKING:
         FrameworkBase,
         FrameworkPublic,
     )
+    from toetreding.store.tables.meetings import Meeting, MeetingItem, MeetingPackSending
     from toetreding.store.tables.requests import IdempotentRequest
 
 _LATER = {  # name -> module of the tables defined when first named
@@ -138,6 +138,9 @@ _LATER = {  # name -> module of the tables defined when first named
     "Framework": "frameworks",
     "FrameworkBase": "frameworks",
     "FrameworkPublic": "frameworks",
+    "Meeting": "meetings",
+    "MeetingItem": "meetings",
+    "MeetingPackSending": "meetings",
 }
 
 
