@@ -26,15 +26,6 @@ MEETINGS = core_table(Meeting)
 MEETING_ITEMS = core_table(MeetingItem)
 MEETING_PACK_SENDINGS = core_table(MeetingPackSending)
 
-__all__ = [
-    "MEETING_KEY",
-    "MeetingDecision",
-    "MeetingItemRecord",
-    "MeetingRecord",
-    "MeetingStore",
-    "PackSendingRecord",
-]
-
 
 class MeetingStore:
     def __init__(self, engine: Engine) -> None:
