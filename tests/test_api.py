@@ -154,13 +154,13 @@ def test_the_case_list_with_its_filters(client: TestClient) -> None:
     wierden = next(c for c in every if c["id"] == 4)
     assert wierden["school_name"] == "Lyceum Wierden (demo)"
     assert wierden["state_label"] == "Oriënterend gesprek" and wierden["step"] == 1
-    in_step = client.get("/api/dossiers", params={"state": "concept_rapport"}, headers=auth)
+    in_step = client.get("/api/dossiers", params={"stap": "concept_rapport"}, headers=auth)
     assert [c["id"] for c in in_step.json()] == [6]
     closed = client.get("/api/dossiers", params={"open": "false"}, headers=auth).json()
     assert [(c["id"], c["outcome"], c["final"]) for c in closed] == [(2, "partner", True)]
     running = client.get("/api/dossiers", params={"open": "true"}, headers=auth).json()
     assert 2 not in {c["id"] for c in running} and len(running) == 6
-    by_code = client.get("/api/dossiers", params={"partnership": "part2"}, headers=auth)
+    by_code = client.get("/api/dossiers", params={"partnerschap": "part2"}, headers=auth)
     assert len(by_code.json()) == 7
     named = client.get("/api/dossiers", params={"school": "WIERDEN"}, headers=auth).json()
     assert [c["id"] for c in named] == [4]
@@ -171,15 +171,15 @@ def test_the_case_list_comes_a_page_at_a_time_with_the_total(client: TestClient)
     added = add_cases(client, 120, "Albeda")
     first = client.get("/api/dossiers", headers=auth)
     assert first.headers["X-Total-Count"] == "127" and len(first.json()) == 100  # the default
-    rest = client.get("/api/dossiers", params={"offset": 100, "limit": 50}, headers=auth)
+    rest = client.get("/api/dossiers", params={"overslaan": 100, "aantal": 50}, headers=auth)
     assert rest.headers["X-Total-Count"] == "127" and len(rest.json()) == 27
     ids = [c["id"] for c in first.json() + rest.json()]
     assert len(set(ids)) == 127 and set(added) < set(ids)  # no case twice, none left out
-    too_many = client.get("/api/dossiers", params={"limit": 501}, headers=auth)
+    too_many = client.get("/api/dossiers", params={"aantal": 501}, headers=auth)
     assert too_many.status_code == 422
     school = client.get("/api/dossiers", headers=token(client, SCHOOL_1))
     assert school.headers["X-Total-Count"] == "1" and [c["id"] for c in school.json()] == [1]
-    unknown = client.get("/api/dossiers", params={"partnership": "nergens"}, headers=auth)
+    unknown = client.get("/api/dossiers", params={"partnerschap": "nergens"}, headers=auth)
     assert unknown.status_code == 404
     assert unknown.json() == {"detail": "partnerschap 'nergens' bestaat niet"}
     for odd in ("²", "99999999999999999999"):  # digits, but no id a database holds
@@ -341,13 +341,12 @@ def test_a_repeated_query_parameter_is_refused_not_answered_for_one_of_its_value
     client: TestClient,
 ) -> None:
     auth = token(client, COORDINATOR)
-    one = client.get("/api/dossiers?state=orientatie", headers=auth)
+    one = client.get("/api/dossiers?stap=orientatie", headers=auth)
     assert one.status_code == 200 and one.json()
-    both = client.get("/api/dossiers?state=orientatie&state=besluit&open=true", headers=auth)
+    both = client.get("/api/dossiers?stap=orientatie&stap=besluit&open=true", headers=auth)
     assert both.status_code == 422
     assert both.json() == {
-        "detail": "ongeldige aanvraag: de waarde 'state' in de zoekvraag "
-        "mag maar één keer voorkomen"
+        "detail": "ongeldige aanvraag: de waarde 'stap' in de zoekvraag mag maar één keer voorkomen"
     }
 
 
@@ -401,20 +400,20 @@ def test_the_agenda_lists_only_visible_deadlines_soonest_first(client: TestClien
     auth = token(client, COORDINATOR)
     items = client.get("/api/agenda", headers=auth).json()
     assert items, "the demo has open deadlines"
-    one_page = client.get("/api/agenda", params={"limit": 1, "offset": 1}, headers=auth)
+    one_page = client.get("/api/agenda", params={"aantal": 1, "overslaan": 1}, headers=auth)
     assert one_page.headers["X-Total-Count"] == str(len(items))
     assert one_page.json() == items[1:2]
     assert [i["due_date"] for i in items] == sorted(i["due_date"] for i in items)
-    late = client.get("/api/agenda", params={"overdue": "true"}, headers=auth).json()
+    late = client.get("/api/agenda", params={"verlopen": "true"}, headers=auth).json()
     assert late and all(i["overdue"] and i["days_left"] < 0 for i in late)
-    soon = client.get("/api/agenda", params={"within_days": 0}, headers=auth).json()
+    soon = client.get("/api/agenda", params={"binnen_dagen": 0}, headers=auth).json()
     assert all(i["days_left"] <= 0 for i in soon)
     correction = next(i for i in items if i["deadline"] == "correctievenster")
     assert correction["case_id"] == 6 and correction["label"].startswith("Feitelijke")
     own = client.get("/api/agenda", headers=token(client, SCHOOL_1)).json()
     assert {i["case_id"] for i in own} <= {1}
     assert {i["case_id"] for i in items if i["case_id"] == 1} == {i["case_id"] for i in own}
-    too_far = client.get("/api/agenda", params={"within_days": 100000}, headers=auth)
+    too_far = client.get("/api/agenda", params={"binnen_dagen": 100000}, headers=auth)
     assert too_far.status_code == 422
 
 
@@ -660,3 +659,48 @@ def test_every_api_route_is_documented_with_its_errors(client: TestClient) -> No
             assert {"403", "409", "422"} <= set(operation["responses"]), path
     schemes = schema["components"]["securitySchemes"]
     assert schemes["api-token"]["scheme"] == "bearer"
+
+
+def test_query_parameters_have_dutch_names_and_the_english_ones_still_work(
+    client: TestClient,
+) -> None:
+    """The schema lists only the Dutch names; a client written before asks the same with
+    the English names (aliases) and gets the same answer."""
+    auth = token(client, COORDINATOR)
+    schema = client.get("/api/openapi.json").json()["paths"]
+    named = {
+        path: [p["name"] for p in schema[path]["get"]["parameters"] if p["in"] == "query"]
+        for path in ("/api/dossiers", "/api/agenda", "/api/overzicht")
+    }
+    assert named == {
+        "/api/dossiers": ["partnerschap", "stap", "open", "school", "aantal", "overslaan"],
+        "/api/agenda": ["binnen_dagen", "verlopen", "aantal", "overslaan"],
+        "/api/overzicht": ["sector", "regio"],
+    }
+    audit = schema["/api/dossiers/{case_id}/audit"]["get"]["parameters"]
+    assert [p["name"] for p in audit if p["in"] == "query"] == ["nummer"]
+    pairs = [
+        ("/api/dossiers", {"stap": "orientatie", "aantal": 1}, {"state": "orientatie", "limit": 1}),
+        (
+            "/api/dossiers",
+            {"partnerschap": "part2", "overslaan": 2},
+            {"partnership": "part2", "offset": 2},
+        ),
+        (
+            "/api/agenda",
+            {"binnen_dagen": 30, "verlopen": "true"},
+            {"within_days": 30, "overdue": "true"},
+        ),
+        ("/api/overzicht", {"regio": "midden"}, {"region": "midden"}),
+        ("/api/dossiers/6/audit", {"nummer": 1}, {"number": 1}),
+    ]
+    for path, dutch, english in pairs:
+        new = client.get(path, params=dutch, headers=auth)
+        old = client.get(path, params=english, headers=auth)
+        assert new.status_code == old.status_code == 200, (path, new.text, old.text)
+        assert new.json() == old.json(), path
+    narrowed = client.get("/api/dossiers", params={"stap": "orientatie"}, headers=auth).json()
+    everything = client.get("/api/dossiers", headers=auth).json()
+    assert narrowed and len(narrowed) < len(everything)  # the Dutch name does filter
+    refused = client.get("/api/dossiers", params={"aantal": 0}, headers=auth)
+    assert refused.status_code == 422 and "aantal" in refused.text

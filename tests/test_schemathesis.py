@@ -146,7 +146,7 @@ SUCCESSES: list[tuple[str, str, dict[str, Any], dict[str, Any], Any, bool]] = [
     ("GET", "/api/overzicht", {}, {"sector": "vo"}, None, False),
     ("GET", "/api/dossiers", {}, {"open": True}, None, False),
     ("GET", "/api/dossiers/{case_id}", {"case_id": 6}, {}, None, False),
-    ("GET", "/api/agenda", {}, {"within_days": 365}, None, False),
+    ("GET", "/api/agenda", {}, {"binnen_dagen": 365}, None, False),
     ("GET", "/api/dossiers/{case_id}/audit", {"case_id": 6}, {}, None, False),
     ("GET", "/api/protocollen", {}, {}, None, False),
     ("GET", "/api/vergaderingen", {}, {}, None, False),

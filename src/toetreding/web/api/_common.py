@@ -12,11 +12,12 @@ from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPBearer
+from pydantic import AliasChoices
 from starlette.exceptions import HTTPException
 
 from toetreding._exceptions import DefinitionError, NotFoundError, TransitionRefused
@@ -181,3 +182,13 @@ def not_published(exc: DefinitionError) -> JSONResponse:
         problems=[LineMessage.of(p) for p in exc.problems],
     )
     return JSONResponse(answer.model_dump(), status_code=422)
+
+
+def dutch(name: str, earlier: str) -> dict[str, Any]:
+    """A query parameter's Dutch ``name`` (the one OpenAPI lists) that still takes the English
+    name ``earlier`` it had, for clients written before: ``Query(**dutch("aantal", "limit"))``."""
+    return {"alias": name, "validation_alias": AliasChoices(name, earlier)}
+
+
+# The offset of a page of a list (cases, agenda), by its Dutch name.
+SKIP = Query(ge=0, le=10**9, description="Hoeveel eerst overslaan", **dutch("overslaan", "offset"))

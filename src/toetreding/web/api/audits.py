@@ -11,7 +11,7 @@ from toetreding.audits import NewFinding
 from toetreding.definition.model import AuditSpec
 from toetreding.service import Toetreding
 from toetreding.web.access import Viewer, visible_audit, visible_case
-from toetreding.web.api._common import ApiRoute, CaseId, Changer, errors
+from toetreding.web.api._common import ApiRoute, CaseId, Changer, dutch, errors
 from toetreding.web.audit_schemas import (
     AuditDetail,
     FindingCreate,
@@ -44,7 +44,8 @@ def audit_view(
     case_id: CaseId,
     me: Me,
     number: Annotated[
-        int | None, Query(ge=1, le=1000, description="Welke audit: 1 = de eerste")
+        int | None,
+        Query(ge=1, le=1000, description="Welke audit: 1 = de eerste", **dutch("nummer", "number")),
     ] = None,
 ) -> AuditDetail:
     context = ctx(request)

@@ -15,9 +15,11 @@ from toetreding.service import CaseView
 from toetreding.store import CaseFilter
 from toetreding.web.access import Viewer, visible_case
 from toetreding.web.api._common import (
+    SKIP,
     ApiRoute,
     CaseId,
     Changer,
+    dutch,
     errors,
     total_count_header,
     visible_partnership,
@@ -56,9 +58,17 @@ def case_list(
     response: Response,
     me: Me,
     partnership: Annotated[
-        str | None, Query(max_length=40, description="Code of id van het partnerschap")
+        str | None,
+        Query(
+            max_length=40,
+            description="Code of id van het partnerschap",
+            **dutch("partnerschap", "partnership"),
+        ),
     ] = None,
-    state: Annotated[str | None, Query(max_length=60, description="Alleen in deze stap")] = None,
+    state: Annotated[
+        str | None,
+        Query(max_length=60, description="Alleen in deze stap", **dutch("stap", "state")),
+    ] = None,
     open_: Annotated[
         bool | None,
         Query(alias="open", description="true: alleen lopende, false: alleen afgesloten"),
@@ -66,8 +76,11 @@ def case_list(
     school: Annotated[
         str | None, Query(max_length=100, description="Deel van de naam van de school")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="Hoeveel dossiers ten hoogste")] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9, description="Hoeveel eerst overslaan")] = 0,
+    limit: Annotated[
+        int,
+        Query(ge=1, le=500, description="Hoeveel dossiers ten hoogste", **dutch("aantal", "limit")),
+    ] = 100,
+    offset: Annotated[int, SKIP] = 0,
 ) -> list[CasePublic]:
     app = ctx(request).service
     partnership_id = visible_partnership(app, me, partnership) if partnership else None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from toetreding.calendar import Region
 from toetreding.definition.model import Sector
-from toetreding.web.api._common import ApiRoute, errors, total_count_header
+from toetreding.web.api._common import SKIP, ApiRoute, dutch, errors, total_count_header
 from toetreding.web.deps import Me, ctx
 from toetreding.web.schemas import (
     AgendaItemPublic,
@@ -35,7 +35,10 @@ def overview(
     request: Request,
     me: Me,
     sector: Annotated[Sector | None, Query(description="Alleen scholen in deze sector")] = None,
-    region: Annotated[Region | None, Query(description="Alleen scholen in deze regio")] = None,
+    region: Annotated[
+        Region | None,
+        Query(description="Alleen scholen in deze regio", **dutch("regio", "region")),
+    ] = None,
 ) -> list[ProtocolBoard]:
     app = ctx(request).service
     boards = app.board(today=app.today(), visible=me.scope, sector=sector, region=region)
@@ -84,13 +87,26 @@ def agenda(
     me: Me,
     within_days: Annotated[
         int | None,
-        Query(ge=0, le=3660, description="Alleen wat binnen zoveel dagen moet (en wat verliep)"),
+        Query(
+            ge=0,
+            le=3660,
+            description="Alleen wat binnen zoveel dagen moet (en wat verliep)",
+            **dutch("binnen_dagen", "within_days"),
+        ),
     ] = None,
-    overdue: Annotated[bool, Query(description="Alleen verlopen termijnen")] = False,
+    overdue: Annotated[
+        bool, Query(description="Alleen verlopen termijnen", **dutch("verlopen", "overdue"))
+    ] = False,
     limit: Annotated[
-        int | None, Query(ge=1, le=10_000, description="Hoeveel ten hoogste (standaard alle)")
+        int | None,
+        Query(
+            ge=1,
+            le=10_000,
+            description="Hoeveel ten hoogste (standaard alle)",
+            **dutch("aantal", "limit"),
+        ),
     ] = None,
-    offset: Annotated[int, Query(ge=0, le=10**9, description="Hoeveel eerst overslaan")] = 0,
+    offset: Annotated[int, SKIP] = 0,
 ) -> list[AgendaItemPublic]:
     app = ctx(request).service
     today = app.today()
