@@ -10,7 +10,7 @@ from rich.table import Table
 from toetreding.advice import AdviceRulesSpec, WhenSpec, criterion_words
 from toetreding.audits import AuditDesk
 from toetreding.cli._common import JSON_HELP, console, new_app, print_json, service, state
-from toetreding.formats import read_document_text
+from toetreding.formats import read_document_text, version_words
 from toetreding.frameworks import FrameworkSpec
 
 app = new_app("Adviesregels bekijken en per partnerschap publiceren.")
@@ -79,7 +79,7 @@ def publish(
     desk = _desk(ctx)
     done = desk.publish_advice(text, partnership_ref=partnership, by=by, filename=str(file))
     code = desk.app.partnership(done.partnership_id).code
-    what = f"{done.spec.title} ({done.spec.id}) versie {done.spec.version}"
+    what = version_words(done.spec.title, done.spec.version, done.spec.id)
     if done.new:
         console.print(f"[green]✓[/] Gepubliceerd voor {code}: {what}", highlight=False)
     else:
@@ -88,7 +88,7 @@ def publish(
 
 def _print_rules(spec: AdviceRulesSpec, framework: FrameworkSpec) -> None:
     console.print(
-        f"[bold]{spec.title}[/] ({spec.id} versie {spec.version}; kader {framework.title})",
+        f"[bold]{spec.title}[/] versie {spec.version} (code: {spec.id}; kader {framework.title})",
         highlight=False,
     )
     console.print(f"Bron: {spec.source.strip()}", highlight=False)
