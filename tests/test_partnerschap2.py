@@ -35,6 +35,11 @@ OTHER_SCHOOL = "contact@anders.example"
 
 @pytest.fixture
 def case_id(app: Toetreding) -> int:
+    return open_noordik_case(app)
+
+
+def open_noordik_case(app: Toetreding) -> int:
+    """Partnerschap 2 with its people and two schools (region midden); Het Noordik's case."""
     now = app.clock.now()
     partnership = app.store.add_partnership("part2", "Partnerschap 2", now)
     assert partnership.id is not None
@@ -87,6 +92,12 @@ def to_steering_review(app: Toetreding, case: int) -> None:
 
 def to_decision(app: Toetreding, case: int, advice: str = "partner") -> None:
     """Steps 1-6: from the orientation talk to the steering group's decision."""
+    to_audit_request(app, case)
+    audit(app, case, first_request=True, advice=advice)
+
+
+def to_audit_request(app: Toetreding, case: int) -> None:
+    """Steps 1-4: from the orientation talk to the school's plan of approach."""
     to_steering_review(app, case)
     assert (
         step(
@@ -116,12 +127,34 @@ def to_decision(app: Toetreding, case: int, advice: str = "partner") -> None:
         step(app, case, "plan_van_aanpak_indienen", SCHOOL, inputs={"plan_van_aanpak": "p.pdf"})
         == "samenwerkingsschool"
     )
-    audit(app, case, first_request=True, advice=advice)
 
 
 def audit(app: Toetreding, case: int, *, first_request: bool, advice: str = "partner") -> None:
     """Steps 5-6: request (unless already requested), plan, audit, draft, a correction from
     the school, final report. The committee's scores lead to ``advice``."""
+    to_concept_report(app, case, first_request=first_request, advice=advice)
+    desk = AuditDesk(app, PROTOCOLS)
+    correction = desk.submit_correction(
+        case, "Er zijn drie, geen twee begeleiders", actor_ref=SCHOOL
+    )
+    assert step(app, case, "correcties_indienen", SCHOOL) == "rapport_vaststellen"
+    desk.decide_correction(
+        case, correction.id or 0, accept=True, reason="Klopt, aangepast", actor_ref=AUDIT
+    )
+    desk.finalize(case, actor_ref=AUDIT)
+    assert step(app, case, "rapport_vaststellen", AUDIT) == "besluitvorming"
+
+
+def to_concept_report(
+    app: Toetreding,
+    case: int,
+    *,
+    first_request: bool = True,
+    advice: str = "partner",
+    sent_at: datetime | None = None,
+) -> None:
+    """Step 5 and the first of 6: request (unless already requested), plan, audit, and the
+    concept report sent to the school (at ``sent_at``, else two weeks after the draft)."""
     if first_request:
         assert (
             step(app, case, "audit_aanvragen", SCHOOL, inputs={"vervolgzelfevaluatie": "vz.pdf"})
@@ -143,16 +176,13 @@ def audit(app: Toetreding, case: int, *, first_request: bool, advice: str = "par
         scores=nvao_scores(advice),
     )
     desk.draft_report(case, actor_ref=AUDIT)
-    assert step(app, case, "concept_rapport_opstellen", AUDIT) == "concept_rapport"
-    correction = desk.submit_correction(
-        case, "Er zijn drie, geen twee begeleiders", actor_ref=SCHOOL
-    )
-    assert step(app, case, "correcties_indienen", SCHOOL) == "rapport_vaststellen"
-    desk.decide_correction(
-        case, correction.id or 0, accept=True, reason="Klopt, aangepast", actor_ref=AUDIT
-    )
-    desk.finalize(case, actor_ref=AUDIT)
-    assert step(app, case, "rapport_vaststellen", AUDIT) == "besluitvorming"
+    if sent_at is None:
+        assert step(app, case, "concept_rapport_opstellen", AUDIT) == "concept_rapport"
+    else:
+        app.clock.set(sent_at)
+        assert app.fire(case, "concept_rapport_opstellen", actor_ref=AUDIT).to_state == (
+            "concept_rapport"
+        )
 
 
 def test_partner_outcome_closes_the_case(app: Toetreding, case_id: int) -> None:

@@ -337,7 +337,11 @@ def test_a_source_kept_before_web_addresses_were_required_stays_readable(app: To
         for region in ("noord", "midden", "zuid")
     ]
     app.store.save_vacations(
-        entries, person_id=None, at=app.clock.now(), redate=lambda vacations, waiting: {}
+        entries,
+        person_id=None,
+        at=app.clock.now(),
+        redate=lambda vacations, days_off, waiting: {},
+        replan=lambda before, after, days_off, ladders: {},
     )
     [row] = [row for row in app.calendar_years(date(2026, 9, 1)) if row.school_year == "2026-2027"]
     assert row.complete and {v.source for v in row.regions.values() if v} == {

@@ -14,6 +14,8 @@ Nothing here reads the wall clock; every function takes the date it is about::
 * Public holidays are computed by the ``holidays`` package; see
   :mod:`~toetreding.calendar.workdays` for what it counts (Goede vrijdag yes, Bevrijdingsdag
   only every five years).
+* A count in working days for a school skips the summer vacation of its region too
+  (:meth:`SchoolCalendar.counting_for`, :mod:`~toetreding.calendar.offdays`).
 * Summer vacations per region come from an editable data file with its sources
   (:mod:`~toetreding.calendar.vacations`); a missing year or region raises
   :class:`~toetreding.CalendarDataError` naming the file to edit.
@@ -21,6 +23,7 @@ Nothing here reads the wall clock; every function takes the date it is about::
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -36,6 +39,7 @@ from toetreding.calendar.daymonth import (
     parse_day_month,
     parse_limit,
 )
+from toetreding.calendar.offdays import SUMMER_WINDOW, DaysOff, in_summer_window
 from toetreding.calendar.schoolyear import FIRST_MONTH, SchoolYear
 from toetreding.calendar.vacations import (
     CALENDAR_FILE_ENV,
@@ -61,19 +65,26 @@ from toetreding.calendar.workdays import (
 @dataclass(frozen=True)
 class SchoolCalendar:
     """School years, working days and the summer vacations of one data file together;
-    ``days_off`` are a partnership's own days off, which are no working days."""
+    ``days_off`` are no working days: a partnership's own days off and, for a count for a
+    school (:meth:`counting_for`), the summer vacation of its region."""
 
     vacations: SummerVacations
-    days_off: frozenset[date] = frozenset()
+    days_off: Container[object] = frozenset()
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> SchoolCalendar:
         """A calendar on the vacations in ``path`` (default :func:`default_vacations_file`)."""
         return cls(SummerVacations.load(path))
 
-    def with_days_off(self, days_off: frozenset[date]) -> SchoolCalendar:
-        """The same calendar with a partnership's days off (which are no working days)."""
-        return self if days_off == self.days_off else replace(self, days_off=days_off)
+    def counting_for(
+        self, region: str, days_off: frozenset[date], *, lenient: bool = False
+    ) -> SchoolCalendar:
+        """The same calendar counting working days for a school of ``region`` in a
+        partnership with ``days_off``: both those days and the region's summer vacation are
+        no working days (:class:`~toetreding.calendar.offdays.DaysOff`; a count that runs
+        into the summer of a school year whose vacation is missing raises
+        :class:`~toetreding.MissingCalendarData`, unless ``lenient``)."""
+        return replace(self, days_off=DaysOff(days_off, self.vacations, region, lenient=lenient))
 
     def school_year_of(self, d: date) -> SchoolYear:
         return SchoolYear.of(d)
@@ -114,8 +125,10 @@ __all__ = [
     "CALENDAR_FILE_ENV",
     "REGIONS",
     "SUMMER_VACATION",
+    "SUMMER_WINDOW",
     "AmbiguousDay",
     "DayLimit",
+    "DaysOff",
     "NamedMoment",
     "Region",
     "SchoolCalendar",
@@ -126,6 +139,7 @@ __all__ = [
     "default_vacations_file",
     "holiday_name",
     "holidays_in_year",
+    "in_summer_window",
     "is_public_holiday",
     "is_working_day",
     "moments_named_in",

@@ -56,7 +56,7 @@ CALENDAR_FILE_ENV = "TOETREDING_CALENDAR_FILE"
 
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
-_LATEST_END = (9, 30)  # (month, day): a summer vacation is over by 30 September
+LATEST_END = (9, 30)  # (month, day): a summer vacation is over by 30 September
 
 
 def default_vacations_file(environ: Mapping[str, str] | None = None) -> Path:
@@ -162,7 +162,7 @@ def _period_problems(key: str, year: SchoolYear, period: _Period) -> list[tuple[
                 f"schooljaar {year}",
             )
         )
-    latest_end = date(year.start_year + 1, *_LATEST_END)
+    latest_end = date(year.start_year + 1, *LATEST_END)
     if not july <= period.end <= latest_end:
         problems.append(
             (

@@ -16,13 +16,17 @@ them. What that package counts, checked against version 0.109:
   ``optional`` category, which is not used here).
 
 A working day is Monday to Friday and not such a public holiday, nor one of ``days_off``
-when given (a partnership's own days off, kept in the database). School vacations are not
-taken into account. Nothing here reads the wall clock: every function takes its date.
+when given. For a deadline or reminder of a case, ``days_off`` holds the partnership's own
+days off (kept in the database) and the summer vacation of the school's region
+(:class:`~toetreding.calendar.offdays.DaysOff`, read only when a count runs into summer;
+other school vacations are not stored and not skipped). This is the one count: every
+deadline and reminder rung in working days goes through it. Nothing here reads the wall
+clock: every function takes its date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Container
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -65,13 +69,13 @@ def is_public_holiday(d: date) -> bool:
     return holiday_name(d) is not None
 
 
-def is_working_day(d: date, days_off: Collection[date] = ()) -> bool:
+def is_working_day(d: date, days_off: Container[object] = ()) -> bool:
     """Monday to Friday, not a public holiday and not one of ``days_off``."""
     day = as_date(d)
     return day.weekday() < _SATURDAY and not is_public_holiday(day) and day not in days_off
 
 
-def next_working_day(d: date, days_off: Collection[date] = ()) -> date:
+def next_working_day(d: date, days_off: Container[object] = ()) -> date:
     """The first working day strictly after ``d``."""
     day = as_date(d) + _ONE_DAY
     while not is_working_day(day, days_off):
@@ -79,7 +83,7 @@ def next_working_day(d: date, days_off: Collection[date] = ()) -> date:
     return day
 
 
-def previous_working_day(d: date, days_off: Collection[date] = ()) -> date:
+def previous_working_day(d: date, days_off: Container[object] = ()) -> date:
     """The last working day strictly before ``d``."""
     day = as_date(d) - _ONE_DAY
     while not is_working_day(day, days_off):
@@ -87,7 +91,7 @@ def previous_working_day(d: date, days_off: Collection[date] = ()) -> date:
     return day
 
 
-def add_working_days(d: date, n: int, days_off: Collection[date] = ()) -> date:
+def add_working_days(d: date, n: int, days_off: Container[object] = ()) -> date:
     """The ``n``-th working day after ``d``; ``d`` itself does not count.
 
     ``n == 0`` gives ``d`` when it is a working day, else the next working day (a deadline
@@ -103,7 +107,7 @@ def add_working_days(d: date, n: int, days_off: Collection[date] = ()) -> date:
     return day
 
 
-def subtract_working_days(d: date, n: int, days_off: Collection[date] = ()) -> date:
+def subtract_working_days(d: date, n: int, days_off: Container[object] = ()) -> date:
     """The ``n``-th working day before ``d``; ``d`` itself does not count (``n == 0``: ``d``).
 
     A reminder "3 werkdagen" before a deadline counts back this way, on the same working days
@@ -117,7 +121,7 @@ def subtract_working_days(d: date, n: int, days_off: Collection[date] = ()) -> d
     return day
 
 
-def working_days_between(a: date, b: date, days_off: Collection[date] = ()) -> int:
+def working_days_between(a: date, b: date, days_off: Container[object] = ()) -> int:
     """The number of working days after ``a`` up to and including ``b``.
 
     So ``working_days_between(d, add_working_days(d, n)) == n`` for ``n >= 1``. When ``b``

@@ -30,9 +30,10 @@ class CaseFacts:
     """What a due date may depend on."""
 
     entered_at: datetime  # when the case entered the state that owns the deadline
-    region: str  # the school's summer-vacation region
+    region: str  # the school's summer-vacation region (read for a summer or working-day due)
     inputs: Mapping[str, Any]  # latest value of every input recorded on the case
-    # the partnership's days off: no working days (read only for a deadline in working days)
+    # the partnership's days off: no working days (read only for a deadline in working days);
+    # the summer vacation of ``region`` is none either (SchoolCalendar.counting_for)
     days_off: frozenset[date] = field(default_factory=frozenset)
 
 
@@ -42,7 +43,7 @@ def due_date(deadline: DeadlineSpec, facts: CaseFacts, calendar: SchoolCalendar)
     if due.input is not None:
         return _input_date(due.input, facts)
     if due.after is not None:
-        counted_on = calendar.with_days_off(facts.days_off)
+        counted_on = calendar.counting_for(facts.region, facts.days_off)
         return add_duration(_anchor(due, facts), Duration.parse(due.after), counted_on)
     year = _school_year(due, facts, calendar)
     limit = due.limit
@@ -97,14 +98,20 @@ def _input_date(name: str, facts: CaseFacts) -> date:
 
 
 def ladder_calendar(
-    deadline: DeadlineSpec, calendar: SchoolCalendar, days_off: Callable[[], frozenset[date]]
+    deadline: DeadlineSpec,
+    calendar: SchoolCalendar,
+    days_off: Callable[[], frozenset[date]],
+    region: Callable[[], str],
 ) -> SchoolCalendar:
     """The calendar ``deadline``'s reminder ladder is counted on: with the partnership's
-    ``days_off`` (read only then) when a rung or ``stale_after`` counts working days, the
-    same working days as a deadline's own date (:func:`due_date`)."""
+    ``days_off`` and the summer vacation of the school's ``region`` (both read only then)
+    when a rung or ``stale_after`` counts working days, the same working days as a
+    deadline's own date (:func:`due_date`). A rung is never held up by a missing vacation:
+    a summer whose vacation is not stored counts as school days (``lenient``), and entering
+    it replans the rungs it moves."""
     spans = [rung.before or rung.after for rung in deadline.remind] + [deadline.stale_after]
     if any(span and Duration.parse(span).unit == "working_days" for span in spans):
-        return calendar.with_days_off(days_off())
+        return calendar.counting_for(region(), days_off(), lenient=True)
     return calendar
 
 
@@ -126,7 +133,7 @@ def reminder_day(due: date, rung: ReminderSpec, calendar: SchoolCalendar) -> dat
 
 def subtract_duration(end: date, duration: Duration, calendar: SchoolCalendar) -> date:
     """The day ``duration`` before ``end`` (working days skip weekends, holidays and the
-    calendar's days off)."""
+    calendar's days off, the summer vacation included)."""
     if duration.unit == "working_days":
         return calendar.subtract_working_days(end, duration.count)
     if duration.unit in ("days", "weeks"):

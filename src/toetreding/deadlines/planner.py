@@ -117,7 +117,7 @@ class _LazyFacts:
         )
         return CaseFacts(
             entered_at=self._at,
-            region=self._region() if due.summer_vacation else "",
+            region=self._region() if due.summer_vacation or due.in_working_days else "",
             inputs=self._inputs() if needs_inputs else {},
             days_off=self._days_off() if due.in_working_days else frozenset(),
         )

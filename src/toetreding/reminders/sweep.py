@@ -117,9 +117,13 @@ class ReminderSweep:
         spec = self._deadline_spec(ladder)
         if spec is None or not spec.remind:
             return [], None
-        # working days skip the partnership's days off, as the deadline's own date does
+        # working days skip the partnership's days off and the region's summer vacation, as
+        # the deadline's own date does
         calendar = ladder_calendar(
-            spec, self.app.deadlines.calendar, lambda: batch.days_off(ladder.partnership_id)
+            spec,
+            self.app.deadlines.calendar,
+            lambda: batch.days_off(ladder.partnership_id),
+            lambda: batch.region(ladder.school_id),
         )
         days = rung_days(ladder.due_date, spec, calendar)
         came = [i for i, day in enumerate(days) if ladder.created_on <= day <= today]

@@ -219,9 +219,9 @@ class CalendarService(DeadlineService):
         ) -> dict[int, tuple[date, str]]:
             return self._recompute(
                 deadlines,
-                stored_calendar(self.store),  # working days need no vacations
+                stored_calendar(self.store),  # working days skip the region's vacation too
                 lambda d: d.due.in_working_days,
-                days_off,
+                lambda _: days_off,
                 lambda d: change,  # the deadline and its dates are the row's payload
             )
 
@@ -234,7 +234,11 @@ class CalendarService(DeadlineService):
             person_id=self._who(by, partnership.id),
             at=as_aware(at) if at else self.clock.now(),
             redate=redate,
-            replan=self._rung_moves,
+            replan=lambda before, after, ladders: self._rung_moves(
+                ladders,
+                lambda ladder: (self.deadlines.calendar, before),
+                lambda ladder: (self.deadlines.calendar, after),
+            ),
         )
         return [
             MovedDeadline(
@@ -303,6 +307,11 @@ class CalendarService(DeadlineService):
             person_id=self._who(by),
             at=as_aware(at) if at else self.clock.now(),
             redate=self._redate,
+            replan=lambda before, after, days_off, ladders: self._rung_moves(
+                ladders,
+                lambda ladder: (_calendar_of(before), days_off(ladder.partnership_id)),
+                lambda ladder: (_calendar_of(after), days_off(ladder.partnership_id)),
+            ),
         )
         return Saved(changed, dated)
 
@@ -313,14 +322,18 @@ class CalendarService(DeadlineService):
         return self.require_administrator(by, "de schoolkalender wijzigen", partnership_id)
 
     def _redate(
-        self, vacations: list[VacationRecord], waiting: list[OpenDeadline]
+        self,
+        vacations: list[VacationRecord],
+        days_off: Callable[[int], frozenset[date]],
+        waiting: list[OpenDeadline],
     ) -> dict[int, tuple[date, str]]:
-        """The dates the waiting deadlines get from ``vacations`` (those it can date)."""
+        """The dates the waiting deadlines get from ``vacations`` (those it can date); one
+        counted in working days skips its partnership's ``days_off`` as well."""
         return self._recompute(
             waiting,
             _calendar_of(vacations),
             lambda _: True,
-            frozenset(),
+            lambda d: days_off(d.partnership_id),
             lambda d: f"de {d.waiting_for} is ingevoerd",
         )
 
@@ -329,10 +342,10 @@ class CalendarService(DeadlineService):
         deadlines: list[OpenDeadline],
         calendar: SchoolCalendar,
         concerned: Callable[[DeadlineSpec], bool],
-        days_off: frozenset[date],
+        days_off: Callable[[OpenDeadline], frozenset[date]],
         note: Callable[[OpenDeadline], str],
     ) -> dict[int, tuple[date, str]]:
-        """The date each ``concerned`` deadline gets on ``calendar`` and the partnership's
+        """The date each ``concerned`` deadline gets on ``calendar`` and its partnership's
         ``days_off`` (those it can date), with the note of its history row: why it moved."""
         dated = {}
         for deadline in deadlines:
@@ -344,7 +357,7 @@ class CalendarService(DeadlineService):
                 deadline.created_at,
                 deadline.region,
                 latest_inputs(deadline.payloads),
-                days_off if declared.due.in_working_days else frozenset(),
+                days_off(deadline) if declared.due.in_working_days else frozenset(),
             )
             try:
                 due = self.deadlines.date_waiting(declared, facts, calendar)
@@ -355,24 +368,35 @@ class CalendarService(DeadlineService):
         return dated
 
     def _rung_moves(
-        self, before: frozenset[date], after: frozenset[date], ladders: list[Ladder]
+        self,
+        ladders: list[Ladder],
+        before: Callable[[Ladder], tuple[SchoolCalendar, frozenset[date]]],
+        after: Callable[[Ladder], tuple[SchoolCalendar, frozenset[date]]],
     ) -> dict[int, list[tuple[date, date]]]:
-        """Each ladder's rung days on the days off ``before`` and ``after`` a change, counted
-        as the heartbeat counts them (:func:`toetreding.deadlines.rung_days`); only the
-        ladders with a rung that moved."""
-        calendar = self.deadlines.calendar  # working days need no vacations
+        """Each ladder's rung days on the calendar and days off ``before`` and ``after`` a
+        change (of days off, or of summer vacations), counted as the heartbeat counts them
+        (:func:`toetreding.deadlines.rung_days`); only the ladders with a rung that moved."""
         moved = {}
         for ladder in ladders:
             spec = self._spec(ladder.protocol_id, ladder.protocol_version)
             declared = declared_deadline(spec, ladder.state, ladder.name)
             if declared is None or not declared.remind:
                 continue
-            due = ladder.due_date
-            old = rung_days(due, declared, ladder_calendar(declared, calendar, lambda: before))
-            new = rung_days(due, declared, ladder_calendar(declared, calendar, lambda: after))
+            old, new = (
+                _rung_days(ladder, declared, *counted)
+                for counted in (before(ladder), after(ladder))
+            )
             if old != new:
                 moved[ladder.id] = list(zip(old, new, strict=True))
         return moved
+
+
+def _rung_days(
+    ladder: Ladder, declared: DeadlineSpec, calendar: SchoolCalendar, days_off: frozenset[date]
+) -> list[date]:
+    """The days ``ladder``'s rungs go out on ``calendar`` with the partnership's ``days_off``."""
+    counted = ladder_calendar(declared, calendar, lambda: days_off, lambda: ladder.region)
+    return rung_days(ladder.due_date, declared, counted)
 
 
 def _school_year(text: str) -> SchoolYear:

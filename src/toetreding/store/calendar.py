@@ -78,8 +78,18 @@ class VacationEntry:
     source: str
 
 
+#: A partnership's days off, by its id (read in the transaction, once per partnership).
+DaysOffOf = Callable[[int], frozenset[date]]
 #: New dates for open deadlines from the vacations as saved: id -> (due, note).
-Redate = Callable[[list[VacationRecord], list[OpenDeadline]], dict[int, tuple[date, str]]]
+Redate = Callable[
+    [list[VacationRecord], DaysOffOf, list[OpenDeadline]], dict[int, tuple[date, str]]
+]
+#: The rungs of open ladders that a change of vacations moved, from the vacations before
+#: and after it: [(old day, new day), ...] in rung order, by deadline id.
+RungMovesByVacations = Callable[
+    [list[VacationRecord], list[VacationRecord], DaysOffOf, list[Ladder]],
+    dict[int, list[tuple[date, date]]],
+]
 #: New dates for open deadlines from the partnership's days off as saved.
 RedateByDaysOff = Callable[[frozenset[date], list[OpenDeadline]], dict[int, tuple[date, str]]]
 #: The rungs of open ladders that a change of days off moved, from the days off before and
@@ -121,23 +131,35 @@ class CalendarStore:
         person_id: int | None,
         at: datetime,
         redate: Redate,
+        replan: RungMovesByVacations,
     ) -> tuple[int, int]:
-        """Insert or replace ``entries`` with an audit row for each one that changes, and
-        date the waiting deadlines ``redate`` can date, all in one transaction.
+        """Insert or replace ``entries`` with an audit row for each one that changes, date
+        the waiting deadlines ``redate`` can date, and replan the reminder rungs counted in
+        working days that ``replan`` says the change moved, all in one transaction.
 
         Returns (entries changed, deadlines dated)."""
         changed = 0
         with self.engine.begin() as connection:
+            before = _vacations(connection)
             for entry in entries:
                 changed += _save_vacation(connection, entry, person_id, at)
+            after = _vacations(connection)
+            days_off = _days_off_reader(connection)
             dated = redate_all(
                 connection,
                 open_deadlines(connection, DEADLINES.c.due_date.is_(None)),
-                lambda waiting: redate(_vacations(connection), waiting),
+                lambda waiting: redate(after, days_off, waiting),
                 DATED_TRIGGER,
                 person_id,
                 at,
             )
+            if changed:
+                replan_rungs(
+                    connection,
+                    None,
+                    lambda ladders: replan(before, after, days_off, ladders),
+                    at,
+                )
         return changed, len(dated)
 
     def waiting_deadlines(self) -> list[OpenDeadline]:
@@ -260,6 +282,19 @@ def _lock_days_off(connection: Connection, partnership_id: int) -> None:
         connection.execute(select(func.pg_advisory_xact_lock(DAYS_OFF_LOCK, partnership_id)))
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _days_off_reader(connection: Connection) -> DaysOffOf:
+    """A partnership's days off as ``connection`` sees them, read once per partnership."""
+    read: dict[int, frozenset[date]] = {}
+
+    def days_off(partnership_id: int) -> frozenset[date]:
+        if partnership_id not in read:
+            query = select(DAYS_OFF.c.day).where(DAYS_OFF.c.partnership_id == partnership_id)
+            read[partnership_id] = frozenset(connection.execute(query).scalars())
+        return read[partnership_id]
+
+    return days_off
 
 
 def _vacations(connection: Connection) -> list[VacationRecord]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, or_, select, update
+from sqlalchemy import ColumnElement, Connection, exists, or_, select, true, update
 
 from toetreding._exceptions import ConcurrentUpdateError
 from toetreding.clock import LOCAL_TZ, local
@@ -48,6 +48,7 @@ class OpenDeadline:
     payloads: list[dict[str, Any]]  # the case's history payloads, oldest first
     waiting_year: str | None = None  # the school year whose summer vacation it waits for
     waiting_region: str | None = None  # and its region (None: the year as a whole)
+    partnership_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,11 @@ class Ladder:
     state: str
     name: str
     due_date: date
+    region: str  # the school's: its summer vacation is no working days for the rungs
+    partnership_id: int  # whose days off are no working days for the rungs
 
 
-#: The day each rung of a ladder goes out before and after a change of days off, in rung
+#: The day each rung of a ladder goes out before and after a change of the calendar, in rung
 #: order, by deadline id: [(old day, new day), ...]; only the ladders with a rung moved.
 RungMoves = Callable[[list[Ladder]], dict[int, list[tuple[date, date]]]]
 
@@ -94,6 +97,7 @@ def open_deadlines(connection: Connection, *where: ColumnElement[bool]) -> list[
             SCHOOLS.c.region,
             DEADLINES.c.waiting_year,
             DEADLINES.c.waiting_region,
+            CASES.c.partnership_id,
         )
         .join(CASES, CASES.c.id == DEADLINES.c.case_id)
         .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
@@ -121,7 +125,9 @@ def open_deadlines(connection: Connection, *where: ColumnElement[bool]) -> list[
             *row[6:9],
             str(row[9]),
             payloads.get(row.case_id, []),
-            *row[10:12],
+            waiting_year=row.waiting_year,
+            waiting_region=row.waiting_region,
+            partnership_id=row.partnership_id,
         )
         for row in rows
     ]
@@ -231,10 +237,11 @@ def _move_reminders(connection: Connection, deadline_id: int, old: date, new: da
 
 
 def replan_rungs(
-    connection: Connection, partnership_id: int, moves: RungMoves, at: datetime
+    connection: Connection, partnership_id: int | None, moves: RungMoves, at: datetime
 ) -> int:
-    """Replan the reminders of the partnership's open ladders whose rungs ``moves`` says a
-    change of its days off moved, inside the caller's transaction; the number of ladders.
+    """Replan the reminders of the partnership's open ladders (every partnership's when
+    ``partnership_id`` is None) whose rungs ``moves`` says a change of its days off (or of
+    the summer vacations) moved, inside the caller's transaction; the number of ladders.
 
     The ladder is looked at again on each moved rung's new day (today when that passed), and
     a reminder still waiting for its rung (pending, or failed and to be retried) waits for
@@ -251,18 +258,22 @@ def replan_rungs(
             DEADLINES.c.state,
             DEADLINES.c.name,
             DEADLINES.c.due_date,
+            SCHOOLS.c.region,
+            CASES.c.partnership_id,
             DEADLINES.c.next_reminder_on,
         )
         .join(CASES, CASES.c.id == DEADLINES.c.case_id)
+        .join(SCHOOLS, SCHOOLS.c.id == CASES.c.school_id)
         .where(
-            CASES.c.partnership_id == partnership_id,
+            true() if partnership_id is None else CASES.c.partnership_id == partnership_id,
             DEADLINES.c.status == DeadlineStatus.OPEN.value,
             DEADLINES.c.due_date.is_not(None),
             or_(DEADLINES.c.next_reminder_on.is_not(None), waiting),
         )
         .order_by(DEADLINES.c.id)
     ).all()
-    moved = moves([Ladder(*row[:6]) for row in rows]) if rows else {}
+    ladders = [Ladder(*row[:6], str(row.region), row.partnership_id) for row in rows]
+    moved = moves(ladders) if rows else {}
     today = local(at).date()
     for row in rows:
         rungs = [(rung, new) for rung, (old, new) in enumerate(moved.get(row.id, [])) if old != new]

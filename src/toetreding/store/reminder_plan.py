@@ -23,6 +23,7 @@ from toetreding.store._common import (
     MEMBERSHIPS,
     PEOPLE,
     REMINDERS,
+    SCHOOLS,
     dialect_insert,
 )
 from toetreding.store.tables import DeadlineStatus, ReminderStatus
@@ -69,6 +70,7 @@ class PlanningBatch:
         self._connection = connection
         self.postgres = postgres
         self._days_off: dict[int, frozenset[date]] = {}
+        self._regions: dict[int, str] = {}
 
     def ladders_due(self, today: date, limit: int) -> list[LadderDeadline]:
         """Open deadlines whose ladder needs a look today (indexed on status, next day)."""
@@ -107,6 +109,14 @@ class PlanningBatch:
             query = select(DAYS_OFF.c.day).where(DAYS_OFF.c.partnership_id == partnership_id)
             found = frozenset(self._connection.execute(query).scalars())
             self._days_off[partnership_id] = found
+        return found
+
+    def region(self, school_id: int) -> str:
+        """The school's summer-vacation region (its vacation is no working days either)."""
+        found = self._regions.get(school_id)
+        if found is None:
+            query = select(SCHOOLS.c.region).where(SCHOOLS.c.id == school_id)
+            found = self._regions[school_id] = str(self._connection.execute(query).scalar_one())
         return found
 
     def people_with_role(
