@@ -44,7 +44,7 @@ def engines(postgres_url: str) -> Iterator[tuple[Engine, Engine, str]]:
     second.dispose()
 
 
-def in_thread(work: Callable[[], list[MovedDeadline]]) -> tuple[threading.Thread, dict[str, Any]]:
+def in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
     outcome: dict[str, Any] = {}
 
     def run() -> None:

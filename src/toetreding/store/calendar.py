@@ -7,8 +7,9 @@ each deadline given a (new) date gets a history row on its case (``store/deadlin
 A summer vacation dates the deadlines waiting for it; a partnership's day off moves its
 open deadlines counted in working days, and the reminder rungs counted in working days.
 
-Changes of one partnership's days off are serialized (:func:`_lock_days_off`): each reads
-the days off and the deadlines as the one before it left them, never a stale view.
+Changes of one partnership's days off are serialized (:func:`_lock_days_off`), and so are
+saves of summer vacations: each reads the data and the deadlines as the one before it left
+them, never a stale view (``store/calendar_locks.py``, which opening a case shares).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from toetreding.store._common import (
     CALENDAR_CHANGES,
@@ -27,6 +28,7 @@ from toetreding.store._common import (
     PEOPLE,
     SCHOOL_VACATIONS,
 )
+from toetreding.store.calendar_locks import DAYS_OFF_LOCK, VACATIONS_LOCK, lock_exclusive
 from toetreding.store.deadline_dates import (
     DATED_TRIGGER,
     MOVED_BY_DAY_OFF,
@@ -97,9 +99,6 @@ RedateByDaysOff = Callable[[frozenset[date], list[OpenDeadline]], dict[int, tupl
 RungMovesByDaysOff = Callable[
     [frozenset[date], frozenset[date], list[Ladder]], dict[int, list[tuple[date, date]]]
 ]
-#: The first key of the PostgreSQL advisory lock on a partnership's days off (the second is
-#: the partnership's id); no other lock of this application uses it.
-DAYS_OFF_LOCK = 0x76726A64  # "vrjd"
 
 
 def _period(start: date, end: date) -> str:
@@ -140,6 +139,10 @@ class CalendarStore:
         Returns (entries changed, deadlines dated)."""
         changed = 0
         with self.engine.begin() as connection:
+            # one save at a time: a second reads the vacations and the waiting deadlines as
+            # the first left them (else the same year entered twice at once fails on the
+            # second's insert, or its dating of a deadline the first dated meanwhile)
+            lock_exclusive(connection, VACATIONS_LOCK, 0)
             before = _vacations(connection)
             for entry in entries:
                 changed += _save_vacation(connection, entry, person_id, at)
@@ -272,16 +275,8 @@ def _lock_days_off(connection: Connection, partnership_id: int) -> None:
     """Serialize changes of one partnership's days off, before anything is read: a second
     change waits until the first committed, then reads the days off and deadlines as it left
     them (two administrators at once would otherwise each move deadlines on a stale view,
-    the later commit undoing the earlier's move).
-
-    PostgreSQL: a transaction-level advisory lock keyed on the partnership (other
-    partnerships and everything else go on). SQLite has one writer at a time; ``BEGIN
-    IMMEDIATE`` takes its write lock now, not at the first write (the driver would begin the
-    transaction only there, after the day's label was read)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(select(func.pg_advisory_xact_lock(DAYS_OFF_LOCK, partnership_id)))
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    the later commit undoing the earlier's move). See ``store/calendar_locks.py``."""
+    lock_exclusive(connection, DAYS_OFF_LOCK, partnership_id)
 
 
 def _days_off_reader(connection: Connection) -> DaysOffOf:
