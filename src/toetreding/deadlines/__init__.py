@@ -14,6 +14,7 @@ from toetreding.deadlines.plan import (
     NewDeadline,
     declared_deadline,
     due_text,
+    reads_calendar,
 )
 from toetreding.deadlines.planner import DeadlinePlanner, latest_inputs
 
@@ -30,5 +31,6 @@ __all__ = [
     "due_text",
     "ladder_calendar",
     "latest_inputs",
+    "reads_calendar",
     "rung_days",
 ]

@@ -3,6 +3,7 @@ transaction as the state change."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,6 +41,13 @@ def declared_deadline(spec: ProtocolSpec, state: str, name: str) -> DeadlineSpec
     if found is None:
         return None
     return next((d for d in found.deadlines if d.name == name), None)
+
+
+def reads_calendar(deadlines: Sequence[DeadlineSpec]) -> bool:
+    """Whether the dates of ``deadlines`` are counted on calendar data that administrators
+    change: a partnership's days off or the summer vacations (working days, or "vóór de
+    zomervakantie"). Opening a case with such a deadline shares the calendar's locks."""
+    return any(d.due.in_working_days or d.due.summer_vacation for d in deadlines)
 
 
 #: Said of a deadline whose date waits for calendar data an administrator has to enter.

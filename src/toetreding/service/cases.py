@@ -15,7 +15,7 @@ from toetreding._exceptions import (
     TriggerNotAvailable,
 )
 from toetreding.clock import as_aware, local
-from toetreding.deadlines import declared_deadline, due_text, latest_inputs
+from toetreding.deadlines import declared_deadline, due_text, latest_inputs, reads_calendar
 from toetreding.definition import GroupLabels, ProtocolSpec, StateSpec
 from toetreding.service.case_lookups import StoreLookups
 from toetreding.service.corrections import WITHDRAWN, is_withdrawn, standing
@@ -150,14 +150,6 @@ class CaseService(FileService, FrameService):
                 f"alleen {may} mag een dossier openen; {person.name} heeft: {held}"
             )
         moment = as_aware(at) if at else self.clock.now()
-        deadlines = self.deadlines.opening(
-            spec,
-            spec.initial,
-            moment,
-            region=lambda: str(school.region),
-            inputs=dict,
-            days_off=self.days_off_of(school.partnership_id),
-        )
         key = (spec.id, spec.version)
         if self._pinned.get(key) is not spec:  # once per loaded version, not per case
             self.store.pin_protocol(spec, moment)
@@ -170,7 +162,16 @@ class CaseService(FileService, FrameService):
             role=role,
             at=moment,
             note=note,
-            deadlines=deadlines,
+            # counted inside the transaction, under the calendar's locks when they read it
+            deadlines=lambda: self.deadlines.opening(
+                spec,
+                spec.initial,
+                moment,
+                region=lambda: str(school.region),
+                inputs=dict,
+                days_off=self.days_off_of(school.partnership_id),
+            ),
+            calendar_lock=reads_calendar(spec.states[spec.initial].deadlines),
         )
 
     def fire(

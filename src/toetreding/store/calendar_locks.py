@@ -43,5 +43,5 @@ def lock_shared_for_open(cursor: Any, postgres: bool, partnership_id: int) -> No
     if postgres:
         cursor.execute(_SHARED_SQL, (DAYS_OFF_LOCK, partnership_id, VACATIONS_LOCK))
         cursor.fetchall()
-    else:
+    elif not cursor.connection.in_transaction:  # (one begun already holds what it holds)
         cursor.execute("BEGIN IMMEDIATE")

@@ -3,7 +3,7 @@ moving it with its history row (and its deadlines) in one guarded transaction.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from toetreding.definition.model import ProtocolSpec
 from toetreding.files import StagedFile
 from toetreding.store._common import CASE_RECORD, CASES, PROTOCOL_VERSIONS, definition_digest
 from toetreding.store._hotpath import CASE_WIDTH, OPENING_PERSON, OPENING_SCHOOL, HotPath
+from toetreding.store.calendar_locks import lock_shared_for_open
 from toetreding.store.files import FileRecordStore, Uploader
 from toetreding.store.history_chain import chain_of, link, link_query, row_hash
 from toetreding.store.records import CaseForActor, CaseRecord, HistoryEntry, Opening
@@ -104,11 +105,23 @@ class CaseStore(FileRecordStore):
         role: str,
         at: datetime,
         note: str | None,
-        deadlines: Sequence[NewDeadline] = (),
+        deadlines: Sequence[NewDeadline] | Callable[[], Sequence[NewDeadline]] = (),
+        calendar_lock: bool = False,
     ) -> int:
         """Create a case in the protocol's initial state with its opening history row (and
-        the deadlines of that state), in one transaction on the request hot path."""
+        the deadlines of that state), in one transaction on the request hot path.
+
+        ``calendar_lock``: the deadlines are counted on the partnership's days off or the
+        summer vacations; the transaction first shares their locks (``calendar_locks``), so
+        a change of either waits for this case or this case for the change, and
+        ``deadlines`` (a function then) counts them inside it, never on data a change
+        under way is replacing (that change would not see this case to move it)."""
         with self._hot.cursor(commit=True) as (hot, cursor):
+            if calendar_lock:
+                postgres = self.engine.dialect.name == "postgresql"
+                lock_shared_for_open(cursor, postgres, partnership_id)
+            if callable(deadlines):
+                deadlines = deadlines()
             case_id = int(
                 hot.insert_case.value(
                     cursor,
