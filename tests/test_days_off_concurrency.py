@@ -13,7 +13,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import Engine, text
 
 from toetreding import Toetreding
 from toetreding.clock import FixedClock
+from toetreding.definition import ProtocolRegistry
 from toetreding.service import MovedDeadline
 from toetreding.store import Store, make_engine, migrate
 
@@ -80,16 +81,34 @@ def hold_recompute(
 ) -> tuple[threading.Event, threading.Event]:
     """Hold ``app``'s change of days off inside its transaction, once it read the days off
     and the deadlines (its redate callback): (set when it got there, set to let it go on)."""
-    inside, go_on = threading.Event(), threading.Event()
-    recompute = app._recompute
+    return hold(app, "_recompute", monkeypatch)
 
-    def held(*args: Any) -> dict[int, tuple[date, str]]:
+
+def hold(
+    app: Toetreding, method: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[threading.Event, threading.Event]:
+    """Hold the next call of ``app``'s ``method`` until let go: (set when it got there, set
+    to let it go on)."""
+    inside, go_on = threading.Event(), threading.Event()
+    original = getattr(app, method)
+
+    def held(*args: Any) -> Any:
         inside.set()
         go_on.wait(WAIT)
-        return recompute(*args)
+        return original(*args)
 
-    monkeypatch.setattr(app, "_recompute", held)
+    monkeypatch.setattr(app, method, held)
     return inside, go_on
+
+
+def sqlite_pair(
+    sqlite_url: str, protocols: ProtocolRegistry, now: datetime = OPENED
+) -> tuple[Toetreding, Toetreding]:
+    """Two services on one SQLite file, as two processes would have; partnerships in it."""
+    first_engine = make_engine(sqlite_url)
+    migrate(first_engine)
+    first = partnerships(Toetreding(Store(first_engine), protocols, FixedClock(now)))
+    return first, Toetreding(Store(make_engine(sqlite_url)), protocols, FixedClock(now))
 
 
 def change(app: Toetreding, day: date, label: str) -> Callable[[], list[MovedDeadline]]:
@@ -159,12 +178,7 @@ def waits_in_the_database(thread: threading.Thread, inside: str) -> bool:
 def test_on_sqlite_a_second_change_reads_the_day_as_the_first_left_it(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first_engine = make_engine(sqlite_url)
-    migrate(first_engine)
-    second_engine = make_engine(sqlite_url)
-    protocols = registry(tmp_path)
-    first = partnerships(Toetreding(Store(first_engine), protocols, FixedClock(OPENED)))
-    second = Toetreding(Store(second_engine), protocols, FixedClock(OPENED))
+    first, second = sqlite_pair(sqlite_url, registry(tmp_path))
     open_case(first, "WILG")  # a deadline the day off moves: the first is held there
 
     # one administrator adds the day off while another renames it
@@ -176,7 +190,7 @@ def test_on_sqlite_a_second_change_reads_the_day_as_the_first_left_it(
     go_on.set()
     first_thread.join(WAIT)
     second_thread.join(WAIT)
-    first_engine.dispose()
+    first.store.engine.dispose()
 
     assert "error" not in first_outcome and "error" not in second_outcome, (
         first_outcome,
@@ -190,4 +204,4 @@ def test_on_sqlite_a_second_change_reads_the_day_as_the_first_left_it(
         if c.subject == "vrije dag po 07-05-2027"
     ]
     assert trail == [("Studiedag", "Studiedag (middag)"), (None, "Studiedag")]
-    second_engine.dispose()
+    second.store.engine.dispose()

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from toetreding import Toetreding
 from toetreding.clock import FixedClock
-from toetreding.store import Store, make_engine, migrate
+from toetreding.store import Store
 
 from .test_days_off import DUE, OPENED, STUDIEDAG, due, open_case, partnerships, registry
 from .test_days_off_concurrency import (
@@ -28,6 +28,7 @@ from .test_days_off_concurrency import (
     change,
     engines,
     in_thread,
+    sqlite_pair,
     waits_for_a_lock,
     waits_in_the_database,
 )
@@ -92,12 +93,7 @@ def test_a_change_of_days_off_waits_for_a_case_being_opened_and_then_moves_it(
 def test_on_sqlite_a_change_of_days_off_waits_for_a_case_being_opened(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first_engine = make_engine(sqlite_url)
-    migrate(first_engine)
-    second_engine = make_engine(sqlite_url)
-    protocols = registry(tmp_path)
-    first = partnerships(Toetreding(Store(first_engine), protocols, FixedClock(OPENED)))
-    second = Toetreding(Store(second_engine), protocols, FixedClock(OPENED))
+    first, second = sqlite_pair(sqlite_url, registry(tmp_path))
     open_case(first, "ES")
 
     inside, go_on = hold_after_days_off(first, monkeypatch)
@@ -111,5 +107,5 @@ def test_on_sqlite_a_change_of_days_off_waits_for_a_case_being_opened(
 
     assert waited
     check(first, opened, changed)
-    first_engine.dispose()
-    second_engine.dispose()
+    first.store.engine.dispose()
+    second.store.engine.dispose()

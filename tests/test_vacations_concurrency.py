@@ -6,7 +6,6 @@ waiting deadlines, until the second is seen waiting."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,13 +18,15 @@ from toetreding import Toetreding
 from toetreding.clock import FixedClock
 from toetreding.definition import ProtocolRegistry
 from toetreding.service import Saved
-from toetreding.store import Store, make_engine, migrate
+from toetreding.store import Store
 
 from .test_days_off import partnerships
 from .test_days_off_concurrency import (
     WAIT,
     engines,
+    hold,
     in_thread,
+    sqlite_pair,
     waits_for_a_lock,
     waits_in_the_database,
 )
@@ -52,26 +53,15 @@ transitions:
 OPENED = sent(date(2027, 6, 30))  # 10 working days reach July 2027: midden's summer
 
 
-def two_apps(first: Engine, second: Engine, folder: Path) -> tuple[Toetreding, Toetreding]:
+def protocols(folder: Path) -> ProtocolRegistry:
     (folder / "zomerwacht.yaml").write_text(WAITING, encoding="utf-8")
-    protocols = ProtocolRegistry.from_directory(folder)
-    one = partnerships(Toetreding(Store(first), protocols, FixedClock(OPENED)))
-    return one, Toetreding(Store(second), protocols, FixedClock(OPENED))
+    return ProtocolRegistry.from_directory(folder)
 
 
-def hold_redate(
-    app: Toetreding, monkeypatch: pytest.MonkeyPatch
-) -> tuple[threading.Event, threading.Event]:
-    inside, go_on = threading.Event(), threading.Event()
-    redate = app._redate
-
-    def held(*args: Any) -> dict[int, tuple[date, str]]:
-        inside.set()
-        go_on.wait(WAIT)
-        return redate(*args)
-
-    monkeypatch.setattr(app, "_redate", held)
-    return inside, go_on
+def two_apps(first: Engine, second: Engine, folder: Path) -> tuple[Toetreding, Toetreding]:
+    registry = protocols(folder)
+    one = partnerships(Toetreding(Store(first), registry, FixedClock(OPENED)))
+    return one, Toetreding(Store(second), registry, FixedClock(OPENED))
 
 
 def enter(app: Toetreding) -> Callable[[], Saved]:
@@ -102,7 +92,7 @@ def test_a_second_save_of_vacations_waits_for_the_first(
     case_id = first.open_case(school_ref="WILG", protocol_id="zomerwacht", actor_ref="c@po.nl")
     assert first.store.deadlines(case_id=case_id)[0].due_date is None  # datum volgt
 
-    inside, go_on = hold_redate(first, monkeypatch)
+    inside, go_on = hold(first, "_redate", monkeypatch)
     first_thread, one = in_thread(enter(first))
     assert inside.wait(WAIT)
     second_thread, two = in_thread(enter(second))
@@ -118,13 +108,10 @@ def test_a_second_save_of_vacations_waits_for_the_first(
 def test_on_sqlite_a_second_save_of_vacations_waits_for_the_first(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first_engine = make_engine(sqlite_url)
-    migrate(first_engine)
-    second_engine = make_engine(sqlite_url)
-    first, second = two_apps(first_engine, second_engine, tmp_path)
+    first, second = sqlite_pair(sqlite_url, protocols(tmp_path), OPENED)
     case_id = first.open_case(school_ref="WILG", protocol_id="zomerwacht", actor_ref="c@po.nl")
 
-    inside, go_on = hold_redate(first, monkeypatch)
+    inside, go_on = hold(first, "_redate", monkeypatch)
     first_thread, one = in_thread(enter(first))
     assert inside.wait(WAIT)
     second_thread, two = in_thread(enter(second))
@@ -135,5 +122,5 @@ def test_on_sqlite_a_second_save_of_vacations_waits_for_the_first(
 
     assert waited
     check(first, case_id, one, two)
-    first_engine.dispose()
-    second_engine.dispose()
+    first.store.engine.dispose()
+    second.store.engine.dispose()
