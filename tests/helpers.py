@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +160,21 @@ def with_pdfs(
         name: pdf(app, value) if name in documents and isinstance(value, str) else value
         for name, value in inputs.items()
     }
+
+
+#: The summer vacations of 2025-2026 (test data, not shipped). The tests' clock starts on
+#: 1 September 2026: a count in working days from then reaches that summer's window, so it
+#: waits ("datum volgt") unless the vacation is entered; all of them ended by 30 August.
+SUMMER_2026 = {
+    "noord": (date(2026, 7, 4), date(2026, 8, 16)),
+    "midden": (date(2026, 7, 18), date(2026, 8, 30)),
+    "zuid": (date(2026, 7, 11), date(2026, 8, 23)),
+}
+
+
+def summer_2026_entered(app: Toetreding) -> Toetreding:
+    """``app`` with the summer vacations of 2025-2026 entered (:data:`SUMMER_2026`)."""
+    app.set_summer_vacations(
+        "2025-2026", SUMMER_2026, source="https://www.rijksoverheid.nl/schoolvakanties", by=None
+    )
+    return app

@@ -20,6 +20,7 @@ from .helpers import (
     nvao_scores,
     part2_with_noordik,
     record_audit,
+    summer_2026_entered,
     walk_to_audit,
 )
 
@@ -238,6 +239,7 @@ def test_only_the_committee_scores_and_only_the_school_corrects(
 def test_finalizing_waits_for_a_decision_on_every_correction(
     app: Toetreding, desk: AuditDesk, case_id: int
 ) -> None:
+    summer_2026_entered(app)  # the ten working days count from September 2026
     record_audit(
         desk, case_id, organiser=STUURGROEP, members=COMMITTEE, scores=nvao_scores("partner")
     )
@@ -261,6 +263,7 @@ def test_finalizing_waits_for_a_decision_on_every_correction(
 def test_the_correction_window_closes_the_draft_as_it_is(
     app: Toetreding, desk: AuditDesk, case_id: int
 ) -> None:
+    summer_2026_entered(app)  # the ten working days count from September 2026
     record_audit(
         desk, case_id, organiser=STUURGROEP, members=COMMITTEE, scores=nvao_scores("partner")
     )

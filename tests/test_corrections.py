@@ -32,7 +32,7 @@ from toetreding.service import (
 from toetreding.store import CaseFilter, Ledger, Store
 
 from .conftest import SmtpServer
-from .helpers import part2_with_noordik, run, run_json
+from .helpers import part2_with_noordik, run, run_json, summer_2026_entered
 from .web_helpers import COORDINATOR, STUURGROEP, csrf_of, sign_in, token
 
 PROTOCOL = """\
@@ -85,7 +85,8 @@ def protocols(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app_(store: Store, protocols: Path, clock: FixedClock) -> Toetreding:
-    return Toetreding(store, ProtocolRegistry.from_directory(protocols), clock)
+    # its deadlines in working days count from 1 September 2026, just after that summer
+    return summer_2026_entered(Toetreding(store, ProtocolRegistry.from_directory(protocols), clock))
 
 
 def opened(app: Toetreding, clock: FixedClock) -> int:

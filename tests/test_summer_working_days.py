@@ -98,7 +98,7 @@ def test_a_count_far_from_summer_is_unchanged(app: Toetreding) -> None:
 
 
 def test_the_count_reads_a_summer_only_in_its_window() -> None:
-    # 1 July - 30 September: where the loader accepts a vacation; outside it nothing is read.
+    # 1 July - 15 September: where a vacation can fall; outside it a missing one never waits.
     empty = SchoolCalendar(SummerVacations.of({}, {}, "de schoolkalender"))
     counted = empty.counting_for("noord", frozenset({date(2027, 6, 28)}))
     # Wed 23 June 2027 + 5 working days: 24, 25, (28 a day off), 29, 30 June, and 1 July
@@ -107,8 +107,11 @@ def test_the_count_reads_a_summer_only_in_its_window() -> None:
     with pytest.raises(MissingCalendarData) as missing:
         counted.add_working_days(date(2027, 6, 23), 5)
     assert missing.value.missing == "zomervakantie 2026-2027 van regio noord"
-    # 1 October onwards is outside it again
-    assert counted.add_working_days(date(2027, 10, 1), 1) == date(2027, 10, 4)
+    # after 15 September no vacation falls (the last region ends in the first days of
+    # September): a missing one no longer matters
+    assert counted.add_working_days(date(2027, 9, 15), 1) == date(2027, 9, 16)
+    with pytest.raises(MissingCalendarData):
+        counted.add_working_days(date(2027, 9, 14), 1)  # Wednesday 15 September
     # a reminder is never held up: lenient counts the unknown summer as school days
     lenient = empty.counting_for("noord", frozenset(), lenient=True)
     assert lenient.add_working_days(date(2027, 6, 30), 1) == date(2027, 7, 1)

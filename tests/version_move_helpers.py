@@ -15,6 +15,8 @@ from toetreding.definition import Sector
 from toetreding.service import Toetreding
 from toetreding.store.tables import SchoolCreate
 
+from .helpers import summer_2026_entered
+
 V1 = """\
 id: overgang
 version: 1
@@ -119,6 +121,7 @@ def protocols_folder(root: Path, *, with_v2: bool = True) -> Path:
 
 def partnership_with_schools(app: Toetreding, clock: FixedClock, count: int) -> None:
     """Partnership part2 with its coordinator Carla and schools SCH1 to SCH<count>."""
+    summer_2026_entered(app)  # deadlines in working days count from just after it
     partnership = app.store.add_partnership("part2", "Partnerschap 2", clock.now())
     app.add_person("Carla", COORDINATOR, partnership_ref="part2", roles=("coordinator",))
     for number in range(1, count + 1):
