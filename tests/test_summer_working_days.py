@@ -74,6 +74,11 @@ def test_a_window_into_a_summer_not_entered_waits_and_gets_its_date_when_entered
     assert app.view(case).deadlines  # the step was taken: the case is in concept_rapport
     assert app.store.case(case).state == "concept_rapport"
     assert app.sweep_deadlines(sent(date(2027, 7, 20))) == []  # nothing due yet
+    # the administrator is told what to enter (doctor, the overview)
+    problems = [f.problem for f in app.doctor(date(2027, 7, 1))]
+    assert "1 termijn wacht op de zomervakantie 2026-2027 van regio midden (datum volgt)" in (
+        problems
+    )
 
     saved = app.set_summer_vacations(
         "2026-2027", {"midden": MIDDEN_2027}, source=SOURCE, by=None, at=sent(date(2027, 7, 2))
