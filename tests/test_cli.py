@@ -248,6 +248,8 @@ def test_unknown_things_exit_1_with_a_dutch_message(db: Path) -> None:
     assert "met rol Coördinator / programmaleiding in P2." in added
     granted = run("person", "role", "y@y.nl", "-p", "part2", "--role", "stuurgroep")
     assert granted.strip() == "Rol Stuurgroep toegekend aan y@y.nl in P2."
+    twice = run("person", "role", "y@y.nl", "-p", "part2", "--role", "coordinator", code=1)
+    assert twice.strip() == "Fout: deze persoon heeft de rol 'Coördinator / programmaleiding' al"
     listed = run("person", "list")
     assert "Coördinator / programmaleiding" in listed and "coordinator" not in listed
 

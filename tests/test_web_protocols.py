@@ -56,6 +56,10 @@ def test_a_protocol_page_describes_states_moves_deadlines_and_draws_them(
     assert "3 werkdagen vooraf: Aanvragende school" in text
     assert "Gemist: daarna automatisch School heeft geen feitelijke onjuistheden." in text
     assert "1 jaar na binnenkomst in deze stap" in text  # the volgschool's re-audit
+    # named by its title and "versie 3", never "partnerschap2 v3" (the id is in the address)
+    crumbs = text.split('<p class="crumbs">')[1].split("</p>")[0]
+    assert "› Partnerschap 2 — protocol voor uitbreiding (versie 3)" in crumbs
+    assert "partnerschap2 v3" not in text and "partnerschap2 ·" not in text
     states = states_in(svg_of(text))
     assert set(states) == set(ctx_of(client).service.registry.get("partnerschap2", 3).states)
     assert "final" in states["partner"].attrib["class"]

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from toetreding._exceptions import ConflictError, NotFoundError
+from toetreding.roles import ROLE_LABELS
 from toetreding.store._common import (
     MEMBERSHIPS,
     PARTNERSHIPS,
@@ -170,7 +171,8 @@ class DirectoryStore:
         membership = Membership(
             person_id=person_id, partnership_id=partnership_id, role=role, school_id=school_id
         )
-        row = insert_row(self.engine, membership, f"deze persoon heeft de rol '{role}' al")
+        held = f"deze persoon heeft de rol '{ROLE_LABELS.get(role, role)}' al"  # its name
+        row = insert_row(self.engine, membership, held)
         return MembershipPublic.model_validate(row)
 
     def memberships_of(self, person_id: int) -> list[MembershipPublic]:
