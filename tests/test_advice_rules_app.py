@@ -187,9 +187,13 @@ def test_cli_publishes_a_partnerships_rules_refusing_errors_and_other_roles(
         "--role",
         "coordinator",
     )
-    wrong = write(edit(STRICT, "all_at_least: goed", "all_at_least: geweldig"), "fout.yaml")
+    wrong_text = edit(STRICT, "all_at_least: goed", "all_at_least: geweldig")
+    wrong = write(wrong_text, "fout.yaml")
     out = run("advice", "publish", str(wrong), "-p", "part2", "--by", ADMIN, code=1)
-    assert "fout.yaml:36: outcomes[0].when.all_at_least: niveau 'geweldig'" in out
+    line = next(
+        n for n, row in enumerate(wrong_text.splitlines(), 1) if "all_at_least: geweldig" in row
+    )
+    assert f"fout.yaml:{line}: outcomes[0].when.all_at_least: niveau 'geweldig'" in out
     path = write(STRICT, "streng.yaml")
     out = run("advice", "publish", str(path), "-p", "part2", "--by", "co@p2.example", code=1)
     assert "Co mag de adviesregels van Partnerschap 2 niet publiceren" in out

@@ -86,7 +86,7 @@ def test_a_refused_decision_changes_nothing_and_the_next_one_is_taken(
     with pytest.raises(TransitionRefused, match="ontbreekt"):
         demo.decide_in_meeting(meeting, BORNERBROEK, "traject_inzetten", actor_ref=STUURGROEP)
     assert demo.history(BORNERBROEK) == before
-    with pytest.raises(TransitionRefused, match="rol 'stuurgroep' niet"):
+    with pytest.raises(TransitionRefused, match="rol 'Stuurgroep' niet"):
         demo.decide_in_meeting(
             meeting,
             BORNERBROEK,
