@@ -18,7 +18,7 @@ from toetreding.files import sample_pdf
 from toetreding.service import Toetreding
 
 from .conftest import PROTOCOLS
-from .helpers import pdf, run, run_json
+from .helpers import pdf, run, run_json, summer_2026_entered
 from .web_helpers import token
 
 COORDINATOR = "coordinator@part2.example"
@@ -31,6 +31,7 @@ TWENTS_CARMEL = 6  # demo case at the school (concept report), with a deadline p
 def demo(sqlite_url: str, clock: FixedClock) -> Iterator[Toetreding]:
     """The demo on SQLite (seeding it takes seconds: PostgreSQL only where it matters)."""
     app = Toetreding.open(sqlite_url, ProtocolRegistry.from_directory(PROTOCOLS), clock)
+    summer_2026_entered(app)  # Twents Carmel's ten working days count from September 2026
     seed_demo(app, demo_start(app.today()), PROTOCOLS)
     yield app
     app.close()
@@ -39,6 +40,7 @@ def demo(sqlite_url: str, clock: FixedClock) -> Iterator[Toetreding]:
 @pytest.fixture
 def demo_on_both(app: Toetreding) -> Toetreding:
     """The demo on SQLite and on PostgreSQL."""
+    summer_2026_entered(app)
     seed_demo(app, demo_start(app.today()), PROTOCOLS)
     return app
 
