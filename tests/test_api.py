@@ -7,9 +7,7 @@ Hengelo (volgschool), 6 Twents Carmel (concept_rapport), 7 Bornerbroek (bespreki
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,19 +17,14 @@ from fastapi.testclient import TestClient
 
 from toetreding.audits import AuditDesk
 from toetreding.calendar import Region
-from toetreding.clock import FixedClock
 from toetreding.definition.model import Sector
 from toetreding.service import Toetreding
-from toetreding.settings import Settings
 from toetreding.store.tables import SchoolCreate
-from toetreding.web import create_app
 
-from .conftest import PROTOCOLS
 from .helpers import with_pdfs
 from .web_helpers import (
     AUDIT_CHAIR,
     COORDINATOR,
-    NOW,
     STUURGROEP,
     add_cases,
     csrf_of,
@@ -44,24 +37,9 @@ from .web_helpers import (
 SCHOOL_1 = "contact@demo01.example"
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database with every person's password, built once for this file."""
-    folder = tmp_path_factory.mktemp("api-demo")
-    for _ in demo_client(folder):  # builds folder/web.db (see tests/web_helpers.py)
-        pass
-    return folder / "web.db"
-
-
 @pytest.fixture
-def client(demo_database: Path, tmp_path: Path) -> Iterator[TestClient]:
-    """A fresh copy of the demo database behind the app (as ``web_helpers.client``, faster)."""
-    copy = tmp_path / "web.db"
-    with closing(sqlite3.connect(demo_database)) as source, closing(sqlite3.connect(copy)) as to:
-        source.backup(to)
-    settings = Settings(database_url=f"sqlite:///{copy}", protocols_dir=PROTOCOLS)
-    with TestClient(create_app(settings, FixedClock(NOW), secret="test-secret")) as test_client:
-        yield test_client
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    yield from demo_client(tmp_path)
 
 
 def service(client: TestClient) -> Toetreding:

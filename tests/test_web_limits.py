@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -30,23 +28,9 @@ from .web_helpers import NOW, STUURGROEP, csrf_of, demo_client, token
 TEN_MB_NOTE = {"note": "x" * 10_000_000}
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("limits-demo")
-    for _ in demo_client(folder):  # builds folder/web.db (see tests/web_helpers.py)
-        pass
-    return folder / "web.db"
-
-
 @pytest.fixture
-def client(demo_database: Path, tmp_path: Path) -> Iterator[TestClient]:
-    """A fresh copy of the demo database behind the app."""
-    copy = tmp_path / "web.db"
-    with closing(sqlite3.connect(demo_database)) as source, closing(sqlite3.connect(copy)) as to:
-        source.backup(to)
-    settings = Settings(database_url=f"sqlite:///{copy}", protocols_dir=PROTOCOLS)
-    with TestClient(create_app(settings, FixedClock(NOW), secret="test-secret")) as test_client:
-        yield test_client
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    yield from demo_client(tmp_path)
 
 
 def _state(client: TestClient, case_id: int) -> str:
