@@ -153,3 +153,9 @@ def test_a_deadline_whose_date_follows_is_not_judged_on_time(tmp_path: Path) -> 
     assert appointed["status"] == "nog niet te beoordelen (datum volgt)"
     printed = run(*args)
     assert "nog niet te" in printed and "beoordelen" in printed
+
+
+def test_the_final_table_names_each_outcome_in_words_not_by_its_code(cohort: Any) -> None:
+    final = simulate().split("Stand op 31-08-2028")[1]
+    assert "Partnerschool" in final
+    assert "partnerschool" not in final and "niet_toegelaten" not in final

@@ -94,5 +94,5 @@ def _print(result: SimulationResult) -> None:
     title = f"Stand op {result.until:%d-%m-%Y}"
     final = Table("school", "stap", "uitkomst", title=title, title_justify="left")
     for school in result.schools:
-        final.add_row(school.school, school.state, school.outcome or "")
+        final.add_row(school.school, school.state, school.outcome_label or "")
     console.print(final)

@@ -17,7 +17,12 @@ from toetreding.definition.model import (
     TransitionSpec,
 )
 from toetreding.definition.registry import ProtocolRegistry
-from toetreding.definition.sentences import guard_sentence, input_words, kind_word
+from toetreding.definition.sentences import (
+    guard_sentence,
+    input_words,
+    kind_word,
+    outcome_label,
+)
 
 __all__ = [
     "GROUP_NOT_NAMED",
@@ -40,4 +45,5 @@ __all__ = [
     "load_protocol_file",
     "load_protocol_text",
     "name_after_move",
+    "outcome_label",
 ]

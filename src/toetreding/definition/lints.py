@@ -22,6 +22,7 @@ from toetreding._exceptions import DefinitionProblem
 from toetreding.definition.checks import Problem
 from toetreding.definition.loader import load_protocol_text
 from toetreding.definition.model import ALL_ACTIVE_STATES, InputKind, ProtocolSpec
+from toetreding.definition.sentences import outcome_label
 from toetreding.formats import locate
 from toetreding.roles import ROLE_LABELS
 
@@ -79,7 +80,7 @@ def _outcomes_without_letter(spec: ProtocolSpec, letters: Collection[str]) -> li
         if state.outcome is None or state.outcome in letters or state.outcome in seen:
             continue
         seen.add(state.outcome)
-        known = ", ".join(sorted(_outcome_words(spec, letter) for letter in letters)) or "geen"
+        known = ", ".join(sorted(outcome_label(spec, letter) for letter in letters)) or "geen"
         problems.append(
             (
                 ("states", name, "outcome"),
@@ -88,15 +89,6 @@ def _outcomes_without_letter(spec: ProtocolSpec, letters: Collection[str]) -> li
             )
         )
     return problems
-
-
-def _outcome_words(spec: ProtocolSpec, outcome: str) -> str:
-    """An outcome as the author reads it: the label of this protocol's step that ends in
-    it, else the outcome in words ('niet_aangesloten' -> 'Niet aangesloten')."""
-    for state in spec.states.values():
-        if state.outcome == outcome:
-            return state.label
-    return outcome.replace("_", " ").capitalize()
 
 
 def _states_nobody_moves(spec: ProtocolSpec) -> list[Problem]:

@@ -151,3 +151,10 @@ def input_words(given: InputSpec) -> str:
     elif given.max is not None:
         words += f", hoogstens {given.max}"
     return words if given.required else f"{words}, niet verplicht"
+
+
+def outcome_label(spec: ProtocolSpec, outcome: str) -> str:
+    """An outcome as people read it: the label of the final step that ends in it
+    ('Niet toegelaten'), else the outcome in words ('partnerschool' -> 'Partnerschool')."""
+    found = (s.label for s in spec.states.values() if s.final and s.outcome == outcome)
+    return next(found, outcome.replace("_", " ").capitalize())

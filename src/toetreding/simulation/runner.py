@@ -20,7 +20,7 @@ from typing import Any
 from toetreding._exceptions import ToetredingError, TransitionRefused
 from toetreding.clock import LOCAL_TZ, FixedClock, local
 from toetreding.deadlines import declared_deadline
-from toetreding.definition import InputKind, ProtocolRegistry, ProtocolSpec
+from toetreding.definition import InputKind, ProtocolRegistry, ProtocolSpec, outcome_label
 from toetreding.files import sample_pdf
 from toetreding.service import Consequence, Toetreding
 from toetreding.simulation.script import ActionScript, CohortScript, SchoolScript
@@ -56,6 +56,7 @@ class SchoolOutcome:
     school: str
     state: str
     outcome: str | None
+    outcome_label: str | None  # what the table shows: the outcome in the protocol's words
 
 
 @dataclass
@@ -279,10 +280,12 @@ class _Run:
         for school in self.script.schools:
             case_id = self.cases.get(school.name)
             if case_id is None:
-                result.append(SchoolOutcome(school.name, "geen dossier", None))
+                result.append(SchoolOutcome(school.name, "geen dossier", None, None))
                 continue
             state = self.spec.states[self.app.case(case_id).state]
-            result.append(SchoolOutcome(school.name, state.label, state.outcome))
+            outcome = state.outcome
+            label = outcome_label(self.spec, outcome) if outcome else None
+            result.append(SchoolOutcome(school.name, state.label, outcome, label))
         return result
 
     def _trigger_label(self, state: str, trigger: str) -> str:
