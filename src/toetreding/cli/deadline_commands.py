@@ -155,10 +155,10 @@ def sweep(
     if not done:
         console.print("Geen verstreken termijnen met een gevolg.")
     for item in done:
-        what = "uitgevoerd" if item.action == "fire" else "geëscaleerd naar"
+        what = "uitgevoerd:" if item.action == "fire" else "geëscaleerd naar"
         console.print(
             f"Dossier {item.deadline.case_id} ({item.deadline.school_name}): termijn "
-            f"'{item.deadline.name}' verstreken; {what} {item.target}.",
+            f"'{item.label}' verstreken; {what} '{item.target_label}'.",
             highlight=False,
         )
 

@@ -22,6 +22,8 @@ class Consequence:
     deadline: DeadlineRecord
     action: str  # 'fire' or 'escalate'
     target: str  # the trigger fired, or the role escalated to
+    label: str = ""  # the deadline's label, as the case history names it
+    target_label: str = ""  # the trigger's label, or the role's
 
 
 class AgendaItem(NamedTuple):
@@ -191,7 +193,8 @@ class DeadlineService(CaseService):
         if deadline.automatic is not None:
             note = f"Automatisch op {record.due_date:%d-%m-%Y}: {deadline.label}"
             if self._fire_consequence(record, deadline.automatic, note, moment, missed=False):
-                return Consequence(record, "fire", deadline.automatic)
+                trigger = spec.trigger_label(deadline.automatic, record.state)
+                return Consequence(record, "fire", deadline.automatic, deadline.label, trigger)
             return None
         action = deadline.on_missed
         if record.due_date >= today:
@@ -199,9 +202,11 @@ class DeadlineService(CaseService):
         if action.fire is not None:
             note = f"Termijn verstreken: {deadline.label} ({due_text(record.due_date)})"
             if self._fire_consequence(record, action.fire, note, moment, missed=True):
-                return Consequence(record, "fire", action.fire)
+                trigger = spec.trigger_label(action.fire, record.state)
+                return Consequence(record, "fire", action.fire, deadline.label, trigger)
         elif action.escalate is not None and self.store.mark_consequence(record.id, moment):
-            return Consequence(record, "escalate", action.escalate)
+            role = spec.role_label(action.escalate)
+            return Consequence(record, "escalate", action.escalate, deadline.label, role)
         return None
 
     def _fire_consequence(
