@@ -67,6 +67,16 @@ def test_a_protocol_page_describes_states_moves_deadlines_and_draws_them(
     assert not any("current" in g.attrib["class"] for g in states.values())
 
 
+def test_a_school_contact_reads_each_action_by_its_label_without_its_code(
+    client: TestClient,
+) -> None:
+    sign_in(client, "contact@demo01.example")
+    text = client.get("/protocollen/partnerschap2/3").text
+    shown = re.sub(r"<svg .*?</svg>|<[^>]+>", " ", text, flags=re.S)  # what the eye reads
+    assert "Interne audit aanvragen" in shown
+    assert "audit_aanvragen" not in shown and "geen_correcties" not in shown
+
+
 def test_date_and_vacation_deadlines_are_described_in_dutch(client: TestClient) -> None:
     sign_in(client, COORDINATOR)
     text = client.get("/protocollen/po-groningen/3").text
