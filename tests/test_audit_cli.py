@@ -108,3 +108,18 @@ def test_the_old_session_names_still_work_but_are_not_offered(db: Path) -> None:
     assert audit["findings"]["1.1"]["interview_id"] == audit["interviews"][0]["id"]
     help_text = run("audit", "--help") + run("audit", "score", "--help")
     assert "interview" in help_text and "session" not in help_text
+
+
+def test_the_committee_and_the_unscored_criteria_are_named_in_words(db: Path) -> None:
+    case = planned_audit()
+    people = {p["email"]: p for p in run_json("person", "list")}
+    ineke = str(people["kerngroep@part2.example"]["id"])
+    member = ("--person", ineke, "--partner", "Het Erasmus", "--as", STUURGROEP)
+    added = run("audit", "member", "add", case, *member)
+    assert f"Ineke Bosman zit in de auditcommissie van dossier {case}." in added
+    assert f"{ineke} zit in" not in added
+
+    shown = run("audit", "show", case)
+    unscored = " ".join(shown.split("Nog niet gescoord:")[1].split())
+    assert unscored.startswith("Gerealiseerd niveau, 1.1 ")
+    assert "gerealiseerd_niveau" not in shown  # neither in the table nor in the list

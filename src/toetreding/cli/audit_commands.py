@@ -31,6 +31,7 @@ from toetreding.cli._common import (
 )
 from toetreding.cli.sheet_commands import OUTPUT_HELP, write_export
 from toetreding.formats import version_words
+from toetreding.frameworks import criterion_number
 from toetreding.sheets import SheetFormat
 
 app = new_app("Interne audits: commissie, gesprekken en bevindingen per criterium.")
@@ -87,7 +88,8 @@ def member_add(
     warnings = desk(ctx).add_member(
         case_id, person_ref=person, partner=partner, role=role, actor_ref=actor
     )
-    console.print(f"{person} zit in de auditcommissie van dossier {case_id}.", highlight=False)
+    name = service(ctx).person(person).name
+    console.print(f"{name} zit in de auditcommissie van dossier {case_id}.", highlight=False)
     for warning in warnings:
         console.print(f"[yellow]Let op:[/] {warning}", highlight=False)
 
@@ -252,7 +254,7 @@ def _print_view(view: AuditView, groups: Mapping[str, str]) -> None:
         finding = view.findings.get(criterion.id)
         level = framework.level(finding.level).label if finding and finding.level else "-"
         table.add_row(
-            criterion.id,
+            criterion_number(criterion.id),
             criterion.title,
             level,
             str(finding.revision) if finding else "",
@@ -260,7 +262,8 @@ def _print_view(view: AuditView, groups: Mapping[str, str]) -> None:
         )
     console.print(table)
     if view.unscored:
-        console.print(f"Nog niet gescoord: {', '.join(view.unscored)}", highlight=False)
+        unscored = ", ".join(framework.criterion_label(c) for c in view.unscored)
+        console.print(f"Nog niet gescoord: {unscored}", highlight=False)
     elif view.advice is not None:
         print_advice(view.advice)
     for report in view.reports:

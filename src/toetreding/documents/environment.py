@@ -29,7 +29,8 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from toetreding._exceptions import ConfigurationError
-from toetreding.documents.filters import criterion_number, dutch_date, nl2br, paragraphs
+from toetreding.documents.filters import dutch_date, nl2br, paragraphs
+from toetreding.frameworks import criterion_number
 
 PACKAGE_PREFIX = "toetreding"  # ``toetreding/<name>`` always means the package's template
 

@@ -48,10 +48,3 @@ def paragraphs(text: str) -> Markup:
     line break becomes ``<br>``. Empty text gives nothing."""
     blocks = [block for block in _BLANK_LINES.split(_lines(text)) if block.strip()]
     return Markup("\n").join(Markup("<p>{}</p>").format(nl2br(block)) for block in blocks)
-
-
-def criterion_number(criterion_id: str) -> str:
-    """The id of a criterion as a reader sees it: a number such as ``1.1`` is printed, a
-    named id such as ``gerealiseerd_niveau`` is internal and gives ``""`` (the criterion's
-    title stands alone)."""
-    return criterion_id if criterion_id[:1].isdigit() else ""

@@ -7,6 +7,7 @@ from toetreding.frameworks.model import (
     FieldSpec,
     FrameworkSpec,
     LevelSpec,
+    criterion_number,
 )
 from toetreding.frameworks.registry import (
     FrameworkRegistry,
@@ -22,6 +23,7 @@ __all__ = [
     "FrameworkSpec",
     "LevelSpec",
     "check_framework",
+    "criterion_number",
     "load_framework_file",
     "load_framework_text",
 ]

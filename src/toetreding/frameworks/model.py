@@ -106,6 +106,11 @@ class FrameworkSpec(Spec):
         """Every criterion, in the order of the file."""
         return [criterion for domain in self.domains for criterion in domain.criteria]
 
+    def criterion_label(self, criterion_id: str) -> str:
+        """``1.3 Instroom`` for a numbered criterion, the title alone for a named one."""
+        title = self.criterion(criterion_id).title
+        return f"{criterion_number(criterion_id)} {title}".strip()
+
     def criterion(self, criterion_id: str) -> CriterionSpec:
         found = next((c for c in self.criteria() if c.id == criterion_id), None)
         if found is None:
@@ -124,3 +129,10 @@ class FrameworkSpec(Spec):
                 f"bekend zijn: {known}"
             )
         return found
+
+
+def criterion_number(criterion_id: str) -> str:
+    """The id of a criterion as a reader sees it: a number such as ``1.1`` is printed, a
+    named id such as ``gerealiseerd_niveau`` is internal and gives ``""`` (the criterion's
+    title stands alone)."""
+    return criterion_id if criterion_id[:1].isdigit() else ""

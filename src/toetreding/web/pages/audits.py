@@ -22,8 +22,7 @@ from toetreding._exceptions import ConflictError, InvalidInputError, NotFoundErr
 from toetreding.audits import AuditDesk, AuditView, NewFinding
 from toetreding.audits.desk import MEMBER_ROLES, ORGANISERS
 from toetreding.definition.model import AuditSpec
-from toetreding.documents.filters import criterion_number
-from toetreding.frameworks import FrameworkSpec
+from toetreding.frameworks import FrameworkSpec, criterion_number
 from toetreding.roles import SCHOOL_ROLE
 from toetreding.service import CaseView
 from toetreding.store import FindingPublic
@@ -202,7 +201,7 @@ def _score_json(desk: AuditDesk, case_id: int, finding: NewFinding, me: Viewer) 
             "revision": saved.revision,
             "status": finding_status(audit.framework, saved),
             "open": [
-                {"id": c, "label": criterion_label(audit.framework, c)} for c in audit.unscored
+                {"id": c, "label": audit.framework.criterion_label(c)} for c in audit.unscored
             ],
             "advice": (
                 {"label": advice.label, "reasons": list(advice.reasons), "rules": advice.rules}
@@ -219,12 +218,6 @@ def finding_status(framework: FrameworkSpec, finding: FindingPublic | None) -> s
         return "Nog open"
     level = framework.level(finding.level).label if finding.level else "vastgelegd"
     return f"Gescoord: {level} (versie {finding.revision})"
-
-
-def criterion_label(framework: FrameworkSpec, criterion_id: str) -> str:
-    """``1.3 Instroom`` for a numbered criterion, the title alone for a named one."""
-    title = framework.criterion(criterion_id).title
-    return f"{criterion_number(criterion_id)} {title}".strip()
 
 
 # --- reports and corrections --------------------------------------------------------------
@@ -368,7 +361,7 @@ def _render(
         actions=actions_for(ctx(request).service, me, view),
         files=visible_files(service, me, case_id),  # what the committee reads, beside the form
         status_of=finding_status,
-        label_of=criterion_label,
+        label_of=lambda framework, c: framework.criterion_label(c),
         **values,
     )
     response.status_code = status
