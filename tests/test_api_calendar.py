@@ -108,7 +108,13 @@ def test_an_administrator_keeps_the_calendar_through_the_api(
     }
 
     saved = client.put("/api/kalender/2026-2027", json={**VACATION, "bron": CITED}, headers=admin)
-    assert saved.json() == {"schooljaar": "2026-2027", "gewijzigd": 1, "gedateerd": 0}
+    assert saved.json() == {
+        "schooljaar": "2026-2027",
+        "gewijzigd": 1,
+        "gedateerd": 0,
+        "verschoven": 0,
+        "melding": "",
+    }
     [year] = [
         y for y in client.get("/api/kalender", headers=admin).json()["schooljaren"]
         if y["schooljaar"] == "2026-2027"

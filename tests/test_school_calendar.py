@@ -341,6 +341,7 @@ def test_a_source_kept_before_web_addresses_were_required_stays_readable(app: To
         person_id=None,
         at=app.clock.now(),
         redate=lambda vacations, days_off, waiting: {},
+        recount=lambda vacations, days_off, dated: {},
         replan=lambda before, after, days_off, ladders: {},
     )
     [row] = [row for row in app.calendar_years(date(2026, 9, 1)) if row.school_year == "2026-2027"]

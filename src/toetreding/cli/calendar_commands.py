@@ -205,3 +205,5 @@ def _print_saved(saved: Saved, what: str) -> None:
         console.print(f"{what} opgeslagen ({saved.changed} regio('s) gewijzigd).")
     if saved.dated:
         console.print(f"{saved.dated} wachtende termijn(en) kregen hun datum.")
+    if saved.redated:
+        console.print(f"{saved.redated_words}.")

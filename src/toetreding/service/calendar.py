@@ -2,7 +2,9 @@
 
 Summer vacations per region are entered by administrators (web page, ``toetreding calendar``)
 with their source; every change is kept. A deadline whose date needs a vacation that is not
-there yet waits ("datum volgt"); saving the vacation dates it in the same transaction. A
+there yet waits ("datum volgt"); saving the vacation dates it in the same transaction, and
+correcting one moves the open deadlines of its region counted with it (working days, "vóór
+de zomervakantie"; a date extended by hand stays). A
 partnership's days off are no working days: adding or removing one moves that partnership's
 open deadlines counted in working days, in the same transaction.
 :meth:`CalendarService.doctor` lists what needs doing, so nothing is found out too late.
@@ -11,7 +13,6 @@ open deadlines counted in working days, in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,6 +35,14 @@ from toetreding.deadlines import (
 )
 from toetreding.definition.model import DeadlineSpec
 from toetreding.service._base import ORIGIN, stored_calendar
+from toetreding.service.calendar_records import (
+    Finding,
+    MovedDeadline,
+    Saved,
+    SchoolYearRow,
+    WaitingItem,
+    moved_heading,
+)
 from toetreding.service.deadlines import DeadlineService
 from toetreding.store import (
     CalendarChangeRecord,
@@ -44,66 +53,21 @@ from toetreding.store import (
     VacationRecord,
 )
 
+__all__ = [
+    "CalendarService",
+    "Finding",
+    "MovedDeadline",
+    "Saved",
+    "SchoolYearRow",
+    "WaitingItem",
+    "moved_heading",
+]
+
 
 def _calendar_of(vacations: Sequence[VacationRecord]) -> SchoolCalendar:
     periods = {(SchoolYear.parse(v.school_year), v.region): (v.start, v.end) for v in vacations}
     sources = {SchoolYear.parse(v.school_year): v.source for v in vacations}
     return SchoolCalendar(SummerVacations.of(periods, sources, ORIGIN))
-
-
-@dataclass(frozen=True)
-class SchoolYearRow:
-    """One school year of the calendar as the administrator reads it."""
-
-    school_year: str
-    regions: dict[str, VacationRecord | None]  # by region; None: not entered
-
-    @property
-    def complete(self) -> bool:
-        return all(self.regions.values())
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something an administrator must do, in words, with how to do it."""
-
-    problem: str
-    action: str
-
-
-@dataclass(frozen=True)
-class Saved:
-    changed: int  # calendar entries that changed
-    dated: int  # waiting deadlines that got their date
-
-
-@dataclass(frozen=True)
-class MovedDeadline:
-    """A deadline a day off moved: on which case, its label, from and to which date."""
-
-    case_id: int
-    label: str
-    old: date
-    new: date
-
-    @property
-    def words(self) -> str:
-        """``dossier 4: Reageren binnen 10 werkdagen 06-05-2027 → 07-05-2027``"""
-        return f"dossier {self.case_id}: {self.label} {self.old:%d-%m-%Y} → {self.new:%d-%m-%Y}"
-
-
-def moved_heading(count: int) -> str:
-    """What a change of days off did, in words: ``2 termijnen verschoven``."""
-    return f"{count} termijn{'' if count == 1 else 'en'} verschoven"
-
-
-@dataclass(frozen=True)
-class WaitingItem:
-    """A deadline waiting for calendar data, as people read it."""
-
-    case_id: int
-    label: str
-    waiting_for: str  # "zomervakantie 2025-2026 van regio noord"
 
 
 class CalendarService(DeadlineService):
@@ -156,7 +120,11 @@ class CalendarService(DeadlineService):
     ) -> Saved:
         """Enter or correct the summer vacation of the regions in ``periods`` for
         ``school_year``, with its source; every waiting deadline that can now be dated gets
-        its date in the same transaction (and its reminders are planned from then on)."""
+        its date in the same transaction (and its reminders are planned from then on), and
+        every open deadline of a changed region counted with the vacation (working days,
+        "vóór de zomervakantie") is counted again from its own start: a new date gets its
+        history row and its reminders move with it (a sent one is not sent again). A date
+        extended by hand stays."""
         year = _school_year(school_year)
         source = _official_source(source)
         if not periods:
@@ -302,18 +270,19 @@ class CalendarService(DeadlineService):
     def _save(
         self, entries: list[VacationEntry], by: str | int | None, at: datetime | None
     ) -> Saved:
-        changed, dated = self.store.save_vacations(
+        changed, dated, redated = self.store.save_vacations(
             entries,
             person_id=self._who(by),
             at=as_aware(at) if at else self.clock.now(),
             redate=self._redate,
+            recount=self._recount,
             replan=lambda before, after, days_off, ladders: self._rung_moves(
                 ladders,
                 lambda ladder: (_calendar_of(before), days_off(ladder.partnership_id)),
                 lambda ladder: (_calendar_of(after), days_off(ladder.partnership_id)),
             ),
         )
-        return Saved(changed, dated)
+        return Saved(changed, dated, redated)
 
     def _who(self, by: str | int | None, partnership_id: int | None = None) -> int | None:
         """Who changes the calendar: an administrator (of the partnership, for its days off)."""
@@ -335,6 +304,22 @@ class CalendarService(DeadlineService):
             lambda _: True,
             lambda d: days_off(d.partnership_id),
             lambda d: f"de {d.waiting_for} is ingevoerd",
+        )
+
+    def _recount(
+        self,
+        vacations: list[VacationRecord],
+        days_off: Callable[[int], frozenset[date]],
+        dated: list[OpenDeadline],
+    ) -> dict[int, tuple[date, str]]:
+        """The dates the ``dated`` deadlines counted with a summer vacation (working days,
+        "vóór de zomervakantie") get from the corrected ``vacations``, from their own start."""
+        return self._recompute(
+            dated,
+            _calendar_of(vacations),
+            lambda spec: spec.due.in_working_days or spec.due.summer_vacation,
+            lambda d: days_off(d.partnership_id),
+            lambda d: f"de zomervakantie van regio {d.region} is gecorrigeerd",
         )
 
     def _recompute(

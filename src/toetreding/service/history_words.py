@@ -17,6 +17,7 @@ from toetreding.store import (
     FROM_VERSION,
     MOVED,
     MOVED_BY_DAY_OFF,
+    MOVED_BY_VACATION,
     TO_VERSION,
     HistoryEntry,
 )
@@ -29,9 +30,10 @@ _OUTSIDE_THE_PROTOCOL = {
     "termijn_herberekenen": "Termijn opnieuw berekend",
     DATED_TRIGGER: "Termijn kreeg zijn datum",
     MOVED_BY_DAY_OFF: "Termijn verschoven (vrije dag)",
+    MOVED_BY_VACATION: "Termijn verschoven (zomervakantie gecorrigeerd)",
 }
 # Rows the school calendar writes: the person who entered the data set it off.
-_BY_THE_CALENDAR = frozenset({DATED_TRIGGER, MOVED_BY_DAY_OFF})
+_BY_THE_CALENDAR = frozenset({DATED_TRIGGER, MOVED_BY_DAY_OFF, MOVED_BY_VACATION})
 # What a deadline row's payload says, in the order shown (service/deadlines.py, store).
 _DEADLINE_FIELDS = {
     "termijn": "termijn",

@@ -32,6 +32,7 @@ from toetreding.store.database import (
 from toetreding.store.deadline_dates import (
     DATED_TRIGGER,
     MOVED_BY_DAY_OFF,
+    MOVED_BY_VACATION,
     Ladder,
     OpenDeadline,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "MAX_ID",
     "MOVED",
     "MOVED_BY_DAY_OFF",
+    "MOVED_BY_VACATION",
     "TO_VERSION",
     "AccountPublic",
     "AccountStore",

@@ -4,7 +4,8 @@ audit trail of every change, and the deadlines waiting for calendar data ("datum
 Saving calendar data dates the deadlines it concerns in the same transaction: the caller's
 ``redate`` computes their dates from the data as it is then (inside the transaction), and
 each deadline given a (new) date gets a history row on its case (``store/deadline_dates.py``).
-A summer vacation dates the deadlines waiting for it; a partnership's day off moves its
+A summer vacation dates the deadlines waiting for it, and a corrected one moves the open
+deadlines of its region whose date was counted with it; a partnership's day off moves its
 open deadlines counted in working days, and the reminder rungs counted in working days.
 
 Changes of one partnership's days off are serialized (:func:`_lock_days_off`), and so are
@@ -27,11 +28,13 @@ from toetreding.store._common import (
     DEADLINES,
     PEOPLE,
     SCHOOL_VACATIONS,
+    SCHOOLS,
 )
 from toetreding.store.calendar_locks import DAYS_OFF_LOCK, VACATIONS_LOCK, lock_exclusive
 from toetreding.store.deadline_dates import (
     DATED_TRIGGER,
     MOVED_BY_DAY_OFF,
+    MOVED_BY_VACATION,
     Ladder,
     OpenDeadline,
     open_deadlines,
@@ -130,14 +133,18 @@ class CalendarStore:
         person_id: int | None,
         at: datetime,
         redate: Redate,
+        recount: Redate,
         replan: RungMovesByVacations,
-    ) -> tuple[int, int]:
-        """Insert or replace ``entries`` with an audit row for each one that changes, date
-        the waiting deadlines ``redate`` can date, and replan the reminder rungs counted in
-        working days that ``replan`` says the change moved, all in one transaction.
+    ) -> tuple[int, int, int]:
+        """Insert or replace ``entries`` with an audit row for each one that changes, give
+        the open dated deadlines of the changed regions the dates ``recount`` counts from
+        their own start (a date extended by hand stays), date the waiting deadlines
+        ``redate`` can date, and replan the reminder rungs counted in working days that
+        ``replan`` says the change moved, all in one transaction.
 
-        Returns (entries changed, deadlines dated)."""
+        Returns (entries changed, deadlines dated, dated deadlines given another date)."""
         changed = 0
+        regions: set[str] = set()
         with self.engine.begin() as connection:
             # one save at a time: a second reads the vacations and the waiting deadlines as
             # the first left them (else the same year entered twice at once fails on the
@@ -145,9 +152,28 @@ class CalendarStore:
             lock_exclusive(connection, VACATIONS_LOCK, 0)
             before = _vacations(connection)
             for entry in entries:
-                changed += _save_vacation(connection, entry, person_id, at)
+                if _save_vacation(connection, entry, person_id, at):
+                    changed += 1
+                    regions.add(entry.region)
             after = _vacations(connection)
             days_off = _days_off_reader(connection)
+            # a correction: the deadlines counted with the old dates are counted again (first,
+            # so the ones dated just below are not counted twice)
+            moved = redate_all(
+                connection,
+                open_deadlines(
+                    connection,
+                    DEADLINES.c.due_date.is_not(None),
+                    DEADLINES.c.due_date == DEADLINES.c.original_due_date,  # not by hand
+                    SCHOOLS.c.region.in_(regions),
+                )
+                if regions
+                else [],
+                lambda dated: recount(after, days_off, dated),
+                MOVED_BY_VACATION,
+                person_id,
+                at,
+            )
             dated = redate_all(
                 connection,
                 open_deadlines(connection, DEADLINES.c.due_date.is_(None)),
@@ -163,7 +189,7 @@ class CalendarStore:
                     lambda ladders: replan(before, after, days_off, ladders),
                     at,
                 )
-        return changed, len(dated)
+        return changed, len(dated), len(moved)
 
     def waiting_deadlines(self) -> list[OpenDeadline]:
         """Open deadlines still waiting for calendar data."""

@@ -1,9 +1,11 @@
 """Giving an open deadline a (new) date because the school calendar changed, with its
 history row on the case and its reminders, inside the caller's transaction.
 
-Two changes do this (``store/calendar.py``): a summer vacation entered dates the deadlines
-that waited for it ("datum volgt", ``termijn_gedateerd``), and a partnership's day off added
-or removed moves the deadlines counted in working days (``termijn_verschoven``). A day off
+Three changes do this (``store/calendar.py``): a summer vacation entered dates the deadlines
+that waited for it ("datum volgt", ``termijn_gedateerd``), a summer vacation corrected moves
+the open deadlines of its region counted with it (``termijn_verschoven_zomervakantie``), and
+a partnership's day off added or removed moves the deadlines counted in working days
+(``termijn_verschoven``). A day off
 also moves the reminder rungs counted in working days of any open deadline of the
 partnership (:func:`replan_rungs`), whether or not the deadline itself moves.
 """
@@ -29,6 +31,8 @@ from toetreding.store.tables import DeadlineStatus, ReminderStatus
 DATED_TRIGGER = "termijn_gedateerd"
 #: The history row's trigger when a partnership's day off moves a deadline.
 MOVED_BY_DAY_OFF = "termijn_verschoven"
+#: The history row's trigger when a corrected summer vacation moves a deadline dated with it.
+MOVED_BY_VACATION = "termijn_verschoven_zomervakantie"
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,11 @@ class SchoolYearSaved(BaseModel):
     schooljaar: str
     gewijzigd: int = Field(ge=0, description="Regio's die veranderden")
     gedateerd: int = Field(ge=0, description="Wachtende termijnen die hun datum kregen")
+    verschoven: int = Field(
+        ge=0,
+        description="Termijnen die door de gecorrigeerde zomervakantie een nieuwe datum kregen",
+    )
+    melding: str = Field(description="Wat er gebeurde, in woorden")
 
 
 class DayOffCreate(BaseModel):

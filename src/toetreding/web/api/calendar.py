@@ -62,8 +62,10 @@ def calendar(request: Request, me: Me) -> CalendarPublic:
     description=(
         "Zet de zomervakantie van de genoemde regio's, met de bron; elke termijn die erop "
         "wachtte krijgt in dezelfde transactie zijn datum (met een rij in de geschiedenis van "
-        "het dossier). Alleen voor beheerders. / Set a school year's summer vacation per "
-        "region with its source; waiting deadlines get their date."
+        "het dossier); een correctie telt elke open termijn van de regio die ermee geteld is "
+        "opnieuw vanaf zijn begin (verschoven; een met de hand verlengde blijft staan). "
+        "Alleen voor beheerders. / Set a school year's summer vacation per region with its "
+        "source; waiting deadlines get their date, a correction re-dates the open ones."
     ),
     responses=errors(401, 403, 409, 422),
 )
@@ -80,7 +82,13 @@ def set_school_year(
         source=body.bron,
         by=me.person_id,
     )
-    return SchoolYearSaved(schooljaar=schooljaar, gewijzigd=saved.changed, gedateerd=saved.dated)
+    return SchoolYearSaved(
+        schooljaar=schooljaar,
+        gewijzigd=saved.changed,
+        gedateerd=saved.dated,
+        verschoven=saved.redated,
+        melding=saved.redated_words,
+    )
 
 
 @router.post(

@@ -1,5 +1,6 @@
 """The Schoolkalender page (top menu, administrators only): the summer vacations per region,
-with their source; saving dates every deadline that waited for them ("datum volgt"). And a
+with their source; saving dates every deadline that waited for them ("datum volgt"), and a
+correction gives the open deadlines counted with it a new date (the page says how many). And a
 partnership's days off: adding or removing one moves its deadlines counted in working days, and
 the page says which."""
 
@@ -13,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from toetreding._exceptions import InvalidInputError, NotFoundError
 from toetreding.calendar import REGIONS
-from toetreding.service import moved_heading
+from toetreding.service import Saved, moved_heading
 from toetreding.web.access import Viewer
 from toetreding.web.deps import Me, ctx, page, require_csrf
 
@@ -28,7 +29,12 @@ def _admin(me: Viewer) -> None:
 
 @router.get(PATH)
 def calendar_page(
-    request: Request, me: Me, schooljaar: str = "", opgeslagen: str = "", gedateerd: str = ""
+    request: Request,
+    me: Me,
+    schooljaar: str = "",
+    opgeslagen: str = "",
+    gedateerd: str = "",
+    verschoven: str = "",
 ) -> Response:
     _admin(me)
     form: dict[str, str] = {"schooljaar": schooljaar[:9]}
@@ -39,7 +45,17 @@ def calendar_page(
                     form[f"{region}_begin"] = found.start.isoformat()
                     form[f"{region}_eind"] = found.end.isoformat()
                     form["bron"] = found.source
-    saved = {"jaar": opgeslagen[:9], "gedateerd": gedateerd} if opgeslagen else None
+    saved = (
+        {
+            "jaar": opgeslagen[:9],
+            "gedateerd": gedateerd,
+            "verschoven": Saved(0, 0, int(verschoven[:6] or 0)).redated_words
+            if verschoven[:6].isdigit()
+            else "",
+        }
+        if opgeslagen
+        else None
+    )
     return _render(request, me, form=form, saved=saved)
 
 
@@ -61,7 +77,10 @@ async def save_school_year(request: Request, me: Me, csrf_token: str = Form(""))
         response.status_code = 422
         return response
     year = form.get("schooljaar", "")
-    return RedirectResponse(f"{PATH}?opgeslagen={year}&gedateerd={saved.dated}", status_code=303)
+    return RedirectResponse(
+        f"{PATH}?opgeslagen={year}&gedateerd={saved.dated}&verschoven={saved.redated}",
+        status_code=303,
+    )
 
 
 @router.post(f"{PATH}/vrije-dagen")
