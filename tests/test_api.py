@@ -144,6 +144,18 @@ def test_the_case_list_with_its_filters(client: TestClient) -> None:
     assert [c["id"] for c in named] == [4]
 
 
+def test_an_unknown_step_is_refused_naming_the_known_steps_in_words(client: TestClient) -> None:
+    auth = token(client, COORDINATOR)
+    bogus = client.get("/api/dossiers", params={"stap": "bogus"}, headers=auth)
+    assert bogus.status_code == 422
+    detail = bogus.json()["detail"]
+    assert list(bogus.json()) == ["detail"]
+    assert detail.startswith("stap 'bogus' bestaat niet; bekende stappen: ")
+    assert "Concept-rapport bij de school" in detail and "concept_rapport" not in detail
+    named = {"stap": "Concept-rapport bij de school"}  # the listed words are taken
+    assert [c["id"] for c in client.get("/api/dossiers", params=named, headers=auth).json()] == [6]
+
+
 def test_the_case_list_comes_a_page_at_a_time_with_the_total(client: TestClient) -> None:
     auth = token(client, COORDINATOR)
     added = add_cases(client, 120, "Albeda")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import run
+from .helpers import run, run_json
 
 
 def test_a_sweep_names_the_deadline_and_what_it_did_in_words(
@@ -21,3 +21,13 @@ def test_a_sweep_names_the_deadline_and_what_it_did_in_words(
         "uitgevoerd: 'School heeft geen feitelijke onjuistheden'." in out
     )
     assert "correctievenster" not in out and "geen_correcties" not in out
+
+
+def test_listing_cases_in_an_unknown_step_is_refused_naming_the_known_steps(db: Path) -> None:
+    run("demo")
+    out = " ".join(run("case", "list", "--state", "bogus", code=1).split())
+    assert "stap 'bogus' bestaat niet; bekende stappen: " in out
+    assert "Concept-rapport bij de school" in out and "concept_rapport" not in out
+    assert "Traceback" not in out
+    named = run_json("case", "list", "--state", "Concept-rapport bij de school")
+    assert [c["school_name"] for c in named] == ["Twents Carmel Lyceum (demo)"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -370,10 +370,24 @@ class CaseService(FileService, FrameService):
         """The cases ``wanted`` describes with their school's name, newest activity first
         (``by_deadline``: soonest open deadline first); ``limit`` and ``offset`` page them."""
         order: Literal["recent", "deadline"] = "deadline" if by_deadline else "recent"
+        wanted = self._known_state(wanted)
         return self.store.find_cases(wanted, limit=limit, offset=offset, order=order)
 
     def count_cases(self, wanted: CaseFilter) -> int:
-        return self.store.count_cases(wanted)
+        return self.store.count_cases(self._known_state(wanted))
+
+    def _known_state(self, wanted: CaseFilter) -> CaseFilter:
+        """``wanted`` with its step as a state of the protocols (given by name or by label,
+        as the refusal lists them); a step no protocol has is refused, not an empty list."""
+        specs = [s for s in self.registry.all() if wanted.protocol_id in (None, s.id)]
+        states = {name: st.label for spec in specs for name, st in spec.states.items()}
+        if wanted.state is None or wanted.state in states:
+            return wanted
+        named = {n for n, label in states.items() if label.lower() == wanted.state.lower()}
+        if len(named) == 1:
+            return replace(wanted, state=named.pop())
+        known = ", ".join(sorted(set(states.values()), key=str.lower))
+        raise InvalidInputError(f"stap '{wanted.state}' bestaat niet; bekende stappen: {known}")
 
 
 def deadline_line(
