@@ -31,3 +31,18 @@ def test_listing_cases_in_an_unknown_step_is_refused_naming_the_known_steps(db: 
     assert "Traceback" not in out
     named = run_json("case", "list", "--state", "Concept-rapport bij de school")
     assert [c["school_name"] for c in named] == ["Twents Carmel Lyceum (demo)"]
+
+
+def test_calendar_set_takes_the_acting_person_with_as_like_the_other_commands(
+    db: Path,
+) -> None:
+    run("demo")
+    run("user", "add", "coordinator@part2.example", "--admin")
+    vacation = ("2033-2034", "--noord", "2034-07-10:2034-08-22")
+    source = ("--source", "https://www.rijksoverheid.nl/onderwerpen/schoolvakanties")
+    run("calendar", "set", *vacation, *source, "--as", "coordinator@part2.example")
+    [latest] = run_json("calendar", "changes")[:1]
+    assert (latest["person"], latest["subject"]) == (
+        "Carla de Vries",
+        "zomervakantie 2033-2034 noord",
+    )

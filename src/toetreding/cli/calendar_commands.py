@@ -90,7 +90,7 @@ def set_year(
     source: str = typer.Option(
         ..., "--source", help="Officiële bron als webadres, bijv. https://www.rijksoverheid.nl/…"
     ),
-    by: str | None = typer.Option(None, "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--as", "--by", help=_BY_HELP),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Voer de zomervakantie van een schooljaar in of corrigeer die; wachtende termijnen
@@ -109,7 +109,7 @@ def import_file(
     path: Path = typer.Argument(
         ..., metavar="PAD", help="Kalenderbestand (vorm van zomervakanties.yaml)"
     ),
-    by: str | None = typer.Option(None, "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--as", "--by", help=_BY_HELP),
     at: str | None = typer.Option(None, "--at", help=AT_HELP),
 ) -> None:
     """Neem alle schooljaren uit een kalenderbestand over (met hun bron)."""
@@ -149,7 +149,7 @@ def day_off(
     label: str | None = typer.Option(None, "--label", help="Naam van de vrije dag"),
     remove: bool = typer.Option(False, "--remove", help="Verwijder deze vrije dag"),
     source: str = typer.Option(..., "--source", help="Bron, bijv. besluit van de stuurgroep"),
-    by: str | None = typer.Option(None, "--by", help=_BY_HELP),
+    by: str | None = typer.Option(None, "--as", "--by", help=_BY_HELP),
 ) -> None:
     """Voeg een vrije dag van een partnerschap toe (--label) of verwijder die (--remove)."""
     if remove == (label is not None):
