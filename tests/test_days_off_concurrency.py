@@ -111,6 +111,15 @@ def sqlite_pair(
     return first, Toetreding(Store(make_engine(sqlite_url)), protocols, FixedClock(now))
 
 
+def postgres_pair(
+    engines: tuple[Engine, Engine, str], protocols: ProtocolRegistry
+) -> tuple[Toetreding, Toetreding]:
+    """Two services on the two PostgreSQL connections of ``engines``; partnerships in it."""
+    first_engine, second_engine, _ = engines
+    first = partnerships(Toetreding(Store(first_engine), protocols, FixedClock(OPENED)))
+    return first, Toetreding(Store(second_engine), protocols, FixedClock(OPENED))
+
+
 def change(app: Toetreding, day: date, label: str) -> Callable[[], list[MovedDeadline]]:
     return lambda: app.set_day_off("po", day, label=label, source=SOURCE, by="c@po.nl")
 
@@ -119,10 +128,8 @@ def change(app: Toetreding, day: date, label: str) -> Callable[[], list[MovedDea
 def test_a_second_change_of_days_off_waits_for_the_first_and_counts_both(
     engines: tuple[Engine, Engine, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first_engine, second_engine, second_name = engines
-    protocols = registry(tmp_path)
-    first = partnerships(Toetreding(Store(first_engine), protocols, FixedClock(OPENED)))
-    second = Toetreding(Store(second_engine), protocols, FixedClock(OPENED))
+    first_engine, _, second_name = engines
+    first, second = postgres_pair(engines, registry(tmp_path))
     case_id = open_case(first, "WILG")
     assert due(first, case_id) == DUE  # 10 May: 10 working days from 22 April
 

@@ -19,15 +19,14 @@ import pytest
 from sqlalchemy import Engine
 
 from toetreding import Toetreding
-from toetreding.clock import FixedClock
-from toetreding.store import Store
 
-from .test_days_off import DUE, OPENED, STUDIEDAG, due, open_case, partnerships, registry
+from .test_days_off import DUE, STUDIEDAG, due, open_case, registry
 from .test_days_off_concurrency import (
     WAIT,
     change,
     engines,
     in_thread,
+    postgres_pair,
     sqlite_pair,
     waits_for_a_lock,
     waits_in_the_database,
@@ -69,10 +68,8 @@ def check(app: Toetreding, opened: dict[str, Any], changed: dict[str, Any]) -> N
 def test_a_change_of_days_off_waits_for_a_case_being_opened_and_then_moves_it(
     engines: tuple[Engine, Engine, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first_engine, second_engine, second_name = engines
-    protocols = registry(tmp_path)
-    first = partnerships(Toetreding(Store(first_engine), protocols, FixedClock(OPENED)))
-    second = Toetreding(Store(second_engine), protocols, FixedClock(OPENED))
+    first_engine, _, second_name = engines
+    first, second = postgres_pair(engines, registry(tmp_path))
     open_case(first, "ES")  # an open without a hold: the protocol is pinned
 
     inside, go_on = hold_after_days_off(first, monkeypatch)

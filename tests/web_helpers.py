@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import re
 import shutil
 import sqlite3
@@ -79,16 +80,13 @@ def _seeded_app(settings: Settings) -> FastAPI:
     return app
 
 
-_template: list[Path] = []  # the session's seeded demo folder, made on first use
-
-
+@functools.cache
 def _demo_template() -> Path:
-    if not _template:
-        folder = Path(tempfile.mkdtemp(prefix="toetreding-demo-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _seeded_app(_demo_settings(folder))
-        _template.append(folder)
-    return _template[0]
+    """The session's seeded demo folder, made on first use."""
+    folder = Path(tempfile.mkdtemp(prefix="toetreding-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _seeded_app(_demo_settings(folder))
+    return folder
 
 
 def _copy_demo(template: Path, folder: Path) -> None:

@@ -15,7 +15,7 @@ from toetreding.service.accounts import (
     new_password,
     token_hash,
 )
-from toetreding.service.calendar import (
+from toetreding.service.calendar_records import (
     Finding,
     MovedDeadline,
     Saved,
